@@ -1,0 +1,115 @@
+"""dtypes and devices: thin named wrappers over numpy dtypes, printed as PyTorch prints them."""
+from __future__ import annotations
+
+import numpy as np
+
+
+class dtype:
+    """A tensor element type (mirrors ``torch.dtype``): ``torch.float32`` and friends."""
+
+    __slots__ = ("name", "np", "is_floating_point", "is_signed", "itemsize")
+
+    def __init__(self, name: str, np_dtype: type, is_floating_point: bool, is_signed: bool) -> None:
+        self.name = name
+        self.np = np.dtype(np_dtype)
+        self.is_floating_point = is_floating_point
+        self.is_signed = is_signed
+        self.itemsize = self.np.itemsize
+
+    @property
+    def is_complex(self) -> bool:
+        return False
+
+    def __repr__(self) -> str:
+        return f"torch.{self.name}"
+
+    def __reduce__(self):
+        return (_by_name, (self.name,))
+
+
+float32 = dtype("float32", np.float32, True, True)
+float64 = dtype("float64", np.float64, True, True)
+float16 = dtype("float16", np.float16, True, True)
+int64 = dtype("int64", np.int64, False, True)
+int32 = dtype("int32", np.int32, False, True)
+int16 = dtype("int16", np.int16, False, True)
+int8 = dtype("int8", np.int8, False, True)
+uint8 = dtype("uint8", np.uint8, False, False)
+bool_ = dtype("bool", np.bool_, False, False)
+
+_ALL = (float32, float64, float16, int64, int32, int16, int8, uint8, bool_)
+_FROM_NUMPY = {d.np: d for d in _ALL}
+
+
+def _by_name(name: str) -> dtype:
+    return next(d for d in _ALL if d.name == name)
+
+
+def from_numpy_dtype(np_dtype: np.dtype) -> dtype:
+    """The dtype that stores ``np_dtype``; numpy's other types have no counterpart here."""
+    try:
+        return _FROM_NUMPY[np.dtype(np_dtype)]
+    except KeyError:
+        raise TypeError(
+            f"can't convert np.ndarray of type numpy.{np.dtype(np_dtype).name}. The only supported types are: "
+            "float64, float32, float16, int64, int32, int16, int8, uint8, and bool."
+        ) from None
+
+
+_default_float = float32
+
+
+def get_default_dtype() -> dtype:
+    """The dtype of float data given without a dtype: float32, as in PyTorch."""
+    return _default_float
+
+
+def set_default_dtype(d: dtype) -> None:
+    """Mirror ``torch.set_default_dtype``: only float32 and float64 are allowed."""
+    global _default_float
+    if d not in (float32, float64):
+        raise TypeError("only floating-point types are supported as the default type")
+    _default_float = d
+
+
+def promote(a: dtype, b: dtype) -> dtype:
+    """The common dtype of two tensors of equal rank (bool < integers < floats, wider wins)."""
+    if a is b:
+        return a
+    return from_numpy_dtype(np.promote_types(a.np, b.np))
+
+
+class device:
+    """Mirror ``torch.device``: only the CPU exists here."""
+
+    __slots__ = ("type", "index")
+
+    def __init__(self, type: str | "device" = "cpu", index: int | None = None) -> None:
+        if isinstance(type, device):
+            type, index = type.type, type.index
+        kind, _, idx = str(type).partition(":")
+        if kind != "cpu":
+            raise RuntimeError(
+                f"autograd_lite runs on the CPU only; device '{type}' is not available"
+                if kind in ("cuda", "mps", "xpu", "meta")
+                else f"Expected one of cpu, cuda, ... device type at start of device string: {type}"
+            )
+        self.type = "cpu"
+        self.index = int(idx) if idx else index
+
+    def __repr__(self) -> str:
+        return f"device(type='cpu')" if self.index is None else f"device(type='cpu', index={self.index})"
+
+    def __str__(self) -> str:
+        return "cpu" if self.index is None else f"cpu:{self.index}"
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, str):
+            other = device(other)
+        return isinstance(other, device) and other.type == self.type and other.index == self.index
+
+    def __hash__(self) -> int:
+        return hash((self.type, self.index))
+
+
+cpu = device("cpu")
