@@ -1,0 +1,1 @@
+"""autograd_lite: a small autograd engine with PyTorch's API."""
