@@ -138,7 +138,8 @@ def execute(path: Path) -> tuple[bool, float]:
     )
     start = time.perf_counter()
     try:
-        client.execute()
+        if any(c.cell_type == "code" and c.source.strip() for c in nb.cells):
+            client.execute()
     except (CellExecutionError, CellTimeoutError, DeadKernelError) as exc:
         print(f"FAILED {rel(path)}\n{exc}", file=sys.stderr)
         return False, time.perf_counter() - start
