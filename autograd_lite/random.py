@@ -30,7 +30,6 @@ from .kernels import jit
 __all__ = ["manual_seed", "initial_seed", "seed", "get_rng_state", "set_rng_state",
            "uniform", "normal", "randint", "randperm"]
 
-_DEFAULT_SEED = 67280421310721  # c10/core/GeneratorImpl.h: default_rng_seed_val
 _JIT_MIN = 4096  # draws below this size run the kernels as plain Python (no compile wait)
 
 # ----------------------------------------------------------------------------------------
@@ -122,7 +121,7 @@ def set_rng_state(state: tuple) -> None:
     _gen.mt = np.array(mt, np.uint32)
 
 
-manual_seed(_DEFAULT_SEED)
+seed()  # PyTorch 2.13 seeds its default CPU generator nondeterministically at startup
 
 # ----------------------------------------------------------------------------------------
 # Exact fused multiply-add (PyTorch's kernels are built with FMA contraction)
@@ -144,11 +143,17 @@ def _round_to_odd(s, err):
 
 
 def _fma32(a, b, c):
-    """float32 a*b + c with one rounding: the product is exact in float64, the float64 sum
-    is rounded to odd, and the final rounding to float32 is then correct."""
+    """float32 a*b + c with one rounding. The product is exact in float64 and the float64
+    sum s rounds correctly to float32 unless it landed exactly on a float32 midpoint (low
+    29 mantissa bits 0x10000000) without being exact; those rare sums are nudged one
+    float64 step towards the exact value first."""
     p = np.asarray(a, np.float64) * np.asarray(b, np.float64)
-    s, err = _two_sum(p, np.asarray(c, np.float64))
-    return _round_to_odd(s, err).astype(np.float32)
+    c = np.asarray(c, np.float64)
+    s = p + c
+    tie = (s.view(np.int64) & 0x1FFFFFFF) == 0x10000000
+    if tie.any():
+        s = np.where(tie, _round_to_odd(*_two_sum(p, c)), s)
+    return s.astype(np.float32)
 
 
 def _fma64(a, b, c):
