@@ -118,3 +118,4 @@ def test_launch_links_point_at_the_notebook(site, name):
     assert colab in text
     assert "book/book/" not in text
     assert "btn-launch-thebe" in text  # "Live Code" in the launch menu
+    assert f'href="../_sources/{name}.ipynb"' in text  # download button
