@@ -149,10 +149,11 @@ def _fma32(a, b, c):
     float64 step towards the exact value first."""
     p = np.asarray(a, np.float64) * np.asarray(b, np.float64)
     c = np.asarray(c, np.float64)
+    p, c = np.broadcast_arrays(p, c)
     s = p + c
     tie = (s.view(np.int64) & 0x1FFFFFFF) == 0x10000000
     if tie.any():
-        s = np.where(tie, _round_to_odd(*_two_sum(p, c)), s)
+        s[tie] = _round_to_odd(*_two_sum(p[tie], c[tie]))
     return s.astype(np.float32)
 
 
