@@ -1,1 +1,48 @@
-"""autograd_lite: a small autograd engine with PyTorch's API."""
+"""autograd_lite: a small, readable autograd engine with PyTorch's API.
+
+``import autograd_lite as torch`` runs the PyTorch code in the book and prints what
+PyTorch prints. Where the pieces live:
+
+- ``tensor.py``     the Tensor and its autograd fields
+- ``function.py``   graph nodes and ``Function`` (the one mechanism every op uses)
+- ``ops.py``        every operation, forward and backward side by side
+- ``engine.py``     ``backward()``: walking the graph
+- ``grad_mode.py``  ``no_grad`` and friends
+- ``kernels.py``    the numba kernels; ``random.py`` PyTorch's random numbers
+- ``nn/``, ``optim.py``  layers, losses and optimizers
+"""
+from . import dtypes as _dtypes
+from .creation import (Generator, arange, as_tensor, default_generator, empty, empty_like, eye, from_numpy, full,
+                       full_like, get_rng_state, initial_seed, linspace, manual_seed, normal, ones, ones_like, rand,
+                       rand_like, randint, randint_like, randn, randn_like, randperm, seed, set_rng_state, tensor,
+                       zeros, zeros_like)
+from .dtypes import device, get_default_dtype, set_default_dtype
+from .grad_mode import enable_grad, inference_mode, is_grad_enabled, is_inference_mode_enabled, no_grad, set_grad_enabled
+from .ops import (abs, absolute, addmm, all, allclose, amax, amin, any, argmax, argmin, argsort, bmm, broadcast_to,
+                  cat, chunk, clamp, clamp_max, clamp_min, clip, clone, concat, concatenate, cos, count_nonzero, div,
+                  divide, dot, eq, equal, exp, flatten, flip, floor, floor_divide, ge, greater, greater_equal, gt,
+                  inner, is_floating_point, is_tensor, isclose, isfinite, isinf, isnan, le, less, less_equal,
+                  log, log_softmax, logical_and, logical_not, logical_or, logical_xor, lt, matmul, max, maximum,
+                  mean, min, minimum, mm, mul, multiply, mv, narrow, ne, neg, negative, nonzero, not_equal, numel,
+                  outer, permute, pow, prod, reciprocal, relu, remainder, reshape, rsqrt, rsub, select, sigmoid,
+                  sign, sin, softmax, split, sqrt, square, squeeze, stack, sub, subtract, sum, swapaxes, swapdims, t,
+                  tanh, transpose, true_divide, unbind, unflatten, unique, unsqueeze, where)
+from .ops import add
+from .printing import set_printoptions
+from .tensor import Size, Tensor
+
+float32 = float = _dtypes.float32
+float64 = double = _dtypes.float64
+float16 = half = _dtypes.float16
+int64 = long = _dtypes.int64
+int32 = int = _dtypes.int32
+int16 = short = _dtypes.int16
+int8 = _dtypes.int8
+uint8 = _dtypes.uint8
+bool = _dtypes.bool_
+dtype = _dtypes.dtype
+
+from . import autograd, nn, optim  # noqa: E402
+from .autograd import Function  # noqa: E402
+
+__version__ = "0.1.0"

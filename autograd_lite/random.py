@@ -190,10 +190,18 @@ def _unit_uniform(n: int, np_dtype) -> np.ndarray:
     return (_random64(n) & np.uint64(2**53 - 1)).astype(np.float64) * 2.0**-53
 
 
+def _float_type(np_dtype):
+    if np.dtype(np_dtype) not in (np.float32, np.float64):
+        raise TypeError(f"only float32 and float64 are supported, got {np.dtype(np_dtype)}")
+    return np.dtype(np_dtype).type
+
+
 def uniform(shape: tuple, np_dtype=np.float32, low: float = 0.0, high: float = 1.0) -> np.ndarray:
     """``torch.rand(*shape)`` / ``tensor.uniform_(low, high)``: x * (high - low) + low
     (one fma, in the tensor's precision); a value rounded up to ``high`` becomes ``low``."""
-    t = np.dtype(np_dtype).type
+    if low > high:
+        raise RuntimeError(f"uniform_ expects to return a [from, to) range, but found from={low} > to={high}")
+    t = _float_type(np_dtype)
     lo, hi = t(low), t(high)
     x = _scale_shift(_unit_uniform(math.prod(shape), np_dtype), hi - lo, lo)
     return np.where(x == hi, lo, x).astype(np_dtype).reshape(shape)
@@ -299,7 +307,11 @@ def _normal_scalar(n, mean, std):
 
 
 def normal(shape: tuple, np_dtype=np.float32, mean: float = 0.0, std: float = 1.0) -> np.ndarray:
-    """``torch.randn(*shape)`` / ``tensor.normal_(mean, std)`` on a contiguous tensor."""
+    """``torch.randn(*shape)`` / ``tensor.normal_(mean, std)`` on a contiguous tensor.
+    (A non-contiguous tensor of 16+ elements takes PyTorch's per-element path instead.)"""
+    if std < 0:
+        raise RuntimeError(f"normal expects std >= 0.0, but found std {std}")
+    _float_type(np_dtype)
     n = math.prod(shape)
     out = _normal_fill(n, np_dtype, mean, std) if n >= 16 else _normal_scalar(n, mean, std)
     return out.astype(np_dtype).reshape(shape)

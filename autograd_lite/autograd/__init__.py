@@ -1,0 +1,10 @@
+"""``torch.autograd``: backward, grad, Function, gradient checks and functional helpers."""
+from ..engine import backward, grad
+from ..function import Function, once_differentiable
+from ..function import BackwardFunction as FunctionCtx
+from ..grad_mode import enable_grad, inference_mode, no_grad, set_grad_enabled
+from . import functional
+from .gradcheck import GradcheckError, gradcheck, gradgradcheck
+
+__all__ = ["backward", "grad", "Function", "FunctionCtx", "once_differentiable", "no_grad", "enable_grad",
+           "set_grad_enabled", "inference_mode", "gradcheck", "gradgradcheck", "GradcheckError", "functional"]

@@ -1,0 +1,318 @@
+"""Creating tensors: from data, filled with a value, ranges, and seeded random numbers."""
+from __future__ import annotations
+
+import math
+import numbers
+import warnings
+from typing import Any, Sequence
+
+import numpy as np
+
+from . import dtypes, errors
+from . import random as _random
+from .dtypes import dtype as _dtype
+from .tensor import Size, Tensor, _make
+
+_SUPPORTED = ("f", "i", "u", "b")
+
+
+def _finish(data: np.ndarray, requires_grad: bool, device: Any = None) -> Tensor:
+    if device is not None:
+        dtypes.device(device)
+    t = _make(data)
+    if requires_grad:
+        if data.dtype.kind != "f":
+            raise RuntimeError(errors.INT_REQUIRES_GRAD_CREATE)
+        t._requires_grad = True
+    return t
+
+
+def _resolve(dtype: _dtype | None, default: _dtype | None = None) -> np.dtype:
+    if dtype is None:
+        return (default or dtypes.get_default_dtype()).np
+    if not isinstance(dtype, _dtype):
+        raise TypeError(f"dtype must be torch.dtype, not {type(dtype).__name__}")
+    return dtype.np
+
+
+def _shape(size: tuple) -> tuple:
+    if len(size) == 1 and isinstance(size[0], (tuple, list, Size)):
+        size = tuple(size[0])
+    for s in size:
+        if not isinstance(s, (numbers.Integral, Tensor)) or isinstance(s, bool):
+            raise TypeError(
+                f"zeros(): argument 'size' (position 1) must be tuple of ints, but found element of type "
+                f"{type(s).__name__} at pos {size.index(s)}")
+        if int(s) < 0:
+            raise RuntimeError(f"Trying to create tensor with negative dimension {int(s)}: [{', '.join(map(str, size))}]")
+    return tuple(int(s) for s in size)
+
+
+def _infer(data: Any) -> tuple[np.ndarray, bool]:
+    """numpy array of ``data`` and whether its dtype came from Python numbers (to be mapped)."""
+    if isinstance(data, Tensor):
+        return data._data.copy(), False
+    if isinstance(data, np.ndarray):
+        return data.copy(), False
+    if isinstance(data, np.generic):
+        return np.asarray(data), False
+    if isinstance(data, (list, tuple)):
+        parts = [_infer(d) for d in data]
+        python = all(p for _, p in parts) if parts else True
+        if any(a.size != 1 and isinstance(d, Tensor) and a.ndim == 0 for (a, _), d in zip(parts, data)):
+            raise ValueError("only one element tensors can be converted to Python scalars")
+        shapes = {a.shape for a, _ in parts}
+        if len(shapes) > 1:
+            raise ValueError(f"expected sequence of length {len(parts[0][0])} at dim 1 (got {len(parts[-1][0])})")
+        if parts and not python:
+            return np.array([a for a, _ in parts]), False
+        return np.array(data if python else [a for a, _ in parts]), True
+    if isinstance(data, (bool, numbers.Number)):
+        return np.asarray(data), True
+    raise TypeError(f"Could not infer dtype of {type(data).__name__}")
+
+
+def tensor(data: Any, dtype: _dtype | None = None, device: Any = None, requires_grad: bool = False,
+           pin_memory: bool = False) -> Tensor:
+    """A new leaf tensor holding a copy of ``data`` (mirrors ``torch.tensor``).
+
+    Python floats become float32 (the default dtype), ints int64, bools bool.
+
+    >>> tensor([[1., 2.], [3., 4.]], requires_grad=True)
+    """
+    if isinstance(data, Tensor):
+        warnings.warn(
+            "To copy construct from a tensor, it is recommended to use sourceTensor.detach().clone() or "
+            "sourceTensor.detach().clone().requires_grad_(True), rather than torch.tensor(sourceTensor).",
+            UserWarning, stacklevel=2)
+    arr, python = _infer(data)
+    if dtype is not None:
+        arr = arr.astype(_resolve(dtype))
+    elif python or arr.dtype.kind not in _SUPPORTED:
+        kind = arr.dtype.kind
+        arr = arr.astype(dtypes.get_default_dtype().np if kind == "f" else np.int64 if kind in "iu" else
+                         np.bool_ if kind == "b" else _unsupported(arr))
+    else:
+        dtypes.from_numpy_dtype(arr.dtype)
+    return _finish(np.ascontiguousarray(arr), requires_grad, device)
+
+
+def _unsupported(arr: np.ndarray):
+    raise TypeError(f"Could not infer dtype of {arr.dtype}")
+
+
+def as_tensor(data: Any, dtype: _dtype | None = None, device: Any = None) -> Tensor:
+    """Like ``tensor`` but shares memory with a numpy array (or returns a tensor as-is) when it can."""
+    if isinstance(data, Tensor):
+        return data if dtype is None or dtype is data.dtype else data.to(dtype)
+    if isinstance(data, np.ndarray) and (dtype is None or dtype.np == data.dtype):
+        return from_numpy(data)
+    return tensor(data, dtype=dtype, device=device)
+
+
+def from_numpy(ndarray: np.ndarray) -> Tensor:
+    """A tensor sharing memory with ``ndarray`` (changes to one show in the other)."""
+    if not isinstance(ndarray, np.ndarray):
+        raise TypeError(f"expected np.ndarray (got {type(ndarray).__name__})")
+    dtypes.from_numpy_dtype(ndarray.dtype)
+    return _make(ndarray)
+
+
+def zeros(*size: Any, dtype: _dtype | None = None, device: Any = None, requires_grad: bool = False,
+          out: Tensor | None = None) -> Tensor:
+    return _finish(np.zeros(_shape(size), _resolve(dtype)), requires_grad, device)
+
+
+def ones(*size: Any, dtype: _dtype | None = None, device: Any = None, requires_grad: bool = False) -> Tensor:
+    return _finish(np.ones(_shape(size), _resolve(dtype)), requires_grad, device)
+
+
+def empty(*size: Any, dtype: _dtype | None = None, device: Any = None, requires_grad: bool = False,
+          memory_format: Any = None) -> Tensor:
+    """Uninitialised in PyTorch; zeros here, so that printed examples are reproducible."""
+    return zeros(*size, dtype=dtype, device=device, requires_grad=requires_grad)
+
+
+def full(size: Sequence[int], fill_value: Any, dtype: _dtype | None = None, device: Any = None,
+         requires_grad: bool = False) -> Tensor:
+    if isinstance(fill_value, Tensor):
+        fill_value = fill_value.item()
+    default = (dtypes.bool_ if isinstance(fill_value, bool) else dtypes.int64
+               if isinstance(fill_value, numbers.Integral) else None)
+    return _finish(np.full(_shape((size,) if isinstance(size, int) else tuple(size)), fill_value,
+                           _resolve(dtype, default)), requires_grad, device)
+
+
+def eye(n: int, m: int | None = None, dtype: _dtype | None = None, device: Any = None,
+        requires_grad: bool = False) -> Tensor:
+    return _finish(np.eye(n, m, dtype=_resolve(dtype)), requires_grad, device)
+
+
+def arange(start: float, end: float | None = None, step: float = 1, dtype: _dtype | None = None,
+           device: Any = None, requires_grad: bool = False) -> Tensor:
+    """Values ``start, start + step, ...`` below ``end``; int64 unless an argument is a float."""
+    if end is None:
+        start, end = 0, start
+    vals = [v.item() if isinstance(v, Tensor) else v for v in (start, end, step)]
+    start, end, step = vals
+    if step == 0:
+        raise RuntimeError("step must be nonzero")
+    if (end - start) / step < 0:
+        raise RuntimeError("upper bound and larger bound inconsistent with step sign")
+    integral = all(isinstance(v, numbers.Integral) for v in vals)
+    n = math.ceil((end - start) / step)
+    out_dtype = _resolve(dtype, dtypes.int64 if integral else None)
+    values = start + np.arange(n, dtype=np.int64 if integral else np.float64) * step
+    return _finish(values.astype(out_dtype), requires_grad, device)
+
+
+def linspace(start: float, end: float, steps: int, dtype: _dtype | None = None, device: Any = None,
+             requires_grad: bool = False) -> Tensor:
+    """``steps`` evenly spaced values; the two halves are computed from either end, as PyTorch does."""
+    np_dtype = _resolve(dtype)
+    if steps < 0:
+        raise RuntimeError("number of steps must be non-negative")
+    if steps == 1:
+        return _finish(np.full((1,), start, np_dtype), requires_grad, device)
+    work = np_dtype if np_dtype.kind == "f" else np.dtype(np.float64)
+    s, e = work.type(start), work.type(end)
+    step = (e - s) / work.type(max(steps - 1, 1))
+    idx = np.arange(steps)
+    half = steps // 2
+    values = np.where(idx < half, s + step * idx.astype(work), e - step * (steps - idx - 1).astype(work))
+    return _finish(values.astype(np_dtype), requires_grad, device)
+
+
+def zeros_like(input: Tensor, *, dtype: _dtype | None = None, device: Any = None,
+               requires_grad: bool = False, memory_format: Any = None) -> Tensor:
+    return _finish(np.zeros(input._data.shape, _resolve(dtype, input.dtype)), requires_grad, device)
+
+
+def ones_like(input: Tensor, *, dtype: _dtype | None = None, device: Any = None,
+              requires_grad: bool = False, memory_format: Any = None) -> Tensor:
+    return _finish(np.ones(input._data.shape, _resolve(dtype, input.dtype)), requires_grad, device)
+
+
+def empty_like(input: Tensor, *, dtype: _dtype | None = None, device: Any = None,
+               requires_grad: bool = False, memory_format: Any = None) -> Tensor:
+    return zeros_like(input, dtype=dtype, requires_grad=requires_grad)
+
+
+def full_like(input: Tensor, fill_value: Any, *, dtype: _dtype | None = None, device: Any = None,
+              requires_grad: bool = False, memory_format: Any = None) -> Tensor:
+    return _finish(np.full(input._data.shape, fill_value, _resolve(dtype, input.dtype)), requires_grad, device)
+
+
+# --- Random numbers: PyTorch's CPU generator, reproduced in random.py ------------------
+
+
+class Generator:
+    """The global random generator (what ``manual_seed`` returns)."""
+
+    device = dtypes.cpu
+
+    def manual_seed(self, seed: int) -> "Generator":
+        _random.manual_seed(seed)
+        return self
+
+    def initial_seed(self) -> int:
+        return _random.initial_seed()
+
+    def seed(self) -> int:
+        return _random.seed()
+
+    def get_state(self):
+        return _random.get_rng_state()
+
+    def set_state(self, state) -> "Generator":
+        _random.set_rng_state(state)
+        return self
+
+
+default_generator = Generator()
+
+
+def manual_seed(seed: int) -> Generator:
+    """Seed the generator: the same calls then give PyTorch's CPU numbers for that seed."""
+    _random.manual_seed(int(seed))
+    return default_generator
+
+
+def seed() -> int:
+    return _random.seed()
+
+
+def initial_seed() -> int:
+    return _random.initial_seed()
+
+
+def get_rng_state():
+    return _random.get_rng_state()
+
+
+def set_rng_state(state) -> None:
+    _random.set_rng_state(state)
+
+
+def _float_dtype(dtype: _dtype | None, name: str) -> np.dtype:
+    np_dtype = _resolve(dtype)
+    if np_dtype.kind != "f":
+        raise RuntimeError(f"\"{name}\" not implemented for '{_type_name(np_dtype)}'")
+    return np_dtype
+
+
+def _type_name(np_dtype: np.dtype) -> str:
+    return {"int64": "Long", "int32": "Int", "bool": "Bool"}.get(np_dtype.name, np_dtype.name)
+
+
+def rand(*size: Any, generator: Any = None, dtype: _dtype | None = None, device: Any = None,
+         requires_grad: bool = False) -> Tensor:
+    """Uniform numbers in [0, 1)."""
+    np_dtype = _float_dtype(dtype, "check_uniform_bounds")
+    return _finish(_random.uniform(_shape(size), np_dtype), requires_grad, device)
+
+
+def randn(*size: Any, generator: Any = None, dtype: _dtype | None = None, device: Any = None,
+          requires_grad: bool = False) -> Tensor:
+    """Standard normal numbers."""
+    np_dtype = _float_dtype(dtype, "normal_kernel_cpu")
+    return _finish(_random.normal(_shape(size), np_dtype), requires_grad, device)
+
+
+def randint(low: int, high: int | None = None, size: Sequence[int] | None = None, *, generator: Any = None,
+            dtype: _dtype | None = None, device: Any = None, requires_grad: bool = False) -> Tensor:
+    """Integers in [low, high); ``randint(high, size)`` starts at 0."""
+    if size is None:
+        low, high, size = 0, low, high
+    if high is None or size is None:
+        raise TypeError("randint() missing required argument 'size'")
+    if low >= high:
+        raise RuntimeError(f"random_ expects 'from' to be less than 'to', but got from={low} >= to={high}")
+    np_dtype = _resolve(dtype, dtypes.int64)
+    return _finish(_random.randint(low, high, _shape(tuple(size)), np_dtype).astype(np_dtype), requires_grad, device)
+
+
+def randperm(n: int, *, generator: Any = None, dtype: _dtype | None = None, device: Any = None,
+             requires_grad: bool = False) -> Tensor:
+    """A random permutation of ``0 .. n-1``."""
+    return _finish(_random.randperm(n).astype(_resolve(dtype, dtypes.int64)), requires_grad, device)
+
+
+def rand_like(input: Tensor, *, dtype: _dtype | None = None, device: Any = None,
+              requires_grad: bool = False) -> Tensor:
+    return rand(*input._data.shape, dtype=dtype or input.dtype, requires_grad=requires_grad)
+
+
+def randn_like(input: Tensor, *, dtype: _dtype | None = None, device: Any = None,
+               requires_grad: bool = False) -> Tensor:
+    return randn(*input._data.shape, dtype=dtype or input.dtype, requires_grad=requires_grad)
+
+
+def randint_like(input: Tensor, low: int, high: int | None = None, *, dtype: _dtype | None = None,
+                 requires_grad: bool = False) -> Tensor:
+    return randint(low, high, input._data.shape, dtype=dtype or input.dtype, requires_grad=requires_grad)
+
+
+def normal(mean: float, std: float, size: Sequence[int], *, generator: Any = None, dtype: _dtype | None = None,
+           requires_grad: bool = False) -> Tensor:
+    return _finish(_random.normal(_shape(tuple(size)), _resolve(dtype), mean, std), requires_grad)

@@ -1,0 +1,261 @@
+"""The backward engine: walk the graph from the outputs to the leaves, once, in order.
+
+1. Count, for every node reachable from the roots, how many edges lead into it.
+2. Start from the roots with their gradients (``ones`` for a scalar output).
+3. Run the ready node created last (PyTorch's order), hand each input gradient to the
+   node behind that edge, summing where a tensor was used twice, and mark a node ready
+   once every edge into it has delivered.
+4. ``AccumulateGrad`` nodes add what reaches them into the leaves' ``.grad``.
+
+No recursion, so a graph 100,000 nodes deep is fine. Saved tensors are freed as each
+node finishes unless ``retain_graph=True``.
+"""
+from __future__ import annotations
+
+import heapq
+from typing import Sequence
+
+import numpy as np
+
+from . import errors
+from .dtypes import from_numpy_dtype
+from .function import AccumulateGrad, BackwardFunction, Node, grad_accumulator
+from .grad_mode import _state
+from .tensor import Size, Tensor, _make
+
+
+def backward(tensors: Sequence[Tensor], grad_tensors=None, retain_graph: bool | None = None,
+             create_graph: bool = False, inputs=None) -> None:
+    """Accumulate d(tensors)/d(leaves) into ``leaf.grad`` (mirrors ``torch.autograd.backward``)."""
+    tensors, grads = _roots(tensors, grad_tensors)
+    targets = None
+    if inputs is not None:
+        inputs = (inputs,) if isinstance(inputs, Tensor) else tuple(inputs)
+        if not inputs:
+            raise RuntimeError("`inputs` argument to `backward()` cannot be empty.")
+        targets = [_edge(t) for t in inputs]
+    run(tensors, grads, create_graph if retain_graph is None else retain_graph, create_graph,
+        targets=targets, accumulate=True, target_tensors=inputs)
+
+
+def grad(outputs, inputs, grad_outputs=None, retain_graph: bool | None = None, create_graph: bool = False,
+         only_inputs: bool = True, allow_unused: bool | None = None, is_grads_batched: bool = False,
+         materialize_grads: bool = False) -> tuple:
+    """Return d(outputs)/d(inputs) without touching any ``.grad`` (mirrors ``torch.autograd.grad``)."""
+    outputs, grads = _roots(outputs, grad_outputs)
+    single = isinstance(inputs, Tensor)
+    inputs = (inputs,) if single else tuple(inputs)
+    if allow_unused is None:
+        allow_unused = materialize_grads
+    for t in inputs:
+        if not t._requires_grad:
+            raise RuntimeError(errors.INPUT_NO_GRAD)
+    targets = [_edge(t) for t in inputs]
+    result = run(outputs, grads, create_graph if retain_graph is None else retain_graph, create_graph,
+                 targets=targets, accumulate=False)
+    for i, g in enumerate(result):
+        if g is None:
+            if materialize_grads:
+                result[i] = _make(np.zeros_like(inputs[i]._data))
+            elif not allow_unused:
+                raise RuntimeError(errors.UNUSED_INPUT.format(i=i))
+    return tuple(result)
+
+
+def _roots(tensors, grads) -> tuple[list, list]:
+    """The outputs to start from and their gradients, checked as PyTorch checks them."""
+    tensors = [tensors] if isinstance(tensors, Tensor) else list(tensors)
+    if grads is None or isinstance(grads, Tensor):
+        grads = [grads] * len(tensors) if grads is None else [grads]
+    else:
+        grads = list(grads)
+    if len(grads) != len(tensors):
+        raise RuntimeError(f"got {len(grads)} tensors and {len(tensors)} gradients")
+    for i, (t, g) in enumerate(zip(tensors, grads)):
+        if not t._requires_grad:
+            raise RuntimeError(errors.NO_GRAD_FN.format(i=i))
+        if g is None:
+            if t._data.size != 1:
+                raise RuntimeError(errors.SCALAR_OUTPUTS)
+            grads[i] = _make(np.ones_like(t._data))
+        else:
+            if not isinstance(g, Tensor):
+                raise TypeError(f"gradients can be either Tensors or None, but got {type(g).__name__}")
+            if g._data.shape != t._data.shape:
+                raise RuntimeError(errors.SHAPE_MISMATCH.format(i=i, grad=Size(g._data.shape), out=Size(t._data.shape)))
+    return tensors, grads
+
+
+def _edge(t: Tensor) -> tuple[Node, int]:
+    """Where a tensor's gradient arrives: its grad_fn's output slot, or its AccumulateGrad."""
+    if t._grad_fn is not None:
+        return (t._grad_fn, t._output_nr)
+    if not t._requires_grad:
+        raise RuntimeError(errors.INPUT_NO_GRAD)
+    return (grad_accumulator(t), 0)
+
+
+def run(roots: list, root_grads: list, keep_graph: bool, create_graph: bool, targets=None,
+        accumulate: bool = True, target_tensors=None) -> list:
+    """Execute the graph. With ``targets`` (edges), run only what leads to them and return
+    their gradients; ``accumulate`` adds into ``.grad`` (backward) rather than only returning (grad)."""
+    start = [_edge(t) for t in roots]
+    deps = _count_dependencies([n for n, _ in start])
+    execute = _nodes_to_execute(deps, start, targets) if targets is not None else None
+    captured = [None] * len(targets) if targets is not None else []
+    capture_at: dict[Node, list] = {}
+    for i, (node, nr) in enumerate(targets or ()):
+        capture_at.setdefault(node, []).append((nr, i))
+
+    buffers: dict[Node, list] = {}
+    for (node, nr), g in zip(start, root_grads):
+        _add_to_buffer(buffers, node, nr, g)
+    ready = [(-n._seq, id(n), n) for n in buffers if deps.get(n, 0) == 0]
+    heapq.heapify(ready)
+
+    prev = _state.enabled
+    _state.enabled = create_graph
+    try:
+        while ready:
+            node = heapq.heappop(ready)[2]
+            grads = buffers.pop(node)
+            if node._pre_hooks:
+                grads = _run_pre_hooks(node, grads)
+            if node in capture_at:
+                for nr, i in capture_at[node]:
+                    captured[i] = grads[nr]
+                    if accumulate and type(node) is not AccumulateGrad:
+                        _accumulate_non_leaf(target_tensors[i], grads[nr])
+            if type(node) is AccumulateGrad:
+                if accumulate and (targets is None or node in capture_at) and grads[0] is not None:
+                    node.accumulate(grads[0], create_graph)
+                continue
+            if execute is not None and node not in execute:
+                continue
+            input_grads = _call(node, grads)
+            if node._post_hooks:
+                for hook in tuple(node._post_hooks.values()):
+                    hook(tuple(input_grads), tuple(grads))
+            if not keep_graph:
+                node._release()
+            for (nxt, nr), g in zip(node.next_functions, input_grads):
+                if nxt is None:
+                    continue
+                if g is not None:
+                    _add_to_buffer(buffers, nxt, nr, g)
+                deps[nxt] -= 1
+                if deps[nxt] == 0 and nxt in buffers:
+                    heapq.heappush(ready, (-nxt._seq, id(nxt), nxt))
+    finally:
+        _state.enabled = prev
+    return captured
+
+
+def _count_dependencies(starts: list) -> dict:
+    """For each node reachable from the roots, the number of edges that lead into it."""
+    deps = {}
+    seen = set(starts)
+    stack = list(seen)
+    while stack:
+        node = stack.pop()
+        for nxt, _ in node.next_functions:
+            if nxt is not None:
+                deps[nxt] = deps.get(nxt, 0) + 1
+                if nxt not in seen:
+                    seen.add(nxt)
+                    stack.append(nxt)
+    return deps
+
+
+def _nodes_to_execute(deps: dict, start: list, targets: list) -> set:
+    """With ``inputs`` given, only nodes with an edge towards some target need to run."""
+    order, pending = [], dict(deps)
+    stack = [n for n, _ in start if pending.get(n, 0) == 0]
+    seen = set(stack)
+    while stack:  # a topological order, roots first
+        node = stack.pop()
+        order.append(node)
+        for nxt, _ in node.next_functions:
+            if nxt is not None:
+                pending[nxt] -= 1
+                if pending[nxt] == 0 and nxt not in seen:
+                    seen.add(nxt)
+                    stack.append(nxt)
+    reaches = {n for n, _ in targets}
+    execute = set()
+    for node in reversed(order):
+        if any(n in reaches for n, _ in node.next_functions if n is not None):
+            execute.add(node)
+            reaches.add(node)
+    return execute
+
+
+def _add_to_buffer(buffers: dict, node: Node, nr: int, grad: Tensor) -> None:
+    slots = buffers.get(node)
+    if slots is None:
+        n = len(node._output_meta) if isinstance(node, BackwardFunction) and node._output_meta else 1
+        slots = buffers[node] = [None] * max(n, nr + 1)
+    slots[nr] = grad if slots[nr] is None else slots[nr] + grad
+
+
+def _run_pre_hooks(node: Node, grads: list) -> list:
+    grads = list(grads)
+    for nr, hooks in sorted(node._pre_hooks.items()):
+        for hook in tuple(hooks.values()):
+            if nr == -1:  # node pre-hooks see all gradients
+                new = hook(tuple(grads))
+                if new is not None:
+                    grads = list(new)
+            elif grads[nr] is not None:
+                new = hook(grads[nr])
+                if new is not None:
+                    grads[nr] = new
+    return grads
+
+
+def _call(node: BackwardFunction, grads: list) -> list:
+    """Run one node's backward and check what it returns against its inputs."""
+    if node._freed:
+        raise RuntimeError(errors.BACKWARD_TWICE)
+    if node.materialize_grads:
+        for i, g in enumerate(grads):
+            if g is None:
+                shape, dtype = node._output_meta[i]
+                grads[i] = _make(np.zeros(shape, dtype))
+    out = node.apply(*grads)
+    out = list(out) if isinstance(out, (tuple, list)) else [out]
+    expected = len(node.next_functions)
+    if len(out) != expected:
+        if len(out) > expected and all(g is None for g in out[expected:]):
+            out = out[:expected]  # trailing Nones for non-tensor arguments are allowed
+        else:
+            raise RuntimeError(errors.WRONG_GRAD_COUNT.format(name=node.name(), expected=expected, got=len(out)))
+    for i, (g, meta) in enumerate(zip(out, node._input_meta)):
+        if g is None or meta is None:
+            continue
+        if not isinstance(g, Tensor):
+            raise TypeError(f"expected Tensor or None as gradient {i} of {node.name()}, got {type(g).__name__}")
+        shape, dtype = meta
+        if g._data.shape != shape:
+            if not _expandable(shape, g._data.shape):
+                raise RuntimeError(errors.WRONG_GRAD_SHAPE.format(
+                    name=node.name(), i=i, got=list(g._data.shape), expected=list(shape)))
+            g = g.sum_to_size(shape)
+        if g._data.dtype != dtype:
+            g = g.to(from_numpy_dtype(dtype))
+        out[i] = g
+    return out
+
+
+def _expandable(shape: tuple, to: tuple) -> bool:
+    """True when a tensor of ``shape`` broadcasts to ``to`` (so the gradient can be summed back)."""
+    if len(shape) > len(to):
+        return False
+    return all(s == 1 or s == t for s, t in zip(reversed(shape), reversed(to)))
+
+
+def _accumulate_non_leaf(t: Tensor, g: Tensor) -> None:
+    """``backward(inputs=[y])`` with a non-leaf ``y`` fills ``y.grad`` too."""
+    if g is None:
+        return
+    t._grad = g.detach().clone() if t._grad is None else t._grad + g

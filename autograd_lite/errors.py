@@ -1,0 +1,37 @@
+"""Every message a learner can meet, worded as PyTorch words it, in one place."""
+
+SCALAR_OUTPUTS = "grad can be implicitly created only for scalar outputs"
+SHAPE_MISMATCH = "Mismatch in shape: grad_output[{i}] has a shape of {grad} and output[{i}] has a shape of {out}."
+NO_GRAD_FN = "element {i} of tensors does not require grad and does not have a grad_fn"
+BACKWARD_TWICE = (
+    "Trying to backward through the graph a second time (or directly access saved tensors after they have "
+    "already been freed). Saved intermediate values of the graph are freed when you call .backward() or "
+    "autograd.grad(). Specify retain_graph=True if you need to backward through the graph a second time or "
+    "if you need to access saved tensors after calling backward."
+)
+LEAF_INPLACE = "a leaf Variable that requires grad is being used in an in-place operation."
+VIEW_OF_LEAF_INPLACE = "a view of a leaf Variable that requires grad is being used in an in-place operation."
+MODIFIED_INPLACE = (
+    "one of the variables needed for gradient computation has been modified by an inplace operation: "
+    "[{type} {shape}]{output}, is at version {version}; expected version {expected} instead. Hint: enable "
+    "anomaly detection to find the operation that failed to compute its gradient, with "
+    "torch.autograd.set_detect_anomaly(True, check_nan=False)."
+)
+INT_REQUIRES_GRAD_CREATE = "Only Tensors of floating point and complex dtype can require gradients"
+INT_REQUIRES_GRAD_SET = "only Tensors of floating point and complex dtype can require gradients"
+INT_REQUIRES_GRAD_ = "only Tensors of floating point dtype can require gradients"
+NON_LEAF_REQUIRES_GRAD = (
+    "you can only change requires_grad flags of leaf variables. If you want to use a computed variable in a "
+    "subgraph that doesn't require differentiation use var_no_grad = var.detach()."
+)
+NON_LEAF_REQUIRES_GRAD_FALSE = NON_LEAF_REQUIRES_GRAD
+WRONG_GRAD_COUNT = "function {name} returned an incorrect number of gradients (expected {expected}, got {got})"
+WRONG_GRAD_SHAPE = "Function {name} returned an invalid gradient at index {i} - got {got} but expected shape compatible with {expected}"
+UNUSED_INPUT = (
+    "The differentiated Tensor at index {i} appears to not have been used in the graph. Set allow_unused=True "
+    "if this is the desired behavior."
+)
+NOT_IMPLEMENTED_DERIVATIVE = "the derivative for '{name}' is not implemented."
+NUMPY_REQUIRES_GRAD = "Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() instead."
+ITEM_NUMEL = "a Tensor with {n} elements cannot be converted to Scalar"
+INPUT_NO_GRAD = "One of the differentiated Tensors does not require grad"

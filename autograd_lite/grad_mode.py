@@ -1,0 +1,112 @@
+"""Grad mode: whether operations are recorded into the graph (per thread, as in PyTorch)."""
+from __future__ import annotations
+
+import functools
+import threading
+from typing import Any, Callable
+
+
+class _State(threading.local):
+    enabled = True
+    inference = False
+
+
+_state = _State()
+
+
+def is_grad_enabled() -> bool:
+    """True when new operations are recorded for backward."""
+    return _state.enabled
+
+
+def is_inference_mode_enabled() -> bool:
+    return _state.inference
+
+
+class _GradModeContext:
+    """Base of the context managers below; each also works as a decorator."""
+
+    def __call__(self, fn: Callable) -> Callable:
+        @functools.wraps(fn)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            with self.__class__(*self._args):
+                return fn(*args, **kwargs)
+
+        return wrapper
+
+    _args: tuple = ()
+
+    def __exit__(self, *exc: object) -> None:
+        _state.enabled = self._prev
+
+    def clone(self):
+        return self.__class__(*self._args)
+
+
+class no_grad(_GradModeContext):
+    """Record nothing inside the block: results have ``requires_grad=False`` and no ``grad_fn``.
+
+    >>> with no_grad():
+    ...     y = x * 2          # y.requires_grad is False
+    """
+
+    def __init__(self, orig_func: Callable | None = None) -> None:
+        self._orig = orig_func  # supports the bare ``@no_grad`` spelling too
+
+    def __new__(cls, orig_func: Callable | None = None):
+        self = super().__new__(cls)
+        if callable(orig_func):
+            self.__init__()
+            return self(orig_func)
+        return self
+
+    def __enter__(self) -> None:
+        self._prev = _state.enabled
+        _state.enabled = False
+
+
+class enable_grad(no_grad):
+    """Record operations again inside a ``no_grad`` block."""
+
+    def __enter__(self) -> None:
+        self._prev = _state.enabled
+        _state.enabled = True
+
+
+class set_grad_enabled(_GradModeContext):
+    """Switch recording on or off; takes effect at once, and as a context restores on exit."""
+
+    def __init__(self, mode: bool) -> None:
+        self._prev = _state.enabled
+        self._args = (mode,)
+        _state.enabled = bool(mode)
+
+    def __enter__(self) -> None:
+        pass
+
+    def __call__(self, fn: Callable) -> Callable:
+        _state.enabled = self._prev  # as a decorator it must not switch the mode now
+        return super().__call__(fn)
+
+
+class inference_mode(_GradModeContext):
+    """Like ``no_grad`` (this engine has no separate inference tensors)."""
+
+    def __init__(self, mode: bool = True) -> None:
+        self._args = (mode,)
+        self.mode = mode
+
+    def __new__(cls, mode: Any = True):
+        self = super().__new__(cls)
+        if callable(mode):
+            self.__init__()
+            return self(mode)
+        return self
+
+    def __enter__(self) -> None:
+        self._prev, self._prev_inf = _state.enabled, _state.inference
+        if self.mode:
+            _state.enabled, _state.inference = False, True
+
+    def __exit__(self, *exc: object) -> None:
+        _state.enabled, _state.inference = self._prev, self._prev_inf

@@ -1,0 +1,622 @@
+"""The Tensor: a numpy array plus the autograd fields PyTorch keeps next to it.
+
+``requires_grad``, ``grad``, ``grad_fn`` and ``is_leaf`` behave as in PyTorch; a
+tensor made by an operation on tensors that require grad points at the node that
+made it (``grad_fn``), and that is the whole graph. The math lives in ``ops.py``:
+the methods here only forward to it.
+"""
+from __future__ import annotations
+
+import numbers
+import weakref
+from typing import Any, Callable, Iterator
+
+import numpy as np
+
+from . import dtypes, errors
+from .dtypes import dtype as _dtype
+
+
+class Size(tuple):
+    """A tensor's shape (mirrors ``torch.Size``): a tuple printed as ``torch.Size([2, 3])``."""
+
+    def __repr__(self) -> str:
+        return f"torch.Size([{', '.join(map(str, self))}])"
+
+    def numel(self) -> int:
+        return int(np.prod(self, dtype=np.int64))
+
+    def __getitem__(self, i):
+        r = tuple.__getitem__(self, i)
+        return Size(r) if isinstance(i, slice) else r
+
+
+class Tensor:
+    """A multi-dimensional array that can record the operations applied to it."""
+
+    __slots__ = (
+        "_data",            # numpy array holding the values (may be a view of another tensor's)
+        "_requires_grad",
+        "_grad_fn",         # the node that produced this tensor, None for leaves
+        "_output_nr",       # which output of grad_fn this tensor is
+        "_grad",
+        "_vc",              # version counter [n], shared with views; in-place ops bump it
+        "_base",            # the tensor this one is a view of, or None
+        "_view_func",       # rebuilds this view from _base (used by in-place ops on views)
+        "_hooks",           # leaf hooks (non-leaf hooks live on grad_fn)
+        "_post_accumulate_hooks",
+        "_retains_grad",
+        "_accumulator",     # weak reference to the leaf's AccumulateGrad node
+        "__weakref__",
+    )
+
+    # --- construction -------------------------------------------------------------
+    def __new__(cls, *args: Any, **kwargs: Any) -> "Tensor":
+        """The legacy constructor: ``Tensor([1., 2.])`` (float32 data) or ``Tensor(2, 3)`` (uninitialised)."""
+        if cls is not Tensor:
+            return object.__new__(cls)
+        if len(args) == 1 and not isinstance(args[0], numbers.Integral):
+            data = args[0]
+            if isinstance(data, Tensor):
+                return data
+            return _make(np.array(data, dtype=dtypes.get_default_dtype().np))
+        return _make(np.empty(tuple(args), dtype=dtypes.get_default_dtype().np))
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        pass
+
+    def _alias(self) -> "Tensor":
+        """A new tensor object on the same storage and version counter, with no autograd history."""
+        t = _make(self._data)
+        t._vc = self._vc
+        t._base = self._base if self._base is not None else None
+        return t
+
+    # --- autograd fields ----------------------------------------------------------
+    @property
+    def requires_grad(self) -> bool:
+        return self._requires_grad
+
+    @requires_grad.setter
+    def requires_grad(self, value: bool) -> None:
+        if self._grad_fn is not None:
+            raise RuntimeError(errors.NON_LEAF_REQUIRES_GRAD)
+        if value and self._data.dtype.kind != "f":
+            raise RuntimeError(errors.INT_REQUIRES_GRAD_SET)
+        self._requires_grad = bool(value)
+
+    def requires_grad_(self, requires_grad: bool = True) -> "Tensor":
+        """Set ``requires_grad`` in place on a leaf and return it (mirrors ``Tensor.requires_grad_``)."""
+        if self._grad_fn is not None and not requires_grad:
+            raise RuntimeError(errors.NON_LEAF_REQUIRES_GRAD)
+        if requires_grad and self._data.dtype.kind != "f":
+            raise RuntimeError(errors.INT_REQUIRES_GRAD_)
+        if self._grad_fn is None:
+            self._requires_grad = bool(requires_grad)
+        return self
+
+    @property
+    def grad(self) -> "Tensor | None":
+        """d(output)/d(this tensor), filled by backward on leaves (and on ``retain_grad()`` tensors)."""
+        if self._grad_fn is not None and not self._retains_grad and self._requires_grad:
+            import warnings
+
+            warnings.warn(
+                "The .grad attribute of a Tensor that is not a leaf Tensor is being accessed. Its .grad attribute "
+                "won't be populated during autograd.backward(). If you indeed want the .grad field to be populated "
+                "for a non-leaf Tensor, use .retain_grad() on the non-leaf Tensor. If you access the non-leaf Tensor "
+                "by mistake, make sure you access the leaf Tensor instead. See github.com/pytorch/pytorch/pull/30531 "
+                "for more informations. (Triggered internally at /pytorch/build/aten/src/ATen/core/TensorBody.h:494.)",
+                UserWarning,
+                stacklevel=2,
+            )
+        return self._grad
+
+    @grad.setter
+    def grad(self, value: "Tensor | None") -> None:
+        if value is not None:
+            if not isinstance(value, Tensor):
+                raise TypeError(f"assigned grad expected to be a Tensor or None but got grad of type {type(value).__name__}")
+            if value._data.dtype != self._data.dtype:
+                raise RuntimeError("attempting to assign a gradient with dtype '" + _long_name(value.dtype)
+                                   + "' to a tensor with dtype '" + _long_name(self.dtype)
+                                   + "'. Please ensure that the gradient and the tensor have the same dtype")
+            if value._data.shape != self._data.shape:
+                raise RuntimeError(
+                    f"attempting to assign a gradient of size '{list(value.shape)}' to a tensor of size "
+                    f"'{list(self.shape)}'. Please ensure that the gradient and the tensor are the same size"
+                )
+        self._grad = value
+
+    @grad.deleter
+    def grad(self) -> None:
+        self._grad = None
+
+    @property
+    def grad_fn(self):
+        return self._grad_fn
+
+    @property
+    def is_leaf(self) -> bool:
+        """True for tensors the user created (or that need no grad): backward fills their ``.grad``."""
+        return self._grad_fn is None
+
+    @property
+    def retains_grad(self) -> bool:
+        return self._retains_grad
+
+    @property
+    def output_nr(self) -> int:
+        return self._output_nr
+
+    @property
+    def _version(self) -> int:
+        """How many times this tensor's storage was changed in place (shared with its views)."""
+        return self._vc[0]
+
+    def retain_grad(self) -> None:
+        """Keep ``.grad`` on a non-leaf tensor after backward (leaves always keep it)."""
+        if not self._requires_grad:
+            raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
+        if self._grad_fn is None or self._retains_grad:
+            return
+        self._retains_grad = True
+        ref = weakref.ref(self)
+
+        def retain(grad: Tensor) -> None:
+            t = ref()
+            if t is None:
+                return
+            if t._grad is None:
+                t._grad = grad.detach().clone() if not grad._requires_grad else grad
+            else:
+                t._grad = t._grad + grad
+
+        self._grad_fn._hooks_for(self._output_nr)["retain"] = retain
+
+    def register_hook(self, hook: Callable[["Tensor"], "Tensor | None"]):
+        """Call ``hook(grad)`` when this tensor's gradient is computed; a returned tensor replaces it."""
+        from .function import RemovableHandle
+
+        if not self._requires_grad:
+            raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
+        if self._grad_fn is None:
+            if self._hooks is None:
+                self._hooks = {}
+            return RemovableHandle(self._hooks, hook)
+        hooks = self._grad_fn._hooks_for(self._output_nr)
+        handle = RemovableHandle(hooks, hook)
+        if "retain" in hooks:  # retain_grad sees the gradient after the other hooks
+            hooks["retain"] = hooks.pop("retain")
+        return handle
+
+    def register_post_accumulate_grad_hook(self, hook: Callable[["Tensor"], None]):
+        """Call ``hook(tensor)`` on a leaf after its ``.grad`` was accumulated."""
+        from .function import RemovableHandle
+
+        if self._grad_fn is not None:
+            raise RuntimeError("post accumulate grad hooks cannot be registered on non-leaf tensors")
+        if self._post_accumulate_hooks is None:
+            self._post_accumulate_hooks = {}
+        return RemovableHandle(self._post_accumulate_hooks, hook)
+
+    def backward(self, gradient: "Tensor | None" = None, retain_graph: bool | None = None,
+                 create_graph: bool = False, inputs=None) -> None:
+        """Compute d(self)/d(leaf) for every leaf that requires grad and add it into ``leaf.grad``.
+
+        ``gradient`` is the vector v of the vector-Jacobian product v^T J; it may be
+        omitted only for a single-element output (then v = 1).
+        """
+        from .engine import backward
+
+        backward((self,), None if gradient is None else (gradient,), retain_graph, create_graph,
+                 inputs=inputs)
+
+    def detach(self) -> "Tensor":
+        """The same values (shared storage and version counter), cut off from the graph."""
+        t = _make(self._data)
+        t._vc = self._vc
+        return t
+
+    def detach_(self) -> "Tensor":
+        """Cut this tensor off from the graph in place: it becomes a leaf that needs no grad."""
+        if self._base is not None and self._base._requires_grad:
+            raise RuntimeError("Can't detach views in-place. Use detach() instead. If you are using DistributedDataParallel (DDP) for training, and gradient_as_bucket_view is set as True, gradients are views of DDP buckets, and hence detach_() cannot be called on these gradients. To fix this error, please refer to the Optimizer.zero_grad() function in torch/optim/optimizer.py as the solution.")
+        self._grad_fn, self._requires_grad, self._output_nr = None, False, 0
+        return self
+
+    @property
+    def data(self) -> "Tensor":
+        """The values without history, with a version counter of their own (so edits are not seen)."""
+        return _make(self._data)
+
+    @data.setter
+    def data(self, value: "Tensor") -> None:
+        self._data = value._data
+
+    # --- metadata -----------------------------------------------------------------
+    @property
+    def shape(self) -> Size:
+        return Size(self._data.shape)
+
+    def size(self, dim: int | None = None):
+        if dim is None:
+            return Size(self._data.shape)
+        return self._data.shape[_wrap_dim(dim, self._data.ndim)]
+
+    @property
+    def dtype(self) -> _dtype:
+        return dtypes._FROM_NUMPY[self._data.dtype]
+
+    @property
+    def device(self) -> dtypes.device:
+        return dtypes.cpu
+
+    @property
+    def is_cuda(self) -> bool:
+        return False
+
+    @property
+    def ndim(self) -> int:
+        return self._data.ndim
+
+    def dim(self) -> int:
+        return self._data.ndim
+
+    ndimension = dim
+
+    def numel(self) -> int:
+        return self._data.size
+
+    nelement = numel
+
+    def element_size(self) -> int:
+        return self._data.itemsize
+
+    def stride(self, dim: int | None = None):
+        strides = tuple(s // self._data.itemsize for s in self._data.strides)
+        return strides if dim is None else strides[_wrap_dim(dim, self._data.ndim)]
+
+    def is_contiguous(self) -> bool:
+        return self._data.flags.c_contiguous
+
+    def is_floating_point(self) -> bool:
+        return self._data.dtype.kind == "f"
+
+    def data_ptr(self) -> int:
+        return self._data.__array_interface__["data"][0]
+
+    def get_device(self) -> int:
+        return -1
+
+    # --- conversions --------------------------------------------------------------
+    def item(self) -> float | int | bool:
+        """The single value as a Python number."""
+        if self._data.size != 1:
+            raise RuntimeError(errors.ITEM_NUMEL.format(n=self._data.size))
+        return self._data.reshape(()).item()
+
+    def tolist(self):
+        return self._data.tolist()
+
+    def numpy(self, *, force: bool = False) -> np.ndarray:
+        """The values as a numpy array sharing memory (refused while the tensor requires grad)."""
+        if self._requires_grad and not force:
+            raise RuntimeError(errors.NUMPY_REQUIRES_GRAD)
+        return self._data
+
+    def __array__(self, dtype=None, copy=None) -> np.ndarray:
+        if self._requires_grad:
+            raise RuntimeError(errors.NUMPY_REQUIRES_GRAD)
+        return self._data if dtype is None else self._data.astype(dtype)
+
+    def __float__(self) -> float:
+        return float(self.item())
+
+    def __int__(self) -> int:
+        return int(self.item())
+
+    def __index__(self) -> int:
+        if self._data.dtype.kind not in "iub" or self._data.size != 1:
+            raise TypeError("only integer tensors of a single element can be converted to an index")
+        return int(self.item())
+
+    def __bool__(self) -> bool:
+        if self._data.size != 1:
+            raise RuntimeError(
+                f"Boolean value of Tensor with {'no values' if self._data.size == 0 else 'more than one value'} is ambiguous"
+            )
+        return bool(self.item())
+
+    def __len__(self) -> int:
+        if self._data.ndim == 0:
+            raise TypeError("len() of a 0-d tensor")
+        return self._data.shape[0]
+
+    def __iter__(self) -> Iterator["Tensor"]:
+        if self._data.ndim == 0:
+            raise TypeError("iteration over a 0-d tensor")
+        return iter(ops.unbind(self, 0))
+
+    def __hash__(self) -> int:
+        return id(self)
+
+    def __format__(self, spec: str) -> str:
+        if self._data.ndim == 0 and spec:
+            return self.item().__format__(spec)
+        return object.__format__(self, spec) if spec else repr(self)
+
+    def __repr__(self) -> str:
+        from .printing import tensor_repr
+
+        return tensor_repr(self)
+
+    def __reduce_ex__(self, protocol):
+        return (_rebuild, (self._data.copy(), self._requires_grad))
+
+    def __deepcopy__(self, memo):
+        if self._grad_fn is not None:
+            raise RuntimeError("Only Tensors created explicitly by the user (graph leaves) support the deepcopy protocol at the moment.  If you were attempting to deepcopy a module, this may be because of a torch.nn.utils.weight_norm usage, see https://github.com/pytorch/pytorch/pull/103001")
+        new = type(self).__new__(type(self))
+        _init(new, self._data.copy())
+        new._requires_grad = self._requires_grad
+        if self._grad is not None:
+            new._grad = self._grad.__deepcopy__(memo)
+        memo[id(self)] = new
+        return new
+
+    def float(self) -> "Tensor":
+        return self.to(dtypes.float32)
+
+    def double(self) -> "Tensor":
+        return self.to(dtypes.float64)
+
+    def long(self) -> "Tensor":
+        return self.to(dtypes.int64)
+
+    def int(self) -> "Tensor":
+        return self.to(dtypes.int32)
+
+    def bool(self) -> "Tensor":
+        return self.to(dtypes.bool_)
+
+    def half(self) -> "Tensor":
+        return self.to(dtypes.float16)
+
+    def type(self, dtype: _dtype | None = None):
+        if dtype is None:
+            return "torch." + {"float32": "FloatTensor", "float64": "DoubleTensor", "int64": "LongTensor",
+                               "int32": "IntTensor", "bool": "BoolTensor"}.get(self.dtype.name, "Tensor")
+        return self.to(dtype)
+
+    def to(self, *args: Any, **kwargs: Any) -> "Tensor":
+        """Convert dtype (``to(torch.float64)``); device arguments must name the CPU."""
+        target = kwargs.get("dtype")
+        for a in args + tuple(v for k, v in kwargs.items() if k == "device"):
+            if isinstance(a, _dtype):
+                target = a
+            elif isinstance(a, Tensor):
+                target = a.dtype
+            elif isinstance(a, (str, dtypes.device)):
+                dtypes.device(a)
+        if target is None or target.np == self._data.dtype:
+            return self.clone() if kwargs.get("copy") else self
+        return ops.to_dtype(self, target)
+
+    def cpu(self) -> "Tensor":
+        return self
+
+    def cuda(self, *args: Any, **kwargs: Any) -> "Tensor":
+        raise RuntimeError("autograd_lite runs on the CPU only; CUDA is not available")
+
+    def contiguous(self) -> "Tensor":
+        return self if self._data.flags.c_contiguous else ops.clone(self)
+
+    # --- shape methods taking *sizes ------------------------------------------------
+    def view(self, *shape) -> "Tensor":
+        if len(shape) == 1 and isinstance(shape[0], _dtype):
+            raise NotImplementedError("view(dtype) is not supported by autograd_lite")
+        return ops.view(self, _sizes(shape))
+
+    def view_as(self, other: "Tensor") -> "Tensor":
+        return ops.view(self, other._data.shape)
+
+    def reshape(self, *shape) -> "Tensor":
+        return ops.reshape(self, _sizes(shape))
+
+    def reshape_as(self, other: "Tensor") -> "Tensor":
+        return ops.reshape(self, other._data.shape)
+
+    def expand(self, *sizes) -> "Tensor":
+        return ops.expand(self, _sizes(sizes))
+
+    def expand_as(self, other: "Tensor") -> "Tensor":
+        return ops.expand(self, other._data.shape)
+
+    def permute(self, *dims) -> "Tensor":
+        return ops.permute(self, _sizes(dims))
+
+    def repeat(self, *sizes) -> "Tensor":
+        return ops.repeat(self, _sizes(sizes))
+
+    def new_zeros(self, *size, dtype=None, requires_grad=False) -> "Tensor":
+        from .creation import zeros
+
+        return zeros(*size, dtype=dtype or self.dtype, requires_grad=requires_grad)
+
+    def new_ones(self, *size, dtype=None, requires_grad=False) -> "Tensor":
+        from .creation import ones
+
+        return ones(*size, dtype=dtype or self.dtype, requires_grad=requires_grad)
+
+    def new_tensor(self, data, dtype=None, requires_grad=False) -> "Tensor":
+        from .creation import tensor
+
+        return tensor(data, dtype=dtype or self.dtype, requires_grad=requires_grad)
+
+    def new_full(self, size, fill_value, dtype=None, requires_grad=False) -> "Tensor":
+        from .creation import full
+
+        return full(size, fill_value, dtype=dtype or self.dtype, requires_grad=requires_grad)
+
+    def new_empty(self, *size, dtype=None, requires_grad=False) -> "Tensor":
+        return self.new_zeros(*size, dtype=dtype, requires_grad=requires_grad)
+
+    @property
+    def T(self) -> "Tensor":
+        return ops.permute(self, tuple(range(self._data.ndim - 1, -1, -1)))
+
+    @property
+    def mT(self) -> "Tensor":
+        return ops.transpose(self, -2, -1)
+
+    # --- operators ----------------------------------------------------------------
+    def __add__(self, other):
+        return ops.add(self, other)
+
+    def __radd__(self, other):
+        return ops.add(self, other)
+
+    def __sub__(self, other):
+        return ops.sub(self, other)
+
+    def __rsub__(self, other):
+        return ops.rsub(self, other)
+
+    def __mul__(self, other):
+        return ops.mul(self, other)
+
+    def __rmul__(self, other):
+        return ops.mul(self, other)
+
+    def __truediv__(self, other):
+        return ops.div(self, other)
+
+    def __rtruediv__(self, other):
+        return ops.mul(ops.reciprocal(self), other)
+
+    def __floordiv__(self, other):
+        return ops.floor_divide(self, other)
+
+    def __rfloordiv__(self, other):
+        return ops.floor_divide(ops.as_tensor_like(other, self), self)
+
+    def __mod__(self, other):
+        return ops.remainder(self, other)
+
+    def __pow__(self, other):
+        return ops.pow(self, other)
+
+    def __rpow__(self, other):
+        return ops.pow(other, self)
+
+    def __matmul__(self, other):
+        return ops.matmul(self, other)
+
+    def __rmatmul__(self, other):
+        return ops.matmul(other, self)
+
+    def __neg__(self):
+        return ops.neg(self)
+
+    def __pos__(self):
+        return self
+
+    def __abs__(self):
+        return ops.abs(self)
+
+    def __invert__(self):
+        return ops.logical_not(self) if self._data.dtype == np.bool_ else ops.bitwise_not(self)
+
+    def __and__(self, other):
+        return ops.logical_and(self, other)
+
+    def __or__(self, other):
+        return ops.logical_or(self, other)
+
+    def __xor__(self, other):
+        return ops.logical_xor(self, other)
+
+    def __eq__(self, other):
+        return ops.eq(self, other)
+
+    def __ne__(self, other):
+        return ops.ne(self, other)
+
+    def __lt__(self, other):
+        return ops.lt(self, other)
+
+    def __le__(self, other):
+        return ops.le(self, other)
+
+    def __gt__(self, other):
+        return ops.gt(self, other)
+
+    def __ge__(self, other):
+        return ops.ge(self, other)
+
+    def __iadd__(self, other):
+        return ops.add_(self, other)
+
+    def __isub__(self, other):
+        return ops.sub_(self, other)
+
+    def __imul__(self, other):
+        return ops.mul_(self, other)
+
+    def __itruediv__(self, other):
+        return ops.div_(self, other)
+
+    def __getitem__(self, index):
+        return ops.getitem(self, index)
+
+    def __setitem__(self, index, value) -> None:
+        ops.setitem(self, index, value)
+
+
+def _make(data: np.ndarray) -> Tensor:
+    """Wrap a numpy array as a fresh tensor with no autograd history (the engine's fast path)."""
+    t = object.__new__(Tensor)
+    _init(t, data)
+    return t
+
+
+def _init(t: Tensor, data: np.ndarray) -> None:
+    t._data = data
+    t._requires_grad = False
+    t._grad_fn = t._grad = t._base = t._view_func = t._hooks = t._accumulator = t._post_accumulate_hooks = None
+    t._output_nr = 0
+    t._vc = [0]
+    t._retains_grad = False
+
+
+def _rebuild(data: np.ndarray, requires_grad: bool) -> Tensor:
+    t = _make(data)
+    t._requires_grad = requires_grad
+    return t
+
+
+def _long_name(d: _dtype) -> str:
+    return {"float32": "float", "float64": "double", "int64": "long", "int32": "int", "bool": "bool"}.get(d.name, d.name)
+
+
+def _wrap_dim(dim: int, ndim: int) -> int:
+    """A dimension index in range, negatives counting from the end (PyTorch's error otherwise)."""
+    n = max(ndim, 1)
+    if not -n <= dim < n:
+        raise IndexError(f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], but got {dim})")
+    return dim % n
+
+
+def _sizes(args: tuple) -> tuple:
+    """``f(2, 3)`` and ``f((2, 3))`` both mean the shape (2, 3)."""
+    if len(args) == 1 and isinstance(args[0], (tuple, list, Size)):
+        args = tuple(args[0])
+    return tuple(int(a) for a in args)
+
+
+# The math: every other Tensor method is the function of the same name in ops.py.
+from . import ops  # noqa: E402
+
+for _name in ops.TENSOR_METHODS:
+    setattr(Tensor, _name, getattr(ops, _name))
