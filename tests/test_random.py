@@ -182,3 +182,14 @@ def test_no_numba_for_small_draws_and_pure_python_mode():
     out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=600)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "ok"
+
+
+def test_argument_errors_match_torch():
+    with pytest.raises(RuntimeError, match="from=2"):
+        R.uniform((3,), np.float32, 2.0, 1.0)
+    with pytest.raises(RuntimeError, match="std >= 0.0"):
+        R.normal((3,), np.float32, 0.0, -1.0)
+    with pytest.raises(RuntimeError, match="less than 'to'"):
+        R.randint(5, 5, (2,))
+    with pytest.raises(TypeError):
+        R.uniform((3,), np.float16)
