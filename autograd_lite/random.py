@@ -15,8 +15,10 @@ Two details make "exactly" harder than it looks:
   module and numba call the same libm; numpy's own SIMD versions differ in the last bit,
   so they are not used there.
 
-Large draws run numba kernels (compiled lazily, see ``kernels.py``); small draws run the
+The sequential parts (the twist and tempering, float64 Box-Muller, randperm's swaps) are
+numba kernels for large draws (compiled lazily, see ``kernels.py``); small draws run the
 very same functions as plain Python, so a first ``randn(2, 2)`` never waits for numba.
+Element-wise transforms are vectorised numpy.
 """
 from __future__ import annotations
 
@@ -258,7 +260,8 @@ def _sincos256_ps(x):
 
 def _box_muller32(u, mean, std):
     """NormalFill16<float> (the AVX2 kernel PyTorch dispatches to on x86), vectorised over
-    every block of 16 uniforms in ``u``."""
+    every block of 16 uniforms in ``u``. PyTorch builds without AVX2 (e.g. ARM) use libm's
+    logf/sinf/cosf here instead, and their float32 randn differs from this."""
     f32 = np.float32
     u = u.reshape(-1, 16)
     radius = np.sqrt(f32(-2) * _log256_ps(f32(1) - u[:, :8]))
