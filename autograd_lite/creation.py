@@ -94,7 +94,7 @@ def tensor(data: Any, dtype: _dtype | None = None, device: Any = None, requires_
                          np.bool_ if kind == "b" else _unsupported(arr))
     else:
         dtypes.from_numpy_dtype(arr.dtype)
-    return _finish(np.ascontiguousarray(arr), requires_grad, device)
+    return _finish(arr if arr.flags.c_contiguous else arr.copy(), requires_grad, device)
 
 
 def _unsupported(arr: np.ndarray):

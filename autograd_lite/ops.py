@@ -110,7 +110,7 @@ def _check_shapes_broadcast(a: Tensor, b: Tensor) -> None:
     sa, sb = a._data.shape, b._data.shape
     for i, (x, y) in enumerate(zip(reversed(sa), reversed(sb))):
         if x != y and x != 1 and y != 1:
-            dim = max(len(sa), len(sb)) - 1 - i
+            dim = builtins.max(len(sa), len(sb)) - 1 - i
             raise RuntimeError(
                 f"The size of tensor a ({x}) must match the size of tensor b ({y}) at non-singleton dimension {dim}"
             )
@@ -1399,7 +1399,7 @@ class CopySlices(IndexPut):
 
 
 def _tracked(*tensors: Any) -> bool:
-    return _state.enabled and any(isinstance(t, Tensor) and t._requires_grad for t in tensors)
+    return _state.enabled and builtins.any(isinstance(t, Tensor) and t._requires_grad for t in tensors)
 
 
 def _check_leaf_inplace(self: Tensor) -> None:
