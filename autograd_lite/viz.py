@@ -80,7 +80,7 @@ STYLES = {
     "fn": ("#D5EAF7", "#0072B2"),       # blue: grad_fn nodes (backward functions)
     "leaf": ("#CDEDE2", "#009E73"),     # green: AccumulateGrad, writes a leaf's .grad
 }
-LEGEND_TEXT = {"output": "tensor", "fn": "grad_fn node", "leaf": "AccumulateGrad (leaf)"}
+LEGEND_TEXT = {"output": "output tensor", "fn": "grad_fn node", "leaf": "AccumulateGrad (leaf)"}
 TEXT_COLOR, MUTED_COLOR, EDGE_COLOR = "#1A1A1A", "#555555", "#4D4D4D"
 
 # Advance widths of Arial/Helvetica for ASCII, in thousandths of the font size.
@@ -448,8 +448,8 @@ def draw_graph(*tensors: Any, names: dict[Any, str] | None = None, show_saved: b
              f'viewBox="0 0 {_num(width)} {_num(height)}" font-family="{escape(FONT_FAMILY)}" '
              f'font-size="{_num(FONT_SIZE)}" fill="{TEXT_COLOR}">',
              "<title>autograd graph</title>",
-             '<defs><marker id="ag-arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" '
-             f'markerHeight="7" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="{EDGE_COLOR}"/>'
+             '<defs><marker id="ag-arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="6" '
+             f'markerHeight="6" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="{EDGE_COLOR}"/>'
              "</marker></defs>",
              f'<rect width="{_num(width)}" height="{_num(height)}" fill="#FFFFFF"/>']
     parts += _edge_paths(edges, nodes, row_bottom)
