@@ -138,11 +138,12 @@ def run(roots: list, root_grads: list, keep_graph: bool, create_graph: bool, tar
                     hook(tuple(input_grads), tuple(grads))
             if not keep_graph:
                 node._release()
-            for (nxt, nr), g in zip(node.next_functions, input_grads):
+            nrs = node._next_nr
+            for k, (nxt, g) in enumerate(zip(node._next, input_grads)):
                 if nxt is None:
                     continue
                 if g is not None:
-                    _add_to_buffer(buffers, nxt, nr, g)
+                    _add_to_buffer(buffers, nxt, nrs[k] if nrs else 0, g)
                 deps[nxt] -= 1
                 if deps[nxt] == 0 and nxt in buffers:
                     heapq.heappush(ready, (-nxt._seq, id(nxt), nxt))
@@ -158,7 +159,7 @@ def _count_dependencies(starts: list) -> dict:
     stack = list(seen)
     while stack:
         node = stack.pop()
-        for nxt, _ in node.next_functions:
+        for nxt in node._next:
             if nxt is not None:
                 deps[nxt] = deps.get(nxt, 0) + 1
                 if nxt not in seen:
@@ -175,7 +176,7 @@ def _nodes_to_execute(deps: dict, start: list, targets: list) -> set:
     while stack:  # a topological order, roots first
         node = stack.pop()
         order.append(node)
-        for nxt, _ in node.next_functions:
+        for nxt in node._next:
             if nxt is not None:
                 pending[nxt] -= 1
                 if pending[nxt] == 0 and nxt not in seen:
@@ -184,18 +185,25 @@ def _nodes_to_execute(deps: dict, start: list, targets: list) -> set:
     reaches = {n for n, _ in targets}
     execute = set()
     for node in reversed(order):
-        if any(n in reaches for n, _ in node.next_functions if n is not None):
+        if any(n in reaches for n in node._next if n is not None):
             execute.add(node)
             reaches.add(node)
     return execute
 
 
 def _add_to_buffer(buffers: dict, node: Node, nr: int, grad: Tensor) -> None:
+    """Collect a gradient for ``node``'s output ``nr``, summing when a tensor was used twice."""
     slots = buffers.get(node)
     if slots is None:
         n = len(node._output_meta) if isinstance(node, BackwardFunction) and node._output_meta else 1
         slots = buffers[node] = [None] * max(n, nr + 1)
-    slots[nr] = grad if slots[nr] is None else slots[nr] + grad
+    prev = slots[nr]
+    if prev is None:
+        slots[nr] = grad
+    elif _state.enabled:  # create_graph: the sum must be recorded too
+        slots[nr] = prev + grad
+    else:
+        slots[nr] = _make(np.add(prev._data, grad._data, dtype=np.result_type(prev._data, grad._data)))
 
 
 def _run_pre_hooks(node: Node, grads: list) -> list:
@@ -224,7 +232,7 @@ def _call(node: BackwardFunction, grads: list) -> list:
                 grads[i] = _make(np.zeros(shape, dtype))
     out = node.apply(*grads)
     out = list(out) if isinstance(out, (tuple, list)) else [out]
-    expected = len(node.next_functions)
+    expected = len(node._next)
     if len(out) != expected:
         if len(out) > expected and all(g is None for g in out[expected:]):
             out = out[:expected]  # trailing Nones for non-tensor arguments are allowed

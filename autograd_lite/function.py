@@ -6,31 +6,56 @@ written in autograd_lite operations, so backward itself can be recorded
 off and, when an input requires grad, records a node: an instance of ``MyFnBackward``
 that is both the ``ctx`` the two methods share and the ``grad_fn`` of the outputs.
 Built-in operations (``ops.py``) are Functions of exactly this kind.
+
+The graph holds no reference cycles, so it is freed by reference counting the moment
+the last output tensor goes away: nodes point at their inputs' nodes, never back, and
+a node that saves its own output keeps it without its ``grad_fn``.
 """
 from __future__ import annotations
 
+import functools
+import gc
 import itertools
+import re
 import weakref
 from typing import Any, Callable
 
 from . import errors
-from .grad_mode import _state
+from .grad_mode import _state, no_grad
 from .tensor import Tensor
 
 _sequence = itertools.count()
+
+# Python's cyclic garbage collector re-scans every live container object whenever it
+# collects its oldest generation, and a recorded graph is many small objects: with the
+# default thresholds a 100,000-op graph spends most of its build time being scanned.
+# The graph holds no reference cycles (reference counting frees it), so scanning less
+# often loses nothing; the thresholds are only ever raised, never lowered.
+gc.set_threshold(*(max(now, ours) for now, ours in zip(gc.get_threshold(), (5000, 20, 20))))
 
 
 class Node:
     """A recorded operation: the ``grad_fn`` of the tensors it produced.
 
-    ``next_functions`` holds one ``(node, output_nr)`` edge per tensor input, pointing
-    at the node that produced that input (``None`` where the input needs no gradient).
+    ``_next`` holds, per tensor input, the node that produced that input (its
+    ``grad_fn``, or the leaf's ``AccumulateGrad``), or None where no gradient is needed;
+    ``_next_nr`` says which output of that node the input was (None: all 0).
     """
 
-    __slots__ = ("next_functions", "_seq", "_pre_hooks", "_post_hooks", "__weakref__")
+    __slots__ = ("_next", "_next_nr", "_seq", "__weakref__")
+    _pre_hooks = _post_hooks = None  # dicts, created when a hook is registered
+
+    @property
+    def next_functions(self) -> tuple:
+        """``((node, output_nr), ...)``, one pair per tensor input, as in PyTorch."""
+        nrs = self._next_nr or (0,) * len(self._next)
+        return tuple(zip(self._next, nrs))
 
     def name(self) -> str:
         return type(self).__name__
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} object at {id(self):#x}>"
 
     def register_hook(self, fn: Callable) -> "RemovableHandle":
         """``fn(grad_inputs, grad_outputs)`` runs after this node computed its gradients."""
@@ -54,32 +79,35 @@ class Node:
 class AccumulateGrad(Node):
     """The node at the end of every path: adds the incoming gradient into a leaf's ``.grad``."""
 
-    __slots__ = ("variable",)
+    __slots__ = ("variable", "__dict__")
 
-    def __init__(self, variable) -> None:
+    def __init__(self, variable: Tensor) -> None:
         self.variable = variable
-        self.next_functions = ()
+        self._next, self._next_nr = (), None
         self._seq = float("inf")  # PyTorch runs these as soon as they are ready
-        self._pre_hooks = self._post_hooks = None
 
-    def accumulate(self, grad, create_graph: bool) -> None:
+    def name(self) -> str:
+        return "torch::autograd::AccumulateGrad"
+
+    def accumulate(self, grad: Tensor, create_graph: bool) -> None:
         var = self.variable
         for hook in tuple(var._hooks.values()) if var._hooks else ():
             new = hook(grad)
             if new is not None:
                 grad = new
         if var._grad is None:
+            # A gradient handed through unchanged may be the caller's own tensor: copy it.
             var._grad = grad if create_graph else grad.detach().clone()
-        elif create_graph or _state.enabled and var._grad._requires_grad:
+        elif create_graph or var._grad._requires_grad:
             var._grad = var._grad + grad
         else:
             var._grad._data += grad._data
-            var._grad._vc[0] += 1
+            var._grad._bump_version()
         for hook in tuple(var._post_accumulate_hooks.values()) if var._post_accumulate_hooks else ():
             hook(var)
 
 
-def grad_accumulator(tensor) -> AccumulateGrad:
+def grad_accumulator(tensor: Tensor) -> AccumulateGrad:
     """The leaf's single AccumulateGrad node, created on first use and held weakly by the leaf."""
     ref = tensor._accumulator
     node = ref() if ref is not None else None
@@ -89,56 +117,22 @@ def grad_accumulator(tensor) -> AccumulateGrad:
     return node
 
 
-class SavedTensor:
-    """A tensor saved for backward, with its version at saving time.
+class BackwardFunction(Node):
+    """A recorded call of a Function: the ``ctx`` of its forward/backward and the outputs' grad_fn.
 
-    An output saved by its own node is kept without its ``grad_fn`` (that would be a
-    reference cycle) and given it back on unpacking, as PyTorch's SavedVariable does.
+    Attributes set in ``forward`` (``ctx.dim = 1``) are kept for ``backward``.
     """
 
-    __slots__ = ("tensor", "version", "is_output", "output_nr")
-
-    def __init__(self, tensor, is_output: bool, output_nr: int = 0) -> None:
-        self.version = tensor._vc[0]
-        self.is_output = is_output
-        self.output_nr = output_nr
-        self.tensor = tensor._alias() if is_output else tensor
-
-    def unpack(self, node: Node):
-        t = self.tensor
-        if t._vc[0] != self.version:
-            raise RuntimeError(_modified_message(t, self, node))
-        if self.is_output:
-            t = t._alias()
-            t._requires_grad, t._grad_fn, t._output_nr = True, node, self.output_nr
-        return t
-
-
-def _modified_message(t, saved: SavedTensor, node: Node) -> str:
-    kind = {"float32": "FloatTensor", "float64": "DoubleTensor", "int64": "LongTensor"}.get(t.dtype.name, "Tensor")
-    shape = "[" + ", ".join(map(str, t.shape)) + "]"
-    if saved.is_output:
-        output = f", which is output {saved.output_nr} of {node.name()}"
-    elif saved.tensor._grad_fn is not None:
-        output = f", which is output {saved.tensor._output_nr} of {saved.tensor._grad_fn.name()}"
-    else:
-        output = ""
-    return errors.MODIFIED_INPLACE.format(
-        type=f"torch.{kind}", shape=shape, output=output, version=t._vc[0], expected=saved.version
-    )
-
-
-class BackwardFunction(Node):
-    """A recorded call of a Function: the ``ctx`` of its forward/backward and the outputs' grad_fn."""
-
-    __slots__ = (
-        "needs_input_grad", "to_save", "_saved", "_freed", "_input_meta", "_output_meta",
-        "_non_differentiable", "_dirty", "materialize_grads", "__dict__",
-    )
+    __slots__ = ("needs_input_grad", "_input_meta", "__dict__")
     _function: type  # the Function subclass whose backward this node runs
+    # Defaults, overridden per node only when used:
+    to_save = _saved = _saved_versions = _saved_outputs = None
+    _non_differentiable = _dirty = _output_meta = None
+    _freed = False
+    materialize_grads = True
 
-    def save_for_backward(self, *tensors) -> None:
-        """Keep tensors for backward; they are checked against in-place changes when unpacked."""
+    def save_for_backward(self, *tensors: Tensor | None) -> None:
+        """Keep tensors for backward; unpacking checks they were not modified in place since."""
         for i, t in enumerate(tensors):
             if t is not None and not isinstance(t, Tensor):
                 raise TypeError(
@@ -150,17 +144,27 @@ class BackwardFunction(Node):
     def saved_tensors(self) -> tuple:
         if self._freed:
             raise RuntimeError(errors.BACKWARD_TWICE)
-        if self._saved is None:  # still inside forward, or nothing saved
+        if self._saved is None:  # inside forward, or no graph was recorded
             return tuple(self.to_save) if self.to_save else ()
-        return tuple(s.unpack(self) if s is not None else None for s in self._saved)
+        outs = self._saved_outputs
+        unpacked = []
+        for i, (t, version) in enumerate(zip(self._saved, self._saved_versions)):
+            if t is not None:
+                if t._version != version:
+                    raise RuntimeError(_modified_message(t, version, self, outs[i] if outs else None))
+                if outs and outs[i] is not None:  # our own output: give it its grad_fn back
+                    t = t._alias()
+                    t._requires_grad, t._grad_fn, t._output_nr = True, self, outs[i]
+            unpacked.append(t)
+        return tuple(unpacked)
 
     saved_variables = saved_tensors
 
-    def mark_non_differentiable(self, *tensors) -> None:
+    def mark_non_differentiable(self, *tensors: Tensor) -> None:
         """Outputs that get ``requires_grad=False`` (indices, masks)."""
         self._non_differentiable = tensors
 
-    def mark_dirty(self, *tensors) -> None:
+    def mark_dirty(self, *tensors: Tensor) -> None:
         """Inputs that forward modified in place: they become outputs of this node."""
         self._dirty = tensors
 
@@ -169,13 +173,28 @@ class BackwardFunction(Node):
         self.materialize_grads = value
 
     def _release(self) -> None:
-        if self._saved:
+        if self._saved is not None:
             self._freed = True
-        self._saved = None
+            self._saved = None
 
-    def apply(self, *grads):
+    def apply(self, *grads: Tensor) -> Any:
         """Run the Function's backward on gradients w.r.t. its outputs."""
         return self._function.backward(self, *grads)
+
+
+def _modified_message(t: Tensor, version: int, node: Node, output_nr: int | None) -> str:
+    kind = {"float32": "FloatTensor", "float64": "DoubleTensor", "int64": "LongTensor"}.get(t.dtype.name, "Tensor")
+    shape = "[" + ", ".join(map(str, t._data.shape)) + "]"
+    producer = node if output_nr is not None else t._grad_fn
+    nr = output_nr if output_nr is not None else t._output_nr
+    output = f", which is output {nr} of {_short_name(producer)}" if producer is not None else ""
+    return errors.MODIFIED_INPLACE.format(type=f"torch.{kind}", shape=shape, output=output,
+                                          version=t._version, expected=version)
+
+
+def _short_name(node: Node) -> str:
+    """PyTorch names the producing op without its "Backward0" suffix in this message."""
+    return re.sub(r"Backward\d*$", "", node.name().replace("torch::autograd::", ""))
 
 
 class FunctionMeta(type):
@@ -184,7 +203,15 @@ class FunctionMeta(type):
     def __init__(cls, name: str, bases: tuple, attrs: dict) -> None:
         super().__init__(name, bases, attrs)
         node_name = attrs.get("node_name", name + "Backward")
-        cls._backward_cls = type(node_name, (BackwardFunction,), {"_function": cls, "__slots__": ()})
+        module = cls.__module__ if "node_name" in attrs else "torch.autograd.function"
+        cls._backward_cls = type(node_name, (BackwardFunction,), {
+            "_function": cls, "__slots__": (), "__module__": module,
+            "__repr__": BackwardFunction.__repr__ if "node_name" in attrs else _user_node_repr,
+        })
+
+
+def _user_node_repr(self: Node) -> str:
+    return f"<{type(self).__module__}.{type(self).__name__} object at {id(self):#x}>"
 
 
 class Function(metaclass=FunctionMeta):
@@ -203,95 +230,115 @@ class Function(metaclass=FunctionMeta):
     """
 
     @staticmethod
-    def forward(ctx: BackwardFunction, *args: Any) -> Any:
+    def forward(ctx: BackwardFunction, *args: Any, **kwargs: Any) -> Any:
         raise NotImplementedError("You must implement the forward function for custom autograd.Function.")
 
     @staticmethod
     def backward(ctx: BackwardFunction, *grad_outputs: Any) -> Any:
-        raise NotImplementedError("You must implement either the backward or vjp method for your custom autograd.Function to use it with backward mode AD.")
-
-    vjp = backward
+        raise NotImplementedError(
+            "You must implement either the backward or vjp method for your custom autograd.Function to use it "
+            "with backward mode AD.")
 
     @classmethod
     def apply(cls, *args: Any, **kwargs: Any) -> Any:
+        """Run ``forward`` with grad mode off; record a node if any input requires grad."""
         ctx = object.__new__(cls._backward_cls)
-        ctx.to_save = ctx._saved = ctx._non_differentiable = ctx._dirty = None
-        ctx._freed = False
-        ctx.materialize_grads = True
-        needs = tuple(isinstance(a, Tensor) and a._requires_grad for a in args)
+        needs = tuple([isinstance(a, Tensor) and a._requires_grad for a in args])
         ctx.needs_input_grad = needs
-        record = _state.enabled and True in needs
         prev = _state.enabled
         _state.enabled = False
         try:
             out = cls.forward(ctx, *args, **kwargs)
         finally:
             _state.enabled = prev
-        if not record:
-            if ctx._dirty:
-                for t in ctx._dirty:
-                    t._vc[0] += 1
-            return out
-        return _record(ctx, args, needs, out)
+        if prev and True in needs:
+            return _record(ctx, args, needs, out)
+        for t in ctx._dirty or ():
+            t._bump_version()
+        return out
 
 
 def _record(ctx: BackwardFunction, args: tuple, needs: tuple, out: Any) -> Any:
     """Wire a node into the graph: edges to the inputs' nodes, outputs pointing back at it."""
     ctx._seq = next(_sequence)
-    ctx._pre_hooks = ctx._post_hooks = None
-    edges, meta = [], []
+    nodes, meta, nrs = [], [], None
     for a, need in zip(args, needs):
-        if isinstance(a, Tensor):
-            if need:
-                edges.append((a._grad_fn or grad_accumulator(a), a._output_nr))
-                meta.append(a)
-            else:
-                edges.append((None, 0))
-                meta.append(None)
-    ctx.next_functions = tuple(edges)
-    ctx._input_meta = tuple((m._data.shape, m._data.dtype) if m is not None else None for m in meta)
+        if need:
+            node = a._grad_fn
+            if node is None:
+                node = grad_accumulator(a)
+            elif a._output_nr:
+                nrs = nrs or [0] * len(args)
+                nrs[len(nodes)] = a._output_nr
+            nodes.append(node)
+            meta.append((a._data.shape, a._data.dtype))
+        elif isinstance(a, Tensor):
+            nodes.append(None)
+            meta.append(None)
+    ctx._next = tuple(nodes)
+    ctx._next_nr = tuple(nrs[: len(nodes)]) if nrs else None
+    ctx._input_meta = tuple(meta)
 
-    single = isinstance(out, Tensor)
-    outputs = (out,) if single else tuple(out)
-    dirty = ctx._dirty or ()
-    non_diff = ctx._non_differentiable or ()
-    wired = []
-    for i, o in enumerate(outputs):
-        if not isinstance(o, Tensor):
-            wired.append(o)
-            continue
-        if any(o is d for d in dirty):
-            _check_inplace(o)
-            o._vc[0] += 1
-        elif any(o is a for a in args):
-            o = o._alias()  # an input returned as-is gets a fresh identity, as in PyTorch (a view)
-        if any(o is n for n in non_diff) or not o._data.dtype.kind == "f":
-            o._requires_grad = False
-        else:
-            o._requires_grad, o._grad_fn, o._output_nr = True, ctx, i
-        wired.append(o)
-    if len(outputs) > 1:
-        ctx._output_meta = tuple((o._data.shape, o._data.dtype) if isinstance(o, Tensor) else None for o in outputs)
+    if type(out) is Tensor and ctx._dirty is None and ctx._non_differentiable is None and out._grad_fn is None \
+            and not _is_one_of(out, args):
+        out._requires_grad, out._grad_fn = out._data.dtype.kind == "f", ctx  # the common case: one fresh output
+        if not out._requires_grad:
+            out._grad_fn = None
+        outputs = (out,)
     else:
-        ctx._output_meta = None
+        outputs = tuple(_wire(ctx, o, i, args) for i, o in enumerate((out,) if isinstance(out, Tensor) else out))
+        if len(outputs) > 1:
+            ctx._output_meta = tuple((o._data.shape, o._data.dtype) if isinstance(o, Tensor) else None
+                                     for o in outputs)
     if ctx.to_save:
-        ctx._saved = tuple(_save(t, wired) for t in ctx.to_save)
+        _save(ctx, outputs)
+    return outputs[0] if isinstance(out, Tensor) else outputs
+
+
+def _is_one_of(t: Any, items: Any) -> bool:
+    """``t in items`` by identity (``==`` on tensors compares values)."""
+    for item in items:
+        if item is t:
+            return True
+    return False
+
+
+def _wire(ctx: BackwardFunction, o: Any, i: int, args: tuple) -> Any:
+    """Make output ``o`` (number ``i``) point back at ``ctx``."""
+    if not isinstance(o, Tensor):
+        return o
+    if ctx._dirty and _is_one_of(o, ctx._dirty):
+        if o._grad_fn is None and o._requires_grad:
+            raise RuntimeError(errors.LEAF_INPLACE)
+        o._bump_version()
+    elif _is_one_of(o, args) or o._grad_fn is not None:
+        o = o._alias()  # an input returned as-is gets a fresh identity (PyTorch makes it a view)
+    if o._data.dtype.kind != "f" or ctx._non_differentiable and _is_one_of(o, ctx._non_differentiable):
+        o._requires_grad = False
+    else:
+        o._requires_grad, o._grad_fn, o._output_nr = True, ctx, i
+    return o
+
+
+def _save(ctx: BackwardFunction, outputs: tuple) -> None:
+    """Keep the tensors of ``save_for_backward`` with their versions; outputs without grad_fn."""
+    saved, versions, out_nrs = [], [], None
+    for k, t in enumerate(ctx.to_save):
+        if t is not None:
+            for nr, o in enumerate(outputs):
+                if o is t:
+                    out_nrs = out_nrs or [None] * len(ctx.to_save)
+                    out_nrs[k] = nr
+                    t = t._alias()
+                    break
+            versions.append(0 if t._vc is None else t._vc[0])
+        else:
+            versions.append(0)
+        saved.append(t)
+    ctx._saved, ctx._saved_versions = tuple(saved), tuple(versions)
+    if out_nrs:
+        ctx._saved_outputs = tuple(out_nrs)
     ctx.to_save = None
-    return wired[0] if single else tuple(wired)
-
-
-def _save(t, outputs: list) -> SavedTensor | None:
-    if t is None:
-        return None
-    for i, o in enumerate(outputs):
-        if t is o:
-            return SavedTensor(t, True, i)
-    return SavedTensor(t, False)
-
-
-def _check_inplace(t) -> None:
-    if t._grad_fn is None and t._requires_grad:
-        raise RuntimeError(errors.LEAF_INPLACE)
 
 
 class RemovableHandle:
@@ -301,13 +348,11 @@ class RemovableHandle:
 
     def __init__(self, hooks: dict, fn: Callable) -> None:
         self.id = next(self._ids)
-        self._hooks = weakref.ref(hooks) if hasattr(hooks, "__weakref__") else (lambda: hooks)
+        self._hooks = hooks
         hooks[self.id] = fn
 
     def remove(self) -> None:
-        hooks = self._hooks()
-        if hooks is not None:
-            hooks.pop(self.id, None)
+        self._hooks.pop(self.id, None)
 
     def __enter__(self) -> "RemovableHandle":
         return self
@@ -318,9 +363,6 @@ class RemovableHandle:
 
 def once_differentiable(fn: Callable) -> Callable:
     """Mark a backward as not differentiable itself: it runs with grad mode off."""
-    import functools
-
-    from .grad_mode import no_grad
 
     @functools.wraps(fn)
     def wrapper(ctx, *args):

@@ -49,6 +49,9 @@ def as_tensor_like(value: Any, like: Tensor) -> Tensor:
     A number of the same kind as the tensor (float with float, int with int) takes the
     tensor's dtype; a "higher" kind (a float beside an int tensor) takes the default dtype.
     """
+    kind = like._data.dtype.kind
+    if type(value) is float and kind == "f" or type(value) is int and kind in "iuf":
+        return _make(np.array(value, like._data.dtype))  # the common case
     if isinstance(value, Tensor):
         return value
     if isinstance(value, (list, tuple, np.ndarray)):
@@ -56,7 +59,7 @@ def as_tensor_like(value: Any, like: Tensor) -> Tensor:
 
         return tensor(value)
     dt = _default_np(value)
-    if _CATEGORY[dt.kind] <= _CATEGORY[like._data.dtype.kind]:
+    if _CATEGORY[dt.kind] <= _CATEGORY[kind]:
         dt = like._data.dtype
     return _make(np.asarray(value, dtype=dt))
 
@@ -984,7 +987,7 @@ class SumToSize(Function):
 def _view_of(out: Tensor, base: Tensor, view_func) -> Tensor:
     """Mark ``out`` as a view of ``base``: same storage and version counter."""
     out._base = base if base._base is None else base._base
-    out._vc = base._vc
+    out._vc = base._shared_version()
     if base._base is None:
         out._view_func = view_func
     elif base._view_func is not None and view_func is not None:
@@ -1417,17 +1420,20 @@ def _inplace(self: Tensor, op, *args: Any) -> Tensor:
         if self._data.dtype.kind != "f" and out._data.dtype.kind == "f":
             raise RuntimeError(f"result type Float can't be cast to the desired output type {_type_name(self)}")
         np.copyto(self._data, out._data, casting="unsafe")
-        self._vc[0] += 1
+        self._bump_version()
         return self
     _check_leaf_inplace(self)
-    old = self._alias()  # the values before the write, with this tensor's place in the graph
-    old._data = self._data.copy()
-    old._requires_grad, old._grad_fn, old._output_nr = self._requires_grad, self._grad_fn, self._output_nr
-    if self._grad_fn is None and self._requires_grad is False:
-        old._requires_grad = False
-    result = op(old, *args)
+    result = op(_snapshot(self), *args)
     _write_into(self, result)
     return self
+
+
+def _snapshot(self: Tensor) -> Tensor:
+    """The values before an in-place write, holding the tensor's current place in the graph."""
+    old = _make(self._data.copy())
+    old._requires_grad, old._grad_fn, old._output_nr = self._requires_grad, self._grad_fn, self._output_nr
+    old._accumulator = self._accumulator
+    return old
 
 
 def _write_into(self: Tensor, result: Tensor) -> None:
@@ -1440,22 +1446,20 @@ def _write_into(self: Tensor, result: Tensor) -> None:
         self._grad_fn, self._output_nr, self._requires_grad = fresh._grad_fn, fresh._output_nr, fresh._requires_grad
         return
     np.copyto(self._data, result._data, casting="unsafe")
-    self._vc[0] += 1
+    self._bump_version()
     self._grad_fn, self._output_nr, self._requires_grad = result._grad_fn, result._output_nr, result._requires_grad
 
 
 def _setitem_tracked(self: Tensor, key, value: Tensor, view_func=None) -> None:
     if self._grad_fn is None and self._requires_grad:
         raise RuntimeError(errors.VIEW_OF_LEAF_INPLACE)
-    old = self._alias()
-    old._data = self._data.copy()
-    old._requires_grad, old._grad_fn, old._output_nr = self._requires_grad, self._grad_fn, self._output_nr
+    old = _snapshot(self)
     if value._data.dtype != self._data.dtype:
         value = value.to(self.dtype)
     node = CopySlices if view_func is not None else IndexPut
     result = node.apply(old, value, key, view_func)
     np.copyto(self._data, result._data)
-    self._vc[0] += 1
+    self._bump_version()
     self._grad_fn, self._output_nr, self._requires_grad = result._grad_fn, result._output_nr, True
 
 
@@ -1471,7 +1475,7 @@ def setitem(self: Tensor, index: Any, value: Any) -> None:
                 self._data[_index_key(index)] = value._data
         except ValueError as e:
             raise RuntimeError(str(e)) from None
-        self._vc[0] += 1
+        self._bump_version()
         return
     if self._grad_fn is None and self._requires_grad:
         raise RuntimeError(errors.VIEW_OF_LEAF_INPLACE)
@@ -1581,7 +1585,7 @@ def uniform_(self: Tensor, a: float = 0.0, b: float = 1.0, generator=None) -> Te
 
     with _no_grad():
         self._data[...] = random.uniform(self._data.shape, self._data.dtype, a, b)
-    self._vc[0] += 1
+    self._bump_version()
     return self
 
 
@@ -1589,7 +1593,7 @@ def normal_(self: Tensor, mean: float = 0.0, std: float = 1.0, generator=None) -
     from . import random
 
     self._data[...] = random.normal(self._data.shape, self._data.dtype, mean, std)
-    self._vc[0] += 1
+    self._bump_version()
     return self
 
 

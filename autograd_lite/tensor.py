@@ -40,15 +40,16 @@ class Tensor:
         "_grad_fn",         # the node that produced this tensor, None for leaves
         "_output_nr",       # which output of grad_fn this tensor is
         "_grad",
-        "_vc",              # version counter [n], shared with views; in-place ops bump it
+        "_vc",              # version counter [n] shared with views (None: version 0, not shared yet)
         "_base",            # the tensor this one is a view of, or None
-        "_view_func",       # rebuilds this view from _base (used by in-place ops on views)
-        "_hooks",           # leaf hooks (non-leaf hooks live on grad_fn)
-        "_post_accumulate_hooks",
-        "_retains_grad",
-        "_accumulator",     # weak reference to the leaf's AccumulateGrad node
+        "__dict__",         # the rarely used fields below, set only when used
         "__weakref__",
     )
+    _view_func = None       # rebuilds this view from _base (used by in-place ops on views)
+    _hooks = None           # leaf hooks (non-leaf hooks live on grad_fn)
+    _post_accumulate_hooks = None
+    _retains_grad = False
+    _accumulator = None     # weak reference to the leaf's AccumulateGrad node
 
     # --- construction -------------------------------------------------------------
     def __new__(cls, *args: Any, **kwargs: Any) -> "Tensor":
@@ -68,9 +69,21 @@ class Tensor:
     def _alias(self) -> "Tensor":
         """A new tensor object on the same storage and version counter, with no autograd history."""
         t = _make(self._data)
-        t._vc = self._vc
-        t._base = self._base if self._base is not None else None
+        t._vc = self._shared_version()
+        t._base = self._base
         return t
+
+    def _shared_version(self) -> list:
+        """The version counter ``[n]``, created on first need (most tensors never need one)."""
+        if self._vc is None:
+            self._vc = [0]
+        return self._vc
+
+    def _bump_version(self) -> None:
+        if self._vc is None:
+            self._vc = [1]
+        else:
+            self._vc[0] += 1
 
     # --- autograd fields ----------------------------------------------------------
     @property
@@ -152,7 +165,7 @@ class Tensor:
     @property
     def _version(self) -> int:
         """How many times this tensor's storage was changed in place (shared with its views)."""
-        return self._vc[0]
+        return 0 if self._vc is None else self._vc[0]
 
     def retain_grad(self) -> None:
         """Keep ``.grad`` on a non-leaf tensor after backward (leaves always keep it)."""
@@ -215,7 +228,7 @@ class Tensor:
     def detach(self) -> "Tensor":
         """The same values (shared storage and version counter), cut off from the graph."""
         t = _make(self._data)
-        t._vc = self._vc
+        t._vc = self._shared_version()
         return t
 
     def detach_(self) -> "Tensor":
@@ -584,10 +597,8 @@ def _make(data: np.ndarray) -> Tensor:
 def _init(t: Tensor, data: np.ndarray) -> None:
     t._data = data
     t._requires_grad = False
-    t._grad_fn = t._grad = t._base = t._view_func = t._hooks = t._accumulator = t._post_accumulate_hooks = None
+    t._grad_fn = t._grad = t._base = t._vc = None
     t._output_nr = 0
-    t._vc = [0]
-    t._retains_grad = False
 
 
 def _rebuild(data: np.ndarray, requires_grad: bool) -> Tensor:

@@ -12,7 +12,6 @@ from typing import Callable, Sequence
 import numpy as np
 
 from ..engine import grad as _grad
-from ..grad_mode import no_grad
 from ..tensor import Tensor, _make
 
 
@@ -34,16 +33,15 @@ def _numerical(fn: Callable, inputs: tuple, i: int, eps: float) -> list[np.ndarr
     flat = x._data.reshape(-1)  # a view: we perturb the input in place and restore it
     outs = _outputs(fn, inputs)
     jac = [np.zeros((x._data.size, o._data.size)) for o in outs]
-    with no_grad():
-        for k in range(flat.size):
-            orig = flat[k].copy()
-            flat[k] = orig + eps
-            plus = [o._data.astype(np.float64).copy() for o in _outputs(fn, inputs)]
-            flat[k] = orig - eps
-            minus = [o._data.astype(np.float64).copy() for o in _outputs(fn, inputs)]
-            flat[k] = orig
-            for j in range(len(outs)):
-                jac[j][k] = ((plus[j] - minus[j]) / (2 * eps)).reshape(-1)
+    for k in range(flat.size):
+        orig = flat[k].copy()
+        flat[k] = orig + eps
+        plus = [o._data.astype(np.float64).copy() for o in _outputs(fn, inputs)]
+        flat[k] = orig - eps
+        minus = [o._data.astype(np.float64).copy() for o in _outputs(fn, inputs)]
+        flat[k] = orig
+        for j in range(len(outs)):
+            jac[j][k] = ((plus[j] - minus[j]) / (2 * eps)).reshape(-1)
     return jac
 
 
