@@ -1,0 +1,13 @@
+"""Neural-network building blocks (mirrors ``torch.nn``): Module, Parameter, layers, losses."""
+from . import functional, init, utils
+from .layers import Flatten, Identity, Linear, LogSoftmax, ReLU, Sigmoid, Softmax, Tanh
+from .loss import BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, L1Loss, MSELoss, NLLLoss
+from .module import Module, ModuleList, Sequential
+from .parameter import Buffer, Parameter
+
+__all__ = [
+    "Module", "Sequential", "ModuleList", "Parameter", "Buffer",
+    "Linear", "Identity", "ReLU", "Tanh", "Sigmoid", "Flatten", "Softmax", "LogSoftmax",
+    "MSELoss", "L1Loss", "NLLLoss", "CrossEntropyLoss", "BCEWithLogitsLoss", "BCELoss",
+    "functional", "init", "utils",
+]
