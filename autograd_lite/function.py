@@ -194,7 +194,7 @@ def _modified_message(t: Tensor, version: int, node: Node, output_nr: int | None
 
 def _short_name(node: Node) -> str:
     """PyTorch names the producing op without its "Backward0" suffix in this message."""
-    return re.sub(r"Backward\d*$", "", node.name().replace("torch::autograd::", ""))
+    return re.sub(r"Backward\d*$", "", node.name())
 
 
 class FunctionMeta(type):
@@ -204,10 +204,11 @@ class FunctionMeta(type):
         super().__init__(name, bases, attrs)
         node_name = attrs.get("node_name", name + "Backward")
         module = cls.__module__ if "node_name" in attrs else "torch.autograd.function"
-        cls._backward_cls = type(node_name, (BackwardFunction,), {
-            "_function": cls, "__slots__": (), "__module__": module,
-            "__repr__": BackwardFunction.__repr__ if "node_name" in attrs else _user_node_repr,
-        })
+        namespace = {"_function": cls, "__slots__": (), "__module__": module,
+                     "__repr__": BackwardFunction.__repr__ if "node_name" in attrs else _user_node_repr}
+        if attrs.get("node_in_torch_autograd"):  # PyTorch's C++ nodes: CopySlices, CopyBackwards
+            namespace["name"] = lambda self: "torch::autograd::" + type(self).__name__
+        cls._backward_cls = type(node_name, (BackwardFunction,), namespace)
 
 
 def _user_node_repr(self: Node) -> str:

@@ -1393,6 +1393,7 @@ class CopySlices(IndexPut):
     """``x[basic index] = value`` and in-place ops on views: PyTorch's CopySlices node."""
 
     node_name = "CopySlices"
+    node_in_torch_autograd = True
 
 
 # ---------------------------------------------------------------------------------
@@ -1553,6 +1554,7 @@ class FillTensor(Fill):
 
 class Copy(Function):
     node_name = "CopyBackwards"
+    node_in_torch_autograd = True
 
     @staticmethod
     def forward(ctx, a, src):
