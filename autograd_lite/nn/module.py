@@ -308,7 +308,7 @@ class Module:
                 new = fn(p)
                 if new is not p:
                     p._data = new._data
-                    p._vc[0] += 1
+                    p._bump_version()
                 if p._grad is not None:
                     g = fn(p._grad)
                     if g is not p._grad:

@@ -30,7 +30,7 @@ class Parameter(Tensor):
                             "defined by its __torch_dispatch__() implementation.")
         p = object.__new__(cls)
         _init(p, data._data)
-        p._vc = data._vc
+        p._vc = data._shared_version()
         if requires_grad:
             p.requires_grad_(True)  # the dtype check and message of requires_grad_()
         return p

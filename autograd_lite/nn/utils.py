@@ -38,7 +38,7 @@ def clip_grad_norm_(parameters: Tensor | Iterable[Tensor], max_norm: float, norm
     with no_grad():
         for g in grads:
             g._data *= coef
-            g._vc[0] += 1
+            g._bump_version()
     return _make(total)
 
 
