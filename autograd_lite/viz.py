@@ -20,7 +20,8 @@ The layout is a small layered ("Sugiyama") drawing, written out in full:
 1. *discover* the nodes breadth-first from the outputs, in ``next_functions`` order;
 2. *layer* them by the longest path from the outputs, so every arrow points down;
 3. *order* each layer by discovery, then improve with barycenter sweeps;
-4. *place* each node horizontally near the mean of its neighbours;
+4. *place* each node horizontally near the mean of its neighbours, and straighten
+   long arrows;
 5. *draw* rounded boxes and curved arrows, using only the standard library.
 
 Everything is deterministic: no ids, addresses or hash order reach the output,
@@ -117,9 +118,9 @@ class _Node:
     pred: list[int] = field(default_factory=list)
     layer: int = 0
     width: float = DUMMY_W
-    height: float = 0.0
+    height: float = 0.0          # 0 for a dummy
     x: float = 0.0               # centre
-    y: float = 0.0               # top
+    y: float = 0.0               # top (a dummy: middle of its row)
 
 
 @dataclass
@@ -307,6 +308,34 @@ def _place(layers: list[list[int]], nodes: list[_Node]) -> None:
         _pack(layer, nodes, [mean_x(v, nodes[v].pred + nodes[v].succ) for v in layer])
 
 
+def _straighten(edges: list[_Edge], layers: list[list[int]], nodes: list[_Node]) -> None:
+    """Line up each long arrow's dummies on one vertical, wherever that leaves room."""
+    where = {v: (li, i) for li, layer in enumerate(layers) for i, v in enumerate(layer)}
+
+    def clearance(v: int) -> float:
+        """Least distance from a dummy's x to the centre of its neighbour ``v``."""
+        n = nodes[v]
+        return DUMMY_W + 4 if n.kind == "dummy" else n.width / 2 + GAP_X / 2 + DUMMY_W / 2
+
+    for e in edges:
+        dummies = e.path[1:-1]
+        if len(dummies) < 2:
+            continue
+        lo, hi = float("-inf"), float("inf")  # the x's that fit between the neighbours in every layer
+        for d in dummies:
+            li, i = where[d]
+            layer = layers[li]
+            if i > 0:
+                lo = max(lo, nodes[layer[i - 1]].x + clearance(layer[i - 1]))
+            if i < len(layer) - 1:
+                hi = min(hi, nodes[layer[i + 1]].x - clearance(layer[i + 1]))
+        if lo <= hi:
+            xs = sorted(nodes[d].x for d in dummies)
+            x = min(max(xs[len(xs) // 2], lo), hi)    # the median, moved into the room there is
+            for d in dummies:
+                nodes[d].x = x
+
+
 # ---------------------------------------------------------------- drawing
 def _size_box(n: _Node) -> None:
     bold = n.kind != "fn"
@@ -344,7 +373,7 @@ def _ports(count: int, width: float) -> list[float]:
     return [(i - (count - 1) / 2) * step for i in range(count)]
 
 
-def _edge_paths(edges: list[_Edge], nodes: list[_Node], row_bottom: list[float]) -> list[str]:
+def _edge_paths(edges: list[_Edge], nodes: list[_Node]) -> list[str]:
     """One cubic-Bezier path per arrow; arrows at a box are spread out in x order."""
     start: dict[int, float] = {}
     end: dict[int, float] = {}
@@ -361,17 +390,17 @@ def _edge_paths(edges: list[_Edge], nodes: list[_Node], row_bottom: list[float])
     out = []
     for k, e in enumerate(edges):
         src, dst = nodes[e.src], nodes[e.dst]
-        points = [(start[k], src.y + src.height)]       # pairs of (leave-from, arrive-at) points
-        for d in e.path[1:-1]:
-            points += [(nodes[d].x, nodes[d].y), (nodes[d].x, row_bottom[nodes[d].layer])]
+        # a chain of S-curves, vertical where they leave a box, pass a dummy or enter a box
+        points = [(start[k], src.y + src.height)]
+        points += [(nodes[d].x, nodes[d].y) for d in e.path[1:-1]]
         points.append((end[k], dst.y))
+        tangents = [(0.0, 1.5 * (points[1][1] - points[0][1]))]
+        tangents += [(0.0, (b[1] - a[1]) / 2) for a, b in zip(points, points[2:])]
+        tangents.append((0.0, 1.5 * (points[-1][1] - points[-2][1])))
         cmds = [f"M{_num(points[0][0])},{_num(points[0][1])}"]
-        for i in range(0, len(points) - 1, 2):
-            (x1, y1), (x2, y2) = points[i], points[i + 1]
-            mid = (y2 - y1) / 2
-            if i > 0:
-                cmds.append(f"L{_num(x1)},{_num(y1)}")
-            cmds.append(f"C{_num(x1)},{_num(y1 + mid)} {_num(x2)},{_num(y2 - mid)} {_num(x2)},{_num(y2)}")
+        for (x1, y1), (x2, y2), (tx1, ty1), (tx2, ty2) in zip(points, points[1:], tangents, tangents[1:]):
+            cmds.append(f"C{_num(x1 + tx1 / 3)},{_num(y1 + ty1 / 3)} {_num(x2 - tx2 / 3)},{_num(y2 - ty2 / 3)} "
+                        f"{_num(x2)},{_num(y2)}")
         dash = ' stroke-dasharray="5 4"' if e.kind == "link" else ""
         out.append(f'<path class="{e.kind}" d="{" ".join(cmds)}" fill="none" stroke="{EDGE_COLOR}" '
                    f'stroke-width="1.4"{dash} marker-end="url(#ag-arrow)"/>')
@@ -420,17 +449,14 @@ def draw_graph(*tensors: Any, names: dict[Any, str] | None = None, show_saved: b
     _add_dummies(nodes, edges)
     layers = _order_layers(nodes, n_outputs)
     _place(layers, nodes)
+    _straighten(edges, layers, nodes)
 
-    # rows: each layer is as tall as its tallest box, boxes centred in it
-    row_bottom, y = [], MARGIN
+    # rows: each layer is as tall as its tallest box, boxes (and dummies, of height 0) centred in it
+    y = MARGIN
     for layer in layers:
-        height = max((nodes[v].height for v in layer if nodes[v].kind != "dummy"), default=0.0)
+        height = max(nodes[v].height for v in layer)
         for v in layer:
-            nodes[v].y = y + (height - nodes[v].height) / 2 if nodes[v].kind != "dummy" else y
-        row_bottom.append(y + height)
-        for v in layer:
-            if nodes[v].kind == "dummy":
-                nodes[v].height = height
+            nodes[v].y = y + (height - nodes[v].height) / 2
         y += height + GAP_Y
     graph_bottom = y - GAP_Y
 
@@ -452,7 +478,7 @@ def draw_graph(*tensors: Any, names: dict[Any, str] | None = None, show_saved: b
              f'markerHeight="6" orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="{EDGE_COLOR}"/>'
              "</marker></defs>",
              f'<rect width="{_num(width)}" height="{_num(height)}" fill="#FFFFFF"/>']
-    parts += _edge_paths(edges, nodes, row_bottom)
+    parts += _edge_paths(edges, nodes)
     for n in nodes:
         if n.kind != "dummy":
             parts += _box_svg(n)
