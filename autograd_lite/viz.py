@@ -394,13 +394,10 @@ def _edge_paths(edges: list[_Edge], nodes: list[_Node]) -> list[str]:
         points = [(start[k], src.y + src.height)]
         points += [(nodes[d].x, nodes[d].y) for d in e.path[1:-1]]
         points.append((end[k], dst.y))
-        tangents = [(0.0, 1.5 * (points[1][1] - points[0][1]))]
-        tangents += [(0.0, (b[1] - a[1]) / 2) for a, b in zip(points, points[2:])]
-        tangents.append((0.0, 1.5 * (points[-1][1] - points[-2][1])))
         cmds = [f"M{_num(points[0][0])},{_num(points[0][1])}"]
-        for (x1, y1), (x2, y2), (tx1, ty1), (tx2, ty2) in zip(points, points[1:], tangents, tangents[1:]):
-            cmds.append(f"C{_num(x1 + tx1 / 3)},{_num(y1 + ty1 / 3)} {_num(x2 - tx2 / 3)},{_num(y2 - ty2 / 3)} "
-                        f"{_num(x2)},{_num(y2)}")
+        for (x1, y1), (x2, y2) in zip(points, points[1:]):
+            h = (y2 - y1) / 2
+            cmds.append(f"C{_num(x1)},{_num(y1 + h)} {_num(x2)},{_num(y2 - h)} {_num(x2)},{_num(y2)}")
         dash = ' stroke-dasharray="5 4"' if e.kind == "link" else ""
         out.append(f'<path class="{e.kind}" d="{" ".join(cmds)}" fill="none" stroke="{EDGE_COLOR}" '
                    f'stroke-width="1.4"{dash} marker-end="url(#ag-arrow)"/>')
