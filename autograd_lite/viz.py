@@ -148,8 +148,7 @@ def _build(tensors: tuple[Any, ...], names: dict[int, tuple[Any, str]]) -> tuple
     nodes: list[_Node] = []
     edges: list[_Edge] = []
     index: dict[int, int] = {}     # id(graph node) -> position in ``nodes``
-    keep: list[Any] = []           # keeps graph nodes alive, so their ids stay unique
-    queue: list[Any] = []
+    queue: list[Any] = []          # every node found; holding them keeps their ids unique
 
     def label(t: Any) -> str | None:
         entry = names.get(id(t))
@@ -158,7 +157,6 @@ def _build(tensors: tuple[Any, ...], names: dict[int, tuple[Any, str]]) -> tuple
     def visit(fn: Any) -> int:
         if id(fn) not in index:
             index[id(fn)] = len(nodes)
-            keep.append(fn)
             queue.append(fn)
             name = _node_name(fn)
             if name == "AccumulateGrad" and hasattr(fn, "variable"):
@@ -252,8 +250,8 @@ def _order_layers(nodes: list[_Node], n_sources: int) -> list[list[int]]:
     best, best_cross = [list(layer) for layer in layers], _crossings(layers, nodes)
     for _ in range(4):
         for downward in (True, False):
-            rng = range(1, len(layers)) if downward else range(len(layers) - 2, -1, -1)
-            for li in rng:
+            sweep = range(1, len(layers)) if downward else range(len(layers) - 2, -1, -1)
+            for li in sweep:
                 ref = layers[li - 1] if downward else layers[li + 1]
                 pos = {v: i for i, v in enumerate(ref)}
 
