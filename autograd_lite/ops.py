@@ -89,9 +89,13 @@ def _binary_inputs(a: Any, b: Any) -> tuple[Tensor, Tensor]:
 
 
 def _cast(out: np.ndarray, a: Tensor, b: Tensor) -> Tensor:
-    dt = a._data.dtype if a._data.dtype is b._data.dtype else result_dtype(a, b)
-    if type(out) is not np.ndarray:
-        out = np.asarray(out)
+    """Wrap a binary op's numpy result, cast to PyTorch's result dtype where numpy differs."""
+    dt = a._data.dtype
+    if dt is b._data.dtype and type(out) is np.ndarray and out.dtype is dt:
+        return _make(out)  # the common case: same dtypes in and out
+    if dt is not b._data.dtype:
+        dt = result_dtype(a, b)
+    out = np.asarray(out)
     return _make(out if out.dtype == dt else out.astype(dt))
 
 
@@ -134,7 +138,7 @@ class Add(Function):
 
     @staticmethod
     def backward(ctx, grad):
-        return grad, (grad if ctx.alpha == 1 else grad * ctx.alpha) if ctx.needs_input_grad[1] else None
+        return grad, (grad if ctx.alpha == 1 else grad * ctx.alpha) if ctx.needs_input_grad[1] else None, None
 
 
 class Sub(Function):
@@ -142,12 +146,15 @@ class Sub(Function):
 
     @staticmethod
     def forward(ctx, a, b, alpha=1):
+        if a._data.dtype == np.bool_ and b._data.dtype == np.bool_:
+            raise RuntimeError("Subtraction, the `-` operator, with two bool tensors is not supported. "
+                               "Use the `^` or `logical_xor()` operator instead.")
         ctx.alpha = alpha
         return _cast(a._data - (b._data if alpha == 1 else alpha * b._data), a, b)
 
     @staticmethod
     def backward(ctx, grad):
-        return grad, (-grad if ctx.alpha == 1 else grad * -ctx.alpha) if ctx.needs_input_grad[1] else None
+        return grad, (-grad if ctx.alpha == 1 else grad * -ctx.alpha) if ctx.needs_input_grad[1] else None, None
 
 
 class Rsub(Function):
@@ -200,8 +207,8 @@ class Div(Function):
     @staticmethod
     def backward(ctx, grad):
         a, b = ctx.saved_tensors
-        need_a, need_b = ctx.needs_input_grad
-        return grad / b if need_a else None, -grad * a / (b * b) if need_b else None
+        need_a, need_b = ctx.needs_input_grad[:2]
+        return grad / b if need_a else None, -grad * a / (b * b) if need_b else None, None
 
 
 class Reciprocal(Function):
@@ -257,8 +264,8 @@ class Pow(Function):
         a, = ctx.saved_tensors
         p = ctx.exponent
         if p == 0:
-            return grad * 0
-        return grad * (p * a ** (p - 1))
+            return grad * 0, None
+        return grad * (p * a ** (p - 1)), None
 
 
 class PowTensor(Function):
@@ -495,7 +502,7 @@ class Clamp(Function):
             inside = inside & (a >= ctx.min)
         if ctx.max is not None:
             inside = inside & (a <= ctx.max)
-        return grad * inside
+        return grad * inside, None, None
 
 
 class Maximum(Function):
@@ -1742,15 +1749,15 @@ def unique(input: Tensor, sorted: bool = True, return_inverse: bool = False, ret
 
 
 def add(input: Any, other: Any, *, alpha: float = 1) -> Tensor:
-    a, b = _binary_inputs(input, other)
-    return Add.apply(a, b, alpha) if alpha != 1 else Add.apply(a, b)
+    if type(other) is not Tensor or type(input) is not Tensor:
+        input, other = _binary_inputs(input, other)
+    return Add.apply(input, other) if alpha == 1 else Add.apply(input, other, alpha)
 
 
 def sub(input: Any, other: Any, *, alpha: float = 1) -> Tensor:
-    a, b = _binary_inputs(input, other)
-    if a._data.dtype == np.bool_ and b._data.dtype == np.bool_:
-        raise RuntimeError("Subtraction, the `-` operator, with two bool tensors is not supported. Use the `^` or `logical_xor()` operator instead.")
-    return Sub.apply(a, b, alpha) if alpha != 1 else Sub.apply(a, b)
+    if type(other) is not Tensor or type(input) is not Tensor:
+        input, other = _binary_inputs(input, other)
+    return Sub.apply(input, other) if alpha == 1 else Sub.apply(input, other, alpha)
 
 
 subtract = sub
@@ -1763,8 +1770,9 @@ def rsub(input: Tensor, other: Any, *, alpha: float = 1) -> Tensor:
 
 
 def mul(input: Any, other: Any) -> Tensor:
-    a, b = _binary_inputs(input, other)
-    return Mul.apply(a, b)
+    if type(other) is not Tensor or type(input) is not Tensor:
+        input, other = _binary_inputs(input, other)
+    return Mul.apply(input, other)
 
 
 multiply = mul
