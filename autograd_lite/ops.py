@@ -1164,6 +1164,16 @@ class SqueezeDim(Function):
         return grad.reshape(ctx.shape), None
 
 
+class SqueezeDims(SqueezeDim):
+    node_name = "SqueezeBackward2"
+
+
+class SqueezeInPlace(SqueezeDim):
+    """What ``matmul`` records when it squeezes a vector's added dimension back out."""
+
+    node_name = "SqueezeBackward4"
+
+
 class Cat(Function):
     node_name = "CatBackward0"
 
@@ -1947,7 +1957,7 @@ def matmul(input: Tensor, other: Tensor) -> Tensor:
     if a._data.ndim == 2 and b._data.ndim == 1:
         return mv(a, b)
     if a._data.ndim == 1 and b._data.ndim == 2:
-        return mm(a.unsqueeze(0), b).squeeze(0)
+        return SqueezeInPlace.apply(mm(a.unsqueeze(0), b), 0)
     if a._data.ndim == 2 and b._data.ndim == 2:
         return mm(a, b)
     if b._data.ndim <= 2 and a._data.ndim > 2:
@@ -2127,7 +2137,9 @@ def unsqueeze(input: Tensor, dim: int) -> Tensor:
 
 
 def squeeze(input: Tensor, dim: Any = None) -> Tensor:
-    return Squeeze.apply(input) if dim is None else SqueezeDim.apply(input, dim)
+    if dim is None:
+        return Squeeze.apply(input)
+    return (SqueezeDims if isinstance(dim, (tuple, list)) else SqueezeDim).apply(input, dim)
 
 
 def select(input: Tensor, dim: int, index: int) -> Tensor:
