@@ -176,7 +176,7 @@ def _check_target(input: Tensor, target: Tensor) -> None:
                            f"{list(target.shape)}")
     if target._data.dtype != np.int64:
         name = {"float32": "Float", "float64": "Double", "int32": "Int", "bool": "Bool"}.get(target.dtype.name)
-        raise RuntimeError(f"expected scalar type Long but found {name}")
+        raise RuntimeError(f"expected target dtype to be Long or Byte, but got {name}")
 
 
 def _nll_coefficients(target: np.ndarray, n_classes: int, weight: np.ndarray | None, ignore_index: int,
@@ -193,7 +193,11 @@ def _nll_coefficients(target: np.ndarray, n_classes: int, weight: np.ndarray | N
 
 
 class NllLoss(Function):
-    """-w[t] · input[t] per prediction, reduced (the mean divides by the summed weights)."""
+    """-w[t] · input[t] per prediction, reduced (the mean divides by the summed weights).
+
+    ``target`` and ``weight`` come in as numpy arrays: like PyTorch, the node has an edge
+    for ``input`` only (they are not differentiable).
+    """
 
     node_name = "NllLossBackward0"
 
@@ -201,27 +205,21 @@ class NllLoss(Function):
     def forward(ctx, input, target, weight, reduction, ignore_index):
         x = input._data
         rows = _class_layout(x)
-        idx, w = _nll_coefficients(target._data, rows.shape[1], None if weight is None else weight._data,
-                                   ignore_index, x.dtype)
+        idx, w = _nll_coefficients(target, rows.shape[1], weight, ignore_index, x.dtype)
         losses = -w * rows[np.arange(rows.shape[0]), idx]
-        ctx.save_for_backward(target, weight)
-        ctx.reduction, ctx.ignore_index, ctx.shape = reduction, ignore_index, x.shape
+        ctx.idx, ctx.w, ctx.reduction, ctx.shape = idx, w, reduction, x.shape
         if reduction == "none":
-            return _make(losses.reshape(target._data.shape))
-        total = w.sum(dtype=x.dtype)
-        ctx.total_weight = total
+            return _make(losses.reshape(target.shape))
+        ctx.total_weight = w.sum(dtype=x.dtype)
         out = losses.sum(dtype=x.dtype)
-        return _make(np.asarray(out / total if reduction == "mean" else out, dtype=x.dtype))
+        return _make(np.asarray(out / ctx.total_weight if reduction == "mean" else out, dtype=x.dtype))
 
     @staticmethod
     def backward(ctx, grad):
-        target, weight = ctx.saved_tensors
         # d loss / d input is a constant sparse tensor (-w_i at each target), scaled by grad:
         # linear in grad, so it is differentiable again for free.
-        rows = np.zeros(_class_layout(np.empty(ctx.shape, dtype=grad._data.dtype)).shape, grad._data.dtype)
-        idx, w = _nll_coefficients(target._data, rows.shape[1], None if weight is None else weight._data,
-                                   ctx.ignore_index, rows.dtype)
-        rows[np.arange(rows.shape[0]), idx] = -w
+        rows = np.zeros((ctx.idx.size, ctx.shape[0] if len(ctx.shape) == 1 else ctx.shape[1]), grad._data.dtype)
+        rows[np.arange(rows.shape[0]), ctx.idx] = -ctx.w
         if ctx.reduction == "mean":
             rows /= ctx.total_weight
         if len(ctx.shape) == 1:
@@ -239,7 +237,7 @@ def nll_loss(input: Tensor, target: Tensor, weight: Tensor | None = None, size_a
     """Negative log-likelihood of class indices given log-probabilities (``NllLossBackward0``)."""
     _check_reduction(reduction)
     _check_target(input, target)
-    return NllLoss.apply(input, target, weight, reduction, ignore_index)
+    return NllLoss.apply(input, target._data, None if weight is None else weight._data, reduction, ignore_index)
 
 
 def cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None, size_average=None,

@@ -367,27 +367,18 @@ class Module:
         return destination
 
     def load_state_dict(self, state_dict: dict, strict: bool = True, assign: bool = False) -> _IncompatibleKeys:
-        """Copy values in by name; with ``strict``, missing or unexpected keys raise PyTorch's RuntimeError."""
+        """Copy values in by name; with ``strict``, missing or unexpected keys raise PyTorch's RuntimeError.
+
+        As PyTorch, each module (parent first) copies its own entries and collects its
+        missing keys and the unexpected keys under its prefix; only ``strict`` makes them errors.
+        """
         if not isinstance(state_dict, dict):
             raise TypeError(f"Expected state_dict to be dict-like, got {type(state_dict)}.")
         missing, unexpected, errors = [], [], []
-        own = self.state_dict(keep_vars=True)
         with no_grad():
-            for key, param in own.items():
-                if key not in state_dict:
-                    missing.append(key)
-                    continue
-                value = state_dict[key]
-                if not isinstance(value, Tensor):
-                    errors.append(f'While copying the parameter named "{key}", expected torch.Tensor or Tensor-like '
-                                  f"object from checkpoint but received {type(value)}")
-                    continue
-                if value.shape != param.shape:
-                    errors.append(f"size mismatch for {key}: copying a param with shape {value.shape} from "
-                                  f"checkpoint, the shape in current model is {param.shape}.")
-                    continue
-                param.copy_(value)
-        unexpected = [k for k in state_dict if k not in own]
+            for prefix, module in self.named_modules(prefix=""):
+                prefix = prefix + "." if prefix else ""
+                module._load_own(state_dict, prefix, missing, unexpected, errors)
         if strict:
             if unexpected:
                 errors.insert(0, "Unexpected key(s) in state_dict: {}. ".format(", ".join(f'"{k}"' for k in unexpected)))
@@ -397,6 +388,32 @@ class Module:
             raise RuntimeError("Error(s) in loading state_dict for {}:\n\t{}".format(type(self).__name__,
                                                                                    "\n\t".join(errors)))
         return _IncompatibleKeys(missing, unexpected)
+
+    def _load_own(self, state_dict: dict, prefix: str, missing: list, unexpected: list,
+                  errors: list) -> None:
+        """Copy this module's own parameters and persistent buffers from ``state_dict``."""
+        local = {k: v for k, v in self._parameters.items() if v is not None}
+        local.update((k, v) for k, v in self._buffers.items()
+                     if v is not None and k not in self._non_persistent_buffers_set)
+        for name, param in local.items():
+            key = prefix + name
+            if key not in state_dict:
+                missing.append(key)
+                continue
+            value = state_dict[key]
+            if not isinstance(value, Tensor):
+                errors.append(f'While copying the parameter named "{key}", expected torch.Tensor or Tensor-like '
+                              f"object from checkpoint but received {type(value)}")
+            elif value.shape != param.shape:
+                errors.append(f"size mismatch for {key}: copying a param with shape {value.shape} from "
+                              f"checkpoint, the shape in current model is {param.shape}.")
+            else:
+                param.copy_(value)
+        for key in state_dict:
+                if key.startswith(prefix):
+                    parts = key[len(prefix):].split(".", 1)
+                    if (parts[0] not in self._modules) if len(parts) > 1 else (parts[0] not in local):
+                        unexpected.append(key)
 
     # --- printing --------------------------------------------------------------------
     def _get_name(self) -> str:
