@@ -47,6 +47,9 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph: bool | None = None, c
     inputs = (inputs,) if single else tuple(inputs)
     if allow_unused is None:
         allow_unused = materialize_grads
+    elif materialize_grads and not allow_unused:
+        raise ValueError("Expected allow_unused to be True or not passed when materialize_grads=True, "
+                         "but got: allow_unused=False.")
     for t in inputs:
         if not t._requires_grad:
             raise RuntimeError(errors.INPUT_NO_GRAD)
@@ -70,7 +73,7 @@ def _roots(tensors, grads) -> tuple[list, list]:
     else:
         grads = list(grads)
     if len(grads) != len(tensors):
-        raise RuntimeError(f"got {len(grads)} tensors and {len(tensors)} gradients")
+        raise RuntimeError(f"got {len(tensors)} tensors and {len(grads)} gradients")
     for i, (t, g) in enumerate(zip(tensors, grads)):
         if not t._requires_grad:
             raise RuntimeError(errors.NO_GRAD_FN.format(i=i))
@@ -232,13 +235,20 @@ def _call(node: BackwardFunction, grads: list) -> list:
                 grads[i] = _make(np.zeros(shape, dtype))
     out = node.apply(*grads)
     out = list(out) if isinstance(out, (tuple, list)) else [out]
-    expected = len(node._next)
+    metas = node._input_meta  # one per forward argument
+    expected = len(metas)
     if len(out) != expected:
         if len(out) > expected and all(g is None for g in out[expected:]):
-            out = out[:expected]  # trailing Nones for non-tensor arguments are allowed
+            out = out[:expected]  # extra trailing Nones are allowed
         else:
             raise RuntimeError(errors.WRONG_GRAD_COUNT.format(name=node.name(), expected=expected, got=len(out)))
-    for i, (g, meta) in enumerate(zip(out, node._input_meta)):
+    if expected != len(node._next):  # some arguments were not tensors: their gradients must be None
+        for i, (g, meta) in enumerate(zip(out, metas)):
+            if meta is False and g is not None:
+                raise RuntimeError(errors.GRAD_FOR_NON_TENSOR.format(name=node.name(), position=i + 1))
+        out = [g for g, meta in zip(out, metas) if meta is not False]
+        metas = [meta for meta in metas if meta is not False]
+    for i, (g, meta) in enumerate(zip(out, metas)):
         if g is None or meta is None:
             continue
         if not isinstance(g, Tensor):

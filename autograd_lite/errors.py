@@ -26,6 +26,10 @@ NON_LEAF_REQUIRES_GRAD = (
 )
 NON_LEAF_REQUIRES_GRAD_FALSE = NON_LEAF_REQUIRES_GRAD
 WRONG_GRAD_COUNT = "function {name} returned an incorrect number of gradients (expected {expected}, got {got})"
+GRAD_FOR_NON_TENSOR = (
+    "function {name} returned a gradient different than None at position {position}, but the corresponding "
+    "forward input was not a Variable"
+)
 WRONG_GRAD_SHAPE = "Function {name} returned an invalid gradient at index {i} - got {got} but expected shape compatible with {expected}"
 UNUSED_INPUT = (
     "The differentiated Tensor at index {i} appears to not have been used in the graph. Set allow_unused=True "

@@ -276,6 +276,8 @@ def _record(ctx: BackwardFunction, args: tuple, needs: tuple, out: Any) -> Any:
         elif isinstance(a, Tensor):
             nodes.append(None)
             meta.append(None)
+        else:
+            meta.append(False)  # not a tensor: backward must return None for it
     ctx._next = tuple(nodes)
     ctx._next_nr = tuple(nrs[: len(nodes)]) if nrs else None
     ctx._input_meta = tuple(meta)
