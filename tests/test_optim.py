@@ -1,0 +1,158 @@
+"""autograd_lite.optim against PyTorch: 20-step trajectories, zero_grad, param groups, schedulers."""
+import numpy as np
+import pytest
+
+torch = pytest.importorskip("torch")
+import autograd_lite as al  # noqa: E402
+
+LIBS = (al, torch)
+
+
+def trajectory(lib, name, kwargs, steps=20, grads="fixed"):
+    """Parameters after each step. ``grads="fixed"``: the same numpy gradient function for both
+    libraries (isolates the optimizer); ``"model"``: gradients of a least-squares loss."""
+    rng = np.random.default_rng(0)
+    w = lib.tensor(rng.standard_normal((13, 7)).astype(np.float32), requires_grad=True)
+    b = lib.tensor(rng.standard_normal(13).astype(np.float32), requires_grad=True)
+    x = lib.tensor(rng.standard_normal((9, 7)).astype(np.float32))
+    y = lib.tensor(rng.standard_normal((9, 13)).astype(np.float32))
+    target = rng.standard_normal((13, 7)).astype(np.float32)
+    opt = getattr(lib.optim, name)([w, b], **kwargs)
+    out = []
+    for _ in range(steps):
+        opt.zero_grad()
+        if grads == "fixed":
+            p = w.detach().numpy()
+            w.grad = lib.tensor((np.float32(2) * (p - target) + np.sin(np.float32(3) * p)).astype(np.float32))
+            b.grad = lib.tensor(np.cos(b.detach().numpy()).astype(np.float32))
+        else:
+            ((x @ w.T + b - y) ** 2).mean().backward()
+        opt.step()
+        out.append(np.concatenate([w.detach().numpy().ravel(), b.detach().numpy().ravel()]))
+    return np.array(out)
+
+
+CASES = [
+    ("SGD", dict(lr=0.1)),
+    ("SGD", dict(lr=0.05, momentum=0.9)),
+    ("SGD", dict(lr=0.05, momentum=0.9, weight_decay=0.01)),
+    ("SGD", dict(lr=0.05, momentum=0.9, nesterov=True, weight_decay=0.01)),
+    ("SGD", dict(lr=0.05, momentum=0.8, dampening=0.3, maximize=True)),
+    ("Adam", dict(lr=0.01)),
+    ("Adam", dict(lr=0.01, betas=(0.8, 0.99), weight_decay=0.1)),
+    ("Adam", dict(lr=0.01, amsgrad=True)),
+    ("AdamW", dict(lr=0.01)),
+    ("RMSprop", dict(lr=0.01)),
+    ("RMSprop", dict(lr=0.01, momentum=0.9, centered=True, weight_decay=0.1)),
+]
+
+
+def rel_err(a, b):
+    """Relative error of each step's parameter vector."""
+    return np.linalg.norm(a - b, axis=1) / np.linalg.norm(b, axis=1)
+
+
+@pytest.mark.parametrize("name,kwargs", CASES)
+def test_trajectory_same_gradients(name, kwargs):
+    a, t = trajectory(al, name, kwargs), trajectory(torch, name, kwargs)
+    assert not np.allclose(t[0], t[-1])  # the parameters moved
+    assert rel_err(a, t).max() < 1e-6
+    if name == "SGD":  # a + alpha * b is one fused multiply-add in both: bit for bit
+        np.testing.assert_array_equal(a, t)
+
+
+@pytest.mark.parametrize("name,kwargs", CASES)
+def test_trajectory_through_autograd(name, kwargs):
+    a, t = trajectory(al, name, kwargs, grads="model"), trajectory(torch, name, kwargs, grads="model")
+    assert rel_err(a, t).max() < 1e-6
+
+
+def test_updates_bump_version_and_keep_leaf():
+    w = al.ones(3, requires_grad=True)
+    opt = al.optim.SGD([w], lr=0.5)
+    (w * w).sum().backward()
+    v = w._version
+    opt.step()
+    assert w._version == v + 1 and w.is_leaf and w.requires_grad and w.grad_fn is None
+    np.testing.assert_array_equal(w.detach().numpy(), [0.0, 0.0, 0.0])
+
+
+def test_param_without_grad_is_skipped():
+    for lib in LIBS:
+        a, b = lib.ones(2, requires_grad=True), lib.ones(2, requires_grad=True)
+        opt = lib.optim.Adam([a, b], lr=0.1)
+        (a * 2).sum().backward()
+        opt.step()
+        assert b.tolist() == [1.0, 1.0] and a.tolist() != [1.0, 1.0]
+        assert len(opt.state) == 1
+
+
+def test_zero_grad():
+    for lib in LIBS:
+        w = lib.ones(2, requires_grad=True)
+        opt = lib.optim.SGD([w], lr=0.1)
+        (w * 3).sum().backward()
+        g = w.grad
+        opt.zero_grad(set_to_none=False)
+        assert w.grad is g and w.grad.tolist() == [0.0, 0.0]
+        opt.zero_grad()
+        assert w.grad is None
+
+
+def test_param_groups():
+    res = []
+    for lib in LIBS:
+        a, b = lib.ones(2, requires_grad=True), lib.ones(2, requires_grad=True)
+        opt = lib.optim.SGD([{"params": [a]}, {"params": [b], "lr": 0.5}], lr=0.1, momentum=0.9)
+        assert [g["lr"] for g in opt.param_groups] == [0.1, 0.5]
+        assert opt.param_groups[1]["momentum"] == 0.9
+        for _ in range(3):
+            opt.zero_grad()
+            (a * a + b * b * b).sum().backward()
+            opt.step()
+        res.append((a.tolist(), b.tolist()))
+        c = lib.ones(1, requires_grad=True)
+        opt.add_param_group({"params": c, "lr": 2.0})
+        assert opt.param_groups[2]["params"][0] is c
+        assert opt.state_dict()["param_groups"][2]["params"] == [2]
+    np.testing.assert_allclose(res[0], res[1], rtol=1e-6)
+
+
+def test_constructor_errors_match_torch():
+    def err(fn):
+        with pytest.raises(Exception) as info:
+            fn()
+        return type(info.value), str(info.value)
+
+    for make in (lambda lib: lib.optim.SGD([], lr=0.1), lambda lib: lib.optim.SGD([lib.ones(1)], lr=-1),
+                 lambda lib: lib.optim.Adam([lib.ones(1)], betas=(1.0, 0.9)),
+                 lambda lib: lib.optim.SGD(lib.ones(1, requires_grad=True), lr=0.1)):
+        assert err(lambda: make(al)) == err(lambda: make(torch))
+
+
+def test_step_lr():
+    lrs = []
+    for lib in LIBS:
+        opt = lib.optim.SGD([lib.ones(1, requires_grad=True)], lr=1.0)
+        sched = lib.optim.lr_scheduler.StepLR(opt, step_size=2, gamma=0.5)
+        seen = []
+        for _ in range(6):
+            opt.step()
+            sched.step()
+            seen.append(opt.param_groups[0]["lr"])
+        lrs.append((seen, sched.get_last_lr()))
+    assert lrs[0] == lrs[1]
+
+
+def test_state_dict_round_trip():
+    w = al.ones(3, requires_grad=True)
+    opt = al.optim.Adam([w], lr=0.1)
+    (w * w).sum().backward()
+    opt.step()
+    sd = opt.state_dict()
+    assert sd["param_groups"][0]["params"] == [0] and sd["state"][0]["step"] == 1
+    w2 = al.ones(3, requires_grad=True)
+    opt2 = al.optim.Adam([w2], lr=0.5)
+    opt2.load_state_dict(sd)
+    assert opt2.param_groups[0]["lr"] == 0.1
+    np.testing.assert_array_equal(opt2.state[w2]["exp_avg"], opt.state[w]["exp_avg"])
