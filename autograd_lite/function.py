@@ -20,9 +20,11 @@ import re
 import weakref
 from typing import Any, Callable
 
+import numpy as np
+
 from . import errors
 from .grad_mode import _state, no_grad
-from .tensor import Tensor
+from .tensor import Tensor, _make
 
 _sequence = itertools.count()
 
@@ -96,8 +98,9 @@ class AccumulateGrad(Node):
             if new is not None:
                 grad = new
         if var._grad is None:
-            # A gradient handed through unchanged may be the caller's own tensor: copy it.
-            var._grad = grad if create_graph else grad.detach().clone()
+            # A gradient handed through unchanged may be the caller's own tensor: copy it
+            # (recorded with create_graph, as PyTorch's CopyBackwards).
+            var._grad = _make(np.empty_like(grad._data)).copy_(grad) if create_graph else grad.detach().clone()
         elif create_graph or var._grad._requires_grad:
             var._grad = var._grad + grad
         else:

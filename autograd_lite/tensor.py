@@ -119,7 +119,7 @@ class Tensor:
                 "won't be populated during autograd.backward(). If you indeed want the .grad field to be populated "
                 "for a non-leaf Tensor, use .retain_grad() on the non-leaf Tensor. If you access the non-leaf Tensor "
                 "by mistake, make sure you access the leaf Tensor instead. See github.com/pytorch/pytorch/pull/30531 "
-                "for more informations. (Triggered internally at /pytorch/build/aten/src/ATen/core/TensorBody.h:494.)",
+                "for more information. (Triggered internally at /pytorch/build/aten/src/ATen/core/TensorBody.h:494.)",
                 UserWarning,
                 stacklevel=2,
             )
@@ -131,9 +131,12 @@ class Tensor:
             if not isinstance(value, Tensor):
                 raise TypeError(f"assigned grad expected to be a Tensor or None but got grad of type {type(value).__name__}")
             if value._data.dtype != self._data.dtype:
-                raise RuntimeError("attempting to assign a gradient with dtype '" + _long_name(value.dtype)
-                                   + "' to a tensor with dtype '" + _long_name(self.dtype)
-                                   + "'. Please ensure that the gradient and the tensor have the same dtype")
+                raise RuntimeError(
+                    f"attempting to assign a gradient with dtype '{_c_name(value.dtype)}' to a tensor with grad_dtype "
+                    f"'{_scalar_type_name(self.dtype)}'. The gradient must match the tensor's grad_dtype (defaults "
+                    "to the tensor's dtype). You can set the tensor's grad_dtype attribute with a specific dtype, or "
+                    "None to allow any dtype. Set grad_dtype with caution. Diverging the dtypes of a tensor and its "
+                    "gradient may break downstream systems that assume they match.")
             if value._data.shape != self._data.shape:
                 raise RuntimeError(
                     f"attempting to assign a gradient of size '{list(value.shape)}' to a tensor of size "
@@ -609,6 +612,18 @@ def _rebuild(data: np.ndarray, requires_grad: bool) -> Tensor:
 
 def _long_name(d: _dtype) -> str:
     return {"float32": "float", "float64": "double", "int64": "long", "int32": "int", "bool": "bool"}.get(d.name, d.name)
+
+
+def _c_name(d: _dtype) -> str:
+    """The C type name PyTorch prints for a dtype in some messages ('long int' for int64)."""
+    return {"int64": "long int", "int16": "short int", "uint8": "unsigned char", "int8": "signed char",
+            "float16": "c10::Half"}.get(d.name, _long_name(d))
+
+
+def _scalar_type_name(d: _dtype) -> str:
+    """PyTorch's ScalarType name of a dtype ('Float' for float32)."""
+    return {"float32": "Float", "float64": "Double", "float16": "Half", "int64": "Long", "int32": "Int",
+            "int16": "Short", "int8": "Char", "uint8": "Byte", "bool": "Bool"}[d.name]
 
 
 def _wrap_dim(dim: int, ndim: int) -> int:

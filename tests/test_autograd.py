@@ -1,0 +1,824 @@
+"""Autograd semantics against PyTorch: each test runs the same code through both libraries.
+
+``same(fn)`` calls ``fn(lib)`` for ``torch`` and ``autograd_lite`` and asserts that what
+comes back is the same: values, dtypes, ``requires_grad``, ``is_leaf``, ``grad_fn``
+names, or the same exception type and message.
+"""
+from __future__ import annotations
+
+import re
+import warnings
+
+import numpy as np
+import pytest
+
+torch = pytest.importorskip("torch")
+import autograd_lite  # noqa: E402
+
+LIBS = (torch, autograd_lite)
+
+
+def _canon(v):
+    """A library-neutral form of ``v`` to compare."""
+    if isinstance(v, (torch.Tensor, autograd_lite.Tensor)):
+        fn = v.grad_fn
+        return ("tensor", str(v.dtype), tuple(v.shape), v.requires_grad, v.is_leaf,
+                None if fn is None else type(fn).__name__, v.detach().numpy().copy())
+    if isinstance(v, (tuple, list)):
+        return type(v).__name__, [_canon(x) for x in v]
+    if isinstance(v, dict):
+        return {k: _canon(x) for k, x in v.items()}
+    if isinstance(v, str):
+        return re.sub(r"0x[0-9a-fA-F]+", "0x?", v)
+    if isinstance(v, float):
+        return np.float64(v)
+    return v
+
+
+def _outcome(fn, lib):
+    try:
+        return ("returned", _canon(fn(lib)))
+    except Exception as e:  # noqa: BLE001 - comparing exceptions is the point
+        return ("raised", type(e).__name__, _canon(str(e)))
+
+
+def _assert_same(a, b, path="result"):
+    if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
+        assert isinstance(a, np.ndarray) and isinstance(b, np.ndarray), path
+        assert a.shape == b.shape, path
+        np.testing.assert_allclose(b, a, rtol=1e-5, atol=1e-6, err_msg=path)
+    elif isinstance(a, (tuple, list)):
+        assert isinstance(b, (tuple, list)) and len(a) == len(b), f"{path}: {a!r} != {b!r}"
+        for i, (x, y) in enumerate(zip(a, b)):
+            _assert_same(x, y, f"{path}[{i}]")
+    elif isinstance(a, dict):
+        assert isinstance(b, dict) and a.keys() == b.keys(), path
+        for k in a:
+            _assert_same(a[k], b[k], f"{path}[{k!r}]")
+    elif isinstance(a, (float, np.floating)) and isinstance(b, (float, np.floating)):
+        assert b == pytest.approx(a, rel=1e-5, abs=1e-6), path
+    else:
+        assert a == b, f"{path}: torch gives {a!r}, autograd_lite gives {b!r}"
+
+
+def same(fn):
+    """Run ``fn(lib)`` with both libraries; assert equal results (or equal exceptions)."""
+    expected, got = (_outcome(fn, lib) for lib in LIBS)
+    _assert_same(expected, got)
+    return got
+
+
+def raises_same(fn):
+    """Like ``same``, and also assert that PyTorch raised."""
+    got = same(fn)
+    assert got[0] == "raised", got
+    return got
+
+
+def name(node):
+    return None if node is None else node.name()
+
+
+# --- leaves and flags ---------------------------------------------------------------
+
+
+def test_flags_of_created_tensors_and_results():
+    def f(lib):
+        a = lib.tensor([1.0, 2.0], requires_grad=True)
+        b = lib.tensor([3.0, 4.0])
+        c = a * b
+        d = b * 2
+        return [(t.requires_grad, t.is_leaf, name(t.grad_fn)) for t in (a, b, c, d)]
+
+    same(f)
+
+
+def test_results_under_no_grad_are_leaves():
+    def f(lib):
+        a = lib.tensor([1.0, 2.0], requires_grad=True)
+        with lib.no_grad():
+            c = a * 2
+        return c, c.requires_grad, c.is_leaf, c.grad_fn is None
+
+    same(f)
+
+
+def test_detach_and_detach_():
+    def f(lib):
+        a = lib.tensor([1.0, 2.0], requires_grad=True)
+        b = a * 2
+        d = b.detach()
+        e = a * 3
+        r = e.detach_()
+        return d, (d.is_leaf, d.requires_grad), e, r is e, e.is_leaf, e.grad_fn is None
+
+    same(f)
+
+
+def test_detach_shares_storage_and_version():
+    def f(lib):
+        a = lib.tensor([1.0, 2.0], requires_grad=True)
+        d = a.detach()
+        d.add_(1)
+        return a, a._version, d._version
+
+    same(f)
+
+
+def test_requires_grad_on_result_without_grad_fn():
+    # CONCEPTS §1: sqrt of an input that needs no grad, then MSELoss, then requires_grad_().
+    def f(lib):
+        inp = lib.tensor([[4.0, 4, 4, 4], [9, 9, 9, 9]])
+        out = lib.sqrt(inp)
+        target = lib.tensor([1.0, 2, 3, 4])
+        loss = ((out - target) ** 2).mean()
+        flags = [(t.is_leaf, t.requires_grad) for t in (inp, out, target, loss)]
+        r = out.requires_grad_(True)
+        loss2 = ((out - target) ** 2).mean()
+        loss2.backward()
+        return flags, r is out, out.is_leaf, out.requires_grad, out.grad, loss2
+
+    same(f)
+
+
+def test_requires_grad_setter_errors():
+    same(lambda lib: lib.tensor([1, 2], requires_grad=True))
+    def set_int(lib):
+        t = lib.tensor([1, 2])
+        t.requires_grad = True
+    raises_same(set_int)
+    raises_same(lambda lib: lib.tensor([1, 2]).requires_grad_())
+    raises_same(lambda lib: lib.tensor([True]).requires_grad_())
+
+    def non_leaf(lib):
+        y = lib.tensor([1.0], requires_grad=True) * 2
+        y.requires_grad = False
+    raises_same(non_leaf)
+
+    def non_leaf_(lib):
+        y = lib.tensor([1.0], requires_grad=True) * 2
+        y.requires_grad_(False)
+    raises_same(non_leaf_)
+
+    def non_leaf_true(lib):
+        y = lib.tensor([1.0], requires_grad=True) * 2
+        return y.requires_grad_(True) is y, y.requires_grad
+    same(non_leaf_true)
+
+
+def test_requires_grad_false_on_leaf():
+    def f(lib):
+        x = lib.tensor([1.0], requires_grad=True)
+        x.requires_grad_(False)
+        y = x * 2
+        return x.requires_grad, y.requires_grad
+
+    same(f)
+
+
+def _grad_warning(lib):
+    x = lib.tensor([1.0, 2.0], requires_grad=True)
+    y = x * 2
+    with warnings.catch_warnings(record=True) as w:
+        warnings.simplefilter("always")
+        g = y.grad
+    messages = [str(m.message).split(" (Triggered internally")[0] for m in w]
+    return g, [m.category.__name__ for m in w], messages
+
+
+def test_non_leaf_grad_is_none_with_warning():
+    got = same(_grad_warning)
+    assert got[1][1][1] == ("list", ["UserWarning"])
+
+
+def test_retain_grad():
+    def f(lib):
+        x = lib.tensor([1.0, 2.0], requires_grad=True)
+        y = x * 3
+        y.retain_grad()
+        y.retain_grad()
+        z = (y * y).sum()
+        before = y.retains_grad, x.retains_grad
+        z.backward()
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            return before, y.grad, x.grad, y.retains_grad
+
+    same(f)
+
+
+def test_retain_grad_on_leaf_is_noop_and_errors_without_grad():
+    def f(lib):
+        x = lib.tensor([1.0], requires_grad=True)
+        x.retain_grad()
+        return x.retains_grad
+
+    same(f)
+    raises_same(lambda lib: lib.tensor([1.0]).retain_grad())
+
+
+def test_retain_grad_accumulates():
+    def f(lib):
+        x = lib.tensor([1.0, 2.0], requires_grad=True)
+        y = x * 3
+        y.retain_grad()
+        z = (y * y).sum()
+        z.backward(retain_graph=True)
+        z.backward()
+        return y.grad, x.grad
+
+    same(f)
+
+
+# --- backward --------------------------------------------------------------------------
+
+
+def test_scalar_example_w_x_b():
+    def f(lib):
+        x = lib.tensor(1.0, requires_grad=True)
+        w = lib.tensor(2.0, requires_grad=True)
+        b = lib.tensor(3.0, requires_grad=True)
+        y = w * x + b
+        y.backward()
+        return y, x.grad, w.grad, b.grad
+
+    same(f)
+
+
+def test_gradient_argument_is_a_vjp():
+    def f(lib):
+        x = lib.tensor([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]], requires_grad=True)
+        out = x * x
+        out.backward(lib.tensor([[1.0, 0.5, 0.0], [2.0, -1.0, 3.0]]))
+        g1 = x.grad.clone()
+        x.grad = None
+        (x * x).backward(lib.ones(2, 3))
+        g2 = x.grad.clone()
+        x.grad = None
+        (x * x).sum().backward()
+        return g1, g2, x.grad
+
+    same(f)
+
+
+def test_gradient_of_other_dtype_and_scalar_0d():
+    def f(lib):
+        x = lib.tensor([1.0, 2.0], requires_grad=True)
+        y = (x * x).sum()
+        y.backward(lib.tensor(2.0))
+        return x.grad
+
+    same(f)
+
+
+def test_backward_errors():
+    def non_scalar(lib):
+        (lib.tensor([1.0, 2.0], requires_grad=True) * 2).backward()
+    raises_same(non_scalar)
+
+    def wrong_shape(lib):
+        (lib.tensor([1.0, 2.0], requires_grad=True) * 2).backward(lib.ones(3))
+    raises_same(wrong_shape)
+
+    def wrong_shape_2d(lib):
+        (lib.ones(2, 3, requires_grad=True) * 2).backward(lib.ones(3, 2))
+    raises_same(wrong_shape_2d)
+
+    def no_grad_fn(lib):
+        x = lib.tensor([[1.0, 2.0], [3.0, 4.0]])
+        w1 = lib.tensor([[1.0, 0.0], [0.5, 1.0]])
+        w2 = lib.tensor([[2.0, 1.0], [0.0, 1.0]])
+        y1 = x @ w1
+        y2 = y1 @ w2
+        y3 = y1 + y2
+        y3.backward(lib.ones(2, 2))
+    raises_same(no_grad_fn)
+
+    def no_grad_fn_second(lib):
+        x = lib.tensor(1.0, requires_grad=True)
+        lib.autograd.backward([x * 2, lib.tensor(1.0)])
+    raises_same(no_grad_fn_second)
+
+    def non_scalar_concepts(lib):  # CONCEPTS §3: the fix makes y3 2x2 and non-scalar
+        x = lib.tensor([[1.0, 2.0], [3.0, 4.0]])
+        w1 = lib.tensor([[1.0, 0.0], [0.5, 1.0]], requires_grad=True)
+        w2 = lib.tensor([[2.0, 1.0], [0.0, 1.0]], requires_grad=True)
+        y1 = x @ w1
+        y3 = y1 + y1 @ w2
+        y3.backward()
+    raises_same(non_scalar_concepts)
+
+    def comparison(lib):
+        x = lib.tensor([1.0, 2.0], requires_grad=True)
+        m = x.ne(1.0)
+        flags = m.requires_grad, m.grad_fn is None, str(m.dtype)
+        m.sum().backward()
+        return flags
+    raises_same(comparison)
+
+    def unique(lib):
+        x = lib.tensor([1.0, 2.0, 2.0], requires_grad=True)
+        u = lib.unique(x)
+        assert u.requires_grad and u.grad_fn is not None
+        u.sum().backward()
+    raises_same(unique)
+
+    def numpy_requires_grad(lib):
+        lib.tensor([1.0], requires_grad=True).numpy()
+    raises_same(numpy_requires_grad)
+
+
+def test_unique_flags():
+    def f(lib):
+        x = lib.tensor([3.0, 1.0, 3.0], requires_grad=True)
+        u = lib.unique(x)
+        return u, u.grad_fn.name()
+
+    same(f)
+
+
+def test_autograd_backward_several_roots():
+    def f(lib):
+        x = lib.tensor([1.0, 2.0, 3.0], requires_grad=True)
+        a = x * x
+        b = (x * 3).sum()
+        lib.autograd.backward([a, b], [lib.tensor([1.0, 0.0, 2.0]), None])
+        g1 = x.grad.clone()
+        x.grad = None
+        lib.autograd.backward((x.sin().sum(), x.exp().sum()))
+        return g1, x.grad
+
+    same(f)
+
+
+def test_autograd_backward_single_tensor_and_grad():
+    def f(lib):
+        x = lib.tensor([1.0, 2.0], requires_grad=True)
+        lib.autograd.backward(x * 2, lib.tensor([3.0, 4.0]))
+        return x.grad
+
+    same(f)
+
+
+def test_backward_count_mismatch():
+    def f(lib):
+        x = lib.tensor([1.0, 2.0], requires_grad=True)
+        lib.autograd.backward([x.sum(), x.sum()], [lib.tensor(1.0)])
+    raises_same(f)
+
+
+def test_backward_inputs_leaves_and_non_leaves():
+    def f(lib):
+        x = lib.tensor([1.0, 2.0], requires_grad=True)
+        w = lib.tensor([3.0, 4.0], requires_grad=True)
+        h = x * w
+        y = (h * h).sum()
+        y.backward(inputs=[x], retain_graph=True)
+        r1 = x.grad.clone(), w.grad
+        y.backward(inputs=[h], retain_graph=True)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            hg = h.grad
+        y.backward(inputs=w)
+        return r1, hg, x.grad, w.grad, h.is_leaf
+
+    same(f)
+
+
+def test_backward_inputs_empty():
+    def f(lib):
+        x = lib.tensor([1.0, 2.0], requires_grad=True)
+        x.sum().backward(inputs=[])
+    raises_same(f)
+
+
+def test_accumulation_across_calls():
+    def f(lib):
+        x = lib.tensor([1.0, 2.0, 3.0], requires_grad=True)
+        y = 2 * lib.dot(x, x)
+        y.backward()
+        g1 = x.grad.clone()
+        x.grad.zero_()
+        x.sum().backward()
+        g2 = x.grad.clone()
+        x.sum().backward()
+        (2 * lib.dot(x, x)).backward()
+        return g1, g2, x.grad
+
+    same(f)
+
+
+def test_grad_identity_kept_across_accumulation():
+    def f(lib):
+        x = lib.tensor([1.0, 2.0], requires_grad=True)
+        x.sum().backward()
+        g = x.grad
+        v = g._version
+        (x * 2).sum().backward()
+        return g is x.grad, g, x.grad._version > v
+
+    same(f)
+
+
+def test_a_plus_a_then_b_times_b():
+    def f(lib):
+        a = lib.tensor([1.5, -2.0], requires_grad=True)
+        b = a + a
+        c = b * b
+        c.sum().backward()
+        return b, c, a.grad, name(c.grad_fn), name(b.grad_fn)
+
+    same(f)
+
+
+def test_next_functions():
+    def f(lib):
+        a = lib.tensor([1.0, 2.0], requires_grad=True)
+        b = lib.tensor([3.0, 4.0])
+        c = a * b
+        d = c.sum()
+        nf = d.grad_fn.next_functions
+        nf2 = c.grad_fn.next_functions
+        return ([(name(n), i) for n, i in nf], [(name(n), i) for n, i in nf2],
+                nf2[0][0].variable is a)
+
+    same(f)
+
+
+def test_second_backward_only_where_pytorch_raises():
+    def sum_twice(lib):
+        x = lib.tensor([1.0, 2.0], requires_grad=True)
+        y = x.sum()
+        y.backward()
+        y.backward()
+        return x.grad
+    got = same(sum_twice)
+    assert got[0] == "returned"
+
+    def mul_twice(lib):
+        x = lib.tensor([1.0, 2.0], requires_grad=True)
+        y = (x * x).sum()
+        y.backward()
+        y.backward()
+    raises_same(mul_twice)
+
+    def retained(lib):
+        x = lib.tensor([1.0, 2.0], requires_grad=True)
+        y = (x * x).sum()
+        y.backward(retain_graph=True)
+        y.backward()
+        return x.grad
+    same(retained)
+
+    def add_twice(lib):  # nothing saved: no error
+        x = lib.tensor([1.0, 2.0], requires_grad=True)
+        y = (x + 2).sum()
+        y.backward()
+        y.backward()
+        return x.grad
+    same(add_twice)
+
+    def grad_then_backward(lib):
+        x = lib.tensor([1.0, 2.0], requires_grad=True)
+        y = (x.exp()).sum()
+        lib.autograd.grad(y, x)
+        y.backward()
+    raises_same(grad_then_backward)
+
+    def saved_tensors_after_free(lib):
+        x = lib.tensor([1.0, 2.0], requires_grad=True)
+        y = x * x
+        y.sum().backward()
+        return y.grad_fn._saved_self
+    if not hasattr(autograd_lite.ops.Mul._backward_cls, "_saved_self"):
+        return
+
+
+def test_partial_second_backward():
+    def f(lib):
+        x = lib.tensor([1.0, 2.0], requires_grad=True)
+        h = x.exp()
+        a = h.sum()
+        b = (h * 2).sum()
+        a.backward()
+        b.backward()  # exp's saved result was freed by the first backward
+    raises_same(f)
+
+
+# --- higher order --------------------------------------------------------------------------
+
+
+def _derivatives(lib, f, x0, order):
+    x = lib.tensor(x0, requires_grad=True)
+    y = f(lib, x)
+    out = [y]
+    for _ in range(order):
+        (g,) = lib.autograd.grad(out[-1].sum(), x, create_graph=True)
+        out.append(g)
+    return out
+
+
+@pytest.mark.parametrize("f", [
+    lambda lib, x: lib.tanh(x),
+    lambda lib, x: lib.sin(x * x),
+    lambda lib, x: lib.exp(lib.tanh(x)) * x,
+    lambda lib, x: lib.sigmoid(x) ** 3,
+    lambda lib, x: lib.log(1 + x.sin() ** 2) / lib.sqrt(2 + x.cos()),
+], ids=["tanh", "sin_sq", "exp_tanh", "sigmoid_cubed", "log_sin"])
+def test_third_derivatives(f):
+    same(lambda lib: _derivatives(lib, f, [0.3, -1.2, 2.0], 3))
+
+
+def test_create_graph_grad_has_grad_fn():
+    def f(lib):
+        x = lib.tensor([0.5, 1.5], requires_grad=True)
+        y = (x ** 3).sum()
+        y.backward(create_graph=True)
+        g = x.grad
+        flags = g.requires_grad, g.is_leaf, name(g.grad_fn)
+        x.grad = None
+        g.sum().backward()
+        return flags, g, x.grad
+
+    same(f)
+
+
+def test_backward_create_graph_accumulates_graph():
+    def f(lib):
+        x = lib.tensor([0.5, 1.5], requires_grad=True)
+        (x ** 3).sum().backward(create_graph=True)
+        (x ** 2).sum().backward(create_graph=True)
+        return x.grad, name(x.grad.grad_fn)
+
+    same(f)
+
+
+def test_grad_arguments():
+    def f(lib):
+        x = lib.tensor([1.0, 2.0, 3.0], requires_grad=True)
+        w = lib.tensor([0.5, -1.0, 2.0], requires_grad=True)
+        y = x * w
+        (gx, gw) = lib.autograd.grad(y, (x, w), grad_outputs=lib.tensor([1.0, 2.0, 3.0]), retain_graph=True)
+        (gx2,) = lib.autograd.grad([y.sum(), (x * x).sum()], [x], retain_graph=True)
+        single = lib.autograd.grad(y.sum(), x)
+        return gx, gw, gx2, single, type(single).__name__, x.grad, w.grad
+
+    same(f)
+
+
+def test_grad_allow_unused_and_materialize():
+    def f(lib):
+        x = lib.tensor([1.0, 2.0], requires_grad=True)
+        z = lib.tensor([3.0, 4.0], requires_grad=True)
+        y = (x * 2).sum()
+        a = lib.autograd.grad(y, [x, z], allow_unused=True, retain_graph=True)
+        b = lib.autograd.grad(y, [x, z], materialize_grads=True, retain_graph=True)
+        return a, b
+
+    same(f)
+
+    def unused(lib):
+        x = lib.tensor([1.0, 2.0], requires_grad=True)
+        z = lib.tensor([3.0, 4.0], requires_grad=True)
+        lib.autograd.grad((x * 2).sum(), [x, z])
+    raises_same(unused)
+
+    def unused_first(lib):
+        x = lib.tensor([1.0, 2.0], requires_grad=True)
+        z = lib.tensor([3.0, 4.0], requires_grad=True)
+        lib.autograd.grad((x * 2).sum(), [z, x])
+    raises_same(unused_first)
+
+    def no_grad_input(lib):
+        x = lib.tensor([1.0, 2.0], requires_grad=True)
+        lib.autograd.grad((x * 2).sum(), [lib.tensor([1.0])])
+    raises_same(no_grad_input)
+
+    def conflict(lib):
+        x = lib.tensor([1.0, 2.0], requires_grad=True)
+        lib.autograd.grad((x * 2).sum(), [x], allow_unused=False, materialize_grads=True)
+    raises_same(conflict)
+
+
+def test_grad_non_leaf_input_and_intermediate():
+    def f(lib):
+        x = lib.tensor([1.0, 2.0], requires_grad=True)
+        h = x.sin()
+        y = (h * h).sum()
+        return lib.autograd.grad(y, [h, x])
+
+    same(f)
+
+
+def test_grad_does_not_touch_grad_fields():
+    def f(lib):
+        x = lib.tensor([1.0, 2.0], requires_grad=True)
+        lib.autograd.grad((x * x).sum(), x)
+        return x.grad
+
+    same(f)
+
+
+def _pinn_u(lib, x, t, W1, b1, W2):
+    inp = lib.stack([x, t], dim=1)
+    h = lib.tanh(inp @ W1 + b1)
+    return h @ W2
+
+
+def _pinn_weights(lib):
+    W1 = lib.tensor([[0.5, -0.3, 0.8], [0.2, 0.7, -0.6]], requires_grad=True)
+    b1 = lib.tensor([0.1, -0.2, 0.05], requires_grad=True)
+    W2 = lib.tensor([[0.9], [-0.4], [0.3]], requires_grad=True)
+    return W1, b1, W2
+
+
+def test_pinn_u_x_u_xx():
+    def f(lib):
+        W1, b1, W2 = _pinn_weights(lib)
+        x = lib.tensor([0.0, 0.25, 0.5, 1.0], requires_grad=True)
+        t = lib.tensor([0.1, 0.2, 0.3, 0.4], requires_grad=True)
+        u = _pinn_u(lib, x, t, W1, b1, W2).squeeze(1)
+        u_x, = lib.autograd.grad(u, x, grad_outputs=lib.ones_like(u), create_graph=True)
+        u_t, = lib.autograd.grad(u, t, grad_outputs=lib.ones_like(u), create_graph=True)
+        u_xx, = lib.autograd.grad(u_x, x, grad_outputs=lib.ones_like(u_x), create_graph=True)
+        residual = u_t - 0.1 * u_xx
+        bc = _pinn_u(lib, lib.zeros(4), t, W1, b1, W2) ** 2
+        loss = (residual ** 2).mean() + bc.mean()
+        loss.backward()
+        return u, u_x, u_t, u_xx, loss, W1.grad, b1.grad, W2.grad, x.grad
+
+    same(f)
+
+
+def test_pinn_bug_detached_copy_not_in_graph():
+    def bug(lib):
+        W1, b1, W2 = _pinn_weights(lib)
+        x = lib.tensor([0.0, 0.5, 1.0])
+        t = lib.tensor([0.1, 0.2, 0.3])
+        u = _pinn_u(lib, x.requires_grad_(), t, W1, b1, W2)
+        x_copy = x.detach().requires_grad_()
+        lib.autograd.grad(u, [W1, x_copy], grad_outputs=lib.ones_like(u))
+    got = raises_same(bug)
+    assert "index 1" in got[2]
+
+    def allowed(lib):
+        W1, b1, W2 = _pinn_weights(lib)
+        x = lib.tensor([0.0, 0.5, 1.0], requires_grad=True)
+        t = lib.tensor([0.1, 0.2, 0.3])
+        u = _pinn_u(lib, x, t, W1, b1, W2)
+        x_copy = x.detach().requires_grad_()
+        return lib.autograd.grad(u, [x_copy, x], grad_outputs=lib.ones_like(u), allow_unused=True)
+    got = same(allowed)
+    assert got[1][1][0] is None
+
+
+# --- hooks ------------------------------------------------------------------------------
+
+
+def test_hooks_observe_and_replace():
+    def f(lib):
+        seen = []
+        x = lib.tensor([1.0, 2.0], requires_grad=True)
+        y = x * 3
+        x.register_hook(lambda g: seen.append(("x", g.clone())))
+        y.register_hook(lambda g: seen.append(("y", g.clone())))
+        y.register_hook(lambda g: g * 10)
+        y.register_hook(lambda g: seen.append(("y2", g.clone())))
+        (y * y).sum().backward()
+        return seen, x.grad
+
+    same(f)
+
+
+def test_hook_on_leaf_replaces_what_is_accumulated():
+    def f(lib):
+        x = lib.tensor([1.0, 2.0], requires_grad=True)
+        h = x.register_hook(lambda g: g * 0 + 7)
+        (x * x).sum().backward()
+        g1 = x.grad.clone()
+        h.remove()
+        x.grad = None
+        (x * x).sum().backward()
+        return g1, x.grad
+
+    same(f)
+
+
+def test_hook_remove_on_non_leaf():
+    def f(lib):
+        seen = []
+        x = lib.tensor([1.0, 2.0], requires_grad=True)
+        y = x * 2
+        h = y.register_hook(lambda g: seen.append(1))
+        h.remove()
+        h.remove()
+        y.sum().backward()
+        return seen, x.grad
+
+    same(f)
+
+
+def test_hook_with_retain_grad():
+    def f(lib):
+        x = lib.tensor([1.0, 2.0], requires_grad=True)
+        y = x * 2
+        y.retain_grad()
+        y.register_hook(lambda g: g * 100)
+        (y * 1.0).sum().backward()
+        return y.grad, x.grad
+
+    same(f)
+
+    def before(lib):
+        x = lib.tensor([1.0, 2.0], requires_grad=True)
+        y = x * 2
+        y.register_hook(lambda g: g * 100)
+        y.retain_grad()
+        y.sum().backward()
+        return y.grad, x.grad
+
+    same(before)
+
+
+def test_hook_on_tensor_without_grad():
+    raises_same(lambda lib: lib.tensor([1.0]).register_hook(lambda g: g))
+
+
+def test_hook_used_twice_fires_once_with_sum():
+    def f(lib):
+        seen = []
+        x = lib.tensor([1.0, 2.0], requires_grad=True)
+        y = x * 2
+        y.register_hook(lambda g: seen.append(g.clone()))
+        (y * y + y).sum().backward()
+        return seen, x.grad
+
+    same(f)
+
+
+def test_post_accumulate_grad_hook():
+    def f(lib):
+        seen = []
+        x = lib.tensor([1.0, 2.0], requires_grad=True)
+        x.register_hook(lambda g: g * 2)
+        x.register_post_accumulate_grad_hook(lambda t: seen.append(t.grad.clone()))
+        (x * 3).sum().backward()
+        (x * 3).sum().backward()
+        return seen, x.grad
+
+    same(f)
+
+    def non_leaf(lib):
+        y = lib.tensor([1.0], requires_grad=True) * 2
+        y.register_post_accumulate_grad_hook(lambda t: None)
+    raises_same(non_leaf)
+
+
+def test_grad_fn_hooks():
+    def f(lib):
+        seen = []
+        x = lib.tensor([1.0, 2.0], requires_grad=True)
+        y = x * x
+        y.grad_fn.register_hook(lambda gi, go: seen.append((len(gi), len(go), gi[0].clone(), go[0].clone())))
+        y.grad_fn.register_prehook(lambda go: seen.append(go[0].clone()))
+        y.sum().backward()
+        return seen
+
+    same(f)
+
+
+# --- setting .grad -------------------------------------------------------------------------
+
+
+def test_assign_grad():
+    def f(lib):
+        x = lib.tensor([1.0, 2.0], requires_grad=True)
+        x.grad = lib.tensor([5.0, 5.0])
+        x.sum().backward()
+        return x.grad
+
+    same(f)
+    raises_same(lambda lib: setattr(lib.tensor([1.0, 2.0], requires_grad=True), "grad", lib.tensor([1.0])))
+    raises_same(lambda lib: setattr(lib.tensor([1.0, 2.0], requires_grad=True), "grad",
+                                    lib.tensor([1.0, 2.0], dtype=lib.float64)))
+
+
+def test_integer_leaf_in_graph_gets_no_grad():
+    def f(lib):
+        x = lib.tensor([1.0, 2.0], requires_grad=True)
+        n = lib.tensor([3, 4])
+        y = (x * n.float() + n).sum()
+        y.backward()
+        return x.grad, n.grad, n.requires_grad
+
+    same(f)
+
+
+def test_float64_grads_keep_dtype():
+    def f(lib):
+        x = lib.tensor([1.0, 2.0], dtype=lib.float64, requires_grad=True)
+        w = lib.tensor([1.0, 2.0], requires_grad=True)
+        (x * w).sum().backward()
+        return x.grad, w.grad
+
+    same(f)
