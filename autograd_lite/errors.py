@@ -10,10 +10,11 @@ BACKWARD_TWICE = (
     "if you need to access saved tensors after calling backward."
 )
 LEAF_INPLACE = "a leaf Variable that requires grad is being used in an in-place operation."
+LEAF_MARKED_DIRTY = "a leaf Variable that requires grad has been used in an in-place operation."
 VIEW_OF_LEAF_INPLACE = "a view of a leaf Variable that requires grad is being used in an in-place operation."
 MODIFIED_INPLACE = (
     "one of the variables needed for gradient computation has been modified by an inplace operation: "
-    "[{type} {shape}]{output}, is at version {version}; expected version {expected} instead. Hint: enable "
+    "[{type} {shape}]{output} is at version {version}; expected version {expected} instead. Hint: enable "
     "anomaly detection to find the operation that failed to compute its gradient, with "
     "torch.autograd.set_detect_anomaly(True, check_nan=False)."
 )

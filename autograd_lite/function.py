@@ -190,7 +190,7 @@ def _modified_message(t: Tensor, version: int, node: Node, output_nr: int | None
     shape = "[" + ", ".join(map(str, t._data.shape)) + "]"
     producer = node if output_nr is not None else t._grad_fn
     nr = output_nr if output_nr is not None else t._output_nr
-    output = f", which is output {nr} of {_short_name(producer)}" if producer is not None else ""
+    output = f", which is output {nr} of {_short_name(producer)}," if producer is not None else ""
     return errors.MODIFIED_INPLACE.format(type=f"torch.{kind}", shape=shape, output=output,
                                           version=t._version, expected=version)
 
@@ -315,7 +315,7 @@ def _wire(ctx: BackwardFunction, o: Any, i: int, args: tuple) -> Any:
         return o
     if ctx._dirty and _is_one_of(o, ctx._dirty):
         if o._grad_fn is None and o._requires_grad:
-            raise RuntimeError(errors.LEAF_INPLACE)
+            raise RuntimeError(errors.LEAF_MARKED_DIRTY)
         o._bump_version()
     elif _is_one_of(o, args) or o._grad_fn is not None:
         o = o._alias()  # an input returned as-is gets a fresh identity (PyTorch makes it a view)

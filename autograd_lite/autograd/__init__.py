@@ -3,7 +3,7 @@ from ..engine import backward, grad
 from ..function import Function, once_differentiable
 from ..function import BackwardFunction as FunctionCtx
 from ..grad_mode import enable_grad, inference_mode, no_grad, set_grad_enabled
-from . import functional
+from . import function, functional
 from .gradcheck import GradcheckError, gradcheck, gradgradcheck
 
 __all__ = ["backward", "grad", "Function", "FunctionCtx", "once_differentiable", "no_grad", "enable_grad",
