@@ -76,6 +76,9 @@ def promote(a: dtype, b: dtype) -> dtype:
     """The common dtype of two tensors of equal rank (bool < integers < floats, wider wins)."""
     if a is b:
         return a
+    ka, kb = (0 if d.np.kind == "b" else 2 if d.is_floating_point else 1 for d in (a, b))
+    if ka != kb:  # a higher kind wins outright, as in PyTorch: int64 with float32 is float32
+        return a if ka > kb else b
     return from_numpy_dtype(np.promote_types(a.np, b.np))
 
 

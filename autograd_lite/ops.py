@@ -64,15 +64,25 @@ def as_tensor_like(value: Any, like: Tensor) -> Tensor:
     return _make(np.asarray(value, dtype=dt))
 
 
+def _promote(x: np.dtype, y: np.dtype) -> np.dtype:
+    """PyTorch's promotion of two dtypes: a higher kind wins outright (int64 + float32 is float32)."""
+    if x == y:
+        return x
+    cx, cy = _CATEGORY[x.kind], _CATEGORY[y.kind]
+    if cx != cy:
+        return x if cx > cy else y
+    return np.promote_types(x, y)
+
+
 def result_dtype(*operands: Tensor) -> np.dtype:
     """PyTorch's type promotion: tensors with dimensions outrank 0-d ones, unless of a higher kind."""
     dim = zero = None
     for t in operands:
         d = t._data.dtype
         if t._data.ndim:
-            dim = d if dim is None else np.promote_types(dim, d)
+            dim = d if dim is None else _promote(dim, d)
         else:
-            zero = d if zero is None else np.promote_types(zero, d)
+            zero = d if zero is None else _promote(zero, d)
     if dim is None:
         return zero
     if zero is None or _CATEGORY[zero.kind] <= _CATEGORY[dim.kind]:
@@ -85,6 +95,8 @@ def _binary_inputs(a: Any, b: Any) -> tuple[Tensor, Tensor]:
         a = as_tensor_like(a, b)
     if not isinstance(b, Tensor):
         b = as_tensor_like(b, a)
+    if a._data.shape != b._data.shape:
+        _check_shapes_broadcast(a._data.shape, b._data.shape)
     return a, b
 
 
@@ -113,8 +125,8 @@ def _dims(dim: Any, ndim: int) -> tuple[int, ...]:
     return (_wrap_dim(dim, ndim),)
 
 
-def _check_shapes_broadcast(a: Tensor, b: Tensor) -> None:
-    sa, sb = a._data.shape, b._data.shape
+def _check_shapes_broadcast(sa: tuple, sb: tuple) -> None:
+    """PyTorch's message where numpy would say "operands could not be broadcast together"."""
     for i, (x, y) in enumerate(zip(reversed(sa), reversed(sb))):
         if x != y and x != 1 and y != 1:
             dim = builtins.max(len(sa), len(sb)) - 1 - i
@@ -134,7 +146,11 @@ class Add(Function):
     @staticmethod
     def forward(ctx, a, b, alpha=1):
         ctx.alpha = alpha
-        return _cast(a._data + (b._data if alpha == 1 else alpha * b._data), a, b)
+        try:
+            return _cast(a._data + (b._data if alpha == 1 else alpha * b._data), a, b)
+        except ValueError:  # shapes that do not broadcast (the fast path in add/sub skips the check)
+            _check_shapes_broadcast(a._data.shape, b._data.shape)
+            raise
 
     @staticmethod
     def backward(ctx, grad):
@@ -150,7 +166,11 @@ class Sub(Function):
             raise RuntimeError("Subtraction, the `-` operator, with two bool tensors is not supported. "
                                "Use the `^` or `logical_xor()` operator instead.")
         ctx.alpha = alpha
-        return _cast(a._data - (b._data if alpha == 1 else alpha * b._data), a, b)
+        try:
+            return _cast(a._data - (b._data if alpha == 1 else alpha * b._data), a, b)
+        except ValueError:  # shapes that do not broadcast (the fast path in add/sub skips the check)
+            _check_shapes_broadcast(a._data.shape, b._data.shape)
+            raise
 
     @staticmethod
     def backward(ctx, grad):
@@ -178,7 +198,11 @@ class Mul(Function):
     @staticmethod
     def forward(ctx, a, b):
         ctx.save_for_backward(a, b)
-        return _cast(a._data * b._data, a, b)
+        try:
+            return _cast(a._data * b._data, a, b)
+        except ValueError:
+            _check_shapes_broadcast(a._data.shape, b._data.shape)
+            raise
 
     @staticmethod
     def backward(ctx, grad):
@@ -540,12 +564,13 @@ class Where(Function):
 
     @staticmethod
     def forward(ctx, cond, a, b):
-        ctx.save_for_backward(cond)
-        return _cast(np.where(cond._data, a._data, b._data), a, b)
+        # ``cond`` arrives as a numpy array: PyTorch's node has edges for ``a`` and ``b`` only.
+        ctx.cond = cond
+        return _cast(np.where(cond, a._data, b._data), a, b)
 
     @staticmethod
     def backward(ctx, grad):
-        cond, = ctx.saved_tensors
+        cond = _t(ctx.cond)
         zero = zeros((), dtype=grad.dtype)
         return (None, where(cond, grad, zero) if ctx.needs_input_grad[1] else None,
                 where(cond, zero, grad) if ctx.needs_input_grad[2] else None)
@@ -1576,7 +1601,7 @@ class Copy(Function):
     @staticmethod
     def forward(ctx, a, src):
         ctx.src_dtype = src.dtype
-        _check_shapes_broadcast(a, src)
+        _check_shapes_broadcast(a._data.shape, src._data.shape)
         return _t(np.broadcast_to(src._data, a._data.shape).astype(a._data.dtype))
 
     @staticmethod
@@ -1630,7 +1655,6 @@ def _no_grad():
 def _compare(fn):
     def compare(self, other):
         a, b = _binary_inputs(self, other)
-        _check_shapes_broadcast(a, b)
         return _t(fn(a._data, b._data))
 
     compare.__name__ = fn.__name__
@@ -1908,7 +1932,10 @@ def where(condition: Tensor, input: Any = None, other: Any = None):
     a, b = _binary_inputs(input, other)
     if condition._data.dtype != np.bool_:
         raise RuntimeError(f"where expected condition to be a boolean tensor, but got a tensor with dtype {_type_name(condition)}")
-    return Where.apply(condition, a, b)
+    if condition._data.shape != a._data.shape or a._data.shape != b._data.shape:
+        _check_shapes_broadcast(condition._data.shape, a._data.shape)
+        _check_shapes_broadcast(np.broadcast_shapes(condition._data.shape, a._data.shape), b._data.shape)
+    return Where.apply(condition._data, a, b)
 
 
 def sign(input: Tensor) -> Tensor:
