@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import functools
+import inspect
 import threading
 from typing import Any, Callable
 
@@ -23,14 +24,51 @@ def is_inference_mode_enabled() -> bool:
     return _state.inference
 
 
+_DONE = object()
+
+
+def _resume(step: Callable, value: Any) -> Any:
+    try:
+        return step(value)
+    except StopIteration:
+        return _DONE
+
+
 class _GradModeContext:
     """Base of the context managers below; each also works as a decorator."""
 
     def __call__(self, fn: Callable) -> Callable:
+        if inspect.isgeneratorfunction(fn):
+            return self._wrap_generator(fn)
+
         @functools.wraps(fn)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
-            with self.__class__(*self._args):
+            with self.clone():
                 return fn(*args, **kwargs)
+
+        return wrapper
+
+    def _wrap_generator(self, fn: Callable) -> Callable:
+        """The mode holds while the generator runs, not while its caller does (as PyTorch)."""
+
+        @functools.wraps(fn)
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            gen = fn(*args, **kwargs)
+            with self.clone():
+                response = next(gen, _DONE)
+            while response is not _DONE:
+                try:
+                    request = yield response
+                except GeneratorExit:
+                    with self.clone():
+                        gen.close()
+                    raise
+                except BaseException as e:
+                    with self.clone():
+                        response = _resume(gen.throw, e)
+                else:
+                    with self.clone():
+                        response = _resume(gen.send, request)
 
         return wrapper
 
