@@ -192,12 +192,18 @@ class Rsub(Function):
         return -grad, None
 
 
+def _save_operands(ctx, a: Tensor, b: Tensor, first: int = 0) -> None:
+    """For a product, each operand is needed only for the *other* one's gradient: save no more."""
+    need_a, need_b = ctx.needs_input_grad[first:first + 2]
+    ctx.save_for_backward(a if need_b else None, b if need_a else None)
+
+
 class Mul(Function):
     node_name = "MulBackward0"
 
     @staticmethod
     def forward(ctx, a, b):
-        ctx.save_for_backward(a, b)
+        _save_operands(ctx, a, b)
         try:
             return _cast(a._data * b._data, a, b)
         except ValueError:
@@ -216,7 +222,7 @@ class Div(Function):
 
     @staticmethod
     def forward(ctx, a, b, rounding_mode=None):
-        ctx.save_for_backward(a, b)
+        ctx.save_for_backward(a if ctx.needs_input_grad[1] else None, b)  # grad_a = grad / b needs only b
         dt = result_dtype(a, b)
         if dt.kind != "f" and rounding_mode is None:
             dt = dtypes.get_default_dtype().np
@@ -233,6 +239,17 @@ class Div(Function):
         a, b = ctx.saved_tensors
         need_a, need_b = ctx.needs_input_grad[:2]
         return grad / b if need_a else None, -grad * a / (b * b) if need_b else None, None
+
+
+class DivMode(Div):
+    """``div(a, b, rounding_mode=...)``: piecewise constant, so both gradients are zero (as PyTorch's)."""
+
+    node_name = "DivBackward2"
+
+    @staticmethod
+    def backward(ctx, grad):
+        need_a, need_b = ctx.needs_input_grad[:2]
+        return grad * 0 if need_a else None, grad * 0 if need_b else None, None
 
 
 class Reciprocal(Function):
@@ -581,7 +598,7 @@ class Sign(Function):
 
     @staticmethod
     def forward(ctx, a):
-        return _t(np.sign(a._data))
+        return _t(np.nan_to_num(np.sign(a._data), nan=0.0) if a._data.dtype.kind == "f" else np.sign(a._data))
 
     @staticmethod
     def backward(ctx, grad):
@@ -644,8 +661,10 @@ class Mm(Function):
                 f"mat1 and mat2 shapes cannot be multiplied ({a._data.shape[0]}x{a._data.shape[1]} and "
                 f"{b._data.shape[0]}x{b._data.shape[1]})"
             )
-        _same_dtype(a, b, "expected m1 and m2 to have the same dtype, but got: {} != {}")
-        ctx.save_for_backward(a, b)
+        if a._data.dtype != b._data.dtype:
+            raise RuntimeError("expected m1 and m2 to have the same dtype, but got: "
+                               f"{_scalar_name(a)} != {_scalar_name(b)}")
+        _save_operands(ctx, a, b)
         return _t(a._data @ b._data)
 
     @staticmethod
@@ -667,7 +686,7 @@ class Addmm(Function):
                 f"mat1 and mat2 shapes cannot be multiplied ({a._data.shape[0]}x{a._data.shape[1]} and "
                 f"{b._data.shape[0]}x{b._data.shape[1]})"
             )
-        ctx.save_for_backward(a, b)
+        _save_operands(ctx, a, b, first=1)
         out = a._data @ b._data
         out += bias._data
         return _t(out)
@@ -689,7 +708,7 @@ class Mv(Function):
                 f"size mismatch, got input ({a._data.shape[0]}), mat ({a._data.shape[0]}x{a._data.shape[1]}), "
                 f"vec ({v._data.shape[0]})"
             )
-        ctx.save_for_backward(a, v)
+        _save_operands(ctx, a, v)
         return _t(a._data @ v._data)
 
     @staticmethod
@@ -714,7 +733,7 @@ class Dot(Function):
                 "but got {} and {} elements respectively".format(a._data.size, b._data.size, a._data.size, b._data.size)
             )
         _same_dtype(a, b, "dot : expected both vectors to have same dtype, but found {} and {}")
-        ctx.save_for_backward(a, b)
+        _save_operands(ctx, a, b)
         return _t(np.dot(a._data, b._data))
 
     @staticmethod
@@ -731,7 +750,7 @@ class Bmm(Function):
 
     @staticmethod
     def forward(ctx, a, b):
-        ctx.save_for_backward(a, b)
+        _save_operands(ctx, a, b)
         return _t(np.matmul(a._data, b._data))
 
     @staticmethod
@@ -1098,7 +1117,13 @@ class Expand(Function):
 
 
 def _type_str(t: Tensor) -> str:
-    return "CPU" + _type_name(t) + "Type"
+    return "torch." + _type_name(t) + "Tensor"
+
+
+def _scalar_name(t: Tensor) -> str:
+    """C++'s name of the element type: ``float``, ``double``, ``long int``."""
+    return {"float32": "float", "float64": "double", "int64": "long int", "int32": "int", "bool": "bool"}.get(
+        t.dtype.name, t.dtype.name)
 
 
 class Permute(Function):
@@ -1205,7 +1230,7 @@ class Cat(Function):
     @staticmethod
     def forward(ctx, dim, *tensors):
         if not tensors:
-            raise RuntimeError("torch.cat(): expected a non-empty list of Tensors")
+            raise ValueError("torch.cat(): expected a non-empty list of Tensors")
         ref = next((t for t in tensors if t._data.shape != (0,)), tensors[0])
         if ref._data.ndim == 0:
             raise RuntimeError("zero-dimensional tensor (at position 0) cannot be concatenated")
@@ -1284,7 +1309,8 @@ class Select(Function):
         if not -n <= index < n:
             raise IndexError(f"index {index} is out of bounds for dimension {dim} with size {n}")
         ctx.shape, ctx.key = a._data.shape, (slice(None),) * dim + (index,)
-        return _view_of(_t(a._data[ctx.key]), a, lambda t: t.select(dim, index))
+        view = a._data[ctx.key + (Ellipsis,)]  # the Ellipsis keeps a view even for a single element
+        return _view_of(_t(view), a, lambda t: t.select(dim, index))
 
     @staticmethod
     def backward(ctx, grad):
@@ -1314,7 +1340,10 @@ class Index(Function):
     @staticmethod
     def forward(ctx, a, key):
         ctx.shape, ctx.key = a._data.shape, key
-        return _t(a._data[key])
+        try:
+            return _t(a._data[key])
+        except IndexError as e:  # numpy says "axis", PyTorch "dimension"
+            raise IndexError(str(e).replace(" for axis ", " for dimension ")) from None
 
     @staticmethod
     def backward(ctx, grad):
@@ -1509,6 +1538,10 @@ def _setitem_tracked(self: Tensor, key, value: Tensor, view_func=None) -> None:
 def setitem(self: Tensor, index: Any, value: Any) -> None:
     """``x[index] = value``."""
     value = value if isinstance(value, Tensor) else as_tensor_like(value, self)
+    if value._data.ndim:
+        _check_expand(value, getitem(self.detach(), index)._data.shape, index)
+        if value._data.shape[0] == 1:
+            value = value.reshape(tuple(np.trim_zeros(np.array(value._data.shape) - 1, "f") + 1))
     if not _tracked(self, value):
         view = getitem(self.detach(), index)
         try:
@@ -1528,6 +1561,30 @@ def setitem(self: Tensor, index: Any, value: Any) -> None:
         _setitem_tracked(self, key, value, lambda t: getitem(t, index))
     else:
         _setitem_tracked(self, key, value)
+
+
+def _check_expand(value: Tensor, shape: tuple, index: Any) -> None:
+    """``x[index] = value`` broadcasts ``value`` to the indexed shape: PyTorch's errors when it cannot."""
+    vs = value._data.shape
+    while vs and vs[0] == 1:  # leading ones are dropped (PyTorch's slicePrefix1sSize)
+        vs = vs[1:]
+    if not builtins.all(k is None or k is Ellipsis or isinstance(k, (numbers.Integral, slice))
+                        for k in _index_key(index)):
+        if not _expandable_to(vs, shape):
+            raise RuntimeError(f"shape mismatch: value tensor of shape [{', '.join(map(str, vs))}] cannot be "
+                               f"broadcast to indexing result of shape [{', '.join(map(str, shape))}]")
+        return
+    if len(vs) > len(shape):
+        raise RuntimeError(
+            f"expand({_type_str(value)}{{[{', '.join(map(str, vs))}]}}, size=[{', '.join(map(str, shape))}]): the "
+            f"number of sizes provided ({len(shape)}) must be greater or equal to the number of dimensions in the "
+            f"tensor ({len(vs)})")
+    for i, (s, t) in enumerate(zip(reversed(vs), reversed(shape))):
+        if s != t and s != 1:
+            raise RuntimeError(
+                f"The expanded size of the tensor ({t}) must match the existing size ({s}) at non-singleton "
+                f"dimension {len(shape) - 1 - i}.  Target sizes: [{', '.join(map(str, shape))}].  Tensor sizes: "
+                f"[{', '.join(map(str, vs))}]")
 
 
 def add_(self, other, *, alpha=1):
@@ -1814,7 +1871,7 @@ multiply = mul
 
 def div(input: Any, other: Any, *, rounding_mode: str | None = None) -> Tensor:
     a, b = _binary_inputs(input, other)
-    return Div.apply(a, b, rounding_mode) if rounding_mode else Div.apply(a, b)
+    return DivMode.apply(a, b, rounding_mode) if rounding_mode else Div.apply(a, b)
 
 
 divide = true_divide = div
@@ -2027,7 +2084,8 @@ def prod(input: Tensor, dim: int | None = None, keepdim: bool = False) -> Tensor
     if dim is None:
         return Prod.apply(input)
     out = Prod.apply(input, dim, keepdim)
-    out._grad_fn.__class__ = ProdDimBackward if out._grad_fn is not None else None
+    if out._grad_fn is not None:
+        out._grad_fn.__class__ = ProdDimBackward
     return out
 
 

@@ -545,3 +545,21 @@ def test_errors_leaf_inplace():
     compare_error(lambda L, a: a.add_(1), *_float((2,)), requires_grad=True)
     compare_error(lambda L, a: _setitem(a, 0, 5.0), *_float((2,)), requires_grad=True)
     compare_error(lambda L, a: a.exp().sum().backward() or a.exp().backward(), *_float((2,)), requires_grad=True)
+
+
+@pytest.mark.parametrize("key", [(slice(None), 0), 0, (slice(1, None), slice(None, None, 2)), [0, 1, 2], "mask"])
+@pytest.mark.parametrize("vshape", [(2, 4), (1, 3, 4), (2, 3, 4), (5,), (1, 1, 4), (3, 1)])
+def test_setitem_shape_errors(key, vshape):
+    """``x[key] = value`` with values that do or do not broadcast: same result or same error."""
+    def fn(L, a, v):
+        k = a > 0 if key == "mask" else key
+        a[k] = v
+        return a
+
+    x, v = arrays((3, 4), vshape)
+    try:
+        fn(torch, *leaves(torch, [x, v], False))
+    except RuntimeError:
+        compare_error(fn, x, v)
+    else:
+        compare(fn, x, v, requires_grad=False, grad=False)
