@@ -750,6 +750,12 @@ class Bmm(Function):
 
     @staticmethod
     def forward(ctx, a, b):
+        sa, sb = a._data.shape, b._data.shape
+        if len(sa) != 3 or len(sb) != 3:
+            raise RuntimeError(f"batch{1 if len(sa) != 3 else 2} must be a 3D tensor")
+        if sb[0] != sa[0] or sb[1] != sa[2]:
+            raise RuntimeError(f"Expected size for first two dimensions of batch2 tensor to be: [{sa[0]}, {sa[2]}] "
+                               f"but got: [{sb[0]}, {sb[1]}].")
         _save_operands(ctx, a, b)
         return _t(np.matmul(a._data, b._data))
 
@@ -757,8 +763,8 @@ class Bmm(Function):
     def backward(ctx, grad):
         a, b = ctx.saved_tensors
         need_a, need_b = ctx.needs_input_grad
-        return (grad.matmul(b.transpose(-2, -1)) if need_a else None,
-                a.transpose(-2, -1).matmul(grad) if need_b else None)
+        return (grad.bmm(b.transpose(1, 2)) if need_a else None,
+                a.transpose(1, 2).bmm(grad) if need_b else None)
 
 
 def _same_dtype(a: Tensor, b: Tensor, message: str) -> None:
@@ -1520,6 +1526,17 @@ def _write_into(self: Tensor, result: Tensor) -> None:
     np.copyto(self._data, result._data, casting="unsafe")
     self._bump_version()
     self._grad_fn, self._output_nr, self._requires_grad = result._grad_fn, result._output_nr, result._requires_grad
+    if result._grad_fn is not None and result._grad_fn._saved_outputs:
+        _resave_output(result._grad_fn, self)
+
+
+def _resave_output(node, self: Tensor) -> None:
+    """A node that saved its output (``exp_``) must watch ``self`` for later in-place changes."""
+    saved, versions = list(node._saved), list(node._saved_versions)
+    for k, nr in enumerate(node._saved_outputs):
+        if nr is not None:
+            saved[k], versions[k] = self._alias(), self._version
+    node._saved, node._saved_versions = tuple(saved), tuple(versions)
 
 
 def _setitem_tracked(self: Tensor, key, value: Tensor, view_func=None) -> None:
@@ -1553,14 +1570,12 @@ def setitem(self: Tensor, index: Any, value: Any) -> None:
             raise RuntimeError(str(e)) from None
         self._bump_version()
         return
-    if self._grad_fn is None and self._requires_grad:
-        raise RuntimeError(errors.VIEW_OF_LEAF_INPLACE)
     key = _index_key(index)
     basic = builtins.all(k is None or k is Ellipsis or isinstance(k, (numbers.Integral, slice)) for k in key)
-    if basic:
-        _setitem_tracked(self, key, value, lambda t: getitem(t, index))
+    if basic:  # copy into the view self[index]: CopySlices on the base, as PyTorch
+        _inplace(getitem(self, index), Copy.apply, value)
     else:
-        _setitem_tracked(self, key, value)
+        _inplace(self, lambda s, v: IndexPut.apply(s, v, key, None), value)
 
 
 def _check_expand(value: Tensor, shape: tuple, index: Any) -> None:
@@ -2044,20 +2059,53 @@ def matmul(input: Tensor, other: Tensor) -> Tensor:
         return SqueezeInPlace.apply(mm(a.unsqueeze(0), b), 0)
     if a._data.ndim == 2 and b._data.ndim == 2:
         return mm(a, b)
-    if b._data.ndim <= 2 and a._data.ndim > 2:
-        lead = a._data.shape[:-1]
-        flat = a.reshape(-1, a._data.shape[-1])
-        out = mm(flat, b) if b._data.ndim == 2 else mv(flat, b)
-        return UnsafeView.apply(out, lead + b._data.shape[1:])
-    if a._data.shape[-1] != (b._data.shape[-2] if b._data.ndim > 1 else b._data.shape[0]):
-        raise RuntimeError(
-            f"Expected size for first two dimensions of batch2 tensor to be: [{a._data.shape[0]}, {a._data.shape[-1]}] "
-            f"but got: [{b._data.shape[0]}, {b._data.shape[-2]}].")
-    if a._data.ndim == 1:
-        return Bmm.apply(a.unsqueeze(0), b).squeeze(-2)
-    if b._data.ndim == 1:
-        return Bmm.apply(a, b.unsqueeze(-1)).squeeze(-1)
-    return Bmm.apply(a, b)
+    if _should_fold(a, b):
+        # One big mm/mv on the larger operand folded to a matrix (transposed when it is on the right).
+        transpose = b._data.ndim > a._data.ndim
+        t1 = b.mT if transpose else a
+        t2 = (a.t() if a._data.ndim == 2 else a) if transpose else b
+        lead = t1._data.shape[:-1]
+        folded = reshape(t1, (int(np.prod(lead, dtype=np.int64)), t1._data.shape[-1]))
+        if t2._data.ndim == 2:
+            out = UnsafeView.apply(mm(folded, t2), lead + t2._data.shape[1:])
+            return out.mT.contiguous() if transpose else out
+        return UnsafeView.apply(mv(folded, t2), lead)
+    # Batched: broadcast the batch dimensions, flatten them, one bmm, then view back.
+    da, db = a._data.ndim, b._data.ndim
+    n, m1 = (a._data.shape[-2] if da > 1 else 1), a._data.shape[-1]
+    m2, p = (b._data.shape[-2] if db > 1 else b._data.shape[0]), (b._data.shape[-1] if db > 1 else 1)
+    batch1, batch2 = a._data.shape[:builtins.max(da - 2, 0)], b._data.shape[:builtins.max(db - 2, 0)]
+    _check_shapes_broadcast(batch1, batch2)
+    batch = tuple(np.broadcast_shapes(batch1, batch2))
+    count = int(np.prod(batch, dtype=np.int64))
+    a3 = reshape(expand(a, batch + (n, m1)), (count, n, m1))
+    if db == 1:
+        b3 = reshape(expand(b, batch + (m2,)), (count, m2)).unsqueeze(2)
+    else:
+        b3 = reshape(expand(b, batch + (m2, p)), (count, m2, p))
+    out = bmm(a3, b3)
+    if db == 1:
+        out = out.squeeze(-1)
+    return UnsafeView.apply(out, batch + ((n,) if da > 1 else ()) + ((p,) if db > 1 else ()))
+
+
+def _should_fold(a: Tensor, b: Tensor) -> bool:
+    """PyTorch's ``should_fold``: fold the batch dimensions of a >= 3-D operand into one mm/mv."""
+    da, db = a._data.ndim, b._data.ndim
+    if da >= db:
+        t1, dim2, needs_grad = a._data, db, a._requires_grad
+    else:
+        t1, dim2, needs_grad = np.swapaxes(b._data, -1, -2), da, b._requires_grad and _state.enabled
+    if not (t1.ndim >= 3 and dim2 in (1, 2)):
+        return False
+    if needs_grad:
+        return True
+    if da == 2:
+        return False
+    if t1.size == 0:
+        return True
+    shape, strides = t1.shape, t1.strides
+    return builtins.all(strides[i] == strides[i + 1] * shape[i + 1] for i in range(t1.ndim - 2))
 
 
 def bmm(input: Tensor, mat2: Tensor) -> Tensor:
