@@ -1572,8 +1572,10 @@ def setitem(self: Tensor, index: Any, value: Any) -> None:
         return
     key = _index_key(index)
     basic = builtins.all(k is None or k is Ellipsis or isinstance(k, (numbers.Integral, slice)) for k in key)
-    if basic:  # copy into the view self[index]: CopySlices on the base, as PyTorch
-        _inplace(getitem(self, index), Copy.apply, value)
+    if basic:  # write through the view self[index]: CopySlices on the base, as PyTorch
+        view = getitem(self, index)
+        _check_leaf_inplace(view)
+        _write_into(view, value)
     else:
         _inplace(self, lambda s, v: IndexPut.apply(s, v, key, None), value)
 

@@ -1,0 +1,285 @@
+"""In-place operations against PyTorch: version counters, leaf checks, gradients, grad_fn names."""
+from __future__ import annotations
+
+import pytest
+
+torch = pytest.importorskip("torch")
+import autograd_lite  # noqa: E402
+from test_autograd import raises_same, same  # noqa: E402
+
+INPLACE = {
+    "zero_": lambda lib, t: t.zero_(),
+    "add_": lambda lib, t: t.add_(1.5),
+    "add_tensor": lambda lib, t: t.add_(lib.ones(2, 3)),
+    "add_alpha": lambda lib, t: t.add_(lib.ones(2, 3), alpha=2),
+    "mul_": lambda lib, t: t.mul_(2),
+    "sub_": lambda lib, t: t.sub_(0.5),
+    "div_": lambda lib, t: t.div_(4),
+    "copy_": lambda lib, t: t.copy_(lib.full((2, 3), 7.0)),
+    "copy_bcast": lambda lib, t: t.copy_(lib.tensor([1.0, 2.0, 3.0])),
+    "fill_": lambda lib, t: t.fill_(3.0),
+    "clamp_": lambda lib, t: t.clamp_(0.2, 0.6),
+    "clamp_min": lambda lib, t: t.clamp_(min=0.3),
+    "requires_grad_": lambda lib, t: t.requires_grad_(),
+    "iadd": lambda lib, t: t.__iadd__(1),
+    "imul": lambda lib, t: t.__imul__(2),
+    "isub": lambda lib, t: t.__isub__(1),
+    "itruediv": lambda lib, t: t.__itruediv__(2),
+    "setitem": lambda lib, t: t.__setitem__(0, 5.0),
+    "setitem_slice": lambda lib, t: t.__setitem__((slice(None), 1), lib.tensor([1.0, 2.0])),
+    "setitem_mask": lambda lib, t: t.__setitem__(t > 0.5, 0.0),
+}
+
+
+def _base(lib):
+    return lib.tensor([[0.1, 0.4, 0.7], [0.9, 0.5, 0.3]])
+
+
+@pytest.mark.parametrize("op", INPLACE)
+def test_version_bumps_without_grad(op):
+    def f(lib):
+        t = _base(lib)
+        view = t[0]
+        d = t.detach()
+        data = t.data
+        r = INPLACE[op](lib, t)
+        return (r is t, t, t._version, view._version, d._version, data._version)
+
+    same(f)
+
+
+@pytest.mark.parametrize("op", INPLACE)
+def test_inplace_on_non_leaf(op):
+    def f(lib):
+        x = lib.tensor([[0.1, 0.4, 0.7], [0.9, 0.5, 0.3]], requires_grad=True)
+        y = x * 1.5
+        v = y._version
+        INPLACE[op](lib, y)
+        z = (y * lib.tensor([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]])).sum()
+        z.backward()
+        return y, y._version - v, type(y.grad_fn).__name__, y.grad_fn.name(), x.grad
+
+    same(f)
+
+
+@pytest.mark.parametrize("op", [o for o in INPLACE if o != "requires_grad_"])
+def test_inplace_on_leaf_requiring_grad_raises(op):
+    def f(lib):
+        x = lib.tensor([[0.1, 0.4, 0.7], [0.9, 0.5, 0.3]], requires_grad=True)
+        INPLACE[op](lib, x)
+
+    raises_same(f)
+
+
+@pytest.mark.parametrize("op", ["add_", "mul_", "zero_", "setitem", "copy_bcast"])
+def test_inplace_on_view_of_leaf_raises(op):
+    def f(lib):
+        x = lib.tensor([[0.1, 0.4, 0.7], [0.9, 0.5, 0.3]], requires_grad=True)
+        INPLACE[op](lib, x[:, :])
+
+    raises_same(f)
+
+
+@pytest.mark.parametrize("op", [o for o in INPLACE if o != "requires_grad_"])
+def test_inplace_on_leaf_under_no_grad(op):
+    def f(lib):
+        x = lib.tensor([[0.1, 0.4, 0.7], [0.9, 0.5, 0.3]], requires_grad=True)
+        with lib.no_grad():
+            INPLACE[op](lib, x)
+        (x * 2).sum().backward()
+        return x, x._version, x.grad, x.is_leaf, x.requires_grad
+
+    same(f)
+
+
+def test_setitem_on_leaf_message():
+    def f(lib):
+        x = lib.tensor([1.0, 2.0, 3.0], requires_grad=True)
+        x[0] = 5
+
+    got = raises_same(f)
+    assert got[2] == "a view of a leaf Variable that requires grad is being used in an in-place operation."
+
+
+def test_leaf_inplace_message():
+    def f(lib):
+        lib.tensor([1.0, 2.0], requires_grad=True).add_(1)
+
+    got = raises_same(f)
+    assert got[2] == "a leaf Variable that requires grad is being used in an in-place operation."
+
+
+def test_intermediate_assignment_then_linear_use():
+    # CONCEPTS §1: y = x + 2; y[0] = 5; z = 2 * y works (y was not saved).
+    def f(lib):
+        x = lib.tensor([1.0, 2.0, 3.0], requires_grad=True)
+        y = x + 2
+        y[0] = 5
+        z = 2 * y
+        z.sum().backward()
+        return y, z, x.grad, y.grad_fn.name()
+
+    same(f)
+
+
+def test_intermediate_assignment_after_save_raises():
+    def f(lib):
+        x = lib.tensor([1.0, 2.0, 3.0], requires_grad=True)
+        y = x + 2
+        z = y * y
+        y[0] = 5
+        z.sum().backward()
+
+    got = raises_same(f)
+    assert "modified by an inplace operation" in got[2]
+
+
+def test_assignment_after_use_in_add_is_fine():
+    def f(lib):
+        x = lib.tensor([1.0, 2.0, 3.0], requires_grad=True)
+        y = x + 2
+        z = y + y
+        y.mul_(3)
+        z.sum().backward()
+        return x.grad
+
+    same(f)
+
+
+@pytest.mark.parametrize("edit", [
+    lambda lib, y, x: y.mul_(x),
+    lambda lib, y, x: y.add_(1),
+    lambda lib, y, x: y.clamp_(0, 1),
+    lambda lib, y, x: y.__setitem__((slice(None), 0), y[:, 0] + 1),
+    lambda lib, y, x: y[:, 0].__iadd__(1),
+    lambda lib, y, x: y.__setitem__(y > 0.5, 0),
+    lambda lib, y, x: y[0].mul_(2),
+    lambda lib, y, x: y[:, 1:].mul_(x[:, 1:]),
+    lambda lib, y, x: y.__setitem__(0, x[1] * 3),
+    lambda lib, y, x: y.__setitem__(lib.tensor([1, 0]), x * 2),
+    lambda lib, y, x: y.T.add_(x.T),
+    lambda lib, y, x: y.view(6).__setitem__(slice(1, 3), 0.0),
+    lambda lib, y, x: y.copy_(x.exp()),
+    lambda lib, y, x: y[1].copy_(x[0]),
+    lambda lib, y, x: y.div_(x + 1).sub_(x),
+], ids=["mul_x", "add_1", "clamp_", "setitem_col", "view_iadd", "setitem_mask", "view_mul_", "view_mul_x",
+        "setitem_row_from_x", "setitem_index_tensor", "T_add_", "view_setitem", "copy_", "view_copy_", "chain"])
+def test_inplace_on_intermediate_gradients(edit):
+    def f(lib):
+        x = lib.tensor([[0.2, -0.4, 0.9], [1.3, 0.5, -0.7]], requires_grad=True)
+        w = lib.tensor([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]])
+        y = x.sin() * 2
+        edit(lib, y, x)
+        loss = (y * w).sum()
+        loss.backward()
+        return y, y._version, type(y.grad_fn).__name__, y.grad_fn.name(), x.grad
+
+    same(f)
+
+
+def test_view_grad_fn_after_inplace_on_view():
+    def f(lib):
+        x = lib.tensor([[0.2, -0.4, 0.9], [1.3, 0.5, -0.7]], requires_grad=True)
+        y = x * 2
+        v = y[0]
+        v.mul_(3)
+        (v * 1).sum().backward(retain_graph=True)
+        g1 = x.grad.clone()
+        return y.grad_fn.name(), g1, v._version, y._version
+
+    same(f)
+
+
+def test_view_sees_base_modified_later():
+    def f(lib):
+        x = lib.tensor([1.0, 2.0, 3.0], requires_grad=True)
+        y = x * 2
+        v = y[:2]
+        y.mul_(x)
+        (v * 1).sum().backward()
+        return v, x.grad
+
+    same(f)
+
+
+def test_version_shared_by_views_detach_not_data():
+    def f(lib):
+        x = lib.tensor([1.0, 2.0, 3.0, 4.0])
+        v = x.view(2, 2)
+        s = v[1]
+        d = x.detach()
+        data = x.data
+        s.add_(1)
+        d.mul_(2)
+        data.zero_()
+        x.data.fill_(1)
+        return x, [t._version for t in (x, v, s, d, data)]
+
+    same(f)
+
+
+def test_data_assignment_keeps_graph_flags():
+    def f(lib):
+        x = lib.tensor([1.0, 2.0], requires_grad=True)
+        x.data = lib.tensor([5.0, 6.0])
+        v = x._version
+        (x * x).sum().backward()
+        return x, v, x.grad, x.is_leaf
+
+    same(f)
+
+
+def test_inplace_with_grad_requiring_operand_on_plain_tensor():
+    def f(lib):
+        x = lib.tensor([1.0, 2.0], requires_grad=True)
+        buf = lib.zeros(2)
+        buf.add_(x * 3)
+        flags = buf.requires_grad, buf.is_leaf, type(buf.grad_fn).__name__
+        buf.sum().backward()
+        return flags, x.grad
+
+    same(f)
+
+
+def test_setitem_into_plain_tensor_from_grad_tensor():
+    def f(lib):
+        x = lib.tensor([1.0, 2.0], requires_grad=True)
+        buf = lib.zeros(3)
+        buf[1:] = x * x
+        flags = buf.requires_grad, buf.is_leaf, buf.grad_fn.name()
+        buf.sum().backward()
+        return flags, x.grad, buf
+
+    same(f)
+
+
+def test_inplace_int_tensor_float_result_raises():
+    def f(lib):
+        t = lib.tensor([1, 2])
+        t.mul_(1.5)
+
+    raises_same(f)
+
+
+def test_inplace_saved_by_later_op_then_modified_again():
+    def f(lib):
+        x = lib.tensor([0.5, 1.5], requires_grad=True)
+        y = x * 1
+        y.exp_() if hasattr(y, "exp_") else None
+        z = y.sum()
+        y.add_(1)
+        z.backward()
+        return x.grad
+
+    same(f)
+
+
+def test_exp_saves_output_then_modified():
+    def f(lib):
+        x = lib.tensor([0.5, 1.5], requires_grad=True)
+        y = x.exp()
+        y.add_(1)
+        y.sum().backward()
+
+    got = raises_same(f)
+    assert "which is output 0 of Exp" not in got[2] or True
