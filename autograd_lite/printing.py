@@ -232,7 +232,7 @@ def tensor_repr(t: Any) -> str:
     """``repr(t)`` as PyTorch prints it: ``tensor([...], dtype=..., grad_fn=<...>)``."""
     suffixes = []
     if t.grad_fn is not None:
-        suffixes.append(f"grad_fn=<{t.grad_fn.name()}>")
+        suffixes.append(f"grad_fn=<{type(t.grad_fn).__name__}>")
     elif t.requires_grad:
         suffixes.append("requires_grad=True")
     return format_tensor(t._data, t.dtype.name, suffixes)

@@ -140,8 +140,12 @@ def mse_loss(input: Tensor, target: Tensor, size_average=None, reduce=None, redu
     _check_reduction(reduction)
     _warn_size(input, target)
     if target.shape != input.shape:
+        # As torch.broadcast_tensors: only a tensor whose shape changes is expanded.
         shape = np.broadcast_shapes(input.shape, target.shape)
-        input, target = input.expand(shape), target.expand(shape)
+        if input.shape != shape:
+            input = input.expand(shape)
+        if target.shape != shape:
+            target = target.expand(shape)
     if weight is not None:
         loss = (input - target) ** 2 * weight
         return loss if reduction == "none" else loss.sum() if reduction == "sum" else loss.mean()
