@@ -58,31 +58,31 @@ BIG = 1 << 14  # elements; below this numpy's per-call cost is lower
 
 def tanh_backward(grad, y):
     """grad * (1 - y²) in one pass."""
-    if grad.size < BIG or grad.shape != y.shape or jit_disabled():
+    if grad.size < BIG or grad.shape != y.shape or grad.dtype != y.dtype or jit_disabled():
         return grad * (1 - y * y)
-    return _tanh_backward(grad.ravel(), y.ravel()).reshape(grad.shape)
+    return _tanh_backward(grad.ravel(), y.ravel(), grad.dtype.type(1)).reshape(grad.shape)
 
 
 @jit
-def _tanh_backward(g, y):
+def _tanh_backward(g, y, one):  # ``one`` in the data's dtype keeps float32 math in float32
     out = np.empty_like(g)
     for i in range(g.size):
-        out[i] = g[i] * (1 - y[i] * y[i])
+        out[i] = g[i] * (one - y[i] * y[i])
     return out
 
 
 def sigmoid_backward(grad, y):
     """grad * y * (1 - y) in one pass."""
-    if grad.size < BIG or grad.shape != y.shape or jit_disabled():
+    if grad.size < BIG or grad.shape != y.shape or grad.dtype != y.dtype or jit_disabled():
         return grad * y * (1 - y)
-    return _sigmoid_backward(grad.ravel(), y.ravel()).reshape(grad.shape)
+    return _sigmoid_backward(grad.ravel(), y.ravel(), grad.dtype.type(1)).reshape(grad.shape)
 
 
 @jit
-def _sigmoid_backward(g, y):
+def _sigmoid_backward(g, y, one):
     out = np.empty_like(g)
     for i in range(g.size):
-        out[i] = g[i] * y[i] * (1 - y[i])
+        out[i] = g[i] * y[i] * (one - y[i])
     return out
 
 
