@@ -120,6 +120,9 @@ def from_numpy(ndarray: np.ndarray) -> Tensor:
 
 def zeros(*size: Any, dtype: _dtype | None = None, device: Any = None, requires_grad: bool = False,
           out: Tensor | None = None) -> Tensor:
+    dims = size[0] if len(size) == 1 and isinstance(size[0], (tuple, list, Size)) else size
+    if any(isinstance(d, numbers.Integral) and d < 0 for d in dims):
+        raise RuntimeError("zeros: Dimension size must be non-negative.")  # zeros' own check in PyTorch
     return _finish(np.zeros(_shape(size), _resolve(dtype)), requires_grad, device)
 
 
@@ -130,7 +133,7 @@ def ones(*size: Any, dtype: _dtype | None = None, device: Any = None, requires_g
 def empty(*size: Any, dtype: _dtype | None = None, device: Any = None, requires_grad: bool = False,
           memory_format: Any = None) -> Tensor:
     """Uninitialised in PyTorch; zeros here, so that printed examples are reproducible."""
-    return zeros(*size, dtype=dtype, device=device, requires_grad=requires_grad)
+    return zeros(_shape(size), dtype=dtype, device=device, requires_grad=requires_grad)
 
 
 def full(size: Sequence[int], fill_value: Any, dtype: _dtype | None = None, device: Any = None,
@@ -158,7 +161,7 @@ def arange(start: float, end: float | None = None, step: float = 1, dtype: _dtyp
     if step == 0:
         raise RuntimeError("step must be nonzero")
     if (end - start) / step < 0:
-        raise RuntimeError("upper bound and larger bound inconsistent with step sign")
+        raise RuntimeError("upper bound and lower bound inconsistent with step sign")
     integral = all(isinstance(v, numbers.Integral) for v in vals)
     n = math.ceil((end - start) / step)
     out_dtype = _resolve(dtype, dtypes.int64 if integral else None)
@@ -175,11 +178,16 @@ def linspace(start: float, end: float, steps: int, dtype: _dtype | None = None, 
     if steps == 1:
         return _finish(np.full((1,), start, np_dtype), requires_grad, device)
     work = np_dtype if np_dtype.kind == "f" else np.dtype(np.float64)
+    if np_dtype.kind != "f":  # the ends are converted to the integer dtype first (truncated), as in PyTorch
+        start, end = int(start), int(end)
     s, e = work.type(start), work.type(end)
     step = (e - s) / work.type(max(steps - 1, 1))
     idx = np.arange(steps)
     half = steps // 2
-    values = np.where(idx < half, s + step * idx.astype(work), e - step * (steps - idx - 1).astype(work))
+    # PyTorch's kernel computes start + step * i (first half) and end - step * (steps - 1 - i) as fused
+    # multiply-adds: one rounding. Extended precision gives the exact product before that rounding.
+    wide, lstep = np.longdouble, np.longdouble(step)
+    values = np.where(idx < half, wide(s) + lstep * idx, wide(e) - lstep * (steps - idx - 1)).astype(work)
     return _finish(values.astype(np_dtype), requires_grad, device)
 
 
