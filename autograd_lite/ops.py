@@ -121,7 +121,11 @@ def _dims(dim: Any, ndim: int) -> tuple[int, ...]:
     if dim is None:
         return tuple(range(ndim))
     if isinstance(dim, (tuple, list)):
-        return tuple(sorted(_wrap_dim(d, ndim) for d in dim))
+        dims = [_wrap_dim(d, ndim) for d in dim]
+        for i, d in enumerate(dims):
+            if d in dims[:i]:
+                raise RuntimeError(f"dim {d} appears multiple times in the list of dims")
+        return tuple(sorted(dims))
     return (_wrap_dim(dim, ndim),)
 
 
