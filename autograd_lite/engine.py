@@ -13,6 +13,8 @@ node finishes unless ``retain_graph=True``.
 from __future__ import annotations
 
 import heapq
+import warnings
+from itertools import repeat
 from typing import Sequence
 
 import numpy as np
@@ -24,10 +26,17 @@ from .grad_mode import _state
 from .tensor import Size, Tensor, _make
 
 
+_warned_create_graph = False
+
+
 def backward(tensors: Sequence[Tensor], grad_tensors=None, retain_graph: bool | None = None,
              create_graph: bool = False, inputs=None) -> None:
     """Accumulate d(tensors)/d(leaves) into ``leaf.grad`` (mirrors ``torch.autograd.backward``)."""
     tensors, grads = _roots(tensors, grad_tensors)
+    global _warned_create_graph
+    if create_graph and not _warned_create_graph:  # PyTorch says this once per process
+        _warned_create_graph = True
+        warnings.warn(errors.BACKWARD_CREATE_GRAPH, UserWarning, stacklevel=3)
     targets = None
     if inputs is not None:
         inputs = (inputs,) if isinstance(inputs, Tensor) else tuple(inputs)
@@ -59,7 +68,7 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph: bool | None = None, c
     for i, g in enumerate(result):
         if g is None:
             if materialize_grads:
-                result[i] = _make(np.zeros_like(inputs[i]._data))
+                result[i] = _make(np.zeros_like(inputs[i]._data)).requires_grad_(create_graph)
             elif not allow_unused:
                 raise RuntimeError(errors.UNUSED_INPUT.format(i=i))
     return tuple(result)
@@ -141,14 +150,15 @@ def run(roots: list, root_grads: list, keep_graph: bool, create_graph: bool, tar
                     hook(tuple(input_grads), tuple(grads))
             if not keep_graph:
                 node._release()
-            nrs = node._next_nr
-            for k, (nxt, g) in enumerate(zip(node._next, input_grads)):
+            nrs = node._next_nr or repeat(0)
+            for nxt, g, nr in zip(node._next, input_grads, nrs):
                 if nxt is None:
                     continue
                 if g is not None:
-                    _add_to_buffer(buffers, nxt, nrs[k] if nrs else 0, g)
-                deps[nxt] -= 1
-                if deps[nxt] == 0 and nxt in buffers:
+                    _add_to_buffer(buffers, nxt, nr, g)
+                left = deps[nxt] - 1
+                deps[nxt] = left
+                if left == 0 and nxt in buffers:
                     heapq.heappush(ready, (-nxt._seq, id(nxt), nxt))
     finally:
         _state.enabled = prev
@@ -198,7 +208,7 @@ def _add_to_buffer(buffers: dict, node: Node, nr: int, grad: Tensor) -> None:
     """Collect a gradient for ``node``'s output ``nr``, summing when a tensor was used twice."""
     slots = buffers.get(node)
     if slots is None:
-        n = len(node._output_meta) if isinstance(node, BackwardFunction) and node._output_meta else 1
+        n = len(node._output_meta) if isinstance(node, BackwardFunction) else 1
         slots = buffers[node] = [None] * max(n, nr + 1)
     prev = slots[nr]
     if prev is None:
@@ -235,31 +245,30 @@ def _call(node: BackwardFunction, grads: list) -> list:
                 grads[i] = _make(np.zeros(shape, dtype))
     out = node.apply(*grads)
     out = list(out) if isinstance(out, (tuple, list)) else [out]
-    metas = node._input_meta  # one per forward argument
-    expected = len(metas)
+    expected = len(node._next) + len(node._non_tensor_args)  # one per forward argument
     if len(out) != expected:
         if len(out) > expected and all(g is None for g in out[expected:]):
             out = out[:expected]  # extra trailing Nones are allowed
         else:
             raise RuntimeError(errors.WRONG_GRAD_COUNT.format(name=node.name(), expected=expected, got=len(out)))
-    if expected != len(node._next):  # some arguments were not tensors: their gradients must be None
-        for i, (g, meta) in enumerate(zip(out, metas)):
-            if meta is False and g is not None:
+    if node._non_tensor_args:  # their gradients must be None; drop them
+        for i in node._non_tensor_args:
+            if out[i] is not None:
                 raise RuntimeError(errors.GRAD_FOR_NON_TENSOR.format(name=node.name(), position=i + 1))
-        out = [g for g, meta in zip(out, metas) if meta is not False]
-        metas = [meta for meta in metas if meta is not False]
-    for i, (g, meta) in enumerate(zip(out, metas)):
-        if g is None or meta is None:
+        out = [g for i, g in enumerate(out) if i not in node._non_tensor_args]
+    for i, (g, nxt, nr) in enumerate(zip(out, node._next, node._next_nr or repeat(0))):
+        if g is None or nxt is None:
             continue
         if not isinstance(g, Tensor):
             raise TypeError(f"expected Tensor or None as gradient {i} of {node.name()}, got {type(g).__name__}")
-        shape, dtype = meta
-        if g._data.shape != shape:
-            if not _expandable(shape, g._data.shape):
+        shape, dtype = nxt._meta(nr)  # the input's shape and dtype, as its producer recorded them
+        data = g._data
+        if data.shape != shape:
+            if not _expandable(shape, data.shape):
                 raise RuntimeError(errors.WRONG_GRAD_SHAPE.format(
-                    name=node.name(), i=i, got=list(g._data.shape), expected=list(shape)))
+                    name=node.name(), i=i, got=list(data.shape), expected=list(shape)))
             g = g.sum_to_size(shape)
-        if g._data.dtype != dtype:
+        if data.dtype is not dtype and data.dtype != dtype:
             g = g.to(from_numpy_dtype(dtype))
         out[i] = g
     return out

@@ -25,7 +25,7 @@ NON_LEAF_REQUIRES_GRAD = (
     "you can only change requires_grad flags of leaf variables. If you want to use a computed variable in a "
     "subgraph that doesn't require differentiation use var_no_grad = var.detach()."
 )
-NON_LEAF_REQUIRES_GRAD_FALSE = NON_LEAF_REQUIRES_GRAD
+NON_LEAF_REQUIRES_GRAD_TRUE = "you can only change requires_grad flags of leaf variables."
 WRONG_GRAD_COUNT = "function {name} returned an incorrect number of gradients (expected {expected}, got {got})"
 GRAD_FOR_NON_TENSOR = (
     "function {name} returned a gradient different than None at position {position}, but the corresponding "
@@ -40,3 +40,9 @@ NOT_IMPLEMENTED_DERIVATIVE = "the derivative for '{name}' is not implemented."
 NUMPY_REQUIRES_GRAD = "Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() instead."
 ITEM_NUMEL = "a Tensor with {n} elements cannot be converted to Scalar"
 INPUT_NO_GRAD = "One of the differentiated Tensors does not require grad"
+BACKWARD_CREATE_GRAPH = (
+    "Using backward() with create_graph=True will create a reference cycle between the parameter and its gradient "
+    "which can cause a memory leak. We recommend using autograd.grad when creating the graph to avoid this. If you "
+    "have to use this function, make sure to reset the .grad fields of your parameters to None after use to break "
+    "the cycle and avoid the leak. (Triggered internally at /__w/pytorch/pytorch/torch/csrc/autograd/engine.cpp:1307.)"
+)

@@ -77,6 +77,10 @@ class Node:
     def _release(self) -> None:
         """Free what backward needed (after a backward without ``retain_graph``)."""
 
+    def _meta(self, output_nr: int) -> tuple:
+        """(shape, numpy dtype) of output ``output_nr``: what a gradient flowing into it must have."""
+        return self._output_meta[output_nr]
+
 
 class AccumulateGrad(Node):
     """The node at the end of every path: adds the incoming gradient into a leaf's ``.grad``."""
@@ -91,6 +95,9 @@ class AccumulateGrad(Node):
     def name(self) -> str:
         return "torch::autograd::AccumulateGrad"
 
+    def _meta(self, output_nr: int) -> tuple:
+        return self.variable._data.shape, self.variable._data.dtype
+
     def accumulate(self, grad: Tensor, create_graph: bool) -> None:
         var = self.variable
         for hook in tuple(var._hooks.values()) if var._hooks else ():
@@ -101,7 +108,7 @@ class AccumulateGrad(Node):
             # A gradient handed through unchanged may be the caller's own tensor: copy it
             # (recorded with create_graph, as PyTorch's CopyBackwards).
             var._grad = _make(np.empty_like(grad._data)).copy_(grad) if create_graph else grad.detach().clone()
-        elif create_graph or var._grad._requires_grad:
+        elif create_graph:  # the sum must be recorded: out of place
             var._grad = var._grad + grad
         else:
             var._grad._data += grad._data
@@ -126,11 +133,12 @@ class BackwardFunction(Node):
     Attributes set in ``forward`` (``ctx.dim = 1``) are kept for ``backward``.
     """
 
-    __slots__ = ("needs_input_grad", "_input_meta", "__dict__")
+    __slots__ = ("needs_input_grad", "_output_meta", "__dict__")
     _function: type  # the Function subclass whose backward this node runs
     # Defaults, overridden per node only when used:
     to_save = _saved = _saved_versions = _saved_outputs = None
-    _non_differentiable = _dirty = _output_meta = None
+    _non_differentiable = _dirty = None
+    _non_tensor_args = ()  # positions of forward arguments that were not tensors
     _freed = False
     materialize_grads = True
 
@@ -153,7 +161,7 @@ class BackwardFunction(Node):
         unpacked = []
         for i, (t, version) in enumerate(zip(self._saved, self._saved_versions)):
             if t is not None:
-                if t._version != version:
+                if version != (0 if t._vc is None else t._vc[0]):
                     raise RuntimeError(_modified_message(t, version, self, outs[i] if outs else None))
                 if outs and outs[i] is not None:  # our own output: give it its grad_fn back
                     t = t._alias()
@@ -265,8 +273,8 @@ class Function(metaclass=FunctionMeta):
 def _record(ctx: BackwardFunction, args: tuple, needs: tuple, out: Any) -> Any:
     """Wire a node into the graph: edges to the inputs' nodes, outputs pointing back at it."""
     ctx._seq = next(_sequence)
-    nodes, meta, nrs = [], [], None
-    for a, need in zip(args, needs):
+    nodes, nrs = [], None
+    for i, (a, need) in enumerate(zip(args, needs)):
         if need:
             node = a._grad_fn
             if node is None:
@@ -275,15 +283,12 @@ def _record(ctx: BackwardFunction, args: tuple, needs: tuple, out: Any) -> Any:
                 nrs = nrs or [0] * len(args)
                 nrs[len(nodes)] = a._output_nr
             nodes.append(node)
-            meta.append((a._data.shape, a._data.dtype))
         elif isinstance(a, Tensor):
             nodes.append(None)
-            meta.append(None)
-        else:
-            meta.append(False)  # not a tensor: backward must return None for it
+        else:  # not a tensor: backward must return None for it
+            ctx._non_tensor_args += (i,)
     ctx._next = tuple(nodes)
     ctx._next_nr = tuple(nrs[: len(nodes)]) if nrs else None
-    ctx._input_meta = tuple(meta)
 
     if type(out) is Tensor and ctx._dirty is None and ctx._non_differentiable is None and out._grad_fn is None \
             and not _is_one_of(out, args):
@@ -293,9 +298,7 @@ def _record(ctx: BackwardFunction, args: tuple, needs: tuple, out: Any) -> Any:
         outputs = (out,)
     else:
         outputs = tuple(_wire(ctx, o, i, args) for i, o in enumerate((out,) if isinstance(out, Tensor) else out))
-        if len(outputs) > 1:
-            ctx._output_meta = tuple((o._data.shape, o._data.dtype) if isinstance(o, Tensor) else None
-                                     for o in outputs)
+    ctx._output_meta = tuple((o._data.shape, o._data.dtype) if isinstance(o, Tensor) else None for o in outputs)
     if ctx.to_save:
         _save(ctx, outputs)
     return outputs[0] if isinstance(out, Tensor) else outputs

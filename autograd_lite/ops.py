@@ -253,7 +253,7 @@ class DivMode(Div):
     @staticmethod
     def backward(ctx, grad):
         need_a, need_b = ctx.needs_input_grad[:2]
-        return grad * 0 if need_a else None, grad * 0 if need_b else None, None
+        return zeros_like(grad) if need_a else None, zeros_like(grad) if need_b else None, None
 
 
 class Reciprocal(Function):
@@ -309,8 +309,23 @@ class Pow(Function):
         a, = ctx.saved_tensors
         p = ctx.exponent
         if p == 0:
-            return grad * 0, None
-        return grad * (p * a ** (p - 1)), None
+            return zeros_like(a), None
+        return grad * MulScalar.apply(a ** (p - 1), p), None
+
+
+class MulScalar(Function):
+    """``tensor * number`` inside backward formulas (PyTorch's Scalar overload: one edge)."""
+
+    node_name = "MulBackward1"
+
+    @staticmethod
+    def forward(ctx, a, number):
+        ctx.number = number
+        return _t(a._data * np.asarray(number, a._data.dtype))
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad * ctx.number, None
 
 
 class PowTensor(Function):
@@ -518,7 +533,24 @@ class Relu(Function):
     @staticmethod
     def backward(ctx, grad):
         out, = ctx.saved_tensors
-        return grad * (out > 0)
+        return ThresholdBackward.apply(grad, out)
+
+
+class ThresholdBackward(Function):
+    """ReLU's backward, ``grad * (out > 0)``, as an op of its own so that it can be differentiated
+    again: its derivative is the same mask for ``grad`` and zero for ``out``."""
+
+    node_name = "ThresholdBackwardBackward0"
+
+    @staticmethod
+    def forward(ctx, grad, out):
+        ctx.save_for_backward(out)
+        return _t(np.where(out._data > 0, grad._data, 0))
+
+    @staticmethod
+    def backward(ctx, gg):
+        out, = ctx.saved_tensors
+        return ThresholdBackward.apply(gg, out), zeros_like(out)
 
 
 class Clamp(Function):
@@ -547,7 +579,7 @@ class Clamp(Function):
             inside = inside & (a >= ctx.min)
         if ctx.max is not None:
             inside = inside & (a <= ctx.max)
-        return grad * inside, None, None
+        return where(inside, grad, 0.0), None, None  # a mask by where: blocked gradients are +0
 
 
 class Maximum(Function):
@@ -561,8 +593,8 @@ class Maximum(Function):
     @staticmethod
     def backward(ctx, grad):
         a, b = ctx.saved_tensors
-        share = (a > b) + (a == b) * 0.5  # ties split the gradient, as PyTorch does
-        return grad * share, grad * (1 - share)
+        tie = where(a == b, grad / 2, grad)  # ties split the gradient, as PyTorch does
+        return where(a < b, 0.0, tie), where(a > b, 0.0, tie)
 
 
 class Minimum(Function):
@@ -576,8 +608,8 @@ class Minimum(Function):
     @staticmethod
     def backward(ctx, grad):
         a, b = ctx.saved_tensors
-        share = (a < b) + (a == b) * 0.5
-        return grad * share, grad * (1 - share)
+        tie = where(a == b, grad / 2, grad)
+        return where(a > b, 0.0, tie), where(a < b, 0.0, tie)
 
 
 class Where(Function):
@@ -606,7 +638,7 @@ class Sign(Function):
 
     @staticmethod
     def backward(ctx, grad):
-        return grad * 0
+        return zeros_like(grad)
 
 
 class Floor(Function):
@@ -618,7 +650,7 @@ class Floor(Function):
 
     @staticmethod
     def backward(ctx, grad):
-        return grad * 0
+        return zeros_like(grad)
 
 
 class ToCopy(Function):
@@ -913,7 +945,7 @@ class MaxAll(Function):
     def backward(ctx, grad):
         a, out = ctx.saved_tensors
         mask = a == out
-        return grad * mask / mask.sum(), None
+        return where(mask, grad / mask.sum(), 0.0), None
 
 
 class MinAll(MaxAll):
@@ -1653,7 +1685,7 @@ class Fill(Function):
 
     @staticmethod
     def backward(ctx, grad):
-        return grad * 0, None
+        return zeros_like(grad), None
 
 
 class Zero(Function):
@@ -1665,7 +1697,7 @@ class Zero(Function):
 
     @staticmethod
     def backward(ctx, grad):
-        return grad * 0
+        return zeros_like(grad)
 
 
 class FillTensor(Fill):
@@ -1684,7 +1716,7 @@ class Copy(Function):
 
     @staticmethod
     def backward(ctx, grad):
-        return grad * 0, grad.to(ctx.src_dtype)
+        return zeros_like(grad), grad.to(ctx.src_dtype)
 
 
 def zero_(self: Tensor) -> Tensor:

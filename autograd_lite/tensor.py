@@ -92,8 +92,8 @@ class Tensor:
 
     @requires_grad.setter
     def requires_grad(self, value: bool) -> None:
-        if self._grad_fn is not None:
-            raise RuntimeError(errors.NON_LEAF_REQUIRES_GRAD)
+        if self._grad_fn is not None:  # PyTorch adds the detach() advice only when switching off
+            raise RuntimeError(errors.NON_LEAF_REQUIRES_GRAD if not value else errors.NON_LEAF_REQUIRES_GRAD_TRUE)
         if value and self._data.dtype.kind != "f":
             raise RuntimeError(errors.INT_REQUIRES_GRAD_SET)
         self._requires_grad = bool(value)
@@ -119,7 +119,7 @@ class Tensor:
                 "won't be populated during autograd.backward(). If you indeed want the .grad field to be populated "
                 "for a non-leaf Tensor, use .retain_grad() on the non-leaf Tensor. If you access the non-leaf Tensor "
                 "by mistake, make sure you access the leaf Tensor instead. See github.com/pytorch/pytorch/pull/30531 "
-                "for more information. (Triggered internally at /pytorch/build/aten/src/ATen/core/TensorBody.h:494.)",
+                "for more information. (Triggered internally at /__w/pytorch/pytorch/build/aten/src/ATen/core/TensorBody.h:493.)",
                 UserWarning,
                 stacklevel=2,
             )
@@ -487,101 +487,23 @@ class Tensor:
         return ops.transpose(self, -2, -1)
 
     # --- operators ----------------------------------------------------------------
-    def __add__(self, other):
-        return ops.add(self, other)
-
-    def __radd__(self, other):
-        return ops.add(self, other)
-
-    def __sub__(self, other):
-        return ops.sub(self, other)
-
-    def __rsub__(self, other):
-        return ops.rsub(self, other)
-
-    def __mul__(self, other):
-        return ops.mul(self, other)
-
-    def __rmul__(self, other):
-        return ops.mul(self, other)
-
-    def __truediv__(self, other):
-        return ops.div(self, other)
-
     def __rtruediv__(self, other):
         return ops.mul(ops.reciprocal(self), other)
-
-    def __floordiv__(self, other):
-        return ops.floor_divide(self, other)
 
     def __rfloordiv__(self, other):
         return ops.floor_divide(ops.as_tensor_like(other, self), self)
 
-    def __mod__(self, other):
-        return ops.remainder(self, other)
-
-    def __pow__(self, other):
-        return ops.pow(self, other)
-
     def __rpow__(self, other):
         return ops.pow(other, self)
-
-    def __matmul__(self, other):
-        return ops.matmul(self, other)
 
     def __rmatmul__(self, other):
         return ops.matmul(other, self)
 
-    def __neg__(self):
-        return ops.neg(self)
-
     def __pos__(self):
         return self
 
-    def __abs__(self):
-        return ops.abs(self)
-
     def __invert__(self):
         return ops.logical_not(self) if self._data.dtype == np.bool_ else ops.bitwise_not(self)
-
-    def __and__(self, other):
-        return ops.logical_and(self, other)
-
-    def __or__(self, other):
-        return ops.logical_or(self, other)
-
-    def __xor__(self, other):
-        return ops.logical_xor(self, other)
-
-    def __eq__(self, other):
-        return ops.eq(self, other)
-
-    def __ne__(self, other):
-        return ops.ne(self, other)
-
-    def __lt__(self, other):
-        return ops.lt(self, other)
-
-    def __le__(self, other):
-        return ops.le(self, other)
-
-    def __gt__(self, other):
-        return ops.gt(self, other)
-
-    def __ge__(self, other):
-        return ops.ge(self, other)
-
-    def __iadd__(self, other):
-        return ops.add_(self, other)
-
-    def __isub__(self, other):
-        return ops.sub_(self, other)
-
-    def __imul__(self, other):
-        return ops.mul_(self, other)
-
-    def __itruediv__(self, other):
-        return ops.div_(self, other)
 
     def __getitem__(self, index):
         return ops.getitem(self, index)
@@ -641,8 +563,18 @@ def _sizes(args: tuple) -> tuple:
     return tuple(int(a) for a in args)
 
 
-# The math: every other Tensor method is the function of the same name in ops.py.
+# The math: every other Tensor method is the function of the same name in ops.py,
+# and the operators are those functions too (``x * y`` is ``ops.mul(x, y)``).
 from . import ops  # noqa: E402
 
 for _name in ops.TENSOR_METHODS:
     setattr(Tensor, _name, getattr(ops, _name))
+for _operator, _name in {
+    "__add__": "add", "__radd__": "add", "__sub__": "sub", "__rsub__": "rsub", "__mul__": "mul",
+    "__rmul__": "mul", "__truediv__": "div", "__floordiv__": "floor_divide", "__mod__": "remainder",
+    "__pow__": "pow", "__matmul__": "matmul", "__neg__": "neg", "__abs__": "abs", "__and__": "logical_and",
+    "__or__": "logical_or", "__xor__": "logical_xor", "__eq__": "eq", "__ne__": "ne", "__lt__": "lt",
+    "__le__": "le", "__gt__": "gt", "__ge__": "ge", "__getitem__": "getitem", "__iadd__": "add_",
+    "__isub__": "sub_", "__imul__": "mul_", "__itruediv__": "div_",
+}.items():
+    setattr(Tensor, _operator, getattr(ops, _name))

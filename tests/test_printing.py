@@ -12,12 +12,9 @@ from autograd_lite import dtypes, printing
 from autograd_lite.printing import tensor_repr
 
 
-class _GradFn:
-    def __init__(self, name: str) -> None:
-        self._name = name
-
-    def name(self) -> str:
-        return self._name
+def _GradFn(name: str) -> object:
+    """A node whose class is called ``name`` (PyTorch prints ``grad_fn=<ClassName>``)."""
+    return type(name, (), {"name": lambda self: name})()
 
 
 class StandIn:
