@@ -160,6 +160,7 @@ def run(roots: list, root_grads: list, keep_graph: bool, create_graph: bool, tar
                 deps[nxt] = left
                 if left == 0 and nxt in buffers:
                     heapq.heappush(ready, (-nxt._seq, id(nxt), nxt))
+            input_grads = g = grads = None  # hold no gradient longer than its buffer does
     finally:
         _state.enabled = prev
     return captured

@@ -17,6 +17,7 @@ import functools
 import gc
 import itertools
 import re
+import sys
 import weakref
 from typing import Any, Callable
 
@@ -105,9 +106,12 @@ class AccumulateGrad(Node):
             if new is not None:
                 grad = new
         if var._grad is None:
-            # A gradient handed through unchanged may be the caller's own tensor: copy it
-            # (recorded with create_graph, as PyTorch's CopyBackwards).
-            var._grad = _make(np.empty_like(grad._data)).copy_(grad) if create_graph else grad.detach().clone()
+            if create_graph:  # a recorded copy, as PyTorch's CopyBackwards
+                var._grad = _make(np.empty_like(grad._data)).copy_(grad)
+            elif _only_reference(grad):
+                var._grad = grad  # a fresh gradient nobody else holds: keep it, as PyTorch does
+            else:  # it may be the caller's own tensor, or share memory with one: copy it
+                var._grad = grad.detach().clone()
         elif create_graph:  # the sum must be recorded: out of place
             var._grad = var._grad + grad
         else:
@@ -115,6 +119,15 @@ class AccumulateGrad(Node):
             var._grad._bump_version()
         for hook in tuple(var._post_accumulate_hooks.values()) if var._post_accumulate_hooks else ():
             hook(var)
+
+
+def _only_reference(grad: Tensor) -> bool:
+    """True when ``grad`` and its memory are referenced only by the engine's buffer (here:
+    the buffer list, the ``grad`` argument and getrefcount's own)."""
+    data = grad._data
+    return (type(grad) is Tensor and grad._grad_fn is None and grad._base is None and grad._vc is None
+            and data.base is None and data.flags.writeable
+            and sys.getrefcount(grad) <= 4 and sys.getrefcount(data) <= 2)
 
 
 def grad_accumulator(tensor: Tensor) -> AccumulateGrad:

@@ -86,6 +86,22 @@ def _sigmoid_backward(g, y, one):
     return out
 
 
+def threshold_backward(grad, y):
+    """ReLU's backward: grad where y > 0, else +0 (not grad * mask, which gives -0)."""
+    if grad.size < BIG or grad.shape != y.shape or grad.dtype != y.dtype or jit_disabled():
+        return np.where(y > 0, grad, grad.dtype.type(0))
+    return _threshold_backward(grad.ravel(), y.ravel()).reshape(grad.shape)
+
+
+@jit
+def _threshold_backward(g, y):
+    out = np.zeros_like(g)
+    for i in range(g.size):
+        if y[i] > 0:
+            out[i] = g[i]
+    return out
+
+
 def softmax(x, dim):
     """exp(x - max) / sum, stable for large inputs."""
     e = np.exp(x - np.max(x, axis=dim, keepdims=True)) if x.size else x.copy()

@@ -545,7 +545,7 @@ class ThresholdBackward(Function):
     @staticmethod
     def forward(ctx, grad, out):
         ctx.save_for_backward(out)
-        return _t(np.where(out._data > 0, grad._data, 0))
+        return _t(kernels.threshold_backward(grad._data, out._data))
 
     @staticmethod
     def backward(ctx, gg):

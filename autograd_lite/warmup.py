@@ -23,6 +23,7 @@ def warm_up() -> float:
         ones = np.ones(n, dtype)
         kernels.tanh_backward(ones, ones)
         kernels.sigmoid_backward(ones, ones)
+        kernels.threshold_backward(ones, ones)
         random.uniform((n,), dtype)
         random.normal((n,), dtype)
     random.randint(0, 10, (n,))

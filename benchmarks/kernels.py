@@ -41,6 +41,8 @@ def rows():
                best_of(lambda: g * (1 - y * y)), best_of(lambda: kernels._tanh_backward(g, y, one)))
         yield ("sigmoid backward: grad * y * (1 - y)", n,
                best_of(lambda: g * y * (1 - y)), best_of(lambda: kernels._sigmoid_backward(g, y, one)))
+        yield ("ReLU backward: where(y > 0, grad, 0)", n,
+               best_of(lambda: np.where(y > 0, g, np.float32(0))), best_of(lambda: kernels._threshold_backward(g, y)))
     for n in (4096, 1 << 16, 1 << 20):
         out = np.empty(n, np.uint32)
         state = random._gen.mt.copy()

@@ -24,6 +24,14 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 ONE_THREAD = {"OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1",
               "NUMBA_NUM_THREADS": "1"}
+# Some machines pin OpenBLAS to an older kernel (for old OpenBLAS builds' sake); a reader's
+# machine does not, so the benchmark lets numpy's OpenBLAS choose, as it would there.
+PINNED_BLAS = ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")
+
+
+def child_env() -> dict:
+    env = {k: v for k, v in os.environ.items() if k not in PINNED_BLAS}
+    return {**env, **ONE_THREAD}
 
 WORKLOADS = {
     "W1": ("tiny ops: 2x2 leaves, 3,000 x (mul, add, tanh), sum, backward", "us per op", 1.0),
@@ -179,7 +187,7 @@ def first_gradient(module: str, env: dict, rounds: int) -> float:
 
 
 def w6(rounds: int) -> list[dict]:
-    env = {**os.environ, **ONE_THREAD}
+    env = child_env()
     with tempfile.TemporaryDirectory() as cache:
         warm_env = {**env, "NUMBA_CACHE_DIR": cache}
         first_gradient("autograd_lite", warm_env, 1)  # fills the cache, if anything is compiled
@@ -200,7 +208,7 @@ def w6(rounds: int) -> list[dict]:
 
 def run_pair(workload: str, rounds: int) -> dict:
     runs = {"autograd_lite": [], "torch": []}
-    env = {**os.environ, **ONE_THREAD}
+    env = child_env()
     for _ in range(rounds):
         for library in ("autograd_lite", "torch"):  # alternate, so drift hits both alike
             out = subprocess.run([sys.executable, __file__, "--child", workload, library], env=env, check=True,
@@ -245,8 +253,11 @@ def main() -> None:
                   f"PyTorch {r['torch_accuracy']:.4f}")
     import platform
 
-    args.json.write_text(json.dumps({"machine": platform.processor() or platform.machine(),
-                                     "python": platform.python_version(), "rows": rows}, indent=1) + "\n")
+    blas = subprocess.run([sys.executable, "-c", "import numpy, threadpoolctl; "
+                           "print([i.get('architecture') for i in threadpoolctl.threadpool_info()])"],
+                          env=child_env(), capture_output=True, text=True).stdout.strip()
+    args.json.write_text(json.dumps({"machine": platform.machine(), "python": platform.python_version(),
+                                     "numpy_blas_kernel": blas, "rows": rows}, indent=1) + "\n")
 
 
 if __name__ == "__main__":
