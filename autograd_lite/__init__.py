@@ -23,7 +23,7 @@ from .ops import (abs, absolute, addmm, all, allclose, amax, amin, any, argmax, 
                   divide, dot, eq, equal, exp, flatten, flip, floor, floor_divide, ge, greater, greater_equal, gt,
                   inner, is_floating_point, is_tensor, isclose, isfinite, isinf, isnan, le, less, less_equal,
                   log, log_softmax, logical_and, logical_not, logical_or, logical_xor, lt, matmul, max, maximum,
-                  mean, min, minimum, mm, mul, multiply, mv, narrow, ne, neg, negative, nonzero, not_equal, numel,
+                  mean, min, minimum, mm, mul, multiply, mv, narrow, ne, neg, negative, nonzero, norm, not_equal, numel,
                   outer, permute, pow, prod, reciprocal, relu, remainder, reshape, rsqrt, rsub, select, sigmoid,
                   sign, sin, softmax, split, sqrt, square, squeeze, stack, sub, subtract, sum, swapaxes, swapdims, t,
                   tanh, transpose, true_divide, unbind, unflatten, unique, unsqueeze, where)

@@ -1025,6 +1025,45 @@ class Amin(Amax):
         return Amax.forward(ctx, a, dim, keepdim, np.min)
 
 
+class Norm(Function):
+    """The p-norm ``(sum |x|^p)^(1/p)``; its gradient is ``x |x|^(p-2) / norm^(p-1)`` (0 where norm is 0)."""
+
+    node_name = "LinalgVectorNormBackward0"
+
+    @staticmethod
+    def forward(ctx, a, p=2, dim=None, keepdim=False):
+        ctx.p, ctx.dims, ctx.keepdim = p, _dims(dim, a._data.ndim), keepdim
+        x = np.abs(_float_data(a))
+        if p == 2:
+            out = np.sqrt(np.sum(x * x, axis=ctx.dims, keepdims=keepdim))
+        elif p == math.inf:
+            out = np.max(x, axis=ctx.dims, keepdims=keepdim)
+        else:
+            out = np.sum(x ** p, axis=ctx.dims, keepdims=keepdim) ** (1 / p)
+        out = _t(out.astype(x.dtype, copy=False))
+        ctx.save_for_backward(a, out)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, out = ctx.saved_tensors
+        norm = _expand_back(out, a.shape, ctx.dims, ctx.keepdim)
+        g = _expand_back(grad, a.shape, ctx.dims, ctx.keepdim)
+        if ctx.p == 1:
+            return g * a.sign(), None, None, None
+        if ctx.p == math.inf:
+            mask = a.abs() == norm
+            return g * a.sign() * mask / mask.sum(ctx.dims, keepdim=True), None, None, None
+        scale = a * a.abs() ** (ctx.p - 2) / norm ** (ctx.p - 1) if ctx.p != 2 else a / norm
+        return where(norm == 0, 0.0, g * scale), None, None, None
+
+
+def norm(input: Tensor, p: float | str = "fro", dim: Any = None, keepdim: bool = False, dtype=None) -> Tensor:
+    """The vector p-norm over ``dim`` (all elements by default); "fro" is the 2-norm."""
+    p = 2 if p in ("fro", None) else math.inf if p in ("inf", float("inf")) else p
+    return Norm.apply(input, p, dim, keepdim)
+
+
 class Softmax(Function):
     node_name = "SoftmaxBackward0"
 
@@ -2436,5 +2475,5 @@ TENSOR_METHODS = (
     "logical_or", "logical_xor", "logical_not", "isnan", "isinf", "isfinite", "equal", "allclose", "isclose",
     "floor_divide", "remainder", "any", "all", "count_nonzero", "nonzero", "unique", "add_", "sub_", "mul_",
     "div_", "pow_", "clamp_", "relu_", "neg_", "exp_", "zero_", "fill_", "copy_", "uniform_", "normal_",
-    "broadcast_to",
+    "broadcast_to", "norm",
 )

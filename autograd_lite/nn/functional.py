@@ -256,7 +256,10 @@ def cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None, s
         raise NotImplementedError("autograd_lite's cross_entropy does not implement label_smoothing")
     class_dim = 0 if input.dim() == 1 else 1
     logp = log_softmax(input, class_dim)
-    if target.is_floating_point() and target.shape == input.shape:
+    if target.shape == input.shape:  # PyTorch reads a target of the input's shape as probabilities
+        if not target.is_floating_point():
+            raise RuntimeError("Expected floating point type for target with class probabilities, got "
+                               + {"int64": "Long", "int32": "Int", "bool": "Bool"}.get(target.dtype.name, "Long"))
         # Soft targets ("probabilities"): -sum_c w_c p_c log q_c, averaged over predictions.
         if weight is not None:
             shape = [1] * input.dim()

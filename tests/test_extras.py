@@ -1,0 +1,28 @@
+"""Ops beyond API.md that tutorials use: norm; and cross_entropy's probability-target check."""
+import numpy as np
+import pytest
+
+torch = pytest.importorskip("torch")
+import autograd_lite as al  # noqa: E402
+
+A = np.array([[3.0, -4.0, 0.0], [1.0, 2.0, -2.0], [0.0, 0.0, 0.0]])
+
+
+@pytest.mark.parametrize("args", [(), (2,), (1,), (float("inf"),), (2, 1), (3, 0, True), (2, (0, 1))])
+def test_norm_matches_torch(args):
+    xa, xt = al.tensor(A, requires_grad=True), torch.tensor(A, requires_grad=True)
+    ra, rt = xa.norm(*args), xt.norm(*args)
+    g = np.random.default_rng(0).standard_normal(tuple(rt.shape))
+    ra.backward(al.tensor(g)), rt.backward(torch.tensor(g))
+    np.testing.assert_allclose(ra.detach().numpy(), rt.detach().numpy(), rtol=1e-12)
+    np.testing.assert_allclose(xa.grad.numpy(), xt.grad.numpy(), rtol=1e-10, atol=1e-12)
+    assert ra.grad_fn.name() == rt.grad_fn.name()
+
+
+def test_cross_entropy_long_target_of_input_shape():
+    messages = []
+    for lib in (torch, al):
+        with pytest.raises(RuntimeError) as e:
+            lib.nn.functional.cross_entropy(lib.tensor([2.0, 0.0, 1.0]), lib.tensor([0, 1, 2]))
+        messages.append(str(e.value))
+    assert messages[0] == messages[1]
