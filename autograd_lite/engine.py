@@ -209,15 +209,14 @@ def _add_to_buffer(buffers: dict, node: Node, nr: int, grad: Tensor) -> None:
     """Collect a gradient for ``node``'s output ``nr``, summing when a tensor was used twice."""
     slots = buffers.get(node)
     if slots is None:
-        n = len(node._output_meta) if isinstance(node, BackwardFunction) else 1
-        slots = buffers[node] = [None] * max(n, nr + 1)
+        slots = buffers[node] = [None] * len(node._output_meta)
     prev = slots[nr]
     if prev is None:
         slots[nr] = grad
     elif _state.enabled:  # create_graph: the sum must be recorded too
         slots[nr] = prev + grad
     else:
-        slots[nr] = _make(np.add(prev._data, grad._data, dtype=np.result_type(prev._data, grad._data)))
+        slots[nr] = _make(prev._data + grad._data)
 
 
 def _run_pre_hooks(node: Node, grads: list) -> list:

@@ -96,8 +96,10 @@ class AccumulateGrad(Node):
     def name(self) -> str:
         return "torch::autograd::AccumulateGrad"
 
-    def _meta(self, output_nr: int) -> tuple:
-        return self.variable._data.shape, self.variable._data.dtype
+    @property
+    def _output_meta(self) -> tuple:
+        data = self.variable._data
+        return ((data.shape, data.dtype),)
 
     def accumulate(self, grad: Tensor, create_graph: bool) -> None:
         var = self.variable
@@ -309,9 +311,11 @@ def _record(ctx: BackwardFunction, args: tuple, needs: tuple, out: Any) -> Any:
         if not out._requires_grad:
             out._grad_fn = None
         outputs = (out,)
+        ctx._output_meta = ((out._data.shape, out._data.dtype),)
     else:
         outputs = tuple(_wire(ctx, o, i, args) for i, o in enumerate((out,) if isinstance(out, Tensor) else out))
-    ctx._output_meta = tuple((o._data.shape, o._data.dtype) if isinstance(o, Tensor) else None for o in outputs)
+        ctx._output_meta = tuple((o._data.shape, o._data.dtype) if isinstance(o, Tensor) else None
+                                 for o in outputs)
     if ctx.to_save:
         _save(ctx, outputs)
     return outputs[0] if isinstance(out, Tensor) else outputs
