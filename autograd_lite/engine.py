@@ -256,12 +256,13 @@ def _call(node: BackwardFunction, grads: list) -> list:
             if out[i] is not None:
                 raise RuntimeError(errors.GRAD_FOR_NON_TENSOR.format(name=node.name(), position=i + 1))
         out = [g for i, g in enumerate(out) if i not in node._non_tensor_args]
-    for i, (g, nxt, nr) in enumerate(zip(out, node._next, node._next_nr or repeat(0))):
+    nrs = node._next_nr
+    for i, (g, nxt) in enumerate(zip(out, node._next)):
         if g is None or nxt is None:
             continue
         if not isinstance(g, Tensor):
             raise TypeError(f"expected Tensor or None as gradient {i} of {node.name()}, got {type(g).__name__}")
-        shape, dtype = nxt._meta(nr)  # the input's shape and dtype, as its producer recorded them
+        shape, dtype = nxt._output_meta[nrs[i] if nrs else 0]  # the input's shape and dtype, as recorded
         data = g._data
         if data.shape != shape:
             if not _expandable(shape, data.shape):

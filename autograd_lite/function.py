@@ -47,6 +47,7 @@ class Node:
 
     __slots__ = ("_next", "_next_nr", "_seq", "__weakref__")
     _pre_hooks = _post_hooks = None  # dicts, created when a hook is registered
+    _output_meta: tuple  # (shape, numpy dtype) per output: what a gradient flowing into it must have
 
     @property
     def next_functions(self) -> tuple:
@@ -77,10 +78,6 @@ class Node:
 
     def _release(self) -> None:
         """Free what backward needed (after a backward without ``retain_graph``)."""
-
-    def _meta(self, output_nr: int) -> tuple:
-        """(shape, numpy dtype) of output ``output_nr``: what a gradient flowing into it must have."""
-        return self._output_meta[output_nr]
 
 
 class AccumulateGrad(Node):
@@ -275,7 +272,7 @@ class Function(metaclass=FunctionMeta):
         prev = _state.enabled
         _state.enabled = False
         try:
-            out = cls.forward(ctx, *args, **kwargs)
+            out = cls.forward(ctx, *args, **kwargs) if kwargs else cls.forward(ctx, *args)
         finally:
             _state.enabled = prev
         if prev and True in needs:
