@@ -285,22 +285,21 @@ class Function(metaclass=FunctionMeta):
 def _record(ctx: BackwardFunction, args: tuple, needs: tuple, out: Any) -> Any:
     """Wire a node into the graph: edges to the inputs' nodes, outputs pointing back at it."""
     ctx._seq = next(_sequence)
-    nodes, nrs = [], None
-    for i, (a, need) in enumerate(zip(args, needs)):
-        if need:
-            node = a._grad_fn
-            if node is None:
-                node = grad_accumulator(a)
-            elif a._output_nr:
-                nrs = nrs or [0] * len(args)
-                nrs[len(nodes)] = a._output_nr
-            nodes.append(node)
+    nodes = []
+    for i, a in enumerate(args):
+        if needs[i]:
+            nodes.append(a._grad_fn or grad_accumulator(a))
         elif isinstance(a, Tensor):
             nodes.append(None)
         else:  # not a tensor: backward must return None for it
             ctx._non_tensor_args += (i,)
     ctx._next = tuple(nodes)
-    ctx._next_nr = tuple(nrs[: len(nodes)]) if nrs else None
+    ctx._next_nr = None
+    for a in args:  # rare: an input that is not its node's first output
+        if isinstance(a, Tensor) and a._output_nr and a._grad_fn is not None:
+            ctx._next_nr = tuple(a._output_nr if a._grad_fn is not None and n is not None else 0
+                                 for a, n in zip((t for t in args if isinstance(t, Tensor)), nodes))
+            break
 
     if type(out) is Tensor and ctx._dirty is None and ctx._non_differentiable is None and out._grad_fn is None \
             and not _is_one_of(out, args):

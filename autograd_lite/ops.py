@@ -95,7 +95,7 @@ def _binary_inputs(a: Any, b: Any) -> tuple[Tensor, Tensor]:
         a = as_tensor_like(a, b)
     if not isinstance(b, Tensor):
         b = as_tensor_like(b, a)
-    if a._data.shape != b._data.shape:
+    if a._data.ndim and b._data.ndim and a._data.shape != b._data.shape:  # (a 0-d tensor fits anything)
         _check_shapes_broadcast(a._data.shape, b._data.shape)
     return a, b
 
