@@ -238,29 +238,21 @@ def _call(node: BackwardFunction, grads: list) -> list:
     """Run one node's backward and check what it returns against its inputs."""
     if node._freed:
         raise RuntimeError(errors.BACKWARD_TWICE)
-    if node.materialize_grads:
+    if node.materialize_grads and len(grads) > 1:  # (a single-output node always has its gradient)
         for i, g in enumerate(grads):
             if g is None:
                 shape, dtype = node._output_meta[i]
                 grads[i] = _make(np.zeros(shape, dtype))
     out = node.apply(*grads)
     out = list(out) if isinstance(out, (tuple, list)) else [out]
-    expected = len(node._next) + len(node._non_tensor_args)  # one per forward argument
-    if len(out) != expected:
-        if len(out) > expected and all(g is None for g in out[expected:]):
-            out = out[:expected]  # extra trailing Nones are allowed
-        else:
-            raise RuntimeError(errors.WRONG_GRAD_COUNT.format(name=node.name(), expected=expected, got=len(out)))
-    if node._non_tensor_args:  # their gradients must be None; drop them
-        for i in node._non_tensor_args:
-            if out[i] is not None:
-                raise RuntimeError(errors.GRAD_FOR_NON_TENSOR.format(name=node.name(), position=i + 1))
-        out = [g for i, g in enumerate(out) if i not in node._non_tensor_args]
+    if len(out) != len(node._next) or node._non_tensor_args:
+        out = _one_per_tensor_input(node, out)
     nrs = node._next_nr
-    for i, (g, nxt) in enumerate(zip(out, node._next)):
+    for i, nxt in enumerate(node._next):
+        g = out[i]
         if g is None or nxt is None:
             continue
-        if not isinstance(g, Tensor):
+        if type(g) is not Tensor and not isinstance(g, Tensor):
             raise TypeError(f"expected Tensor or None as gradient {i} of {node.name()}, got {type(g).__name__}")
         shape, dtype = nxt._output_meta[nrs[i] if nrs else 0]  # the input's shape and dtype, as recorded
         data = g._data
@@ -268,11 +260,24 @@ def _call(node: BackwardFunction, grads: list) -> list:
             if not _expandable(shape, data.shape):
                 raise RuntimeError(errors.WRONG_GRAD_SHAPE.format(
                     name=node.name(), i=i, got=list(data.shape), expected=list(shape)))
-            g = g.sum_to_size(shape)
+            out[i] = g = g.sum_to_size(shape)
         if data.dtype is not dtype and data.dtype != dtype:
-            g = g.to(from_numpy_dtype(dtype))
-        out[i] = g
+            out[i] = g.to(from_numpy_dtype(dtype))
     return out
+
+
+def _one_per_tensor_input(node: BackwardFunction, out: list) -> list:
+    """Check backward returned one gradient per forward argument (None for non-tensors); keep the tensors'."""
+    expected = len(node._next) + len(node._non_tensor_args)
+    if len(out) != expected:
+        if len(out) > expected and all(g is None for g in out[expected:]):
+            out = out[:expected]  # extra trailing Nones are allowed
+        else:
+            raise RuntimeError(errors.WRONG_GRAD_COUNT.format(name=node.name(), expected=expected, got=len(out)))
+    for i in node._non_tensor_args:
+        if out[i] is not None:
+            raise RuntimeError(errors.GRAD_FOR_NON_TENSOR.format(name=node.name(), position=i + 1))
+    return [g for i, g in enumerate(out) if i not in node._non_tensor_args]
 
 
 def _expandable(shape: tuple, to: tuple) -> bool:
