@@ -167,14 +167,16 @@ class SGD(Optimizer):
     """
 
     def __init__(self, params, lr: float = 1e-3, momentum: float = 0, dampening: float = 0,
-                 weight_decay: float = 0, nesterov: bool = False, *, maximize: bool = False) -> None:
+                 weight_decay: float = 0, nesterov: bool = False, *, maximize: bool = False,
+                 foreach: bool | None = None, differentiable: bool = False, fused: bool | None = None) -> None:
         _check(lr, "lr", "learning rate")
         _check(momentum, "momentum", "momentum value")
         _check(weight_decay, "weight_decay", "weight_decay value")
         if nesterov and (momentum <= 0 or dampening != 0):
             raise ValueError("Nesterov momentum requires a momentum and zero dampening")
         super().__init__(params, dict(lr=lr, momentum=momentum, dampening=dampening, weight_decay=weight_decay,
-                                      nesterov=nesterov, maximize=maximize))
+                                      nesterov=nesterov, maximize=maximize,
+                                      **_cpu_flags(foreach=foreach, differentiable=differentiable, fused=fused)))
 
     def _update(self, p, grad, group, state):
         param = p._data
@@ -194,6 +196,15 @@ class SGD(Optimizer):
         _write(p, _axpy(-group["lr"], grad, param))
 
 
+def _cpu_flags(**flags) -> dict:
+    """PyTorch's implementation switches (kept in each group, as PyTorch keeps them); only the plain
+    single-tensor CPU path exists here."""
+    for name, value in flags.items():
+        if value:
+            raise NotImplementedError(f"autograd_lite's optimizers have no {name}=True implementation")
+    return flags
+
+
 class Adam(Optimizer):
     """Adam (Kingma & Ba, 2015), with bias correction (mirrors ``torch.optim.Adam``).
 
@@ -204,7 +215,9 @@ class Adam(Optimizer):
     _decoupled = False
 
     def __init__(self, params, lr: float = 1e-3, betas: tuple[float, float] = (0.9, 0.999), eps: float = 1e-8,
-                 weight_decay: float = 0, amsgrad: bool = False, *, maximize: bool = False) -> None:
+                 weight_decay: float = 0, amsgrad: bool = False, *, maximize: bool = False,
+                 foreach: bool | None = None, capturable: bool = False, differentiable: bool = False,
+                 fused: bool | None = None) -> None:
         _check(lr, "lr", "learning rate")
         _check(eps, "eps", "epsilon value")
         if not 0.0 <= betas[0] < 1.0:
@@ -213,7 +226,9 @@ class Adam(Optimizer):
             raise ValueError(f"Invalid beta parameter at index 1: {betas[1]}")
         _check(weight_decay, "weight_decay", "weight_decay value")
         super().__init__(params, dict(lr=lr, betas=betas, eps=eps, weight_decay=weight_decay, amsgrad=amsgrad,
-                                      maximize=maximize))
+                                      maximize=maximize, decoupled_weight_decay=self._decoupled,
+                                      **_cpu_flags(foreach=foreach, capturable=capturable,
+                                                   differentiable=differentiable, fused=fused)))
 
     def _update(self, p, grad, group, state):
         param = p._data
@@ -263,14 +278,17 @@ class RMSprop(Optimizer):
     """RMSprop (Hinton): divide the gradient by a running RMS of its history (mirrors ``torch.optim.RMSprop``)."""
 
     def __init__(self, params, lr: float = 1e-2, alpha: float = 0.99, eps: float = 1e-8, weight_decay: float = 0,
-                 momentum: float = 0, centered: bool = False, *, maximize: bool = False) -> None:
+                 momentum: float = 0, centered: bool = False, *, maximize: bool = False,
+                 foreach: bool | None = None, capturable: bool = False, differentiable: bool = False) -> None:
         _check(lr, "lr", "learning rate")
         _check(eps, "eps", "epsilon value")
         _check(momentum, "momentum", "momentum value")
         _check(weight_decay, "weight_decay", "weight_decay value")
         _check(alpha, "alpha", "alpha value")
         super().__init__(params, dict(lr=lr, alpha=alpha, eps=eps, weight_decay=weight_decay, momentum=momentum,
-                                      centered=centered, maximize=maximize))
+                                      centered=centered, maximize=maximize,
+                                      **_cpu_flags(foreach=foreach, capturable=capturable,
+                                                   differentiable=differentiable)))
 
     def _update(self, p, grad, group, state):
         param = p._data

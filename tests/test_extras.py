@@ -26,3 +26,12 @@ def test_cross_entropy_long_target_of_input_shape():
             lib.nn.functional.cross_entropy(lib.tensor([2.0, 0.0, 1.0]), lib.tensor([0, 1, 2]))
         messages.append(str(e.value))
     assert messages[0] == messages[1]
+
+
+@pytest.mark.parametrize("name", ["SGD", "Adam", "AdamW", "RMSprop"])
+def test_optimizer_repr_matches_torch(name):
+    reprs = []
+    for lib in (torch, al):
+        lib.manual_seed(0)
+        reprs.append(repr(getattr(lib.optim, name)(lib.nn.Linear(3, 2).parameters(), lr=0.1)))
+    assert reprs[0] == reprs[1]
