@@ -100,7 +100,7 @@ def _roots(tensors, grads) -> tuple[list, list]:
 
 def _edge(t: Tensor) -> tuple[Node, int]:
     """Where a tensor's gradient arrives: its grad_fn's output slot, or its AccumulateGrad."""
-    if t._grad_fn is not None:
+    if t.grad_fn is not None:
         return (t._grad_fn, t._output_nr)
     if not t._requires_grad:
         raise RuntimeError(errors.INPUT_NO_GRAD)

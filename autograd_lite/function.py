@@ -288,6 +288,8 @@ def _record(ctx: BackwardFunction, args: tuple, needs: tuple, out: Any) -> Any:
     nodes = []
     for i, a in enumerate(args):
         if needs[i]:
+            if a._base is not None:  # a view whose base changed in place needs the base's new graph
+                refresh_view(a)
             nodes.append(a._grad_fn or grad_accumulator(a))
         elif isinstance(a, Tensor):
             nodes.append(None)
@@ -315,6 +317,12 @@ def _record(ctx: BackwardFunction, args: tuple, needs: tuple, out: Any) -> Any:
     if ctx.to_save:
         _save(ctx, outputs)
     return outputs[0] if isinstance(out, Tensor) else outputs
+
+
+def refresh_view(t: Tensor) -> None:
+    from .ops import refresh_view as refresh
+
+    refresh(t)
 
 
 def _is_one_of(t: Any, items: Any) -> bool:

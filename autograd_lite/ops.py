@@ -1117,15 +1117,51 @@ class SumToSize(Function):
 
 
 def _view_of(out: Tensor, base: Tensor, view_func) -> Tensor:
-    """Mark ``out`` as a view of ``base``: same storage and version counter."""
+    """Mark ``out`` as a view of ``base``: same storage and version counter.
+
+    ``view_func`` rebuilds the view from the base: in-place ops on the view write
+    through it, and a view whose base changed in place gets a fresh grad_fn from it.
+    """
     out._base = base if base._base is None else base._base
     out._vc = base._shared_version()
+    out._view_version = out._vc[0]
     if base._base is None:
         out._view_func = view_func
     elif base._view_func is not None and view_func is not None:
         inner = base._view_func
         out._view_func = lambda t: view_func(inner(t))
     return out
+
+
+class AsStrided(Function):
+    """A view rebuilt on its base's current graph, after the base was changed in place."""
+
+    node_name = "AsStridedBackward0"
+
+    @staticmethod
+    def forward(ctx, base, view_func):
+        ctx.shape, ctx.dtype, ctx.view_func = base._data.shape, base.dtype, view_func
+        return _view_of(_t(view_func(base.detach())._data), base, view_func)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return CopySlices.apply(zeros(ctx.shape, dtype=ctx.dtype), grad, None, ctx.view_func), None
+
+
+def refresh_view(t: Tensor) -> None:
+    """If ``t`` is a view whose base was modified in place since ``t``'s grad_fn was set,
+    point ``t`` at the base's new graph (PyTorch regenerates it the same way)."""
+    base = t._base
+    if t._view_func is None or t._view_version == t._vc[0] or not base._requires_grad:
+        return
+    prev = _state.enabled
+    _state.enabled = True
+    try:
+        fresh = AsStrided.apply(base, t._view_func)
+    finally:
+        _state.enabled = prev
+    t._grad_fn, t._output_nr, t._requires_grad = fresh._grad_fn, 0, fresh._requires_grad
+    t._view_version = t._vc[0]
 
 
 class View(Function):
@@ -1597,6 +1633,7 @@ def _write_into(self: Tensor, result: Tensor) -> None:
         _setitem_tracked(base, None, result, self._view_func)
         fresh = self._view_func(base)
         self._grad_fn, self._output_nr, self._requires_grad = fresh._grad_fn, fresh._output_nr, fresh._requires_grad
+        self._view_version = self._vc[0]
         return
     np.copyto(self._data, result._data, casting="unsafe")
     self._bump_version()

@@ -50,6 +50,7 @@ class Tensor:
     _post_accumulate_hooks = None
     _retains_grad = False
     _accumulator = None     # weak reference to the leaf's AccumulateGrad node
+    _view_version = None    # the version a view's grad_fn was made at (see ops.refresh_view)
 
     # --- construction -------------------------------------------------------------
     def __new__(cls, *args: Any, **kwargs: Any) -> "Tensor":
@@ -150,12 +151,14 @@ class Tensor:
 
     @property
     def grad_fn(self):
+        if self._base is not None:
+            ops.refresh_view(self)
         return self._grad_fn
 
     @property
     def is_leaf(self) -> bool:
         """True for tensors the user created (or that need no grad): backward fills their ``.grad``."""
-        return self._grad_fn is None
+        return self.grad_fn is None
 
     @property
     def retains_grad(self) -> bool:
