@@ -18,6 +18,7 @@ import gc
 import itertools
 import re
 import sys
+import warnings
 import weakref
 from typing import Any, Callable
 
@@ -252,6 +253,16 @@ class Function(metaclass=FunctionMeta):
     ...         return 2 * x * grad
     >>> y = Square.apply(x)
     """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        warnings.warn(f"{type(self)} should not be instantiated. Methods on autograd functions are all static, so "
+                      "you should invoke them on the class itself. Instantiating an autograd function will raise "
+                      "an error in a future version of PyTorch.", DeprecationWarning, stacklevel=2)
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        raise RuntimeError("Legacy autograd function with non-static forward method is deprecated. Please use "
+                           "new-style autograd function with static forward method. (Example: "
+                           "https://pytorch.org/docs/stable/autograd.html#torch.autograd.Function)")
 
     @staticmethod
     def forward(ctx: BackwardFunction, *args: Any, **kwargs: Any) -> Any:

@@ -35,3 +35,23 @@ def test_optimizer_repr_matches_torch(name):
         lib.manual_seed(0)
         reprs.append(repr(getattr(lib.optim, name)(lib.nn.Linear(3, 2).parameters(), lr=0.1)))
     assert reprs[0] == reprs[1]
+
+
+def test_instantiating_a_function_is_refused_like_pytorch():
+    messages = []
+    for lib in (torch, al):
+        class Double(lib.autograd.Function):
+            @staticmethod
+            def forward(ctx, x):
+                return x * 2
+
+            @staticmethod
+            def backward(ctx, g):
+                return g * 2
+
+        with pytest.warns(DeprecationWarning):
+            f = Double()
+        with pytest.raises(RuntimeError) as e:
+            f(lib.ones(2))
+        messages.append(str(e.value))
+    assert messages[0] == messages[1]
