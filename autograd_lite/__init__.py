@@ -42,7 +42,9 @@ uint8 = _dtypes.uint8
 bool = _dtypes.bool_
 dtype = _dtypes.dtype
 
-from . import autograd, nn, optim  # noqa: E402
+from . import accelerator, autograd, backends, cuda, nn, optim, utils  # noqa: E402
+from .dtypes import get_default_device, set_default_device  # noqa: E402
+from .serialization import load, save  # noqa: E402
 from .autograd import Function  # noqa: E402
 
 __version__ = "0.1.0"

@@ -17,8 +17,8 @@ _SUPPORTED = ("f", "i", "u", "b")
 
 
 def _finish(data: np.ndarray, requires_grad: bool, device: Any = None) -> Tensor:
-    if device is not None:
-        dtypes.device(device)
+    if device is not None or dtypes._default_device is not dtypes.cpu:
+        dtypes.check_available(dtypes._default_device if device is None else device)
     t = _make(data)
     if requires_grad:
         if data.dtype.kind != "f":

@@ -83,7 +83,8 @@ def promote(a: dtype, b: dtype) -> dtype:
 
 
 class device:
-    """Mirror ``torch.device``: only the CPU exists here."""
+    """Mirror ``torch.device``: any of PyTorch's device types can be named (``device("cuda")``), but
+    only the CPU holds tensors here, as in a CPU-only PyTorch build (see ``check_available``)."""
 
     __slots__ = ("type", "index")
 
@@ -91,20 +92,16 @@ class device:
         if isinstance(type, device):
             type, index = type.type, type.index
         kind, _, idx = str(type).partition(":")
-        if kind != "cpu":
-            raise RuntimeError(
-                f"autograd_lite runs on the CPU only; device '{type}' is not available"
-                if kind in ("cuda", "mps", "xpu", "meta")
-                else f"Expected one of cpu, cuda, ... device type at start of device string: {type}"
-            )
-        self.type = "cpu"
+        if kind not in _DEVICE_TYPES:
+            raise RuntimeError(f"Expected one of {', '.join(_DEVICE_TYPES)} device type at start of device string: {type}")
+        self.type = kind
         self.index = int(idx) if idx else index
 
     def __repr__(self) -> str:
-        return f"device(type='cpu')" if self.index is None else f"device(type='cpu', index={self.index})"
+        return f"device(type='{self.type}')" if self.index is None else f"device(type='{self.type}', index={self.index})"
 
     def __str__(self) -> str:
-        return "cpu" if self.index is None else f"cpu:{self.index}"
+        return self.type if self.index is None else f"{self.type}:{self.index}"
 
     def __eq__(self, other: object) -> bool:
         if isinstance(other, str):
@@ -115,4 +112,38 @@ class device:
         return hash((self.type, self.index))
 
 
+_DEVICE_TYPES = ("cpu", "cuda", "ipu", "xpu", "mkldnn", "opengl", "opencl", "ideep", "hip", "ve", "fpga", "maia",
+                 "xla", "lazy", "vulkan", "mps", "meta", "hpu", "mtia", "privateuseone")
+
+
+def check_available(d: "str | device | int") -> device:
+    """The device ``d`` names, if tensors can live there (the CPU); otherwise PyTorch's CPU-build error:
+    ``AssertionError: Torch not compiled with CUDA enabled`` for CUDA, a RuntimeError for the rest."""
+    d = device("cuda", d) if isinstance(d, int) else device(d)
+    if d.type == "cuda":
+        raise AssertionError("Torch not compiled with CUDA enabled")
+    if d.type != "cpu":
+        raise RuntimeError(f"Could not run 'aten::empty.memory_format' with arguments from the "
+                           f"'{d.type.upper()}' backend (autograd_lite runs on the CPU only).")
+    return d
+
+
 cpu = device("cpu")
+
+
+_default_device = cpu
+
+
+def set_default_device(d: "str | device | None") -> None:
+    """Where factory functions put new tensors (mirrors ``torch.set_default_device``; None means the CPU).
+
+    Any PyTorch device type is accepted here; creating a tensor on one other than the CPU then raises,
+    as in a CPU-only PyTorch build.
+    """
+    global _default_device
+    _default_device = cpu if d is None else device(d)
+
+
+def get_default_device() -> device:
+    """The device factory functions use (mirrors ``torch.get_default_device``)."""
+    return _default_device

@@ -417,7 +417,7 @@ class Tensor:
             elif isinstance(a, Tensor):
                 target = a.dtype
             elif isinstance(a, (str, dtypes.device)):
-                dtypes.device(a)
+                dtypes.check_available(a)
         if target is None or target.np == self._data.dtype:
             return self.clone() if kwargs.get("copy") else self
         return ops.to_dtype(self, target)
@@ -426,7 +426,7 @@ class Tensor:
         return self
 
     def cuda(self, *args: Any, **kwargs: Any) -> "Tensor":
-        raise RuntimeError("autograd_lite runs on the CPU only; CUDA is not available")
+        dtypes.check_available("cuda")  # raises, as a CPU-only PyTorch build does
 
     def contiguous(self) -> "Tensor":
         return self if self._data.flags.c_contiguous else ops.clone(self)

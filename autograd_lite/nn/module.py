@@ -329,7 +329,7 @@ class Module:
             elif isinstance(a, Tensor):
                 target = a.dtype
             else:
-                dtypes.device(a)
+                dtypes.check_available(a)
         if target is not None and not target.is_floating_point:
             raise TypeError(f"nn.Module.to only accepts floating point or complex dtypes, but got desired dtype={target}")
         if target is None:

@@ -1,0 +1,2 @@
+"""``torch.backends``: which hardware back ends exist (only the CPU here)."""
+from . import mps  # noqa: F401
