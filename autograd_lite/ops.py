@@ -1077,7 +1077,26 @@ class Softmax(Function):
     @staticmethod
     def backward(ctx, grad):
         y, = ctx.saved_tensors
-        return y * (grad - (grad * y).sum(ctx.dim, keepdim=True)), None
+        return SoftmaxBackwardOp.apply(grad, y, ctx.dim), None
+
+
+class SoftmaxBackwardOp(Function):
+    """``y * (grad - sum(grad * y))`` in one pass; differentiable again (for create_graph)."""
+
+    node_name = "SoftmaxBackwardDataBackward0"
+
+    @staticmethod
+    def forward(ctx, grad, y, dim):
+        ctx.dim = dim
+        ctx.save_for_backward(grad, y)
+        return _t(kernels.softmax_backward(grad._data, y._data, dim))
+
+    @staticmethod
+    def backward(ctx, gg):
+        grad, y = ctx.saved_tensors
+        d = ctx.dim
+        gg_y = (gg * y).sum(d, keepdim=True)
+        return y * (gg - gg_y), gg * (grad - (grad * y).sum(d, keepdim=True)) - grad * gg_y, None
 
 
 class LogSoftmax(Function):
@@ -1093,7 +1112,25 @@ class LogSoftmax(Function):
     @staticmethod
     def backward(ctx, grad):
         y, = ctx.saved_tensors
-        return grad - y.exp() * grad.sum(ctx.dim, keepdim=True), None
+        return LogSoftmaxBackwardOp.apply(grad, y, ctx.dim), None
+
+
+class LogSoftmaxBackwardOp(Function):
+    """``grad - exp(y) * sum(grad)`` in one pass; differentiable again (for create_graph)."""
+
+    node_name = "LogSoftmaxBackwardDataBackward0"
+
+    @staticmethod
+    def forward(ctx, grad, y, dim):
+        ctx.dim = dim
+        ctx.save_for_backward(grad, y)
+        return _t(kernels.log_softmax_backward(grad._data, y._data, dim))
+
+    @staticmethod
+    def backward(ctx, gg):
+        grad, y = ctx.saved_tensors
+        d, p = ctx.dim, y.exp()
+        return gg - (gg * p).sum(d, keepdim=True), -gg * p * grad.sum(d, keepdim=True), None
 
 
 class SumToSize(Function):

@@ -18,12 +18,17 @@ def warm_up() -> float:
     from autograd_lite import kernels, random
 
     start = time.perf_counter()
-    n = 4 * kernels.BIG
+    n = 4 * kernels.SMALL
     for dtype in (np.float32, np.float64):
         ones = np.ones(n, dtype)
         kernels.tanh_backward(ones, ones)
         kernels.sigmoid_backward(ones, ones)
         kernels.threshold_backward(ones, ones)
+        rows = ones.reshape(-1, 64)
+        for f in (kernels.softmax, kernels.log_softmax):
+            f(rows, 1)
+        for f in (kernels.softmax_backward, kernels.log_softmax_backward):
+            f(rows, rows, 1)
         random.uniform((n,), dtype)
         random.normal((n,), dtype)
     random.randint(0, 10, (n,))

@@ -9,14 +9,14 @@ import textwrap
 
 import pytest
 
-# Big enough (> kernels.BIG elements) to take the numba paths in kernels.py.
+# Big enough (> kernels.SMALL elements) to take the numba paths in kernels.py.
 SCRIPT = textwrap.dedent("""
     import numpy as np
     import autograd_lite as torch
     from autograd_lite import kernels
 
     torch.manual_seed(0)
-    n = 2 * kernels.BIG
+    n = 2 * kernels.SMALL
     x = torch.randn(n, dtype=torch.float64, requires_grad=True)
     t = torch.tanh(x)
     s = torch.sigmoid(x)
@@ -32,6 +32,10 @@ SCRIPT = textwrap.dedent("""
     (sm[:, 0].sum() + ls.mean()).backward()
     assert b.grad.shape == (128,) and np.isfinite(m.grad.numpy()).all()
     assert np.allclose(sm.detach().numpy().sum(1), 1, atol=1e-5)
+
+    r = torch.randn(64, 64, requires_grad=True)
+    (torch.relu(r) * 3).sum().backward()
+    assert np.array_equal(r.grad.numpy(), np.where(r.detach().numpy() > 0, 3.0, 0.0)), "relu backward"
 
     lin = torch.nn.Linear(128, 4)
     loss = torch.nn.functional.mse_loss(lin(m.detach()), torch.zeros(256, 4))
