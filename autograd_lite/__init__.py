@@ -28,6 +28,13 @@ from .ops import (abs, absolute, addmm, all, allclose, amax, amin, any, argmax, 
                   sign, sin, softmax, split, sqrt, square, squeeze, stack, sub, subtract, sum, swapaxes, swapdims, t,
                   tanh, transpose, true_divide, unbind, unflatten, unique, unsqueeze, where)
 from .ops import add
+from .out import supports_out as _supports_out
+
+# PyTorch's out= keyword on the functions tutorials call it with (torch.add(a, b, out=c), ...)
+(add, sub, subtract, mul, multiply, div, divide, true_divide, pow, neg, abs, exp, log, sqrt, sin, cos, tanh,
+ sigmoid, clamp, maximum, minimum, matmul, mm, bmm, mv, dot, cat, stack) = map(_supports_out, (
+    add, sub, subtract, mul, multiply, div, divide, true_divide, pow, neg, abs, exp, log, sqrt, sin, cos, tanh,
+    sigmoid, clamp, maximum, minimum, matmul, mm, bmm, mv, dot, cat, stack))
 from .printing import set_printoptions
 from .tensor import Size, Tensor
 
