@@ -25,7 +25,7 @@ DEFAULT_PROTOCOL = 2
 _SAFE = {
     ("autograd_lite.tensor", "_rebuild"), ("autograd_lite.nn.parameter", "_rebuild_parameter"),
     ("collections", "OrderedDict"), ("builtins", "set"), ("builtins", "frozenset"), ("builtins", "slice"),
-    ("builtins", "complex"), ("numpy", "dtype"), ("numpy", "ndarray"),
+    ("builtins", "complex"), ("_codecs", "encode"), ("numpy", "dtype"), ("numpy", "ndarray"),
     ("numpy.core.multiarray", "_reconstruct"), ("numpy._core.multiarray", "_reconstruct"),
     ("numpy.core.multiarray", "scalar"), ("numpy._core.multiarray", "scalar"),
 }
