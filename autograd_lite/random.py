@@ -152,7 +152,7 @@ def _fma32(a, b, c):
     p = np.asarray(a, np.float64) * np.asarray(b, np.float64)
     c = np.asarray(c, np.float64)
     p, c = np.broadcast_arrays(p, c)
-    s = p + c
+    s = np.asarray(p + c)  # 0-d inputs give a numpy scalar: keep an array to index into
     tie = (s.view(np.int64) & 0x1FFFFFFF) == 0x10000000
     if tie.any():
         s[tie] = _round_to_odd(*_two_sum(p[tie], c[tie]))
