@@ -53,7 +53,7 @@ def jit_disabled() -> bool:
 # calling into numba costs a few microseconds, and a reader's first 2x2 example
 # should not wait for a compile.
 
-SMALL = 1024  # elements; smaller tensors stay in numpy, so a reader's first small example never
+SMALL = 256  # elements; smaller tensors stay in numpy, so a reader's first small example never
 # waits for numba (importing it and loading or compiling a kernel). From here on a fused kernel
 # wins at every size: numpy pays ~0.5 us per call, and these formulas are several calls.
 
@@ -104,16 +104,21 @@ def _threshold_backward(g, y):
     return out
 
 
-def _rows(x, dim):
-    """``x`` as contiguous rows along ``dim`` when that is the last dimension, else None."""
-    if x.ndim and dim == x.ndim - 1 and x.flags.c_contiguous and x.size >= SMALL and not jit_disabled():
+EXP_LARGE = 2048  # elements; from here numpy's vectorised exp beats numba's scalar one (no SVML)
+
+
+def _rows(x, dim, below=None):
+    """``x`` as contiguous rows along ``dim`` when that is the last dimension and the size is
+    where the fused kernel wins (from SMALL, and under ``below`` if given); else None."""
+    if (x.ndim and dim == x.ndim - 1 and x.flags.c_contiguous and SMALL <= x.size < (below or np.inf)
+            and not jit_disabled()):
         return x.reshape(-1, x.shape[-1])
     return None
 
 
 def softmax(x, dim):
     """exp(x - max) / sum along ``dim``, stable for large inputs."""
-    rows = _rows(x, dim)
+    rows = _rows(x, dim, below=EXP_LARGE)
     if rows is not None:
         return _softmax_rows(rows).reshape(x.shape)
     e = np.exp(x - np.max(x, axis=dim, keepdims=True)) if x.size else x.copy()
@@ -122,7 +127,7 @@ def softmax(x, dim):
 
 def log_softmax(x, dim):
     """x - max - log(sum(exp(x - max))) along ``dim``."""
-    rows = _rows(x, dim)
+    rows = _rows(x, dim, below=EXP_LARGE)
     if rows is not None:
         return _log_softmax_rows(rows).reshape(x.shape)
     if not x.size:
@@ -141,7 +146,8 @@ def softmax_backward(grad, y, dim):
 
 def log_softmax_backward(grad, y, dim):
     """grad - exp(y) * sum(grad) along ``dim``: log_softmax's vector-Jacobian product."""
-    rows, grows = _rows(y, dim), _rows(np.ascontiguousarray(grad), dim) if grad.shape == y.shape else None
+    rows = _rows(y, dim, below=EXP_LARGE)
+    grows = _rows(np.ascontiguousarray(grad), dim) if grad.shape == y.shape else None
     if rows is not None and grows is not None and grad.dtype == y.dtype:
         return _log_softmax_backward_rows(grows, rows).reshape(y.shape)
     return grad - np.exp(y) * np.sum(grad, axis=dim, keepdims=True)
@@ -203,6 +209,37 @@ def _log_softmax_backward_rows(g, y):
             total += g[i, j]
         for j in range(g.shape[1]):
             out[i, j] = g[i, j] - np.exp(y[i, j]) * total
+    return out
+
+
+def axpy32(alpha, x, y):
+    """float32 ``y + alpha * x`` with a single rounding, as PyTorch's CPU kernels compute it
+    (a fused multiply-add); returns None when the numpy emulation should be used instead."""
+    if y.size < SMALL or x.shape != y.shape or x.dtype != np.float32 or y.dtype != np.float32 or jit_disabled():
+        return None
+    return _axpy32(x.ravel(), y.ravel(), np.float32(alpha)).reshape(y.shape)
+
+
+@jit
+def _axpy32(x, y, alpha):
+    # The float64 product of two float32 is exact, so s = p + y is the exact sum rounded once
+    # to float64; rounding s to float32 is then right unless s sits exactly on a float32
+    # midpoint without being exact: those rare sums are moved one float64 step towards the
+    # exact value first (round to odd), so the second rounding goes the right way.
+    a = np.float64(alpha)
+    s = np.empty(x.size, np.float64)
+    for i in range(x.size):
+        s[i] = a * np.float64(x[i]) + np.float64(y[i])
+    bits = s.view(np.int64)
+    out = np.empty(x.size, np.float32)
+    for i in range(x.size):
+        if bits[i] & 0x1FFFFFFF == 0x10000000:  # on a float32 midpoint: was the sum exact?
+            p, c = a * np.float64(x[i]), np.float64(y[i])
+            b = s[i] - p
+            err = (p - (s[i] - b)) + (c - b)  # the exact sum is s + err (two-sum)
+            if err != 0:
+                s[i] = np.nextafter(s[i], np.inf if err > 0 else -np.inf)
+        out[i] = np.float32(s[i])
     return out
 
 

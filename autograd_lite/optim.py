@@ -17,12 +17,16 @@ from typing import Any, Callable, Iterable
 import numpy as np
 
 from .grad_mode import no_grad
+from . import kernels
 from .random import _fma32, _fma64
 from .tensor import Tensor, _make
 
 
 def _axpy(alpha: float, x: np.ndarray, y: np.ndarray) -> np.ndarray:
     """``y + alpha * x`` with one rounding, in y's precision (PyTorch's ``y.add(x, alpha=alpha)``)."""
+    fused = kernels.axpy32(alpha, x, y)
+    if fused is not None:
+        return fused
     a = y.dtype.type(alpha)
     return (_fma32 if y.dtype == np.float32 else _fma64)(x, a, y)
 

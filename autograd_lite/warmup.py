@@ -31,6 +31,7 @@ def warm_up() -> float:
             f(rows, rows, 1)
         random.uniform((n,), dtype)
         random.normal((n,), dtype)
+    kernels.axpy32(0.5, np.ones(n, np.float32), np.ones(n, np.float32))
     random.randint(0, 10, (n,))
     random.randperm(n)
     torch.manual_seed(0)
