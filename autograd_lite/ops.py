@@ -1441,7 +1441,7 @@ class Unbind(Function):
     def forward(ctx, a, dim=0):
         ctx.dim = _wrap_dim(dim, a._data.ndim)
         ctx.shape, ctx.dtype = a._data.shape, a._data.dtype
-        return tuple(_view_of(_t(np.take(a._data, i, axis=ctx.dim) if False else a._data[(slice(None),) * ctx.dim + (i,)]),
+        return tuple(_view_of(_t(a._data[(slice(None),) * ctx.dim + (i, Ellipsis)]),
                               a, None) for i in range(a._data.shape[ctx.dim]))
 
     @staticmethod
