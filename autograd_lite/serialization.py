@@ -37,12 +37,15 @@ class _WeightsOnlyUnpickler(pickle.Unpickler):
         if (module, name) in _SAFE or module.startswith(_SAFE_MODULE_PREFIXES):
             return super().find_class(module, name)
         raise pickle.UnpicklingError(
-            "Weights only load failed. In PyTorch 2.6, we changed the default value of the `weights_only` argument "
-            "in `torch.load` from `False` to `True`. Re-running `torch.load` with `weights_only` set to `False` will "
-            "likely succeed, but it can result in arbitrary code execution. Do it only if you got the file from a "
-            f"trusted source.\n Please file an issue with the following so that we can make `weights_only=True` "
-            f"compatible with your use case: WeightsUnpickler error: Unsupported global: GLOBAL {module}.{name} "
-            "was not an allowed global by default.")
+            "Weights only load failed. This file can still be loaded, to do so you have two options, \x1b[1mdo "
+            "those steps only if you trust the source of the checkpoint\x1b[0m. \n\t(1) In PyTorch 2.6, we changed "
+            "the default value of the `weights_only` argument in `torch.load` from `False` to `True`. Re-running "
+            "`torch.load` with `weights_only` set to `False` will likely succeed, but it can result in arbitrary code "
+            "execution. Do it only if you got the file from a trusted source.\n\t(2) Alternatively, to load with "
+            "`weights_only=True` please check the recommended steps in the following error message.\n\t"
+            f"WeightsUnpickler error: Unsupported global: GLOBAL {module}.{name} was not an allowed global by "
+            "default.\n\nCheck the documentation of torch.load to learn more about types accepted by default with "
+            "weights_only https://pytorch.org/docs/stable/generated/torch.load.html.")
 
 
 def save(obj: Any, f: str | os.PathLike | BinaryIO, pickle_module: Any = pickle,

@@ -361,7 +361,8 @@ class Tensor:
         return id(self)
 
     def __format__(self, spec: str) -> str:
-        if self._data.ndim == 0 and spec:
+        # PyTorch: a 0-d plain Tensor formats as its Python number, f"{t}" included (a Parameter does not)
+        if self._data.ndim == 0 and (spec or type(self) is Tensor):
             return self.item().__format__(spec)
         return object.__format__(self, spec) if spec else repr(self)
 

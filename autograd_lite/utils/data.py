@@ -249,6 +249,12 @@ def default_convert(data):
     """What ``DataLoader(batch_size=None)`` does to each sample: numpy arrays become tensors."""
     if isinstance(data, np.ndarray):
         return _make(data)
+    if isinstance(data, collections.abc.Mapping):
+        return {k: default_convert(v) for k, v in data.items()}
+    if isinstance(data, tuple) and hasattr(data, "_fields"):
+        return type(data)(*(default_convert(d) for d in data))
+    if isinstance(data, collections.abc.Sequence) and not isinstance(data, (str, bytes)):
+        return [default_convert(d) for d in data]  # tuples become lists, as in PyTorch
     return data
 
 
