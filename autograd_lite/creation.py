@@ -292,6 +292,8 @@ def randint(low: int, high: int | None = None, size: Sequence[int] | None = None
     """Integers in [low, high); ``randint(high, size)`` starts at 0."""
     if size is None:
         low, high, size = 0, low, high
+    elif high is None:  # randint(high, size=(n,)), as the data tutorial calls it
+        low, high = 0, low
     if high is None or size is None:
         raise TypeError("randint() missing required argument 'size'")
     if low >= high:

@@ -393,6 +393,31 @@ def test_nn_tutorial():
     assert_same_output(nn_tutorial, rtol=1e-4)
 
 
+# --- beginner_source/basics/data_tutorial.py ------------------------------------------------------
+def data_tutorial(torch, nn, F, data):
+    training_data = fake_fashion_mnist(torch, data, 100, 1)
+    for i in range(3):
+        sample_idx = torch.randint(len(training_data), size=(1,)).item()
+        img, label = training_data[sample_idx]
+        print(sample_idx, label, img.squeeze().shape)
+
+    class CustomImageDataset(data.Dataset):
+        def __len__(self):
+            return 10
+
+        def __getitem__(self, idx):
+            return torch.full((1, 4, 4), float(idx)), idx % 3
+
+    train_features, train_labels = next(iter(data.DataLoader(training_data, batch_size=64, shuffle=True)))
+    print(f"Feature batch shape: {train_features.size()}\nLabels: {train_labels}\nLabel: {train_labels[0]}")
+    for xb, yb in data.DataLoader(CustomImageDataset(), batch_size=4, shuffle=True):
+        print(xb.flatten(1)[:, 0], yb)
+
+
+def test_data_tutorial():
+    assert_same_output(data_tutorial)
+
+
 # --- unit tests: utils.data ------------------------------------------------------------------
 @pytest.mark.parametrize("n,batch_size,drop_last", [(10, 3, False), (10, 3, True), (64, 8, False), (7, 10, False)])
 @pytest.mark.parametrize("seed", [0, 3])
