@@ -1587,6 +1587,104 @@ def _squash_bool(full: list) -> list:
     return out
 
 
+def _along(index: np.ndarray, dim: int) -> tuple:
+    """Numpy's index tuple for "position index[i, j, ...] along ``dim``" (gather/scatter)."""
+    key = list(np.indices(index.shape, sparse=True))
+    key[dim] = index
+    return tuple(key)
+
+
+def _check_index(index: Tensor, dim: int, shape: tuple, name: str) -> np.ndarray:
+    idx = index._data if index._data.ndim else index._data.reshape(1)
+    if idx.dtype != np.int64:
+        raise RuntimeError(f"{name}(): Expected dtype int64 for index")
+    if idx.size and (idx.min() < -shape[dim] or idx.max() >= shape[dim]):
+        bad = idx[(idx < -shape[dim]) | (idx >= shape[dim])].flat[0]
+        raise RuntimeError(f"index {bad} is out of bounds for dimension {dim} with size {shape[dim]}")
+    return idx
+
+
+class Gather(Function):
+    """``out[i][j] = x[i][index[i][j]]`` (along ``dim``); the gradient is scattered back, summing repeats."""
+
+    node_name = "GatherBackward0"
+
+    @staticmethod
+    def forward(ctx, a, dim, index):
+        ctx.shape, ctx.dim, ctx.index = a._data.shape, dim, index
+        return _t(a._data[_along(index, dim)])
+
+    @staticmethod
+    def backward(ctx, grad):
+        return ScatterAdd.apply(grad, ctx.shape, ctx.dim, ctx.index), None, None
+
+
+class ScatterAdd(Function):
+    """Zeros of ``shape`` with ``src`` added in at ``index`` along ``dim`` (gather's backward)."""
+
+    node_name = "ScatterAddBackward0"
+
+    @staticmethod
+    def forward(ctx, src, shape, dim, index):
+        ctx.dim, ctx.index = dim, index
+        out = np.zeros(shape, src._data.dtype)
+        np.add.at(out, _along(index, dim), src._data)
+        return _t(out)
+
+    @staticmethod
+    def backward(ctx, gg):
+        return Gather.apply(gg, ctx.dim, ctx.index), None, None, None
+
+
+class Scatter(Function):
+    """A copy of ``x`` with ``src`` (or ``value``) written at ``index`` along ``dim``."""
+
+    node_name = "ScatterBackward0"
+
+    @staticmethod
+    def forward(ctx, a, dim, index, src):
+        ctx.dim, ctx.index = dim, index
+        out = a._data.copy()
+        key = _along(index, dim)
+        if isinstance(src, Tensor):
+            out[key] = src._data[tuple(slice(0, n) for n in index.shape)] if src._data.ndim else src._data
+        else:  # a number: no edge for it in the graph (ScatterBackward1)
+            out[key] = src
+        return _t(out)
+
+    @staticmethod
+    def backward(ctx, grad):
+        mask = np.ones(grad.shape, dtype=bool)
+        mask[_along(ctx.index, ctx.dim)] = False  # overwritten: no gradient to the old values
+        g_src = Gather.apply(grad, ctx.dim, ctx.index) if ctx.needs_input_grad[3] else None  # (src's part)
+        return where(_t(mask), grad, 0.0), None, None, g_src
+
+
+class ScatterValue(Scatter):
+    node_name = "ScatterBackward1"
+
+
+def gather(input: Tensor, dim: int, index: Tensor) -> Tensor:
+    """Pick ``input``'s elements at ``index`` along ``dim`` (mirrors ``torch.gather``)."""
+    d = _wrap_dim(dim, input._data.ndim)
+    return Gather.apply(input, d, _check_index(index, d, input._data.shape, "gather"))
+
+
+def scatter(input: Tensor, dim: int, index: Tensor, src: Any = None, *, value: Any = None) -> Tensor:
+    """A copy of ``input`` with ``src`` (a tensor) or ``value`` written at ``index`` along ``dim``."""
+    d = _wrap_dim(dim, input._data.ndim)
+    idx = _check_index(index, d, input._data.shape, "scatter")
+    if src is None:
+        src = value
+    if isinstance(src, Tensor):
+        return Scatter.apply(input, d, idx, src)
+    return ScatterValue.apply(input, d, idx, src.item() if isinstance(src, Tensor) else src)
+
+
+def scatter_(self: Tensor, dim: int, index: Tensor, src: Any = None, *, value: Any = None) -> Tensor:
+    return _inplace(self, lambda s: scatter(s, dim, index, src, value=value))
+
+
 class IndexPut(Function):
     """``x[index] = value`` recorded out of place: the old values' gradient is zeroed at ``index``."""
 
@@ -2549,5 +2647,5 @@ TENSOR_METHODS = (
     "logical_or", "logical_xor", "logical_not", "isnan", "isinf", "isfinite", "equal", "allclose", "isclose",
     "floor_divide", "remainder", "any", "all", "count_nonzero", "nonzero", "unique", "add_", "sub_", "mul_",
     "div_", "pow_", "clamp_", "relu_", "neg_", "exp_", "zero_", "fill_", "copy_", "uniform_", "normal_",
-    "broadcast_to", "norm",
+    "broadcast_to", "norm", "gather", "scatter", "scatter_",
 )

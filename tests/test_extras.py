@@ -55,3 +55,42 @@ def test_instantiating_a_function_is_refused_like_pytorch():
             f(lib.ones(2))
         messages.append(str(e.value))
     assert messages[0] == messages[1]
+
+
+def _gather_scatter(lib):
+    lib.manual_seed(0)
+    x = lib.rand(3, 4, requires_grad=True)
+    i = lib.tensor([[0, 1], [2, 3], [1, 1]])
+    g = lib.gather(x, 1, i)
+    (g * lib.tensor([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]])).sum().backward()
+    out = [g, x.grad, g.grad_fn.name()]
+    x.grad = None
+    s = lib.rand(3, 2, requires_grad=True)
+    y = x * 1
+    y.scatter_(1, i, s)
+    (y * lib.arange(12.0).reshape(3, 4)).sum().backward()
+    out += [y, x.grad, s.grad, y.grad_fn.name(), [n.name() if n else None for n, _ in y.grad_fn.next_functions]]
+    y2 = x * 1
+    y2.scatter_(1, i, 5.0)
+    out += [y2.grad_fn.name(), len(y2.grad_fn.next_functions)]
+    out += [lib.zeros(10, dtype=lib.float).scatter_(0, lib.tensor(3), value=1)]
+    (gg,) = lib.autograd.grad(lib.gather(x, 1, i).pow(2).sum(), x, create_graph=True)
+    out += [lib.autograd.grad(gg.sum(), x)[0]]
+    return out
+
+
+def test_gather_and_scatter_match_torch():
+    for ours, theirs in zip(_gather_scatter(al), _gather_scatter(torch)):
+        if isinstance(theirs, torch.Tensor):
+            np.testing.assert_allclose(ours.detach().numpy(), theirs.detach().numpy(), rtol=1e-6)
+        else:
+            assert ours == theirs
+
+
+def test_gather_index_out_of_range_message():
+    messages = []
+    for lib in (torch, al):
+        with pytest.raises(RuntimeError) as e:
+            lib.gather(lib.rand(3, 4), 1, lib.tensor([[9]]))
+        messages.append(str(e.value))
+    assert messages[0] == messages[1]
