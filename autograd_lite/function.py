@@ -157,8 +157,9 @@ class BackwardFunction(Node):
 
     def save_for_backward(self, *tensors: Tensor | None) -> None:
         """Keep tensors for backward; unpacking checks they were not modified in place since."""
-        for i, t in enumerate(tensors):
+        for t in tensors:
             if t is not None and not isinstance(t, Tensor):
+                i = next(i for i, t in enumerate(tensors) if t is not None and not isinstance(t, Tensor))
                 raise TypeError(
                     f"save_for_backward can only save variables, but argument {i} is of type {type(t).__name__}"
                 )
@@ -296,23 +297,21 @@ class Function(metaclass=FunctionMeta):
 def _record(ctx: BackwardFunction, args: tuple, needs: tuple, out: Any) -> Any:
     """Wire a node into the graph: edges to the inputs' nodes, outputs pointing back at it."""
     ctx._seq = next(_sequence)
-    nodes = []
+    nodes, nrs = [], None
     for i, a in enumerate(args):
         if needs[i]:
             if a._base is not None:  # a view whose base changed in place needs the base's new graph
                 refresh_view(a)
+            if a._output_nr:  # rare: an input that is not its node's first output
+                nrs = nrs or [0] * len(args)
+                nrs[len(nodes)] = a._output_nr
             nodes.append(a._grad_fn or grad_accumulator(a))
         elif isinstance(a, Tensor):
             nodes.append(None)
         else:  # not a tensor: backward must return None for it
             ctx._non_tensor_args += (i,)
     ctx._next = tuple(nodes)
-    ctx._next_nr = None
-    for a in args:  # rare: an input that is not its node's first output
-        if isinstance(a, Tensor) and a._output_nr and a._grad_fn is not None:
-            ctx._next_nr = tuple(a._output_nr if a._grad_fn is not None and n is not None else 0
-                                 for a, n in zip((t for t in args if isinstance(t, Tensor)), nodes))
-            break
+    ctx._next_nr = tuple(nrs[: len(nodes)]) if nrs else None
 
     if type(out) is Tensor and ctx._dirty is None and ctx._non_differentiable is None and out._grad_fn is None \
             and not _is_one_of(out, args):
@@ -363,12 +362,18 @@ def _wire(ctx: BackwardFunction, o: Any, i: int, args: tuple) -> Any:
 
 def _save(ctx: BackwardFunction, outputs: tuple) -> None:
     """Keep the tensors of ``save_for_backward`` with their versions; outputs without grad_fn."""
+    to_save = ctx.to_save
+    ctx.to_save = None
+    if not any(_is_one_of(o, to_save) for o in outputs):  # the common case: only inputs saved
+        ctx._saved = to_save
+        ctx._saved_versions = tuple([0 if t is None or t._vc is None else t._vc[0] for t in to_save])
+        return
     saved, versions, out_nrs = [], [], None
-    for k, t in enumerate(ctx.to_save):
+    for k, t in enumerate(to_save):
         if t is not None:
             for nr, o in enumerate(outputs):
                 if o is t:
-                    out_nrs = out_nrs or [None] * len(ctx.to_save)
+                    out_nrs = out_nrs or [None] * len(to_save)
                     out_nrs[k] = nr
                     t = t._alias()
                     break
@@ -379,7 +384,6 @@ def _save(ctx: BackwardFunction, outputs: tuple) -> None:
     ctx._saved, ctx._saved_versions = tuple(saved), tuple(versions)
     if out_nrs:
         ctx._saved_outputs = tuple(out_nrs)
-    ctx.to_save = None
 
 
 class RemovableHandle:
