@@ -16,8 +16,9 @@ from typing import Any, Callable, Iterable
 
 import numpy as np
 
-from .grad_mode import no_grad
 from . import kernels
+from .grad_mode import no_grad
+from .nn.utils import zero_grads
 from .random import _fma32, _fma64
 from .tensor import Tensor, _make
 
@@ -90,19 +91,7 @@ class Optimizer:
 
     def zero_grad(self, set_to_none: bool = True) -> None:
         """Reset the gradients of every parameter: to None (the default), or to zeros in place."""
-        for group in self.param_groups:
-            for p in group["params"]:
-                if p.grad is None:
-                    continue
-                if set_to_none:
-                    p.grad = None
-                else:
-                    g = p.grad
-                    if g.grad_fn is not None:
-                        g.detach_()
-                    else:
-                        g.requires_grad_(False)
-                    g.zero_()
+        zero_grads((p for group in self.param_groups for p in group["params"]), set_to_none)
 
     def step(self, closure: Callable[[], Tensor] | None = None) -> Tensor | None:
         """Update every parameter that has a gradient; ``closure`` re-evaluates the loss first if given."""

@@ -272,6 +272,18 @@ def cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None, s
     return nll_loss(logp, target, weight, ignore_index=ignore_index, reduction=reduction)
 
 
+def _weighted(ctx, weight: Tensor | None, *grads: Tensor | None) -> list:
+    """Apply a loss's element weights and its mean reduction to its input gradients."""
+    out = []
+    for g in grads:
+        if g is not None and weight is not None:
+            g = g * weight
+        if g is not None and ctx.reduction == "mean":
+            g = g / ctx.n
+        out.append(g)
+    return out
+
+
 class BinaryCrossEntropyWithLogits(Function):
     """(1 - y) x - log σ(x) (never overflows), reduced; backward ``(σ(x) - y) grad``."""
 
@@ -308,13 +320,7 @@ class BinaryCrossEntropyWithLogits(Function):
                 grad_target = -input * grad
             else:
                 grad_target = ((1 - s).log() - pos_weight * s.log()) * grad
-        if weight is not None:
-            grad_input = None if grad_input is None else grad_input * weight
-            grad_target = None if grad_target is None else grad_target * weight
-        if ctx.reduction == "mean":
-            grad_input = None if grad_input is None else grad_input / ctx.n
-            grad_target = None if grad_target is None else grad_target / ctx.n
-        return grad_input, grad_target, None, None, None
+        return (*_weighted(ctx, weight, grad_input, grad_target), None, None, None)
 
 
 def binary_cross_entropy_with_logits(input: Tensor, target: Tensor, weight: Tensor | None = None,
@@ -354,13 +360,7 @@ class BinaryCrossEntropy(Function):
             grad_input = (input - target) / ((1 - input) * input).clamp_min(1e-12) * grad
         if need_target:
             grad_target = ((1 - input).log().clamp_min(-100) - input.log().clamp_min(-100)) * grad
-        if weight is not None:
-            grad_input = None if grad_input is None else grad_input * weight
-            grad_target = None if grad_target is None else grad_target * weight
-        if ctx.reduction == "mean":
-            grad_input = None if grad_input is None else grad_input / ctx.n
-            grad_target = None if grad_target is None else grad_target / ctx.n
-        return grad_input, grad_target, None, None
+        return (*_weighted(ctx, weight, grad_input, grad_target), None, None)
 
 
 def binary_cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None, size_average=None,

@@ -13,6 +13,7 @@ from typing import Any, Callable, Iterable, Iterator
 from ..grad_mode import no_grad
 from ..tensor import Tensor
 from .parameter import Buffer, Parameter
+from .utils import zero_grads
 
 
 class _IncompatibleKeys(namedtuple("IncompatibleKeys", ["missing_keys", "unexpected_keys"])):
@@ -283,18 +284,7 @@ class Module:
 
     def zero_grad(self, set_to_none: bool = True) -> None:
         """Reset every parameter's ``.grad``: to None (the default), or to zeros in place."""
-        for p in self.parameters():
-            if p.grad is None:
-                continue
-            if set_to_none:
-                p.grad = None
-            else:
-                g = p.grad
-                if g.grad_fn is not None:
-                    g.detach_()
-                else:
-                    g.requires_grad_(False)
-                g.zero_()
+        zero_grads(self.parameters(), set_to_none)
 
     # --- dtype conversion ----------------------------------------------------------
     def _apply(self, fn: Callable[[Tensor], Tensor]) -> "Module":

@@ -10,6 +10,23 @@ from ..grad_mode import no_grad
 from ..tensor import Tensor, _make
 
 
+def zero_grads(parameters: Iterable[Tensor], set_to_none: bool = True) -> None:
+    """What ``Module.zero_grad`` and ``Optimizer.zero_grad`` do: ``.grad`` to None (the default),
+    or zeroed in place after cutting it from any graph (PyTorch's ``set_to_none=False``)."""
+    for p in parameters:
+        if p.grad is None:
+            continue
+        if set_to_none:
+            p.grad = None
+        else:
+            g = p.grad
+            if g.grad_fn is not None:
+                g.detach_()
+            else:
+                g.requires_grad_(False)
+            g.zero_()
+
+
 def clip_grad_norm_(parameters: Tensor | Iterable[Tensor], max_norm: float, norm_type: float = 2.0,
                     error_if_nonfinite: bool = False) -> Tensor:
     """Scale all gradients together so their joint norm is at most ``max_norm``; return the norm before.
