@@ -46,3 +46,11 @@ BACKWARD_CREATE_GRAPH = (
     "have to use this function, make sure to reset the .grad fields of your parameters to None after use to break "
     "the cycle and avoid the leak. (Triggered internally at /__w/pytorch/pytorch/torch/csrc/autograd/engine.cpp:1307.)"
 )
+T_0D = ("Tensor.T is deprecated on 0-D tensors. This function is the identity in these cases. (Triggered internally "
+        "at /__w/pytorch/pytorch/aten/src/ATen/native/TensorShape.cpp:4321.)")
+T_NOT_2D = (
+    "The use of `x.T` on tensors of dimension other than 2 to reverse their shape is deprecated and it will throw an "
+    "error in a future release. Consider `x.mT` to transpose batches of matrices or `x.permute(*torch.arange(x.ndim "
+    "- 1, -1, -1))` to reverse the dimensions of a tensor. (Triggered internally at "
+    "/__w/pytorch/pytorch/aten/src/ATen/native/TensorShape.cpp:4314.)"
+)

@@ -484,7 +484,13 @@ class Tensor:
 
     @property
     def T(self) -> "Tensor":
-        return ops.permute(self, tuple(range(self._data.ndim - 1, -1, -1)))
+        """The dimensions reversed; PyTorch warns when that is not a matrix transpose."""
+        ndim = self._data.ndim
+        if ndim != 2:
+            import warnings
+
+            warnings.warn(errors.T_0D if ndim == 0 else errors.T_NOT_2D, UserWarning, stacklevel=2)
+        return ops.permute(self, tuple(range(ndim - 1, -1, -1)))
 
     @property
     def mT(self) -> "Tensor":
