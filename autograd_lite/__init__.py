@@ -53,5 +53,6 @@ from . import accelerator, autograd, backends, cuda, nn, optim, utils  # noqa: E
 from .dtypes import get_default_device, set_default_device  # noqa: E402
 from .serialization import load, save  # noqa: E402
 from .autograd import Function  # noqa: E402
+from .autograd.anomaly_mode import is_anomaly_check_nan_enabled, is_anomaly_enabled  # noqa: E402
 
 __version__ = "0.1.0"

@@ -22,7 +22,7 @@ import numpy as np
 from . import errors
 from .dtypes import from_numpy_dtype
 from .function import AccumulateGrad, BackwardFunction, Node, grad_accumulator
-from .grad_mode import _state
+from .grad_mode import _anomaly, _state
 from .tensor import Size, Tensor, _make
 
 
@@ -243,6 +243,8 @@ def _call(node: BackwardFunction, grads: list) -> list:
             if g is None:
                 shape, dtype = node._output_meta[i]
                 grads[i] = _make(np.zeros(shape, dtype))
+    if _anomaly.enabled:
+        return _call_detecting_anomalies(node, grads)
     out = node.apply(*grads)
     out = list(out) if isinstance(out, (tuple, list)) else [out]
     if len(out) != len(node._next) or node._non_tensor_args:
@@ -264,6 +266,27 @@ def _call(node: BackwardFunction, grads: list) -> list:
         if data.dtype is not dtype and data.dtype != dtype:
             out[i] = g.to(from_numpy_dtype(dtype))
     return out
+
+
+def _call_detecting_anomalies(node: BackwardFunction, grads: list) -> list:
+    """``_call`` under anomaly detection: NaN gradients raise, and a failing node's forward
+    call is shown (as PyTorch's ``detect_anomaly`` does)."""
+    _anomaly.enabled = False
+    try:
+        out = _call(node, grads)
+        if _anomaly.check_nan:
+            for i, g in enumerate(out):
+                if g is not None and np.isnan(g._data).any():
+                    raise RuntimeError(f"Function '{node.name()}' returned nan values in its {i}th output.")
+        return out
+    except Exception:
+        stack = getattr(node, "_forward_stack", "")
+        warnings.warn(f"Error detected in {node.name()}. Traceback of forward call that caused the error:\n{stack}"
+                      " (Triggered internally at /__w/pytorch/pytorch/torch/csrc/autograd/python_anomaly_mode.cpp:122.)",
+                      UserWarning, stacklevel=2)
+        raise
+    finally:
+        _anomaly.enabled = True
 
 
 def _one_per_tensor_input(node: BackwardFunction, out: list) -> list:

@@ -18,6 +18,7 @@ import gc
 import itertools
 import re
 import sys
+import traceback
 import warnings
 import weakref
 from typing import Any, Callable
@@ -25,7 +26,7 @@ from typing import Any, Callable
 import numpy as np
 
 from . import errors
-from .grad_mode import _state, no_grad
+from .grad_mode import _anomaly, _state, no_grad
 from .tensor import Tensor, _make
 
 _sequence = itertools.count()
@@ -312,6 +313,8 @@ def _record(ctx: BackwardFunction, args: tuple, needs: tuple, out: Any) -> Any:
             ctx._non_tensor_args += (i,)
     ctx._next = tuple(nodes)
     ctx._next_nr = tuple(nrs[: len(nodes)]) if nrs else None
+    if _anomaly.enabled:  # keep the forward call's stack, for the error message of its backward
+        ctx._forward_stack = "".join(traceback.format_stack()[:-3])
 
     if type(out) is Tensor and ctx._dirty is None and ctx._non_differentiable is None and out._grad_fn is None \
             and not _is_one_of(out, args):

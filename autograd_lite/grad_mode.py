@@ -15,6 +15,16 @@ class _State(threading.local):
 _state = _State()
 
 
+class _Anomaly:
+    """Anomaly detection's switches (global, as in PyTorch); see autograd/anomaly_mode.py."""
+
+    enabled = False
+    check_nan = True
+
+
+_anomaly = _Anomaly()
+
+
 def is_grad_enabled() -> bool:
     """True when new operations are recorded for backward."""
     return _state.enabled

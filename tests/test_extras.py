@@ -94,3 +94,26 @@ def test_gather_index_out_of_range_message():
             lib.gather(lib.rand(3, 4), 1, lib.tensor([[9]]))
         messages.append(str(e.value))
     assert messages[0] == messages[1]
+
+
+def _nan_backward(lib):
+    import warnings
+
+    lib.autograd.set_detect_anomaly(True)
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            with pytest.raises(RuntimeError) as e:
+                (lib.tensor([0.0], requires_grad=True).sqrt() * 0).sum().backward()
+        first_line = str(caught[0].message).splitlines()[0]
+        return str(e.value), first_line, lib.is_anomaly_enabled()
+    finally:
+        lib.autograd.set_detect_anomaly(False)
+
+
+def test_anomaly_detection_names_the_node_that_returned_nan():
+    assert _nan_backward(al) == _nan_backward(torch)
+    assert not al.is_anomaly_enabled()
+    with al.autograd.detect_anomaly():
+        assert al.is_anomaly_enabled()
+    assert not al.is_anomaly_enabled()

@@ -3,8 +3,10 @@ from ..engine import backward, grad
 from ..function import Function, once_differentiable
 from ..function import BackwardFunction as FunctionCtx
 from ..grad_mode import enable_grad, inference_mode, no_grad, set_grad_enabled
-from . import function, functional
+from . import anomaly_mode, function, functional
+from .anomaly_mode import detect_anomaly, set_detect_anomaly
 from .gradcheck import GradcheckError, gradcheck, gradgradcheck
 
 __all__ = ["backward", "grad", "Function", "FunctionCtx", "once_differentiable", "no_grad", "enable_grad",
-           "set_grad_enabled", "inference_mode", "gradcheck", "gradgradcheck", "GradcheckError", "functional"]
+           "set_grad_enabled", "inference_mode", "detect_anomaly", "set_detect_anomaly", "gradcheck",
+           "gradgradcheck", "GradcheckError", "functional"]
