@@ -1064,13 +1064,21 @@ def norm(input: Tensor, p: float | str = "fro", dim: Any = None, keepdim: bool =
     return Norm.apply(input, p, dim, keepdim)
 
 
+def _check_float_kernel(a: Tensor, name: str, dim: int) -> None:
+    """PyTorch has no integer softmax: its CPU kernels refuse them by name."""
+    if a._data.dtype.kind != "f":
+        kernel = f"{name}_lastdim_kernel_impl" if dim == builtins.max(a._data.ndim - 1, 0) else f"{name}_kernel_impl"
+        raise NotImplementedError(f'"{kernel}" not implemented for \'{_type_name(a)}\'')
+
+
 class Softmax(Function):
     node_name = "SoftmaxBackward0"
 
     @staticmethod
     def forward(ctx, a, dim):
         ctx.dim = _wrap_dim(dim, a._data.ndim)
-        out = _t(kernels.softmax(_float_data(a), ctx.dim))
+        _check_float_kernel(a, "softmax", ctx.dim)
+        out = _t(kernels.softmax(a._data, ctx.dim))
         ctx.save_for_backward(out)
         return out
 
@@ -1105,7 +1113,8 @@ class LogSoftmax(Function):
     @staticmethod
     def forward(ctx, a, dim):
         ctx.dim = _wrap_dim(dim, a._data.ndim)
-        out = _t(kernels.log_softmax(_float_data(a), ctx.dim))
+        _check_float_kernel(a, "log_softmax", ctx.dim)
+        out = _t(kernels.log_softmax(a._data, ctx.dim))
         ctx.save_for_backward(out)
         return out
 
