@@ -214,30 +214,7 @@ def full_like(input: Tensor, fill_value: Any, *, dtype: _dtype | None = None, de
 # --- Random numbers: PyTorch's CPU generator, reproduced in random.py ------------------
 
 
-class Generator:
-    """The global random generator (what ``manual_seed`` returns)."""
-
-    device = dtypes.cpu
-
-    def manual_seed(self, seed: int) -> "Generator":
-        _random.manual_seed(seed)
-        return self
-
-    def initial_seed(self) -> int:
-        return _random.initial_seed()
-
-    def seed(self) -> int:
-        return _random.seed()
-
-    def get_state(self):
-        return _random.get_rng_state()
-
-    def set_state(self, state) -> "Generator":
-        _random.set_rng_state(state)
-        return self
-
-
-default_generator = Generator()
+Generator, default_generator = _random.Generator, _random.default_generator
 
 
 def manual_seed(seed: int) -> Generator:
@@ -277,14 +254,16 @@ def rand(*size: Any, generator: Any = None, dtype: _dtype | None = None, device:
          requires_grad: bool = False) -> Tensor:
     """Uniform numbers in [0, 1)."""
     np_dtype = _float_dtype(dtype, "check_uniform_bounds")
-    return _finish(_random.uniform(_shape(size), np_dtype), requires_grad, device)
+    with _random.using(generator):
+        return _finish(_random.uniform(_shape(size), np_dtype), requires_grad, device)
 
 
 def randn(*size: Any, generator: Any = None, dtype: _dtype | None = None, device: Any = None,
           requires_grad: bool = False) -> Tensor:
     """Standard normal numbers."""
     np_dtype = _float_dtype(dtype, "normal_kernel_cpu")
-    return _finish(_random.normal(_shape(size), np_dtype), requires_grad, device)
+    with _random.using(generator):
+        return _finish(_random.normal(_shape(size), np_dtype), requires_grad, device)
 
 
 def randint(low: int, high: int | None = None, size: Sequence[int] | None = None, *, generator: Any = None,
@@ -299,13 +278,16 @@ def randint(low: int, high: int | None = None, size: Sequence[int] | None = None
     if low >= high:
         raise RuntimeError(f"random_ expects 'from' to be less than 'to', but got from={low} >= to={high}")
     np_dtype = _resolve(dtype, dtypes.int64)
-    return _finish(_random.randint(low, high, _shape(tuple(size)), np_dtype).astype(np_dtype), requires_grad, device)
+    with _random.using(generator):
+        return _finish(_random.randint(low, high, _shape(tuple(size)), np_dtype).astype(np_dtype), requires_grad,
+                       device)
 
 
 def randperm(n: int, *, generator: Any = None, dtype: _dtype | None = None, device: Any = None,
              requires_grad: bool = False) -> Tensor:
     """A random permutation of ``0 .. n-1``."""
-    return _finish(_random.randperm(n).astype(_resolve(dtype, dtypes.int64)), requires_grad, device)
+    with _random.using(generator):
+        return _finish(_random.randperm(n).astype(_resolve(dtype, dtypes.int64)), requires_grad, device)
 
 
 def rand_like(input: Tensor, *, dtype: _dtype | None = None, device: Any = None,
@@ -325,4 +307,5 @@ def randint_like(input: Tensor, low: int, high: int | None = None, *, dtype: _dt
 
 def normal(mean: float, std: float, size: Sequence[int], *, generator: Any = None, dtype: _dtype | None = None,
            requires_grad: bool = False) -> Tensor:
-    return _finish(_random.normal(_shape(tuple(size)), _resolve(dtype), mean, std), requires_grad)
+    with _random.using(generator):
+        return _finish(_random.normal(_shape(tuple(size)), _resolve(dtype), mean, std), requires_grad)

@@ -1957,7 +1957,7 @@ def copy_(self: Tensor, src: Tensor, non_blocking: bool = False) -> Tensor:
 def uniform_(self: Tensor, a: float = 0.0, b: float = 1.0, generator=None) -> Tensor:
     from . import random
 
-    with _no_grad():
+    with random.using(generator):
         self._data[...] = random.uniform(self._data.shape, self._data.dtype, a, b)
     self._bump_version()
     return self
@@ -1966,15 +1966,10 @@ def uniform_(self: Tensor, a: float = 0.0, b: float = 1.0, generator=None) -> Te
 def normal_(self: Tensor, mean: float = 0.0, std: float = 1.0, generator=None) -> Tensor:
     from . import random
 
-    self._data[...] = random.normal(self._data.shape, self._data.dtype, mean, std)
+    with random.using(generator):
+        self._data[...] = random.normal(self._data.shape, self._data.dtype, mean, std)
     self._bump_version()
     return self
-
-
-def _no_grad():
-    from .grad_mode import no_grad
-
-    return no_grad()
 
 
 # ---------------------------------------------------------------------------------

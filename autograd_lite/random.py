@@ -22,6 +22,7 @@ Element-wise transforms are vectorised numpy.
 """
 from __future__ import annotations
 
+import contextlib
 import math
 import os
 
@@ -124,6 +125,91 @@ def set_rng_state(state: tuple) -> None:
 
 
 seed()  # PyTorch 2.13 seeds its default CPU generator nondeterministically at startup
+
+
+class Generator:
+    """A random stream of its own (mirrors ``torch.Generator``): samplers given
+    ``generator=g`` draw from it and leave the global stream untouched.
+
+    A fresh generator starts from PyTorch's default seed, 67280421310721.
+    """
+
+    device = "cpu"
+
+    def __init__(self, device: str = "cpu") -> None:
+        self._state = _state_for(67280421310721)
+
+    def manual_seed(self, seed: int) -> "Generator":
+        self._state = _state_for(seed)
+        return self
+
+    def initial_seed(self) -> int:
+        return self._state[0]
+
+    def seed(self) -> int:
+        with self.active():
+            return seed()
+
+    def get_state(self) -> tuple:
+        return self._state
+
+    def set_state(self, state: tuple) -> "Generator":
+        self._state = state
+        return self
+
+    @contextlib.contextmanager
+    def active(self):
+        """Draw from this generator inside the block (its state is swapped in and back out)."""
+        outer = get_rng_state()
+        set_rng_state(self._state)
+        try:
+            yield
+        finally:
+            self._state = get_rng_state()
+            set_rng_state(outer)
+
+
+class _DefaultGenerator(Generator):
+    """``torch.default_generator``: the global stream itself (what ``manual_seed`` returns)."""
+
+    def __init__(self) -> None:
+        pass
+
+    def manual_seed(self, seed: int) -> "Generator":
+        manual_seed(seed)
+        return self
+
+    def initial_seed(self) -> int:
+        return initial_seed()
+
+    def seed(self) -> int:
+        return seed()
+
+    def get_state(self) -> tuple:
+        return get_rng_state()
+
+    def set_state(self, state: tuple) -> "Generator":
+        set_rng_state(state)
+        return self
+
+    def active(self):
+        return contextlib.nullcontext()
+
+
+default_generator = _DefaultGenerator()
+
+
+def using(generator: Generator | None):
+    """The context in which to draw for a ``generator=`` argument (None: the global stream)."""
+    return contextlib.nullcontext() if generator is None else generator.active()
+
+
+def _state_for(seed_value: int) -> tuple:
+    outer = get_rng_state()
+    manual_seed(seed_value)
+    state = get_rng_state()
+    set_rng_state(outer)
+    return state
 
 # ----------------------------------------------------------------------------------------
 # Exact fused multiply-add (PyTorch's kernels are built with FMA contraction)

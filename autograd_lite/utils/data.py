@@ -98,8 +98,8 @@ class ConcatDataset(Dataset):
 
 
 def random_split(dataset: Dataset, lengths: Sequence[float], generator: Any = None) -> list[Subset]:
-    """Split into non-overlapping subsets of the given lengths (or fractions), drawn with the global
-    generator as ``torch.utils.data.random_split`` does (``randperm(n).tolist()``)."""
+    """Split into non-overlapping subsets of the given lengths (or fractions), drawn from ``generator``
+    (default: the global one) as ``torch.utils.data.random_split`` does (``randperm(n).tolist()``)."""
     n = len(dataset)
     if math.isclose(sum(lengths), 1) and sum(lengths) <= 1:
         lengths = [int(math.floor(n * f)) for f in lengths]
@@ -107,7 +107,8 @@ def random_split(dataset: Dataset, lengths: Sequence[float], generator: Any = No
             lengths[i % len(lengths)] += 1
     if sum(lengths) != n:
         raise ValueError("Sum of input lengths does not equal the length of the input dataset!")
-    perm = _random.randperm(sum(lengths)).tolist()
+    with _random.using(generator):
+        perm = _random.randperm(sum(lengths)).tolist()
     out, start = [], 0
     for length in lengths:
         out.append(Subset(dataset, perm[start:start + length]))
@@ -141,30 +142,10 @@ def _draw_seed() -> int:
     return int(_random._random64(1)[0] % np.uint64(2**63))
 
 
-class _SeededStream:
-    """A private generator seeded with ``seed`` (PyTorch: ``g = torch.Generator(); g.manual_seed(seed)``),
-    kept apart from the global one by swapping generator states around each use."""
-
-    def __init__(self, seed: int) -> None:
-        outer = _random.get_rng_state()
-        _random.manual_seed(seed)
-        self._state = _random.get_rng_state()
-        _random.set_rng_state(outer)
-
-    def randperm(self, n: int) -> list[int]:
-        outer = _random.get_rng_state()
-        _random.set_rng_state(self._state)
-        try:
-            return _random.randperm(n).tolist()
-        finally:
-            self._state = _random.get_rng_state()
-            _random.set_rng_state(outer)
-
-
 class RandomSampler(Sampler):
     """A fresh random permutation of the indices on each pass (mirrors ``RandomSampler`` without
-    replacement): each pass draws a seed from the global generator, then shuffles with a
-    generator seeded by it, so seeded runs give PyTorch's order."""
+    replacement): with no ``generator``, each pass draws a seed from the global stream and
+    shuffles with a generator seeded by it, so seeded runs give PyTorch's order."""
 
     def __init__(self, data_source, replacement: bool = False, num_samples: int | None = None,
                  generator: Any = None) -> None:
@@ -180,10 +161,16 @@ class RandomSampler(Sampler):
 
     def __iter__(self) -> Iterator[int]:
         n = len(self.data_source)
-        stream = _SeededStream(_draw_seed())
+        generator = self.generator
+        if generator is None:  # a private generator, seeded from the global stream
+            generator = _random.Generator().manual_seed(_draw_seed())
         for _ in range(self.num_samples // n):
-            yield from stream.randperm(n)
-        yield from stream.randperm(n)[:self.num_samples % n]
+            with generator.active():
+                perm = _random.randperm(n).tolist()
+            yield from perm
+        with generator.active():
+            perm = _random.randperm(n).tolist()
+        yield from perm[:self.num_samples % n]
 
     def __len__(self) -> int:
         return self.num_samples
@@ -300,7 +287,8 @@ class DataLoader:
         return self.batch_sampler if self.batch_sampler is not None else self.sampler
 
     def __iter__(self) -> Iterator:
-        _draw_seed()  # PyTorch's iterator draws a base seed for workers, even with num_workers=0
+        with _random.using(self.generator):
+            _draw_seed()  # PyTorch's iterator draws a base seed for workers, even with num_workers=0
         if self._iterable:
             return self._iter_iterable()
         return (self.collate_fn([self.dataset[i] for i in idx]) if self.batch_sampler is not None
