@@ -24,5 +24,5 @@ def _run(script: Path, library: str) -> str:
 @pytest.mark.parametrize("script", SCRIPTS, ids=[s.stem for s in SCRIPTS])
 def test_same_output_as_pytorch(script: Path) -> None:
     theirs, ours = _run(script, "torch"), _run(script, "autograd_lite")
-    assert theirs.count("\n") > 20
+    assert theirs.count("\n") >= 5  # the script really ran
     assert ours == theirs
