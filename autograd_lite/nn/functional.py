@@ -373,3 +373,6 @@ def binary_cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = 
     if weight is not None and weight.shape != input.shape:
         weight = weight.expand(np.broadcast_shapes(target.shape, weight.shape))
     return BinaryCrossEntropy.apply(input, target, weight, reduction)
+
+
+from .conv import conv2d, max_pool2d  # noqa: E402,F401  (in their own module, with their layers)
