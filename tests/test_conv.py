@@ -84,3 +84,29 @@ def test_double_backward_refuses_instead_of_being_wrong():
         al.autograd.grad(al.nn.functional.conv2d(x, w).sum(), w, create_graph=True)
     (g,) = al.autograd.grad(al.nn.functional.conv2d(x, w).sum(), w)  # a plain backward is fine
     assert g.shape == w.shape and not g.requires_grad
+
+
+@pytest.mark.parametrize("call", [
+    lambda lib, x: lib.nn.functional.avg_pool2d(x, 2),
+    lambda lib, x: lib.nn.functional.avg_pool2d(x, 3, stride=2, padding=1),
+    lambda lib, x: lib.nn.functional.adaptive_avg_pool2d(x, 1),
+    lambda lib, x: lib.nn.functional.adaptive_avg_pool2d(x, (2, 4)),
+    lambda lib, x: lib.nn.AvgPool2d((2, 4))(x),
+])
+def test_average_pooling_matches_torch(call):
+    x = np.random.default_rng(3).standard_normal((2, 3, 8, 8))
+    outs = []
+    for lib in (torch, al):
+        xs = lib.tensor(x, requires_grad=True)
+        y = call(lib, xs)
+        (y * lib.arange(float(y.numel()), dtype=lib.float64).reshape(y.shape)).sum().backward()
+        outs.append((y.detach().numpy(), xs.grad.numpy(), y.grad_fn.name()))
+    np.testing.assert_allclose(outs[1][0], outs[0][0], rtol=1e-12)
+    np.testing.assert_allclose(outs[1][1], outs[0][1], rtol=1e-12)
+    assert outs[1][2] == outs[0][2]
+
+
+def test_pooling_reprs():
+    for make in (lambda lib: lib.nn.AvgPool2d(2), lambda lib: lib.nn.AdaptiveAvgPool2d(1),
+                 lambda lib: lib.nn.AdaptiveAvgPool2d((2, 4))):
+        assert repr(make(al)) == repr(make(torch))

@@ -1,4 +1,5 @@
-"""2-D convolution and max pooling (mirrors ``nn.Conv2d``, ``nn.MaxPool2d`` and their functional forms).
+"""2-D convolution and pooling (mirrors ``nn.Conv2d``, ``nn.MaxPool2d``, ``nn.AvgPool2d``,
+``nn.AdaptiveAvgPool2d`` and their functional forms).
 
 Both work on sliding windows of the (padded) input: ``windows[n, c, i, j]`` is the
 ``kh x kw`` patch under output position ``(i, j)``, a numpy view, so no patch is copied
@@ -143,6 +144,57 @@ def max_pool2d(input: Tensor, kernel_size: Any, stride: Any = None, padding: Any
     return MaxPool.apply(input, kernel, stride, _pair(padding), _pair(dilation))
 
 
+class AvgPool(Function):
+    """The mean of each window (padding counts as zeros, PyTorch's ``count_include_pad=True``)."""
+
+    node_name = "AvgPool2DBackward0"
+
+    @staticmethod
+    def forward(ctx, input, kernel, stride, padding):
+        x = input._data
+        ctx.pool, ctx.shape = (kernel, stride, padding), x.shape
+        return _make(_windows(x, kernel, stride, padding, (1, 1)).mean(axis=(-2, -1)).astype(x.dtype))
+
+    @staticmethod
+    def backward(ctx, grad):
+        _no_double_backward(grad, "avg_pool2d")
+        (kh, kw), stride, padding = ctx.pool
+        share = np.broadcast_to((grad._data / (kh * kw))[..., None, None], grad.shape + (kh, kw))
+        return _make(_scatter_windows(share, ctx.shape, stride, padding, (1, 1))), None, None, None
+
+
+def avg_pool2d(input: Tensor, kernel_size: Any, stride: Any = None, padding: Any = 0, ceil_mode: bool = False,
+               count_include_pad: bool = True, divisor_override: int | None = None) -> Tensor:
+    """Mean over ``kernel_size`` windows (stride defaults to the kernel size), as ``F.avg_pool2d``."""
+    if ceil_mode or not count_include_pad or divisor_override is not None:
+        raise NotImplementedError("autograd_lite's avg_pool2d has no ceil_mode, count_include_pad=False or "
+                                  "divisor_override")
+    kernel = _pair(kernel_size)
+    stride = kernel if stride is None or stride == [] else _pair(stride)
+    if input.dim() == 3:
+        return avg_pool2d(input.unsqueeze(0), kernel, stride, padding).squeeze(0)
+    return AvgPool.apply(input, kernel, stride, _pair(padding))
+
+
+class AdaptiveAvgPool(AvgPool):
+    node_name = "AdaptiveAvgPool2DBackward0"
+
+
+def adaptive_avg_pool2d(input: Tensor, output_size: Any) -> Tensor:
+    """Average into an ``output_size`` grid; here for sizes that divide the input evenly."""
+    h, w = input.shape[-2:]
+    oh, ow = _pair(output_size)
+    oh, ow = oh or h, ow or w
+    if (oh, ow) == (1, 1):
+        return input.mean((-2, -1), keepdim=True)  # PyTorch computes this case as a mean, too
+    if h % oh or w % ow:
+        raise NotImplementedError("autograd_lite's adaptive_avg_pool2d needs output sizes dividing the input's")
+    kernel = (h // oh, w // ow)
+    if input.dim() == 3:
+        return AdaptiveAvgPool.apply(input.unsqueeze(0), kernel, kernel, (0, 0)).squeeze(0)
+    return AdaptiveAvgPool.apply(input, kernel, kernel, (0, 0))
+
+
 class Conv2d(Module):
     """A 2-D convolution layer, initialised as PyTorch initialises it (mirrors ``torch.nn.Conv2d``)."""
 
@@ -192,3 +244,32 @@ class MaxPool2d(Module):
     def extra_repr(self) -> str:
         return (f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}, "
                 f"dilation={self.dilation}, ceil_mode={self.ceil_mode}")
+
+
+class AvgPool2d(Module):
+    """Average pooling over windows (mirrors ``torch.nn.AvgPool2d``)."""
+
+    def __init__(self, kernel_size: Any, stride: Any = None, padding: Any = 0) -> None:
+        super().__init__()
+        self.kernel_size, self.stride = kernel_size, stride if stride is not None else kernel_size
+        self.padding = padding
+
+    def forward(self, input: Tensor) -> Tensor:
+        return avg_pool2d(input, self.kernel_size, self.stride, self.padding)
+
+    def extra_repr(self) -> str:
+        return f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}"
+
+
+class AdaptiveAvgPool2d(Module):
+    """Average pooling to a fixed output size (mirrors ``torch.nn.AdaptiveAvgPool2d``)."""
+
+    def __init__(self, output_size: Any) -> None:
+        super().__init__()
+        self.output_size = output_size
+
+    def forward(self, input: Tensor) -> Tensor:
+        return adaptive_avg_pool2d(input, self.output_size)
+
+    def extra_repr(self) -> str:
+        return f"output_size={self.output_size}"

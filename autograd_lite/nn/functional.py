@@ -375,4 +375,4 @@ def binary_cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = 
     return BinaryCrossEntropy.apply(input, target, weight, reduction)
 
 
-from .conv import conv2d, max_pool2d  # noqa: E402,F401  (in their own module, with their layers)
+from .conv import adaptive_avg_pool2d, avg_pool2d, conv2d, max_pool2d  # noqa: E402,F401  (with their layers)
