@@ -8,6 +8,7 @@ The losses are ``Function``s in the style of ``ops.py``: ``forward`` in numpy,
 from __future__ import annotations
 
 import warnings
+from typing import Any
 
 import numpy as np
 
@@ -373,6 +374,105 @@ def binary_cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = 
     if weight is not None and weight.shape != input.shape:
         weight = weight.expand(np.broadcast_shapes(target.shape, weight.shape))
     return BinaryCrossEntropy.apply(input, target, weight, reduction)
+
+
+def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False) -> Tensor:
+    """Zero each element with probability ``p`` and scale the rest by 1/(1-p) (``MulBackward0``).
+
+    The mask comes from the global generator, but not PyTorch's numbers: its CPU kernel
+    draws Bernoulli variates through MKL, which is not reproduced here.
+    """
+    if not 0 <= p <= 1:
+        raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
+    if not training or p == 0:
+        return input
+    from .. import random
+
+    keep = random.uniform(input._data.shape, input._data.dtype if input.is_floating_point() else np.float32) >= p
+    mask = _make((keep / (1 - p)).astype(input._data.dtype) if p < 1 else np.zeros_like(input._data))
+    return input.mul_(mask) if inplace else input * mask
+
+
+class NativeLayerNorm(Function):
+    """(x - mean) / sqrt(var + eps) over the last dimensions, then * weight + bias."""
+
+    node_name = "NativeLayerNormBackward0"
+
+    @staticmethod
+    def forward(ctx, input, weight, bias, dims, eps):
+        x = input._data
+        mean = x.mean(axis=dims, keepdims=True)
+        rstd = 1 / np.sqrt(x.var(axis=dims, keepdims=True) + eps)
+        out = (x - mean) * rstd
+        if weight is not None:
+            out = out * weight._data
+        if bias is not None:
+            out = out + bias._data
+        ctx.dims, ctx.eps = dims, eps
+        ctx.save_for_backward(input, weight)
+        return _make(out.astype(x.dtype, copy=False))
+
+    @staticmethod
+    def backward(ctx, grad):
+        # Written with autograd_lite ops from the saved input, so it can be differentiated again.
+        input, weight = ctx.saved_tensors
+        d = ctx.dims
+        mean = input.mean(d, keepdim=True)
+        centered = input - mean
+        rstd = ((centered * centered).mean(d, keepdim=True) + ctx.eps).rsqrt()
+        xhat = centered * rstd
+        need_input, need_weight, need_bias = ctx.needs_input_grad[:3]
+        batch = tuple(range(input.dim() - len(d)))
+        gx = grad * weight if weight is not None else grad
+        grad_input = (rstd * (gx - gx.mean(d, keepdim=True) - xhat * (gx * xhat).mean(d, keepdim=True))
+                      if need_input else None)
+        grad_weight = (grad * xhat).sum(batch) if need_weight else None
+        grad_bias = grad.sum(batch) if need_bias else None
+        return grad_input, grad_weight, grad_bias, None, None
+
+
+def layer_norm(input: Tensor, normalized_shape: Any, weight: Tensor | None = None, bias: Tensor | None = None,
+               eps: float = 1e-5) -> Tensor:
+    """Normalise over the last ``len(normalized_shape)`` dimensions (``NativeLayerNormBackward0``)."""
+    shape = (normalized_shape,) if isinstance(normalized_shape, int) else tuple(normalized_shape)
+    if tuple(input.shape[input.dim() - len(shape):]) != shape:
+        raise RuntimeError(f"Given normalized_shape={list(shape)}, expected input with shape [*, "
+                           f"{', '.join(map(str, shape))}], but got input of size{list(input.shape)}")
+    dims = tuple(range(input.dim() - len(shape), input.dim()))
+    return NativeLayerNorm.apply(input, weight, bias, dims, eps)
+
+
+class EmbeddingLookup(Function):
+    """Rows of ``weight`` picked by integer indices; the gradient adds back into those rows."""
+
+    node_name = "EmbeddingBackward0"
+
+    @staticmethod
+    def forward(ctx, weight, indices, padding_idx):
+        ctx.shape, ctx.indices, ctx.padding_idx = weight._data.shape, indices, padding_idx
+        return _make(weight._data[indices])
+
+    @staticmethod
+    def backward(ctx, grad):
+        g = ops.IndexBackward.apply(grad, ctx.shape, (ctx.indices,))
+        if ctx.padding_idx is not None:  # the padding row never learns
+            keep = np.ones((ctx.shape[0], 1), dtype=grad._data.dtype)
+            keep[ctx.padding_idx] = 0
+            g = g * _make(keep)
+        return g, None, None
+
+
+def embedding(input: Tensor, weight: Tensor, padding_idx: int | None = None, max_norm: float | None = None,
+              norm_type: float = 2.0, scale_grad_by_freq: bool = False, sparse: bool = False) -> Tensor:
+    """Look up rows of ``weight`` (``EmbeddingBackward0``)."""
+    if input.dtype.name not in ("int64", "int32"):
+        raise RuntimeError("Expected tensor for argument #1 'indices' to have one of the following scalar types: "
+                           f"Long, Int; but got torch.{ {'float32': 'Float', 'float64': 'Double'}.get(input.dtype.name, 'Bool')}"
+                           "Tensor instead (while checking arguments for embedding)")
+    idx = input._data
+    if idx.size and (idx.min() < 0 or idx.max() >= weight.shape[0]):
+        raise IndexError("index out of range in self")
+    return EmbeddingLookup.apply(weight, idx, padding_idx)
 
 
 from .conv import adaptive_avg_pool2d, avg_pool2d, conv2d, max_pool2d  # noqa: E402,F401  (with their layers)
