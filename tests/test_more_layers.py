@@ -52,3 +52,32 @@ def test_embedding_index_errors_match_torch():
             lib.nn.Embedding(3, 2)(lib.tensor([5]))
         messages.append(str(e.value))
     assert messages[0] == messages[1]
+
+
+def _batch_norm(lib, x):
+    bn = lib.nn.BatchNorm2d(3).double()
+    xs = lib.tensor(x, requires_grad=True)
+    g = lib.tensor(np.arange(120.0).reshape(4, 3, 2, 5) / 100)
+    y = bn(xs)
+    (g1,) = lib.autograd.grad((y * g).sum(), xs, create_graph=True)
+    (g2,) = lib.autograd.grad((g1 * g1).sum(), xs)
+    y.backward(g)
+    bn(xs * 2)
+    bn.eval()
+    xs.grad = bn.weight.grad = None
+    y3 = bn(xs)
+    y3.backward(g)
+    bn1 = lib.nn.BatchNorm1d(3).double()
+    z = bn1(lib.tensor(x[:, :, 0, 0]))
+    return [y, g2, bn.running_mean, bn.running_var, bn.num_batches_tracked.item(), y3, xs.grad, bn.weight.grad,
+            bn.bias.grad, y.grad_fn.name(), [n.name() if n else None for n, _ in y.grad_fn.next_functions], repr(bn),
+            repr(bn1), list(bn.state_dict().keys()), z]
+
+
+def test_batch_norm_matches_torch_in_training_and_eval():
+    x = np.random.default_rng(0).standard_normal((4, 3, 2, 5))
+    for ours, theirs in zip(_batch_norm(al, x), _batch_norm(torch, x)):
+        if isinstance(theirs, torch.Tensor):
+            np.testing.assert_allclose(ours.detach().numpy(), theirs.detach().numpy(), rtol=1e-9, atol=1e-12)
+        else:
+            assert ours == theirs
