@@ -1694,6 +1694,57 @@ def scatter_(self: Tensor, dim: int, index: Tensor, src: Any = None, *, value: A
     return _inplace(self, lambda s: scatter(s, dim, index, src, value=value))
 
 
+class IndexSelect(Function):
+    """Whole slices of ``x`` along ``dim`` at ``index``; the gradient adds back into them."""
+
+    node_name = "IndexSelectBackward0"
+
+    @staticmethod
+    def forward(ctx, a, dim, index):
+        ctx.shape, ctx.key = a._data.shape, (slice(None),) * dim + (index,)
+        return _t(np.take(a._data, index, axis=dim))
+
+    @staticmethod
+    def backward(ctx, grad):
+        return IndexBackward.apply(grad, ctx.shape, ctx.key), None, None
+
+
+def index_select(input: Tensor, dim: int, index: Tensor) -> Tensor:
+    """``input`` restricted to ``index`` along ``dim`` (mirrors ``torch.index_select``)."""
+    d = _wrap_dim(dim, input._data.ndim)
+    if index._data.dtype.kind not in "iu" or index._data.ndim > 1:
+        raise RuntimeError("index_select(): Expected dtype int32/int64 for index")
+    return IndexSelect.apply(input, d, _check_index(index, d, input._data.shape, "index_select"))
+
+
+class MaskedFill(Function):
+    """``value`` where ``mask`` is True, ``x`` elsewhere; no gradient flows where it was filled."""
+
+    node_name = "MaskedFillBackward0"
+
+    @staticmethod
+    def forward(ctx, a, mask, value):
+        ctx.mask = mask
+        return _t(np.where(mask, np.asarray(value, a._data.dtype), a._data))
+
+    @staticmethod
+    def backward(ctx, grad):
+        return where(_t(ctx.mask), 0.0, grad), None, None
+
+
+def masked_fill(input: Tensor, mask: Tensor, value: Any) -> Tensor:
+    """A copy of ``input`` with ``value`` where ``mask`` (broadcast) is True."""
+    if mask._data.dtype != np.bool_:
+        raise RuntimeError(f"masked_fill_ only supports boolean masks, but got mask with dtype {mask.dtype}")
+    if isinstance(value, Tensor):
+        value = value.item()
+    return MaskedFill.apply(input, np.broadcast_to(mask._data, input._data.shape), value)
+
+
+def masked_fill_(self: Tensor, mask: Tensor, value: Any) -> Tensor:
+    return _inplace(self, lambda s: masked_fill(s, mask, value))
+
+
 class IndexPut(Function):
     """``x[index] = value`` recorded out of place: the old values' gradient is zeroed at ``index``."""
 
@@ -2651,5 +2702,5 @@ TENSOR_METHODS = (
     "logical_or", "logical_xor", "logical_not", "isnan", "isinf", "isfinite", "equal", "allclose", "isclose",
     "floor_divide", "remainder", "any", "all", "count_nonzero", "nonzero", "unique", "add_", "sub_", "mul_",
     "div_", "pow_", "clamp_", "relu_", "neg_", "exp_", "zero_", "fill_", "copy_", "uniform_", "normal_",
-    "broadcast_to", "norm", "gather", "scatter", "scatter_",
+    "broadcast_to", "norm", "gather", "scatter", "scatter_", "index_select", "masked_fill", "masked_fill_",
 )

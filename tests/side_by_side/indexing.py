@@ -1,0 +1,23 @@
+"""Indexing forms, index_select and masked_fill, printed; see tests/test_side_by_side.py."""
+import sys, numpy as np
+torch = __import__(sys.argv[1])
+def show(label, f):
+    try: print(label, "->", f())
+    except Exception as e: print(label, "!!", type(e).__name__, str(e).split("\n")[0][:150])
+x = torch.arange(24.).reshape(4, 6).requires_grad_()
+t = torch.tensor([1, 3, 0, 2])
+show("range", lambda: x[range(4), t])
+show("np array", lambda: x[np.array([0, 2])])
+show("tuple lists", lambda: x[[0, 1], [2, 3]])
+show("bool list", lambda: x[[True, False, True, False]])
+show("neg step", lambda: x[::-1])
+show("ellipsis none", lambda: x[..., None].shape)
+show("mixed", lambda: x[1:, [0, 2]])
+show("int tensor 0d", lambda: x[torch.tensor(1)])
+show("bool tensor 2d", lambda: x[x > 20])
+show("grad range", lambda: (x[range(4), t].sum().backward(), x.grad)[1])
+show("setitem range", lambda: (lambda y: (y.__setitem__((range(4), t), 0.0), y)[1])(x.detach().clone()))
+show("setitem list", lambda: (lambda y: (y.__setitem__([0, 2], 1.0), y)[1])(x.detach().clone()))
+show("index_select", lambda: torch.index_select(x, 1, torch.tensor([0, 5])))
+show("masked_fill", lambda: x.masked_fill(x > 10, 0.0))
+show("nll manual", lambda: (-x.log_softmax(-1)[range(4), t].mean()))
