@@ -1,4 +1,18 @@
 """Every message a learner can meet, worded as PyTorch words it, in one place."""
+import os
+import sys
+import warnings
+
+_PACKAGE = os.path.dirname(os.path.abspath(__file__))
+
+
+def warn(message: str, category: type = UserWarning) -> None:
+    """Warn as PyTorch does, pointing at the user's line (the first frame outside this package)."""
+    frame, level = sys._getframe(1), 2  # (stacklevel 2 is warn's caller)
+    while frame is not None and os.path.abspath(frame.f_code.co_filename).startswith(_PACKAGE):
+        frame, level = frame.f_back, level + 1
+    warnings.warn(message, category, stacklevel=level)
+
 
 SCALAR_OUTPUTS = "grad can be implicitly created only for scalar outputs"
 SHAPE_MISMATCH = "Mismatch in shape: grad_output[{i}] has a shape of {grad} and output[{i}] has a shape of {out}."
@@ -54,3 +68,6 @@ T_NOT_2D = (
     "- 1, -1, -1))` to reverse the dimensions of a tensor. (Triggered internally at "
     "/__w/pytorch/pytorch/aten/src/ATen/native/TensorShape.cpp:4314.)"
 )
+DOF = ("{name}(): degrees of freedom is <= 0. Correction should be strictly less than the reduction factor (input "
+       "numel divided by output numel). (Triggered internally at "
+       "/__w/pytorch/pytorch/aten/src/ATen/native/ReduceOps.cpp:1861.)")

@@ -8,6 +8,7 @@ is left to numpy.
 from __future__ import annotations
 
 import functools
+import math
 import os
 from typing import Callable
 
@@ -209,6 +210,21 @@ def _log_softmax_backward_rows(g, y):
             total += g[i, j]
         for j in range(g.shape[1]):
             out[i, j] = g[i, j] - np.exp(y[i, j]) * total
+    return out
+
+
+def erf(x):
+    """The error function, elementwise (for GELU); numpy has none."""
+    if x.size < SMALL or jit_disabled():
+        return np.vectorize(math.erf, otypes=[x.dtype])(x) if x.size else x.copy()
+    return _erf(x.ravel()).reshape(x.shape)
+
+
+@jit
+def _erf(x):
+    out = np.empty_like(x)
+    for i in range(x.size):
+        out[i] = math.erf(x[i])
     return out
 
 

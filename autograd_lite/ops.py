@@ -457,6 +457,107 @@ class Cos(Function):
         return grad * -a.sin()
 
 
+class Log1p(Function):
+    node_name = "Log1PBackward0"
+
+    @staticmethod
+    def forward(ctx, a):
+        ctx.save_for_backward(a)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            return _t(np.log1p(_float_data(a)))
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, = ctx.saved_tensors
+        return grad / (a + 1)
+
+
+class Expm1(Function):
+    node_name = "Expm1Backward0"
+
+    @staticmethod
+    def forward(ctx, a):
+        out = _t(np.expm1(_float_data(a)))
+        ctx.save_for_backward(out)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        out, = ctx.saved_tensors
+        return grad * (out + 1)
+
+
+class Erf(Function):
+    node_name = "ErfBackward0"
+
+    @staticmethod
+    def forward(ctx, a):
+        ctx.save_for_backward(a)
+        return _t(kernels.erf(_float_data(a)))
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, = ctx.saved_tensors
+        return grad * (a * a * -1.0).exp() * (2 / math.sqrt(math.pi))
+
+
+class Tan(Function):
+    node_name = "TanBackward0"
+
+    @staticmethod
+    def forward(ctx, a):
+        out = _t(np.tan(_float_data(a)))
+        ctx.save_for_backward(out)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        out, = ctx.saved_tensors
+        return grad * (1 + out * out)
+
+
+class Atan(Function):
+    node_name = "AtanBackward0"
+
+    @staticmethod
+    def forward(ctx, a):
+        ctx.save_for_backward(a)
+        return _t(np.arctan(_float_data(a)))
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, = ctx.saved_tensors
+        return grad / (a * a + 1)
+
+
+class Sinh(Function):
+    node_name = "SinhBackward0"
+
+    @staticmethod
+    def forward(ctx, a):
+        ctx.save_for_backward(a)
+        return _t(np.sinh(_float_data(a)))
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, = ctx.saved_tensors
+        return grad * a.cosh()
+
+
+class Cosh(Function):
+    node_name = "CoshBackward0"
+
+    @staticmethod
+    def forward(ctx, a):
+        ctx.save_for_backward(a)
+        return _t(np.cosh(_float_data(a)))
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, = ctx.saved_tensors
+        return grad * a.sinh()
+
+
 class Tanh(Function):
     node_name = "TanhBackward0"
 
@@ -891,6 +992,89 @@ class MeanDim(Function):
     @staticmethod
     def backward(ctx, grad):
         return _expand_back(grad, ctx.shape, ctx.dims, ctx.keepdim) / ctx.n, None, None, None
+
+
+class Var(Function):
+    """Σ (x - mean)² / (n - correction) over ``dims``; gradient 2 (x - mean) / (n - correction)."""
+
+    node_name = "VarBackward0"
+
+    @staticmethod
+    def forward(ctx, a, dims, correction, keepdim):
+        if a._data.dtype.kind != "f":
+            raise RuntimeError("std and var only support floating point and complex dtypes")
+        x = a._data
+        n = int(np.prod([x.shape[d] for d in dims])) if x.ndim else 1
+        if n - correction <= 0:
+            errors.warn(errors.DOF.format(name="var" if type(ctx).__name__.startswith("Var") else "std"))
+        ctx.dims, ctx.keepdim, ctx.denom = dims, keepdim, n - correction
+        with np.errstate(divide="ignore", invalid="ignore"):
+            out = np.sum((x - x.mean(axis=dims, keepdims=True)) ** 2, axis=dims, keepdims=keepdim) / (n - correction)
+        ctx.save_for_backward(a)
+        return _t(np.asarray(out).astype(x.dtype))
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, = ctx.saved_tensors
+        centered = a - a.mean(ctx.dims, keepdim=True)
+        return _expand_back(grad, a.shape, ctx.dims, ctx.keepdim) * centered * (2 / ctx.denom), None, None, None
+
+
+class Std(Function):
+    """sqrt(var); gradient (x - mean) / ((n - correction) std)."""
+
+    node_name = "StdBackward0"
+
+    @staticmethod
+    def forward(ctx, a, dims, correction, keepdim):
+        out = _t(np.sqrt(Var.forward(ctx, a, dims, correction, keepdim)._data))
+        ctx.save_for_backward(a, out)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, out = ctx.saved_tensors
+        centered = a - a.mean(ctx.dims, keepdim=True)
+        scale = _expand_back(grad / (out * ctx.denom), a.shape, ctx.dims, ctx.keepdim)
+        return scale * centered, None, None, None
+
+
+def _var_args(input: Tensor, dim: Any, unbiased: Any, keepdim: bool, correction: Any) -> tuple:
+    if isinstance(dim, bool):  # var(True): the old ``unbiased`` positional form
+        dim, unbiased = None, dim
+    if correction is None:
+        correction = 1 if unbiased is None or unbiased else 0
+    return _dims(dim, input._data.ndim), correction, keepdim
+
+
+def var(input: Tensor, dim: Any = None, unbiased: Any = None, keepdim: bool = False, *, correction: Any = None) -> Tensor:
+    """The variance over ``dim`` (all elements by default), with Bessel's correction unless told otherwise."""
+    return Var.apply(input, *_var_args(input, dim, unbiased, keepdim, correction))
+
+
+def std(input: Tensor, dim: Any = None, unbiased: Any = None, keepdim: bool = False, *, correction: Any = None) -> Tensor:
+    """The standard deviation: ``sqrt(var)``."""
+    return Std.apply(input, *_var_args(input, dim, unbiased, keepdim, correction))
+
+
+class Cumsum(Function):
+    node_name = "CumsumBackward0"
+
+    @staticmethod
+    def forward(ctx, a, dim):
+        ctx.dim = dim
+        data = a._data
+        return _t(np.cumsum(data, axis=dim, dtype=np.int64 if data.dtype.kind in "biu" else None))
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad.flip((ctx.dim,)).cumsum(ctx.dim).flip((ctx.dim,)), None
+
+
+def cumsum(input: Tensor, dim: int, *, dtype=None) -> Tensor:
+    """Running sums along ``dim``; the gradient is the reversed running sum of the gradient."""
+    out = Cumsum.apply(input if dtype is None else input.to(dtype), _wrap_dim(dim, input._data.ndim))
+    return out
 
 
 class Prod(Function):
@@ -2250,6 +2434,34 @@ def cos(input: Tensor) -> Tensor:
     return Cos.apply(input)
 
 
+def log1p(input: Tensor) -> Tensor:
+    return Log1p.apply(input)
+
+
+def expm1(input: Tensor) -> Tensor:
+    return Expm1.apply(input)
+
+
+def erf(input: Tensor) -> Tensor:
+    return Erf.apply(input)
+
+
+def tan(input: Tensor) -> Tensor:
+    return Tan.apply(input)
+
+
+def atan(input: Tensor) -> Tensor:
+    return Atan.apply(input)
+
+
+def sinh(input: Tensor) -> Tensor:
+    return Sinh.apply(input)
+
+
+def cosh(input: Tensor) -> Tensor:
+    return Cosh.apply(input)
+
+
 def tanh(input: Tensor) -> Tensor:
     return Tanh.apply(input)
 
@@ -2635,12 +2847,23 @@ def repeat(input: Tensor, sizes: Sequence[int]) -> Tensor:
     return y.expand(expanded_shape).reshape(final)
 
 
+class Flip(Function):
+    node_name = "FlipBackward0"
+
+    @staticmethod
+    def forward(ctx, a, dims):
+        ctx.dims = dims
+        return _t(np.flip(a._data, dims).copy())
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad.flip(ctx.dims), None
+
+
 def flip(input: Tensor, dims: Sequence[int]) -> Tensor:
-    key = [slice(None)] * input._data.ndim
-    for d in dims:
-        key[_wrap_dim(d, input._data.ndim)] = slice(None, None, -1)
-    idx = tuple(np.arange(input._data.shape[i])[k] if k != slice(None) else slice(None) for i, k in enumerate(key))
-    return getitem(input, idx) if builtins.any(k != slice(None) for k in key) else input
+    """The elements in reverse order along ``dims`` (a copy, as in PyTorch)."""
+    dims = (dims,) if isinstance(dims, int) else tuple(dims)
+    return Flip.apply(input, tuple(_wrap_dim(d, input._data.ndim) for d in dims))
 
 
 def numel(input: Tensor) -> int:
@@ -2703,4 +2926,5 @@ TENSOR_METHODS = (
     "floor_divide", "remainder", "any", "all", "count_nonzero", "nonzero", "unique", "add_", "sub_", "mul_",
     "div_", "pow_", "clamp_", "relu_", "neg_", "exp_", "zero_", "fill_", "copy_", "uniform_", "normal_",
     "broadcast_to", "norm", "gather", "scatter", "scatter_", "index_select", "masked_fill", "masked_fill_",
+    "log1p", "expm1", "tan", "atan", "sinh", "cosh", "var", "std", "cumsum", "erf",
 )

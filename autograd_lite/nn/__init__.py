@@ -1,7 +1,7 @@
 """Neural-network building blocks (mirrors ``torch.nn``): Module, Parameter, layers, losses."""
 from . import functional, init, utils
 from .conv import AdaptiveAvgPool2d, AvgPool2d, Conv2d, MaxPool2d
-from .layers import (BatchNorm1d, BatchNorm2d, Dropout, Embedding, Flatten, Identity, LayerNorm, Linear, LogSoftmax, ReLU, Sigmoid, Softmax,
+from .layers import (ELU, GELU, BatchNorm1d, BatchNorm2d, Dropout, LeakyReLU, SiLU, Softplus, Embedding, Flatten, Identity, LayerNorm, Linear, LogSoftmax, ReLU, Sigmoid, Softmax,
                      Tanh)
 from .loss import BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, L1Loss, MSELoss, NLLLoss
 from .module import Module, ModuleList, Sequential
@@ -9,7 +9,8 @@ from .parameter import Buffer, Parameter
 
 __all__ = [
     "Module", "Sequential", "ModuleList", "Parameter", "Buffer",
-    "Linear", "Conv2d", "MaxPool2d", "AvgPool2d", "AdaptiveAvgPool2d", "Identity", "Dropout", "LayerNorm", "Embedding", "BatchNorm1d", "BatchNorm2d", "ReLU", "Tanh", "Sigmoid", "Flatten", "Softmax", "LogSoftmax",
+    "Linear", "Conv2d", "MaxPool2d", "AvgPool2d", "AdaptiveAvgPool2d", "Identity", "Dropout", "LayerNorm", "Embedding", "BatchNorm1d", "BatchNorm2d", "LeakyReLU",
+    "ELU", "Softplus", "GELU", "SiLU", "ReLU", "Tanh", "Sigmoid", "Flatten", "Softmax", "LogSoftmax",
     "MSELoss", "L1Loss", "NLLLoss", "CrossEntropyLoss", "BCEWithLogitsLoss", "BCELoss",
     "functional", "init", "utils",
 ]

@@ -7,12 +7,13 @@ The losses are ``Function``s in the style of ``ops.py``: ``forward`` in numpy,
 """
 from __future__ import annotations
 
+import math
 import warnings
 from typing import Any
 
 import numpy as np
 
-from .. import ops
+from .. import kernels, ops
 from ..function import Function
 from ..tensor import Tensor, _make
 
@@ -374,6 +375,151 @@ def binary_cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = 
     if weight is not None and weight.shape != input.shape:
         weight = weight.expand(np.broadcast_shapes(target.shape, weight.shape))
     return BinaryCrossEntropy.apply(input, target, weight, reduction)
+
+
+class LeakyRelu(Function):
+    node_name = "LeakyReluBackward0"
+
+    @staticmethod
+    def forward(ctx, a, slope):
+        ctx.slope = slope
+        ctx.save_for_backward(a)
+        return _make(np.where(a._data > 0, a._data, a._data * a._data.dtype.type(slope)))
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, = ctx.saved_tensors
+        return LeakyReluBackward.apply(grad, a, ctx.slope), None
+
+
+class LeakyReluBackward(Function):
+    """``grad`` where x > 0, else ``slope * grad``: an op of its own, so that it can be
+    differentiated again (the same mask for ``grad``, zero for ``x``)."""
+
+    node_name = "LeakyReluBackwardBackward0"
+
+    @staticmethod
+    def forward(ctx, grad, a, slope):
+        ctx.slope = slope
+        ctx.save_for_backward(a)
+        g = grad._data
+        return _make(np.where(a._data > 0, g, g * g.dtype.type(slope)))
+
+    @staticmethod
+    def backward(ctx, gg):
+        a, = ctx.saved_tensors
+        return LeakyReluBackward.apply(gg, a, ctx.slope), ops.zeros_like(a), None
+
+
+def leaky_relu(input: Tensor, negative_slope: float = 0.01, inplace: bool = False) -> Tensor:
+    """x for x > 0, else negative_slope * x (``LeakyReluBackward0``)."""
+    return LeakyRelu.apply(input, negative_slope)
+
+
+class Elu(Function):
+    node_name = "EluBackward0"
+
+    @staticmethod
+    def forward(ctx, a, alpha):
+        x = a._data
+        out = _make(np.where(x > 0, x, (alpha * np.expm1(np.minimum(x, 0))).astype(x.dtype)))
+        ctx.alpha = alpha
+        ctx.save_for_backward(a)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, = ctx.saved_tensors
+        return ops.where(a > 0, grad, grad * (a.clamp(max=0).exp() * ctx.alpha)), None
+
+
+def elu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
+    """x for x > 0, else alpha (exp(x) - 1) (``EluBackward0``)."""
+    return Elu.apply(input, alpha)
+
+
+class Softplus(Function):
+    node_name = "SoftplusBackward0"
+
+    @staticmethod
+    def forward(ctx, a, beta, threshold):
+        x = a._data
+        bx = x * x.dtype.type(beta)
+        with np.errstate(over="ignore"):
+            out = np.where(bx > threshold, x, np.log1p(np.exp(np.minimum(bx, threshold))) / x.dtype.type(beta))
+        ctx.beta, ctx.threshold = beta, threshold
+        ctx.save_for_backward(a)
+        return _make(out.astype(x.dtype))
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, = ctx.saved_tensors
+        bx = a * ctx.beta
+        return ops.where(bx > ctx.threshold, grad, grad * bx.sigmoid()), None, None
+
+
+def softplus(input: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
+    """log(1 + exp(beta x)) / beta, linear above ``threshold`` (``SoftplusBackward0``)."""
+    return Softplus.apply(input, beta, threshold)
+
+
+class Gelu(Function):
+    node_name = "GeluBackward0"
+
+    @staticmethod
+    def forward(ctx, a, approximate):
+        x = a._data
+        ctx.approximate = approximate
+        ctx.save_for_backward(a)
+        if approximate == "tanh":
+            k = math.sqrt(2 / math.pi)
+            out = 0.5 * x * (1 + np.tanh(k * (x + 0.044715 * x ** 3)))
+        else:
+            out = 0.5 * x * (1 + kernels.erf(x / math.sqrt(2)))
+        return _make(np.asarray(out).astype(x.dtype))
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, = ctx.saved_tensors
+        if ctx.approximate == "tanh":
+            k = math.sqrt(2 / math.pi)
+            inner = (a + a ** 3 * 0.044715) * k
+            t = inner.tanh()
+            d = 0.5 * (1 + t) + 0.5 * a * (1 - t * t) * k * (1 + a * a * (3 * 0.044715))
+        else:
+            cdf = 0.5 * (1 + (a / math.sqrt(2)).erf())
+            pdf = (a * a * -0.5).exp() / math.sqrt(2 * math.pi)
+            d = cdf + a * pdf
+        return grad * d, None
+
+
+def gelu(input: Tensor, approximate: str = "none") -> Tensor:
+    """x Φ(x), Φ the normal CDF; ``approximate="tanh"`` uses the tanh formula (``GeluBackward0``)."""
+    if approximate not in ("none", "tanh"):
+        raise RuntimeError(f"approximate argument must be either none or tanh.")
+    return Gelu.apply(input, approximate)
+
+
+def silu(input: Tensor, inplace: bool = False) -> Tensor:
+    """x sigmoid(x) (``SiluBackward0``)."""
+    return Silu.apply(input)
+
+
+class Silu(Function):
+    node_name = "SiluBackward0"
+
+    @staticmethod
+    def forward(ctx, a):
+        x = a._data
+        ctx.save_for_backward(a)
+        with np.errstate(over="ignore"):
+            return _make((x / (1 + np.exp(-x))).astype(x.dtype))
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, = ctx.saved_tensors
+        s = a.sigmoid()
+        return grad * s * (1 + a * (1 - s))
 
 
 def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False) -> Tensor:

@@ -235,3 +235,69 @@ class BatchNorm2d(_BatchNorm):
     """Batch normalisation of (N, C, H, W) input (mirrors ``torch.nn.BatchNorm2d``)."""
 
     _expected_dims = (4,)
+
+
+class LeakyReLU(Module):
+    """x for x > 0, else negative_slope * x (mirrors ``torch.nn.LeakyReLU``)."""
+
+    def __init__(self, negative_slope: float = 0.01, inplace: bool = False) -> None:
+        super().__init__()
+        self.negative_slope, self.inplace = negative_slope, inplace
+
+    def forward(self, input: Tensor) -> Tensor:
+        return F.leaky_relu(input, self.negative_slope)
+
+    def extra_repr(self) -> str:
+        return f"negative_slope={self.negative_slope}" + (", inplace=True" if self.inplace else "")
+
+
+class ELU(Module):
+    """x for x > 0, else alpha (exp(x) - 1) (mirrors ``torch.nn.ELU``)."""
+
+    def __init__(self, alpha: float = 1.0, inplace: bool = False) -> None:
+        super().__init__()
+        self.alpha, self.inplace = alpha, inplace
+
+    def forward(self, input: Tensor) -> Tensor:
+        return F.elu(input, self.alpha)
+
+    def extra_repr(self) -> str:
+        return f"alpha={self.alpha}" + (", inplace=True" if self.inplace else "")
+
+
+class Softplus(Module):
+    """A smooth ReLU, log(1 + exp(beta x)) / beta (mirrors ``torch.nn.Softplus``)."""
+
+    def __init__(self, beta: float = 1.0, threshold: float = 20.0) -> None:
+        super().__init__()
+        self.beta, self.threshold = beta, threshold
+
+    def forward(self, input: Tensor) -> Tensor:
+        return F.softplus(input, self.beta, self.threshold)
+
+    def extra_repr(self) -> str:
+        return f"beta={float(self.beta)}, threshold={float(self.threshold)}"
+
+
+class GELU(Module):
+    """x Φ(x) (mirrors ``torch.nn.GELU``)."""
+
+    def __init__(self, approximate: str = "none") -> None:
+        super().__init__()
+        self.approximate = approximate
+
+    def forward(self, input: Tensor) -> Tensor:
+        return F.gelu(input, self.approximate)
+
+    def extra_repr(self) -> str:
+        return f"approximate={self.approximate!r}"
+
+
+class SiLU(Module):
+    """x sigmoid(x) (mirrors ``torch.nn.SiLU``)."""
+
+    def __init__(self, inplace: bool = False) -> None:
+        super().__init__()
+
+    def forward(self, input: Tensor) -> Tensor:
+        return F.silu(input)
