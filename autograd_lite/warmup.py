@@ -24,6 +24,7 @@ def warm_up() -> float:
         kernels.tanh_backward(ones, ones)
         kernels.sigmoid_backward(ones, ones)
         kernels.threshold_backward(ones, ones)
+        kernels.erf(ones)
         rows = ones.reshape(-1, 64)
         for f in (kernels.softmax, kernels.log_softmax):
             f(rows, 1)
