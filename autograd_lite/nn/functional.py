@@ -539,6 +539,16 @@ def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool 
     return input.mul_(mask) if inplace else input * mask
 
 
+def _normalization_backward(input: Tensor, gx: Tensor, dims: tuple, eps: float) -> tuple[Tensor, Tensor]:
+    """The gradient through xhat = (x - mean) / sqrt(var + eps) over ``dims`` (mean and var
+    depend on x too), given ``gx`` = d loss / d xhat; and xhat itself. Written with autograd_lite
+    ops, so layer and batch norm can be differentiated twice."""
+    centered = input - input.mean(dims, keepdim=True)
+    rstd = ((centered * centered).mean(dims, keepdim=True) + eps).rsqrt()
+    xhat = centered * rstd
+    return rstd * (gx - gx.mean(dims, keepdim=True) - xhat * (gx * xhat).mean(dims, keepdim=True)), xhat
+
+
 class NativeLayerNorm(Function):
     """(x - mean) / sqrt(var + eps) over the last dimensions, then * weight + bias."""
 
@@ -560,18 +570,12 @@ class NativeLayerNorm(Function):
 
     @staticmethod
     def backward(ctx, grad):
-        # Written with autograd_lite ops from the saved input, so it can be differentiated again.
         input, weight = ctx.saved_tensors
-        d = ctx.dims
-        mean = input.mean(d, keepdim=True)
-        centered = input - mean
-        rstd = ((centered * centered).mean(d, keepdim=True) + ctx.eps).rsqrt()
-        xhat = centered * rstd
         need_input, need_weight, need_bias = ctx.needs_input_grad[:3]
-        batch = tuple(range(input.dim() - len(d)))
+        batch = tuple(range(input.dim() - len(ctx.dims)))
         gx = grad * weight if weight is not None else grad
-        grad_input = (rstd * (gx - gx.mean(d, keepdim=True) - xhat * (gx * xhat).mean(d, keepdim=True))
-                      if need_input else None)
+        grad_input, xhat = _normalization_backward(input, gx, ctx.dims, ctx.eps)
+        grad_input = grad_input if need_input else None
         grad_weight = (grad * xhat).sum(batch) if need_weight else None
         grad_bias = grad.sum(batch) if need_bias else None
         return grad_input, grad_weight, grad_bias, None, None
@@ -629,10 +633,7 @@ class NativeBatchNorm(Function):
         need_input, need_weight, need_bias = ctx.needs_input_grad[:3]
         gx = grad * weight.reshape(ctx.shape) if weight is not None else grad
         if ctx.training:  # the statistics depend on the input too
-            centered = input - input.mean(d, keepdim=True)
-            rstd = ((centered * centered).mean(d, keepdim=True) + ctx.eps).rsqrt()
-            xhat = centered * rstd
-            grad_input = rstd * (gx - gx.mean(d, keepdim=True) - xhat * (gx * xhat).mean(d, keepdim=True))
+            grad_input, xhat = _normalization_backward(input, gx, d, ctx.eps)
         else:  # the running statistics are constants
             xhat = (input - ctx.mean) * ctx.rstd
             grad_input = gx * ctx.rstd
