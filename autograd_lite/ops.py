@@ -1140,6 +1140,102 @@ class MinAll(MaxAll):
         return MaxAll.forward(ctx, a, np.min)
 
 
+class Logsumexp(Function):
+    """log Σ exp(x) over ``dims``, computed stably; its gradient is softmax(x) * grad."""
+
+    node_name = "LogsumexpBackward0"
+
+    @staticmethod
+    def forward(ctx, a, dims, keepdim):
+        x = _float_data(a)
+        m = np.max(x, axis=dims, keepdims=True) if x.size else np.zeros((1,) * x.ndim, x.dtype)
+        m = np.where(np.isfinite(m), m, 0)
+        with np.errstate(divide="ignore"):
+            out = np.log(np.sum(np.exp(x - m), axis=dims, keepdims=True)) + m
+        ctx.dims, ctx.keepdim = dims, keepdim
+        out = _t((out if keepdim else out.squeeze(dims)).astype(x.dtype))
+        ctx.save_for_backward(a, out)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, out = ctx.saved_tensors
+        shape = a.shape
+        return (_expand_back(grad, shape, ctx.dims, ctx.keepdim)
+                * (a - _expand_back(out, shape, ctx.dims, ctx.keepdim)).exp()), None, None
+
+
+def logsumexp(input: Tensor, dim: Any, keepdim: bool = False) -> Tensor:
+    """log(sum(exp(input))) over ``dim`` without overflow (mirrors ``torch.logsumexp``)."""
+    return Logsumexp.apply(input, _dims(dim, input._data.ndim), keepdim)
+
+
+class Sort(Function):
+    """Values sorted along ``dim`` and where they came from; the gradient goes back to those places."""
+
+    node_name = "SortBackward0"
+
+    @staticmethod
+    def forward(ctx, a, dim, descending, k=None):
+        order = np.argsort(-a._data if descending else a._data, axis=dim, kind="stable")
+        if k is not None:
+            order = np.take(order, np.arange(k), axis=dim)
+        indices = _t(order.astype(np.int64))
+        ctx.mark_non_differentiable(indices)
+        ctx.shape, ctx.dim, ctx.order = a._data.shape, dim, order
+        return _t(np.take_along_axis(a._data, order, dim)), indices
+
+    @staticmethod
+    def backward(ctx, grad, _):
+        return ScatterAdd.apply(grad, ctx.shape, ctx.dim, ctx.order), None, None, None
+
+
+class Topk(Sort):
+    node_name = "TopkBackward0"
+
+
+def sort(input: Tensor, dim: int = -1, descending: bool = False, stable: bool = False):
+    """(values, indices) sorted along ``dim`` (mirrors ``torch.sort``; ties keep their order)."""
+    return _sort_type(*Sort.apply(input, _wrap_dim(dim, input._data.ndim), descending))
+
+
+def topk(input: Tensor, k: int, dim: int = -1, largest: bool = True, sorted: bool = True):
+    """The ``k`` largest (or smallest) values along ``dim`` and their indices (mirrors ``torch.topk``)."""
+    d = _wrap_dim(dim, input._data.ndim)
+    if not 0 <= k <= (input._data.shape[d] if input._data.ndim else 1):
+        raise RuntimeError("selected index k out of range")
+    return _topk_type(*Topk.apply(input, d, largest, k))
+
+
+class Tril(Function):
+    """The lower triangle (``diagonal`` shifts it); the gradient keeps the same triangle."""
+
+    node_name = "TrilBackward0"
+    _numpy = staticmethod(np.tril)
+
+    @staticmethod
+    def forward(ctx, a, diagonal):
+        ctx.diagonal = diagonal
+        return _t(type(ctx)._function._numpy(a._data, diagonal))
+
+    @staticmethod
+    def backward(ctx, grad):
+        return (tril if type(ctx)._function is Tril else triu)(grad, ctx.diagonal), None
+
+
+class Triu(Tril):
+    node_name = "TriuBackward0"
+    _numpy = staticmethod(np.triu)
+
+
+def tril(input: Tensor, diagonal: int = 0) -> Tensor:
+    return Tril.apply(input, diagonal)
+
+
+def triu(input: Tensor, diagonal: int = 0) -> Tensor:
+    return Triu.apply(input, diagonal)
+
+
 class MaxDim(Function):
     """``x.max(dim)``: values and indices; the gradient goes to the chosen index only."""
 
@@ -2678,6 +2774,7 @@ def _return_type(name: str):
 
 
 _max_type, _min_type = _return_type("max"), _return_type("min")
+_sort_type, _topk_type = _return_type("sort"), _return_type("topk")
 
 
 def max(input: Tensor, dim: Any = None, keepdim: bool = False):
@@ -2926,5 +3023,6 @@ TENSOR_METHODS = (
     "floor_divide", "remainder", "any", "all", "count_nonzero", "nonzero", "unique", "add_", "sub_", "mul_",
     "div_", "pow_", "clamp_", "relu_", "neg_", "exp_", "zero_", "fill_", "copy_", "uniform_", "normal_",
     "broadcast_to", "norm", "gather", "scatter", "scatter_", "index_select", "masked_fill", "masked_fill_",
-    "log1p", "expm1", "tan", "atan", "sinh", "cosh", "var", "std", "cumsum", "erf",
+    "log1p", "expm1", "tan", "atan", "sinh", "cosh", "var", "std", "cumsum", "erf", "logsumexp", "sort", "topk",
+    "tril", "triu",
 )

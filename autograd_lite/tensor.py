@@ -385,6 +385,9 @@ class Tensor:
         memo[id(self)] = new
         return new
 
+    def type_as(self, other: "Tensor") -> "Tensor":
+        return self.to(other.dtype)
+
     def float(self) -> "Tensor":
         return self.to(dtypes.float32)
 

@@ -522,6 +522,19 @@ class Silu(Function):
         return grad * s * (1 + a * (1 - s))
 
 
+def one_hot(tensor: Tensor, num_classes: int = -1) -> Tensor:
+    """Class indices as rows of 0s with a 1 (int64, as ``F.one_hot``)."""
+    idx = tensor._data
+    if idx.dtype != np.int64:
+        raise RuntimeError("one_hot is only applicable to index tensor of type LongTensor.")
+    if num_classes == -1:
+        num_classes = int(idx.max()) + 1 if idx.size else 0
+    if idx.size and (idx.min() < 0 or idx.max() >= num_classes):
+        raise RuntimeError("Class values must be smaller than num_classes." if idx.min() >= 0
+                           else "Class values must be non-negative.")
+    return _make((idx[..., None] == np.arange(num_classes)).astype(np.int64))
+
+
 def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False) -> Tensor:
     """Zero each element with probability ``p`` and scale the rest by 1/(1-p) (``MulBackward0``).
 
