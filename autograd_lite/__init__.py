@@ -27,7 +27,7 @@ from .ops import (abs, absolute, addmm, all, allclose, amax, amin, any, argmax, 
                   outer, permute, pow, prod, reciprocal, relu, remainder, reshape, rsqrt, rsub, scatter, select, sigmoid,
                   sign, sin, softmax, split, sqrt, square, squeeze, stack, sub, subtract, sum, swapaxes, swapdims, t,
                   tanh, transpose, true_divide, unbind, unflatten, unique, unsqueeze, where)
-from .ops import add, atan, cosh, cumsum, erf, expm1, log1p, logsumexp, sinh, sort, std, tan, topk, tril, triu, var
+from .ops import add, atan, cosh, cumsum, einsum, erf, expm1, log1p, logsumexp, sinh, sort, std, tan, topk, tril, triu, var
 from .out import supports_out as _supports_out
 
 # PyTorch's out= keyword on the functions tutorials call it with (torch.add(a, b, out=c), ...)

@@ -1207,6 +1207,71 @@ def topk(input: Tensor, k: int, dim: int = -1, largest: bool = True, sorted: boo
     return _topk_type(*Topk.apply(input, d, largest, k))
 
 
+class Einsum(Function):
+    """``np.einsum``; each operand's gradient is another einsum: the output's gradient with the other
+    operands, mapped back to that operand's subscripts (PyTorch records a chain of bmm/permute nodes
+    instead, so the node names differ, the values do not)."""
+
+    node_name = "EinsumBackward0"
+
+    @staticmethod
+    def forward(ctx, equation, *operands):
+        ctx.inputs, ctx.output = _parse_einsum(equation, operands)
+        ctx.save_for_backward(*operands)
+        dt = result_dtype(*operands)
+        return _t(np.asarray(np.einsum(equation, *(o._data for o in operands))).astype(dt, copy=False))
+
+    @staticmethod
+    def backward(ctx, grad):
+        operands = ctx.saved_tensors
+        grads = []
+        for k, (subs, op) in enumerate(zip(ctx.inputs, operands)):
+            if not ctx.needs_input_grad[k + 1]:
+                grads.append(None)
+                continue
+            others = [o for j, o in enumerate(operands) if j != k]
+            known = set(ctx.output).union(*(ctx.inputs[j] for j in range(len(operands)) if j != k))
+            kept = "".join(c for c in dict.fromkeys(subs) if c in known)  # letters only op k has: broadcast back
+            spec = ",".join([ctx.output] + [ctx.inputs[j] for j in range(len(operands)) if j != k]) + "->" + kept
+            g = einsum(spec, grad, *others)
+            if kept != subs:
+                g = _undo_einsum_sum(g, kept, subs, op.shape)
+            grads.append(g)
+        return (None, *grads)
+
+
+def _parse_einsum(equation: str, operands: tuple) -> tuple[list[str], str]:
+    eq = equation.replace(" ", "")
+    if "..." in eq:
+        raise NotImplementedError("autograd_lite's einsum does not support '...'")
+    lhs, _, rhs = eq.partition("->")
+    inputs = lhs.split(",")
+    if len(inputs) != len(operands):
+        raise RuntimeError("einsum(): more operands were provided than specified in the equation"
+                           if len(operands) > len(inputs) else
+                           "einsum(): fewer operands were provided than specified in the equation")
+    if "->" not in eq:
+        counts = {c: lhs.count(c) for c in lhs if c.isalpha()}
+        rhs = "".join(sorted(c for c, n in counts.items() if n == 1))
+    return inputs, rhs
+
+
+def _undo_einsum_sum(g: Tensor, kept: str, subs: str, shape: tuple) -> Tensor:
+    """Broadcast ``g`` (subscripts ``kept``) back to an operand with subscripts ``subs``."""
+    if len(set(subs)) != len(subs):
+        raise NotImplementedError("autograd_lite's einsum backward does not support repeated subscripts")
+    view = [shape[subs.index(c)] if c in kept else 1 for c in subs]
+    order = [kept.index(c) for c in subs if c in kept]
+    return g.permute(order).reshape(view).expand(shape)
+
+
+def einsum(equation: str, *operands: Tensor) -> Tensor:
+    """Einstein summation (mirrors ``torch.einsum``; operands may also come as one list)."""
+    if len(operands) == 1 and isinstance(operands[0], (list, tuple)):
+        operands = tuple(operands[0])
+    return Einsum.apply(equation, *operands)
+
+
 class Tril(Function):
     """The lower triangle (``diagonal`` shifts it); the gradient keeps the same triangle."""
 
