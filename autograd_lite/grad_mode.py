@@ -34,16 +34,6 @@ def is_inference_mode_enabled() -> bool:
     return _state.inference
 
 
-_DONE = object()
-
-
-def _resume(step: Callable, value: Any) -> Any:
-    try:
-        return step(value)
-    except StopIteration:
-        return _DONE
-
-
 class _GradModeContext:
     """Base of the context managers below; each also works as a decorator."""
 
@@ -64,21 +54,21 @@ class _GradModeContext:
         @functools.wraps(fn)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
             gen = fn(*args, **kwargs)
-            with self.clone():
-                response = next(gen, _DONE)
-            while response is not _DONE:
+            step, value = gen.send, None
+            while True:
                 try:
-                    request = yield response
+                    with self.clone():
+                        response = step(value)
+                except StopIteration as stop:
+                    return stop.value
+                try:
+                    value, step = (yield response), gen.send
                 except GeneratorExit:
                     with self.clone():
                         gen.close()
                     raise
-                except BaseException as e:
-                    with self.clone():
-                        response = _resume(gen.throw, e)
-                else:
-                    with self.clone():
-                        response = _resume(gen.send, request)
+                except BaseException as e:  # thrown in by the caller: pass it on, in the mode
+                    step, value = gen.throw, e
 
         return wrapper
 
