@@ -87,18 +87,27 @@ def line_op(line: str) -> str:
     return "assign"
 
 
+def _get(read):
+    """An attribute's value, or the error reading it gives (torch refuses some on stale views)."""
+    try:
+        return read()
+    except Exception as e:  # noqa: BLE001
+        return f"<{type(e).__name__}: {e}>"
+
+
 def _tensor_snapshot(lib, t, with_grad: bool = True) -> dict[str, Any]:
+    grad_fn = _get(lambda: t.grad_fn)
     snap: dict[str, Any] = {
         "dtype": str(t.dtype).replace("torch.", ""),
         "shape": tuple(t.shape),
-        "values": t.detach().numpy().copy(),
-        "requires_grad": t.requires_grad,
-        "is_leaf": t.is_leaf,
-        "grad_fn": None if t.grad_fn is None else t.grad_fn.name(),
+        "values": t.detach().numpy(force=True).copy(),
+        "requires_grad": _get(lambda: t.requires_grad),
+        "is_leaf": _get(lambda: t.is_leaf),
+        "grad_fn": grad_fn if isinstance(grad_fn, str) or grad_fn is None else grad_fn.name(),
         "stride": tuple(t.stride()),
         "contiguous": t.is_contiguous(),
     }
-    if with_grad and (t.is_leaf or t.retains_grad):
+    if with_grad and _get(lambda: t.is_leaf or t.retains_grad) is True:
         g = t.grad
         snap["grad"] = None if g is None else _tensor_snapshot(lib, g, with_grad=False)
     return snap
@@ -107,7 +116,7 @@ def _tensor_snapshot(lib, t, with_grad: bool = True) -> dict[str, Any]:
 def snapshot(lib, value: Any) -> Any:
     """A comparable, library-free picture of a value (tensors by content, flags and layout)."""
     if isinstance(value, lib.Tensor):
-        return _tensor_snapshot(lib, value)
+        return _get(lambda: _tensor_snapshot(lib, value))
     if isinstance(value, (tuple, list)):
         return [snapshot(lib, v) for v in value]
     if isinstance(value, (bool, int, float, str, type(None))):
@@ -343,7 +352,8 @@ class Writer:
         return f"{prefix}{self.count}"
 
     def tensors(self, pred=lambda t: True) -> list[str]:
-        return [k for k, v in self.ns.items() if isinstance(v, torch.Tensor) and pred(v) and k[0] in "xv"]
+        return [k for k, v in self.ns.items()
+                if isinstance(v, torch.Tensor) and k[0] in "xv" and _get(lambda: pred(v)) is True]
 
     def pick(self, pred=lambda t: True) -> str | None:
         names = self.tensors(pred)
