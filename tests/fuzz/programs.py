@@ -96,13 +96,16 @@ def _get(read):
 
 
 def _tensor_snapshot(lib, t, with_grad: bool = True) -> dict[str, Any]:
+    # the flags first: reading grad_fn may refresh a view's graph (as in PyTorch), and the
+    # flags must be seen as the user would see them without it
+    requires_grad, is_leaf = _get(lambda: t.requires_grad), _get(lambda: t.is_leaf)
     grad_fn = _get(lambda: t.grad_fn)
     snap: dict[str, Any] = {
         "dtype": str(t.dtype).replace("torch.", ""),
         "shape": tuple(t.shape),
         "values": t.detach().numpy(force=True).copy(),
-        "requires_grad": _get(lambda: t.requires_grad),
-        "is_leaf": _get(lambda: t.is_leaf),
+        "requires_grad": requires_grad,
+        "is_leaf": is_leaf,
         "grad_fn": grad_fn if isinstance(grad_fn, str) or grad_fn is None else grad_fn.name(),
         "stride": tuple(t.stride()),
         "contiguous": t.is_contiguous(),
