@@ -18,9 +18,10 @@ NEW = {
           "matmul/norm/tril on bool or int) run in autograd_lite, or give numpy's dtype (square(bool) is int8)",
     "N3": "signed zeros: results that are -0. in PyTorch are +0. (or the reverse): remainder, elu, "
           "layer_norm, matmul/einsum of zeros, gradients of pow",
-    "N4": "layout: results PyTorch makes contiguous (repeat, cat, stack, reductions, sort, clone, grads) "
-          "or non-contiguous with input-following strides (elementwise, where, softmax, tril) differ",
-    "N5": "torch.unique on bool/float with repeated values keeps a different number of elements",
+    "N4": "layout: strides/contiguity differ (elementwise results of non-contiguous inputs, reductions and "
+          "cat/stack made contiguous by PyTorch, sort/flip/clone/grads that PyTorch lays out like the input, "
+          "expand/unsqueeze strides)",
+    "N5": "unique with NaN: np.unique merges NaNs (equal_nan=True), PyTorch keeps each NaN",
     "N6": "bool arithmetic: `bool - x` and `x - bool` must raise PyTorch's subtraction message",
     "N7": "Python operators with a number on the left (`2 % x`) are missing (__rmod__ etc.)",
     "N8": "gelu/elu/softplus at inf give inf/nan where PyTorch gives the other",
@@ -36,6 +37,10 @@ NEW = {
     "N17": "einsum with an integer operand: the backward returns a gradient of the wrong shape",
     "N18": "in-place checks missing on the graph-tracked path: result type cast (div_ on a bool tensor) and "
            "overlapping source/destination (x[::2] = x)",
+    "N19": "cross_entropy with ignore_index: ignored rows are multiplied by 0, so a NaN/inf logit in an "
+           "ignored row makes the loss and the gradient NaN (PyTorch selects the rows)",
+    "N20": "sort/topk keep their saved indices after backward: a second backward through them does not raise "
+           "'Trying to backward through the graph a second time'",
     "N13": "cat/stack of float32 with float64 gives different float64 values (float32 result promoted "
            "from a higher-precision intermediate)",
 }
@@ -61,7 +66,7 @@ RULES: list[tuple[str, str]] = [
     ("A33", r"label_smoothing"),
     ("A32", r"ignore_index is not supported for floating point target"),
     ("A34", r"0D or 1D target tensor expected"),
-    ("A37", r"^(flags|warning)\|[^|]*\.mT\b|Tensor.mT is deprecated"),
+    ("A37", r"^(flags|warning|grad)\|[^|]*\.mT\b|Tensor.mT is deprecated"),
     ("A36", r"^(no-error|error-type|error-message)\|[^|]*(transpose|permute|repeat)\("),
     ("A24", r"copyto\(\) argument 1 must be a numpy.ndarray"),
     ("A24", r"P:view size is not compatible.*\|.*F\.silu\("),
@@ -82,6 +87,11 @@ RULES: list[tuple[str, str]] = [
     ("A10", r"^grad\|[^|]*(\*\*|pow)"),
     ("A10", r"P:^grad\|.*\|.*(pow\(|\*\*)"),
     ("A11", r"P:^value\|[^|]*autograd\.grad.*\|.*(pow\(|\*\*)"),
+    ("A7", r"P:^(grad|value)\|[^|]*\|[^|]*nan.*\|.*\b(std|var)\("),
+    ("N19", r"P:^(value|grad)\|.*\|.*ignore_index"),
+    ("A22", r"P:^flags\|[^|]*\w_\(.*\|.*\.(split|chunk|unbind)\("),
+    ("N20", r"^no-error\|.*Trying to backward through the graph a second time"),
+    ("N18", r"^value\|(\w+)\.\w+_\([^|]*\|[^|]*\|[^|]*\|\1 \("),
     ("A29", r"^value\|[^|]*relu"),
     ("A28", r"^(value|error|no-error)\|[^|]*\.(reshape|view)\("),
     ("A31", r"RuntimeError: ZeroDivisionError"),
