@@ -88,7 +88,7 @@ RULES: list[tuple[str, str]] = [
     ("A10", r"P:^grad\|.*\|.*(pow\(|\*\*)"),
     ("A11", r"P:^value\|[^|]*autograd\.grad.*\|.*(pow\(|\*\*)"),
     ("A7", r"P:^(grad|value)\|[^|]*\|[^|]*nan.*\|.*\b(std|var)\("),
-    ("N19", r"P:^(value|grad)\|.*\|.*ignore_index"),
+    ("N19", r"P:^(value|grad)\|.*ignore_index"),
     ("A22", r"P:^flags\|[^|]*\w_\(.*\|.*\.(split|chunk|unbind)\("),
     ("N20", r"^no-error\|.*Trying to backward through the graph a second time"),
     ("N18", r"^value\|(\w+)\.\w+_\([^|]*\|[^|]*\|[^|]*\|\1 \("),
