@@ -470,14 +470,6 @@ class Writer:
                 return
 
 
-def _float(t) -> bool:
-    return t.is_floating_point()
-
-
-def _grad(t) -> bool:
-    return t.requires_grad
-
-
 # ---- families of lines: each returns one line (or None when nothing fits)
 
 UNARY = ["neg", "abs", "exp", "log", "sqrt", "sin", "cos", "tanh", "sigmoid", "relu", "sign", "floor",
