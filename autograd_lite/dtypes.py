@@ -72,14 +72,35 @@ def set_default_dtype(d: dtype) -> None:
     _default_float = d
 
 
-def promote(a: dtype, b: dtype) -> dtype:
-    """The common dtype of two tensors of equal rank (bool < integers < floats, wider wins)."""
-    if a is b:
-        return a
-    ka, kb = (0 if d.np.kind == "b" else 2 if d.is_floating_point else 1 for d in (a, b))
-    if ka != kb:  # a higher kind wins outright, as in PyTorch: int64 with float32 is float32
-        return a if ka > kb else b
-    return from_numpy_dtype(np.promote_types(a.np, b.np))
+# --- type promotion: PyTorch's rule, owned here --------------------------------------
+
+_CATEGORY = {"b": 0, "u": 1, "i": 1, "f": 2}  # bool < integers < floats
+
+
+def _promote(x: np.dtype, y: np.dtype) -> np.dtype:
+    """PyTorch's promotion of two dtypes: a higher kind wins outright (int64 + float32 is float32)."""
+    if x == y:
+        return x
+    cx, cy = _CATEGORY[x.kind], _CATEGORY[y.kind]
+    if cx != cy:
+        return x if cx > cy else y
+    return np.promote_types(x, y)
+
+
+def result_dtype(*operands) -> np.dtype:
+    """PyTorch's type promotion: tensors with dimensions outrank 0-d ones, unless of a higher kind."""
+    dim = zero = None
+    for t in operands:
+        d = t._data.dtype
+        if t._data.ndim:
+            dim = d if dim is None else _promote(dim, d)
+        else:
+            zero = d if zero is None else _promote(zero, d)
+    if dim is None:
+        return zero
+    if zero is None or _CATEGORY[zero.kind] <= _CATEGORY[dim.kind]:
+        return dim
+    return zero
 
 
 class device:
