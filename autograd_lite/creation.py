@@ -242,12 +242,8 @@ def set_rng_state(state) -> None:
 def _float_dtype(dtype: _dtype | None, name: str) -> np.dtype:
     np_dtype = _resolve(dtype)
     if np_dtype.kind != "f":
-        raise RuntimeError(f"\"{name}\" not implemented for '{_type_name(np_dtype)}'")
+        raise RuntimeError(f"\"{name}\" not implemented for '{dtypes.scalar_type_name(dtypes.from_numpy_dtype(np_dtype))}'")
     return np_dtype
-
-
-def _type_name(np_dtype: np.dtype) -> str:
-    return {"int64": "Long", "int32": "Int", "bool": "Bool"}.get(np_dtype.name, np_dtype.name)
 
 
 def rand(*size: Any, generator: Any = None, dtype: _dtype | None = None, device: Any = None,

@@ -72,6 +72,30 @@ def set_default_dtype(d: dtype) -> None:
     _default_float = d
 
 
+# --- the names PyTorch prints for a dtype: one table -----------------------------------
+
+_NAMES = {  # dtype name: (ScalarType name, C++ type name)
+    "float32": ("Float", "float"), "float64": ("Double", "double"), "float16": ("Half", "c10::Half"),
+    "int64": ("Long", "long int"), "int32": ("Int", "int"), "int16": ("Short", "short int"),
+    "int8": ("Char", "signed char"), "uint8": ("Byte", "unsigned char"), "bool": ("Bool", "bool"),
+}
+
+
+def scalar_type_name(d: dtype) -> str:
+    """PyTorch's ScalarType name: ``Float`` for float32 (as in "expected scalar type Float")."""
+    return _NAMES[d.name][0]
+
+
+def c_type_name(d: dtype) -> str:
+    """The C++ element type PyTorch prints in some messages: ``long int`` for int64."""
+    return _NAMES[d.name][1]
+
+
+def tensor_type_name(d: dtype) -> str:
+    """The legacy tensor type name: ``torch.FloatTensor`` for float32 (``Tensor.type()``)."""
+    return f"torch.{_NAMES[d.name][0]}Tensor"
+
+
 # --- type promotion: PyTorch's rule, owned here --------------------------------------
 
 _CATEGORY = {"b": 0, "u": 1, "i": 1, "f": 2}  # bool < integers < floats

@@ -26,6 +26,7 @@ from typing import Any, Callable
 import numpy as np
 
 from . import errors
+from .dtypes import tensor_type_name
 from .grad_mode import _anomaly, _state, no_grad
 from .hooks import RemovableHandle
 from .tensor import Tensor, _make
@@ -211,12 +212,11 @@ class BackwardFunction(Node):
 
 
 def _modified_message(t: Tensor, version: int, node: Node, output_nr: int | None) -> str:
-    kind = {"float32": "FloatTensor", "float64": "DoubleTensor", "int64": "LongTensor"}.get(t.dtype.name, "Tensor")
     shape = "[" + ", ".join(map(str, t._data.shape)) + "]"
     producer = node if output_nr is not None else t._grad_fn
     nr = output_nr if output_nr is not None else t._output_nr
     output = f", which is output {nr} of {_short_name(producer)}," if producer is not None else ""
-    return errors.MODIFIED_INPLACE.format(type=f"torch.{kind}", shape=shape, output=output,
+    return errors.MODIFIED_INPLACE.format(type=tensor_type_name(t.dtype), shape=shape, output=output,
                                           version=t._version, expected=version)
 
 

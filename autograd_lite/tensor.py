@@ -136,8 +136,8 @@ class Tensor:
                 raise TypeError(f"assigned grad expected to be a Tensor or None but got grad of type {type(value).__name__}")
             if value._data.dtype != self._data.dtype:
                 raise RuntimeError(
-                    f"attempting to assign a gradient with dtype '{_c_name(value.dtype)}' to a tensor with grad_dtype "
-                    f"'{_scalar_type_name(self.dtype)}'. The gradient must match the tensor's grad_dtype (defaults "
+                    f"attempting to assign a gradient with dtype '{dtypes.c_type_name(value.dtype)}' to a tensor with grad_dtype "
+                    f"'{dtypes.scalar_type_name(self.dtype)}'. The gradient must match the tensor's grad_dtype (defaults "
                     "to the tensor's dtype). You can set the tensor's grad_dtype attribute with a specific dtype, or "
                     "None to allow any dtype. Set grad_dtype with caution. Diverging the dtypes of a tensor and its "
                     "gradient may break downstream systems that assume they match.")
@@ -388,8 +388,7 @@ class Tensor:
 
     def type(self, dtype: _dtype | None = None):
         if dtype is None:
-            return "torch." + {"float32": "FloatTensor", "float64": "DoubleTensor", "int64": "LongTensor",
-                               "int32": "IntTensor", "bool": "BoolTensor"}.get(self.dtype.name, "Tensor")
+            return dtypes.tensor_type_name(self.dtype)
         return self.to(dtype)
 
     def cpu(self) -> "Tensor":
@@ -421,22 +420,6 @@ def _rebuild(data: np.ndarray, requires_grad: bool) -> Tensor:
     t = _make(data)
     t._requires_grad = requires_grad
     return t
-
-
-def _long_name(d: _dtype) -> str:
-    return {"float32": "float", "float64": "double", "int64": "long", "int32": "int", "bool": "bool"}.get(d.name, d.name)
-
-
-def _c_name(d: _dtype) -> str:
-    """The C type name PyTorch prints for a dtype in some messages ('long int' for int64)."""
-    return {"int64": "long int", "int16": "short int", "uint8": "unsigned char", "int8": "signed char",
-            "float16": "c10::Half"}.get(d.name, _long_name(d))
-
-
-def _scalar_type_name(d: _dtype) -> str:
-    """PyTorch's ScalarType name of a dtype ('Float' for float32)."""
-    return {"float32": "Float", "float64": "Double", "float16": "Half", "int64": "Long", "int32": "Int",
-            "int16": "Short", "int8": "Char", "uint8": "Byte", "bool": "Bool"}[d.name]
 
 
 def _wrap_dim(dim: int, ndim: int) -> int:

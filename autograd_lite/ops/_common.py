@@ -104,15 +104,12 @@ def _same_dtype(a: Tensor, b: Tensor, message: str) -> None:
 
 
 def _type_name(t: Tensor) -> str:
-    return {"float32": "Float", "float64": "Double", "int64": "Long", "int32": "Int", "bool": "Bool"}.get(
-        t.dtype.name, t.dtype.name)
+    return dtypes.scalar_type_name(t.dtype)
 
 
 def _type_str(t: Tensor) -> str:
-    return "torch." + _type_name(t) + "Tensor"
+    return dtypes.tensor_type_name(t.dtype)
 
 
 def _scalar_name(t: Tensor) -> str:
-    """C++'s name of the element type: ``float``, ``double``, ``long int``."""
-    return {"float32": "float", "float64": "double", "int64": "long int", "int32": "int", "bool": "bool"}.get(
-        t.dtype.name, t.dtype.name)
+    return dtypes.c_type_name(t.dtype)

@@ -81,7 +81,6 @@ def getitem(self: Tensor, index: Any) -> Tensor:
         full = [slice(None)] * out._data.ndim
         for d, k in advanced:
             full[d] = k
-        full = [f for i, f in enumerate(full) if not (isinstance(f, np.ndarray) and f.dtype == np.bool_ and False)]
         out = Index.apply(out, tuple(_squash_bool(full)))
     elif out is self:
         out = Slice.apply(self, 0, slice(None)) if self._data.ndim else View.apply(self, ())

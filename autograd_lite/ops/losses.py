@@ -8,6 +8,7 @@ import warnings
 
 import numpy as np
 
+from ..dtypes import scalar_type_name
 from ..function import Function
 from ..tensor import _make, Tensor
 from .activations import log_softmax
@@ -104,8 +105,7 @@ def _check_target(input: Tensor, target: Tensor) -> None:
         raise RuntimeError(f"Expected target size {list((input.shape[0],) + tuple(input.shape[2:]))}, got "
                            f"{list(target.shape)}")
     if target._data.dtype != np.int64:
-        name = {"float32": "Float", "float64": "Double", "int32": "Int", "bool": "Bool"}.get(target.dtype.name)
-        raise RuntimeError(f"expected target dtype to be Long or Byte, but got {name}")
+        raise RuntimeError(f"expected target dtype to be Long or Byte, but got {scalar_type_name(target.dtype)}")
 
 
 def _nll_coefficients(target: np.ndarray, n_classes: int, weight: np.ndarray | None, ignore_index: int,
@@ -184,7 +184,7 @@ def cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None, s
     if target.shape == input.shape:  # PyTorch reads a target of the input's shape as probabilities
         if not target.is_floating_point():
             raise RuntimeError("Expected floating point type for target with class probabilities, got "
-                               + {"int64": "Long", "int32": "Int", "bool": "Bool"}.get(target.dtype.name, "Long"))
+                               + scalar_type_name(target.dtype))
         # Soft targets ("probabilities"): -sum_c w_c p_c log q_c, averaged over predictions.
         if weight is not None:
             shape = [1] * input.dim()

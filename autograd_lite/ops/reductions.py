@@ -93,6 +93,20 @@ class MeanDim(Function):
         return _expand_back(grad, ctx.shape, ctx.dims, ctx.keepdim) / ctx.n, None, None, None
 
 
+def _variance(ctx, a: Tensor, dims: tuple, correction: float, keepdim: bool, name: str) -> np.ndarray:
+    """Σ (x - mean)² / (n - correction) in numpy, shared by var and std (``name`` is for the warning)."""
+    if a._data.dtype.kind != "f":
+        raise RuntimeError("std and var only support floating point and complex dtypes")
+    x = a._data
+    n = int(np.prod([x.shape[d] for d in dims])) if x.ndim else 1
+    if n - correction <= 0:
+        errors.warn(errors.DOF.format(name=name))
+    ctx.dims, ctx.keepdim, ctx.denom = dims, keepdim, n - correction
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out = np.sum((x - x.mean(axis=dims, keepdims=True)) ** 2, axis=dims, keepdims=keepdim) / (n - correction)
+    return np.asarray(out).astype(x.dtype)
+
+
 class Var(Function):
     """Σ (x - mean)² / (n - correction) over ``dims``; gradient 2 (x - mean) / (n - correction)."""
 
@@ -100,17 +114,9 @@ class Var(Function):
 
     @staticmethod
     def forward(ctx, a, dims, correction, keepdim):
-        if a._data.dtype.kind != "f":
-            raise RuntimeError("std and var only support floating point and complex dtypes")
-        x = a._data
-        n = int(np.prod([x.shape[d] for d in dims])) if x.ndim else 1
-        if n - correction <= 0:
-            errors.warn(errors.DOF.format(name="var" if type(ctx).__name__.startswith("Var") else "std"))
-        ctx.dims, ctx.keepdim, ctx.denom = dims, keepdim, n - correction
-        with np.errstate(divide="ignore", invalid="ignore"):
-            out = np.sum((x - x.mean(axis=dims, keepdims=True)) ** 2, axis=dims, keepdims=keepdim) / (n - correction)
+        out = _t(_variance(ctx, a, dims, correction, keepdim, "var"))
         ctx.save_for_backward(a)
-        return _t(np.asarray(out).astype(x.dtype))
+        return out
 
     @staticmethod
     def backward(ctx, grad):
@@ -126,7 +132,7 @@ class Std(Function):
 
     @staticmethod
     def forward(ctx, a, dims, correction, keepdim):
-        out = _t(np.sqrt(Var.forward(ctx, a, dims, correction, keepdim)._data))
+        out = _t(np.sqrt(_variance(ctx, a, dims, correction, keepdim, "std")))
         ctx.save_for_backward(a, out)
         return out
 
