@@ -8,11 +8,10 @@ does the same.
 """
 from __future__ import annotations
 
-import math
 import sys
 import types
 from collections import defaultdict
-from typing import Any, Callable, Iterable
+from typing import Callable, Iterable
 
 import numpy as np
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import numbers
 import warnings
 import weakref
-from typing import Any, Callable, Iterator
+from typing import Any, Callable
 
 import numpy as np
 

@@ -7,7 +7,7 @@ the analytical one from backward, one output element at a time. They must agree 
 from __future__ import annotations
 
 import warnings
-from typing import Callable, Sequence
+from typing import Callable
 
 import numpy as np
 

@@ -32,6 +32,11 @@ class Tanh(Function):
         return tanh_backward(grad, out)
 
 
+@tensor_method()
+def tanh(input: Tensor) -> Tensor:
+    return Tanh.apply(input)
+
+
 class Sigmoid(Function):
     node_name = "SigmoidBackward0"
 
@@ -47,6 +52,11 @@ class Sigmoid(Function):
     def backward(ctx, grad):
         out, = ctx.saved_tensors
         return sigmoid_backward(grad, out)
+
+
+@tensor_method()
+def sigmoid(input: Tensor) -> Tensor:
+    return Sigmoid.apply(input)
 
 
 class TanhBackwardOp(Function):
@@ -65,6 +75,10 @@ class TanhBackwardOp(Function):
         return gg * (1 - y * y), gg * grad * -2 * y
 
 
+def tanh_backward(grad: Tensor, output: Tensor) -> Tensor:
+    return TanhBackwardOp.apply(grad, output)
+
+
 class SigmoidBackwardOp(Function):
     """``grad * y * (1 - y)`` as one fused pass (PyTorch's ``sigmoid_backward``)."""
 
@@ -81,6 +95,10 @@ class SigmoidBackwardOp(Function):
         return gg * y * (1 - y), gg * grad * (1 - 2 * y)
 
 
+def sigmoid_backward(grad: Tensor, output: Tensor) -> Tensor:
+    return SigmoidBackwardOp.apply(grad, output)
+
+
 class Relu(Function):
     node_name = "ReluBackward0"
 
@@ -94,6 +112,11 @@ class Relu(Function):
     def backward(ctx, grad):
         out, = ctx.saved_tensors
         return ThresholdBackward.apply(grad, out)
+
+
+@tensor_method()
+def relu(input: Tensor) -> Tensor:
+    return Relu.apply(input)
 
 
 class ThresholdBackward(Function):
@@ -137,6 +160,11 @@ class Softmax(Function):
         return SoftmaxBackwardOp.apply(grad, y, ctx.dim), None
 
 
+@tensor_method()
+def softmax(input: Tensor, dim: int, dtype=None) -> Tensor:
+    return Softmax.apply(input if dtype is None else input.to(dtype), dim)
+
+
 class SoftmaxBackwardOp(Function):
     """``y * (grad - sum(grad * y))`` in one pass; differentiable again (for create_graph)."""
 
@@ -173,6 +201,11 @@ class LogSoftmax(Function):
         return LogSoftmaxBackwardOp.apply(grad, y, ctx.dim), None
 
 
+@tensor_method()
+def log_softmax(input: Tensor, dim: int, dtype=None) -> Tensor:
+    return LogSoftmax.apply(input if dtype is None else input.to(dtype), dim)
+
+
 class LogSoftmaxBackwardOp(Function):
     """``grad - exp(y) * sum(grad)`` in one pass; differentiable again (for create_graph)."""
 
@@ -191,39 +224,6 @@ class LogSoftmaxBackwardOp(Function):
         return gg - (gg * p).sum(d, keepdim=True), -gg * p * grad.sum(d, keepdim=True), None
 
 
-@tensor_method()
-def tanh(input: Tensor) -> Tensor:
-    return Tanh.apply(input)
-
-
-@tensor_method()
-def sigmoid(input: Tensor) -> Tensor:
-    return Sigmoid.apply(input)
-
-
-def tanh_backward(grad: Tensor, output: Tensor) -> Tensor:
-    return TanhBackwardOp.apply(grad, output)
-
-
-def sigmoid_backward(grad: Tensor, output: Tensor) -> Tensor:
-    return SigmoidBackwardOp.apply(grad, output)
-
-
-@tensor_method()
-def relu(input: Tensor) -> Tensor:
-    return Relu.apply(input)
-
-
-@tensor_method()
-def softmax(input: Tensor, dim: int, dtype=None) -> Tensor:
-    return Softmax.apply(input if dtype is None else input.to(dtype), dim)
-
-
-@tensor_method()
-def log_softmax(input: Tensor, dim: int, dtype=None) -> Tensor:
-    return LogSoftmax.apply(input if dtype is None else input.to(dtype), dim)
-
-
 class LeakyRelu(Function):
     node_name = "LeakyReluBackward0"
 
@@ -237,6 +237,11 @@ class LeakyRelu(Function):
     def backward(ctx, grad):
         a, = ctx.saved_tensors
         return LeakyReluBackward.apply(grad, a, ctx.slope), None
+
+
+def leaky_relu(input: Tensor, negative_slope: float = 0.01, inplace: bool = False) -> Tensor:
+    """x for x > 0, else negative_slope * x (``LeakyReluBackward0``)."""
+    return LeakyRelu.apply(input, negative_slope)
 
 
 class LeakyReluBackward(Function):
@@ -256,11 +261,6 @@ class LeakyReluBackward(Function):
     def backward(ctx, gg):
         a, = ctx.saved_tensors
         return LeakyReluBackward.apply(gg, a, ctx.slope), zeros_like(a), None
-
-
-def leaky_relu(input: Tensor, negative_slope: float = 0.01, inplace: bool = False) -> Tensor:
-    """x for x > 0, else negative_slope * x (``LeakyReluBackward0``)."""
-    return LeakyRelu.apply(input, negative_slope)
 
 
 class Elu(Function):

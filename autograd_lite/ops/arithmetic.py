@@ -36,6 +36,13 @@ class Add(Function):
         return grad, (grad if ctx.alpha == 1 else grad * ctx.alpha) if ctx.needs_input_grad[1] else None, None
 
 
+@tensor_method('__add__', '__radd__')
+def add(input: Any, other: Any, *, alpha: float = 1) -> Tensor:
+    if type(other) is not Tensor or type(input) is not Tensor:
+        input, other = _binary_inputs(input, other)
+    return Add.apply(input, other) if alpha == 1 else Add.apply(input, other, alpha)
+
+
 class Sub(Function):
     node_name = "SubBackward0"
 
@@ -56,6 +63,16 @@ class Sub(Function):
         return grad, (-grad if ctx.alpha == 1 else grad * -ctx.alpha) if ctx.needs_input_grad[1] else None, None
 
 
+@tensor_method('subtract', '__sub__')
+def sub(input: Any, other: Any, *, alpha: float = 1) -> Tensor:
+    if type(other) is not Tensor or type(input) is not Tensor:
+        input, other = _binary_inputs(input, other)
+    return Sub.apply(input, other) if alpha == 1 else Sub.apply(input, other, alpha)
+
+
+subtract = sub
+
+
 class Rsub(Function):
     """``number - tensor``: a number on the left is not wrapped, so one edge only."""
 
@@ -69,6 +86,15 @@ class Rsub(Function):
     @staticmethod
     def backward(ctx, grad):
         return -grad, None
+
+
+def rsub(input: Tensor, other: Any, *, alpha: float = 1) -> Tensor:
+    if isinstance(other, Tensor):
+        return sub(other, input, alpha=alpha)
+    return Rsub.apply(input, other, alpha) if alpha != 1 else Rsub.apply(input, other)
+
+
+Tensor.__rsub__ = rsub
 
 
 def _save_operands(ctx, a: Tensor, b: Tensor, first: int = 0) -> None:
@@ -94,6 +120,16 @@ class Mul(Function):
         a, b = ctx.saved_tensors
         need_a, need_b = ctx.needs_input_grad
         return grad * b if need_a else None, grad * a if need_b else None
+
+
+@tensor_method('multiply', '__mul__', '__rmul__')
+def mul(input: Any, other: Any) -> Tensor:
+    if type(other) is not Tensor or type(input) is not Tensor:
+        input, other = _binary_inputs(input, other)
+    return Mul.apply(input, other)
+
+
+multiply = mul
 
 
 class Div(Function):
@@ -131,6 +167,15 @@ class DivMode(Div):
         return zeros_like(grad) if need_a else None, zeros_like(grad) if need_b else None, None
 
 
+@tensor_method('divide', 'true_divide', '__truediv__')
+def div(input: Any, other: Any, *, rounding_mode: str | None = None) -> Tensor:
+    a, b = _binary_inputs(input, other)
+    return DivMode.apply(a, b, rounding_mode) if rounding_mode else Div.apply(a, b)
+
+
+divide = true_divide = div
+
+
 class Reciprocal(Function):
     node_name = "ReciprocalBackward0"
 
@@ -147,6 +192,11 @@ class Reciprocal(Function):
         return -grad * r * r
 
 
+@tensor_method()
+def reciprocal(input: Tensor) -> Tensor:
+    return Reciprocal.apply(input)
+
+
 class Neg(Function):
     node_name = "NegBackward0"
 
@@ -159,6 +209,14 @@ class Neg(Function):
     @staticmethod
     def backward(ctx, grad):
         return -grad
+
+
+@tensor_method('negative', '__neg__')
+def neg(input: Tensor) -> Tensor:
+    return Neg.apply(input)
+
+
+negative = neg
 
 
 class Pow(Function):
@@ -244,6 +302,15 @@ class PowScalarBase(Function):
         return None, grad * out * math.log(ctx.base)
 
 
+@tensor_method('__pow__')
+def pow(input: Any, exponent: Any) -> Tensor:
+    if not isinstance(input, Tensor):
+        return PowScalarBase.apply(input, exponent)
+    if isinstance(exponent, Tensor):
+        return PowTensor.apply(*_binary_inputs(input, exponent))
+    return Pow.apply(input, exponent)
+
+
 class Maximum(Function):
     node_name = "MaximumBackward0"
 
@@ -257,6 +324,11 @@ class Maximum(Function):
         a, b = ctx.saved_tensors
         tie = where(a == b, grad / 2, grad)  # ties split the gradient, as PyTorch does
         return where(a < b, 0.0, tie), where(a > b, 0.0, tie)
+
+
+@tensor_method()
+def maximum(input: Tensor, other: Tensor) -> Tensor:
+    return Maximum.apply(*_binary_inputs(input, other))
 
 
 class Minimum(Function):
@@ -274,6 +346,11 @@ class Minimum(Function):
         return where(a > b, 0.0, tie), where(a < b, 0.0, tie)
 
 
+@tensor_method()
+def minimum(input: Tensor, other: Tensor) -> Tensor:
+    return Minimum.apply(*_binary_inputs(input, other))
+
+
 @tensor_method('__floordiv__')
 def floor_divide(input: Tensor, other: Any) -> Tensor:
     a, b = _binary_inputs(input, other)
@@ -286,86 +363,9 @@ def remainder(input: Tensor, other: Any) -> Tensor:
     return _cast(np.remainder(a._data, b._data), a, b)
 
 
-@tensor_method('__add__', '__radd__')
-def add(input: Any, other: Any, *, alpha: float = 1) -> Tensor:
-    if type(other) is not Tensor or type(input) is not Tensor:
-        input, other = _binary_inputs(input, other)
-    return Add.apply(input, other) if alpha == 1 else Add.apply(input, other, alpha)
-
-
-@tensor_method('subtract', '__sub__')
-def sub(input: Any, other: Any, *, alpha: float = 1) -> Tensor:
-    if type(other) is not Tensor or type(input) is not Tensor:
-        input, other = _binary_inputs(input, other)
-    return Sub.apply(input, other) if alpha == 1 else Sub.apply(input, other, alpha)
-
-
-subtract = sub
-
-
-def rsub(input: Tensor, other: Any, *, alpha: float = 1) -> Tensor:
-    if isinstance(other, Tensor):
-        return sub(other, input, alpha=alpha)
-    return Rsub.apply(input, other, alpha) if alpha != 1 else Rsub.apply(input, other)
-
-
-Tensor.__rsub__ = rsub
-
-
-@tensor_method('multiply', '__mul__', '__rmul__')
-def mul(input: Any, other: Any) -> Tensor:
-    if type(other) is not Tensor or type(input) is not Tensor:
-        input, other = _binary_inputs(input, other)
-    return Mul.apply(input, other)
-
-
-multiply = mul
-
-
-@tensor_method('divide', 'true_divide', '__truediv__')
-def div(input: Any, other: Any, *, rounding_mode: str | None = None) -> Tensor:
-    a, b = _binary_inputs(input, other)
-    return DivMode.apply(a, b, rounding_mode) if rounding_mode else Div.apply(a, b)
-
-
-divide = true_divide = div
-
-
-@tensor_method()
-def reciprocal(input: Tensor) -> Tensor:
-    return Reciprocal.apply(input)
-
-
-@tensor_method('negative', '__neg__')
-def neg(input: Tensor) -> Tensor:
-    return Neg.apply(input)
-
-
-negative = neg
-
-
-@tensor_method('__pow__')
-def pow(input: Any, exponent: Any) -> Tensor:
-    if not isinstance(input, Tensor):
-        return PowScalarBase.apply(input, exponent)
-    if isinstance(exponent, Tensor):
-        return PowTensor.apply(*_binary_inputs(input, exponent))
-    return Pow.apply(input, exponent)
-
-
 @tensor_method()
 def square(input: Tensor) -> Tensor:
     return pow(input, 2)
-
-
-@tensor_method()
-def maximum(input: Tensor, other: Tensor) -> Tensor:
-    return Maximum.apply(*_binary_inputs(input, other))
-
-
-@tensor_method()
-def minimum(input: Tensor, other: Tensor) -> Tensor:
-    return Minimum.apply(*_binary_inputs(input, other))
 
 
 def _rtruediv(self: Tensor, other: Any) -> Tensor:

@@ -29,6 +29,20 @@ class Where(Function):
                 where(cond, zero, grad) if ctx.needs_input_grad[2] else None)
 
 
+def where(condition: Tensor, input: Any = None, other: Any = None):
+    if input is None and other is None:
+        return condition.nonzero(as_tuple=True)
+    if not isinstance(input, Tensor) and not isinstance(other, Tensor):
+        input = _make(np.asarray(input, dtype=_default_np(input)))
+    a, b = _binary_inputs(input, other)
+    if condition._data.dtype != np.bool_:
+        raise RuntimeError(f"where expected condition to be a boolean tensor, but got a tensor with dtype {_type_name(condition)}")
+    if condition._data.shape != a._data.shape or a._data.shape != b._data.shape:
+        _check_shapes_broadcast(condition._data.shape, a._data.shape)
+        _check_shapes_broadcast(np.broadcast_shapes(condition._data.shape, a._data.shape), b._data.shape)
+    return Where.apply(condition._data, a, b)
+
+
 def _compare(fn):
     def compare(self, other):
         a, b = _binary_inputs(self, other)
@@ -39,46 +53,74 @@ def _compare(fn):
 
 
 eq = _compare(np.equal)
+
+
 Tensor.eq = Tensor.__eq__ = eq
 
 
 ne = _compare(np.not_equal)
+
+
 Tensor.ne = Tensor.__ne__ = ne
 
 
 gt = _compare(np.greater)
+
+
 Tensor.gt = Tensor.__gt__ = gt
 
 
 lt = _compare(np.less)
+
+
 Tensor.lt = Tensor.__lt__ = lt
 
 
 ge = _compare(np.greater_equal)
+
+
 Tensor.ge = Tensor.__ge__ = ge
 
 
 le = _compare(np.less_equal)
+
+
 Tensor.le = Tensor.__le__ = le
 
 
 greater, less, greater_equal, less_equal, not_equal = gt, lt, ge, le, ne
+
+
 Tensor.greater = greater
+
+
 Tensor.less = less
+
+
 Tensor.greater_equal = greater_equal
+
+
 Tensor.less_equal = less_equal
+
+
 Tensor.not_equal = not_equal
 
 
 logical_and = _compare(np.logical_and)
+
+
 Tensor.logical_and = Tensor.__and__ = logical_and
 
 
 logical_or = _compare(np.logical_or)
+
+
 Tensor.logical_or = Tensor.__or__ = logical_or
 
 
 logical_xor = _compare(np.logical_xor)
+
+
 Tensor.logical_xor = Tensor.__xor__ = logical_xor
 
 
@@ -119,20 +161,6 @@ def allclose(input: Tensor, other: Tensor, rtol: float = 1e-05, atol: float = 1e
 @tensor_method()
 def isclose(input: Tensor, other: Tensor, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: bool = False) -> Tensor:
     return _t(np.isclose(input._data, other._data, rtol=rtol, atol=atol, equal_nan=equal_nan))
-
-
-def where(condition: Tensor, input: Any = None, other: Any = None):
-    if input is None and other is None:
-        return condition.nonzero(as_tuple=True)
-    if not isinstance(input, Tensor) and not isinstance(other, Tensor):
-        input = _make(np.asarray(input, dtype=_default_np(input)))
-    a, b = _binary_inputs(input, other)
-    if condition._data.dtype != np.bool_:
-        raise RuntimeError(f"where expected condition to be a boolean tensor, but got a tensor with dtype {_type_name(condition)}")
-    if condition._data.shape != a._data.shape or a._data.shape != b._data.shape:
-        _check_shapes_broadcast(condition._data.shape, a._data.shape)
-        _check_shapes_broadcast(np.broadcast_shapes(condition._data.shape, a._data.shape), b._data.shape)
-    return Where.apply(condition._data, a, b)
 
 
 def _invert(self: Tensor) -> Tensor:

@@ -35,23 +35,6 @@ class Index(Function):
         return IndexBackward.apply(grad, ctx.shape, ctx.key), None
 
 
-def _index_key(index: Any) -> tuple:
-    """Normalise an index to a tuple, converting tensors to numpy arrays."""
-    if not isinstance(index, tuple):
-        index = (index,)
-    key = []
-    for i in index:
-        if isinstance(i, Tensor):
-            if i._data.dtype.kind == "f":
-                raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
-            key.append(i._data if i._data.ndim or i._data.dtype == np.bool_ else int(i._data))
-        elif isinstance(i, list):
-            key.append(np.asarray(i))
-        else:
-            key.append(i)
-    return tuple(key)
-
-
 def getitem(self: Tensor, index: Any) -> Tensor:
     """``x[...]``: basic indices become a chain of views, advanced ones one gather (as in PyTorch)."""
     key = _index_key(index)
@@ -88,6 +71,23 @@ def getitem(self: Tensor, index: Any) -> Tensor:
 
 
 Tensor.__getitem__ = getitem
+
+
+def _index_key(index: Any) -> tuple:
+    """Normalise an index to a tuple, converting tensors to numpy arrays."""
+    if not isinstance(index, tuple):
+        index = (index,)
+    key = []
+    for i in index:
+        if isinstance(i, Tensor):
+            if i._data.dtype.kind == "f":
+                raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
+            key.append(i._data if i._data.ndim or i._data.dtype == np.bool_ else int(i._data))
+        elif isinstance(i, list):
+            key.append(np.asarray(i))
+        else:
+            key.append(i)
+    return tuple(key)
 
 
 def _squash_bool(full: list) -> list:
@@ -135,6 +135,13 @@ class Gather(Function):
         return ScatterAdd.apply(grad, ctx.shape, ctx.dim, ctx.index), None, None
 
 
+@tensor_method()
+def gather(input: Tensor, dim: int, index: Tensor) -> Tensor:
+    """Pick ``input``'s elements at ``index`` along ``dim`` (mirrors ``torch.gather``)."""
+    d = _wrap_dim(dim, input._data.ndim)
+    return Gather.apply(input, d, _check_index(index, d, input._data.shape, "gather"))
+
+
 class ScatterAdd(Function):
     """Zeros of ``shape`` with ``src`` added in at ``index`` along ``dim`` (gather's backward)."""
 
@@ -178,13 +185,6 @@ class Scatter(Function):
 
 class ScatterValue(Scatter):
     node_name = "ScatterBackward1"
-
-
-@tensor_method()
-def gather(input: Tensor, dim: int, index: Tensor) -> Tensor:
-    """Pick ``input``'s elements at ``index`` along ``dim`` (mirrors ``torch.gather``)."""
-    d = _wrap_dim(dim, input._data.ndim)
-    return Gather.apply(input, d, _check_index(index, d, input._data.shape, "gather"))
 
 
 @tensor_method()

@@ -249,8 +249,20 @@ class Zero(Function):
         return zeros_like(grad)
 
 
+@tensor_method()
+def zero_(self: Tensor) -> Tensor:
+    return _inplace(self, Zero.apply)
+
+
 class FillTensor(Fill):
     node_name = "FillBackward2"
+
+
+@tensor_method()
+def fill_(self: Tensor, value) -> Tensor:
+    if isinstance(value, Tensor):
+        value = value.item()
+    return _inplace(self, FillTensor.apply if _tracked(self) else Fill.apply, value)
 
 
 class Copy(Function):
@@ -266,18 +278,6 @@ class Copy(Function):
     @staticmethod
     def backward(ctx, grad):
         return zeros_like(grad), grad.to(ctx.src_dtype)
-
-
-@tensor_method()
-def zero_(self: Tensor) -> Tensor:
-    return _inplace(self, Zero.apply)
-
-
-@tensor_method()
-def fill_(self: Tensor, value) -> Tensor:
-    if isinstance(value, Tensor):
-        value = value.item()
-    return _inplace(self, FillTensor.apply if _tracked(self) else Fill.apply, value)
 
 
 @tensor_method()

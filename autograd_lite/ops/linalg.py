@@ -42,6 +42,11 @@ class Mm(Function):
         return grad.mm(b.t()) if need_a else None, a.t().mm(grad) if need_b else None
 
 
+@tensor_method()
+def mm(input: Tensor, mat2: Tensor) -> Tensor:
+    return Mm.apply(input, mat2)
+
+
 class Addmm(Function):
     """``bias + a @ b``: what ``nn.functional.linear`` records for a batch of inputs."""
 
@@ -66,6 +71,10 @@ class Addmm(Function):
         return grad, grad.mm(b.t()) if need_a else None, a.t().mm(grad) if need_b else None
 
 
+def addmm(input: Tensor, mat1: Tensor, mat2: Tensor) -> Tensor:
+    return Addmm.apply(input, mat1, mat2)
+
+
 class Mv(Function):
     node_name = "MvBackward0"
 
@@ -84,6 +93,11 @@ class Mv(Function):
         a, v = ctx.saved_tensors
         need_a, need_v = ctx.needs_input_grad
         return grad.unsqueeze(1) * v if need_a else None, a.t().mv(grad) if need_v else None
+
+
+@tensor_method()
+def mv(input: Tensor, vec: Tensor) -> Tensor:
+    return Mv.apply(input, vec)
 
 
 class Dot(Function):
@@ -111,6 +125,14 @@ class Dot(Function):
         return grad * b if need_a else None, grad * a if need_b else None
 
 
+@tensor_method('inner')
+def dot(input: Tensor, other: Tensor) -> Tensor:
+    return Dot.apply(input, other)
+
+
+inner = dot
+
+
 class Bmm(Function):
     """Batched matrix product with broadcasting of the batch dimensions."""
 
@@ -133,6 +155,11 @@ class Bmm(Function):
         need_a, need_b = ctx.needs_input_grad
         return (grad.bmm(b.transpose(1, 2)) if need_a else None,
                 a.transpose(1, 2).bmm(grad) if need_b else None)
+
+
+@tensor_method()
+def bmm(input: Tensor, mat2: Tensor) -> Tensor:
+    return Bmm.apply(input, mat2)
 
 
 class Einsum(Function):
@@ -168,6 +195,13 @@ class Einsum(Function):
         return (None, *grads)
 
 
+def einsum(equation: str, *operands: Tensor) -> Tensor:
+    """Einstein summation (mirrors ``torch.einsum``; operands may also come as one list)."""
+    if len(operands) == 1 and isinstance(operands[0], (list, tuple)):
+        operands = tuple(operands[0])
+    return Einsum.apply(equation, *operands)
+
+
 def _parse_einsum(equation: str, operands: tuple) -> tuple[list[str], str]:
     eq = equation.replace(" ", "")
     if "..." in eq:
@@ -191,35 +225,6 @@ def _undo_einsum_sum(g: Tensor, kept: str, subs: str, shape: tuple) -> Tensor:
     view = [shape[subs.index(c)] if c in kept else 1 for c in subs]
     order = [kept.index(c) for c in subs if c in kept]
     return g.permute(order).reshape(view).expand(shape)
-
-
-def einsum(equation: str, *operands: Tensor) -> Tensor:
-    """Einstein summation (mirrors ``torch.einsum``; operands may also come as one list)."""
-    if len(operands) == 1 and isinstance(operands[0], (list, tuple)):
-        operands = tuple(operands[0])
-    return Einsum.apply(equation, *operands)
-
-
-@tensor_method()
-def mm(input: Tensor, mat2: Tensor) -> Tensor:
-    return Mm.apply(input, mat2)
-
-
-@tensor_method()
-def mv(input: Tensor, vec: Tensor) -> Tensor:
-    return Mv.apply(input, vec)
-
-
-@tensor_method('inner')
-def dot(input: Tensor, other: Tensor) -> Tensor:
-    return Dot.apply(input, other)
-
-
-inner = dot
-
-
-def addmm(input: Tensor, mat1: Tensor, mat2: Tensor) -> Tensor:
-    return Addmm.apply(input, mat1, mat2)
 
 
 @tensor_method('__matmul__')
@@ -284,11 +289,6 @@ def _should_fold(a: Tensor, b: Tensor) -> bool:
         return True
     shape, strides = t1.shape, t1.strides
     return builtins.all(strides[i] == strides[i + 1] * shape[i + 1] for i in range(t1.ndim - 2))
-
-
-@tensor_method()
-def bmm(input: Tensor, mat2: Tensor) -> Tensor:
-    return Bmm.apply(input, mat2)
 
 
 @tensor_method()

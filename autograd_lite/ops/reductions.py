@@ -54,6 +54,13 @@ class SumDim(Function):
         return _expand_back(grad, ctx.shape, ctx.dims, ctx.keepdim), None, None, None
 
 
+@tensor_method()
+def sum(input: Tensor, dim: Any = None, keepdim: bool = False, *, dtype=None) -> Tensor:
+    if dim is None:
+        return Sum.apply(input, dtype) if dtype else Sum.apply(input)
+    return SumDim.apply(input, dim, keepdim, dtype)
+
+
 def _check_mean_dtype(a: Tensor, dtype) -> None:
     if a._data.dtype.kind != "f" and dtype is None:
         raise RuntimeError(
@@ -93,6 +100,13 @@ class MeanDim(Function):
         return _expand_back(grad, ctx.shape, ctx.dims, ctx.keepdim) / ctx.n, None, None, None
 
 
+@tensor_method()
+def mean(input: Tensor, dim: Any = None, keepdim: bool = False, *, dtype=None) -> Tensor:
+    if dim is None:
+        return Mean.apply(input, dtype) if dtype else Mean.apply(input)
+    return MeanDim.apply(input, dim, keepdim, dtype)
+
+
 def _variance(ctx, a: Tensor, dims: tuple, correction: float, keepdim: bool, name: str) -> np.ndarray:
     """Σ (x - mean)² / (n - correction) in numpy, shared by var and std (``name`` is for the warning)."""
     if a._data.dtype.kind != "f":
@@ -125,6 +139,12 @@ class Var(Function):
         return _expand_back(grad, a.shape, ctx.dims, ctx.keepdim) * centered * (2 / ctx.denom), None, None, None
 
 
+@tensor_method()
+def var(input: Tensor, dim: Any = None, unbiased: Any = None, keepdim: bool = False, *, correction: Any = None) -> Tensor:
+    """The variance over ``dim`` (all elements by default), with Bessel's correction unless told otherwise."""
+    return Var.apply(input, *_var_args(input, dim, unbiased, keepdim, correction))
+
+
 class Std(Function):
     """sqrt(var); gradient (x - mean) / ((n - correction) std)."""
 
@@ -144,24 +164,18 @@ class Std(Function):
         return scale * centered, None, None, None
 
 
+@tensor_method()
+def std(input: Tensor, dim: Any = None, unbiased: Any = None, keepdim: bool = False, *, correction: Any = None) -> Tensor:
+    """The standard deviation: ``sqrt(var)``."""
+    return Std.apply(input, *_var_args(input, dim, unbiased, keepdim, correction))
+
+
 def _var_args(input: Tensor, dim: Any, unbiased: Any, keepdim: bool, correction: Any) -> tuple:
     if isinstance(dim, bool):  # var(True): the old ``unbiased`` positional form
         dim, unbiased = None, dim
     if correction is None:
         correction = 1 if unbiased is None or unbiased else 0
     return _dims(dim, input._data.ndim), correction, keepdim
-
-
-@tensor_method()
-def var(input: Tensor, dim: Any = None, unbiased: Any = None, keepdim: bool = False, *, correction: Any = None) -> Tensor:
-    """The variance over ``dim`` (all elements by default), with Bessel's correction unless told otherwise."""
-    return Var.apply(input, *_var_args(input, dim, unbiased, keepdim, correction))
-
-
-@tensor_method()
-def std(input: Tensor, dim: Any = None, unbiased: Any = None, keepdim: bool = False, *, correction: Any = None) -> Tensor:
-    """The standard deviation: ``sqrt(var)``."""
-    return Std.apply(input, *_var_args(input, dim, unbiased, keepdim, correction))
 
 
 class Cumsum(Function):
@@ -213,6 +227,13 @@ class ProdDim(Prod):
     """``x.prod(dim)``: PyTorch's second prod overload, so its node is ``ProdBackward1``."""
 
     node_name = "ProdBackward1"
+
+
+@tensor_method()
+def prod(input: Tensor, dim: int | None = None, keepdim: bool = False) -> Tensor:
+    if dim is None:
+        return Prod.apply(input)
+    return ProdDim.apply(input, dim, keepdim)
 
 
 def _prod_of_others(x: np.ndarray, dims: tuple) -> np.ndarray:
@@ -305,14 +326,14 @@ class Sort(Function):
         return ScatterAdd.apply(grad, ctx.shape, ctx.dim, ctx.order), None, None, None
 
 
-class Topk(Sort):
-    node_name = "TopkBackward0"
-
-
 @tensor_method()
 def sort(input: Tensor, dim: int = -1, descending: bool = False, stable: bool = False):
     """(values, indices) sorted along ``dim`` (mirrors ``torch.sort``; ties keep their order)."""
     return _sort_type(*Sort.apply(input, _wrap_dim(dim, input._data.ndim), descending))
+
+
+class Topk(Sort):
+    node_name = "TopkBackward0"
 
 
 @tensor_method()
@@ -356,12 +377,30 @@ class MaxDim(Function):
         return g * (positions == idx), None, None
 
 
+@tensor_method()
+def max(input: Tensor, dim: Any = None, keepdim: bool = False):
+    if dim is None:
+        return MaxAll.apply(input)
+    if isinstance(dim, Tensor):
+        return maximum(input, dim)
+    return _max_type(*MaxDim.apply(input, dim, keepdim))
+
+
 class MinDim(MaxDim):
     node_name = "MinBackward0"
 
     @staticmethod
     def forward(ctx, a, dim, keepdim=False):
         return MaxDim.forward(ctx, a, dim, keepdim, np.argmin)
+
+
+@tensor_method()
+def min(input: Tensor, dim: Any = None, keepdim: bool = False):
+    if dim is None:
+        return MinAll.apply(input)
+    if isinstance(dim, Tensor):
+        return minimum(input, dim)
+    return _min_type(*MinDim.apply(input, dim, keepdim))
 
 
 class Amax(Function):
@@ -385,12 +424,22 @@ class Amax(Function):
         return _expand_back(grad, a.shape, ctx.dims, ctx.keepdim) * mask / count, None, None
 
 
+@tensor_method()
+def amax(input: Tensor, dim: Any = (), keepdim: bool = False) -> Tensor:
+    return Amax.apply(input, dim, keepdim)
+
+
 class Amin(Amax):
     node_name = "AminBackward0"
 
     @staticmethod
     def forward(ctx, a, dim=(), keepdim=False):
         return Amax.forward(ctx, a, dim, keepdim, np.min)
+
+
+@tensor_method()
+def amin(input: Tensor, dim: Any = (), keepdim: bool = False) -> Tensor:
+    return Amin.apply(input, dim, keepdim)
 
 
 class Norm(Function):
@@ -449,6 +498,16 @@ class SumToSize(Function):
 
 
 @tensor_method()
+def sum_to_size(input: Tensor, *size) -> Tensor:
+    shape = _sizes(size)
+    if tuple(shape) == input._data.shape:
+        return input
+    if not _expandable_to(shape, input._data.shape):
+        raise RuntimeError(f"size {{{list(shape)}}} is not expandable to size {{{list(input._data.shape)}}}.")
+    return SumToSize.apply(input, shape)
+
+
+@tensor_method()
 def argmax(input: Tensor, dim: int | None = None, keepdim: bool = False) -> Tensor:
     if dim is None:
         return _t(np.asarray(np.argmax(input._data), dtype=np.int64))
@@ -483,27 +542,6 @@ def count_nonzero(input: Tensor, dim: int | None = None) -> Tensor:
     return _t(np.asarray(np.count_nonzero(input._data, axis=dim), dtype=np.int64))
 
 
-@tensor_method()
-def sum(input: Tensor, dim: Any = None, keepdim: bool = False, *, dtype=None) -> Tensor:
-    if dim is None:
-        return Sum.apply(input, dtype) if dtype else Sum.apply(input)
-    return SumDim.apply(input, dim, keepdim, dtype)
-
-
-@tensor_method()
-def mean(input: Tensor, dim: Any = None, keepdim: bool = False, *, dtype=None) -> Tensor:
-    if dim is None:
-        return Mean.apply(input, dtype) if dtype else Mean.apply(input)
-    return MeanDim.apply(input, dim, keepdim, dtype)
-
-
-@tensor_method()
-def prod(input: Tensor, dim: int | None = None, keepdim: bool = False) -> Tensor:
-    if dim is None:
-        return Prod.apply(input)
-    return ProdDim.apply(input, dim, keepdim)
-
-
 class _ReturnTypes(tuple):
     """``values, indices`` pairs printed as PyTorch prints ``torch.return_types.max``."""
 
@@ -532,41 +570,3 @@ _max_type, _min_type = _return_type("max"), _return_type("min")
 
 
 _sort_type, _topk_type = _return_type("sort"), _return_type("topk")
-
-
-@tensor_method()
-def max(input: Tensor, dim: Any = None, keepdim: bool = False):
-    if dim is None:
-        return MaxAll.apply(input)
-    if isinstance(dim, Tensor):
-        return maximum(input, dim)
-    return _max_type(*MaxDim.apply(input, dim, keepdim))
-
-
-@tensor_method()
-def min(input: Tensor, dim: Any = None, keepdim: bool = False):
-    if dim is None:
-        return MinAll.apply(input)
-    if isinstance(dim, Tensor):
-        return minimum(input, dim)
-    return _min_type(*MinDim.apply(input, dim, keepdim))
-
-
-@tensor_method()
-def amax(input: Tensor, dim: Any = (), keepdim: bool = False) -> Tensor:
-    return Amax.apply(input, dim, keepdim)
-
-
-@tensor_method()
-def amin(input: Tensor, dim: Any = (), keepdim: bool = False) -> Tensor:
-    return Amin.apply(input, dim, keepdim)
-
-
-@tensor_method()
-def sum_to_size(input: Tensor, *size) -> Tensor:
-    shape = _sizes(size)
-    if tuple(shape) == input._data.shape:
-        return input
-    if not _expandable_to(shape, input._data.shape):
-        raise RuntimeError(f"size {{{list(shape)}}} is not expandable to size {{{list(input._data.shape)}}}.")
-    return SumToSize.apply(input, shape)

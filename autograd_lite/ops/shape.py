@@ -31,6 +31,10 @@ class ToCopy(Function):
         return grad.to(ctx.dtype), None
 
 
+def to_dtype(input: Tensor, dtype: dtypes.dtype) -> Tensor:
+    return ToCopy.apply(input, dtype)
+
+
 class Clone(Function):
     node_name = "CloneBackward0"
 
@@ -41,6 +45,11 @@ class Clone(Function):
     @staticmethod
     def backward(ctx, grad):
         return grad
+
+
+@tensor_method()
+def clone(input: Tensor, *, memory_format=None) -> Tensor:
+    return Clone.apply(input)
 
 
 class Tril(Function):
@@ -59,14 +68,14 @@ class Tril(Function):
         return (tril if type(ctx)._function is Tril else triu)(grad, ctx.diagonal), None
 
 
-class Triu(Tril):
-    node_name = "TriuBackward0"
-    _numpy = staticmethod(np.triu)
-
-
 @tensor_method()
 def tril(input: Tensor, diagonal: int = 0) -> Tensor:
     return Tril.apply(input, diagonal)
+
+
+class Triu(Tril):
+    node_name = "TriuBackward0"
+    _numpy = staticmethod(np.triu)
 
 
 @tensor_method()
@@ -96,8 +105,23 @@ class View(Function):
         return grad.reshape(ctx.shape), None
 
 
+def view(input: Tensor, shape: Sequence[int]) -> Tensor:
+    return View.apply(input, tuple(shape))
+
+
 class UnsafeView(View):
     node_name = "UnsafeViewBackward0"
+
+
+def reshape(input: Tensor, shape: Sequence[int]) -> Tensor:
+    """A view when the memory layout allows it, else a copy (``UnsafeViewBackward0`` after a clone)."""
+    shape = _infer_shape(_sizes((shape,)) if not isinstance(shape, int) else (shape,), input._data.size)
+    v = input._data.view()
+    try:
+        v.shape = shape
+    except AttributeError:
+        return UnsafeView.apply(Clone.apply(input), shape)
+    return View.apply(input, shape)
 
 
 def _infer_shape(shape: Sequence[int], numel: int) -> tuple:
@@ -143,6 +167,10 @@ class Expand(Function):
         return grad.sum_to_size(ctx.shape), None
 
 
+def expand(input: Tensor, sizes: Sequence[int]) -> Tensor:
+    return Expand.apply(input, tuple(sizes))
+
+
 class Permute(Function):
     node_name = "PermuteBackward0"
 
@@ -163,6 +191,10 @@ class Permute(Function):
         return grad.permute(tuple(np.argsort(ctx.dims))), None
 
 
+def permute(input: Tensor, dims: Sequence[int]) -> Tensor:
+    return Permute.apply(input, tuple(dims))
+
+
 class Transpose(Function):
     node_name = "TransposeBackward0"
 
@@ -175,6 +207,14 @@ class Transpose(Function):
     @staticmethod
     def backward(ctx, grad):
         return grad.transpose(*ctx.d), None, None
+
+
+@tensor_method('swapaxes', 'swapdims')
+def transpose(input: Tensor, dim0: int, dim1: int) -> Tensor:
+    return Transpose.apply(input, dim0, dim1)
+
+
+swapaxes = swapdims = transpose
 
 
 class T(Function):
@@ -191,6 +231,11 @@ class T(Function):
         return grad.t()
 
 
+@tensor_method()
+def t(input: Tensor) -> Tensor:
+    return T.apply(input)
+
+
 class Unsqueeze(Function):
     node_name = "UnsqueezeBackward0"
 
@@ -204,6 +249,11 @@ class Unsqueeze(Function):
         return grad.squeeze(ctx.dim), None
 
 
+@tensor_method()
+def unsqueeze(input: Tensor, dim: int) -> Tensor:
+    return Unsqueeze.apply(input, dim)
+
+
 class Squeeze(Function):
     node_name = "SqueezeBackward0"
 
@@ -215,6 +265,13 @@ class Squeeze(Function):
     @staticmethod
     def backward(ctx, grad):
         return grad.reshape(ctx.shape)
+
+
+@tensor_method()
+def squeeze(input: Tensor, dim: Any = None) -> Tensor:
+    if dim is None:
+        return Squeeze.apply(input)
+    return (SqueezeDims if isinstance(dim, (tuple, list)) else SqueezeDim).apply(input, dim)
 
 
 class SqueezeDim(Function):
@@ -275,6 +332,13 @@ class Cat(Function):
         return (None, *grads)
 
 
+def cat(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
+    return Cat.apply(dim, *tensors)
+
+
+concat = concatenate = cat
+
+
 class Stack(Function):
     node_name = "StackBackward0"
 
@@ -297,6 +361,10 @@ class Stack(Function):
                         for i, need in enumerate(ctx.needs_input_grad[1:])))
 
 
+def stack(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
+    return Stack.apply(dim, *tensors)
+
+
 class Unbind(Function):
     node_name = "UnbindBackward0"
 
@@ -312,6 +380,12 @@ class Unbind(Function):
         parts = [g if g is not None else zeros(ctx.shape[:ctx.dim] + ctx.shape[ctx.dim + 1:], dtype=dtypes.from_numpy_dtype(ctx.dtype))
                  for g in grads]
         return stack(parts, ctx.dim), None
+
+
+@tensor_method()
+def unbind(input: Tensor, dim: int = 0) -> tuple:
+    out = Unbind.apply(input, dim)
+    return out if isinstance(out, tuple) else (out,)
 
 
 class Select(Function):
@@ -331,6 +405,11 @@ class Select(Function):
         return IndexBackward.apply(grad, ctx.shape, ctx.key), None, None
 
 
+@tensor_method()
+def select(input: Tensor, dim: int, index: int) -> Tensor:
+    return Select.apply(input, _wrap_dim(dim, input._data.ndim), index)
+
+
 class Slice(Function):
     node_name = "SliceBackward0"
 
@@ -344,6 +423,11 @@ class Slice(Function):
     @staticmethod
     def backward(ctx, grad):
         return IndexBackward.apply(grad, ctx.shape, ctx.key), None, None
+
+
+@tensor_method()
+def narrow(input: Tensor, dim: int, start: int, length: int) -> Tensor:
+    return Slice.apply(input, _wrap_dim(dim, input._data.ndim), slice(start, start + length))
 
 
 class IndexBackward(Function):
@@ -363,32 +447,8 @@ class IndexBackward(Function):
         return gg[ctx.key], None, None
 
 
-@tensor_method()
-def clone(input: Tensor, *, memory_format=None) -> Tensor:
-    return Clone.apply(input)
-
-
-def to_dtype(input: Tensor, dtype: dtypes.dtype) -> Tensor:
-    return ToCopy.apply(input, dtype)
-
-
 def _expandable_to(shape: tuple, to: tuple) -> bool:
     return len(shape) <= len(to) and builtins.all(s == 1 or s == t for s, t in zip(reversed(shape), reversed(to)))
-
-
-def view(input: Tensor, shape: Sequence[int]) -> Tensor:
-    return View.apply(input, tuple(shape))
-
-
-def reshape(input: Tensor, shape: Sequence[int]) -> Tensor:
-    """A view when the memory layout allows it, else a copy (``UnsafeViewBackward0`` after a clone)."""
-    shape = _infer_shape(_sizes((shape,)) if not isinstance(shape, int) else (shape,), input._data.size)
-    v = input._data.view()
-    try:
-        v.shape = shape
-    except AttributeError:
-        return UnsafeView.apply(Clone.apply(input), shape)
-    return View.apply(input, shape)
 
 
 @tensor_method()
@@ -411,69 +471,9 @@ def unflatten(input: Tensor, dim: int, sizes: Sequence[int]) -> Tensor:
     return view(input, shape[:d] + tuple(sizes) + shape[d + 1:])
 
 
-def expand(input: Tensor, sizes: Sequence[int]) -> Tensor:
-    return Expand.apply(input, tuple(sizes))
-
-
 @tensor_method()
 def broadcast_to(input: Tensor, size: Sequence[int]) -> Tensor:
     return expand(input, tuple(size))
-
-
-def permute(input: Tensor, dims: Sequence[int]) -> Tensor:
-    return Permute.apply(input, tuple(dims))
-
-
-@tensor_method('swapaxes', 'swapdims')
-def transpose(input: Tensor, dim0: int, dim1: int) -> Tensor:
-    return Transpose.apply(input, dim0, dim1)
-
-
-swapaxes = swapdims = transpose
-
-
-@tensor_method()
-def t(input: Tensor) -> Tensor:
-    return T.apply(input)
-
-
-@tensor_method()
-def unsqueeze(input: Tensor, dim: int) -> Tensor:
-    return Unsqueeze.apply(input, dim)
-
-
-@tensor_method()
-def squeeze(input: Tensor, dim: Any = None) -> Tensor:
-    if dim is None:
-        return Squeeze.apply(input)
-    return (SqueezeDims if isinstance(dim, (tuple, list)) else SqueezeDim).apply(input, dim)
-
-
-@tensor_method()
-def select(input: Tensor, dim: int, index: int) -> Tensor:
-    return Select.apply(input, _wrap_dim(dim, input._data.ndim), index)
-
-
-@tensor_method()
-def narrow(input: Tensor, dim: int, start: int, length: int) -> Tensor:
-    return Slice.apply(input, _wrap_dim(dim, input._data.ndim), slice(start, start + length))
-
-
-def cat(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
-    return Cat.apply(dim, *tensors)
-
-
-concat = concatenate = cat
-
-
-def stack(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
-    return Stack.apply(dim, *tensors)
-
-
-@tensor_method()
-def unbind(input: Tensor, dim: int = 0) -> tuple:
-    out = Unbind.apply(input, dim)
-    return out if isinstance(out, tuple) else (out,)
 
 
 @tensor_method()
@@ -542,9 +542,6 @@ def is_floating_point(input: Tensor) -> bool:
     return input._data.dtype.kind == "f"
 
 
-# --- Tensor methods that take sizes as ``f(2, 3)`` or ``f((2, 3))`` --------------------
-
-
 def _view(self: Tensor, *shape: Any) -> Tensor:
     if len(shape) == 1 and isinstance(shape[0], dtypes.dtype):
         raise NotImplementedError("view(dtype) is not supported by autograd_lite")
@@ -594,6 +591,8 @@ def _T(self: Tensor) -> Tensor:
 
 
 Tensor.T = property(_T)
+
+
 Tensor.mT = property(lambda self: transpose(self, -2, -1))
 
 

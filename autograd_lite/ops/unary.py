@@ -32,6 +32,14 @@ class Abs(Function):
         return grad * a.sign()
 
 
+@tensor_method('absolute', '__abs__')
+def abs(input: Tensor) -> Tensor:
+    return Abs.apply(input)
+
+
+absolute = abs
+
+
 class Exp(Function):
     node_name = "ExpBackward0"
 
@@ -47,6 +55,11 @@ class Exp(Function):
         return grad * out
 
 
+@tensor_method()
+def exp(input: Tensor) -> Tensor:
+    return Exp.apply(input)
+
+
 class Log(Function):
     node_name = "LogBackward0"
 
@@ -60,6 +73,11 @@ class Log(Function):
     def backward(ctx, grad):
         a, = ctx.saved_tensors
         return grad / a
+
+
+@tensor_method()
+def log(input: Tensor) -> Tensor:
+    return Log.apply(input)
 
 
 class Sqrt(Function):
@@ -78,6 +96,11 @@ class Sqrt(Function):
         return grad / (2 * out)
 
 
+@tensor_method()
+def sqrt(input: Tensor) -> Tensor:
+    return Sqrt.apply(input)
+
+
 class Sin(Function):
     node_name = "SinBackward0"
 
@@ -92,6 +115,11 @@ class Sin(Function):
         return grad * a.cos()
 
 
+@tensor_method()
+def sin(input: Tensor) -> Tensor:
+    return Sin.apply(input)
+
+
 class Cos(Function):
     node_name = "CosBackward0"
 
@@ -104,6 +132,11 @@ class Cos(Function):
     def backward(ctx, grad):
         a, = ctx.saved_tensors
         return grad * -a.sin()
+
+
+@tensor_method()
+def cos(input: Tensor) -> Tensor:
+    return Cos.apply(input)
 
 
 class Log1p(Function):
@@ -121,6 +154,11 @@ class Log1p(Function):
         return grad / (a + 1)
 
 
+@tensor_method()
+def log1p(input: Tensor) -> Tensor:
+    return Log1p.apply(input)
+
+
 class Expm1(Function):
     node_name = "Expm1Backward0"
 
@@ -136,6 +174,11 @@ class Expm1(Function):
         return grad * (out + 1)
 
 
+@tensor_method()
+def expm1(input: Tensor) -> Tensor:
+    return Expm1.apply(input)
+
+
 class Erf(Function):
     node_name = "ErfBackward0"
 
@@ -148,6 +191,11 @@ class Erf(Function):
     def backward(ctx, grad):
         a, = ctx.saved_tensors
         return grad * (a * a * -1.0).exp() * (2 / math.sqrt(math.pi))
+
+
+@tensor_method()
+def erf(input: Tensor) -> Tensor:
+    return Erf.apply(input)
 
 
 class Tan(Function):
@@ -165,6 +213,11 @@ class Tan(Function):
         return grad * (1 + out * out)
 
 
+@tensor_method()
+def tan(input: Tensor) -> Tensor:
+    return Tan.apply(input)
+
+
 class Atan(Function):
     node_name = "AtanBackward0"
 
@@ -177,6 +230,11 @@ class Atan(Function):
     def backward(ctx, grad):
         a, = ctx.saved_tensors
         return grad / (a * a + 1)
+
+
+@tensor_method()
+def atan(input: Tensor) -> Tensor:
+    return Atan.apply(input)
 
 
 class Sinh(Function):
@@ -193,6 +251,11 @@ class Sinh(Function):
         return grad * a.cosh()
 
 
+@tensor_method()
+def sinh(input: Tensor) -> Tensor:
+    return Sinh.apply(input)
+
+
 class Cosh(Function):
     node_name = "CoshBackward0"
 
@@ -205,6 +268,11 @@ class Cosh(Function):
     def backward(ctx, grad):
         a, = ctx.saved_tensors
         return grad * a.sinh()
+
+
+@tensor_method()
+def cosh(input: Tensor) -> Tensor:
+    return Cosh.apply(input)
 
 
 class Clamp(Function):
@@ -236,103 +304,6 @@ class Clamp(Function):
         return where(inside, grad, 0.0), None, None  # a mask by where: blocked gradients are +0
 
 
-class Sign(Function):
-    node_name = "SignBackward0"
-
-    @staticmethod
-    def forward(ctx, a):
-        return _t(np.nan_to_num(np.sign(a._data), nan=0.0) if a._data.dtype.kind == "f" else np.sign(a._data))
-
-    @staticmethod
-    def backward(ctx, grad):
-        return zeros_like(grad)
-
-
-class Floor(Function):
-    node_name = "FloorBackward0"
-
-    @staticmethod
-    def forward(ctx, a):
-        return _t(np.floor(a._data) if a._data.dtype.kind == "f" else a._data.copy())
-
-    @staticmethod
-    def backward(ctx, grad):
-        return zeros_like(grad)
-
-
-@tensor_method('absolute', '__abs__')
-def abs(input: Tensor) -> Tensor:
-    return Abs.apply(input)
-
-
-absolute = abs
-
-
-@tensor_method()
-def exp(input: Tensor) -> Tensor:
-    return Exp.apply(input)
-
-
-@tensor_method()
-def log(input: Tensor) -> Tensor:
-    return Log.apply(input)
-
-
-@tensor_method()
-def sqrt(input: Tensor) -> Tensor:
-    return Sqrt.apply(input)
-
-
-@tensor_method()
-def rsqrt(input: Tensor) -> Tensor:
-    return reciprocal(sqrt(input))
-
-
-@tensor_method()
-def sin(input: Tensor) -> Tensor:
-    return Sin.apply(input)
-
-
-@tensor_method()
-def cos(input: Tensor) -> Tensor:
-    return Cos.apply(input)
-
-
-@tensor_method()
-def log1p(input: Tensor) -> Tensor:
-    return Log1p.apply(input)
-
-
-@tensor_method()
-def expm1(input: Tensor) -> Tensor:
-    return Expm1.apply(input)
-
-
-@tensor_method()
-def erf(input: Tensor) -> Tensor:
-    return Erf.apply(input)
-
-
-@tensor_method()
-def tan(input: Tensor) -> Tensor:
-    return Tan.apply(input)
-
-
-@tensor_method()
-def atan(input: Tensor) -> Tensor:
-    return Atan.apply(input)
-
-
-@tensor_method()
-def sinh(input: Tensor) -> Tensor:
-    return Sinh.apply(input)
-
-
-@tensor_method()
-def cosh(input: Tensor) -> Tensor:
-    return Cosh.apply(input)
-
-
 @tensor_method('clip')
 def clamp(input: Tensor, min: Any = None, max: Any = None) -> Tensor:
     if isinstance(min, Tensor) or isinstance(max, Tensor):
@@ -348,6 +319,45 @@ def clamp(input: Tensor, min: Any = None, max: Any = None) -> Tensor:
 clip = clamp
 
 
+class Sign(Function):
+    node_name = "SignBackward0"
+
+    @staticmethod
+    def forward(ctx, a):
+        return _t(np.nan_to_num(np.sign(a._data), nan=0.0) if a._data.dtype.kind == "f" else np.sign(a._data))
+
+    @staticmethod
+    def backward(ctx, grad):
+        return zeros_like(grad)
+
+
+@tensor_method()
+def sign(input: Tensor) -> Tensor:
+    return Sign.apply(input)
+
+
+class Floor(Function):
+    node_name = "FloorBackward0"
+
+    @staticmethod
+    def forward(ctx, a):
+        return _t(np.floor(a._data) if a._data.dtype.kind == "f" else a._data.copy())
+
+    @staticmethod
+    def backward(ctx, grad):
+        return zeros_like(grad)
+
+
+@tensor_method()
+def floor(input: Tensor) -> Tensor:
+    return Floor.apply(input)
+
+
+@tensor_method()
+def rsqrt(input: Tensor) -> Tensor:
+    return reciprocal(sqrt(input))
+
+
 @tensor_method()
 def clamp_min(input: Tensor, min: Any) -> Tensor:
     return clamp(input, min=min)
@@ -356,13 +366,3 @@ def clamp_min(input: Tensor, min: Any) -> Tensor:
 @tensor_method()
 def clamp_max(input: Tensor, max: Any) -> Tensor:
     return clamp(input, max=max)
-
-
-@tensor_method()
-def sign(input: Tensor) -> Tensor:
-    return Sign.apply(input)
-
-
-@tensor_method()
-def floor(input: Tensor) -> Tensor:
-    return Floor.apply(input)
