@@ -5,7 +5,7 @@
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import Any, Callable
 
 import numpy as np
 
@@ -60,219 +60,56 @@ def exp(input: Tensor) -> Tensor:
     return Exp.apply(input)
 
 
-class Log(Function):
-    node_name = "LogBackward0"
+class _Elementwise(Function):
+    """One numpy function forward, one derivative backward: the ops of the table below.
+
+    ``backward`` gets the input, or the output where the derivative is cheaper from it
+    (sqrt, expm1, tan), as PyTorch's ``derivatives.yaml`` chooses.
+    """
 
     @staticmethod
     def forward(ctx, a):
-        ctx.save_for_backward(a)
+        op = ctx._function
         with np.errstate(divide="ignore", invalid="ignore"):
-            return _t(np.log(_float_data(a)))
-
-    @staticmethod
-    def backward(ctx, grad):
-        a, = ctx.saved_tensors
-        return grad / a
-
-
-@tensor_method()
-def log(input: Tensor) -> Tensor:
-    return Log.apply(input)
-
-
-class Sqrt(Function):
-    node_name = "SqrtBackward0"
-
-    @staticmethod
-    def forward(ctx, a):
-        with np.errstate(invalid="ignore"):
-            out = _t(np.sqrt(_float_data(a)))
-        ctx.save_for_backward(out)
+            out = _t(op.numpy(_float_data(a)))
+        ctx.save_for_backward(out if op.saves_output else a)
         return out
 
     @staticmethod
     def backward(ctx, grad):
-        out, = ctx.saved_tensors
-        return grad / (2 * out)
+        x, = ctx.saved_tensors
+        return ctx._function.derivative(grad, x)
 
 
-@tensor_method()
-def sqrt(input: Tensor) -> Tensor:
-    return Sqrt.apply(input)
+def _elementwise(name: str, node_name: str, numpy: Callable, saves_output: bool,
+                 derivative: Callable) -> tuple[type, Callable]:
+    """The Function ``name`` and its public function (``Sin`` and ``sin``), a Tensor method too."""
+    function = type(name, (_Elementwise,), {
+        "node_name": node_name, "numpy": staticmethod(numpy), "saves_output": saves_output,
+        "derivative": staticmethod(derivative), "__module__": __name__,
+        "__doc__": f"``{name.lower()}`` elementwise; PyTorch records ``{node_name}``."})
+
+    def op(input: Tensor) -> Tensor:
+        return function.apply(input)
+
+    op.__name__ = op.__qualname__ = name.lower()
+    op.__doc__ = function.__doc__
+    return function, tensor_method()(op)
 
 
-class Sin(Function):
-    node_name = "SinBackward0"
-
-    @staticmethod
-    def forward(ctx, a):
-        ctx.save_for_backward(a)
-        return _t(np.sin(_float_data(a)))
-
-    @staticmethod
-    def backward(ctx, grad):
-        a, = ctx.saved_tensors
-        return grad * a.cos()
-
-
-@tensor_method()
-def sin(input: Tensor) -> Tensor:
-    return Sin.apply(input)
-
-
-class Cos(Function):
-    node_name = "CosBackward0"
-
-    @staticmethod
-    def forward(ctx, a):
-        ctx.save_for_backward(a)
-        return _t(np.cos(_float_data(a)))
-
-    @staticmethod
-    def backward(ctx, grad):
-        a, = ctx.saved_tensors
-        return grad * -a.sin()
-
-
-@tensor_method()
-def cos(input: Tensor) -> Tensor:
-    return Cos.apply(input)
-
-
-class Log1p(Function):
-    node_name = "Log1PBackward0"
-
-    @staticmethod
-    def forward(ctx, a):
-        ctx.save_for_backward(a)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            return _t(np.log1p(_float_data(a)))
-
-    @staticmethod
-    def backward(ctx, grad):
-        a, = ctx.saved_tensors
-        return grad / (a + 1)
-
-
-@tensor_method()
-def log1p(input: Tensor) -> Tensor:
-    return Log1p.apply(input)
-
-
-class Expm1(Function):
-    node_name = "Expm1Backward0"
-
-    @staticmethod
-    def forward(ctx, a):
-        out = _t(np.expm1(_float_data(a)))
-        ctx.save_for_backward(out)
-        return out
-
-    @staticmethod
-    def backward(ctx, grad):
-        out, = ctx.saved_tensors
-        return grad * (out + 1)
-
-
-@tensor_method()
-def expm1(input: Tensor) -> Tensor:
-    return Expm1.apply(input)
-
-
-class Erf(Function):
-    node_name = "ErfBackward0"
-
-    @staticmethod
-    def forward(ctx, a):
-        ctx.save_for_backward(a)
-        return _t(kernels.erf(_float_data(a)))
-
-    @staticmethod
-    def backward(ctx, grad):
-        a, = ctx.saved_tensors
-        return grad * (a * a * -1.0).exp() * (2 / math.sqrt(math.pi))
-
-
-@tensor_method()
-def erf(input: Tensor) -> Tensor:
-    return Erf.apply(input)
-
-
-class Tan(Function):
-    node_name = "TanBackward0"
-
-    @staticmethod
-    def forward(ctx, a):
-        out = _t(np.tan(_float_data(a)))
-        ctx.save_for_backward(out)
-        return out
-
-    @staticmethod
-    def backward(ctx, grad):
-        out, = ctx.saved_tensors
-        return grad * (1 + out * out)
-
-
-@tensor_method()
-def tan(input: Tensor) -> Tensor:
-    return Tan.apply(input)
-
-
-class Atan(Function):
-    node_name = "AtanBackward0"
-
-    @staticmethod
-    def forward(ctx, a):
-        ctx.save_for_backward(a)
-        return _t(np.arctan(_float_data(a)))
-
-    @staticmethod
-    def backward(ctx, grad):
-        a, = ctx.saved_tensors
-        return grad / (a * a + 1)
-
-
-@tensor_method()
-def atan(input: Tensor) -> Tensor:
-    return Atan.apply(input)
-
-
-class Sinh(Function):
-    node_name = "SinhBackward0"
-
-    @staticmethod
-    def forward(ctx, a):
-        ctx.save_for_backward(a)
-        return _t(np.sinh(_float_data(a)))
-
-    @staticmethod
-    def backward(ctx, grad):
-        a, = ctx.saved_tensors
-        return grad * a.cosh()
-
-
-@tensor_method()
-def sinh(input: Tensor) -> Tensor:
-    return Sinh.apply(input)
-
-
-class Cosh(Function):
-    node_name = "CoshBackward0"
-
-    @staticmethod
-    def forward(ctx, a):
-        ctx.save_for_backward(a)
-        return _t(np.cosh(_float_data(a)))
-
-    @staticmethod
-    def backward(ctx, grad):
-        a, = ctx.saved_tensors
-        return grad * a.sinh()
-
-
-@tensor_method()
-def cosh(input: Tensor) -> Tensor:
-    return Cosh.apply(input)
+# Function, node, numpy forward, backward from the output?, derivative(grad, input or output)
+Log, log = _elementwise("Log", "LogBackward0", np.log, False, lambda grad, a: grad / a)
+Sqrt, sqrt = _elementwise("Sqrt", "SqrtBackward0", np.sqrt, True, lambda grad, out: grad / (2 * out))
+Sin, sin = _elementwise("Sin", "SinBackward0", np.sin, False, lambda grad, a: grad * a.cos())
+Cos, cos = _elementwise("Cos", "CosBackward0", np.cos, False, lambda grad, a: grad * -a.sin())
+Log1p, log1p = _elementwise("Log1p", "Log1PBackward0", np.log1p, False, lambda grad, a: grad / (a + 1))
+Expm1, expm1 = _elementwise("Expm1", "Expm1Backward0", np.expm1, True, lambda grad, out: grad * (out + 1))
+Erf, erf = _elementwise("Erf", "ErfBackward0", kernels.erf, False,
+                        lambda grad, a: grad * (a * a * -1.0).exp() * (2 / math.sqrt(math.pi)))
+Tan, tan = _elementwise("Tan", "TanBackward0", np.tan, True, lambda grad, out: grad * (1 + out * out))
+Atan, atan = _elementwise("Atan", "AtanBackward0", np.arctan, False, lambda grad, a: grad / (a * a + 1))
+Sinh, sinh = _elementwise("Sinh", "SinhBackward0", np.sinh, False, lambda grad, a: grad * a.cosh())
+Cosh, cosh = _elementwise("Cosh", "CoshBackward0", np.cosh, False, lambda grad, a: grad * a.sinh())
 
 
 class Clamp(Function):
