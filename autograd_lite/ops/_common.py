@@ -4,6 +4,7 @@ tensors, the broadcast check. No Function lives here.
 from __future__ import annotations
 
 import builtins
+import inspect
 import numbers
 from typing import Any
 
@@ -12,6 +13,7 @@ import numpy as np
 from .. import dtypes
 from ..creation import tensor
 from ..dtypes import _CATEGORY, result_dtype
+from ..function import Function
 from ..tensor import _make, _wrap_dim, Tensor
 
 
@@ -113,3 +115,17 @@ def _type_str(t: Tensor) -> str:
 
 def _scalar_name(t: Tensor) -> str:
     return dtypes.c_type_name(t.dtype)
+
+
+def overload(function: type, name: str, node_name: str, **attrs: Any) -> type:
+    """The same op recorded under another node name, as PyTorch names its overloads.
+
+    ``prod(x)`` records ``ProdBackward0`` and ``prod(x, dim)`` ``ProdBackward1``: one
+    forward, one backward, two names. A name is the only difference, so it is one line
+    (``ProdDim = overload(Prod, "ProdDim", "ProdBackward1")``), not a subclass.
+    """
+    return type(name, (Function,), {
+        "forward": inspect.getattr_static(function, "forward"),
+        "backward": inspect.getattr_static(function, "backward"),
+        "node_name": node_name, "__module__": function.__module__,
+        "__doc__": f"``{function.__name__}`` recorded as PyTorch's ``{node_name}``.", **attrs})

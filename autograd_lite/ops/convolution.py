@@ -18,6 +18,7 @@ from numpy.lib.stride_tricks import sliding_window_view
 from ..function import Function
 from ..grad_mode import is_grad_enabled
 from ..tensor import _make, Tensor
+from ._common import overload
 
 
 def _pair(v: int | tuple) -> tuple[int, int]:
@@ -171,8 +172,7 @@ def avg_pool2d(input: Tensor, kernel_size: Any, stride: Any = None, padding: Any
     return AvgPool.apply(input, kernel, stride, _pair(padding))
 
 
-class AdaptiveAvgPool(AvgPool):
-    node_name = "AdaptiveAvgPool2DBackward0"
+AdaptiveAvgPool = overload(AvgPool, "AdaptiveAvgPool", "AdaptiveAvgPool2DBackward0")
 
 
 def adaptive_avg_pool2d(input: Tensor, output_size: Any) -> Tensor:

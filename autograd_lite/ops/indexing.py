@@ -12,7 +12,7 @@ import numpy as np
 from .. import errors
 from ..function import Function
 from ..tensor import _make, _wrap_dim, Tensor, tensor_method
-from ._common import _t
+from ._common import _t, overload
 from .comparison import where
 from .shape import IndexBackward, Select, Slice, View
 
@@ -183,8 +183,7 @@ class Scatter(Function):
         return where(_t(mask), grad, 0.0), None, None, g_src
 
 
-class ScatterValue(Scatter):
-    node_name = "ScatterBackward1"
+ScatterValue = overload(Scatter, "ScatterValue", "ScatterBackward1")  # scatter(..., value=)
 
 
 @tensor_method()
@@ -275,11 +274,8 @@ class IndexPut(Function):
         return grad * _t(mask), g_value, None, None
 
 
-class CopySlices(IndexPut):
-    """``x[basic index] = value`` and in-place ops on views: PyTorch's CopySlices node."""
-
-    node_name = "CopySlices"
-    node_in_torch_autograd = True
+# ``x[basic index] = value`` and in-place ops on views: PyTorch's CopySlices node.
+CopySlices = overload(IndexPut, "CopySlices", "CopySlices", node_in_torch_autograd=True)
 
 
 @tensor_method()

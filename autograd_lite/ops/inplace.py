@@ -17,7 +17,7 @@ from ..grad_mode import _state
 from ..tensor import _make, Tensor, tensor_method
 from .. import views
 from ..views import _view_of
-from ._common import _check_shapes_broadcast, _t, _type_name, _type_str, as_tensor_like
+from ._common import _check_shapes_broadcast, _t, _type_name, _type_str, as_tensor_like, overload
 from .activations import relu
 from .arithmetic import add, div, mul, neg, pow, sub
 from .indexing import _index_key, CopySlices, getitem, IndexPut, masked_fill, scatter
@@ -254,8 +254,7 @@ def zero_(self: Tensor) -> Tensor:
     return _inplace(self, Zero.apply)
 
 
-class FillTensor(Fill):
-    node_name = "FillBackward2"
+FillTensor = overload(Fill, "FillTensor", "FillBackward2")  # fill_(0-d tensor)
 
 
 @tensor_method()

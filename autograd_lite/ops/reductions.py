@@ -11,7 +11,7 @@ from .. import errors, kernels
 from ..creation import arange
 from ..function import Function
 from ..tensor import _sizes, _wrap_dim, Tensor, tensor_method
-from ._common import _dims, _float_data, _t, _type_name
+from ._common import _dims, _float_data, _t, _type_name, overload
 from .arithmetic import maximum, minimum
 from .comparison import where
 from .indexing import ScatterAdd
@@ -223,10 +223,7 @@ class Prod(Function):
         return _expand_back(grad, a.shape, dims, keep) * others, None, None
 
 
-class ProdDim(Prod):
-    """``x.prod(dim)``: PyTorch's second prod overload, so its node is ``ProdBackward1``."""
-
-    node_name = "ProdBackward1"
+ProdDim = overload(Prod, "ProdDim", "ProdBackward1")  # prod(x, dim): the second overload
 
 
 @tensor_method()
@@ -332,8 +329,7 @@ def sort(input: Tensor, dim: int = -1, descending: bool = False, stable: bool = 
     return _sort_type(*Sort.apply(input, _wrap_dim(dim, input._data.ndim), descending))
 
 
-class Topk(Sort):
-    node_name = "TopkBackward0"
+Topk = overload(Sort, "Topk", "TopkBackward0")
 
 
 @tensor_method()

@@ -15,7 +15,7 @@ from ..dtypes import result_dtype
 from ..function import Function
 from ..tensor import _sizes, _wrap_dim, Tensor, tensor_method
 from ..views import _view_of
-from ._common import _dims, _t, _type_str
+from ._common import _dims, _t, _type_str, overload
 
 
 class ToCopy(Function):
@@ -73,9 +73,7 @@ def tril(input: Tensor, diagonal: int = 0) -> Tensor:
     return Tril.apply(input, diagonal)
 
 
-class Triu(Tril):
-    node_name = "TriuBackward0"
-    _numpy = staticmethod(np.triu)
+Triu = overload(Tril, "Triu", "TriuBackward0", _numpy=staticmethod(np.triu))
 
 
 @tensor_method()
@@ -109,8 +107,7 @@ def view(input: Tensor, shape: Sequence[int]) -> Tensor:
     return View.apply(input, tuple(shape))
 
 
-class UnsafeView(View):
-    node_name = "UnsafeViewBackward0"
+UnsafeView = overload(View, "UnsafeView", "UnsafeViewBackward0")  # reshape after a copy
 
 
 def reshape(input: Tensor, shape: Sequence[int]) -> Tensor:
@@ -288,14 +285,11 @@ class SqueezeDim(Function):
         return grad.reshape(ctx.shape), None
 
 
-class SqueezeDims(SqueezeDim):
-    node_name = "SqueezeBackward2"
+SqueezeDims = overload(SqueezeDim, "SqueezeDims", "SqueezeBackward2")  # squeeze(x, (dims))
 
 
-class SqueezeInPlace(SqueezeDim):
-    """What ``matmul`` records when it squeezes a vector's added dimension back out."""
-
-    node_name = "SqueezeBackward4"
+# what ``matmul`` records when it squeezes a vector's added dimension back out
+SqueezeInPlace = overload(SqueezeDim, "SqueezeInPlace", "SqueezeBackward4")
 
 
 class Cat(Function):
