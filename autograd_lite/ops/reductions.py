@@ -246,8 +246,11 @@ class MaxAll(Function):
 
     node_name = "MaxBackward1"
 
+    _reduce = staticmethod(np.max)
+
     @staticmethod
-    def forward(ctx, a, reduce=np.max):
+    def forward(ctx, a):
+        reduce = ctx._function._reduce
         if a._data.size == 0:
             raise RuntimeError(
                 f"{'max' if reduce is np.max else 'min'}(): Expected reduction dim to be specified for input.numel() "
@@ -264,12 +267,7 @@ class MaxAll(Function):
         return where(mask, grad / mask.sum(), 0.0), None
 
 
-class MinAll(MaxAll):
-    node_name = "MinBackward1"
-
-    @staticmethod
-    def forward(ctx, a):
-        return MaxAll.forward(ctx, a, np.min)
+MinAll = overload(MaxAll, "MinAll", "MinBackward1", _reduce=staticmethod(np.min))
 
 
 class Logsumexp(Function):
@@ -346,8 +344,11 @@ class MaxDim(Function):
 
     node_name = "MaxBackward0"
 
+    _arg = staticmethod(np.argmax)
+
     @staticmethod
-    def forward(ctx, a, dim, keepdim=False, arg=np.argmax):
+    def forward(ctx, a, dim, keepdim=False):
+        arg = ctx._function._arg
         d = _wrap_dim(dim, a._data.ndim)
         if a._data.ndim == 0:
             idx = np.zeros((), np.int64)
@@ -382,12 +383,7 @@ def max(input: Tensor, dim: Any = None, keepdim: bool = False):
     return _max_type(*MaxDim.apply(input, dim, keepdim))
 
 
-class MinDim(MaxDim):
-    node_name = "MinBackward0"
-
-    @staticmethod
-    def forward(ctx, a, dim, keepdim=False):
-        return MaxDim.forward(ctx, a, dim, keepdim, np.argmin)
+MinDim = overload(MaxDim, "MinDim", "MinBackward0", _arg=staticmethod(np.argmin))
 
 
 @tensor_method()
@@ -404,8 +400,11 @@ class Amax(Function):
 
     node_name = "AmaxBackward0"
 
+    _reduce = staticmethod(np.max)
+
     @staticmethod
-    def forward(ctx, a, dim=(), keepdim=False, reduce=np.max):
+    def forward(ctx, a, dim=(), keepdim=False):
+        reduce = ctx._function._reduce
         ctx.dims = _dims(dim if dim != () else None, a._data.ndim)
         ctx.keepdim = keepdim
         out = _t(reduce(a._data, axis=ctx.dims, keepdims=keepdim))
@@ -425,12 +424,7 @@ def amax(input: Tensor, dim: Any = (), keepdim: bool = False) -> Tensor:
     return Amax.apply(input, dim, keepdim)
 
 
-class Amin(Amax):
-    node_name = "AminBackward0"
-
-    @staticmethod
-    def forward(ctx, a, dim=(), keepdim=False):
-        return Amax.forward(ctx, a, dim, keepdim, np.min)
+Amin = overload(Amax, "Amin", "AminBackward0", _reduce=staticmethod(np.min))
 
 
 @tensor_method()

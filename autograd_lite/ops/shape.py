@@ -61,7 +61,7 @@ class Tril(Function):
     @staticmethod
     def forward(ctx, a, diagonal):
         ctx.diagonal = diagonal
-        return _t(type(ctx)._function._numpy(a._data, diagonal))
+        return _t(ctx._function._numpy(a._data, diagonal))
 
     @staticmethod
     def backward(ctx, grad):
