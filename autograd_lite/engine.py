@@ -315,3 +315,16 @@ def _accumulate_non_leaf(t: Tensor, g: Tensor) -> None:
     if g is None:
         return
     t._grad = g.detach().clone() if t._grad is None else t._grad + g
+
+
+def _tensor_backward(self: Tensor, gradient: Tensor | None = None, retain_graph: bool | None = None,
+                     create_graph: bool = False, inputs=None) -> None:
+    """Compute d(self)/d(leaf) for every leaf that requires grad and add it into ``leaf.grad``.
+
+    ``gradient`` is the vector v of the vector-Jacobian product v^T J; it may be
+    omitted only for a single-element output (then v = 1).
+    """
+    backward((self,), None if gradient is None else (gradient,), retain_graph, create_graph, inputs=inputs)
+
+
+Tensor.backward = _tensor_backward  # the engine is above the Tensor: it attaches its entry point
