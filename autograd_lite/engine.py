@@ -240,7 +240,7 @@ def _call(node: BackwardFunction, grads: list) -> list:
         raise RuntimeError(errors.BACKWARD_TWICE)
     if node.materialize_grads and len(grads) > 1:  # (a single-output node always has its gradient)
         for i, g in enumerate(grads):
-            if g is None:
+            if g is None and node._output_meta[i] is not None:  # (None: an output that was not a tensor)
                 shape, dtype = node._output_meta[i]
                 grads[i] = _make(np.zeros(shape, dtype))
     if _anomaly.enabled:

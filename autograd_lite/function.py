@@ -154,6 +154,7 @@ class BackwardFunction(Node):
     _non_differentiable = _dirty = None
     _non_tensor_args = ()  # positions of forward arguments that were not tensors
     _freed = False
+    _custom = False  # a user's Function (its views of inputs are guarded, see _custom_view)
     materialize_grads = True
 
     def save_for_backward(self, *tensors: Tensor | None) -> None:
@@ -230,7 +231,7 @@ class FunctionMeta(type):
         super().__init__(name, bases, attrs)
         node_name = attrs.get("node_name", name + "Backward")
         module = cls.__module__ if "node_name" in attrs else "torch.autograd.function"
-        namespace = {"_function": cls, "__slots__": (), "__module__": module,
+        namespace = {"_function": cls, "__slots__": (), "__module__": module, "_custom": "node_name" not in attrs,
                      "__repr__": BackwardFunction.__repr__ if "node_name" in attrs else _user_node_repr}
         if attrs.get("node_in_torch_autograd"):  # PyTorch's C++ nodes: CopySlices, CopyBackwards
             namespace["name"] = lambda self: "torch::autograd::" + type(self).__name__
@@ -271,6 +272,11 @@ class Function(metaclass=FunctionMeta):
         raise NotImplementedError("You must implement the forward function for custom autograd.Function.")
 
     @staticmethod
+    def setup_context(ctx: BackwardFunction, inputs: tuple, output: Any) -> None:
+        """Defined by Functions whose ``forward`` takes no ctx: it fills ctx from inputs and output."""
+        raise NotImplementedError("setup_context is not implemented.")
+
+    @staticmethod
     def backward(ctx: BackwardFunction, *grad_outputs: Any) -> Any:
         raise NotImplementedError(
             "You must implement either the backward or vjp method for your custom autograd.Function to use it "
@@ -285,13 +291,19 @@ class Function(metaclass=FunctionMeta):
         prev = _state.enabled
         _state.enabled = False
         try:
-            out = cls.forward(ctx, *args, **kwargs) if kwargs else cls.forward(ctx, *args)
+            if cls.setup_context is Function.setup_context:
+                out = cls.forward(ctx, *args, **kwargs) if kwargs else cls.forward(ctx, *args)
+            else:  # the style PyTorch's docs now recommend: forward without ctx
+                out = cls.forward(*args, **kwargs)
+                cls.setup_context(ctx, args, out)
         finally:
             _state.enabled = prev
         if prev and True in needs:
             return _record(ctx, args, needs, out)
         for t in ctx._dirty or ():
             t._bump_version()
+        if ctx._custom and type(out) is Tensor and _is_one_of(out, args) and not ctx._dirty:
+            return out._alias()  # an input returned as-is still comes back as a new tensor
         return out
 
 
@@ -317,19 +329,20 @@ def _record(ctx: BackwardFunction, args: tuple, needs: tuple, out: Any) -> Any:
         ctx._forward_stack = "".join(traceback.format_stack()[:-3])
 
     if type(out) is Tensor and ctx._dirty is None and ctx._non_differentiable is None and out._grad_fn is None \
-            and not _is_one_of(out, args):
+            and not (ctx._custom and out._base is not None) and not _is_one_of(out, args):
         out._requires_grad, out._grad_fn = out._data.dtype.kind == "f", ctx  # the common case: one fresh output
         if not out._requires_grad:
             out._grad_fn = None
         outputs = (out,)
         ctx._output_meta = ((out._data.shape, out._data.dtype),)
     else:
-        outputs = tuple(_wire(ctx, o, i, args) for i, o in enumerate((out,) if isinstance(out, Tensor) else out))
+        single = not isinstance(out, tuple)
+        outputs = tuple(_wire(ctx, o, i, args) for i, o in enumerate((out,) if single else out))
         ctx._output_meta = tuple((o._data.shape, o._data.dtype) if isinstance(o, Tensor) else None
                                  for o in outputs)
     if ctx.to_save:
         _save(ctx, outputs)
-    return outputs[0] if isinstance(out, Tensor) else outputs
+    return outputs[0] if not isinstance(out, tuple) else outputs
 
 
 def refresh_view(t: Tensor) -> None:
@@ -354,6 +367,8 @@ def _wire(ctx: BackwardFunction, o: Any, i: int, args: tuple) -> Any:
         if o._grad_fn is None and o._requires_grad:
             raise RuntimeError(errors.LEAF_MARKED_DIRTY)
         o._bump_version()
+    elif ctx._custom and (_is_one_of(o, args) or o._base is not None and _is_view_of_any(o, args)):
+        o = _custom_view(o, i, ctx)
     elif _is_one_of(o, args) or o._grad_fn is not None:
         o = o._alias()  # an input returned as-is gets a fresh identity (PyTorch makes it a view)
     if o._data.dtype.kind != "f" or ctx._non_differentiable and _is_one_of(o, ctx._non_differentiable):
@@ -361,6 +376,28 @@ def _wire(ctx: BackwardFunction, o: Any, i: int, args: tuple) -> Any:
     else:
         o._requires_grad, o._grad_fn, o._output_nr = True, ctx, i
     return o
+
+
+def _is_view_of_any(o: Tensor, args: tuple) -> bool:
+    return any(isinstance(a, Tensor) and (o._base is a or o._base is a._base) for a in args)
+
+
+def _custom_view(o: Tensor, i: int, ctx: BackwardFunction) -> Tensor:
+    """An input returned as-is, or a view of one: PyTorch makes it a view whose history is
+    the Function's node, so it refuses the in-place ops that would rebase that history."""
+    base = o if o._base is None else o._base
+    view = o._alias()
+    view._base = base
+    view._vc = base._shared_version()
+    view._view_version = view._vc[0]
+    name = _short_name(ctx)
+    view._custom_view_of = name, i
+
+    def refuse(_: Tensor) -> Tensor:
+        raise RuntimeError(errors.CUSTOM_VIEW_INPLACE.format(i=i, name=name, what="is being modified inplace"))
+
+    view._view_func = refuse
+    return view
 
 
 def _save(ctx: BackwardFunction, outputs: tuple) -> None:
@@ -410,11 +447,35 @@ class RemovableHandle:
 
 
 def once_differentiable(fn: Callable) -> Callable:
-    """Mark a backward as not differentiable itself: it runs with grad mode off."""
+    """Mark a backward as not differentiable itself: it runs with grad mode off, and when the
+    gradients it got require grad, its results lead to an ``Error`` node that refuses a
+    second differentiation (PyTorch's ``DelayedError``)."""
 
     @functools.wraps(fn)
     def wrapper(ctx, *args):
         with no_grad():
-            return fn(ctx, *args)
+            outputs = fn(ctx, *args)
+        if not (_state.enabled and any(isinstance(a, Tensor) and a._requires_grad for a in args)):
+            return outputs
+        single = not isinstance(outputs, tuple)
+        wrapped = _DelayedError.apply(*[o.detach().requires_grad_() if isinstance(o, Tensor) else o
+                                        for o in ((outputs,) if single else outputs)])
+        return wrapped if single or isinstance(wrapped, tuple) else (wrapped,)
 
     return wrapper
+
+
+class _DelayedError(Function):
+    """Passes tensors through; differentiating through it raises (see ``once_differentiable``)."""
+
+    node_name = "Error"
+    node_in_torch_autograd = True
+
+    @staticmethod
+    def forward(ctx, *tensors):
+        return tuple(t.clone() if isinstance(t, Tensor) else t for t in tensors) if len(tensors) != 1 \
+            else tensors[0].clone()
+
+    @staticmethod
+    def backward(ctx, *grads):
+        raise RuntimeError(errors.ONCE_DIFFERENTIABLE)

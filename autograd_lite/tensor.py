@@ -51,6 +51,7 @@ class Tensor:
     _retains_grad = False
     _accumulator = None     # weak reference to the leaf's AccumulateGrad node
     _view_version = None    # the version a view's grad_fn was made at (see ops.refresh_view)
+    _custom_view_of = None  # (Function name, output nr) for a view a custom Function returned
 
     # --- construction -------------------------------------------------------------
     def __new__(cls, *args: Any, **kwargs: Any) -> "Tensor":
@@ -152,6 +153,10 @@ class Tensor:
     @property
     def grad_fn(self):
         if self._base is not None:
+            if self._custom_view_of and self._view_version != self._vc[0]:
+                name, i = self._custom_view_of
+                raise RuntimeError(errors.CUSTOM_VIEW_INPLACE.format(
+                    i=i, name=name, what="its base or another view of its base has been modified inplace"))
             ops.refresh_view(self)
         return self._grad_fn
 
