@@ -21,7 +21,8 @@ import numpy as np
 
 from . import errors
 from .dtypes import from_numpy_dtype
-from .function import AccumulateGrad, BackwardFunction, Node, grad_accumulator
+from .function import (AccumulateGrad, BackwardFunction, Node, checked_hook_result, checked_hook_results,
+                       grad_accumulator)
 from .grad_mode import _anomaly, _state
 from .tensor import Size, Tensor, _make
 
@@ -145,9 +146,11 @@ def run(roots: list, root_grads: list, keep_graph: bool, create_graph: bool, tar
             if execute is not None and node not in execute:
                 continue
             input_grads = _call(node, grads)
-            if node._post_hooks:
+            if node._post_hooks:  # a post-hook may replace the gradients for the inputs
                 for hook in tuple(node._post_hooks.values()):
-                    hook(tuple(input_grads), tuple(grads))
+                    new = hook(tuple(input_grads), tuple(grads))
+                    if new is not None:
+                        input_grads = checked_hook_results(hook, new, len(input_grads))
             if not keep_graph:
                 node._release()
             nrs = node._next_nr or repeat(0)
@@ -220,17 +223,18 @@ def _add_to_buffer(buffers: dict, node: Node, nr: int, grad: Tensor) -> None:
 
 
 def _run_pre_hooks(node: Node, grads: list) -> list:
+    """The tensors' own hooks first (one output each), then the node's pre-hooks (all outputs), as PyTorch."""
     grads = list(grads)
-    for nr, hooks in sorted(node._pre_hooks.items()):
+    for nr, hooks in sorted(node._pre_hooks.items(), reverse=True):
         for hook in tuple(hooks.values()):
-            if nr == -1:  # node pre-hooks see all gradients
+            if nr == -1:
                 new = hook(tuple(grads))
                 if new is not None:
-                    grads = list(new)
+                    grads = checked_hook_results(hook, new, len(grads))
             elif grads[nr] is not None:
                 new = hook(grads[nr])
                 if new is not None:
-                    grads[nr] = new
+                    grads[nr] = checked_hook_result(hook, new, grads[nr])
     return grads
 
 

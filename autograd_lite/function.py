@@ -60,6 +60,11 @@ class Node:
     def name(self) -> str:
         return type(self).__name__
 
+    @property
+    def metadata(self) -> dict:
+        """A dict the user may fill; it lives as long as the node."""
+        return self.__dict__.setdefault("_metadata", {})
+
     def __repr__(self) -> str:
         return f"<{type(self).__name__} object at {id(self):#x}>"
 
@@ -105,7 +110,7 @@ class AccumulateGrad(Node):
         for hook in tuple(var._hooks.values()) if var._hooks else ():
             new = hook(grad)
             if new is not None:
-                grad = new
+                grad = checked_hook_result(hook, new, grad)
         if var._grad is None:
             if create_graph:  # a recorded copy, as PyTorch's CopyBackwards
                 var._grad = _make(np.empty_like(grad._data)).copy_(grad)
@@ -120,6 +125,39 @@ class AccumulateGrad(Node):
             var._grad._bump_version()
         for hook in tuple(var._post_accumulate_hooks.values()) if var._post_accumulate_hooks else ():
             hook(var)
+
+
+def checked_hook_result(hook: Callable, new: Any, old: Tensor) -> Tensor:
+    """A tensor hook may replace a gradient, but only by a tensor of the same size and type."""
+    if not isinstance(new, Tensor):
+        raise TypeError(f"expected Variable, but hook returned '{type(new).__name__}'")
+    if new._data.shape != old._data.shape:
+        raise RuntimeError(f"hook '{hook_name(hook)}' has changed the size of value")
+    if new._data.dtype != old._data.dtype:
+        raise RuntimeError(f"hook '{hook_name(hook)}' has changed the type of value (was {_type_name(old)} "
+                           f"got {_type_name(new)})")
+    return new
+
+
+def checked_hook_results(hook: Callable, new: Any, count: int) -> list:
+    """A node hook may replace all its gradients at once: by a tuple of as many."""
+    if not isinstance(new, tuple):
+        raise TypeError(f"expected tuple, but hook returned '{type(new).__name__}'")
+    if len(new) != count:
+        raise RuntimeError(f"hook '{hook_name(hook)}' has returned an incorrect number of values "
+                           f"(got {len(new)}, but expected {count})")
+    return list(new)
+
+
+def hook_name(hook: Callable) -> str:
+    return getattr(hook, "__name__", type(hook).__name__)
+
+
+def _type_name(t: Tensor) -> str:
+    """The legacy type name PyTorch's messages use: ``torch.FloatTensor``."""
+    kind = {"float32": "FloatTensor", "float64": "DoubleTensor", "int64": "LongTensor", "float16": "HalfTensor",
+            "int32": "IntTensor", "bool": "BoolTensor"}.get(t._data.dtype.name, "Tensor")
+    return "torch." + kind
 
 
 def _only_reference(grad: Tensor) -> bool:
