@@ -48,6 +48,11 @@ def _shape(size: tuple) -> tuple:
     return tuple(int(s) for s in size)
 
 
+def _size_arg(sizes: tuple, size: Any) -> tuple:
+    """Factories take the size as arguments (``zeros(2, 3)``), one sequence, or ``size=(2, 3)``."""
+    return sizes if size is None else (size,)
+
+
 def _infer(data: Any) -> tuple[np.ndarray, bool]:
     """numpy array of ``data`` and whether its dtype came from Python numbers (to be mapped)."""
     if isinstance(data, Tensor):
@@ -118,21 +123,26 @@ def from_numpy(ndarray: np.ndarray) -> Tensor:
     return _make(ndarray)
 
 
-def zeros(*size: Any, dtype: _dtype | None = None, device: Any = None, requires_grad: bool = False,
-          out: Tensor | None = None) -> Tensor:
+def zeros(*sizes: Any, size: Any = None, dtype: _dtype | None = None, device: Any = None,
+          requires_grad: bool = False, out: Tensor | None = None) -> Tensor:
+    size = _size_arg(sizes, size)
     dims = size[0] if len(size) == 1 and isinstance(size[0], (tuple, list, Size)) else size
     if any(isinstance(d, numbers.Integral) and d < 0 for d in dims):
         raise RuntimeError("zeros: Dimension size must be non-negative.")  # zeros' own check in PyTorch
     return _finish(np.zeros(_shape(size), _resolve(dtype)), requires_grad, device)
 
 
-def ones(*size: Any, dtype: _dtype | None = None, device: Any = None, requires_grad: bool = False) -> Tensor:
+def ones(*sizes: Any, size: Any = None, dtype: _dtype | None = None, device: Any = None,
+          requires_grad: bool = False) -> Tensor:
+    size = _size_arg(sizes, size)
     return _finish(np.ones(_shape(size), _resolve(dtype)), requires_grad, device)
 
 
-def empty(*size: Any, dtype: _dtype | None = None, device: Any = None, requires_grad: bool = False,
+def empty(*sizes: Any, size: Any = None, dtype: _dtype | None = None, device: Any = None,
+          requires_grad: bool = False,
           memory_format: Any = None) -> Tensor:
     """Uninitialised in PyTorch; zeros here, so that printed examples are reproducible."""
+    size = _size_arg(sizes, size)
     return zeros(_shape(size), dtype=dtype, device=device, requires_grad=requires_grad)
 
 
@@ -250,17 +260,19 @@ def _type_name(np_dtype: np.dtype) -> str:
     return {"int64": "Long", "int32": "Int", "bool": "Bool"}.get(np_dtype.name, np_dtype.name)
 
 
-def rand(*size: Any, generator: Any = None, dtype: _dtype | None = None, device: Any = None,
+def rand(*sizes: Any, size: Any = None, generator: Any = None, dtype: _dtype | None = None, device: Any = None,
          requires_grad: bool = False) -> Tensor:
     """Uniform numbers in [0, 1)."""
+    size = _size_arg(sizes, size)
     np_dtype = _float_dtype(dtype, "check_uniform_bounds")
     with _random.using(generator):
         return _finish(_random.uniform(_shape(size), np_dtype), requires_grad, device)
 
 
-def randn(*size: Any, generator: Any = None, dtype: _dtype | None = None, device: Any = None,
+def randn(*sizes: Any, size: Any = None, generator: Any = None, dtype: _dtype | None = None, device: Any = None,
           requires_grad: bool = False) -> Tensor:
     """Standard normal numbers."""
+    size = _size_arg(sizes, size)
     np_dtype = _float_dtype(dtype, "normal_kernel_cpu")
     with _random.using(generator):
         return _finish(_random.normal(_shape(size), np_dtype), requires_grad, device)
