@@ -53,6 +53,21 @@ def _size_arg(sizes: tuple, size: Any) -> tuple:
     return sizes if size is None else (size,)
 
 
+_PYTHON_NUMBERS = {float, int, bool}
+
+
+def _python_numbers(data: list | tuple) -> np.ndarray | None:
+    """Nested lists of Python numbers (the common case, often large) in two C-level passes;
+    None when anything else is inside, so the careful element-by-element path decides."""
+    try:
+        cells = np.array(data, dtype=object)
+    except ValueError:
+        return None
+    if not _PYTHON_NUMBERS.issuperset(map(type, cells.ravel())):
+        return None
+    return np.array(data)
+
+
 def _infer(data: Any) -> tuple[np.ndarray, bool]:
     """numpy array of ``data`` and whether its dtype came from Python numbers (to be mapped)."""
     if isinstance(data, Tensor):
@@ -62,6 +77,9 @@ def _infer(data: Any) -> tuple[np.ndarray, bool]:
     if isinstance(data, np.generic):
         return np.asarray(data), False
     if isinstance(data, (list, tuple)):
+        fast = _python_numbers(data)
+        if fast is not None:
+            return fast, True
         parts = [_infer(d) for d in data]
         python = all(p for _, p in parts) if parts else True
         if any(a.size != 1 and isinstance(d, Tensor) and a.ndim == 0 for (a, _), d in zip(parts, data)):
