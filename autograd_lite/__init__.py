@@ -13,7 +13,7 @@ PyTorch prints. Where the pieces live:
 """
 from . import dtypes as _dtypes
 from .creation import (Generator, arange, as_tensor, default_generator, empty, empty_like, eye, from_numpy, full,
-                       full_like, get_rng_state, initial_seed, linspace, manual_seed, normal, ones, ones_like, rand,
+                       full_like, get_rng_state, initial_seed, linspace, manual_seed, multinomial, normal, ones, ones_like, rand,
                        rand_like, randint, randint_like, randn, randn_like, randperm, seed, set_rng_state, tensor,
                        zeros, zeros_like)
 from .dtypes import device, get_default_dtype, set_default_dtype

@@ -339,3 +339,30 @@ def normal(mean: float, std: float, size: Sequence[int], *, generator: Any = Non
            requires_grad: bool = False) -> Tensor:
     with _random.using(generator):
         return _finish(_random.normal(_shape(tuple(size)), _resolve(dtype), mean, std), requires_grad)
+
+
+def multinomial(input: Tensor, num_samples: int, replacement: bool = False, *, generator: Any = None,
+                out: Tensor | None = None) -> Tensor:
+    """Indices drawn from the categorical distributions given by ``input``'s rows (weights),
+    the same samples as PyTorch's after the same seed."""
+    p = input._data
+    if p.dtype.kind != "f":
+        raise RuntimeError(f"multinomial only supports floating-point dtypes for input, got: {_type_name(p.dtype)}")
+    if p.ndim not in (1, 2):
+        raise RuntimeError("prob_dist must be 1 or 2 dim")
+    if num_samples <= 0:
+        raise RuntimeError("cannot sample n_sample <= 0 samples")
+    if not replacement and num_samples > p.shape[-1]:
+        raise RuntimeError("cannot sample n_sample > prob_dist.size(-1) samples without replacement")
+    if not replacement or num_samples == 1:
+        if not (np.all(p < np.inf) and np.all(p >= 0)):
+            raise RuntimeError("probability tensor contains either `inf`, `nan` or element < 0")
+    else:
+        if not np.all(p >= 0):  # (NaN fails this check first, as in PyTorch's loop)
+            raise RuntimeError("invalid multinomial distribution (encountering probability entry < 0)")
+        if not np.all(np.isfinite(p)):
+            raise RuntimeError("invalid multinomial distribution (encountering probability entry = infinity or NaN)")
+    if np.any(p.sum(-1) == 0):
+        raise RuntimeError("invalid multinomial distribution (sum of probabilities <= 0)")
+    with _random.using(generator):
+        return _finish(_random.multinomial(p, int(num_samples), replacement), False)

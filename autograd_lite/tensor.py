@@ -467,6 +467,11 @@ class Tensor:
     def repeat(self, *sizes) -> "Tensor":
         return ops.repeat(self, _sizes(sizes))
 
+    def multinomial(self, num_samples: int, replacement: bool = False, *, generator: Any = None) -> "Tensor":
+        from .creation import multinomial
+
+        return multinomial(self, num_samples, replacement, generator=generator)
+
     def new_zeros(self, *size, dtype=None, requires_grad=False) -> "Tensor":
         from .creation import zeros
 
