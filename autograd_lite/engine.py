@@ -28,6 +28,14 @@ from .tensor import Size, Tensor, _make
 
 
 _warned_create_graph = False
+_pass_callbacks: list | None = None  # functions to call when the running backward pass ends
+
+
+def at_end_of_pass(fn) -> None:
+    """Call ``fn()`` once the backward pass now running is done (PyTorch's queue_callback)."""
+    if _pass_callbacks is None:
+        raise RuntimeError("Final callbacks can only be installed during backward pass.")
+    _pass_callbacks.append(fn)
 
 
 def backward(tensors: Sequence[Tensor], grad_tensors=None, retain_graph: bool | None = None,
@@ -126,8 +134,9 @@ def run(roots: list, root_grads: list, keep_graph: bool, create_graph: bool, tar
     ready = [(-n._seq, id(n), n) for n in buffers if deps.get(n, 0) == 0]
     heapq.heapify(ready)
 
-    prev = _state.enabled
-    _state.enabled = create_graph
+    global _pass_callbacks
+    prev, outer_callbacks = _state.enabled, _pass_callbacks
+    _state.enabled, _pass_callbacks = create_graph, []
     try:
         while ready:
             node = heapq.heappop(ready)[2]
@@ -164,8 +173,10 @@ def run(roots: list, root_grads: list, keep_graph: bool, create_graph: bool, tar
                 if left == 0 and nxt in buffers:
                     heapq.heappush(ready, (-nxt._seq, id(nxt), nxt))
             input_grads = g = grads = None  # hold no gradient longer than its buffer does
+        for callback in _pass_callbacks:
+            callback()
     finally:
-        _state.enabled = prev
+        _state.enabled, _pass_callbacks = prev, outer_callbacks
     return captured
 
 

@@ -213,8 +213,11 @@ class BackwardFunction(Node):
             return tuple(self.to_save) if self.to_save else ()
         outs = self._saved_outputs
         unpacked = []
+        hooked = _unpack_all(self)
         for i, (t, version) in enumerate(zip(self._saved, self._saved_versions)):
-            if t is not None:
+            if type(t) is _Packed:  # saved through saved_tensors_hooks: their unpack gives it back
+                t = hooked[i]
+            elif t is not None:
                 if version != (0 if t._vc is None else t._vc[0]):
                     raise RuntimeError(_modified_message(t, version, self, outs[i] if outs else None))
                 if outs and outs[i] is not None:  # our own output: give it its grad_fn back
@@ -236,6 +239,26 @@ class BackwardFunction(Node):
     def set_materialize_grads(self, value: bool) -> None:
         """With False, backward may receive None for outputs that got no gradient."""
         self.materialize_grads = value
+
+    def __getattr__(self, name: str) -> Any:
+        """``_saved_self``, ``_saved_other``, ``_saved_result`` ... and their ``_raw_saved_`` forms:
+        what ``save_for_backward`` kept, named by slot as PyTorch names the saved arguments."""
+        raw = name.startswith("_raw_saved_")
+        key = name[11:] if raw else name[7:] if name.startswith("_saved_") else None
+        names = self._saved_names() if key else ()
+        if key not in names:
+            raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
+        k = names.index(key)
+        if self._freed:
+            raise RuntimeError(errors.BACKWARD_TWICE)
+        return SavedTensor(self, k) if raw else self.saved_tensors[k]
+
+    def _saved_names(self) -> tuple:
+        count = len(self._saved_versions or self.to_save or ())
+        names = _SAVED_NAMES.get(type(self).__name__, ("self", "other"))
+        outs = self._saved_outputs or (None,) * count
+        return tuple("result" if outs[k] is not None else names[k] if k < len(names) else f"arg{k}"
+                     for k in range(count))
 
     def _release(self) -> None:
         if self._saved is not None:
@@ -442,6 +465,9 @@ def _save(ctx: BackwardFunction, outputs: tuple) -> None:
     """Keep the tensors of ``save_for_backward`` with their versions; outputs without grad_fn."""
     to_save = ctx.to_save
     ctx.to_save = None
+    if saved_tensors_hooks_stack:
+        _save_packed(ctx, to_save, outputs)
+        return
     if not any(_is_one_of(o, to_save) for o in outputs):  # the common case: only inputs saved
         ctx._saved = to_save
         ctx._saved_versions = tuple([0 if t is None or t._vc is None else t._vc[0] for t in to_save])
@@ -462,6 +488,80 @@ def _save(ctx: BackwardFunction, outputs: tuple) -> None:
     ctx._saved, ctx._saved_versions = tuple(saved), tuple(versions)
     if out_nrs:
         ctx._saved_outputs = tuple(out_nrs)
+
+
+# PyTorch's names for the arguments a node saves, by save_for_backward slot (default: self, other)
+_SAVED_NAMES = {"MmBackward0": ("self", "mat2"), "BmmBackward0": ("self", "mat2"), "PowBackward0": ("self", "exponent"),
+                "PowBackward1": ("self", "exponent"), "AddmmBackward0": ("self", "mat1", "mat2"),
+                "MvBackward0": ("self", "vec"), "DotBackward0": ("self", "tensor")}
+
+# (pack, unpack) pairs of the active torch.autograd.graph.saved_tensors_hooks, innermost last
+saved_tensors_hooks_stack: list = []
+
+
+class _Packed:
+    """A saved tensor as a pack hook returned it, with the unpack hook that restores it."""
+
+    __slots__ = ("packed", "unpack_hook")
+
+    def __init__(self, packed: Any, unpack_hook: Callable) -> None:
+        self.packed, self.unpack_hook = packed, unpack_hook
+
+    def unpack(self) -> Tensor:
+        t = self.unpack_hook(self.packed)
+        if not isinstance(t, Tensor):
+            raise TypeError(f"Output of saved tensor unpack_hook expected to be a Tensor but got result of type "
+                            f"{type(t).__name__}")
+        return t
+
+
+# PyTorch saves a product's operands other-first (the order its derivative formulas name them)
+_PACK_ORDER = {"MulBackward0": (1, 0), "DivBackward0": (1, 0)}
+
+
+def _pack_order(ctx: BackwardFunction, n: int) -> Any:
+    order = _PACK_ORDER.get(type(ctx).__name__)
+    return order if order is not None and len(order) == n else range(n)
+
+
+def _unpack_all(ctx: BackwardFunction) -> dict:
+    return {k: ctx._saved[k].unpack() for k in _pack_order(ctx, len(ctx._saved)) if type(ctx._saved[k]) is _Packed}
+
+
+def _save_packed(ctx: BackwardFunction, to_save: tuple, outputs: tuple) -> None:
+    """Saving under saved_tensors_hooks: each tensor goes through the innermost pack hook."""
+    pack, unpack = saved_tensors_hooks_stack[-1]
+    saved = [None] * len(to_save)
+    for k in _pack_order(ctx, len(to_save)):
+        if to_save[k] is None:
+            continue
+        hooks = saved_tensors_hooks_stack[:]
+        saved_tensors_hooks_stack.clear()  # a pack hook's own operations save nothing through it
+        try:
+            saved[k] = _Packed(pack(to_save[k]), unpack)
+        finally:
+            saved_tensors_hooks_stack[:] = hooks
+    ctx._saved, ctx._saved_versions = tuple(saved), (0,) * len(saved)
+    out_nrs = [next((nr for nr, o in enumerate(outputs) if o is t), None) for t in to_save]
+    if any(nr is not None for nr in out_nrs):
+        ctx._saved_outputs = tuple(out_nrs)
+
+
+class SavedTensor:
+    """``grad_fn._raw_saved_self``: one saved slot, whose pack/unpack hooks can be set."""
+
+    def __init__(self, node: BackwardFunction, k: int) -> None:
+        self._node, self._k = node, k
+
+    def __repr__(self) -> str:
+        return f"<torch._C._autograd.SavedTensor object at {id(self):#x}>"
+
+    def register_hooks(self, pack_hook: Callable, unpack_hook: Callable) -> None:
+        node, k = self._node, self._k
+        t = node.saved_tensors[k]
+        saved = list(node._saved)
+        saved[k] = _Packed(pack_hook(t), unpack_hook)
+        node._saved = tuple(saved)
 
 
 class RemovableHandle:
