@@ -22,7 +22,7 @@ import numpy as np
 from . import errors
 from .dtypes import from_numpy_dtype
 from .function import (AccumulateGrad, BackwardFunction, Node, checked_hook_result, checked_hook_results,
-                       grad_accumulator)
+                       grad_accumulator, profiling)
 from .grad_mode import _anomaly, _state
 from .tensor import Size, Tensor, _make
 
@@ -154,7 +154,7 @@ def run(roots: list, root_grads: list, keep_graph: bool, create_graph: bool, tar
                 continue
             if execute is not None and node not in execute:
                 continue
-            input_grads = _call(node, grads)
+            input_grads = _call(node, grads) if profiling.events is None else _call_profiled(node, grads)
             if node._post_hooks:  # a post-hook may replace the gradients for the inputs
                 for hook in tuple(node._post_hooks.values()):
                     new = hook(tuple(input_grads), tuple(grads))
@@ -281,6 +281,13 @@ def _call(node: BackwardFunction, grads: list) -> list:
         if data.dtype is not dtype and data.dtype != dtype:
             out[i] = g.to(from_numpy_dtype(dtype))
     return out
+
+
+def _call_profiled(node: BackwardFunction, grads: list) -> list:
+    from .autograd.profiler import _timed
+
+    with _timed(f"autograd::engine::evaluate_function: {node.name()}"), _timed(node.name()):
+        return _call(node, grads)
 
 
 def _call_detecting_anomalies(node: BackwardFunction, grads: list) -> list:

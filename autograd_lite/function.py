@@ -26,10 +26,20 @@ from typing import Any, Callable
 import numpy as np
 
 from . import errors
-from .grad_mode import _anomaly, _state, no_grad
+from .grad_mode import _anomaly, _inference_tensors, _state, no_grad
 from .tensor import Tensor, _make
 
 _sequence = itertools.count()
+
+
+class _Profiling:
+    """The open ``autograd.profiler.profile``'s event list (None: not profiling)."""
+
+    events: list | None = None
+    inner = 0.0  # microseconds spent in events nested in the current one
+
+
+profiling = _Profiling()
 
 # Python's cyclic garbage collector re-scans every live container object whenever it
 # collects its oldest generation, and a recorded graph is many small objects: with the
@@ -346,6 +356,15 @@ class Function(metaclass=FunctionMeta):
     @classmethod
     def apply(cls, *args: Any, **kwargs: Any) -> Any:
         """Run ``forward`` with grad mode off; record a node if any input requires grad."""
+        if profiling.events is not None:
+            from .autograd.profiler import _timed, op_name
+
+            with _timed(op_name(cls._backward_cls.__name__) if not cls._backward_cls._custom else cls.__name__):
+                return cls._apply(*args, **kwargs)
+        return cls._apply(*args, **kwargs)
+
+    @classmethod
+    def _apply(cls, *args: Any, **kwargs: Any) -> Any:
         ctx = object.__new__(cls._backward_cls)
         needs = tuple([isinstance(a, Tensor) and a._requires_grad for a in args])
         ctx.needs_input_grad = needs
@@ -465,6 +484,8 @@ def _save(ctx: BackwardFunction, outputs: tuple) -> None:
     """Keep the tensors of ``save_for_backward`` with their versions; outputs without grad_fn."""
     to_save = ctx.to_save
     ctx.to_save = None
+    if _inference_tensors.seen and any(t is not None and t._inference for t in to_save):
+        raise RuntimeError(errors.INFERENCE_SAVED)
     if saved_tensors_hooks_stack:
         _save_packed(ctx, to_save, outputs)
         return

@@ -15,6 +15,7 @@ import numpy as np
 
 from . import dtypes, errors
 from .dtypes import dtype as _dtype
+from .grad_mode import _state
 
 
 class Size(tuple):
@@ -52,6 +53,7 @@ class Tensor:
     _accumulator = None     # weak reference to the leaf's AccumulateGrad node
     _view_version = None    # the version a view's grad_fn was made at (see ops.refresh_view)
     _custom_view_of = None  # (Function name, output nr) for a view a custom Function returned
+    _inference = False      # made in inference mode (see grad_mode.inference_mode)
 
     # --- construction -------------------------------------------------------------
     def __new__(cls, *args: Any, **kwargs: Any) -> "Tensor":
@@ -82,6 +84,8 @@ class Tensor:
         return self._vc
 
     def _bump_version(self) -> None:
+        if self._inference and not _state.inference:
+            raise RuntimeError(errors.INFERENCE_INPLACE)
         if self._vc is None:
             self._vc = [1]
         else:
@@ -98,10 +102,14 @@ class Tensor:
             raise RuntimeError(errors.NON_LEAF_REQUIRES_GRAD if not value else errors.NON_LEAF_REQUIRES_GRAD_TRUE)
         if value and self._data.dtype.kind != "f":
             raise RuntimeError(errors.INT_REQUIRES_GRAD_SET)
+        if value and self._inference and not _state.inference:
+            raise RuntimeError(errors.INFERENCE_REQUIRES_GRAD)
         self._requires_grad = bool(value)
 
     def requires_grad_(self, requires_grad: bool = True) -> "Tensor":
         """Set ``requires_grad`` in place on a leaf and return it (mirrors ``Tensor.requires_grad_``)."""
+        if requires_grad and self._inference and not _state.inference:
+            raise RuntimeError(errors.INFERENCE_REQUIRES_GRAD)
         if self._grad_fn is not None and not requires_grad:
             raise RuntimeError(errors.NON_LEAF_REQUIRES_GRAD)
         if requires_grad and self._data.dtype.kind != "f":
@@ -168,6 +176,10 @@ class Tensor:
     @property
     def retains_grad(self) -> bool:
         return self._retains_grad
+
+    def is_inference(self) -> bool:
+        """True for tensors made in inference mode."""
+        return self._inference
 
     @property
     def output_nr(self) -> int:
@@ -539,6 +551,8 @@ def _make(data: np.ndarray) -> Tensor:
     """Wrap a numpy array as a fresh tensor with no autograd history (the engine's fast path)."""
     t = object.__new__(Tensor)
     _init(t, data)
+    if _state.inference:
+        t._inference = True
     return t
 
 
