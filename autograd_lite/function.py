@@ -41,6 +41,15 @@ class _Profiling:
 
 profiling = _Profiling()
 
+
+class _ForwardAD:
+    """The open ``forward_ad.dual_level`` (a list of the tensors given tangents in it), if any."""
+
+    levels: list = []
+
+
+forward_ad_state = _ForwardAD()
+
 # Python's cyclic garbage collector re-scans every live container object whenever it
 # collects its oldest generation, and a recorded graph is many small objects: with the
 # default thresholds a 100,000-op graph spends most of its build time being scanned.
@@ -361,7 +370,12 @@ class Function(metaclass=FunctionMeta):
 
             with _timed(op_name(cls._backward_cls.__name__) if not cls._backward_cls._custom else cls.__name__):
                 return cls._apply(*args, **kwargs)
-        return cls._apply(*args, **kwargs)
+        out = cls._apply(*args, **kwargs)
+        if forward_ad_state.levels and any(isinstance(a, Tensor) and a._fw_tangent is not None for a in args):
+            from .autograd.forward_ad import propagate
+
+            propagate(cls, args, kwargs, out)
+        return out
 
     @classmethod
     def _apply(cls, *args: Any, **kwargs: Any) -> Any:

@@ -237,4 +237,6 @@ def tensor_repr(t: Any) -> str:
         suffixes.append(f"grad_fn=<{type(t.grad_fn).__name__}>")
     elif t.requires_grad:
         suffixes.append("requires_grad=True")
+    if getattr(t, "_fw_tangent", None) is not None:  # a dual tensor of forward-mode AD
+        suffixes.append(f"tangent={t._fw_tangent}")
     return format_tensor(t._data, t.dtype.name, suffixes)

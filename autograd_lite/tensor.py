@@ -54,6 +54,7 @@ class Tensor:
     _view_version = None    # the version a view's grad_fn was made at (see ops.refresh_view)
     _custom_view_of = None  # (Function name, output nr) for a view a custom Function returned
     _inference = False      # made in inference mode (see grad_mode.inference_mode)
+    _fw_tangent = None      # the tangent of a dual tensor (see autograd/forward_ad.py)
 
     # --- construction -------------------------------------------------------------
     def __new__(cls, *args: Any, **kwargs: Any) -> "Tensor":
