@@ -136,7 +136,8 @@ def _scalar_output(func: Callable, inputs: tuple, strict: bool, name: str) -> Te
     return outputs
 
 
-_INDEPENDENT = "The output of the user-provided function is independent of input {i}. This is not allowed in strict mode."
+_INDEPENDENT = ("The output of the user-provided function is independent of input {i}. This is not allowed in "
+                "strict mode.")
 
 
 def vjp(func: Callable, inputs, v=None, create_graph: bool = False, strict: bool = False):
