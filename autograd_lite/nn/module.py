@@ -72,6 +72,11 @@ class Module:
         if not hooks:
             return self.forward(*args, **kwargs)
         for hook in tuple(hooks["forward_pre"].values()):
+            if getattr(hook, "_with_kwargs", False):
+                new = hook(self, args, kwargs)
+                if new is not None:
+                    args, kwargs = new
+                continue
             new = hook(self, args)
             if new is not None:
                 args = new if isinstance(new, tuple) else (new,)
@@ -80,7 +85,7 @@ class Module:
             args = backward.wrap_inputs(args)
         out = self.forward(*args, **kwargs)
         for hook in tuple(hooks["forward"].values()):
-            new = hook(self, args, out)
+            new = hook(self, args, kwargs, out) if getattr(hook, "_with_kwargs", False) else hook(self, args, out)
             if new is not None:
                 out = new
         return backward.wrap_outputs(out) if backward is not None else out
@@ -91,13 +96,17 @@ class Module:
             object.__setattr__(self, "_call_hooks", {"forward_pre": {}, "forward": {}, "backward": {}})
         return self._call_hooks[kind]
 
-    def register_forward_pre_hook(self, hook: Callable, *, prepend: bool = False) -> RemovableHandle:
-        """``hook(module, args)`` before ``forward``; a returned value replaces the arguments."""
-        return _handle(self._hooks("forward_pre"), hook, prepend)
+    def register_forward_pre_hook(self, hook: Callable, *, prepend: bool = False,
+                                  with_kwargs: bool = False) -> RemovableHandle:
+        """``hook(module, args)`` before ``forward``; a returned value replaces the arguments
+        (``with_kwargs``: ``hook(module, args, kwargs)`` returning ``(args, kwargs)``)."""
+        return _handle(self._hooks("forward_pre"), _kwargs_hook(hook) if with_kwargs else hook, prepend)
 
-    def register_forward_hook(self, hook: Callable, *, prepend: bool = False) -> RemovableHandle:
-        """``hook(module, args, output)`` after ``forward``; a returned value replaces the output."""
-        return _handle(self._hooks("forward"), hook, prepend)
+    def register_forward_hook(self, hook: Callable, *, prepend: bool = False, with_kwargs: bool = False,
+                              always_call: bool = False) -> RemovableHandle:
+        """``hook(module, args, output)`` after ``forward``; a returned value replaces the output
+        (``with_kwargs``: ``hook(module, args, kwargs, output)``)."""
+        return _handle(self._hooks("forward"), _kwargs_hook(hook) if with_kwargs else hook, prepend)
 
     def register_full_backward_hook(self, hook: Callable, prepend: bool = False) -> RemovableHandle:
         """``hook(module, grad_input, grad_output)`` once the gradients w.r.t. the module's tensor
@@ -591,6 +600,16 @@ class ModuleList(Module):
             line = f"({start}): {r}" if start == end else f"({start}-{end}): {end - start + 1} x {r}"
             lines.append(_addindent(line, 2))
         return self._get_name() + "(\n  " + "\n  ".join(lines) + "\n)"
+
+
+def _kwargs_hook(hook: Callable) -> Callable:
+    """A hook that also receives forward's keyword arguments (marked so that __call__ passes them)."""
+
+    def call(*args: Any) -> Any:
+        return hook(*args)
+
+    call._with_kwargs = True
+    return call
 
 
 def _handle(hooks: dict, hook: Callable, prepend: bool) -> RemovableHandle:

@@ -83,3 +83,14 @@ order = nn.Identity() if hasattr(nn, "Identity") else nn.ReLU()
 order.register_forward_hook(lambda m, a, o: print("first registered"))
 order.register_forward_hook(lambda m, a, o: print("prepended"), prepend=True)
 order(x)
+
+
+class Scaled(nn.Module):
+    def forward(self, x, scale=1.0):
+        return x * scale
+
+
+s = Scaled()
+s.register_forward_pre_hook(lambda m, args, kwargs: (args, {"scale": kwargs.get("scale", 1.0) * 2}), with_kwargs=True)
+s.register_forward_hook(lambda m, args, kwargs, out: print("kwargs seen:", kwargs) or out + 1, with_kwargs=True)
+show("with_kwargs", lambda: s(torch.ones(2), scale=3.0))
