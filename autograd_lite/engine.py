@@ -21,12 +21,21 @@ import numpy as np
 
 from . import errors
 from .dtypes import from_numpy_dtype
-from .function import AccumulateGrad, BackwardFunction, Node, grad_accumulator
+from .function import (AccumulateGrad, BackwardFunction, Node, checked_hook_result, checked_hook_results,
+                       grad_accumulator, profiling)
 from .grad_mode import _anomaly, _state
 from .tensor import Size, Tensor, _make
 
 
 _warned_create_graph = False
+_pass_callbacks: list | None = None  # functions to call when the running backward pass ends
+
+
+def at_end_of_pass(fn) -> None:
+    """Call ``fn()`` once the backward pass now running is done (PyTorch's queue_callback)."""
+    if _pass_callbacks is None:
+        raise RuntimeError("Final callbacks can only be installed during backward pass.")
+    _pass_callbacks.append(fn)
 
 
 def backward(tensors: Sequence[Tensor], grad_tensors=None, retain_graph: bool | None = None,
@@ -125,8 +134,9 @@ def run(roots: list, root_grads: list, keep_graph: bool, create_graph: bool, tar
     ready = [(-n._seq, id(n), n) for n in buffers if deps.get(n, 0) == 0]
     heapq.heapify(ready)
 
-    prev = _state.enabled
-    _state.enabled = create_graph
+    global _pass_callbacks
+    prev, outer_callbacks = _state.enabled, _pass_callbacks
+    _state.enabled, _pass_callbacks = create_graph, []
     try:
         while ready:
             node = heapq.heappop(ready)[2]
@@ -144,10 +154,12 @@ def run(roots: list, root_grads: list, keep_graph: bool, create_graph: bool, tar
                 continue
             if execute is not None and node not in execute:
                 continue
-            input_grads = _call(node, grads)
-            if node._post_hooks:
+            input_grads = _call(node, grads) if profiling.events is None else _call_profiled(node, grads)
+            if node._post_hooks:  # a post-hook may replace the gradients for the inputs
                 for hook in tuple(node._post_hooks.values()):
-                    hook(tuple(input_grads), tuple(grads))
+                    new = hook(tuple(input_grads), tuple(grads))
+                    if new is not None:
+                        input_grads = checked_hook_results(hook, new, len(input_grads))
             if not keep_graph:
                 node._release()
             nrs = node._next_nr or repeat(0)
@@ -161,8 +173,10 @@ def run(roots: list, root_grads: list, keep_graph: bool, create_graph: bool, tar
                 if left == 0 and nxt in buffers:
                     heapq.heappush(ready, (-nxt._seq, id(nxt), nxt))
             input_grads = g = grads = None  # hold no gradient longer than its buffer does
+        for callback in _pass_callbacks:
+            callback()
     finally:
-        _state.enabled = prev
+        _state.enabled, _pass_callbacks = prev, outer_callbacks
     return captured
 
 
@@ -220,17 +234,18 @@ def _add_to_buffer(buffers: dict, node: Node, nr: int, grad: Tensor) -> None:
 
 
 def _run_pre_hooks(node: Node, grads: list) -> list:
+    """The tensors' own hooks first (one output each), then the node's pre-hooks (all outputs), as PyTorch."""
     grads = list(grads)
-    for nr, hooks in sorted(node._pre_hooks.items()):
+    for nr, hooks in sorted(node._pre_hooks.items(), reverse=True):
         for hook in tuple(hooks.values()):
-            if nr == -1:  # node pre-hooks see all gradients
+            if nr == -1:
                 new = hook(tuple(grads))
                 if new is not None:
-                    grads = list(new)
+                    grads = checked_hook_results(hook, new, len(grads))
             elif grads[nr] is not None:
                 new = hook(grads[nr])
                 if new is not None:
-                    grads[nr] = new
+                    grads[nr] = checked_hook_result(hook, new, grads[nr])
     return grads
 
 
@@ -240,7 +255,7 @@ def _call(node: BackwardFunction, grads: list) -> list:
         raise RuntimeError(errors.BACKWARD_TWICE)
     if node.materialize_grads and len(grads) > 1:  # (a single-output node always has its gradient)
         for i, g in enumerate(grads):
-            if g is None:
+            if g is None and node._output_meta[i] is not None:  # (None: an output that was not a tensor)
                 shape, dtype = node._output_meta[i]
                 grads[i] = _make(np.zeros(shape, dtype))
     if _anomaly.enabled:
@@ -266,6 +281,12 @@ def _call(node: BackwardFunction, grads: list) -> list:
         if data.dtype is not dtype and data.dtype != dtype:
             out[i] = g.to(from_numpy_dtype(dtype))
     return out
+
+
+def _call_profiled(node: BackwardFunction, grads: list) -> list:
+    _timed = profiling.timed
+    with _timed(f"autograd::engine::evaluate_function: {node.name()}"), _timed(node.name()):
+        return _call(node, grads)
 
 
 def _call_detecting_anomalies(node: BackwardFunction, grads: list) -> list:
