@@ -339,9 +339,12 @@ def _record(ctx: BackwardFunction, args: tuple, needs: tuple, out: Any) -> Any:
 
 
 def refresh_view(t: Tensor) -> None:
-    from .ops import refresh_view as refresh
+    """``ops.refresh_view``. ops imports this module, so this stand-in imports it on first
+    use and then replaces itself with it (an import statement per call costs ~1 us)."""
+    global refresh_view
+    from .ops import refresh_view
 
-    refresh(t)
+    refresh_view(t)
 
 
 def _is_one_of(t: Any, items: Any) -> bool:
@@ -371,31 +374,21 @@ def _wire(ctx: BackwardFunction, o: Any, i: int, args: tuple) -> Any:
 
 def _save(ctx: BackwardFunction, outputs: tuple) -> None:
     """Keep the tensors of ``save_for_backward`` with their versions; outputs without grad_fn."""
-    to_save = ctx.to_save
+    saved, versions, out_nrs = list(ctx.to_save), [], None
     ctx.to_save = None
-    for i, t in enumerate(to_save):
-        if t is not None and not isinstance(t, Tensor):
-            raise TypeError(f"save_for_backward can only save variables, but argument {i} is of type {type(t).__name__}")
-    for o in outputs:
-        if _is_one_of(o, to_save):
-            break
-    else:  # the common case: only inputs saved
-        ctx._saved = to_save
-        ctx._saved_versions = tuple([0 if t is None or t._vc is None else t._vc[0] for t in to_save])
-        return
-    saved, versions, out_nrs = [], [], None
-    for k, t in enumerate(to_save):
-        if t is not None:
-            for nr, o in enumerate(outputs):
-                if o is t:
-                    out_nrs = out_nrs or [None] * len(to_save)
-                    out_nrs[k] = nr
-                    t = t._alias()
-                    break
-            versions.append(0 if t._vc is None else t._vc[0])
-        else:
+    for k, t in enumerate(saved):
+        if t is None:
             versions.append(0)
-        saved.append(t)
+            continue
+        if not isinstance(t, Tensor):
+            raise TypeError(f"save_for_backward can only save variables, but argument {k} is of type {type(t).__name__}")
+        for nr, o in enumerate(outputs):
+            if o is t:  # our own output: an alias without grad_fn, so the node does not hold itself
+                out_nrs = out_nrs or [None] * len(saved)
+                out_nrs[k] = nr
+                saved[k] = t = t._alias()
+                break
+        versions.append(0 if t._vc is None else t._vc[0])
     ctx._saved, ctx._saved_versions = tuple(saved), tuple(versions)
     if out_nrs:
         ctx._saved_outputs = tuple(out_nrs)
