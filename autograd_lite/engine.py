@@ -294,7 +294,7 @@ def _one_per_tensor_input(node: BackwardFunction, out: list) -> list:
     """Check backward returned one gradient per forward argument (None for non-tensors); keep the tensors'."""
     expected = len(node._next) + len(node._non_tensor_args)
     if len(out) != expected:
-        if len(out) < expected or any(g is not None for g in out[expected:]):  # extra trailing Nones are allowed
+        if len(out) < expected or [g for g in out[expected:] if g is not None]:  # extra trailing Nones are allowed
             raise RuntimeError(errors.WRONG_GRAD_COUNT.format(name=node.name(), expected=expected, got=len(out)))
         del out[expected:]
     if not node._non_tensor_args:
