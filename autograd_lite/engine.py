@@ -12,9 +12,8 @@ node finishes unless ``retain_graph=True``.
 """
 from __future__ import annotations
 
-import heapq
+from heapq import heapify, heappop, heappush
 import warnings
-from itertools import repeat
 from typing import Sequence
 
 import numpy as np
@@ -132,18 +131,18 @@ def run(roots: list, root_grads: list, keep_graph: bool, create_graph: bool, tar
     for (node, nr), g in zip(start, root_grads):
         _add_to_buffer(buffers, node, nr, g)
     ready = [(-n._seq, id(n), n) for n in buffers if deps.get(n, 0) == 0]
-    heapq.heapify(ready)
+    heapify(ready)
 
     global _pass_callbacks
     prev, outer_callbacks = _state.enabled, _pass_callbacks
     _state.enabled, _pass_callbacks = create_graph, []
     try:
         while ready:
-            node = heapq.heappop(ready)[2]
+            node = heappop(ready)[2]
             grads = buffers.pop(node)
             if node._pre_hooks:
                 grads = _run_pre_hooks(node, grads)
-            if node in capture_at:
+            if capture_at and node in capture_at:
                 for nr, i in capture_at[node]:
                     captured[i] = grads[nr]
                     if accumulate and type(node) is not AccumulateGrad:
@@ -162,16 +161,17 @@ def run(roots: list, root_grads: list, keep_graph: bool, create_graph: bool, tar
                         input_grads = checked_hook_results(hook, new, len(input_grads))
             if not keep_graph:
                 node._release()
-            nrs = node._next_nr or repeat(0)
-            for nxt, g, nr in zip(node._next, input_grads, nrs):
+            nrs = node._next_nr
+            for i, nxt in enumerate(node._next):
                 if nxt is None:
                     continue
+                g = input_grads[i]
                 if g is not None:
-                    _add_to_buffer(buffers, nxt, nr, g)
+                    _add_to_buffer(buffers, nxt, nrs[i] if nrs else 0, g)
                 left = deps[nxt] - 1
                 deps[nxt] = left
                 if left == 0 and nxt in buffers:
-                    heapq.heappush(ready, (-nxt._seq, id(nxt), nxt))
+                    heappush(ready, (-nxt._seq, id(nxt), nxt))
             input_grads = g = grads = None  # hold no gradient longer than its buffer does
         for callback in _pass_callbacks:
             callback()
@@ -253,19 +253,20 @@ def _call(node: BackwardFunction, grads: list) -> list:
     """Run one node's backward and check what it returns against its inputs."""
     if node._freed:
         raise RuntimeError(errors.BACKWARD_TWICE)
-    if node.materialize_grads and len(grads) > 1:  # (a single-output node always has its gradient)
+    if len(grads) > 1 and node.materialize_grads:  # (a single-output node always has its gradient)
         for i, g in enumerate(grads):
             if g is None and node._output_meta[i] is not None:  # (None: an output that was not a tensor)
                 shape, dtype = node._output_meta[i]
                 grads[i] = _make(np.zeros(shape, dtype))
     if _anomaly.enabled:
         return _call_detecting_anomalies(node, grads)
-    out = node.apply(*grads)
-    out = list(out) if isinstance(out, (tuple, list)) else [out]
-    if len(out) != len(node._next) or node._non_tensor_args:
+    out = node._function.backward(node, *grads)  # what ``node.apply(*grads)`` does, one call less
+    out = list(out) if type(out) is tuple or isinstance(out, (tuple, list)) else [out]
+    nexts = node._next
+    if len(out) != len(nexts) or node._non_tensor_args:
         out = _one_per_tensor_input(node, out)
     nrs = node._next_nr
-    for i, nxt in enumerate(node._next):
+    for i, nxt in enumerate(nexts):
         g = out[i]
         if g is None or nxt is None:
             continue
@@ -314,10 +315,11 @@ def _one_per_tensor_input(node: BackwardFunction, out: list) -> list:
     """Check backward returned one gradient per forward argument (None for non-tensors); keep the tensors'."""
     expected = len(node._next) + len(node._non_tensor_args)
     if len(out) != expected:
-        if len(out) > expected and all(g is None for g in out[expected:]):
-            out = out[:expected]  # extra trailing Nones are allowed
-        else:
+        if len(out) < expected or [g for g in out[expected:] if g is not None]:  # extra trailing Nones are allowed
             raise RuntimeError(errors.WRONG_GRAD_COUNT.format(name=node.name(), expected=expected, got=len(out)))
+        del out[expected:]
+    if not node._non_tensor_args:
+        return out
     for i in node._non_tensor_args:
         if out[i] is not None:
             raise RuntimeError(errors.GRAD_FOR_NON_TENSOR.format(name=node.name(), position=i + 1))

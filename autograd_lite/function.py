@@ -211,10 +211,11 @@ def grad_accumulator(tensor: Tensor) -> AccumulateGrad:
 class BackwardFunction(Node):
     """A recorded call of a Function: the ``ctx`` of its forward/backward and the outputs' grad_fn.
 
-    Attributes set in ``forward`` (``ctx.dim = 1``) are kept for ``backward``.
+    Attributes set in ``forward`` (``ctx.dim = 1``) are kept for ``backward``. The class
+    declares no ``__slots__``: Python then keeps each node's attributes in a compact
+    per-class layout, as fast to set and read as slots, whichever ones an op sets.
     """
 
-    __slots__ = ("needs_input_grad", "_output_meta", "__dict__")
     _function: type  # the Function subclass whose backward this node runs
     # Defaults, overridden per node only when used:
     to_save = _saved = _saved_versions = _saved_outputs = None
@@ -225,13 +226,11 @@ class BackwardFunction(Node):
     materialize_grads = True
 
     def save_for_backward(self, *tensors: Tensor | None) -> None:
-        """Keep tensors for backward; unpacking checks they were not modified in place since."""
-        for t in tensors:
-            if t is not None and not isinstance(t, Tensor):
-                i = next(i for i, t in enumerate(tensors) if t is not None and not isinstance(t, Tensor))
-                raise TypeError(
-                    f"save_for_backward can only save variables, but argument {i} is of type {type(t).__name__}"
-                )
+        """Keep tensors for backward; unpacking checks they were not modified in place since.
+
+        They are checked when the node is recorded (``_save``), as PyTorch checks them: under
+        ``no_grad`` nothing is saved, so nothing is checked.
+        """
         self.to_save = tensors
 
     @property
@@ -241,6 +240,12 @@ class BackwardFunction(Node):
         if self._saved is None:  # inside forward, or no graph was recorded
             return tuple(self.to_save) if self.to_save else ()
         outs = self._saved_outputs
+        if outs is None:
+            for t, version in zip(self._saved, self._saved_versions):
+                if t is not None and (type(t) is _Packed or version != (0 if t._vc is None else t._vc[0])):
+                    break
+            else:  # the common case: no output among them, none modified since, none packed by hooks
+                return self._saved
         unpacked = []
         hooked = _unpack_all(self)
         for i, (t, version) in enumerate(zip(self._saved, self._saved_versions)):
@@ -389,7 +394,8 @@ class Function(metaclass=FunctionMeta):
         needs = tuple([isinstance(a, Tensor) and a._requires_grad for a in args])
         ctx.needs_input_grad = needs
         prev = _state.enabled
-        _state.enabled = False
+        if prev:  # (inside backward and no_grad it is off already)
+            _state.enabled = False
         try:
             if cls.setup_context is Function.setup_context:
                 out = cls.forward(ctx, *args, **kwargs) if kwargs else cls.forward(ctx, *args)
@@ -428,13 +434,13 @@ def _record(ctx: BackwardFunction, args: tuple, needs: tuple, out: Any) -> Any:
     if _anomaly.enabled:  # keep the forward call's stack, for the error message of its backward
         ctx._forward_stack = "".join(traceback.format_stack()[:-3])
 
-    if type(out) is Tensor and ctx._dirty is None and ctx._non_differentiable is None and out._grad_fn is None \
-            and not (ctx._custom and out._base is not None) and not _is_one_of(out, args):
-        out._requires_grad, out._grad_fn = out._data.dtype.kind == "f", ctx  # the common case: one fresh output
-        if not out._requires_grad:
-            out._grad_fn = None
+    if type(out) is Tensor and out._grad_fn is None and ctx._dirty is None and ctx._non_differentiable is None \
+            and not (ctx._custom and out._base is not None) and not _is_one_of(out, args):  # the common case: one fresh output
+        data = out._data
+        if data.dtype.kind == "f":
+            out._requires_grad, out._grad_fn = True, ctx
         outputs = (out,)
-        ctx._output_meta = ((out._data.shape, out._data.dtype),)
+        ctx._output_meta = ((data.shape, data.dtype),)
     else:
         single = not isinstance(out, tuple)
         outputs = tuple(_wire(ctx, o, i, args) for i, o in enumerate((out,) if single else out))
@@ -496,30 +502,26 @@ def _custom_view(o: Tensor, i: int, ctx: BackwardFunction) -> Tensor:
 
 def _save(ctx: BackwardFunction, outputs: tuple) -> None:
     """Keep the tensors of ``save_for_backward`` with their versions; outputs without grad_fn."""
-    to_save = ctx.to_save
+    saved, versions, out_nrs = list(ctx.to_save), [], None
     ctx.to_save = None
-    if _inference_tensors.seen and any(t is not None and t._inference for t in to_save):
+    if _inference_tensors.seen and any(isinstance(t, Tensor) and t._inference for t in saved):
         raise RuntimeError(errors.INFERENCE_SAVED)
     if saved_tensors_hooks_stack:
-        _save_packed(ctx, to_save, outputs)
+        _save_packed(ctx, tuple(saved), outputs)
         return
-    if not any(_is_one_of(o, to_save) for o in outputs):  # the common case: only inputs saved
-        ctx._saved = to_save
-        ctx._saved_versions = tuple([0 if t is None or t._vc is None else t._vc[0] for t in to_save])
-        return
-    saved, versions, out_nrs = [], [], None
-    for k, t in enumerate(to_save):
-        if t is not None:
-            for nr, o in enumerate(outputs):
-                if o is t:
-                    out_nrs = out_nrs or [None] * len(to_save)
-                    out_nrs[k] = nr
-                    t = t._alias()
-                    break
-            versions.append(0 if t._vc is None else t._vc[0])
-        else:
+    for k, t in enumerate(saved):
+        if t is None:
             versions.append(0)
-        saved.append(t)
+            continue
+        if not isinstance(t, Tensor):
+            raise TypeError(f"save_for_backward can only save variables, but argument {k} is of type {type(t).__name__}")
+        for nr, o in enumerate(outputs):
+            if o is t:  # our own output: an alias without grad_fn, so the node does not hold itself
+                out_nrs = out_nrs or [None] * len(saved)
+                out_nrs[k] = nr
+                saved[k] = t = t._alias()
+                break
+        versions.append(0 if t._vc is None else t._vc[0])
     ctx._saved, ctx._saved_versions = tuple(saved), tuple(versions)
     if out_nrs:
         ctx._saved_outputs = tuple(out_nrs)

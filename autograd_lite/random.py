@@ -237,7 +237,8 @@ def _fma32(a, b, c):
     float64 step towards the exact value first."""
     p = np.asarray(a, np.float64) * np.asarray(b, np.float64)
     c = np.asarray(c, np.float64)
-    p, c = np.broadcast_arrays(p, c)
+    if p.shape != c.shape:
+        p, c = np.broadcast_arrays(p, c)
     s = np.asarray(p + c)  # 0-d inputs give a numpy scalar: keep an array to index into
     tie = (s.view(np.int64) & 0x1FFFFFFF) == 0x10000000
     if tie.any():
