@@ -25,6 +25,9 @@ What is copied, and why:
   Font Awesome woff2 fonts its CSS refers to. Pointed at by ``nb_ipywidgets_js``.
   The AMD variant (``embed-amd.js`` + require.js) is only needed for third-party
   widget libraries, which this book does not use, and is 1.3 MB larger.
+* ``thebe``: ``lib/`` (the bundle ``index.js``, the chunks it loads relative to
+  its own URL, and its CSS; no source maps) for the "Live Code" button. The
+  local extension ``_ext/book_site.py`` points sphinx-thebe's ``THEBE_JS_URL`` at it.
 """
 
 from __future__ import annotations
@@ -43,6 +46,7 @@ DEST = ROOT / "book" / "_vendor" / "_static" / "vendored"
 
 MATHJAX = "mathjax@3.2.2"
 HTML_MANAGER = "@jupyter-widgets/html-manager@1.0.7"
+THEBE = "thebe@0.9.3"
 
 
 def npm_pack(spec: str, workdir: Path) -> Path:
@@ -90,10 +94,18 @@ def main() -> int:
         copy(hm / "dist" / "embed.js.LICENSE.txt", hm_dest / "embed.js.LICENSE.txt")
         copy(hm / "LICENSE", hm_dest / "LICENSE")
 
+        th = npm_pack(THEBE, tmp)
+        for f in sorted((th / "lib").iterdir()):
+            if f.is_file() and f.suffix in (".js", ".css", ".txt") and not f.name.endswith(".map"):
+                copy(f, DEST / "thebe" / f.name)
+        if (th / "LICENSE").is_file():
+            copy(th / "LICENSE", DEST / "thebe" / "LICENSE")
+
     (DEST / "VERSIONS.txt").write_text(
         "Vendored by scripts/vendor_assets.py from npm packages:\n"
         f"  {MATHJAX}  (Apache-2.0)\n"
         f"  {HTML_MANAGER}  (BSD-3-Clause)\n"
+        f"  {THEBE}  (BSD-3-Clause)\n"
     )
     total = sum(p.stat().st_size for p in DEST.rglob("*") if p.is_file())
     print(f"vendored into {DEST.relative_to(ROOT)}: {total / 1e6:.2f} MB")
