@@ -5,7 +5,12 @@
   'THEBE_JS_URL' has already been declared": repeated inline scripts are dropped
   from the written pages.
 * "Live Code" loads thebe from the site itself (vendored by scripts/vendor_assets.py
-  into ``_static/vendored/thebe/``), not from a CDN.
+  into ``_static/vendored/thebe/``), not from a CDN, and keeps thebe from loading
+  MathJax 2 from a CDN (``mathjaxUrl: false``).
+* The theme's Font Awesome script watches the page and swaps every ``<i class="fa ...">``
+  for an SVG, including the icons inside widgets (the Play button's), which broke the
+  widgets' links (a slider stopped turning the pages of a figure). It is told, before
+  it loads, to convert the page once and not to watch it.
 """
 from __future__ import annotations
 
@@ -14,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 THEBE = "_static/vendored/thebe/index.js"
+FONTAWESOME_CONFIG = '<script>window.FontAwesomeConfig = {observeMutations: false};</script>'
 INLINE_SCRIPT = re.compile(r"[ \t]*<script>(.*?)</script>\n?", re.S)
 
 
@@ -29,6 +35,11 @@ def fix_page(text: str, depth: int) -> str:
         return m.group(0)
 
     text = INLINE_SCRIPT.sub(once, text)
+    if FONTAWESOME_CONFIG not in text:
+        text = re.sub(r'(<script[^>]*src="[^"]*fontawesome\.js)', FONTAWESOME_CONFIG + r"\n    \1", text, count=1)
+    # thebe would fetch MathJax 2 from a CDN for its outputs; the page has MathJax 3 already
+    if "mathjaxUrl" not in text:
+        text = text.replace("requestKernel: true,", "requestKernel: true,\n        mathjaxUrl: false,", 1)
     local = "../" * depth + THEBE
     return re.sub(r'const THEBE_JS_URL = "[^"]*"', f'const THEBE_JS_URL = "{local}"', text)
 

@@ -326,8 +326,10 @@ def accumulation_explorer(torch: Any, passes: int = 4) -> Figure:
     between them, with ``retain_graph`` on or off; ``.grad`` after each pass, or the error."""
     import ipywidgets as w
 
-    zero = w.ToggleButtons(options=["keep .grad", "w.grad.zero_() before each pass"], description="between passes")
-    retain = w.ToggleButtons(options=["retain_graph=False", "retain_graph=True"], description="backward(...)")
+    style = {"button_width": "auto", "description_width": "auto"}
+    zero = w.ToggleButtons(options=["keep w.grad", "w.grad.zero_()"], description="between passes:", style=style)
+    retain = w.ToggleButtons(options=["retain_graph=False", "retain_graph=True"], description="backward(...):",
+                             style=style)
     step = w.IntSlider(value=1, min=1, max=passes, description="passes", layout=w.Layout(width="min(100%, 20em)"))
     play = w.Play(value=1, min=1, max=passes, interval=1400, description="play")
     w.jslink((play, "value"), (step, "value"))
@@ -399,7 +401,8 @@ def training_explorer(torch: Any, make_model: Callable, X: Any, y: Any, loss_fn:
     grid = torch.from_numpy(np.stack([gx.ravel(), gy.ravel()], axis=1))
     names = list(optimizers)
     n_lr = len(next(iter(lrs.values())))
-    opt_buttons = w.ToggleButtons(options=names, description="optimizer")
+    opt_buttons = w.ToggleButtons(options=names, description="optimizer",
+                                  style={"button_width": "auto", "description_width": "auto"})
     lr_slider = w.SelectionSlider(options=[f"{name} lr no. {i + 1}" for i in range(n_lr)] if n_lr != 3
                                   else ["low", "default", "high"], index=n_lr // 2,
                                   description="learning rate", layout=w.Layout(width="min(100%, 22em)"))

@@ -86,7 +86,16 @@ def main() -> int:
         hm = npm_pack(HTML_MANAGER, tmp)
         hm_dest = DEST / "html-manager"
         embed = hm / "dist" / "embed.js"
-        copy(embed, hm_dest / "embed.js")
+        # The HTML widget typesets with MathJax 2's MathJax.Hub.Queue whenever a MathJax
+        # exists; the site runs MathJax 3 (no Hub), so every HTML widget threw a TypeError.
+        # Patched to skip typesetting when there is no Hub (no widget here holds math).
+        text = embed.read_text(encoding="utf-8")
+        guard = "void 0!==window.MathJax&&MathJax.Hub.Queue("
+        if text.count(guard) != 1:
+            raise SystemExit("embed.js changed: re-check the MathJax.Hub patch")
+        text = text.replace(guard, "void 0!==window.MathJax&&void 0!==MathJax.Hub&&MathJax.Hub.Queue(")
+        (hm_dest / "embed.js").parent.mkdir(parents=True, exist_ok=True)
+        (hm_dest / "embed.js").write_text(text, encoding="utf-8")
         # webpack resolves these relative to the script's own URL; browsers pick
         # woff2 first, so the eot/ttf/svg/woff fallbacks are left out.
         for name in sorted(set(re.findall(r"[0-9a-f]{20}\.woff2", embed.read_text()))):
