@@ -3,7 +3,8 @@
 A check runs the reader's code on cases of its own (other shapes and values than the
 chapter's, so a hard-coded answer does not pass), compares with what autograd itself
 computes, with finite differences (``gradcheck``) or with known formulas, and prints
-one line per verdict. It never raises: an exception in the reader's code becomes a hint.
+one line per verdict, and returns None (so a notebook shows only that line). It never
+raises: an exception in the reader's code becomes a hint.
 
     from autograd_lite.exercises import check_cube
     check_cube(Cube)
@@ -18,21 +19,19 @@ import math
 import sys
 from typing import Any, Callable
 
-__all__ = ["check_batch_scale", "check_jacobian_by_rows", "check_which_v", "check_cube", "check_floor_ste",
+__all__ = ["check_batch_scale", "check_jacobian_by_rows", "check_which_v", "check_cube", "check_floor_ste", "check_grad_logger",
            "check_nth_derivative", "check_laplacian", "check_dependency_counts", "check_my_exp",
            "check_toy_engine", "check_momentum_step"]
 
 PASS, FAIL = "✓", "✗"
 
 
-def _ok(msg: str) -> bool:
+def _ok(msg: str) -> None:
     print(f"{PASS} {msg}")
-    return True
 
 
-def _hint(msg: str) -> bool:
+def _hint(msg: str) -> None:
     print(f"{FAIL} {msg}")
-    return False
 
 
 def _lib_of(cls: type) -> Any:
@@ -66,7 +65,7 @@ def _run(fn: Callable, *args: Any) -> tuple[Any, str | None]:
 
 
 # ---------------------------------------------------------------- chapter 2
-def check_batch_scale(batch_scale: Callable[[int, int], float], torch: Any) -> bool:
+def check_batch_scale(batch_scale: Callable[[int, int], float], torch: Any) -> None:
     """``batch_scale(n_rows, n_total)``: the factor for a mini-batch's mean loss so that the
     accumulated gradient equals the full batch's."""
     torch.manual_seed(3)
@@ -97,7 +96,7 @@ def check_batch_scale(batch_scale: Callable[[int, int], float], torch: Any) -> b
 
 
 # ---------------------------------------------------------------- chapter 3
-def check_jacobian_by_rows(jacobian_by_rows: Callable[[Callable, Any], Any], torch: Any) -> bool:
+def check_jacobian_by_rows(jacobian_by_rows: Callable[[Callable, Any], Any], torch: Any) -> None:
     """``jacobian_by_rows(f, x)``: J built from one ``backward(e_i)`` per output."""
     cases = [(lambda x: x[:2] * x[1:], [1.0, 2.0, 3.0]),
              (lambda x: torch.stack([x.sum(), (x ** 2).sum(), x.prod(), x[0] * 0.0]), [0.5, -1.0, 2.0]),
@@ -123,7 +122,7 @@ def check_jacobian_by_rows(jacobian_by_rows: Callable[[Callable, Any], Any], tor
                "(2x3, 4x3 and 2x2 Jacobians).")
 
 
-def check_which_v(v_single: Any, v_column: Any, v_mean: Any, torch: Any) -> bool:
+def check_which_v(v_single: Any, v_column: Any, v_mean: Any, torch: Any) -> None:
     """The three ``v`` of "Which v?" for ``out = a @ w`` of shape (2, 2)."""
     torch.manual_seed(5)
     a = torch.randn(2, 3, requires_grad=True)
@@ -146,7 +145,7 @@ def check_which_v(v_single: Any, v_column: Any, v_mean: Any, torch: Any) -> bool
 
 
 # ---------------------------------------------------------------- chapter 4
-def check_cube(Cube: type) -> bool:
+def check_cube(Cube: type) -> None:
     """A Function ``Cube`` with forward x**3 and a chain-rule backward."""
     torch = _lib_of(Cube)
     torch.manual_seed(2)
@@ -173,7 +172,7 @@ def check_cube(Cube: type) -> bool:
     return _ok("Cube: values x³, gradient 3x² times the upstream gradient, gradcheck passes.")
 
 
-def check_floor_ste(FloorSTE: type) -> bool:
+def check_floor_ste(FloorSTE: type) -> None:
     """A straight-through floor: forward floor(x), backward passes the gradient unchanged."""
     torch = _lib_of(FloorSTE)
     v = torch.tensor([0.2, 1.7, -2.5, 3.0], requires_grad=True)
@@ -193,8 +192,34 @@ def check_floor_ste(FloorSTE: type) -> bool:
     return _ok("FloorSTE: floor forward, identity backward.")
 
 
+# ---------------------------------------------------------------- chapter 5
+def check_grad_logger(hook: Callable[[Any], Any], log: list, torch: Any) -> None:
+    """``hook(grad)`` appends the largest absolute entry of ``grad`` to ``log``, changing nothing."""
+    w = torch.tensor([0.5, -4.0], requires_grad=True)
+    start = len(log)
+    handle = w.register_hook(hook)
+    try:
+        for s in (1.0, 3.0):
+            _, err = _run(lambda s=s: ((w * s) ** 2).sum().backward())
+            if err:
+                return _hint(f"a backward pass raised {err} inside the hook.")
+    finally:
+        handle.remove()
+        new = log[start:]
+        del log[start:]                      # leave the reader's log as it was
+    if len(new) != 2:
+        return _hint(f"two backward passes appended {len(new)} entries to log: append one number per call.")
+    if any(not isinstance(v, (int, float)) for v in new):
+        return _hint("append a Python number (.item()), not a tensor.")
+    if [round(v, 6) for v in new] != [8.0, 72.0]:
+        return _hint(f"logged {new}; the gradients were 2 s² w, so their largest absolute entries are 8 and 72.")
+    if w.grad is None or not _close(torch, w.grad, torch.tensor([10.0, -80.0])):
+        return _hint("the hook changed the gradient: return None (or the gradient itself).")
+    return _ok("the hook logs the largest absolute gradient entry and leaves .grad unchanged.")
+
+
 # ---------------------------------------------------------------- chapter 6
-def check_nth_derivative(nth_derivative: Callable[[Callable, Any, int], Any], torch: Any) -> bool:
+def check_nth_derivative(nth_derivative: Callable[[Callable, Any, int], Any], torch: Any) -> None:
     """``nth_derivative(f, x, n)`` for a scalar x, by n calls of autograd.grad with create_graph."""
     cases = [(lambda v: torch.exp(3 * v), 0.2, lambda n, x: 3 ** n * math.exp(3 * x)),
              (lambda v: torch.sin(v), 1.1, lambda n, x: math.sin(x + n * math.pi / 2)),
@@ -212,7 +237,7 @@ def check_nth_derivative(nth_derivative: Callable[[Callable, Any, int], Any], to
     return _ok("nth_derivative: orders 1 to 5 of exp(3x), sin(x) and x⁴ match their formulas.")
 
 
-def check_laplacian(laplacian: Callable[[Callable, Any], Any], torch: Any) -> bool:
+def check_laplacian(laplacian: Callable[[Callable, Any], Any], torch: Any) -> None:
     """``laplacian(f, p)``: the sum of the second derivatives of f in each coordinate of p."""
     cases = [(lambda p: p[0] ** 2 * p[1] + torch.sin(p[1]), [1.0, 2.0], lambda p: 2 * p[1] - math.sin(p[1])),
              (lambda p: (p ** 3).sum(), [0.5, -1.0, 2.0], lambda p: sum(6 * v for v in p)),
@@ -231,7 +256,7 @@ def check_laplacian(laplacian: Callable[[Callable, Any], Any], torch: Any) -> bo
 
 
 # ---------------------------------------------------------------- chapter 8
-def check_dependency_counts(dependency_counts: Callable[[Any], dict], torch: Any) -> bool:
+def check_dependency_counts(dependency_counts: Callable[[Any], dict], torch: Any) -> None:
     """``dependency_counts(root)``: for each node reachable from ``root``, the edges leading into it."""
     a = torch.tensor([1.0, 2.0], requires_grad=True)
     b = torch.tensor([0.5, 3.0], requires_grad=True)
@@ -263,7 +288,7 @@ def check_dependency_counts(dependency_counts: Callable[[Any], dict], torch: Any
     return _ok(f"dependency_counts: all {len(want)} nodes of a graph with a tensor used three times are right.")
 
 
-def check_my_exp(MyExp: type) -> bool:
+def check_my_exp(MyExp: type) -> None:
     """``MyExp``: e^x saving its output, differentiable twice (create_graph=True)."""
     torch = _lib_of(MyExp)
     x = torch.tensor([-1.0, 0.5, 2.0], requires_grad=True)
@@ -285,7 +310,7 @@ def check_my_exp(MyExp: type) -> bool:
     return _ok("MyExp: values, first and second derivatives all equal e^x.")
 
 
-def check_toy_engine(Value: type, backward: Callable[[Any], None]) -> bool:
+def check_toy_engine(Value: type, backward: Callable[[Any], None]) -> None:
     """The toy ``Value`` with ``sin()`` and ``** n``: gradients against finite differences."""
     def f(a: Any, b: Any) -> Any:
         return (a.sin() ** 3) * b + a ** 2 + (b ** 2).sin()
@@ -313,7 +338,7 @@ def check_toy_engine(Value: type, backward: Callable[[Any], None]) -> bool:
 
 
 # ---------------------------------------------------------------- chapter 9
-def check_momentum_step(momentum_step: Callable[[list, list, float, float], None], torch: Any) -> bool:
+def check_momentum_step(momentum_step: Callable[[list, list, float, float], None], torch: Any) -> None:
     """``momentum_step(params, velocity, lr, momentum)``: SGD with momentum by hand, in place."""
     def model() -> Any:
         torch.manual_seed(4)

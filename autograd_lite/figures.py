@@ -28,6 +28,7 @@ from typing import Any, Callable, Sequence
 
 from .viz import SVG, _fmt, draw_graph, saved_tensors_of
 
+RUN = "(Run this cell to show the interactive figure.)"
 __all__ = ["Figure", "backward_steps", "vjp_explorer", "accumulation_explorer", "training_explorer",
            "expression_graph"]
 
@@ -254,7 +255,7 @@ def backward_steps(output: Any, names: dict | None = None, retain_graph: bool = 
     stack, controls = _stepper(pages, "step")
     widget = w.VBox([w.HBox(controls, layout=w.Layout(flex_flow="row wrap")), stack])
     return Figure(widget, ("image/svg+xml", str(frames[-1][1])),
-                  f"Figure: backward() step by step, {len(frames)} states (slider and play button).")
+                  f"Figure: backward() step by step, {len(frames)} states. {RUN}")
 
 
 # ---------------------------------------------------------------- 2. the vector-Jacobian product
@@ -316,8 +317,8 @@ def vjp_explorer(torch: Any, f: Callable, x0: Sequence[float], choices: Sequence
         node.selected_index = i
         node = node.children[i]
     widget = w.VBox([w.HBox(sliders, layout=w.Layout(flex_flow="row wrap")), stack])
-    return Figure(widget, ("text/html", pages[tuple(start)].value), f"Figure: vector-Jacobian product explorer, "
-                  f"{len(choices) ** m} choices of v.")
+    return Figure(widget, ("text/html", pages[tuple(start)].value), f"Figure: the vector-Jacobian product for "
+                  f"{len(choices) ** m} choices of v. {RUN}")
 
 
 # ---------------------------------------------------------------- 3. accumulation
@@ -378,7 +379,7 @@ def accumulation_explorer(torch: Any, passes: int = 4) -> Figure:
     widget = w.VBox([zero, retain, w.HBox([play, step], layout=w.Layout(flex_flow="row wrap")), stack])
     last = runs[0, 0][1][-1]
     return Figure(widget, ("image/svg+xml", str(last)),
-                  f"Figure: gradient accumulation over {passes} backward passes (zero_grad, retain_graph).")
+                  f"Figure: gradient accumulation over {passes} backward passes. {RUN}")
 
 
 # ---------------------------------------------------------------- 4. training
@@ -474,8 +475,8 @@ def training_explorer(torch: Any, make_model: Callable, X: Any, y: Any, loss_fn:
     first = names[0]
     still = stills[first, lrs[first][lr_slider.index], epochs[-1]]
     return Figure(widget, ("image/png", still),
-                  f"Figure: training explorer, {len(names)} optimizers x {n_lr} learning rates x "
-                  f"{len(epochs)} epochs.")
+                  f"Figure: training with {len(names)} optimizers x {n_lr} learning rates x "
+                  f"{len(epochs)} epochs. {RUN}")
 
 
 # ---------------------------------------------------------------- 5. type an expression, see its graph
@@ -513,4 +514,4 @@ def expression_graph(torch: Any, expression: str = "(a * b + a).exp().sum()",
     widget = w.VBox([box, note, out])
     still = draw_graph(eval(expression, {"torch": torch, "__builtins__": {}}, dict(leaves)),  # noqa: S307
                        names={t: k for k, t in leaves.items()}, values=True)
-    return Figure(widget, ("image/svg+xml", str(still)), f"Figure: the graph of {expression}.")
+    return Figure(widget, ("image/svg+xml", str(still)), f"Figure: the graph of {expression}. {RUN}")

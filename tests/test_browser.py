@@ -4,10 +4,10 @@ Builds the site, serves it on 127.0.0.1 and opens every page in headless chromiu
 (see browser.py), at desktop width and at phone width (390 px). On every page: no
 console error or uncaught exception, no request leaving 127.0.0.1, no failed request
 (favicon included), every formula typeset by MathJax, every image loaded, every
-internal link answered, no output block wider than the text column, no sideways
-scroll on a phone. Every interactive figure renders with no kernel and answers its
-controls (what it shows changes). "Live Code" says within seconds that no Binder
-can be reached.
+internal link answered, no output block wider than the text column, one box per cell
+for what it prints, no sideways scroll on a phone. Every interactive figure renders
+with no kernel and answers its controls (what it shows changes). "Live Code" says
+within seconds that no Binder can be reached.
 """
 from __future__ import annotations
 
@@ -125,6 +125,9 @@ def test_page_in_a_browser(server, context, name):
         dead = [u for u in internal if page.request.get(u).status != 200]
         assert dead == [], f"broken links: {dead}"
         assert page.evaluate(WIDE_OUTPUTS) == [], "output blocks wider than the column"
+        split = page.evaluate("""() => [...document.querySelectorAll('div.cell_output')]
+            .filter(o => o.querySelectorAll('.output.stream').length > 1).map(o => o.innerText.slice(0, 80))""")
+        assert split == [], f"one cell's printed output split into several boxes: {split}"
     finally:
         visit.close()
 

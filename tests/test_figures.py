@@ -47,7 +47,7 @@ def test_backward_steps_pages():
     assert len(stack.children) == 5                     # before, three nodes, done
     assert "AccumulateGrad" in stack.children[3].value
     bundle = fig._repr_mimebundle_()
-    assert bundle["text/plain"].startswith("Figure: backward() step by step")
+    assert bundle["text/plain"].startswith("Figure: backward() step by step, 5 states. (Run this cell")
     assert "application/vnd.jupyter.widget-view+json" in bundle and "image/svg+xml" in bundle
 
 
@@ -89,13 +89,14 @@ class ForgetsUpstream(RightCube):
 
 
 def test_checks_pass_right_answers_and_name_the_mistake(capsys):
-    assert exercises.check_cube(RightCube)
-    assert not exercises.check_cube(ForgetsUpstream)
+    exercises.check_cube(RightCube)
+    exercises.check_cube(ForgetsUpstream)
     out = capsys.readouterr().out.splitlines()
     assert out[0].startswith("✓") and out[1].startswith("✗") and "grad_output" in out[1]
-    assert not exercises.check_batch_scale(lambda n, total: 1 / 2, al)
+    exercises.check_batch_scale(lambda n, total: 1 / 2, al)
     assert "share of the rows" in capsys.readouterr().out
-    assert exercises.check_batch_scale(lambda n, total: n / total, al)
+    exercises.check_batch_scale(lambda n, total: n / total, al)
+    assert capsys.readouterr().out.startswith("✓")
 
 
 def test_jacobian_check_spots_accumulating_rows(capsys):
@@ -106,5 +107,13 @@ def test_jacobian_check_spots_accumulating_rows(capsys):
             rows.append(x.grad.clone())
         return al.stack(rows)
 
-    assert not exercises.check_jacobian_by_rows(forgets_to_zero, al)
+    exercises.check_jacobian_by_rows(forgets_to_zero, al)
     assert "zero x.grad" in capsys.readouterr().out
+
+
+def test_grad_logger_check_leaves_the_log_as_it_was(capsys):
+    log = [1.0]
+    exercises.check_grad_logger(lambda g: log.append(g.abs().max().item()), log, al)
+    assert capsys.readouterr().out.startswith("✓") and log == [1.0]
+    exercises.check_grad_logger(lambda g: log.append(g.abs().max().item()) or g * 2, log, al)
+    assert "changed the gradient" in capsys.readouterr().out
