@@ -45,10 +45,10 @@ class Figure:
         self.widget, self.still, self.text = widget, still, text
 
     def _repr_mimebundle_(self, include: Any = None, exclude: Any = None) -> dict:
-        data = dict(self.widget._repr_mimebundle_())
-        data[self.still[0]] = self.still[1]
-        data["text/plain"] = self.text
-        return data
+        # the widget's view, written out: ipywidgets 7 (Colab's default) has no _repr_mimebundle_
+        view = {"version_major": 2, "version_minor": 0, "model_id": self.widget.model_id}
+        return {"application/vnd.jupyter.widget-view+json": view, self.still[0]: self.still[1],
+                "text/plain": self.text}
 
     def __repr__(self) -> str:
         return self.text
@@ -81,9 +81,10 @@ def _page(caption: str, body: str) -> Any:
 
 
 def _stack(pages: list) -> Any:
+    """Pages shown one at a time; a ``Tab`` (which also has ``selected_index``) under ipywidgets 7."""
     import ipywidgets as w
 
-    return w.Stack(pages, selected_index=0)
+    return (w.Stack if hasattr(w, "Stack") else w.Tab)(pages, selected_index=0)
 
 
 def _stepper(pages: list, label: str, interval: int = 1600) -> tuple[Any, list]:
