@@ -117,3 +117,13 @@ def test_grad_logger_check_leaves_the_log_as_it_was(capsys):
     assert capsys.readouterr().out.startswith("✓") and log == [1.0]
     exercises.check_grad_logger(lambda g: log.append(g.abs().max().item()) or g * 2, log, al)
     assert "changed the gradient" in capsys.readouterr().out
+
+
+def test_expression_graph_redraws_what_the_reader_types():
+    fig = figures.expression_graph(al)
+    box, _, out = fig.widget.children
+    first = out.value
+    box.value = "(a * c).sum()"
+    assert out.value != first and "The graph of" in out.value
+    box.value = "a +"
+    assert "SyntaxError" in out.value
