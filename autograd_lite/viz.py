@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
-__all__ = ["SVG", "draw_graph"]
+__all__ = ["SVG", "draw_graph", "saved_tensors_of"]
 
 
 class SVG:
@@ -80,9 +80,13 @@ STYLES = {
     "output": ("#FBE5C2", "#E69F00"),   # orange: the tensor(s) you called draw_graph on
     "fn": ("#D5EAF7", "#0072B2"),       # blue: grad_fn nodes (backward functions)
     "leaf": ("#CDEDE2", "#009E73"),     # green: AccumulateGrad, writes a leaf's .grad
+    "stub": ("#F2F2F2", "#999999"),     # grey, dashed: an input that gets no gradient
 }
-LEGEND_TEXT = {"output": "output tensor", "fn": "grad_fn node", "leaf": "AccumulateGrad (leaf)"}
+LEGEND_TEXT = {"output": "output tensor", "fn": "grad_fn node", "leaf": "AccumulateGrad (leaf)",
+               "stub": "constant or detached input (no gradient)"}
 TEXT_COLOR, MUTED_COLOR, EDGE_COLOR = "#1A1A1A", "#555555", "#4D4D4D"
+HIGHLIGHT_COLOR = "#D55E00"             # vermilion: the node running now (``highlight=``)
+FREED_COLOR = "#999999"                 # saved tensors already freed
 
 # Advance widths of Arial/Helvetica for ASCII, in thousandths of the font size.
 _WIDTHS = dict(zip(
@@ -111,9 +115,11 @@ def _num(v: float) -> str:
 class _Node:
     """One box (or, for kind "dummy", a point an edge passes through)."""
 
-    kind: str                    # "output", "fn", "leaf" or "dummy"
+    kind: str                    # "output", "fn", "leaf", "stub" or "dummy"
     title: str = ""
     subtitle: str = ""
+    lines: list[str] = field(default_factory=list)  # optional: value, grad, saved tensors, notes
+    emph: bool = False           # drawn with a thick vermilion outline
     succ: list[int] = field(default_factory=list)   # indices of nodes below, edge order
     pred: list[int] = field(default_factory=list)
     layer: int = 0
@@ -129,8 +135,9 @@ class _Edge:
 
     src: int
     dst: int
-    kind: str                    # "edge" (a next_functions entry) or "link" (tensor -> grad_fn)
+    kind: str                    # "edge" (a next_functions entry), "link" (tensor -> grad_fn) or "stub"
     path: list[int] = field(default_factory=list)   # all node indices from src to dst
+    label: str = ""              # optional text on the arrow (e.g. the gradient it carries)
 
 
 def _shape_text(t: Any) -> str:
@@ -143,7 +150,46 @@ def _node_name(fn: Any) -> str:
     return str(fn.name()).rsplit("::", 1)[-1]
 
 
-def _build(tensors: tuple[Any, ...], names: dict[int, tuple[Any, str]]) -> tuple[list[_Node], list[_Edge]]:
+def _fmt(t: Any) -> str:
+    """A small tensor's values, the same text for autograd_lite and PyTorch ("[1, 2.5]")."""
+    if t.numel() > 4:
+        return "..."
+    values = t.detach().tolist()
+
+    def one(v: Any) -> str:
+        return "[" + ", ".join(one(u) for u in v) + "]" if isinstance(v, list) else f"{v:.4g}"
+
+    return one(values)
+
+
+def saved_tensors_of(fn: Any) -> list[tuple[Any, str]] | None:
+    """The tensors a node saved for backward, as ``(tensor or None, "v<version>")`` pairs.
+
+    ``None`` (instead of a list) when they were freed by a backward pass without
+    ``retain_graph=True``. Reads autograd_lite's ``_saved``/``_saved_versions``, or
+    PyTorch's ``_saved_<name>`` attributes (those with a ``_raw_saved_<name>`` twin
+    are tensors); a saved output is named "result" by both.
+    """
+    if hasattr(fn, "_saved_versions"):                       # autograd_lite
+        versions = fn._saved_versions or ()
+        if fn._saved is None:
+            return None if versions else []
+        outs = fn._saved_outputs or (None,) * len(versions)
+        return [(None if o is not None else t, "result" if o is not None else f"v{v}")
+                for t, v, o in zip(fn._saved, versions, outs) if t is not None]
+    found: list[tuple[Any, str]] = []                        # PyTorch
+    for attr in sorted(a for a in dir(fn) if a.startswith("_raw_saved_")):
+        name = attr[len("_raw_saved_"):]
+        try:
+            t = getattr(fn, "_saved_" + name)
+        except RuntimeError:                                 # freed after backward
+            return None
+        if t is not None:
+            found.append((None, "result") if name == "result" else (t, f"v{t._version}"))
+    return found
+
+
+def _build(tensors: tuple[Any, ...], names: dict[int, tuple[Any, str]], opts: dict) -> tuple[list[_Node], list[_Edge]]:
     """Discover the graph breadth-first; return its boxes and arrows."""
     nodes: list[_Node] = []
     edges: list[_Edge] = []
@@ -154,6 +200,14 @@ def _build(tensors: tuple[Any, ...], names: dict[int, tuple[Any, str]]) -> tuple
         entry = names.get(id(t))
         return entry[1] if entry is not None and entry[0] is t else None
 
+    def tensor_lines(t: Any) -> list[str]:
+        lines = []
+        if opts["values"]:
+            lines.append("value " + _fmt(t))
+        if opts["grads"] and t.is_leaf and t.requires_grad:
+            lines.append("grad " + ("None" if t.grad is None else _fmt(t.grad)))
+        return lines
+
     def visit(fn: Any) -> int:
         if id(fn) not in index:
             index[id(fn)] = len(nodes)
@@ -161,9 +215,19 @@ def _build(tensors: tuple[Any, ...], names: dict[int, tuple[Any, str]]) -> tuple
             name = _node_name(fn)
             if name == "AccumulateGrad" and hasattr(fn, "variable"):
                 leaf = fn.variable
-                nodes.append(_Node("leaf", label(leaf) or name, _shape_text(leaf)))
+                node = _Node("leaf", label(leaf) or name, _shape_text(leaf), tensor_lines(leaf))
             else:
-                nodes.append(_Node("fn", name))
+                node = _Node("fn", name)
+                if opts["show_saved"]:
+                    saved = saved_tensors_of(fn)
+                    if saved is None:
+                        node.lines.append("saved: freed")
+                    elif saved:
+                        node.lines.append("saved: " + ", ".join(
+                            tag if t is None else f"{label(t) or 'tensor'} {tag}" for t, tag in saved))
+            node.lines += opts["notes"].get(id(fn), [])
+            node.emph = id(fn) in opts["highlight"]
+            nodes.append(node)
         return index[id(fn)]
 
     seen_outputs: list[Any] = []
@@ -177,7 +241,7 @@ def _build(tensors: tuple[Any, ...], names: dict[int, tuple[Any, str]]) -> tuple
             note = " (leaf)"
         else:
             note = " (no grad)"
-        nodes.append(_Node("output", label(t) or "output", _shape_text(t) + note))
+        nodes.append(_Node("output", label(t) or "output", _shape_text(t) + note, tensor_lines(t)))
     for i, t in enumerate(seen_outputs):
         if t.grad_fn is not None:
             edges.append(_Edge(i, visit(t.grad_fn), "link"))
@@ -186,9 +250,13 @@ def _build(tensors: tuple[Any, ...], names: dict[int, tuple[Any, str]]) -> tuple
         fn = queue[head]
         head += 1
         src = index[id(fn)]
-        for nxt, _ in fn.next_functions:
+        for k, (nxt, _) in enumerate(fn.next_functions):
+            text = opts["edge_labels"].get((id(fn), k), "")
             if nxt is not None:
-                edges.append(_Edge(src, visit(nxt), "edge"))
+                edges.append(_Edge(src, visit(nxt), "edge", label=text))
+            elif opts["stubs"]:
+                nodes.append(_Node("stub", "no grad"))
+                edges.append(_Edge(src, len(nodes) - 1, "stub", label=text))
     return nodes, edges
 
 
@@ -336,29 +404,45 @@ def _straighten(edges: list[_Edge], layers: list[list[int]], nodes: list[_Node])
 
 # ---------------------------------------------------------------- drawing
 def _size_box(n: _Node) -> None:
-    bold = n.kind != "fn"
-    w = text_width(n.title, FONT_SIZE, bold)
-    h = FONT_SIZE + 2 * PAD_Y
-    if n.subtitle:
-        w = max(w, text_width(n.subtitle, SMALL_SIZE))
+    bold = n.kind not in ("fn", "stub")
+    size = SMALL_SIZE if n.kind == "stub" else FONT_SIZE
+    w = text_width(n.title, size, bold)
+    h = size + 2 * (PAD_Y if n.kind != "stub" else 4.0)
+    for line in ([n.subtitle] if n.subtitle else []) + n.lines:
+        w = max(w, text_width(line, SMALL_SIZE))
         h += SMALL_SIZE + LINE_GAP
-    n.width, n.height = max(MIN_BOX_W, w + 2 * PAD_X), h
+    n.width = max(MIN_BOX_W if n.kind != "stub" else 0.0, w + 2 * (PAD_X if n.kind != "stub" else 6.0))
+    n.height = h
 
 
 def _box_svg(n: _Node) -> list[str]:
     fill, stroke = STYLES[n.kind]
     left = n.x - n.width / 2
-    weight = ' font-weight="bold"' if n.kind != "fn" else ""
+    weight = ' font-weight="bold"' if n.kind not in ("fn", "stub") else ""
     text = escape(n.title)
-    out = [f'<g class="node {n.kind}"><title>{text}</title>',
+    if n.emph:
+        stroke_attrs = f'stroke="{HIGHLIGHT_COLOR}" stroke-width="3.5"'
+    elif n.kind == "stub":
+        stroke_attrs = f'stroke="{stroke}" stroke-width="1.2" stroke-dasharray="3 2"'
+    else:
+        stroke_attrs = f'stroke="{stroke}" stroke-width="1.5"'
+    cls = "stub" if n.kind == "stub" else f"node {n.kind}"
+    out = [f'<g class="{cls}"><title>{text}</title>',
            f'<rect x="{_num(left)}" y="{_num(n.y)}" width="{_num(n.width)}" height="{_num(n.height)}" '
-           f'rx="8" fill="{fill}" stroke="{stroke}" stroke-width="1.5"/>']
+           f'rx="8" fill="{fill}" {stroke_attrs}/>']
+    if n.kind == "stub":
+        base = n.y + 4.0 + SMALL_SIZE * 0.8
+        out.append(f'<text x="{_num(n.x)}" y="{_num(base)}" text-anchor="middle" font-size="{_num(SMALL_SIZE)}" '
+                   f'fill="{MUTED_COLOR}">{text}</text>')
+        out.append("</g>")
+        return out
     base = n.y + PAD_Y + FONT_SIZE * 0.8
     out.append(f'<text x="{_num(n.x)}" y="{_num(base)}" text-anchor="middle"{weight}>{text}</text>')
-    if n.subtitle:
+    for i, line in enumerate(([n.subtitle] if n.subtitle else []) + n.lines):
         base += SMALL_SIZE + LINE_GAP
+        color = FREED_COLOR if line.endswith("freed") else (MUTED_COLOR if i == 0 and n.subtitle else TEXT_COLOR)
         out.append(f'<text x="{_num(n.x)}" y="{_num(base)}" text-anchor="middle" font-size="{_num(SMALL_SIZE)}" '
-                   f'fill="{MUTED_COLOR}">{escape(n.subtitle)}</text>')
+                   f'fill="{color}">{escape(line)}</text>')
     out.append("</g>")
     return out
 
@@ -396,47 +480,90 @@ def _edge_paths(edges: list[_Edge], nodes: list[_Node]) -> list[str]:
         for (x1, y1), (x2, y2) in zip(points, points[1:]):
             h = (y2 - y1) / 2
             cmds.append(f"C{_num(x1)},{_num(y1 + h)} {_num(x2)},{_num(y2 - h)} {_num(x2)},{_num(y2)}")
-        dash = ' stroke-dasharray="5 4"' if e.kind == "link" else ""
-        out.append(f'<path class="{e.kind}" d="{" ".join(cmds)}" fill="none" stroke="{EDGE_COLOR}" '
+        dash = {"link": ' stroke-dasharray="5 4"', "stub": ' stroke-dasharray="2 3"'}.get(e.kind, "")
+        color = FREED_COLOR if e.kind == "stub" else EDGE_COLOR
+        out.append(f'<path class="{e.kind}" d="{" ".join(cmds)}" fill="none" stroke="{color}" '
                    f'stroke-width="1.4"{dash} marker-end="url(#ag-arrow)"/>')
+        if e.label:
+            # on the first segment, staggered so that labels of parallel arrows do not overlap
+            (x1, y1), (x2, y2) = points[0], points[1]
+            t = 0.5 + (0.18 if k % 2 else -0.18) * (abs(start[k] - src.x) > 0.1)
+            lx, ly = x1 + (x2 - x1) * (3 * t * t - 2 * t ** 3), y1 + (y2 - y1) * t
+            w = text_width(e.label, SMALL_SIZE) + 6
+            out.append(f'<g class="edge-label"><rect x="{_num(lx - w / 2)}" y="{_num(ly - 8)}" width="{_num(w)}" '
+                       f'height="15" rx="3" fill="#FFFFFF" fill-opacity="0.9" stroke="{HIGHLIGHT_COLOR}" '
+                       f'stroke-width="0.8"/><text x="{_num(lx)}" y="{_num(ly + 4)}" text-anchor="middle" '
+                       f'font-size="{_num(SMALL_SIZE)}" fill="{HIGHLIGHT_COLOR}">{escape(e.label)}</text></g>')
     return out
 
 
-def _legend(kinds: list[str], top: float) -> tuple[list[str], float]:
-    """A one-line key: coloured swatches, then the direction of gradient flow."""
+def _legend(kinds: list[str], arrows: list[str], emph: bool, top: float, max_width: float) -> tuple[list[str], float, float]:
+    """The key: one item per box kind, arrow kind and mark used, in rows no wider than ``max_width``.
+
+    Returns the SVG, the width used and the height used.
+    """
+    items: list[tuple[str, str]] = [("box", k) for k in kinds] + [("arrow", a) for a in arrows]
+    if emph:
+        items.append(("emph", "running now"))
+    texts = {"edge": "gradient flows along next_functions", "link": "tensor to its grad_fn",
+             "stub": "no gradient sent"}
     out = [f'<g class="legend" font-size="{_num(SMALL_SIZE)}" fill="{MUTED_COLOR}">']
-    x = MARGIN
-    mid = top + 8
-    for kind in kinds:
-        fill, stroke = STYLES[kind]
-        out.append(f'<rect x="{_num(x)}" y="{_num(mid - 6)}" width="16" height="12" rx="3" '
-                   f'fill="{fill}" stroke="{stroke}" stroke-width="1.2"/>')
-        x += 21
-        out.append(f'<text x="{_num(x)}" y="{_num(mid + 4)}">{LEGEND_TEXT[kind]}</text>')
-        x += text_width(LEGEND_TEXT[kind], SMALL_SIZE) + 16
-    out.append(f'<path d="M{_num(x + 5)},{_num(mid - 7)} V{_num(mid + 5)}" stroke="{EDGE_COLOR}" '
-               f'stroke-width="1.4" marker-end="url(#ag-arrow)"/>')
-    x += 16
-    note = "gradients flow downward"
-    out.append(f'<text x="{_num(x)}" y="{_num(mid + 4)}">{note}</text>')
+    x, row, used = MARGIN, 0, 0.0
+    for what, key in items:
+        label = LEGEND_TEXT[key] if what == "box" else texts.get(key, key)
+        item_w = 21 + text_width(label, SMALL_SIZE) + 16
+        if x > MARGIN and x + item_w > max_width - MARGIN:
+            x, row = MARGIN, row + 1
+        mid = top + 8 + row * 20
+        if what == "box":
+            fill, stroke = STYLES[key]
+            dash = ' stroke-dasharray="3 2"' if key == "stub" else ""
+            out.append(f'<rect x="{_num(x)}" y="{_num(mid - 6)}" width="16" height="12" rx="3" '
+                       f'fill="{fill}" stroke="{stroke}" stroke-width="1.2"{dash}/>')
+        elif what == "emph":
+            out.append(f'<rect x="{_num(x)}" y="{_num(mid - 6)}" width="16" height="12" rx="3" '
+                       f'fill="#FFFFFF" stroke="{HIGHLIGHT_COLOR}" stroke-width="2.5"/>')
+        else:
+            dash = {"link": ' stroke-dasharray="5 4"', "stub": ' stroke-dasharray="2 3"'}.get(key, "")
+            color = FREED_COLOR if key == "stub" else EDGE_COLOR
+            out.append(f'<path class="legend-{key}" d="M{_num(x)},{_num(mid)} H{_num(x + 16)}" stroke="{color}" '
+                       f'stroke-width="1.4"{dash} marker-end="url(#ag-arrow)"/>')
+        out.append(f'<text x="{_num(x + 21)}" y="{_num(mid + 4)}">{escape(label)}</text>')
+        x += item_w
+        used = max(used, x - 16 + MARGIN)
     out.append("</g>")
-    return out, x + text_width(note, SMALL_SIZE) + MARGIN
+    return out, used, (row + 1) * 20
 
 
-def draw_graph(*tensors: Any, names: dict[Any, str] | None = None, show_saved: bool = False) -> SVG:
+def draw_graph(*tensors: Any, names: dict[Any, str] | None = None, show_saved: bool = False,
+               values: bool = False, grads: bool = False, stubs: bool = True,
+               notes: dict[Any, list[str]] | None = None, edge_labels: dict[tuple[Any, int], str] | None = None,
+               highlight: tuple | list = ()) -> SVG:
     """Draw the autograd graph behind ``tensors`` as an :class:`SVG`.
 
     The tensors sit at the top (orange, dashed arrow to their ``grad_fn``); each
     ``grad_fn`` node is a blue box named like ``MulBackward0``; each leaf's
     ``AccumulateGrad`` is a green box. Arrows follow ``next_functions``, the way
-    gradients flow during ``backward()``. ``names`` maps tensors (outputs or
-    leaves) to labels, e.g. ``{w: "w", loss: "loss"}``. ``show_saved`` is
-    accepted for future use; saved tensors are not drawn.
+    gradients flow during ``backward()``; an input that gets no gradient (a
+    constant, or a tensor cut off by ``detach()``: a ``None`` in
+    ``next_functions``) ends in a grey "no grad" stub unless ``stubs=False``.
+
+    ``names`` maps tensors (outputs or leaves) to labels, e.g. ``{w: "w", loss: "loss"}``.
+    ``values``/``grads`` add the value of outputs and leaves and the leaves'
+    ``.grad``; ``show_saved`` lists the tensors each node saved for backward with
+    their version (or "freed"). For figures that replay a backward pass,
+    ``notes`` adds lines to nodes (``{grad_fn: ["deps 1"]}``), ``edge_labels``
+    writes on arrows (``{(grad_fn, k): "6"}`` for ``next_functions[k]``) and
+    ``highlight`` outlines nodes.
     """
     if not tensors:
         raise ValueError("draw_graph() needs at least one tensor")
     by_id = {id(t): (t, str(label)) for t, label in (names or {}).items()}
-    nodes, edges = _build(tensors, by_id)
+    opts = {"values": values, "grads": grads, "show_saved": show_saved, "stubs": stubs,
+            "notes": {id(k): list(v) for k, v in (notes or {}).items()},
+            "edge_labels": {(id(k), i): str(v) for (k, i), v in (edge_labels or {}).items()},
+            "highlight": {id(h) for h in highlight}}
+    nodes, edges = _build(tensors, by_id, opts)
     n_outputs = sum(1 for n in nodes if n.kind == "output")
     for n in nodes:
         _size_box(n)
@@ -455,16 +582,17 @@ def draw_graph(*tensors: Any, names: dict[Any, str] | None = None, show_saved: b
         y += height + GAP_Y
     graph_bottom = y - GAP_Y
 
-    kinds = [k for k in ("output", "fn", "leaf") if any(n.kind == k for n in nodes)]
-    legend, legend_width = _legend(kinds, graph_bottom + 20)
+    kinds = [k for k in ("output", "fn", "leaf", "stub") if any(n.kind == k for n in nodes)]
+    arrows = [k for k in ("edge", "link", "stub") if any(e.kind == k for e in edges)]
     left = min(n.x - n.width / 2 for n in nodes)
     right = max(n.x + n.width / 2 for n in nodes)
+    legend, legend_width, legend_height = _legend(kinds, arrows, any(n.emph for n in nodes), graph_bottom + 20,
+                                                  max(right - left + 2 * MARGIN, 460.0))
     shift = MARGIN - left + max(0.0, (legend_width - 2 * MARGIN - (right - left)) / 2)
     for n in nodes:
         n.x += shift
     width = max(right - left + 2 * MARGIN, legend_width)
-    height = graph_bottom + 20 + 16 + MARGIN
-
+    height = graph_bottom + 20 + legend_height + MARGIN
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{_num(width)}" height="{_num(height)}" '
              f'viewBox="0 0 {_num(width)} {_num(height)}" font-family="{escape(FONT_FAMILY)}" '
              f'font-size="{_num(FONT_SIZE)}" fill="{TEXT_COLOR}">',

@@ -25,6 +25,9 @@ What is copied, and why:
   Font Awesome woff2 fonts its CSS refers to. Pointed at by ``nb_ipywidgets_js``.
   The AMD variant (``embed-amd.js`` + require.js) is only needed for third-party
   widget libraries, which this book does not use, and is 1.3 MB larger.
+* ``thebe``: ``lib/`` (the bundle ``index.js``, the chunks it loads relative to
+  its own URL, and its CSS; no source maps) for the "Live Code" button. The
+  local extension ``_ext/book_site.py`` points sphinx-thebe's ``THEBE_JS_URL`` at it.
 """
 
 from __future__ import annotations
@@ -43,6 +46,7 @@ DEST = ROOT / "book" / "_vendor" / "_static" / "vendored"
 
 MATHJAX = "mathjax@3.2.2"
 HTML_MANAGER = "@jupyter-widgets/html-manager@1.0.7"
+THEBE = "thebe@0.9.3"
 
 
 def npm_pack(spec: str, workdir: Path) -> Path:
@@ -82,7 +86,16 @@ def main() -> int:
         hm = npm_pack(HTML_MANAGER, tmp)
         hm_dest = DEST / "html-manager"
         embed = hm / "dist" / "embed.js"
-        copy(embed, hm_dest / "embed.js")
+        # The HTML widget typesets with MathJax 2's MathJax.Hub.Queue whenever a MathJax
+        # exists; the site runs MathJax 3 (no Hub), so every HTML widget threw a TypeError.
+        # Patched to skip typesetting when there is no Hub (no widget here holds math).
+        text = embed.read_text(encoding="utf-8")
+        guard = "void 0!==window.MathJax&&MathJax.Hub.Queue("
+        if text.count(guard) != 1:
+            raise SystemExit("embed.js changed: re-check the MathJax.Hub patch")
+        text = text.replace(guard, "void 0!==window.MathJax&&void 0!==MathJax.Hub&&MathJax.Hub.Queue(")
+        (hm_dest / "embed.js").parent.mkdir(parents=True, exist_ok=True)
+        (hm_dest / "embed.js").write_text(text, encoding="utf-8")
         # webpack resolves these relative to the script's own URL; browsers pick
         # woff2 first, so the eot/ttf/svg/woff fallbacks are left out.
         for name in sorted(set(re.findall(r"[0-9a-f]{20}\.woff2", embed.read_text()))):
@@ -90,10 +103,18 @@ def main() -> int:
         copy(hm / "dist" / "embed.js.LICENSE.txt", hm_dest / "embed.js.LICENSE.txt")
         copy(hm / "LICENSE", hm_dest / "LICENSE")
 
+        th = npm_pack(THEBE, tmp)
+        for f in sorted((th / "lib").iterdir()):
+            if f.is_file() and f.suffix in (".js", ".css", ".txt") and not f.name.endswith(".map"):
+                copy(f, DEST / "thebe" / f.name)
+        if (th / "LICENSE").is_file():
+            copy(th / "LICENSE", DEST / "thebe" / "LICENSE")
+
     (DEST / "VERSIONS.txt").write_text(
         "Vendored by scripts/vendor_assets.py from npm packages:\n"
         f"  {MATHJAX}  (Apache-2.0)\n"
         f"  {HTML_MANAGER}  (BSD-3-Clause)\n"
+        f"  {THEBE}  (BSD-3-Clause)\n"
     )
     total = sum(p.stat().st_size for p in DEST.rglob("*") if p.is_file())
     print(f"vendored into {DEST.relative_to(ROOT)}: {total / 1e6:.2f} MB")

@@ -262,3 +262,86 @@ def test_identical_names_with_torch():
         q = p.exp()
         sources.append(draw_graph(q, p, names={p: "p", q: "q", w: "w"}).source)
     assert sources[0] == sources[1]
+
+
+# ------------------------------------------------------------ what the figures need
+def used_twice(lib: ModuleType) -> tuple[Any, dict]:
+    """b = a + a; c = b * b (the chapter 2 example)"""
+    a = lib.tensor(3.0, requires_grad=True)
+    b = a + a
+    c = b * b
+    return c, {a: "a", b: "b", c: "c"}
+
+
+def all_text(root: ET.Element) -> list[str]:
+    return [t.text or "" for t in root.iter(SVG_NS + "text")]
+
+
+@pytest.mark.parametrize("lib_name", ["autograd_lite", "torch"])
+def test_values_grads_and_saved_tensors(lib_name):
+    lib = al if lib_name == "autograd_lite" else pytest.importorskip("torch")
+    c, names = used_twice(lib)
+    before = parse(draw_graph(c, names=names, values=True, grads=True, show_saved=True))
+    leaf = [label_lines(g) for g in node_groups(before, "leaf")]
+    assert leaf == [["a", "shape () scalar", "value 3", "grad None"]]
+    mul = [label_lines(g) for g in node_groups(before, "fn") if label_lines(g)[0] == "MulBackward0"]
+    assert mul == [["MulBackward0", "saved: b v0, b v0"]]
+    c.backward()
+    after = parse(draw_graph(c, names=names, values=True, grads=True, show_saved=True))
+    assert [label_lines(g) for g in node_groups(after, "leaf")][0][-1] == "grad 24"
+    assert "saved: freed" in all_text(after)
+    assert [label_lines(g) for g in node_groups(after, "output")] == [["c", "shape () scalar", "value 36"]]
+
+
+def test_same_annotated_svg_with_torch():
+    torch = pytest.importorskip("torch")
+    sources = []
+    for lib in (al, torch):
+        x = lib.tensor([1.0, 2.0], requires_grad=True)
+        y = (x.exp() * x.detach()).sum()
+        sources.append(draw_graph(y, names={x: "x", y: "y"}, values=True, grads=True, show_saved=True).source)
+        y.backward()
+        sources.append(draw_graph(y, names={x: "x", y: "y"}, values=True, grads=True, show_saved=True).source)
+    assert sources[:2] == sources[2:]
+
+
+def test_constants_and_detached_inputs_are_stubs():
+    x = al.tensor([1.0, 2.0], requires_grad=True)
+    c = al.tensor([3.0, 4.0])
+    y = x * c + x.detach()
+    root = parse(draw_graph(y))
+    stubs = [g for g in root.iter(SVG_NS + "g") if g.get("class") == "stub"]
+    assert len(stubs) == 2 and all(label_lines(g) == ["no grad"] for g in stubs)
+    assert edge_count(root, "stub") == 2
+    root = parse(draw_graph(y, stubs=False))
+    assert edge_count(root, "stub") == 0 and not [g for g in root.iter(SVG_NS + "g") if g.get("class") == "stub"]
+
+
+def test_legend_lists_every_mark_and_sits_below_the_graph():
+    x = al.tensor([1.0, 2.0], requires_grad=True)
+    y = (x * al.tensor([3.0, 4.0])).sum()
+    root = parse(draw_graph(y, highlight=[y.grad_fn]))
+    legend = next(g for g in root.iter(SVG_NS + "g") if g.get("class") == "legend")
+    texts = [t.text for t in legend.iter(SVG_NS + "text")]
+    assert texts == ["output tensor", "grad_fn node", "AccumulateGrad (leaf)",
+                     "constant or detached input (no gradient)", "gradient flows along next_functions",
+                     "tensor to its grad_fn", "no gradient sent", "running now"]
+    dashed = [p for p in legend.iter(SVG_NS + "path") if p.get("class") == "legend-link"]
+    assert dashed and dashed[0].get("stroke-dasharray")
+    legend_top = min(float(r.get("y")) for r in legend.iter(SVG_NS + "rect"))
+    boxes = [g for g in root.iter(SVG_NS + "g") if g.get("class", "").startswith(("node", "stub"))]
+    bottoms = [float(r.get("y")) + float(r.get("height")) for g in boxes for r in g.iter(SVG_NS + "rect")]
+    assert legend_top > max(bottoms)
+    assert float(root.get("width")) >= max(float(t.get("x")) for t in legend.iter(SVG_NS + "text"))
+
+
+def test_notes_edge_labels_and_highlight():
+    c, names = used_twice(al)
+    add = c.grad_fn.next_functions[0][0]
+    root = parse(draw_graph(c, names=names, notes={add: ["waiting for 2 more"]},
+                            edge_labels={(c.grad_fn, 0): "6", (c.grad_fn, 1): "6"}, highlight=[add]))
+    add_box = [g for g in node_groups(root, "fn") if label_lines(g)[0] == "AddBackward0"][0]
+    assert label_lines(add_box) == ["AddBackward0", "waiting for 2 more"]
+    assert add_box.find(SVG_NS + "rect").get("stroke") == "#D55E00"
+    labels = [t.text for g in root.iter(SVG_NS + "g") if g.get("class") == "edge-label" for t in g.iter(SVG_NS + "text")]
+    assert labels == ["6", "6"]
