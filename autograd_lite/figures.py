@@ -26,6 +26,8 @@ import html
 import io
 from typing import Any, Callable, Sequence
 
+import numpy as np
+
 from .viz import SVG, _fmt, draw_graph, saved_tensors_of
 
 RUN = "(Run this cell to show the interactive figure.)"
@@ -394,7 +396,6 @@ def training_explorer(torch: Any, make_model: Callable, X: Any, y: Any, loss_fn:
     """
     import ipywidgets as w
     import matplotlib.pyplot as plt
-    import numpy as np
 
     colors = ["tab:blue", "tab:orange", "tab:green"]
     X_np, y_np = X.numpy(), y.numpy()

@@ -15,8 +15,11 @@ import autograd_lite.ops as ops
 PKG = Path(__file__).resolve().parent.parent / "autograd_lite"
 CORE = {"tensor", "function", "engine", "grad_mode", "views", "hooks", "dtypes", "errors", "printing", "creation",
         "random", "kernels", "out"}
-# Imports inside a function that are not about a cycle: numba is optional and heavy, warmup is a script.
-LAZY_OK = {("kernels", "numba"), ("warmup", "autograd_lite")}
+# Imports inside a function that are not about a cycle: numba is optional and heavy, warmup is a script,
+# the book's figures need ipywidgets/matplotlib only when drawn, and the exercise checks use whichever
+# library (autograd_lite or torch) the reader's code came from.
+LAZY_OK = {("kernels", "numba"), ("warmup", "autograd_lite"), ("figures", "ipywidgets"), ("figures", "matplotlib"),
+           ("exercises", "autograd_lite")}
 
 
 def _module_name(path: Path) -> str:
