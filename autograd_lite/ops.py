@@ -134,9 +134,9 @@ def _check_shapes_broadcast(sa: tuple, sb: tuple) -> None:
     for i, (x, y) in enumerate(zip(reversed(sa), reversed(sb))):
         if x != y and x != 1 and y != 1:
             dim = builtins.max(len(sa), len(sb)) - 1 - i
-            raise RuntimeError(
+            raise RuntimeError(  # from None: PyTorch shows one error, not numpy's before it
                 f"The size of tensor a ({x}) must match the size of tensor b ({y}) at non-singleton dimension {dim}"
-            )
+            ) from None
 
 
 # ---------------------------------------------------------------------------------
@@ -209,7 +209,8 @@ class Mul(Function):
     def forward(ctx, a, b):
         _save_operands(ctx, a, b)
         try:
-            return _cast(a._data * b._data, a, b)
+            with np.errstate(invalid="ignore"):  # inf * 0 is nan, silently, as in PyTorch
+                return _cast(a._data * b._data, a, b)
         except ValueError:
             _check_shapes_broadcast(a._data.shape, b._data.shape)
             raise
