@@ -3,11 +3,18 @@
 ``import autograd_lite as torch`` runs the PyTorch code in the book and prints what
 PyTorch prints. Where the pieces live:
 
+The core (knows nothing of the ops):
+
 - ``tensor.py``     the Tensor and its autograd fields
 - ``function.py``   graph nodes and ``Function`` (the one mechanism every op uses)
-- ``ops.py``        every operation, forward and backward side by side
 - ``engine.py``     ``backward()``: walking the graph
 - ``grad_mode.py``  ``no_grad`` and friends
+- ``views.py``      views and version counters; ``hooks.py`` hook handles
+- ``dtypes.py``     dtypes and PyTorch's type promotion; ``errors.py`` the messages
+
+On top of it, pointing one way (core -> ops -> nn, optim):
+
+- ``ops/``          every operation, one file per family, forward and backward side by side
 - ``kernels.py``    the numba kernels; ``random.py`` PyTorch's random numbers
 - ``nn/``, ``optim.py``  layers, losses and optimizers
 """

@@ -11,7 +11,7 @@ import numpy as np
 from . import dtypes, errors
 from . import random as _random
 from .dtypes import dtype as _dtype
-from .tensor import Size, Tensor, _make
+from .tensor import Size, Tensor, _make, tensor_method
 
 _SUPPORTED = ("f", "i", "u", "b")
 
@@ -242,12 +242,8 @@ def set_rng_state(state) -> None:
 def _float_dtype(dtype: _dtype | None, name: str) -> np.dtype:
     np_dtype = _resolve(dtype)
     if np_dtype.kind != "f":
-        raise RuntimeError(f"\"{name}\" not implemented for '{_type_name(np_dtype)}'")
+        raise RuntimeError(f"\"{name}\" not implemented for '{dtypes.scalar_type_name(dtypes.from_numpy_dtype(np_dtype))}'")
     return np_dtype
-
-
-def _type_name(np_dtype: np.dtype) -> str:
-    return {"int64": "Long", "int32": "Int", "bool": "Bool"}.get(np_dtype.name, np_dtype.name)
 
 
 def rand(*size: Any, generator: Any = None, dtype: _dtype | None = None, device: Any = None,
@@ -309,3 +305,32 @@ def normal(mean: float, std: float, size: Sequence[int], *, generator: Any = Non
            requires_grad: bool = False) -> Tensor:
     with _random.using(generator):
         return _finish(_random.normal(_shape(tuple(size)), _resolve(dtype), mean, std), requires_grad)
+
+
+# --- ``x.new_zeros(...)`` and friends: same dtype as ``x`` unless told ----------------
+
+
+@tensor_method()
+def new_zeros(self: Tensor, *size: Any, dtype: _dtype | None = None, requires_grad: bool = False) -> Tensor:
+    return zeros(*size, dtype=dtype or self.dtype, requires_grad=requires_grad)
+
+
+@tensor_method()
+def new_ones(self: Tensor, *size: Any, dtype: _dtype | None = None, requires_grad: bool = False) -> Tensor:
+    return ones(*size, dtype=dtype or self.dtype, requires_grad=requires_grad)
+
+
+@tensor_method()
+def new_tensor(self: Tensor, data: Any, dtype: _dtype | None = None, requires_grad: bool = False) -> Tensor:
+    return tensor(data, dtype=dtype or self.dtype, requires_grad=requires_grad)
+
+
+@tensor_method()
+def new_full(self: Tensor, size: Any, fill_value: Any, dtype: _dtype | None = None,
+             requires_grad: bool = False) -> Tensor:
+    return full(size, fill_value, dtype=dtype or self.dtype, requires_grad=requires_grad)
+
+
+@tensor_method()
+def new_empty(self: Tensor, *size: Any, dtype: _dtype | None = None, requires_grad: bool = False) -> Tensor:
+    return new_zeros(self, *size, dtype=dtype, requires_grad=requires_grad)

@@ -72,14 +72,59 @@ def set_default_dtype(d: dtype) -> None:
     _default_float = d
 
 
-def promote(a: dtype, b: dtype) -> dtype:
-    """The common dtype of two tensors of equal rank (bool < integers < floats, wider wins)."""
-    if a is b:
-        return a
-    ka, kb = (0 if d.np.kind == "b" else 2 if d.is_floating_point else 1 for d in (a, b))
-    if ka != kb:  # a higher kind wins outright, as in PyTorch: int64 with float32 is float32
-        return a if ka > kb else b
-    return from_numpy_dtype(np.promote_types(a.np, b.np))
+# --- the names PyTorch prints for a dtype: one table -----------------------------------
+
+_NAMES = {  # dtype name: (ScalarType name, C++ type name)
+    "float32": ("Float", "float"), "float64": ("Double", "double"), "float16": ("Half", "c10::Half"),
+    "int64": ("Long", "long int"), "int32": ("Int", "int"), "int16": ("Short", "short int"),
+    "int8": ("Char", "signed char"), "uint8": ("Byte", "unsigned char"), "bool": ("Bool", "bool"),
+}
+
+
+def scalar_type_name(d: dtype) -> str:
+    """PyTorch's ScalarType name: ``Float`` for float32 (as in "expected scalar type Float")."""
+    return _NAMES[d.name][0]
+
+
+def c_type_name(d: dtype) -> str:
+    """The C++ element type PyTorch prints in some messages: ``long int`` for int64."""
+    return _NAMES[d.name][1]
+
+
+def tensor_type_name(d: dtype) -> str:
+    """The legacy tensor type name: ``torch.FloatTensor`` for float32 (``Tensor.type()``)."""
+    return f"torch.{_NAMES[d.name][0]}Tensor"
+
+
+# --- type promotion: PyTorch's rule, owned here --------------------------------------
+
+_CATEGORY = {"b": 0, "u": 1, "i": 1, "f": 2}  # bool < integers < floats
+
+
+def _promote(x: np.dtype, y: np.dtype) -> np.dtype:
+    """PyTorch's promotion of two dtypes: a higher kind wins outright (int64 + float32 is float32)."""
+    if x == y:
+        return x
+    cx, cy = _CATEGORY[x.kind], _CATEGORY[y.kind]
+    if cx != cy:
+        return x if cx > cy else y
+    return np.promote_types(x, y)
+
+
+def result_dtype(*operands) -> np.dtype:
+    """PyTorch's type promotion: tensors with dimensions outrank 0-d ones, unless of a higher kind."""
+    dim = zero = None
+    for t in operands:
+        d = t._data.dtype
+        if t._data.ndim:
+            dim = d if dim is None else _promote(dim, d)
+        else:
+            zero = d if zero is None else _promote(zero, d)
+    if dim is None:
+        return zero
+    if zero is None or _CATEGORY[zero.kind] <= _CATEGORY[dim.kind]:
+        return dim
+    return zero
 
 
 class device:

@@ -309,3 +309,16 @@ def _expandable(shape: tuple, to: tuple) -> bool:
     if len(shape) > len(to):
         return False
     return all(s == 1 or s == t for s, t in zip(reversed(shape), reversed(to)))
+
+
+def _tensor_backward(self: Tensor, gradient: Tensor | None = None, retain_graph: bool | None = None,
+                     create_graph: bool = False, inputs=None) -> None:
+    """Compute d(self)/d(leaf) for every leaf that requires grad and add it into ``leaf.grad``.
+
+    ``gradient`` is the vector v of the vector-Jacobian product v^T J; it may be
+    omitted only for a single-element output (then v = 1).
+    """
+    backward((self,), None if gradient is None else (gradient,), retain_graph, create_graph, inputs=inputs)
+
+
+Tensor.backward = _tensor_backward  # the engine is above the Tensor: it attaches its entry point

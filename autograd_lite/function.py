@@ -26,8 +26,11 @@ from typing import Any, Callable
 import numpy as np
 
 from . import errors
+from .dtypes import tensor_type_name
 from .grad_mode import _anomaly, _state, no_grad
+from .hooks import RemovableHandle
 from .tensor import Tensor, _make
+from .views import refresh_view
 
 _sequence = itertools.count()
 
@@ -209,12 +212,11 @@ class BackwardFunction(Node):
 
 
 def _modified_message(t: Tensor, version: int, node: Node, output_nr: int | None) -> str:
-    kind = {"float32": "FloatTensor", "float64": "DoubleTensor", "int64": "LongTensor"}.get(t.dtype.name, "Tensor")
     shape = "[" + ", ".join(map(str, t._data.shape)) + "]"
     producer = node if output_nr is not None else t._grad_fn
     nr = output_nr if output_nr is not None else t._output_nr
     output = f", which is output {nr} of {_short_name(producer)}," if producer is not None else ""
-    return errors.MODIFIED_INPLACE.format(type=f"torch.{kind}", shape=shape, output=output,
+    return errors.MODIFIED_INPLACE.format(type=tensor_type_name(t.dtype), shape=shape, output=output,
                                           version=t._version, expected=version)
 
 
@@ -332,12 +334,6 @@ def _record(ctx: BackwardFunction, args: tuple, needs: tuple, out: Any) -> Any:
     return outputs[0] if isinstance(out, Tensor) else outputs
 
 
-def refresh_view(t: Tensor) -> None:
-    from .ops import refresh_view as refresh
-
-    refresh(t)
-
-
 def _is_one_of(t: Any, items: Any) -> bool:
     """``t in items`` by identity (``==`` on tensors compares values)."""
     for item in items:
@@ -387,26 +383,6 @@ def _save(ctx: BackwardFunction, outputs: tuple) -> None:
     ctx._saved, ctx._saved_versions = tuple(saved), tuple(versions)
     if out_nrs:
         ctx._saved_outputs = tuple(out_nrs)
-
-
-class RemovableHandle:
-    """Returned by ``register_hook``; ``handle.remove()`` unregisters the hook."""
-
-    _ids = itertools.count()
-
-    def __init__(self, hooks: dict, fn: Callable) -> None:
-        self.id = next(self._ids)
-        self._hooks = hooks
-        hooks[self.id] = fn
-
-    def remove(self) -> None:
-        self._hooks.pop(self.id, None)
-
-    def __enter__(self) -> "RemovableHandle":
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.remove()
 
 
 def once_differentiable(fn: Callable) -> Callable:

@@ -8,16 +8,15 @@ does the same.
 """
 from __future__ import annotations
 
-import math
 import sys
 import types
 from collections import defaultdict
-from typing import Any, Callable, Iterable
+from typing import Callable, Iterable
 
 import numpy as np
 
 from . import kernels
-from .grad_mode import no_grad
+from .grad_mode import enable_grad, no_grad
 from .nn.utils import zero_grads
 from .random import _fma32, _fma64
 from .tensor import Tensor, _make
@@ -97,8 +96,6 @@ class Optimizer:
         """Update every parameter that has a gradient; ``closure`` re-evaluates the loss first if given."""
         loss = None
         if closure is not None:
-            from .grad_mode import enable_grad
-
             with enable_grad():
                 loss = closure()
         with no_grad():

@@ -21,7 +21,8 @@ from typing import Callable
 import numpy as np
 
 from .grad_mode import is_grad_enabled, no_grad
-from .tensor import Tensor, _scalar_type_name
+from .dtypes import scalar_type_name as _scalar_type_name
+from .tensor import Tensor
 
 _KIND_RANK = {"b": 0, "u": 1, "i": 1, "f": 2}
 

@@ -2,19 +2,24 @@
 
 ``requires_grad``, ``grad``, ``grad_fn`` and ``is_leaf`` behave as in PyTorch; a
 tensor made by an operation on tensors that require grad points at the node that
-made it (``grad_fn``), and that is the whole graph. The math lives in ``ops.py``:
-the methods here only forward to it.
+made it (``grad_fn``), and that is the whole graph. This file knows nothing of the
+math: each op in ``ops/`` attaches itself as a method here with ``@tensor_method``
+(``x * y`` is ``ops.arithmetic.mul``), so adding an op is one edit in one place.
 """
 from __future__ import annotations
 
 import numbers
+import warnings
 import weakref
-from typing import Any, Callable, Iterator
+from typing import Any, Callable
 
 import numpy as np
 
 from . import dtypes, errors
 from .dtypes import dtype as _dtype
+from .hooks import RemovableHandle
+from .printing import tensor_repr
+from .views import refresh_view
 
 
 class Size(tuple):
@@ -50,7 +55,7 @@ class Tensor:
     _post_accumulate_hooks = None
     _retains_grad = False
     _accumulator = None     # weak reference to the leaf's AccumulateGrad node
-    _view_version = None    # the version a view's grad_fn was made at (see ops.refresh_view)
+    _view_version = None    # the version a view's grad_fn was made at (see views.refresh_view)
 
     # --- construction -------------------------------------------------------------
     def __new__(cls, *args: Any, **kwargs: Any) -> "Tensor":
@@ -113,8 +118,6 @@ class Tensor:
     def grad(self) -> "Tensor | None":
         """d(output)/d(this tensor), filled by backward on leaves (and on ``retain_grad()`` tensors)."""
         if self._grad_fn is not None and not self._retains_grad and self._requires_grad:
-            import warnings
-
             warnings.warn(
                 "The .grad attribute of a Tensor that is not a leaf Tensor is being accessed. Its .grad attribute "
                 "won't be populated during autograd.backward(). If you indeed want the .grad field to be populated "
@@ -133,8 +136,8 @@ class Tensor:
                 raise TypeError(f"assigned grad expected to be a Tensor or None but got grad of type {type(value).__name__}")
             if value._data.dtype != self._data.dtype:
                 raise RuntimeError(
-                    f"attempting to assign a gradient with dtype '{_c_name(value.dtype)}' to a tensor with grad_dtype "
-                    f"'{_scalar_type_name(self.dtype)}'. The gradient must match the tensor's grad_dtype (defaults "
+                    f"attempting to assign a gradient with dtype '{dtypes.c_type_name(value.dtype)}' to a tensor with grad_dtype "
+                    f"'{dtypes.scalar_type_name(self.dtype)}'. The gradient must match the tensor's grad_dtype (defaults "
                     "to the tensor's dtype). You can set the tensor's grad_dtype attribute with a specific dtype, or "
                     "None to allow any dtype. Set grad_dtype with caution. Diverging the dtypes of a tensor and its "
                     "gradient may break downstream systems that assume they match.")
@@ -152,7 +155,7 @@ class Tensor:
     @property
     def grad_fn(self):
         if self._base is not None:
-            ops.refresh_view(self)
+            refresh_view(self)
         return self._grad_fn
 
     @property
@@ -195,8 +198,6 @@ class Tensor:
 
     def register_hook(self, hook: Callable[["Tensor"], "Tensor | None"]):
         """Call ``hook(grad)`` when this tensor's gradient is computed; a returned tensor replaces it."""
-        from .function import RemovableHandle
-
         if not self._requires_grad:
             raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
         if self._grad_fn is None:
@@ -211,25 +212,11 @@ class Tensor:
 
     def register_post_accumulate_grad_hook(self, hook: Callable[["Tensor"], None]):
         """Call ``hook(tensor)`` on a leaf after its ``.grad`` was accumulated."""
-        from .function import RemovableHandle
-
         if self._grad_fn is not None:
             raise RuntimeError("post accumulate grad hooks cannot be registered on non-leaf tensors")
         if self._post_accumulate_hooks is None:
             self._post_accumulate_hooks = {}
         return RemovableHandle(self._post_accumulate_hooks, hook)
-
-    def backward(self, gradient: "Tensor | None" = None, retain_graph: bool | None = None,
-                 create_graph: bool = False, inputs=None) -> None:
-        """Compute d(self)/d(leaf) for every leaf that requires grad and add it into ``leaf.grad``.
-
-        ``gradient`` is the vector v of the vector-Jacobian product v^T J; it may be
-        omitted only for a single-element output (then v = 1).
-        """
-        from .engine import backward
-
-        backward((self,), None if gradient is None else (gradient,), retain_graph, create_graph,
-                 inputs=inputs)
 
     def detach(self) -> "Tensor":
         """The same values (shared storage and version counter), cut off from the graph."""
@@ -352,11 +339,6 @@ class Tensor:
             raise TypeError("len() of a 0-d tensor")
         return self._data.shape[0]
 
-    def __iter__(self) -> Iterator["Tensor"]:
-        if self._data.ndim == 0:
-            raise TypeError("iteration over a 0-d tensor")
-        return iter(ops.unbind(self, 0))
-
     def __hash__(self) -> int:
         return id(self)
 
@@ -367,8 +349,6 @@ class Tensor:
         return object.__format__(self, spec) if spec else repr(self)
 
     def __repr__(self) -> str:
-        from .printing import tensor_repr
-
         return tensor_repr(self)
 
     def __reduce_ex__(self, protocol):
@@ -408,23 +388,8 @@ class Tensor:
 
     def type(self, dtype: _dtype | None = None):
         if dtype is None:
-            return "torch." + {"float32": "FloatTensor", "float64": "DoubleTensor", "int64": "LongTensor",
-                               "int32": "IntTensor", "bool": "BoolTensor"}.get(self.dtype.name, "Tensor")
+            return dtypes.tensor_type_name(self.dtype)
         return self.to(dtype)
-
-    def to(self, *args: Any, **kwargs: Any) -> "Tensor":
-        """Convert dtype (``to(torch.float64)``); device arguments must name the CPU."""
-        target = kwargs.get("dtype")
-        for a in args + tuple(v for k, v in kwargs.items() if k == "device"):
-            if isinstance(a, _dtype):
-                target = a
-            elif isinstance(a, Tensor):
-                target = a.dtype
-            elif isinstance(a, (str, dtypes.device)):
-                dtypes.check_available(a)
-        if target is None or target.np == self._data.dtype:
-            return self.clone() if kwargs.get("copy") else self
-        return ops.to_dtype(self, target)
 
     def cpu(self) -> "Tensor":
         return self
@@ -432,97 +397,9 @@ class Tensor:
     def cuda(self, *args: Any, **kwargs: Any) -> "Tensor":
         dtypes.check_available("cuda")  # raises, as a CPU-only PyTorch build does
 
-    def contiguous(self) -> "Tensor":
-        return self if self._data.flags.c_contiguous else ops.clone(self)
-
-    # --- shape methods taking *sizes ------------------------------------------------
-    def view(self, *shape) -> "Tensor":
-        if len(shape) == 1 and isinstance(shape[0], _dtype):
-            raise NotImplementedError("view(dtype) is not supported by autograd_lite")
-        return ops.view(self, _sizes(shape))
-
-    def view_as(self, other: "Tensor") -> "Tensor":
-        return ops.view(self, other._data.shape)
-
-    def reshape(self, *shape) -> "Tensor":
-        return ops.reshape(self, _sizes(shape))
-
-    def reshape_as(self, other: "Tensor") -> "Tensor":
-        return ops.reshape(self, other._data.shape)
-
-    def expand(self, *sizes) -> "Tensor":
-        return ops.expand(self, _sizes(sizes))
-
-    def expand_as(self, other: "Tensor") -> "Tensor":
-        return ops.expand(self, other._data.shape)
-
-    def permute(self, *dims) -> "Tensor":
-        return ops.permute(self, _sizes(dims))
-
-    def repeat(self, *sizes) -> "Tensor":
-        return ops.repeat(self, _sizes(sizes))
-
-    def new_zeros(self, *size, dtype=None, requires_grad=False) -> "Tensor":
-        from .creation import zeros
-
-        return zeros(*size, dtype=dtype or self.dtype, requires_grad=requires_grad)
-
-    def new_ones(self, *size, dtype=None, requires_grad=False) -> "Tensor":
-        from .creation import ones
-
-        return ones(*size, dtype=dtype or self.dtype, requires_grad=requires_grad)
-
-    def new_tensor(self, data, dtype=None, requires_grad=False) -> "Tensor":
-        from .creation import tensor
-
-        return tensor(data, dtype=dtype or self.dtype, requires_grad=requires_grad)
-
-    def new_full(self, size, fill_value, dtype=None, requires_grad=False) -> "Tensor":
-        from .creation import full
-
-        return full(size, fill_value, dtype=dtype or self.dtype, requires_grad=requires_grad)
-
-    def new_empty(self, *size, dtype=None, requires_grad=False) -> "Tensor":
-        return self.new_zeros(*size, dtype=dtype, requires_grad=requires_grad)
-
-    @property
-    def T(self) -> "Tensor":
-        """The dimensions reversed; PyTorch warns when that is not a matrix transpose."""
-        ndim = self._data.ndim
-        if ndim != 2:
-            import warnings
-
-            warnings.warn(errors.T_0D if ndim == 0 else errors.T_NOT_2D, UserWarning, stacklevel=2)
-        return ops.permute(self, tuple(range(ndim - 1, -1, -1)))
-
-    @property
-    def mT(self) -> "Tensor":
-        return ops.transpose(self, -2, -1)
-
-    # --- operators ----------------------------------------------------------------
-    def __rtruediv__(self, other):
-        return ops.mul(ops.reciprocal(self), other)
-
-    def __rfloordiv__(self, other):
-        return ops.floor_divide(ops.as_tensor_like(other, self), self)
-
-    def __rpow__(self, other):
-        return ops.pow(other, self)
-
-    def __rmatmul__(self, other):
-        return ops.matmul(other, self)
-
-    def __pos__(self):
+    def __pos__(self) -> "Tensor":
         return self
 
-    def __invert__(self):
-        return ops.logical_not(self) if self._data.dtype == np.bool_ else ops.bitwise_not(self)
-
-    def __getitem__(self, index):
-        return ops.getitem(self, index)
-
-    def __setitem__(self, index, value) -> None:
-        ops.setitem(self, index, value)
 
 
 def _make(data: np.ndarray) -> Tensor:
@@ -545,22 +422,6 @@ def _rebuild(data: np.ndarray, requires_grad: bool) -> Tensor:
     return t
 
 
-def _long_name(d: _dtype) -> str:
-    return {"float32": "float", "float64": "double", "int64": "long", "int32": "int", "bool": "bool"}.get(d.name, d.name)
-
-
-def _c_name(d: _dtype) -> str:
-    """The C type name PyTorch prints for a dtype in some messages ('long int' for int64)."""
-    return {"int64": "long int", "int16": "short int", "uint8": "unsigned char", "int8": "signed char",
-            "float16": "c10::Half"}.get(d.name, _long_name(d))
-
-
-def _scalar_type_name(d: _dtype) -> str:
-    """PyTorch's ScalarType name of a dtype ('Float' for float32)."""
-    return {"float32": "Float", "float64": "Double", "float16": "Half", "int64": "Long", "int32": "Int",
-            "int16": "Short", "int8": "Char", "uint8": "Byte", "bool": "Bool"}[d.name]
-
-
 def _wrap_dim(dim: int, ndim: int) -> int:
     """A dimension index in range, negatives counting from the end (PyTorch's error otherwise)."""
     n = max(ndim, 1)
@@ -576,18 +437,15 @@ def _sizes(args: tuple) -> tuple:
     return tuple(int(a) for a in args)
 
 
-# The math: every other Tensor method is the function of the same name in ops.py,
-# and the operators are those functions too (``x * y`` is ``ops.mul(x, y)``).
-from . import ops  # noqa: E402
+def tensor_method(*aliases: str) -> Callable:
+    """Attach the decorated function to Tensor under its own name and ``aliases``.
 
-for _name in ops.TENSOR_METHODS:
-    setattr(Tensor, _name, getattr(ops, _name))
-for _operator, _name in {
-    "__add__": "add", "__radd__": "add", "__sub__": "sub", "__rsub__": "rsub", "__mul__": "mul",
-    "__rmul__": "mul", "__truediv__": "div", "__floordiv__": "floor_divide", "__mod__": "remainder",
-    "__pow__": "pow", "__matmul__": "matmul", "__neg__": "neg", "__abs__": "abs", "__and__": "logical_and",
-    "__or__": "logical_or", "__xor__": "logical_xor", "__eq__": "eq", "__ne__": "ne", "__lt__": "lt",
-    "__le__": "le", "__gt__": "gt", "__ge__": "ge", "__getitem__": "getitem", "__iadd__": "add_",
-    "__isub__": "sub_", "__imul__": "mul_", "__itruediv__": "div_",
-}.items():
-    setattr(Tensor, _operator, getattr(ops, _name))
+    Ops use it where they are defined (``@tensor_method("__mul__", "__rmul__")`` above
+    ``def mul``): ``x.mul(y)``, ``x * y`` and ``torch.mul(x, y)`` are one function.
+    """
+    def attach(fn: Callable) -> Callable:
+        for name in (fn.__name__,) + aliases:
+            setattr(Tensor, name, fn)
+        return fn
+
+    return attach

@@ -6,74 +6,13 @@ names, or the same exception type and message.
 """
 from __future__ import annotations
 
-import re
 import warnings
 
-import numpy as np
 import pytest
 
 torch = pytest.importorskip("torch")
 import autograd_lite  # noqa: E402
-
-LIBS = (torch, autograd_lite)
-
-
-def _canon(v):
-    """A library-neutral form of ``v`` to compare."""
-    if isinstance(v, (torch.Tensor, autograd_lite.Tensor)):
-        fn = v.grad_fn
-        return ("tensor", str(v.dtype), tuple(v.shape), v.requires_grad, v.is_leaf,
-                None if fn is None else type(fn).__name__, v.detach().numpy().copy())
-    if isinstance(v, (tuple, list)):
-        return type(v).__name__, [_canon(x) for x in v]
-    if isinstance(v, dict):
-        return {k: _canon(x) for k, x in v.items()}
-    if isinstance(v, str):
-        return re.sub(r"0x[0-9a-fA-F]+", "0x?", v)
-    if isinstance(v, float):
-        return np.float64(v)
-    return v
-
-
-def _outcome(fn, lib):
-    try:
-        return ("returned", _canon(fn(lib)))
-    except Exception as e:  # noqa: BLE001 - comparing exceptions is the point
-        return ("raised", type(e).__name__, _canon(str(e)))
-
-
-def _assert_same(a, b, path="result"):
-    if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
-        assert isinstance(a, np.ndarray) and isinstance(b, np.ndarray), path
-        assert a.shape == b.shape, path
-        np.testing.assert_allclose(b, a, rtol=1e-5, atol=1e-6, err_msg=path)
-    elif isinstance(a, (tuple, list)):
-        assert isinstance(b, (tuple, list)) and len(a) == len(b), f"{path}: {a!r} != {b!r}"
-        for i, (x, y) in enumerate(zip(a, b)):
-            _assert_same(x, y, f"{path}[{i}]")
-    elif isinstance(a, dict):
-        assert isinstance(b, dict) and a.keys() == b.keys(), path
-        for k in a:
-            _assert_same(a[k], b[k], f"{path}[{k!r}]")
-    elif isinstance(a, (float, np.floating)) and isinstance(b, (float, np.floating)):
-        assert b == pytest.approx(a, rel=1e-5, abs=1e-6), path
-    else:
-        assert a == b, f"{path}: torch gives {a!r}, autograd_lite gives {b!r}"
-
-
-def same(fn):
-    """Run ``fn(lib)`` with both libraries; assert equal results (or equal exceptions)."""
-    expected, got = (_outcome(fn, lib) for lib in LIBS)
-    _assert_same(expected, got)
-    return got
-
-
-def raises_same(fn):
-    """Like ``same``, and also assert that PyTorch raised."""
-    got = same(fn)
-    assert got[0] == "raised", got
-    return got
-
+from harness import LIBS, raises_same, same  # noqa: E402,F401
 
 def name(node):
     return None if node is None else node.name()

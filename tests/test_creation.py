@@ -7,7 +7,7 @@ import pytest
 torch = pytest.importorskip("torch")
 
 import autograd_lite  # noqa: E402
-from conftest import assert_same_tensor, compare_error  # noqa: E402
+from harness import assert_same_tensor, compare_error  # noqa: E402
 
 
 def same(fn, exact=True):

@@ -5,7 +5,7 @@ import pytest
 
 torch = pytest.importorskip("torch")
 import autograd_lite  # noqa: E402
-from test_autograd import raises_same, same  # noqa: E402
+from harness import raises_same, same  # noqa: E402
 
 
 def make_line(lib):

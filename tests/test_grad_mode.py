@@ -7,7 +7,7 @@ import pytest
 
 torch = pytest.importorskip("torch")
 import autograd_lite  # noqa: E402
-from test_autograd import same  # noqa: E402
+from harness import same  # noqa: E402
 
 
 def _flags(t):

@@ -17,7 +17,7 @@ from hypothesis.extra import numpy as hnp  # noqa: E402
 
 import autograd_lite  # noqa: E402
 from autograd_lite.autograd import gradcheck, gradgradcheck  # noqa: E402
-from conftest import compare, compare_error, rng  # noqa: E402
+from harness import compare, compare_error, rng  # noqa: E402
 
 SETTINGS = settings(deadline=None, max_examples=40, derandomize=True)
 LAYOUTS = ("contiguous", "transposed", "strided")

@@ -7,11 +7,12 @@ the analytical one from backward, one output element at a time. They must agree 
 from __future__ import annotations
 
 import warnings
-from typing import Callable, Sequence
+from typing import Callable
 
 import numpy as np
 
 from ..engine import grad as _grad
+from ..printing import format_tensor
 from ..tensor import Tensor, _make
 
 
@@ -86,8 +87,6 @@ def gradcheck(func: Callable, inputs, *, eps: float = 1e-6, atol: float = 1e-5, 
             if not np.allclose(a, num, rtol=rtol, atol=atol):
                 if not raise_exception:
                     return False
-                from ..printing import format_tensor
-
                 raise GradcheckError(
                     f"Jacobian mismatch for output {j} with respect to input {i},\n"
                     f"numerical:{format_tensor(num, 'float64', [])}\n"

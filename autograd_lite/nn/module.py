@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import OrderedDict, namedtuple
 from typing import Any, Callable, Iterable, Iterator
 
+from .. import dtypes
 from ..grad_mode import no_grad
 from ..tensor import Tensor
 from .parameter import Buffer, Parameter
@@ -36,8 +37,7 @@ def _addindent(s: str, num_spaces: int) -> str:
 
 
 def _type_name(t: Tensor) -> str:
-    return "torch." + {"float32": "FloatTensor", "float64": "DoubleTensor", "int64": "LongTensor",
-                       "bool": "BoolTensor"}.get(t.dtype.name, "Tensor")
+    return dtypes.tensor_type_name(t.dtype)
 
 
 class Module:
@@ -310,8 +310,6 @@ class Module:
 
     def to(self, *args: Any, **kwargs: Any) -> "Module":
         """Convert floating-point parameters and buffers to a dtype (devices other than CPU refused)."""
-        from .. import dtypes
-
         target = kwargs.get("dtype")
         for a in args + tuple(v for k, v in kwargs.items() if k == "device"):
             if isinstance(a, dtypes.dtype):
@@ -327,13 +325,9 @@ class Module:
         return self._apply(lambda t: t.to(target) if t.is_floating_point() else t)
 
     def float(self) -> "Module":
-        from .. import dtypes
-
         return self._apply(lambda t: t.to(dtypes.float32) if t.is_floating_point() else t)
 
     def double(self) -> "Module":
-        from .. import dtypes
-
         return self._apply(lambda t: t.to(dtypes.float64) if t.is_floating_point() else t)
 
     def cpu(self) -> "Module":

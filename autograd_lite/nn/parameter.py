@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from .. import dtypes
 from ..tensor import Tensor, _init, _make
 
 
@@ -20,8 +21,6 @@ class Parameter(Tensor):
 
     def __new__(cls, data: Tensor | None = None, requires_grad: bool = True) -> "Parameter":
         if data is None:
-            from .. import dtypes
-
             data = _make(np.empty(0, dtype=dtypes.get_default_dtype().np))
         if not isinstance(data, Tensor):
             raise TypeError(f"Creating a Parameter from an instance of type {type(data).__name__} requires that "

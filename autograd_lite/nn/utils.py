@@ -7,6 +7,7 @@ from typing import Iterable
 import numpy as np
 
 from ..grad_mode import no_grad
+from ..ops import cat
 from ..tensor import Tensor, _make
 
 
@@ -69,6 +70,4 @@ def clip_grad_value_(parameters: Tensor | Iterable[Tensor], clip_value: float) -
 
 
 def parameters_to_vector(parameters: Iterable[Tensor]) -> Tensor:
-    from .. import ops
-
-    return ops.cat([p.view(-1) for p in parameters])
+    return cat([p.view(-1) for p in parameters])

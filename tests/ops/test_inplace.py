@@ -1,11 +1,12 @@
 """In-place operations against PyTorch: version counters, leaf checks, gradients, grad_fn names."""
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 torch = pytest.importorskip("torch")
 import autograd_lite  # noqa: E402
-from test_autograd import raises_same, same  # noqa: E402
+from harness import arrays, assert_same_tensor, case_tests, compare, leaves, raises_same, same, setitem  # noqa: E402
 
 INPLACE = {
     "zero_": lambda lib, t: t.zero_(),
@@ -285,3 +286,48 @@ def test_exp_saves_output_then_modified():
 
     got = raises_same(f)
     assert "which is output 0 of Exp, is at version 1; expected version 0" in got[2]
+
+
+SETITEM_CASES = [
+    ("setitem_int", lambda L, a: setitem(a * 1, 0, 5.0), [(3, 4)], {}),
+    ("setitem_slice_tensor", lambda L, a, b: setitem(a.clone(), (slice(None), 1), b), [(3, 4), (3,)], {}),
+    ("setitem_mask", lambda L, a: setitem(a.clone(), a > 0, 0.0), [(3, 4)], {}),
+    ("setitem_list", lambda L, a, b: setitem(a * 2, [0, 2], b), [(3, 4), (4,)], {}),
+]
+(test_setitem_float64, test_setitem_float32,
+ test_setitem_no_grad) = case_tests(SETITEM_CASES)
+
+
+def test_setitem_on_leaf_without_grad_and_version():
+    ours = leaves(autograd_lite, arrays((3, 4)), False)[0]
+    theirs = leaves(torch, arrays((3, 4)), False)[0]
+    for x in (ours, theirs):
+        x[0] = 1.0
+        x[:, 1] = x[:, 2]
+        x[x > 1.5] = -1.0
+        x[[1, 2], 0] = 7.0
+    assert_same_tensor(ours, theirs)
+    assert ours._version == theirs._version
+
+
+def test_setitem_grad_flows_to_value_and_base():
+    """``y[1:, ::2] = v`` on a non-leaf: the gradient reaches v through the slice and y elsewhere."""
+    def fn(L, a, v):
+        y = a * 3
+        y[1:, ::2] = v
+        return y.exp()
+
+    compare(fn, *arrays((3, 4), (2, 2)))
+
+
+def test_inplace_methods_on_nonleaf():
+    def fn(L, a, b):
+        y = a * 1
+        y.add_(b)
+        y.mul_(2.0)
+        y.sub_(b, alpha=0.5)
+        y.div_(3.0)
+        y.clamp_(-0.5, 0.5)
+        return y
+
+    compare(fn, *arrays((2, 3), (3,)))

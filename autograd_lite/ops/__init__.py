@@ -1,0 +1,65 @@
+"""Every operation, one file per family; each op attaches itself to Tensor where it is defined.
+
+Each op is a ``Function`` (see ``function.py``): ``forward`` computes with numpy on
+``x._data``; ``backward`` is PyTorch's derivative formula (``derivatives.yaml``) written
+with autograd_lite operations, so it can itself be differentiated (``create_graph=True``).
+When an input was broadcast, ``backward`` may return a gradient of the broadcast shape:
+the engine sums it back to the input's shape.
+
+- ``arithmetic.py``   add, sub, mul (``Mul``, the book's example), div, pow
+- ``unary.py``        exp (``Exp``), log, sqrt, trigonometry, abs, clamp, sign, floor
+- ``activations.py``  tanh, sigmoid, relu, softmax, log_softmax
+- ``comparison.py``   eq/lt/..., logical ops, isnan/isclose, ``where``
+- ``reductions.py``   sum, mean, var/std, prod, max/min, norm, cumsum, sort/topk, arg*
+- ``shape.py``        views (view, expand, permute, ...), cat/stack/split, clone, ``to``
+- ``indexing.py``     ``x[...]``, gather/scatter, index_select, masked_fill, unique
+- ``linalg.py``       mm, addmm, mv, dot, bmm, matmul, einsum
+- ``inplace.py``      ``add_`` and friends, ``x[i] = v``, fill_/copy_/zero_
+- ``losses.py``, ``normalization.py``, ``convolution.py``   what ``nn.functional`` exposes
+
+The package's order is its dependency order: each file imports only files listed above it
+in ``_ORDER`` below and the core (``tensor``, ``function``, ``dtypes``, ``errors``, ``views``).
+"""
+from .comparison import (
+    allclose, bitwise_not, eq, equal, ge, greater, greater_equal, gt, isclose, isfinite, isinf, isnan, le, less,
+    less_equal, logical_and, logical_not, logical_or, logical_xor, lt, ne, not_equal, Where, where)
+from .arithmetic import (
+    _save_operands, Add, add, Div, div, divide, DivMode, floor_divide, Maximum, maximum, Minimum, minimum, Mul, mul,
+    MulScalar, multiply, Neg, neg, negative, Pow, pow, PowScalarBase, PowTensor, Reciprocal, reciprocal, remainder,
+    Rsub, rsub, square, Sub, sub, subtract, true_divide)
+from .unary import (
+    Abs, abs, absolute, Atan, atan, Clamp, clamp, clamp_max, clamp_min, clip, Cos, cos, Cosh, cosh, Erf, erf, Exp,
+    exp, Expm1, expm1, Floor, floor, Log, log, Log1p, log1p, rsqrt, Sign, sign, Sin, sin, Sinh, sinh, Sqrt, sqrt,
+    Tan, tan)
+from .activations import (
+    Elu, elu, Gelu, gelu, leaky_relu, LeakyRelu, LeakyReluBackward, log_softmax, LogSoftmax, LogSoftmaxBackwardOp,
+    Relu, relu, Sigmoid, sigmoid, sigmoid_backward, SigmoidBackwardOp, Silu, silu, Softmax, softmax,
+    SoftmaxBackwardOp, Softplus, softplus, Tanh, tanh, tanh_backward, TanhBackwardOp, ThresholdBackward)
+from .shape import (
+    broadcast_to, Cat, cat, chunk, Clone, clone, concat, concatenate, contiguous, Expand, expand, expand_as,
+    flatten, Flip, flip, IndexBackward, is_floating_point, is_tensor, narrow, numel, Permute, permute, repeat,
+    reshape, reshape_as, Select, select, Slice, split, Squeeze, squeeze, SqueezeDim, SqueezeDims, SqueezeInPlace,
+    Stack, stack, swapaxes, swapdims, T, t, to, to_dtype, ToCopy, Transpose, transpose, Tril, tril, Triu, triu,
+    Unbind, unbind, unflatten, UnsafeView, Unsqueeze, unsqueeze, View, view, view_as)
+from .indexing import (
+    CopySlices, embedding, EmbeddingLookup, Gather, gather, getitem, Index, index_select, IndexPut, IndexSelect,
+    masked_fill, MaskedFill, nonzero, Scatter, scatter, ScatterAdd, ScatterValue, Unique, unique)
+from .reductions import (
+    all, Amax, amax, Amin, amin, any, argmax, argmin, argsort, count_nonzero, Cumsum, cumsum, Logsumexp, logsumexp,
+    max, MaxAll, MaxDim, Mean, mean, MeanDim, min, MinAll, MinDim, Norm, norm, Prod, prod, ProdDim, Sort, sort, Std,
+    std, Sum, sum, sum_to_size, SumDim, SumToSize, Topk, topk, Var, var)
+from .linalg import (
+    Addmm, addmm, Bmm, bmm, Dot, dot, Einsum, einsum, inner, matmul, Mm, mm, Mv, mv, outer)
+from .inplace import (
+    add_, AsStrided, clamp_, Copy, copy_, div_, exp_, Fill, fill_, FillTensor, masked_fill_, mul_, neg_, normal_,
+    pow_, relu_, scatter_, setitem, sub_, uniform_, Zero, zero_)
+from .losses import (
+    binary_cross_entropy, binary_cross_entropy_with_logits, BinaryCrossEntropy, BinaryCrossEntropyWithLogits,
+    cross_entropy, l1_loss, mse_loss, MseLoss, nll_loss, NllLoss)
+from .normalization import (
+    batch_norm, layer_norm, NativeBatchNorm, NativeLayerNorm)
+from .convolution import (
+    adaptive_avg_pool2d, AdaptiveAvgPool, avg_pool2d, AvgPool, conv2d, Convolution, max_pool2d, MaxPool)
+
+_ORDER = ("_common", "comparison", "arithmetic", "activations", "shape", "indexing", "unary", "reductions", "linalg",
+          "inplace", "losses", "normalization", "convolution")

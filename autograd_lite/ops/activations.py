@@ -1,0 +1,369 @@
+"""Activations: tanh, sigmoid, relu, softmax and log_softmax, with the
+double-backward ops PyTorch records for them (``TanhBackwardOp`` ...), and the
+activations of ``nn.functional``: leaky_relu, elu, softplus, gelu, silu.
+"""
+from __future__ import annotations
+
+import builtins
+import math
+
+import numpy as np
+
+from .. import kernels
+from ..creation import zeros_like
+from ..function import Function
+from ..tensor import _make, _wrap_dim, Tensor, tensor_method
+from ._common import _float_data, _t, _type_name
+from .comparison import where
+
+
+class Tanh(Function):
+    node_name = "TanhBackward0"
+
+    @staticmethod
+    def forward(ctx, a):
+        out = _t(np.tanh(_float_data(a)))
+        ctx.save_for_backward(out)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        out, = ctx.saved_tensors
+        return tanh_backward(grad, out)
+
+
+@tensor_method()
+def tanh(input: Tensor) -> Tensor:
+    return Tanh.apply(input)
+
+
+class Sigmoid(Function):
+    node_name = "SigmoidBackward0"
+
+    @staticmethod
+    def forward(ctx, a):
+        x = _float_data(a)
+        with np.errstate(over="ignore"):
+            out = _t(1 / (1 + np.exp(-x)))
+        ctx.save_for_backward(out)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        out, = ctx.saved_tensors
+        return sigmoid_backward(grad, out)
+
+
+@tensor_method()
+def sigmoid(input: Tensor) -> Tensor:
+    return Sigmoid.apply(input)
+
+
+class TanhBackwardOp(Function):
+    """``grad * (1 - y²)`` as one fused pass (PyTorch's ``tanh_backward``), itself differentiable."""
+
+    node_name = "TanhBackwardBackward0"
+
+    @staticmethod
+    def forward(ctx, grad, y):
+        ctx.save_for_backward(grad, y)
+        return _t(kernels.tanh_backward(grad._data, y._data))
+
+    @staticmethod
+    def backward(ctx, gg):
+        grad, y = ctx.saved_tensors
+        return gg * (1 - y * y), gg * grad * -2 * y
+
+
+def tanh_backward(grad: Tensor, output: Tensor) -> Tensor:
+    return TanhBackwardOp.apply(grad, output)
+
+
+class SigmoidBackwardOp(Function):
+    """``grad * y * (1 - y)`` as one fused pass (PyTorch's ``sigmoid_backward``)."""
+
+    node_name = "SigmoidBackwardBackward0"
+
+    @staticmethod
+    def forward(ctx, grad, y):
+        ctx.save_for_backward(grad, y)
+        return _t(kernels.sigmoid_backward(grad._data, y._data))
+
+    @staticmethod
+    def backward(ctx, gg):
+        grad, y = ctx.saved_tensors
+        return gg * y * (1 - y), gg * grad * (1 - 2 * y)
+
+
+def sigmoid_backward(grad: Tensor, output: Tensor) -> Tensor:
+    return SigmoidBackwardOp.apply(grad, output)
+
+
+class Relu(Function):
+    node_name = "ReluBackward0"
+
+    @staticmethod
+    def forward(ctx, a):
+        out = _t(np.maximum(a._data, 0))
+        ctx.save_for_backward(out)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        out, = ctx.saved_tensors
+        return ThresholdBackward.apply(grad, out)
+
+
+@tensor_method()
+def relu(input: Tensor) -> Tensor:
+    return Relu.apply(input)
+
+
+class ThresholdBackward(Function):
+    """ReLU's backward, ``grad * (out > 0)``, as an op of its own so that it can be differentiated
+    again: its derivative is the same mask for ``grad`` and zero for ``out``."""
+
+    node_name = "ThresholdBackwardBackward0"
+
+    @staticmethod
+    def forward(ctx, grad, out):
+        ctx.save_for_backward(out)
+        return _t(kernels.threshold_backward(grad._data, out._data))
+
+    @staticmethod
+    def backward(ctx, gg):
+        out, = ctx.saved_tensors
+        return ThresholdBackward.apply(gg, out), zeros_like(out)
+
+
+def _check_float_kernel(a: Tensor, name: str, dim: int) -> None:
+    """PyTorch has no integer softmax: its CPU kernels refuse them by name."""
+    if a._data.dtype.kind != "f":
+        kernel = f"{name}_lastdim_kernel_impl" if dim == builtins.max(a._data.ndim - 1, 0) else f"{name}_kernel_impl"
+        raise NotImplementedError(f'"{kernel}" not implemented for \'{_type_name(a)}\'')
+
+
+class Softmax(Function):
+    node_name = "SoftmaxBackward0"
+
+    @staticmethod
+    def forward(ctx, a, dim):
+        ctx.dim = _wrap_dim(dim, a._data.ndim)
+        _check_float_kernel(a, "softmax", ctx.dim)
+        out = _t(kernels.softmax(a._data, ctx.dim))
+        ctx.save_for_backward(out)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        y, = ctx.saved_tensors
+        return SoftmaxBackwardOp.apply(grad, y, ctx.dim), None
+
+
+@tensor_method()
+def softmax(input: Tensor, dim: int, dtype=None) -> Tensor:
+    return Softmax.apply(input if dtype is None else input.to(dtype), dim)
+
+
+class SoftmaxBackwardOp(Function):
+    """``y * (grad - sum(grad * y))`` in one pass; differentiable again (for create_graph)."""
+
+    node_name = "SoftmaxBackwardDataBackward0"
+
+    @staticmethod
+    def forward(ctx, grad, y, dim):
+        ctx.dim = dim
+        ctx.save_for_backward(grad, y)
+        return _t(kernels.softmax_backward(grad._data, y._data, dim))
+
+    @staticmethod
+    def backward(ctx, gg):
+        grad, y = ctx.saved_tensors
+        d = ctx.dim
+        gg_y = (gg * y).sum(d, keepdim=True)
+        return y * (gg - gg_y), gg * (grad - (grad * y).sum(d, keepdim=True)) - grad * gg_y, None
+
+
+class LogSoftmax(Function):
+    node_name = "LogSoftmaxBackward0"
+
+    @staticmethod
+    def forward(ctx, a, dim):
+        ctx.dim = _wrap_dim(dim, a._data.ndim)
+        _check_float_kernel(a, "log_softmax", ctx.dim)
+        out = _t(kernels.log_softmax(a._data, ctx.dim))
+        ctx.save_for_backward(out)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        y, = ctx.saved_tensors
+        return LogSoftmaxBackwardOp.apply(grad, y, ctx.dim), None
+
+
+@tensor_method()
+def log_softmax(input: Tensor, dim: int, dtype=None) -> Tensor:
+    return LogSoftmax.apply(input if dtype is None else input.to(dtype), dim)
+
+
+class LogSoftmaxBackwardOp(Function):
+    """``grad - exp(y) * sum(grad)`` in one pass; differentiable again (for create_graph)."""
+
+    node_name = "LogSoftmaxBackwardDataBackward0"
+
+    @staticmethod
+    def forward(ctx, grad, y, dim):
+        ctx.dim = dim
+        ctx.save_for_backward(grad, y)
+        return _t(kernels.log_softmax_backward(grad._data, y._data, dim))
+
+    @staticmethod
+    def backward(ctx, gg):
+        grad, y = ctx.saved_tensors
+        d, p = ctx.dim, y.exp()
+        return gg - (gg * p).sum(d, keepdim=True), -gg * p * grad.sum(d, keepdim=True), None
+
+
+class LeakyRelu(Function):
+    node_name = "LeakyReluBackward0"
+
+    @staticmethod
+    def forward(ctx, a, slope):
+        ctx.slope = slope
+        ctx.save_for_backward(a)
+        return _make(np.where(a._data > 0, a._data, a._data * a._data.dtype.type(slope)))
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, = ctx.saved_tensors
+        return LeakyReluBackward.apply(grad, a, ctx.slope), None
+
+
+def leaky_relu(input: Tensor, negative_slope: float = 0.01, inplace: bool = False) -> Tensor:
+    """x for x > 0, else negative_slope * x (``LeakyReluBackward0``)."""
+    return LeakyRelu.apply(input, negative_slope)
+
+
+class LeakyReluBackward(Function):
+    """``grad`` where x > 0, else ``slope * grad``: an op of its own, so that it can be
+    differentiated again (the same mask for ``grad``, zero for ``x``)."""
+
+    node_name = "LeakyReluBackwardBackward0"
+
+    @staticmethod
+    def forward(ctx, grad, a, slope):
+        ctx.slope = slope
+        ctx.save_for_backward(a)
+        g = grad._data
+        return _make(np.where(a._data > 0, g, g * g.dtype.type(slope)))
+
+    @staticmethod
+    def backward(ctx, gg):
+        a, = ctx.saved_tensors
+        return LeakyReluBackward.apply(gg, a, ctx.slope), zeros_like(a), None
+
+
+class Elu(Function):
+    node_name = "EluBackward0"
+
+    @staticmethod
+    def forward(ctx, a, alpha):
+        x = a._data
+        out = _make(np.where(x > 0, x, (alpha * np.expm1(np.minimum(x, 0))).astype(x.dtype)))
+        ctx.alpha = alpha
+        ctx.save_for_backward(a)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, = ctx.saved_tensors
+        return where(a > 0, grad, grad * (a.clamp(max=0).exp() * ctx.alpha)), None
+
+
+def elu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
+    """x for x > 0, else alpha (exp(x) - 1) (``EluBackward0``)."""
+    return Elu.apply(input, alpha)
+
+
+class Softplus(Function):
+    node_name = "SoftplusBackward0"
+
+    @staticmethod
+    def forward(ctx, a, beta, threshold):
+        x = a._data
+        bx = x * x.dtype.type(beta)
+        with np.errstate(over="ignore"):
+            out = np.where(bx > threshold, x, np.log1p(np.exp(np.minimum(bx, threshold))) / x.dtype.type(beta))
+        ctx.beta, ctx.threshold = beta, threshold
+        ctx.save_for_backward(a)
+        return _make(out.astype(x.dtype))
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, = ctx.saved_tensors
+        bx = a * ctx.beta
+        return where(bx > ctx.threshold, grad, grad * bx.sigmoid()), None, None
+
+
+def softplus(input: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
+    """log(1 + exp(beta x)) / beta, linear above ``threshold`` (``SoftplusBackward0``)."""
+    return Softplus.apply(input, beta, threshold)
+
+
+class Gelu(Function):
+    node_name = "GeluBackward0"
+
+    @staticmethod
+    def forward(ctx, a, approximate):
+        x = a._data
+        ctx.approximate = approximate
+        ctx.save_for_backward(a)
+        if approximate == "tanh":
+            k = math.sqrt(2 / math.pi)
+            out = 0.5 * x * (1 + np.tanh(k * (x + 0.044715 * x ** 3)))
+        else:
+            out = 0.5 * x * (1 + kernels.erf(x / math.sqrt(2)))
+        return _make(np.asarray(out).astype(x.dtype))
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, = ctx.saved_tensors
+        if ctx.approximate == "tanh":
+            k = math.sqrt(2 / math.pi)
+            inner = (a + a ** 3 * 0.044715) * k
+            t = inner.tanh()
+            d = 0.5 * (1 + t) + 0.5 * a * (1 - t * t) * k * (1 + a * a * (3 * 0.044715))
+        else:
+            cdf = 0.5 * (1 + (a / math.sqrt(2)).erf())
+            pdf = (a * a * -0.5).exp() / math.sqrt(2 * math.pi)
+            d = cdf + a * pdf
+        return grad * d, None
+
+
+def gelu(input: Tensor, approximate: str = "none") -> Tensor:
+    """x Φ(x), Φ the normal CDF; ``approximate="tanh"`` uses the tanh formula (``GeluBackward0``)."""
+    if approximate not in ("none", "tanh"):
+        raise RuntimeError(f"approximate argument must be either none or tanh.")
+    return Gelu.apply(input, approximate)
+
+
+def silu(input: Tensor, inplace: bool = False) -> Tensor:
+    """x sigmoid(x) (``SiluBackward0``)."""
+    return Silu.apply(input)
+
+
+class Silu(Function):
+    node_name = "SiluBackward0"
+
+    @staticmethod
+    def forward(ctx, a):
+        x = a._data
+        ctx.save_for_backward(a)
+        with np.errstate(over="ignore"):
+            return _make((x / (1 + np.exp(-x))).astype(x.dtype))
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, = ctx.saved_tensors
+        s = a.sigmoid()
+        return grad * s * (1 + a * (1 - s))

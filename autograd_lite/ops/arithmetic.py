@@ -1,0 +1,385 @@
+"""Arithmetic: add, sub, mul, div, pow and friends, with their Tensor operators.
+
+``Mul`` is the book's example of a Function (chapter 4 and 8 print it): forward
+computes with numpy, backward is PyTorch's formula written in autograd_lite ops.
+"""
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+
+from .. import dtypes
+from ..creation import zeros_like
+from ..dtypes import result_dtype
+from ..function import Function
+from ..tensor import Tensor, tensor_method
+from ._common import _binary_inputs, _cast, _check_shapes_broadcast, _float_data, _t, as_tensor_like
+from .comparison import where
+
+
+class Add(Function):
+    node_name = "AddBackward0"
+
+    @staticmethod
+    def forward(ctx, a, b, alpha=1):
+        ctx.alpha = alpha
+        try:
+            return _cast(a._data + (b._data if alpha == 1 else alpha * b._data), a, b)
+        except ValueError:  # shapes that do not broadcast (the fast path in add/sub skips the check)
+            _check_shapes_broadcast(a._data.shape, b._data.shape)
+            raise
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad, (grad if ctx.alpha == 1 else grad * ctx.alpha) if ctx.needs_input_grad[1] else None, None
+
+
+@tensor_method('__add__', '__radd__')
+def add(input: Any, other: Any, *, alpha: float = 1) -> Tensor:
+    if type(other) is not Tensor or type(input) is not Tensor:
+        input, other = _binary_inputs(input, other)
+    return Add.apply(input, other) if alpha == 1 else Add.apply(input, other, alpha)
+
+
+class Sub(Function):
+    node_name = "SubBackward0"
+
+    @staticmethod
+    def forward(ctx, a, b, alpha=1):
+        if a._data.dtype == np.bool_ and b._data.dtype == np.bool_:
+            raise RuntimeError("Subtraction, the `-` operator, with two bool tensors is not supported. "
+                               "Use the `^` or `logical_xor()` operator instead.")
+        ctx.alpha = alpha
+        try:
+            return _cast(a._data - (b._data if alpha == 1 else alpha * b._data), a, b)
+        except ValueError:  # shapes that do not broadcast (the fast path in add/sub skips the check)
+            _check_shapes_broadcast(a._data.shape, b._data.shape)
+            raise
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad, (-grad if ctx.alpha == 1 else grad * -ctx.alpha) if ctx.needs_input_grad[1] else None, None
+
+
+@tensor_method('subtract', '__sub__')
+def sub(input: Any, other: Any, *, alpha: float = 1) -> Tensor:
+    if type(other) is not Tensor or type(input) is not Tensor:
+        input, other = _binary_inputs(input, other)
+    return Sub.apply(input, other) if alpha == 1 else Sub.apply(input, other, alpha)
+
+
+subtract = sub
+
+
+class Rsub(Function):
+    """``number - tensor``: a number on the left is not wrapped, so one edge only."""
+
+    node_name = "RsubBackward1"
+
+    @staticmethod
+    def forward(ctx, a, number, alpha=1):
+        b = as_tensor_like(number, a)
+        return _cast(b._data - alpha * a._data, a, b)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return -grad, None
+
+
+def rsub(input: Tensor, other: Any, *, alpha: float = 1) -> Tensor:
+    if isinstance(other, Tensor):
+        return sub(other, input, alpha=alpha)
+    return Rsub.apply(input, other, alpha) if alpha != 1 else Rsub.apply(input, other)
+
+
+Tensor.__rsub__ = rsub
+
+
+def _save_operands(ctx, a: Tensor, b: Tensor, first: int = 0) -> None:
+    """For a product, each operand is needed only for the *other* one's gradient: save no more."""
+    need_a, need_b = ctx.needs_input_grad[first:first + 2]
+    ctx.save_for_backward(a if need_b else None, b if need_a else None)
+
+
+class Mul(Function):
+    node_name = "MulBackward0"
+
+    @staticmethod
+    def forward(ctx, a, b):
+        _save_operands(ctx, a, b)
+        try:
+            with np.errstate(invalid="ignore"):  # inf * 0 is nan, silently, as in PyTorch
+                return _cast(a._data * b._data, a, b)
+        except ValueError:
+            _check_shapes_broadcast(a._data.shape, b._data.shape)
+            raise
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, b = ctx.saved_tensors
+        need_a, need_b = ctx.needs_input_grad
+        return grad * b if need_a else None, grad * a if need_b else None
+
+
+@tensor_method('multiply', '__mul__', '__rmul__')
+def mul(input: Any, other: Any) -> Tensor:
+    if type(other) is not Tensor or type(input) is not Tensor:
+        input, other = _binary_inputs(input, other)
+    return Mul.apply(input, other)
+
+
+multiply = mul
+
+
+class Div(Function):
+    node_name = "DivBackward0"
+
+    @staticmethod
+    def forward(ctx, a, b, rounding_mode=None):
+        ctx.save_for_backward(a if ctx.needs_input_grad[1] else None, b)  # grad_a = grad / b needs only b
+        dt = result_dtype(a, b)
+        if dt.kind != "f" and rounding_mode is None:
+            dt = dtypes.get_default_dtype().np
+        with np.errstate(divide="ignore", invalid="ignore"):
+            out = a._data / b._data
+            if rounding_mode == "floor":
+                out = np.floor(out)
+            elif rounding_mode == "trunc":
+                out = np.trunc(out)
+        return _t(out.astype(dt, copy=False))
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, b = ctx.saved_tensors
+        need_a, need_b = ctx.needs_input_grad[:2]
+        return grad / b if need_a else None, -grad * a / (b * b) if need_b else None, None
+
+
+class DivMode(Div):
+    """``div(a, b, rounding_mode=...)``: piecewise constant, so both gradients are zero (as PyTorch's)."""
+
+    node_name = "DivBackward2"
+
+    @staticmethod
+    def backward(ctx, grad):
+        need_a, need_b = ctx.needs_input_grad[:2]
+        return zeros_like(grad) if need_a else None, zeros_like(grad) if need_b else None, None
+
+
+@tensor_method('divide', 'true_divide', '__truediv__')
+def div(input: Any, other: Any, *, rounding_mode: str | None = None) -> Tensor:
+    a, b = _binary_inputs(input, other)
+    return DivMode.apply(a, b, rounding_mode) if rounding_mode else Div.apply(a, b)
+
+
+divide = true_divide = div
+
+
+class Reciprocal(Function):
+    node_name = "ReciprocalBackward0"
+
+    @staticmethod
+    def forward(ctx, a):
+        with np.errstate(divide="ignore"):
+            out = _t(1 / _float_data(a))
+        ctx.save_for_backward(out)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        r, = ctx.saved_tensors
+        return -grad * r * r
+
+
+@tensor_method()
+def reciprocal(input: Tensor) -> Tensor:
+    return Reciprocal.apply(input)
+
+
+class Neg(Function):
+    node_name = "NegBackward0"
+
+    @staticmethod
+    def forward(ctx, a):
+        if a._data.dtype == np.bool_:
+            raise RuntimeError("Negation, the `-` operator, on a bool tensor is not supported. If you are trying to invert a mask, use the `~` or `logical_not()` operator instead.")
+        return _t(-a._data)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return -grad
+
+
+@tensor_method('negative', '__neg__')
+def neg(input: Tensor) -> Tensor:
+    return Neg.apply(input)
+
+
+negative = neg
+
+
+class Pow(Function):
+    """``tensor ** number``."""
+
+    node_name = "PowBackward0"
+
+    @staticmethod
+    def forward(ctx, a, exponent):
+        ctx.save_for_backward(a)
+        ctx.exponent = exponent
+        data = a._data
+        if isinstance(exponent, float) and data.dtype.kind != "f":
+            data = _float_data(a)
+        if data.dtype.kind in "iu" and exponent < 0:
+            raise RuntimeError("Integers to negative integer powers are not allowed.")
+        with np.errstate(divide="ignore", invalid="ignore"):
+            out = np.power(data, np.asarray(exponent, dtype=data.dtype))
+        return _t(out)
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, = ctx.saved_tensors
+        p = ctx.exponent
+        if p == 0:
+            return zeros_like(a), None
+        return grad * MulScalar.apply(a ** (p - 1), p), None
+
+
+class MulScalar(Function):
+    """``tensor * number`` inside backward formulas (PyTorch's Scalar overload: one edge)."""
+
+    node_name = "MulBackward1"
+
+    @staticmethod
+    def forward(ctx, a, number):
+        ctx.number = number
+        return _t(a._data * np.asarray(number, a._data.dtype))
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad * ctx.number, None
+
+
+class PowTensor(Function):
+    """``tensor ** tensor``."""
+
+    node_name = "PowBackward1"
+
+    @staticmethod
+    def forward(ctx, a, b):
+        with np.errstate(divide="ignore", invalid="ignore"):
+            out = _cast(np.power(a._data, b._data), a, b)
+        ctx.save_for_backward(a, b, out)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, b, out = ctx.saved_tensors
+        need_a, need_b = ctx.needs_input_grad
+        ga = grad * b * a ** (b - 1) if need_a else None
+        gb = grad * where((a == 0) & (b >= 0), 0.0, out * a.log()) if need_b else None
+        return ga, gb
+
+
+class PowScalarBase(Function):
+    """``number ** tensor``."""
+
+    node_name = "PowBackward2"
+
+    @staticmethod
+    def forward(ctx, base, b):
+        ctx.base = base
+        out = _t(np.power(np.asarray(base, dtype=_float_data(b).dtype if isinstance(base, float) else b._data.dtype), b._data))
+        ctx.save_for_backward(out)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        out, = ctx.saved_tensors
+        if ctx.base == 0:
+            return None, grad * where(out == 0, 0.0, math.inf) * 0
+        return None, grad * out * math.log(ctx.base)
+
+
+@tensor_method('__pow__')
+def pow(input: Any, exponent: Any) -> Tensor:
+    if not isinstance(input, Tensor):
+        return PowScalarBase.apply(input, exponent)
+    if isinstance(exponent, Tensor):
+        return PowTensor.apply(*_binary_inputs(input, exponent))
+    return Pow.apply(input, exponent)
+
+
+class Maximum(Function):
+    node_name = "MaximumBackward0"
+
+    @staticmethod
+    def forward(ctx, a, b):
+        ctx.save_for_backward(a, b)
+        return _cast(np.maximum(a._data, b._data), a, b)
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, b = ctx.saved_tensors
+        tie = where(a == b, grad / 2, grad)  # ties split the gradient, as PyTorch does
+        return where(a < b, 0.0, tie), where(a > b, 0.0, tie)
+
+
+@tensor_method()
+def maximum(input: Tensor, other: Tensor) -> Tensor:
+    return Maximum.apply(*_binary_inputs(input, other))
+
+
+class Minimum(Function):
+    node_name = "MinimumBackward0"
+
+    @staticmethod
+    def forward(ctx, a, b):
+        ctx.save_for_backward(a, b)
+        return _cast(np.minimum(a._data, b._data), a, b)
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, b = ctx.saved_tensors
+        tie = where(a == b, grad / 2, grad)
+        return where(a > b, 0.0, tie), where(a < b, 0.0, tie)
+
+
+@tensor_method()
+def minimum(input: Tensor, other: Tensor) -> Tensor:
+    return Minimum.apply(*_binary_inputs(input, other))
+
+
+@tensor_method('__floordiv__')
+def floor_divide(input: Tensor, other: Any) -> Tensor:
+    a, b = _binary_inputs(input, other)
+    return _cast(np.floor_divide(a._data, b._data), a, b)
+
+
+@tensor_method('__mod__')
+def remainder(input: Tensor, other: Any) -> Tensor:
+    a, b = _binary_inputs(input, other)
+    return _cast(np.remainder(a._data, b._data), a, b)
+
+
+@tensor_method()
+def square(input: Tensor) -> Tensor:
+    return pow(input, 2)
+
+
+def _rtruediv(self: Tensor, other: Any) -> Tensor:
+    """``number / tensor`` is recorded as ``reciprocal(tensor) * number``, as PyTorch records it."""
+    return mul(reciprocal(self), other)
+
+
+def _rfloordiv(self: Tensor, other: Any) -> Tensor:
+    return floor_divide(as_tensor_like(other, self), self)
+
+
+def _rpow(self: Tensor, other: Any) -> Tensor:
+    return pow(other, self)
+
+
+Tensor.__rtruediv__, Tensor.__rfloordiv__, Tensor.__rpow__ = _rtruediv, _rfloordiv, _rpow

@@ -1,0 +1,127 @@
+"""Layer norm and batch norm: one backward formula serves both (``_normalization_backward``).
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ..function import Function
+from ..tensor import _make, Tensor
+
+
+def _normalization_backward(input: Tensor, gx: Tensor, dims: tuple, eps: float) -> tuple[Tensor, Tensor]:
+    """The gradient through xhat = (x - mean) / sqrt(var + eps) over ``dims`` (mean and var
+    depend on x too), given ``gx`` = d loss / d xhat; and xhat itself. Written with autograd_lite
+    ops, so layer and batch norm can be differentiated twice."""
+    centered = input - input.mean(dims, keepdim=True)
+    rstd = ((centered * centered).mean(dims, keepdim=True) + eps).rsqrt()
+    xhat = centered * rstd
+    return rstd * (gx - gx.mean(dims, keepdim=True) - xhat * (gx * xhat).mean(dims, keepdim=True)), xhat
+
+
+class NativeLayerNorm(Function):
+    """(x - mean) / sqrt(var + eps) over the last dimensions, then * weight + bias."""
+
+    node_name = "NativeLayerNormBackward0"
+
+    @staticmethod
+    def forward(ctx, input, weight, bias, dims, eps):
+        x = input._data
+        mean = x.mean(axis=dims, keepdims=True)
+        rstd = 1 / np.sqrt(x.var(axis=dims, keepdims=True) + eps)
+        out = (x - mean) * rstd
+        if weight is not None:
+            out = out * weight._data
+        if bias is not None:
+            out = out + bias._data
+        ctx.dims, ctx.eps = dims, eps
+        ctx.save_for_backward(input, weight)
+        return _make(out.astype(x.dtype, copy=False))
+
+    @staticmethod
+    def backward(ctx, grad):
+        input, weight = ctx.saved_tensors
+        need_input, need_weight, need_bias = ctx.needs_input_grad[:3]
+        batch = tuple(range(input.dim() - len(ctx.dims)))
+        gx = grad * weight if weight is not None else grad
+        grad_input, xhat = _normalization_backward(input, gx, ctx.dims, ctx.eps)
+        grad_input = grad_input if need_input else None
+        grad_weight = (grad * xhat).sum(batch) if need_weight else None
+        grad_bias = grad.sum(batch) if need_bias else None
+        return grad_input, grad_weight, grad_bias, None, None
+
+
+def layer_norm(input: Tensor, normalized_shape: Any, weight: Tensor | None = None, bias: Tensor | None = None,
+               eps: float = 1e-5) -> Tensor:
+    """Normalise over the last ``len(normalized_shape)`` dimensions (``NativeLayerNormBackward0``)."""
+    shape = (normalized_shape,) if isinstance(normalized_shape, int) else tuple(normalized_shape)
+    if tuple(input.shape[input.dim() - len(shape):]) != shape:
+        raise RuntimeError(f"Given normalized_shape={list(shape)}, expected input with shape [*, "
+                           f"{', '.join(map(str, shape))}], but got input of size{list(input.shape)}")
+    dims = tuple(range(input.dim() - len(shape), input.dim()))
+    return NativeLayerNorm.apply(input, weight, bias, dims, eps)
+
+
+class NativeBatchNorm(Function):
+    """(x - mean) / sqrt(var + eps) per channel (dim 1), then * weight + bias. Training mode uses
+    the batch's statistics (and updates the running ones in place); eval mode the running ones."""
+
+    node_name = "NativeBatchNormBackward0"
+
+    @staticmethod
+    def forward(ctx, input, weight, bias, running_mean, running_var, training, momentum, eps):
+        x = input._data
+        dims = (0,) + tuple(range(2, x.ndim))
+        shape = (1, -1) + (1,) * (x.ndim - 2)
+        if training:
+            mean, var = x.mean(axis=dims), x.var(axis=dims)
+            if running_mean is not None:
+                n = x.size // x.shape[1]
+                running_mean *= 1 - momentum
+                running_mean += momentum * mean
+                running_var *= 1 - momentum
+                running_var += momentum * var * n / max(n - 1, 1)
+        else:
+            mean, var = running_mean, running_var
+        rstd = 1 / np.sqrt(var + eps)
+        out = (x - mean.reshape(shape)) * rstd.reshape(shape)
+        if weight is not None:
+            out = out * weight._data.reshape(shape)
+        if bias is not None:
+            out = out + bias._data.reshape(shape)
+        ctx.dims, ctx.shape, ctx.eps, ctx.training = dims, shape, eps, training
+        ctx.mean = _make(np.asarray(mean).reshape(shape).astype(x.dtype))  # (constants in eval mode)
+        ctx.rstd = _make(rstd.reshape(shape).astype(x.dtype))
+        ctx.save_for_backward(input, weight)
+        return _make(out.astype(x.dtype, copy=False))
+
+    @staticmethod
+    def backward(ctx, grad):
+        # With autograd_lite ops from the saved input, so it can be differentiated again.
+        input, weight = ctx.saved_tensors
+        d = ctx.dims
+        need_input, need_weight, need_bias = ctx.needs_input_grad[:3]
+        gx = grad * weight.reshape(ctx.shape) if weight is not None else grad
+        if ctx.training:  # the statistics depend on the input too
+            grad_input, xhat = _normalization_backward(input, gx, d, ctx.eps)
+        else:  # the running statistics are constants
+            xhat = (input - ctx.mean) * ctx.rstd
+            grad_input = gx * ctx.rstd
+        grad_weight = (grad * xhat).sum(d) if need_weight else None
+        grad_bias = grad.sum(d) if need_bias else None
+        return grad_input if need_input else None, grad_weight, grad_bias, None, None, None, None, None
+
+
+def batch_norm(input: Tensor, running_mean: Tensor | None, running_var: Tensor | None, weight: Tensor | None = None,
+               bias: Tensor | None = None, training: bool = False, momentum: float = 0.1, eps: float = 1e-5) -> Tensor:
+    """Batch normalisation over dim 1 (``NativeBatchNormBackward0``); see ``NativeBatchNorm``."""
+    if training and input.numel() // input.shape[1] <= 1:
+        raise ValueError(f"Expected more than 1 value per channel when training, got input size {input.size()}")
+    rm = None if running_mean is None else running_mean._data
+    rv = None if running_var is None else running_var._data
+    out = NativeBatchNorm.apply(input, weight, bias, rm, rv, training, momentum, eps)
+    if training and running_mean is not None:  # updated in place
+        running_mean._bump_version()
+        running_var._bump_version()
+    return out

@@ -1,0 +1,620 @@
+"""Shape and view ops: numpy views share memory, as PyTorch views do (see ``views.py``);
+also ``clone`` and dtype conversion (``to``).
+"""
+from __future__ import annotations
+
+import builtins
+import warnings
+from typing import Any, Iterator, Sequence
+
+import numpy as np
+
+from .. import dtypes, errors
+from ..creation import zeros
+from ..dtypes import result_dtype
+from ..function import Function
+from ..tensor import _sizes, _wrap_dim, Tensor, tensor_method
+from ..views import _view_of
+from ._common import _dims, _t, _type_str, overload
+
+
+class ToCopy(Function):
+    node_name = "ToCopyBackward0"
+
+    @staticmethod
+    def forward(ctx, a, dtype):
+        ctx.dtype = a.dtype
+        return _t(a._data.astype(dtype.np))
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad.to(ctx.dtype), None
+
+
+def to_dtype(input: Tensor, dtype: dtypes.dtype) -> Tensor:
+    return ToCopy.apply(input, dtype)
+
+
+class Clone(Function):
+    node_name = "CloneBackward0"
+
+    @staticmethod
+    def forward(ctx, a):
+        return _t(a._data.copy())
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad
+
+
+@tensor_method()
+def clone(input: Tensor, *, memory_format=None) -> Tensor:
+    return Clone.apply(input)
+
+
+class Tril(Function):
+    """The lower triangle (``diagonal`` shifts it); the gradient keeps the same triangle."""
+
+    node_name = "TrilBackward0"
+    _numpy = staticmethod(np.tril)
+
+    @staticmethod
+    def forward(ctx, a, diagonal):
+        ctx.diagonal = diagonal
+        return _t(ctx._function._numpy(a._data, diagonal))
+
+    @staticmethod
+    def backward(ctx, grad):
+        return (tril if type(ctx)._function is Tril else triu)(grad, ctx.diagonal), None
+
+
+@tensor_method()
+def tril(input: Tensor, diagonal: int = 0) -> Tensor:
+    return Tril.apply(input, diagonal)
+
+
+Triu = overload(Tril, "Triu", "TriuBackward0", _numpy=staticmethod(np.triu))
+
+
+@tensor_method()
+def triu(input: Tensor, diagonal: int = 0) -> Tensor:
+    return Triu.apply(input, diagonal)
+
+
+class View(Function):
+    node_name = "ViewBackward0"
+
+    @staticmethod
+    def forward(ctx, a, shape):
+        shape = _infer_shape(shape, a._data.size)
+        ctx.shape = a._data.shape
+        v = a._data.view()
+        try:
+            v.shape = shape
+        except AttributeError:
+            raise RuntimeError(
+                "view size is not compatible with input tensor's size and stride (at least one dimension spans "
+                "across two contiguous subspaces). Use .reshape(...) instead."
+            ) from None
+        return _view_of(_t(v), a, lambda t: t.view(shape))
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad.reshape(ctx.shape), None
+
+
+def view(input: Tensor, shape: Sequence[int]) -> Tensor:
+    return View.apply(input, tuple(shape))
+
+
+UnsafeView = overload(View, "UnsafeView", "UnsafeViewBackward0")  # reshape after a copy
+
+
+def reshape(input: Tensor, shape: Sequence[int]) -> Tensor:
+    """A view when the memory layout allows it, else a copy (``UnsafeViewBackward0`` after a clone)."""
+    shape = _infer_shape(_sizes((shape,)) if not isinstance(shape, int) else (shape,), input._data.size)
+    v = input._data.view()
+    try:
+        v.shape = shape
+    except AttributeError:
+        return UnsafeView.apply(Clone.apply(input), shape)
+    return View.apply(input, shape)
+
+
+def _infer_shape(shape: Sequence[int], numel: int) -> tuple:
+    shape = tuple(shape)
+    if shape.count(-1) > 1:
+        raise RuntimeError("only one dimension can be inferred")
+    known = int(np.prod([s for s in shape if s != -1], dtype=np.int64))
+    if -1 in shape:
+        if known == 0 or numel % known:
+            raise RuntimeError(f"shape '[{', '.join(map(str, shape))}]' is invalid for input of size {numel}")
+        shape = tuple(numel // known if s == -1 else s for s in shape)
+    elif known != numel:
+        raise RuntimeError(f"shape '[{', '.join(map(str, shape))}]' is invalid for input of size {numel}")
+    return shape
+
+
+class Expand(Function):
+    node_name = "ExpandBackward0"
+
+    @staticmethod
+    def forward(ctx, a, sizes):
+        shape = a._data.shape
+        if len(sizes) < len(shape):
+            raise RuntimeError(
+                f"expand({_type_str(a)}{{[{', '.join(map(str, shape))}]}}, size=[{', '.join(map(str, sizes))}]): "
+                "the number of sizes provided "
+                f"({len(sizes)}) must be greater or equal to the number of dimensions in the tensor ({len(shape)})"
+            )
+        lead = len(sizes) - len(shape)
+        target = tuple(s if s != -1 else shape[i - lead] for i, s in enumerate(sizes))
+        for i, (s, t) in enumerate(zip(shape, target[lead:])):
+            if s != t and s != 1:
+                raise RuntimeError(
+                    f"The expanded size of the tensor ({t}) must match the existing size ({s}) at non-singleton "
+                    f"dimension {i + lead}.  Target sizes: [{', '.join(map(str, sizes))}].  Tensor sizes: "
+                    f"[{', '.join(map(str, shape))}]"
+                )
+        ctx.shape = shape
+        return _view_of(_t(np.broadcast_to(a._data, target)), a, None)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad.sum_to_size(ctx.shape), None
+
+
+def expand(input: Tensor, sizes: Sequence[int]) -> Tensor:
+    return Expand.apply(input, tuple(sizes))
+
+
+class Permute(Function):
+    node_name = "PermuteBackward0"
+
+    @staticmethod
+    def forward(ctx, a, dims):
+        if len(dims) != a._data.ndim:
+            raise RuntimeError(
+                "permute(sparse_coo): number of dimensions in the tensor input does not match the length of the "
+                f"desired ordering of dimensions i.e. input.dim() = {a._data.ndim} is not equal to len(dims) = {len(dims)}"
+            )
+        ctx.dims = tuple(_wrap_dim(d, a._data.ndim) for d in dims)
+        if len(set(ctx.dims)) != len(dims):
+            raise RuntimeError("permute(): duplicate dims are not allowed.")
+        return _view_of(_t(a._data.transpose(ctx.dims)), a, lambda t: t.permute(dims))
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad.permute(tuple(np.argsort(ctx.dims))), None
+
+
+def permute(input: Tensor, dims: Sequence[int]) -> Tensor:
+    return Permute.apply(input, tuple(dims))
+
+
+class Transpose(Function):
+    node_name = "TransposeBackward0"
+
+    @staticmethod
+    def forward(ctx, a, d0, d1):
+        n = a._data.ndim
+        ctx.d = (_wrap_dim(d0, n), _wrap_dim(d1, n)) if n else (0, 0)
+        return _view_of(_t(np.swapaxes(a._data, *ctx.d) if n else a._data.view()), a, lambda t: t.transpose(d0, d1))
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad.transpose(*ctx.d), None, None
+
+
+@tensor_method('swapaxes', 'swapdims')
+def transpose(input: Tensor, dim0: int, dim1: int) -> Tensor:
+    return Transpose.apply(input, dim0, dim1)
+
+
+swapaxes = swapdims = transpose
+
+
+class T(Function):
+    node_name = "TBackward0"
+
+    @staticmethod
+    def forward(ctx, a):
+        if a._data.ndim > 2:
+            raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {a._data.ndim}D")
+        return _view_of(_t(a._data.T), a, lambda t: t.t())
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad.t()
+
+
+@tensor_method()
+def t(input: Tensor) -> Tensor:
+    return T.apply(input)
+
+
+class Unsqueeze(Function):
+    node_name = "UnsqueezeBackward0"
+
+    @staticmethod
+    def forward(ctx, a, dim):
+        ctx.dim = _wrap_dim(dim, a._data.ndim + 1)
+        return _view_of(_t(np.expand_dims(a._data, ctx.dim)), a, lambda t: t.unsqueeze(dim))
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad.squeeze(ctx.dim), None
+
+
+@tensor_method()
+def unsqueeze(input: Tensor, dim: int) -> Tensor:
+    return Unsqueeze.apply(input, dim)
+
+
+class Squeeze(Function):
+    node_name = "SqueezeBackward0"
+
+    @staticmethod
+    def forward(ctx, a):
+        ctx.shape = a._data.shape
+        return _view_of(_t(np.squeeze(a._data)), a, lambda t: t.squeeze())
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad.reshape(ctx.shape)
+
+
+@tensor_method()
+def squeeze(input: Tensor, dim: Any = None) -> Tensor:
+    if dim is None:
+        return Squeeze.apply(input)
+    return (SqueezeDims if isinstance(dim, (tuple, list)) else SqueezeDim).apply(input, dim)
+
+
+class SqueezeDim(Function):
+    node_name = "SqueezeBackward1"
+
+    @staticmethod
+    def forward(ctx, a, dim):
+        ctx.shape = a._data.shape
+        dims = tuple(d for d in _dims(dim, a._data.ndim) if a._data.ndim and a._data.shape[d] == 1)
+        return _view_of(_t(np.squeeze(a._data, dims) if dims else a._data.view()), a, lambda t: t.squeeze(dim))
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad.reshape(ctx.shape), None
+
+
+SqueezeDims = overload(SqueezeDim, "SqueezeDims", "SqueezeBackward2")  # squeeze(x, (dims))
+
+
+# what ``matmul`` records when it squeezes a vector's added dimension back out
+SqueezeInPlace = overload(SqueezeDim, "SqueezeInPlace", "SqueezeBackward4")
+
+
+class Cat(Function):
+    node_name = "CatBackward0"
+
+    @staticmethod
+    def forward(ctx, dim, *tensors):
+        if not tensors:
+            raise ValueError("torch.cat(): expected a non-empty list of Tensors")
+        ref = next((t for t in tensors if t._data.shape != (0,)), tensors[0])
+        if ref._data.ndim == 0:
+            raise RuntimeError("zero-dimensional tensor (at position 0) cannot be concatenated")
+        d = _wrap_dim(dim, ref._data.ndim)
+        parts = [t for t in tensors if t._data.shape != (0,) or t is ref]
+        for i, t in enumerate(parts):
+            if t._data.ndim != ref._data.ndim:
+                raise RuntimeError(
+                    f"Tensors must have same number of dimensions: got {ref._data.ndim} and {t._data.ndim}")
+            for k in range(ref._data.ndim):
+                if k != d and t._data.shape[k] != ref._data.shape[k]:
+                    raise RuntimeError(
+                        f"Sizes of tensors must match except in dimension {d}. Expected size {ref._data.shape[k]} "
+                        f"but got size {t._data.shape[k]} for tensor number {i} in the list.")
+        ctx.dim, ctx.sizes = d, [t._data.shape[d] if t._data.ndim else 0 for t in tensors]
+        dt = result_dtype(*parts) if len(parts) > 1 else ref._data.dtype
+        return _t(np.concatenate([t._data for t in parts], axis=d).astype(dt, copy=False))
+
+    @staticmethod
+    def backward(ctx, grad):
+        grads, start = [], 0
+        for size, need in zip(ctx.sizes, ctx.needs_input_grad[1:]):
+            grads.append(grad.narrow(ctx.dim, start, size) if need else None)
+            start += size
+        return (None, *grads)
+
+
+def cat(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
+    return Cat.apply(dim, *tensors)
+
+
+concat = concatenate = cat
+
+
+class Stack(Function):
+    node_name = "StackBackward0"
+
+    @staticmethod
+    def forward(ctx, dim, *tensors):
+        if not tensors:
+            raise RuntimeError("stack expects a non-empty TensorList")
+        for i, t in enumerate(tensors):
+            if t._data.shape != tensors[0]._data.shape:
+                raise RuntimeError(
+                    f"stack expects each tensor to be equal size, but got [{', '.join(map(str, tensors[0]._data.shape))}] "
+                    f"at entry 0 and [{', '.join(map(str, t._data.shape))}] at entry {i}")
+        ctx.dim = _wrap_dim(dim, tensors[0]._data.ndim + 1)
+        dt = result_dtype(*tensors)
+        return _t(np.stack([t._data for t in tensors], axis=ctx.dim).astype(dt, copy=False))
+
+    @staticmethod
+    def backward(ctx, grad):
+        return (None, *(grad.select(ctx.dim, i) if need else None
+                        for i, need in enumerate(ctx.needs_input_grad[1:])))
+
+
+def stack(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
+    return Stack.apply(dim, *tensors)
+
+
+class Unbind(Function):
+    node_name = "UnbindBackward0"
+
+    @staticmethod
+    def forward(ctx, a, dim=0):
+        ctx.dim = _wrap_dim(dim, a._data.ndim)
+        ctx.shape, ctx.dtype = a._data.shape, a._data.dtype
+        return tuple(_view_of(_t(a._data[(slice(None),) * ctx.dim + (i, Ellipsis)]),
+                              a, None) for i in range(a._data.shape[ctx.dim]))
+
+    @staticmethod
+    def backward(ctx, *grads):
+        parts = [g if g is not None else zeros(ctx.shape[:ctx.dim] + ctx.shape[ctx.dim + 1:], dtype=dtypes.from_numpy_dtype(ctx.dtype))
+                 for g in grads]
+        return stack(parts, ctx.dim), None
+
+
+@tensor_method()
+def unbind(input: Tensor, dim: int = 0) -> tuple:
+    out = Unbind.apply(input, dim)
+    return out if isinstance(out, tuple) else (out,)
+
+
+class Select(Function):
+    node_name = "SelectBackward0"
+
+    @staticmethod
+    def forward(ctx, a, dim, index):
+        n = a._data.shape[dim]
+        if not -n <= index < n:
+            raise IndexError(f"index {index} is out of bounds for dimension {dim} with size {n}")
+        ctx.shape, ctx.key = a._data.shape, (slice(None),) * dim + (index,)
+        view = a._data[ctx.key + (Ellipsis,)]  # the Ellipsis keeps a view even for a single element
+        return _view_of(_t(view), a, lambda t: t.select(dim, index))
+
+    @staticmethod
+    def backward(ctx, grad):
+        return IndexBackward.apply(grad, ctx.shape, ctx.key), None, None
+
+
+@tensor_method()
+def select(input: Tensor, dim: int, index: int) -> Tensor:
+    return Select.apply(input, _wrap_dim(dim, input._data.ndim), index)
+
+
+class Slice(Function):
+    node_name = "SliceBackward0"
+
+    @staticmethod
+    def forward(ctx, a, dim, sl):
+        if sl.step is not None and sl.step <= 0:
+            raise ValueError("step must be greater than zero")
+        ctx.shape, ctx.key = a._data.shape, (slice(None),) * dim + (sl,)
+        return _view_of(_t(a._data[ctx.key]), a, lambda t: Slice.apply(t, dim, sl))
+
+    @staticmethod
+    def backward(ctx, grad):
+        return IndexBackward.apply(grad, ctx.shape, ctx.key), None, None
+
+
+@tensor_method()
+def narrow(input: Tensor, dim: int, start: int, length: int) -> Tensor:
+    return Slice.apply(input, _wrap_dim(dim, input._data.ndim), slice(start, start + length))
+
+
+class IndexBackward(Function):
+    """Zeros of the input's shape with the gradient put back where it was read (summing repeats)."""
+
+    node_name = "IndexPutBackward0"
+
+    @staticmethod
+    def forward(ctx, grad, shape, key):
+        ctx.key = key
+        out = np.zeros(shape, grad._data.dtype)
+        np.add.at(out, key, grad._data)
+        return _t(out)
+
+    @staticmethod
+    def backward(ctx, gg):
+        return gg[ctx.key], None, None
+
+
+def _expandable_to(shape: tuple, to: tuple) -> bool:
+    return len(shape) <= len(to) and builtins.all(s == 1 or s == t for s, t in zip(reversed(shape), reversed(to)))
+
+
+@tensor_method()
+def flatten(input: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:
+    shape = input._data.shape
+    if not shape:
+        return reshape(input, (1,))
+    s, e = _wrap_dim(start_dim, len(shape)), _wrap_dim(end_dim, len(shape))
+    if s > e:
+        raise RuntimeError("flatten() has invalid args: start_dim cannot come after end_dim")
+    if s == e:
+        return input
+    return reshape(input, shape[:s] + (int(np.prod(shape[s:e + 1])),) + shape[e + 1:])
+
+
+@tensor_method()
+def unflatten(input: Tensor, dim: int, sizes: Sequence[int]) -> Tensor:
+    d = _wrap_dim(dim, input._data.ndim)
+    shape = input._data.shape
+    return view(input, shape[:d] + tuple(sizes) + shape[d + 1:])
+
+
+@tensor_method()
+def broadcast_to(input: Tensor, size: Sequence[int]) -> Tensor:
+    return expand(input, tuple(size))
+
+
+@tensor_method()
+def split(tensor: Tensor, split_size_or_sections, dim: int = 0) -> tuple:
+    n = tensor._data.shape[_wrap_dim(dim, tensor._data.ndim)]
+    if isinstance(split_size_or_sections, int):
+        sizes = [split_size_or_sections] * (n // split_size_or_sections)
+        if n % split_size_or_sections:
+            sizes.append(n % split_size_or_sections)
+    else:
+        sizes = list(split_size_or_sections)
+    out, start = [], 0
+    for s in sizes:
+        out.append(narrow(tensor, dim, start, s))
+        start += s
+    return tuple(out)
+
+
+@tensor_method()
+def chunk(input: Tensor, chunks: int, dim: int = 0) -> tuple:
+    n = input._data.shape[_wrap_dim(dim, input._data.ndim)]
+    return split(input, -(-n // chunks), dim)
+
+
+def repeat(input: Tensor, sizes: Sequence[int]) -> Tensor:
+    sizes = tuple(sizes)
+    lead = len(sizes) - input._data.ndim
+    x = input.reshape((1,) * lead + input._data.shape)
+    expanded_shape, final = [], []
+    for r, s in zip(sizes, x._data.shape):
+        expanded_shape += [r, s]
+        final.append(r * s)
+    y = x.reshape(tuple(v for s in x._data.shape for v in (1, s)))
+    return y.expand(expanded_shape).reshape(final)
+
+
+class Flip(Function):
+    node_name = "FlipBackward0"
+
+    @staticmethod
+    def forward(ctx, a, dims):
+        ctx.dims = dims
+        return _t(np.flip(a._data, dims).copy())
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad.flip(ctx.dims), None
+
+
+@tensor_method()
+def flip(input: Tensor, dims: Sequence[int]) -> Tensor:
+    """The elements in reverse order along ``dims`` (a copy, as in PyTorch)."""
+    dims = (dims,) if isinstance(dims, int) else tuple(dims)
+    return Flip.apply(input, tuple(_wrap_dim(d, input._data.ndim) for d in dims))
+
+
+def numel(input: Tensor) -> int:
+    return input._data.size
+
+
+def is_tensor(obj: Any) -> bool:
+    return isinstance(obj, Tensor)
+
+
+def is_floating_point(input: Tensor) -> bool:
+    return input._data.dtype.kind == "f"
+
+
+def _view(self: Tensor, *shape: Any) -> Tensor:
+    if len(shape) == 1 and isinstance(shape[0], dtypes.dtype):
+        raise NotImplementedError("view(dtype) is not supported by autograd_lite")
+    return view(self, _sizes(shape))
+
+
+def _reshape(self: Tensor, *shape: Any) -> Tensor:
+    return reshape(self, _sizes(shape))
+
+
+def _expand(self: Tensor, *sizes: Any) -> Tensor:
+    return expand(self, _sizes(sizes))
+
+
+def _permute(self: Tensor, *dims: Any) -> Tensor:
+    return permute(self, _sizes(dims))
+
+
+def _repeat(self: Tensor, *sizes: Any) -> Tensor:
+    return repeat(self, _sizes(sizes))
+
+
+Tensor.view, Tensor.reshape, Tensor.expand, Tensor.permute, Tensor.repeat = _view, _reshape, _expand, _permute, _repeat
+
+
+def view_as(self: Tensor, other: Tensor) -> Tensor:
+    return view(self, other._data.shape)
+
+
+def reshape_as(self: Tensor, other: Tensor) -> Tensor:
+    return reshape(self, other._data.shape)
+
+
+def expand_as(self: Tensor, other: Tensor) -> Tensor:
+    return expand(self, other._data.shape)
+
+
+Tensor.view_as, Tensor.reshape_as, Tensor.expand_as = view_as, reshape_as, expand_as
+
+
+def _T(self: Tensor) -> Tensor:
+    """The dimensions reversed; PyTorch warns when that is not a matrix transpose."""
+    ndim = self._data.ndim
+    if ndim != 2:
+        warnings.warn(errors.T_0D if ndim == 0 else errors.T_NOT_2D, UserWarning, stacklevel=2)
+    return permute(self, tuple(range(ndim - 1, -1, -1)))
+
+
+Tensor.T = property(_T)
+
+
+Tensor.mT = property(lambda self: transpose(self, -2, -1))
+
+
+@tensor_method()
+def to(self: Tensor, *args: Any, **kwargs: Any) -> Tensor:
+    """Convert dtype (``to(torch.float64)``); device arguments must name the CPU."""
+    target = kwargs.get("dtype")
+    for a in args + tuple(v for k, v in kwargs.items() if k == "device"):
+        if isinstance(a, dtypes.dtype):
+            target = a
+        elif isinstance(a, Tensor):
+            target = a.dtype
+        elif isinstance(a, (str, dtypes.device)):
+            dtypes.check_available(a)
+    if target is None or target.np == self._data.dtype:
+        return self.clone() if kwargs.get("copy") else self
+    return to_dtype(self, target)
+
+
+@tensor_method()
+def contiguous(self: Tensor) -> Tensor:
+    return self if self._data.flags.c_contiguous else clone(self)
+
+
+def _iter(self: Tensor) -> Iterator[Tensor]:
+    if self._data.ndim == 0:
+        raise TypeError("iteration over a 0-d tensor")
+    return iter(unbind(self, 0))
+
+
+Tensor.__iter__ = _iter

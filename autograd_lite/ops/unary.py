@@ -1,0 +1,205 @@
+"""Elementwise math of one tensor (exp, log, sin, ...): forward ufunc and derivative side by side.
+
+``Exp`` is the book's second example Function (it saves its own output).
+"""
+from __future__ import annotations
+
+import math
+from typing import Any, Callable
+
+import numpy as np
+
+from .. import dtypes, kernels
+from ..creation import ones_like, zeros_like
+from ..function import Function
+from ..tensor import Tensor, tensor_method
+from ._common import _float_data, _t, as_tensor_like
+from .arithmetic import maximum, minimum, reciprocal
+from .comparison import where
+
+
+class Abs(Function):
+    node_name = "AbsBackward0"
+
+    @staticmethod
+    def forward(ctx, a):
+        ctx.save_for_backward(a)
+        return _t(np.abs(a._data))
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, = ctx.saved_tensors
+        return grad * a.sign()
+
+
+@tensor_method('absolute', '__abs__')
+def abs(input: Tensor) -> Tensor:
+    return Abs.apply(input)
+
+
+absolute = abs
+
+
+class Exp(Function):
+    node_name = "ExpBackward0"
+
+    @staticmethod
+    def forward(ctx, a):
+        out = _t(np.exp(_float_data(a)))
+        ctx.save_for_backward(out)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        out, = ctx.saved_tensors
+        return grad * out
+
+
+@tensor_method()
+def exp(input: Tensor) -> Tensor:
+    return Exp.apply(input)
+
+
+class _Elementwise(Function):
+    """One numpy function forward, one derivative backward: the ops of the table below.
+
+    ``backward`` gets the input, or the output where the derivative is cheaper from it
+    (sqrt, expm1, tan), as PyTorch's ``derivatives.yaml`` chooses.
+    """
+
+    @staticmethod
+    def forward(ctx, a):
+        op = ctx._function
+        with np.errstate(divide="ignore", invalid="ignore"):
+            out = _t(op.numpy(_float_data(a)))
+        ctx.save_for_backward(out if op.saves_output else a)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, = ctx.saved_tensors
+        return ctx._function.derivative(grad, x)
+
+
+def _elementwise(name: str, node_name: str, numpy: Callable, saves_output: bool,
+                 derivative: Callable) -> tuple[type, Callable]:
+    """The Function ``name`` and its public function (``Sin`` and ``sin``), a Tensor method too."""
+    function = type(name, (_Elementwise,), {
+        "node_name": node_name, "numpy": staticmethod(numpy), "saves_output": saves_output,
+        "derivative": staticmethod(derivative), "__module__": __name__,
+        "__doc__": f"``{name.lower()}`` elementwise; PyTorch records ``{node_name}``."})
+
+    def op(input: Tensor) -> Tensor:
+        return function.apply(input)
+
+    op.__name__ = op.__qualname__ = name.lower()
+    op.__doc__ = function.__doc__
+    return function, tensor_method()(op)
+
+
+# Function, node, numpy forward, backward from the output?, derivative(grad, input or output)
+Log, log = _elementwise("Log", "LogBackward0", np.log, False, lambda grad, a: grad / a)
+Sqrt, sqrt = _elementwise("Sqrt", "SqrtBackward0", np.sqrt, True, lambda grad, out: grad / (2 * out))
+Sin, sin = _elementwise("Sin", "SinBackward0", np.sin, False, lambda grad, a: grad * a.cos())
+Cos, cos = _elementwise("Cos", "CosBackward0", np.cos, False, lambda grad, a: grad * -a.sin())
+Log1p, log1p = _elementwise("Log1p", "Log1PBackward0", np.log1p, False, lambda grad, a: grad / (a + 1))
+Expm1, expm1 = _elementwise("Expm1", "Expm1Backward0", np.expm1, True, lambda grad, out: grad * (out + 1))
+Erf, erf = _elementwise("Erf", "ErfBackward0", kernels.erf, False,
+                        lambda grad, a: grad * (a * a * -1.0).exp() * (2 / math.sqrt(math.pi)))
+Tan, tan = _elementwise("Tan", "TanBackward0", np.tan, True, lambda grad, out: grad * (1 + out * out))
+Atan, atan = _elementwise("Atan", "AtanBackward0", np.arctan, False, lambda grad, a: grad / (a * a + 1))
+Sinh, sinh = _elementwise("Sinh", "SinhBackward0", np.sinh, False, lambda grad, a: grad * a.cosh())
+Cosh, cosh = _elementwise("Cosh", "CoshBackward0", np.cosh, False, lambda grad, a: grad * a.sinh())
+
+
+class Clamp(Function):
+    node_name = "ClampBackward1"
+
+    @staticmethod
+    def forward(ctx, a, min=None, max=None):
+        if min is None and max is None:
+            raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
+        ctx.save_for_backward(a)
+        ctx.min, ctx.max = min, max
+        out = a._data
+        if isinstance(min, float) or isinstance(max, float):
+            out = _float_data(a)
+        if min is not None:
+            out = np.maximum(out, np.asarray(min, dtype=out.dtype))
+        if max is not None:
+            out = np.minimum(out, np.asarray(max, dtype=out.dtype))
+        return _t(out.copy() if out is a._data else out)
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, = ctx.saved_tensors
+        inside = ones_like(a, dtype=dtypes.bool_)
+        if ctx.min is not None:
+            inside = inside & (a >= ctx.min)
+        if ctx.max is not None:
+            inside = inside & (a <= ctx.max)
+        return where(inside, grad, 0.0), None, None  # a mask by where: blocked gradients are +0
+
+
+@tensor_method('clip')
+def clamp(input: Tensor, min: Any = None, max: Any = None) -> Tensor:
+    if isinstance(min, Tensor) or isinstance(max, Tensor):
+        out = input
+        if min is not None:
+            out = maximum(out, as_tensor_like(min, input))
+        if max is not None:
+            out = minimum(out, as_tensor_like(max, input))
+        return out
+    return Clamp.apply(input, min, max)
+
+
+clip = clamp
+
+
+class Sign(Function):
+    node_name = "SignBackward0"
+
+    @staticmethod
+    def forward(ctx, a):
+        return _t(np.nan_to_num(np.sign(a._data), nan=0.0) if a._data.dtype.kind == "f" else np.sign(a._data))
+
+    @staticmethod
+    def backward(ctx, grad):
+        return zeros_like(grad)
+
+
+@tensor_method()
+def sign(input: Tensor) -> Tensor:
+    return Sign.apply(input)
+
+
+class Floor(Function):
+    node_name = "FloorBackward0"
+
+    @staticmethod
+    def forward(ctx, a):
+        return _t(np.floor(a._data) if a._data.dtype.kind == "f" else a._data.copy())
+
+    @staticmethod
+    def backward(ctx, grad):
+        return zeros_like(grad)
+
+
+@tensor_method()
+def floor(input: Tensor) -> Tensor:
+    return Floor.apply(input)
+
+
+@tensor_method()
+def rsqrt(input: Tensor) -> Tensor:
+    return reciprocal(sqrt(input))
+
+
+@tensor_method()
+def clamp_min(input: Tensor, min: Any) -> Tensor:
+    return clamp(input, min=min)
+
+
+@tensor_method()
+def clamp_max(input: Tensor, max: Any) -> Tensor:
+    return clamp(input, max=max)

@@ -1,0 +1,75 @@
+"""Arithmetic ops (ops/arithmetic.py) against PyTorch.
+
+Each case is ``fn(lib, *tensors)`` run once with ``lib = autograd_lite`` and once with
+``lib = torch`` on tensors built from the same numpy arrays (see ``harness.compare``).
+"""
+from __future__ import annotations
+
+import numpy as np  # noqa: F401
+import pytest
+
+torch = pytest.importorskip("torch")
+
+import autograd_lite  # noqa: E402,F401
+from harness import P, arrays, assert_same_tensor, case_tests, compare, compare_error, leaves, rng, setitem, ties  # noqa: E402,F401
+
+
+CASES = [
+    # --- arithmetic, with broadcasting -----------------------------------------------------
+    ("add", lambda L, a, b: L.add(a, b), [(3, 4), (3, 4)], {}),
+    ("add_bcast_row", lambda L, a, b: a + b, [(2, 3), (3,)], {}),
+    ("add_bcast_outer", lambda L, a, b: a + b, [(4, 1), (1, 5)], {}),
+    ("add_bcast_3d", lambda L, a, b: a + b, [(2, 1, 3), (4, 3)], {}),
+    ("add_alpha", lambda L, a, b: L.add(a, b, alpha=2.5), [(2, 3), (3,)], {}),
+    ("add_scalar", lambda L, a: a + 2, [(2, 3)], {}),
+    ("radd_scalar", lambda L, a: 2.5 + a, [(2, 3)], {}),
+    ("add_method", lambda L, a, b: a.add(b), [(4, 1), (1, 5)], {}),
+    ("sub", lambda L, a, b: L.sub(a, b), [(4, 1), (1, 5)], {}),
+    ("sub_op", lambda L, a, b: a - b, [(2, 1, 3), (4, 3)], {}),
+    ("sub_alpha", lambda L, a, b: a.sub(b, alpha=3), [(2, 3), (2, 3)], {}),
+    ("sub_scalar", lambda L, a: a - 2, [(2, 3)], {}),
+    ("rsub_scalar", lambda L, a: 2 - a, [(2, 3)], {}),
+    ("mul", lambda L, a, b: L.mul(a, b), [(2, 1, 3), (4, 3)], {}),
+    ("mul_op", lambda L, a, b: a * b, [(4, 1), (1, 5)], {}),
+    ("mul_scalar", lambda L, a: a * 2, [(2, 3)], {}),
+    ("rmul_scalar", lambda L, a: 2.5 * a, [(2, 3)], {}),
+    ("mul_self", lambda L, a: a * a, [(2, 3)], {}),
+    ("div", lambda L, a, b: L.div(a, b), [(2, 3), (3,)], P),
+    ("div_op", lambda L, a, b: a / b, [(2, 1, 3), (4, 3)], P),
+    ("div_scalar", lambda L, a: a / 4, [(2, 3)], {}),
+    ("rdiv_scalar", lambda L, a: 2 / a, [(2, 3)], P),
+    ("div_floor", lambda L, a, b: L.div(a, b, rounding_mode="floor"), [(2, 3), (2, 3)], P),
+    ("pow_scalar", lambda L, a: L.pow(a, 2), [(2, 3)], {}),
+    ("pow_op_scalar", lambda L, a: a ** 3, [(3, 2)], {}),
+    ("pow_frac", lambda L, a: a ** 2.5, [(2, 3)], P),
+    ("pow_neg", lambda L, a: a ** -1, [(2, 3)], P),
+    ("pow_zero", lambda L, a: a ** 0, [(2, 3)], {}),
+    ("pow_tensor", lambda L, a, b: L.pow(a, b), [(2, 3), (2, 3)], P),
+    ("pow_tensor_bcast", lambda L, a, b: a ** b, [(4, 1), (1, 5)], P),
+    ("pow_scalar_base", lambda L, a: 2 ** a, [(2, 3)], {}),
+    ("pow_scalar_base_fn", lambda L, a: L.pow(2.5, a), [(2, 3)], {}),
+    ("neg", lambda L, a: L.neg(a), [(2, 3)], {}),
+    ("neg_op", lambda L, a: -a, [(2, 3)], {}),
+]
+test_op_float64, test_op_float32, test_op_no_grad = case_tests(CASES)
+
+
+def test_op_mixed_requires_grad():
+    """Only the second input requires grad: the first edge is (None, 0)."""
+    for fn in (lambda L, a, b: a * b, lambda L, a, b: a + b, lambda L, a, b: a @ b.t(),
+               lambda L, a, b: L.where(a > 0, a, b), lambda L, a, b: L.cat([a, b])):
+        a, b = arrays((2, 3), (2, 3))
+        compare(fn, a, b, requires_grad=[False, True])
+        compare(fn, a, b, requires_grad=[True, False])
+
+
+@pytest.mark.parametrize("name", ["add", "sub", "mul", "div", "maximum"])
+def test_broadcast_mismatch_is_one_error(name):
+    """PyTorch's message alone: numpy's "could not be broadcast" must not show before it."""
+    compare_error(lambda lib, a, b: getattr(lib, name)(a, b), rng().standard_normal((2, 3)),
+                  rng().standard_normal(4), requires_grad=True)
+
+
+def test_where_broadcast_mismatch_is_one_error():
+    compare_error(lambda lib, c, a, b: lib.where(c > 0, a, b), rng().standard_normal((2, 3)),
+                  rng().standard_normal((2, 3)), rng().standard_normal(4))

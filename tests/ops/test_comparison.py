@@ -1,0 +1,59 @@
+"""Comparisons and predicates (ops/comparison.py) against PyTorch.
+
+Each case is ``fn(lib, *tensors)`` run once with ``lib = autograd_lite`` and once with
+``lib = torch`` on tensors built from the same numpy arrays (see ``harness.compare``).
+"""
+from __future__ import annotations
+
+import numpy as np  # noqa: F401
+import pytest
+
+torch = pytest.importorskip("torch")
+
+import autograd_lite  # noqa: E402,F401
+from harness import P, arrays, assert_same_tensor, case_tests, compare, compare_error, leaves, rng, setitem, ties  # noqa: E402,F401
+
+
+COMPARE = [
+    ("eq", lambda L, a, b: L.eq(a, b)), ("ne", lambda L, a, b: L.ne(a, b)), ("gt", lambda L, a, b: L.gt(a, b)),
+    ("lt", lambda L, a, b: L.lt(a, b)), ("ge", lambda L, a, b: L.ge(a, b)), ("le", lambda L, a, b: L.le(a, b)),
+    ("eq_op", lambda L, a, b: a == b), ("ne_op", lambda L, a, b: a != b), ("gt_op", lambda L, a, b: a > b),
+    ("lt_op", lambda L, a, b: a < b), ("ge_op", lambda L, a, b: a >= b), ("le_op", lambda L, a, b: a <= b),
+    ("ge_method", lambda L, a, b: a.ge(b)), ("eq_scalar", lambda L, a, b: a == 1.0),
+    ("gt_scalar", lambda L, a, b: a > 0), ("rlt_scalar", lambda L, a, b: 0 < a),
+]
+
+
+@pytest.mark.parametrize("case", COMPARE, ids=[c[0] for c in COMPARE])
+@pytest.mark.parametrize("requires_grad", [False, True])
+def test_compare(case, requires_grad):
+    a = np.array([[1., 2., 3.], [0., -1., 1.]])
+    b = np.array([1., 0., 3.])
+    compare(case[1], a, b, requires_grad=requires_grad, grad=False)
+
+
+@pytest.mark.parametrize("args", [((1.0, 2.0), (1.0, 2.0000001), {}), ((1.0, 2.0), (1.0, 2.1), {}),
+                                  ((1.0, 2.0), (1.0, 2.1), {"atol": 0.2}), ((1.0, 2.0), (1.1, 2.0), {"rtol": 0.2}),
+                                  ((float("nan"),), (float("nan"),), {}),
+                                  ((float("nan"),), (float("nan"),), {"equal_nan": True})])
+def test_allclose(args):
+    a, b, kw = args
+    assert autograd_lite.allclose(autograd_lite.tensor(a), autograd_lite.tensor(b), **kw) is \
+        torch.allclose(torch.tensor(a), torch.tensor(b), **kw)
+    assert autograd_lite.tensor(a).allclose(autograd_lite.tensor(b), **kw) is \
+        torch.tensor(a).allclose(torch.tensor(b), **kw)
+
+
+def test_isnan_sign_floor_special_values():
+    x = np.array([float("nan"), -0.0, 0.0, -1.5, 2.5, float("inf"), -float("inf")])
+    compare(lambda L, a: L.isnan(a), x, requires_grad=False, grad=False)
+    compare(lambda L, a: a.isnan(), x, requires_grad=True, grad=False)
+    compare(lambda L, a: L.sign(a), x, requires_grad=False, grad=False)
+    compare(lambda L, a: L.floor(a), x, requires_grad=False, grad=False)
+
+
+def test_unique_options():
+    x = np.array([3, 1, 2, 3, 1, 5])
+    compare(lambda L, a: L.unique(a, return_inverse=True, return_counts=True), x, requires_grad=False,
+            grad=False)
+    compare(lambda L, a: a.unique(return_counts=True), x.astype(np.float64), requires_grad=True, grad=False)

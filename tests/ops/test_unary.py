@@ -1,0 +1,48 @@
+"""Elementwise math (ops/unary.py, ops/activations.py's tanh/sigmoid/relu) against PyTorch.
+
+Each case is ``fn(lib, *tensors)`` run once with ``lib = autograd_lite`` and once with
+``lib = torch`` on tensors built from the same numpy arrays (see ``harness.compare``).
+"""
+from __future__ import annotations
+
+import numpy as np  # noqa: F401
+import pytest
+
+torch = pytest.importorskip("torch")
+
+import autograd_lite  # noqa: E402,F401
+from harness import P, arrays, assert_same_tensor, case_tests, compare, compare_error, leaves, rng, setitem, ties  # noqa: E402,F401
+
+
+CASES = [
+    # --- unary math -----------------------------------------------------------------------
+    ("abs", lambda L, a: L.abs(a), [(2, 3)], {}),
+    ("abs_method", lambda L, a: a.abs(), [(3, 2)], {}),
+    ("exp", lambda L, a: L.exp(a), [(2, 3)], {}),
+    ("log", lambda L, a: L.log(a), [(2, 3)], P),
+    ("sqrt", lambda L, a: L.sqrt(a), [(2, 3)], P),
+    ("sin", lambda L, a: L.sin(a), [(2, 3)], {}),
+    ("cos", lambda L, a: L.cos(a), [(2, 3)], {}),
+    ("tanh", lambda L, a: L.tanh(a), [(2, 3)], {}),
+    ("sigmoid", lambda L, a: L.sigmoid(a), [(2, 3)], {}),
+    ("relu", lambda L, a: L.relu(a), [(2, 3)], {}),
+    ("exp_method", lambda L, a: a.exp(), [(3, 2)], {}),
+    ("log_method", lambda L, a: a.log(), [(3, 2)], P),
+    ("tanh_method", lambda L, a: a.tanh(), [(3, 2)], {}),
+    ("sigmoid_method", lambda L, a: a.sigmoid(), [(3, 2)], {}),
+    ("relu_method", lambda L, a: a.relu(), [(3, 2)], {}),
+    ("clamp_min", lambda L, a: L.clamp(a, min=-0.3), [(3, 4)], {}),
+    ("clamp_max", lambda L, a: L.clamp(a, max=0.2), [(3, 4)], {}),
+    ("clamp_both", lambda L, a: a.clamp(-0.5, 0.5), [(3, 4)], {}),
+    ("clamp_at_bounds", lambda L, a: a.clamp(-2.0, 1.0), ties, {}),
+    ("maximum", lambda L, a, b: L.maximum(a, b), [(2, 3), (3,)], {}),
+    ("minimum", lambda L, a, b: L.minimum(a, b), [(4, 1), (1, 5)], {}),
+    ("maximum_ties", lambda L, a: L.maximum(a, a.clamp(max=1.0)), ties, {}),
+    ("minimum_ties", lambda L, a: L.minimum(a, a.clamp(min=0.5)), ties, {}),
+    ("where", lambda L, a, b: L.where(a > 0, a, b), [(2, 3), (2, 3)], {}),
+    ("where_bcast", lambda L, a, b: L.where(b > 0, a, b), [(4, 1), (1, 5)], {}),
+    ("where_scalar", lambda L, a: L.where(a > 0, a, 0.0), [(2, 3)], {}),
+    ("sign", lambda L, a: L.sign(a), [(2, 3)], {}),
+    ("floor", lambda L, a: L.floor(a * 3), [(2, 3)], {}),
+]
+test_op_float64, test_op_float32, test_op_no_grad = case_tests(CASES)
