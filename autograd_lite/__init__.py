@@ -20,9 +20,9 @@ On top of it, pointing one way (core -> ops -> nn, optim):
 """
 from . import dtypes as _dtypes
 from .creation import (Generator, arange, as_tensor, default_generator, empty, empty_like, eye, from_numpy, full,
-                       full_like, get_rng_state, initial_seed, linspace, manual_seed, normal, ones, ones_like, rand,
-                       rand_like, randint, randint_like, randn, randn_like, randperm, seed, set_rng_state, tensor,
-                       zeros, zeros_like)
+                       full_like, get_rng_state, initial_seed, linspace, manual_seed, multinomial, normal, ones,
+                       ones_like, rand, rand_like, randint, randint_like, randn, randn_like, randperm, seed,
+                       set_rng_state, tensor, zeros, zeros_like)
 from .dtypes import device, get_default_dtype, set_default_dtype
 from .grad_mode import enable_grad, inference_mode, is_grad_enabled, is_inference_mode_enabled, no_grad, set_grad_enabled
 from .ops import (abs, absolute, addmm, all, allclose, amax, amin, any, argmax, argmin, argsort, bmm, broadcast_to,

@@ -48,6 +48,26 @@ def _shape(size: tuple) -> tuple:
     return tuple(int(s) for s in size)
 
 
+def _size_arg(sizes: tuple, size: Any) -> tuple:
+    """Factories take the size as arguments (``zeros(2, 3)``), one sequence, or ``size=(2, 3)``."""
+    return sizes if size is None else (size,)
+
+
+_PYTHON_NUMBERS = {float, int, bool}
+
+
+def _python_numbers(data: list | tuple) -> np.ndarray | None:
+    """Nested lists of Python numbers (the common case, often large) in two C-level passes;
+    None when anything else is inside, so the careful element-by-element path decides."""
+    try:
+        cells = np.array(data, dtype=object)
+    except ValueError:
+        return None
+    if not _PYTHON_NUMBERS.issuperset(map(type, cells.ravel())):
+        return None
+    return np.array(data)
+
+
 def _infer(data: Any) -> tuple[np.ndarray, bool]:
     """numpy array of ``data`` and whether its dtype came from Python numbers (to be mapped)."""
     if isinstance(data, Tensor):
@@ -57,6 +77,9 @@ def _infer(data: Any) -> tuple[np.ndarray, bool]:
     if isinstance(data, np.generic):
         return np.asarray(data), False
     if isinstance(data, (list, tuple)):
+        fast = _python_numbers(data)
+        if fast is not None:
+            return fast, True
         parts = [_infer(d) for d in data]
         python = all(p for _, p in parts) if parts else True
         if any(a.size != 1 and isinstance(d, Tensor) and a.ndim == 0 for (a, _), d in zip(parts, data)):
@@ -118,21 +141,26 @@ def from_numpy(ndarray: np.ndarray) -> Tensor:
     return _make(ndarray)
 
 
-def zeros(*size: Any, dtype: _dtype | None = None, device: Any = None, requires_grad: bool = False,
-          out: Tensor | None = None) -> Tensor:
+def zeros(*sizes: Any, size: Any = None, dtype: _dtype | None = None, device: Any = None,
+          requires_grad: bool = False, out: Tensor | None = None) -> Tensor:
+    size = _size_arg(sizes, size)
     dims = size[0] if len(size) == 1 and isinstance(size[0], (tuple, list, Size)) else size
     if any(isinstance(d, numbers.Integral) and d < 0 for d in dims):
         raise RuntimeError("zeros: Dimension size must be non-negative.")  # zeros' own check in PyTorch
     return _finish(np.zeros(_shape(size), _resolve(dtype)), requires_grad, device)
 
 
-def ones(*size: Any, dtype: _dtype | None = None, device: Any = None, requires_grad: bool = False) -> Tensor:
+def ones(*sizes: Any, size: Any = None, dtype: _dtype | None = None, device: Any = None,
+          requires_grad: bool = False) -> Tensor:
+    size = _size_arg(sizes, size)
     return _finish(np.ones(_shape(size), _resolve(dtype)), requires_grad, device)
 
 
-def empty(*size: Any, dtype: _dtype | None = None, device: Any = None, requires_grad: bool = False,
+def empty(*sizes: Any, size: Any = None, dtype: _dtype | None = None, device: Any = None,
+          requires_grad: bool = False,
           memory_format: Any = None) -> Tensor:
     """Uninitialised in PyTorch; zeros here, so that printed examples are reproducible."""
+    size = _size_arg(sizes, size)
     return zeros(_shape(size), dtype=dtype, device=device, requires_grad=requires_grad)
 
 
@@ -246,17 +274,19 @@ def _float_dtype(dtype: _dtype | None, name: str) -> np.dtype:
     return np_dtype
 
 
-def rand(*size: Any, generator: Any = None, dtype: _dtype | None = None, device: Any = None,
+def rand(*sizes: Any, size: Any = None, generator: Any = None, dtype: _dtype | None = None, device: Any = None,
          requires_grad: bool = False) -> Tensor:
     """Uniform numbers in [0, 1)."""
+    size = _size_arg(sizes, size)
     np_dtype = _float_dtype(dtype, "check_uniform_bounds")
     with _random.using(generator):
         return _finish(_random.uniform(_shape(size), np_dtype), requires_grad, device)
 
 
-def randn(*size: Any, generator: Any = None, dtype: _dtype | None = None, device: Any = None,
+def randn(*sizes: Any, size: Any = None, generator: Any = None, dtype: _dtype | None = None, device: Any = None,
           requires_grad: bool = False) -> Tensor:
     """Standard normal numbers."""
+    size = _size_arg(sizes, size)
     np_dtype = _float_dtype(dtype, "normal_kernel_cpu")
     with _random.using(generator):
         return _finish(_random.normal(_shape(size), np_dtype), requires_grad, device)
@@ -334,3 +364,31 @@ def new_full(self: Tensor, size: Any, fill_value: Any, dtype: _dtype | None = No
 @tensor_method()
 def new_empty(self: Tensor, *size: Any, dtype: _dtype | None = None, requires_grad: bool = False) -> Tensor:
     return new_zeros(self, *size, dtype=dtype, requires_grad=requires_grad)
+
+
+@tensor_method()
+def multinomial(input: Tensor, num_samples: int, replacement: bool = False, *, generator: Any = None,
+                out: Tensor | None = None) -> Tensor:
+    """Indices drawn from the categorical distributions given by ``input``'s rows (weights),
+    the same samples as PyTorch's after the same seed."""
+    p = input._data
+    if p.dtype.kind != "f":
+        raise RuntimeError(f"multinomial only supports floating-point dtypes for input, got: {dtypes.scalar_type_name(dtypes.from_numpy_dtype(p.dtype))}")
+    if p.ndim not in (1, 2):
+        raise RuntimeError("prob_dist must be 1 or 2 dim")
+    if num_samples <= 0:
+        raise RuntimeError("cannot sample n_sample <= 0 samples")
+    if not replacement and num_samples > p.shape[-1]:
+        raise RuntimeError("cannot sample n_sample > prob_dist.size(-1) samples without replacement")
+    if not replacement or num_samples == 1:
+        if not (np.all(p < np.inf) and np.all(p >= 0)):
+            raise RuntimeError("probability tensor contains either `inf`, `nan` or element < 0")
+    else:
+        if not np.all(p >= 0):  # (NaN fails this check first, as in PyTorch's loop)
+            raise RuntimeError("invalid multinomial distribution (encountering probability entry < 0)")
+        if not np.all(np.isfinite(p)):
+            raise RuntimeError("invalid multinomial distribution (encountering probability entry = infinity or NaN)")
+    if np.any(p.sum(-1) == 0):
+        raise RuntimeError("invalid multinomial distribution (sum of probabilities <= 0)")
+    with _random.using(generator):
+        return _finish(_random.multinomial(p, int(num_samples), replacement), False)

@@ -12,21 +12,29 @@ node finishes unless ``retain_graph=True``.
 """
 from __future__ import annotations
 
-import heapq
+from heapq import heapify, heappop, heappush
 import warnings
-from itertools import repeat
 from typing import Sequence
 
 import numpy as np
 
 from . import errors
 from .dtypes import from_numpy_dtype
-from .function import AccumulateGrad, BackwardFunction, Node, grad_accumulator
+from .function import (AccumulateGrad, BackwardFunction, Node, checked_hook_result, checked_hook_results,
+                       grad_accumulator, profiling)
 from .grad_mode import _anomaly, _state
 from .tensor import Size, Tensor, _make
 
 
 _warned_create_graph = False
+_pass_callbacks: list | None = None  # functions to call when the running backward pass ends
+
+
+def at_end_of_pass(fn) -> None:
+    """Call ``fn()`` once the backward pass now running is done (PyTorch's queue_callback)."""
+    if _pass_callbacks is None:
+        raise RuntimeError("Final callbacks can only be installed during backward pass.")
+    _pass_callbacks.append(fn)
 
 
 def backward(tensors: Sequence[Tensor], grad_tensors=None, retain_graph: bool | None = None,
@@ -126,17 +134,18 @@ def run(roots: list, root_grads: list, keep_graph: bool, create_graph: bool, tar
     for (node, nr), g in zip(start, root_grads):
         _add_to_buffer(buffers, node, nr, g)
     ready = [(-n._seq, id(n), n) for n in buffers if deps.get(n, 0) == 0]
-    heapq.heapify(ready)
+    heapify(ready)
 
-    prev = _state.enabled
-    _state.enabled = create_graph
+    global _pass_callbacks
+    prev, outer_callbacks = _state.enabled, _pass_callbacks
+    _state.enabled, _pass_callbacks = create_graph, []
     try:
         while ready:
-            node = heapq.heappop(ready)[2]
+            node = heappop(ready)[2]
             grads = buffers.pop(node)
             if node._pre_hooks:
                 grads = _run_pre_hooks(node, grads)
-            if node in capture_at:
+            if capture_at and node in capture_at:
                 for nr, i in capture_at[node]:
                     captured[i] = grads[nr]
             if type(node) is AccumulateGrad:
@@ -145,25 +154,30 @@ def run(roots: list, root_grads: list, keep_graph: bool, create_graph: bool, tar
                 continue
             if execute is not None and node not in execute:
                 continue
-            input_grads = _call(node, grads)
-            if node._post_hooks:
+            input_grads = _call(node, grads) if profiling.events is None else _call_profiled(node, grads)
+            if node._post_hooks:  # a post-hook may replace the gradients for the inputs
                 for hook in tuple(node._post_hooks.values()):
-                    hook(tuple(input_grads), tuple(grads))
+                    new = hook(tuple(input_grads), tuple(grads))
+                    if new is not None:
+                        input_grads = checked_hook_results(hook, new, len(input_grads))
             if not keep_graph:
                 node._release()
-            nrs = node._next_nr or repeat(0)
-            for nxt, g, nr in zip(node._next, input_grads, nrs):
+            nrs = node._next_nr
+            for i, nxt in enumerate(node._next):
                 if nxt is None:
                     continue
+                g = input_grads[i]
                 if g is not None:
-                    _add_to_buffer(buffers, nxt, nr, g)
+                    _add_to_buffer(buffers, nxt, nrs[i] if nrs else 0, g)
                 left = deps[nxt] - 1
                 deps[nxt] = left
                 if left == 0 and nxt in buffers:
-                    heapq.heappush(ready, (-nxt._seq, id(nxt), nxt))
+                    heappush(ready, (-nxt._seq, id(nxt), nxt))
             input_grads = g = grads = None  # hold no gradient longer than its buffer does
+        for callback in _pass_callbacks:
+            callback()
     finally:
-        _state.enabled = prev
+        _state.enabled, _pass_callbacks = prev, outer_callbacks
     return captured
 
 
@@ -221,17 +235,18 @@ def _add_to_buffer(buffers: dict, node: Node, nr: int, grad: Tensor) -> None:
 
 
 def _run_pre_hooks(node: Node, grads: list) -> list:
+    """The tensors' own hooks first (one output each), then the node's pre-hooks (all outputs), as PyTorch."""
     grads = list(grads)
-    for nr, hooks in sorted(node._pre_hooks.items()):
+    for nr, hooks in sorted(node._pre_hooks.items(), reverse=True):
         for hook in tuple(hooks.values()):
-            if nr == -1:  # node pre-hooks see all gradients
+            if nr == -1:
                 new = hook(tuple(grads))
                 if new is not None:
-                    grads = list(new)
+                    grads = checked_hook_results(hook, new, len(grads))
             elif grads[nr] is not None:
                 new = hook(grads[nr])
                 if new is not None:
-                    grads[nr] = new
+                    grads[nr] = checked_hook_result(hook, new, grads[nr])
     return grads
 
 
@@ -239,19 +254,20 @@ def _call(node: BackwardFunction, grads: list) -> list:
     """Run one node's backward and check what it returns against its inputs."""
     if node._freed:
         raise RuntimeError(errors.BACKWARD_TWICE)
-    if node.materialize_grads and len(grads) > 1:  # (a single-output node always has its gradient)
+    if len(grads) > 1 and node.materialize_grads:  # (a single-output node always has its gradient)
         for i, g in enumerate(grads):
-            if g is None:
+            if g is None and node._output_meta[i] is not None:  # (None: an output that was not a tensor)
                 shape, dtype = node._output_meta[i]
                 grads[i] = _make(np.zeros(shape, dtype))
     if _anomaly.enabled:
         return _call_detecting_anomalies(node, grads)
-    out = node.apply(*grads)
-    out = list(out) if isinstance(out, (tuple, list)) else [out]
-    if len(out) != len(node._next) or node._non_tensor_args:
+    out = node._function.backward(node, *grads)  # what ``node.apply(*grads)`` does, one call less
+    out = list(out) if type(out) is tuple or isinstance(out, (tuple, list)) else [out]
+    nexts = node._next
+    if len(out) != len(nexts) or node._non_tensor_args:
         out = _one_per_tensor_input(node, out)
     nrs = node._next_nr
-    for i, nxt in enumerate(node._next):
+    for i, nxt in enumerate(nexts):
         g = out[i]
         if g is None or nxt is None:
             continue
@@ -267,6 +283,12 @@ def _call(node: BackwardFunction, grads: list) -> list:
         if data.dtype is not dtype and data.dtype != dtype:
             out[i] = g.to(from_numpy_dtype(dtype))
     return out
+
+
+def _call_profiled(node: BackwardFunction, grads: list) -> list:
+    _timed = profiling.timed
+    with _timed(f"autograd::engine::evaluate_function: {node.name()}"), _timed(node.name()):
+        return _call(node, grads)
 
 
 def _call_detecting_anomalies(node: BackwardFunction, grads: list) -> list:
@@ -294,10 +316,11 @@ def _one_per_tensor_input(node: BackwardFunction, out: list) -> list:
     """Check backward returned one gradient per forward argument (None for non-tensors); keep the tensors'."""
     expected = len(node._next) + len(node._non_tensor_args)
     if len(out) != expected:
-        if len(out) > expected and all(g is None for g in out[expected:]):
-            out = out[:expected]  # extra trailing Nones are allowed
-        else:
+        if len(out) < expected or [g for g in out[expected:] if g is not None]:  # extra trailing Nones are allowed
             raise RuntimeError(errors.WRONG_GRAD_COUNT.format(name=node.name(), expected=expected, got=len(out)))
+        del out[expected:]
+    if not node._non_tensor_args:
+        return out
     for i in node._non_tensor_args:
         if out[i] is not None:
             raise RuntimeError(errors.GRAD_FOR_NON_TENSOR.format(name=node.name(), position=i + 1))

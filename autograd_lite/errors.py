@@ -32,6 +32,20 @@ MODIFIED_INPLACE = (
     "anomaly detection to find the operation that failed to compute its gradient, with "
     "torch.autograd.set_detect_anomaly(True, check_nan=False)."
 )
+CUSTOM_VIEW_INPLACE = (
+    "Output {i} of {name} is a view and {what}. This view was created inside a custom Function (or because an "
+    "input was returned as-is) and the autograd logic to handle view+inplace would override the custom backward "
+    "associated with the custom Function, leading to incorrect gradients. This behavior is forbidden. You can fix "
+    "this by cloning the output of the custom Function.")
+INFERENCE_SAVED = (
+    "Inference tensors cannot be saved for backward. Please do not use Tensors created in inference mode in "
+    "computation tracked by autograd. To work around this, you can make a clone to get a normal tensor and use it "
+    "in autograd, or use `torch.no_grad()` instead of `torch.inference_mode()`.")
+INFERENCE_INPLACE = (
+    "Inplace update to inference tensor outside InferenceMode is not allowed.You can make a clone to get a normal "
+    "tensor before doing inplace update.See https://github.com/pytorch/rfcs/pull/17 for more details.")
+INFERENCE_REQUIRES_GRAD = "Setting requires_grad=True on inference tensor outside InferenceMode is not allowed."
+ONCE_DIFFERENTIABLE = "trying to differentiate twice a function that was marked with @once_differentiable"
 INT_REQUIRES_GRAD_CREATE = "Only Tensors of floating point and complex dtype can require gradients"
 INT_REQUIRES_GRAD_SET = "only Tensors of floating point and complex dtype can require gradients"
 INT_REQUIRES_GRAD_ = "only Tensors of floating point dtype can require gradients"

@@ -5,7 +5,7 @@ written in autograd_lite operations, so backward itself can be recorded
 (``create_graph=True``). Calling ``MyFn.apply(x, y)`` runs ``forward`` with grad mode
 off and, when an input requires grad, records a node: an instance of ``MyFnBackward``
 that is both the ``ctx`` the two methods share and the ``grad_fn`` of the outputs.
-Built-in operations (``ops.py``) are Functions of exactly this kind.
+Built-in operations (``ops/``) are Functions of exactly this kind.
 
 The graph holds no reference cycles, so it is freed by reference counting the moment
 the last output tensor goes away: nodes point at their inputs' nodes, never back, and
@@ -27,12 +27,38 @@ import numpy as np
 
 from . import errors
 from .dtypes import tensor_type_name
-from .grad_mode import _anomaly, _state, no_grad
+from .grad_mode import _anomaly, _inference_tensors, _state, no_grad
 from .hooks import RemovableHandle
 from .tensor import Tensor, _make
 from .views import refresh_view
 
 _sequence = itertools.count()
+
+
+class _Profiling:
+    """The open ``autograd.profiler.profile``'s event list (None: not profiling).
+
+    The profiler plugs its timer in here (``timed``, ``op_name``), so the core needs no
+    import of it."""
+
+    events: list | None = None
+    inner = 0.0  # microseconds spent in events nested in the current one
+    timed: Callable = None  # type: ignore[assignment]
+    op_name: Callable = None  # type: ignore[assignment]
+
+
+profiling = _Profiling()
+
+
+class _ForwardAD:
+    """The open ``forward_ad.dual_level`` (a list of the tensors given tangents in it), if any,
+    and forward_ad's ``propagate`` (plugged in by that module, which sits above the core)."""
+
+    levels: list = []
+    propagate: Callable = None  # type: ignore[assignment]
+
+
+forward_ad_state = _ForwardAD()
 
 # Python's cyclic garbage collector re-scans every live container object whenever it
 # collects its oldest generation, and a recorded graph is many small objects: with the
@@ -62,6 +88,11 @@ class Node:
 
     def name(self) -> str:
         return type(self).__name__
+
+    @property
+    def metadata(self) -> dict:
+        """A dict the user may fill; it lives as long as the node."""
+        return self.__dict__.setdefault("_metadata", {})
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} object at {id(self):#x}>"
@@ -108,7 +139,7 @@ class AccumulateGrad(Node):
         for hook in tuple(var._hooks.values()) if var._hooks else ():
             new = hook(grad)
             if new is not None:
-                grad = new
+                grad = checked_hook_result(hook, new, grad)
         if var._grad is None:
             if create_graph:  # a recorded copy, as PyTorch's CopyBackwards
                 var._grad = _make(np.empty_like(grad._data)).copy_(grad)
@@ -123,6 +154,39 @@ class AccumulateGrad(Node):
             var._grad._bump_version()
         for hook in tuple(var._post_accumulate_hooks.values()) if var._post_accumulate_hooks else ():
             hook(var)
+
+
+def checked_hook_result(hook: Callable, new: Any, old: Tensor) -> Tensor:
+    """A tensor hook may replace a gradient, but only by a tensor of the same size and type."""
+    if not isinstance(new, Tensor):
+        raise TypeError(f"expected Variable, but hook returned '{type(new).__name__}'")
+    if new._data.shape != old._data.shape:
+        raise RuntimeError(f"hook '{hook_name(hook)}' has changed the size of value")
+    if new._data.dtype != old._data.dtype:
+        raise RuntimeError(f"hook '{hook_name(hook)}' has changed the type of value (was {_type_name(old)} "
+                           f"got {_type_name(new)})")
+    return new
+
+
+def checked_hook_results(hook: Callable, new: Any, count: int) -> list:
+    """A node hook may replace all its gradients at once: by a tuple of as many."""
+    if not isinstance(new, tuple):
+        raise TypeError(f"expected tuple, but hook returned '{type(new).__name__}'")
+    if len(new) != count:
+        raise RuntimeError(f"hook '{hook_name(hook)}' has returned an incorrect number of values "
+                           f"(got {len(new)}, but expected {count})")
+    return list(new)
+
+
+def hook_name(hook: Callable) -> str:
+    return getattr(hook, "__name__", type(hook).__name__)
+
+
+def _type_name(t: Tensor) -> str:
+    """The legacy type name PyTorch's messages use: ``torch.FloatTensor``."""
+    kind = {"float32": "FloatTensor", "float64": "DoubleTensor", "int64": "LongTensor", "float16": "HalfTensor",
+            "int32": "IntTensor", "bool": "BoolTensor"}.get(t._data.dtype.name, "Tensor")
+    return "torch." + kind
 
 
 def _only_reference(grad: Tensor) -> bool:
@@ -147,26 +211,26 @@ def grad_accumulator(tensor: Tensor) -> AccumulateGrad:
 class BackwardFunction(Node):
     """A recorded call of a Function: the ``ctx`` of its forward/backward and the outputs' grad_fn.
 
-    Attributes set in ``forward`` (``ctx.dim = 1``) are kept for ``backward``.
+    Attributes set in ``forward`` (``ctx.dim = 1``) are kept for ``backward``. The class
+    declares no ``__slots__``: Python then keeps each node's attributes in a compact
+    per-class layout, as fast to set and read as slots, whichever ones an op sets.
     """
 
-    __slots__ = ("needs_input_grad", "_output_meta", "__dict__")
     _function: type  # the Function subclass whose backward this node runs
     # Defaults, overridden per node only when used:
     to_save = _saved = _saved_versions = _saved_outputs = None
     _non_differentiable = _dirty = None
     _non_tensor_args = ()  # positions of forward arguments that were not tensors
     _freed = False
+    _custom = False  # a user's Function (its views of inputs are guarded, see _custom_view)
     materialize_grads = True
 
     def save_for_backward(self, *tensors: Tensor | None) -> None:
-        """Keep tensors for backward; unpacking checks they were not modified in place since."""
-        for t in tensors:
-            if t is not None and not isinstance(t, Tensor):
-                i = next(i for i, t in enumerate(tensors) if t is not None and not isinstance(t, Tensor))
-                raise TypeError(
-                    f"save_for_backward can only save variables, but argument {i} is of type {type(t).__name__}"
-                )
+        """Keep tensors for backward; unpacking checks they were not modified in place since.
+
+        They are checked when the node is recorded (``_save``), as PyTorch checks them: under
+        ``no_grad`` nothing is saved, so nothing is checked.
+        """
         self.to_save = tensors
 
     @property
@@ -176,9 +240,18 @@ class BackwardFunction(Node):
         if self._saved is None:  # inside forward, or no graph was recorded
             return tuple(self.to_save) if self.to_save else ()
         outs = self._saved_outputs
+        if outs is None:
+            for t, version in zip(self._saved, self._saved_versions):
+                if t is not None and (type(t) is _Packed or version != (0 if t._vc is None else t._vc[0])):
+                    break
+            else:  # the common case: no output among them, none modified since, none packed by hooks
+                return self._saved
         unpacked = []
+        hooked = _unpack_all(self)
         for i, (t, version) in enumerate(zip(self._saved, self._saved_versions)):
-            if t is not None:
+            if type(t) is _Packed:  # saved through saved_tensors_hooks: their unpack gives it back
+                t = hooked[i]
+            elif t is not None:
                 if version != (0 if t._vc is None else t._vc[0]):
                     raise RuntimeError(_modified_message(t, version, self, outs[i] if outs else None))
                 if outs and outs[i] is not None:  # our own output: give it its grad_fn back
@@ -200,6 +273,26 @@ class BackwardFunction(Node):
     def set_materialize_grads(self, value: bool) -> None:
         """With False, backward may receive None for outputs that got no gradient."""
         self.materialize_grads = value
+
+    def __getattr__(self, name: str) -> Any:
+        """``_saved_self``, ``_saved_other``, ``_saved_result`` ... and their ``_raw_saved_`` forms:
+        what ``save_for_backward`` kept, named by slot as PyTorch names the saved arguments."""
+        raw = name.startswith("_raw_saved_")
+        key = name[11:] if raw else name[7:] if name.startswith("_saved_") else None
+        names = self._saved_names() if key else ()
+        if key not in names:
+            raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
+        k = names.index(key)
+        if self._freed:
+            raise RuntimeError(errors.BACKWARD_TWICE)
+        return SavedTensor(self, k) if raw else self.saved_tensors[k]
+
+    def _saved_names(self) -> tuple:
+        count = len(self._saved_versions or self.to_save or ())
+        names = _SAVED_NAMES.get(type(self).__name__, ("self", "other"))
+        outs = self._saved_outputs or (None,) * count
+        return tuple("result" if outs[k] is not None else names[k] if k < len(names) else f"arg{k}"
+                     for k in range(count))
 
     def _release(self) -> None:
         if self._saved is not None:
@@ -232,7 +325,7 @@ class FunctionMeta(type):
         super().__init__(name, bases, attrs)
         node_name = attrs.get("node_name", name + "Backward")
         module = cls.__module__ if "node_name" in attrs else "torch.autograd.function"
-        namespace = {"_function": cls, "__slots__": (), "__module__": module,
+        namespace = {"_function": cls, "__slots__": (), "__module__": module, "_custom": "node_name" not in attrs,
                      "__repr__": BackwardFunction.__repr__ if "node_name" in attrs else _user_node_repr}
         if attrs.get("node_in_torch_autograd"):  # PyTorch's C++ nodes: CopySlices, CopyBackwards
             namespace["name"] = lambda self: "torch::autograd::" + type(self).__name__
@@ -273,6 +366,11 @@ class Function(metaclass=FunctionMeta):
         raise NotImplementedError("You must implement the forward function for custom autograd.Function.")
 
     @staticmethod
+    def setup_context(ctx: BackwardFunction, inputs: tuple, output: Any) -> None:
+        """Defined by Functions whose ``forward`` takes no ctx: it fills ctx from inputs and output."""
+        raise NotImplementedError("setup_context is not implemented.")
+
+    @staticmethod
     def backward(ctx: BackwardFunction, *grad_outputs: Any) -> Any:
         raise NotImplementedError(
             "You must implement either the backward or vjp method for your custom autograd.Function to use it "
@@ -281,19 +379,37 @@ class Function(metaclass=FunctionMeta):
     @classmethod
     def apply(cls, *args: Any, **kwargs: Any) -> Any:
         """Run ``forward`` with grad mode off; record a node if any input requires grad."""
+        if profiling.events is not None:
+            name = cls.__name__ if cls._backward_cls._custom else profiling.op_name(cls._backward_cls.__name__)
+            with profiling.timed(name):
+                return cls._apply(*args, **kwargs)
+        out = cls._apply(*args, **kwargs)
+        if forward_ad_state.levels and any(isinstance(a, Tensor) and a._fw_tangent is not None for a in args):
+            forward_ad_state.propagate(cls, args, kwargs, out)
+        return out
+
+    @classmethod
+    def _apply(cls, *args: Any, **kwargs: Any) -> Any:
         ctx = object.__new__(cls._backward_cls)
         needs = tuple([isinstance(a, Tensor) and a._requires_grad for a in args])
         ctx.needs_input_grad = needs
         prev = _state.enabled
-        _state.enabled = False
+        if prev:  # (inside backward and no_grad it is off already)
+            _state.enabled = False
         try:
-            out = cls.forward(ctx, *args, **kwargs) if kwargs else cls.forward(ctx, *args)
+            if cls.setup_context is Function.setup_context:
+                out = cls.forward(ctx, *args, **kwargs) if kwargs else cls.forward(ctx, *args)
+            else:  # the style PyTorch's docs now recommend: forward without ctx
+                out = cls.forward(*args, **kwargs)
+                cls.setup_context(ctx, args, out)
         finally:
             _state.enabled = prev
         if prev and True in needs:
             return _record(ctx, args, needs, out)
         for t in ctx._dirty or ():
             t._bump_version()
+        if ctx._custom and type(out) is Tensor and _is_one_of(out, args) and not ctx._dirty:
+            return out._alias()  # an input returned as-is still comes back as a new tensor
         return out
 
 
@@ -318,20 +434,21 @@ def _record(ctx: BackwardFunction, args: tuple, needs: tuple, out: Any) -> Any:
     if _anomaly.enabled:  # keep the forward call's stack, for the error message of its backward
         ctx._forward_stack = "".join(traceback.format_stack()[:-3])
 
-    if type(out) is Tensor and ctx._dirty is None and ctx._non_differentiable is None and out._grad_fn is None \
-            and not _is_one_of(out, args):
-        out._requires_grad, out._grad_fn = out._data.dtype.kind == "f", ctx  # the common case: one fresh output
-        if not out._requires_grad:
-            out._grad_fn = None
+    if type(out) is Tensor and out._grad_fn is None and ctx._dirty is None and ctx._non_differentiable is None \
+            and not (ctx._custom and out._base is not None) and not _is_one_of(out, args):  # the common case: one fresh output
+        data = out._data
+        if data.dtype.kind == "f":
+            out._requires_grad, out._grad_fn = True, ctx
         outputs = (out,)
-        ctx._output_meta = ((out._data.shape, out._data.dtype),)
+        ctx._output_meta = ((data.shape, data.dtype),)
     else:
-        outputs = tuple(_wire(ctx, o, i, args) for i, o in enumerate((out,) if isinstance(out, Tensor) else out))
+        single = not isinstance(out, tuple)
+        outputs = tuple(_wire(ctx, o, i, args) for i, o in enumerate((out,) if single else out))
         ctx._output_meta = tuple((o._data.shape, o._data.dtype) if isinstance(o, Tensor) else None
                                  for o in outputs)
     if ctx.to_save:
         _save(ctx, outputs)
-    return outputs[0] if isinstance(out, Tensor) else outputs
+    return outputs[0] if not isinstance(out, tuple) else outputs
 
 
 def _is_one_of(t: Any, items: Any) -> bool:
@@ -350,6 +467,8 @@ def _wire(ctx: BackwardFunction, o: Any, i: int, args: tuple) -> Any:
         if o._grad_fn is None and o._requires_grad:
             raise RuntimeError(errors.LEAF_MARKED_DIRTY)
         o._bump_version()
+    elif ctx._custom and (_is_one_of(o, args) or o._base is not None and _is_view_of_any(o, args)):
+        o = _custom_view(o, i, ctx)
     elif _is_one_of(o, args) or o._grad_fn is not None:
         o = o._alias()  # an input returned as-is gets a fresh identity (PyTorch makes it a view)
     if o._data.dtype.kind != "f" or ctx._non_differentiable and _is_one_of(o, ctx._non_differentiable):
@@ -359,38 +478,159 @@ def _wire(ctx: BackwardFunction, o: Any, i: int, args: tuple) -> Any:
     return o
 
 
+def _is_view_of_any(o: Tensor, args: tuple) -> bool:
+    return any(isinstance(a, Tensor) and (o._base is a or o._base is a._base) for a in args)
+
+
+def _custom_view(o: Tensor, i: int, ctx: BackwardFunction) -> Tensor:
+    """An input returned as-is, or a view of one: PyTorch makes it a view whose history is
+    the Function's node, so it refuses the in-place ops that would rebase that history."""
+    base = o if o._base is None else o._base
+    view = o._alias()
+    view._base = base
+    view._vc = base._shared_version()
+    view._view_version = view._vc[0]
+    name = _short_name(ctx)
+    view._custom_view_of = name, i
+
+    def refuse(_: Tensor) -> Tensor:
+        raise RuntimeError(errors.CUSTOM_VIEW_INPLACE.format(i=i, name=name, what="is being modified inplace"))
+
+    view._view_func = refuse
+    return view
+
+
 def _save(ctx: BackwardFunction, outputs: tuple) -> None:
     """Keep the tensors of ``save_for_backward`` with their versions; outputs without grad_fn."""
-    to_save = ctx.to_save
+    saved, versions, out_nrs = list(ctx.to_save), [], None
     ctx.to_save = None
-    if not any(_is_one_of(o, to_save) for o in outputs):  # the common case: only inputs saved
-        ctx._saved = to_save
-        ctx._saved_versions = tuple([0 if t is None or t._vc is None else t._vc[0] for t in to_save])
+    if _inference_tensors.seen and any(isinstance(t, Tensor) and t._inference for t in saved):
+        raise RuntimeError(errors.INFERENCE_SAVED)
+    if saved_tensors_hooks_stack:
+        _save_packed(ctx, tuple(saved), outputs)
         return
-    saved, versions, out_nrs = [], [], None
-    for k, t in enumerate(to_save):
-        if t is not None:
-            for nr, o in enumerate(outputs):
-                if o is t:
-                    out_nrs = out_nrs or [None] * len(to_save)
-                    out_nrs[k] = nr
-                    t = t._alias()
-                    break
-            versions.append(0 if t._vc is None else t._vc[0])
-        else:
+    for k, t in enumerate(saved):
+        if t is None:
             versions.append(0)
-        saved.append(t)
+            continue
+        if not isinstance(t, Tensor):
+            raise TypeError(f"save_for_backward can only save variables, but argument {k} is of type {type(t).__name__}")
+        for nr, o in enumerate(outputs):
+            if o is t:  # our own output: an alias without grad_fn, so the node does not hold itself
+                out_nrs = out_nrs or [None] * len(saved)
+                out_nrs[k] = nr
+                saved[k] = t = t._alias()
+                break
+        versions.append(0 if t._vc is None else t._vc[0])
     ctx._saved, ctx._saved_versions = tuple(saved), tuple(versions)
     if out_nrs:
         ctx._saved_outputs = tuple(out_nrs)
 
 
+# PyTorch's names for the arguments a node saves, by save_for_backward slot (default: self, other)
+_SAVED_NAMES = {"MmBackward0": ("self", "mat2"), "BmmBackward0": ("self", "mat2"), "PowBackward0": ("self", "exponent"),
+                "PowBackward1": ("self", "exponent"), "AddmmBackward0": ("self", "mat1", "mat2"),
+                "MvBackward0": ("self", "vec"), "DotBackward0": ("self", "tensor")}
+
+# (pack, unpack) pairs of the active torch.autograd.graph.saved_tensors_hooks, innermost last
+saved_tensors_hooks_stack: list = []
+
+
+class _Packed:
+    """A saved tensor as a pack hook returned it, with the unpack hook that restores it."""
+
+    __slots__ = ("packed", "unpack_hook")
+
+    def __init__(self, packed: Any, unpack_hook: Callable) -> None:
+        self.packed, self.unpack_hook = packed, unpack_hook
+
+    def unpack(self) -> Tensor:
+        t = self.unpack_hook(self.packed)
+        if not isinstance(t, Tensor):
+            raise TypeError(f"Output of saved tensor unpack_hook expected to be a Tensor but got result of type "
+                            f"{type(t).__name__}")
+        return t
+
+
+# PyTorch saves a product's operands other-first (the order its derivative formulas name them)
+_PACK_ORDER = {"MulBackward0": (1, 0), "DivBackward0": (1, 0)}
+
+
+def _pack_order(ctx: BackwardFunction, n: int) -> Any:
+    order = _PACK_ORDER.get(type(ctx).__name__)
+    return order if order is not None and len(order) == n else range(n)
+
+
+def _unpack_all(ctx: BackwardFunction) -> dict:
+    return {k: ctx._saved[k].unpack() for k in _pack_order(ctx, len(ctx._saved)) if type(ctx._saved[k]) is _Packed}
+
+
+def _save_packed(ctx: BackwardFunction, to_save: tuple, outputs: tuple) -> None:
+    """Saving under saved_tensors_hooks: each tensor goes through the innermost pack hook."""
+    pack, unpack = saved_tensors_hooks_stack[-1]
+    saved = [None] * len(to_save)
+    for k in _pack_order(ctx, len(to_save)):
+        if to_save[k] is None:
+            continue
+        hooks = saved_tensors_hooks_stack[:]
+        saved_tensors_hooks_stack.clear()  # a pack hook's own operations save nothing through it
+        try:
+            saved[k] = _Packed(pack(to_save[k]), unpack)
+        finally:
+            saved_tensors_hooks_stack[:] = hooks
+    ctx._saved, ctx._saved_versions = tuple(saved), (0,) * len(saved)
+    out_nrs = [next((nr for nr, o in enumerate(outputs) if o is t), None) for t in to_save]
+    if any(nr is not None for nr in out_nrs):
+        ctx._saved_outputs = tuple(out_nrs)
+
+
+class SavedTensor:
+    """``grad_fn._raw_saved_self``: one saved slot, whose pack/unpack hooks can be set."""
+
+    def __init__(self, node: BackwardFunction, k: int) -> None:
+        self._node, self._k = node, k
+
+    def __repr__(self) -> str:
+        return f"<torch._C._autograd.SavedTensor object at {id(self):#x}>"
+
+    def register_hooks(self, pack_hook: Callable, unpack_hook: Callable) -> None:
+        node, k = self._node, self._k
+        t = node.saved_tensors[k]
+        saved = list(node._saved)
+        saved[k] = _Packed(pack_hook(t), unpack_hook)
+        node._saved = tuple(saved)
+
+
 def once_differentiable(fn: Callable) -> Callable:
-    """Mark a backward as not differentiable itself: it runs with grad mode off."""
+    """Mark a backward as not differentiable itself: it runs with grad mode off, and when the
+    gradients it got require grad, its results lead to an ``Error`` node that refuses a
+    second differentiation (PyTorch's ``DelayedError``)."""
 
     @functools.wraps(fn)
     def wrapper(ctx, *args):
         with no_grad():
-            return fn(ctx, *args)
+            outputs = fn(ctx, *args)
+        if not (_state.enabled and any(isinstance(a, Tensor) and a._requires_grad for a in args)):
+            return outputs
+        single = not isinstance(outputs, tuple)
+        wrapped = _DelayedError.apply(*[o.detach().requires_grad_() if isinstance(o, Tensor) else o
+                                        for o in ((outputs,) if single else outputs)])
+        return wrapped if single or isinstance(wrapped, tuple) else (wrapped,)
 
     return wrapper
+
+
+class _DelayedError(Function):
+    """Passes tensors through; differentiating through it raises (see ``once_differentiable``)."""
+
+    node_name = "Error"
+    node_in_torch_autograd = True
+
+    @staticmethod
+    def forward(ctx, *tensors):
+        return tuple(t.clone() if isinstance(t, Tensor) else t for t in tensors) if len(tensors) != 1 \
+            else tensors[0].clone()
+
+    @staticmethod
+    def backward(ctx, *grads):
+        raise RuntimeError(errors.ONCE_DIFFERENTIABLE)

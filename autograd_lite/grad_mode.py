@@ -25,6 +25,15 @@ class _Anomaly:
 _anomaly = _Anomaly()
 
 
+class _InferenceTensors:
+    """Whether inference mode was ever entered: only then can an inference tensor exist."""
+
+    seen = False
+
+
+_inference_tensors = _InferenceTensors()
+
+
 def is_grad_enabled() -> bool:
     """True when new operations are recorded for backward."""
     return _state.enabled
@@ -128,7 +137,8 @@ class set_grad_enabled(_GradModeContext):
 
 
 class inference_mode(_GradModeContext):
-    """Like ``no_grad`` (this engine has no separate inference tensors)."""
+    """Like ``no_grad``, and the tensors made inside are inference tensors (``is_inference()``):
+    autograd may not save them for backward, nor change them in place outside the mode."""
 
     def __init__(self, mode: bool = True) -> None:
         self._args = (mode,)
@@ -145,6 +155,7 @@ class inference_mode(_GradModeContext):
         self._prev, self._prev_inf = _state.enabled, _state.inference
         if self.mode:
             _state.enabled, _state.inference = False, True
+            _inference_tensors.seen = True
 
     def __exit__(self, *exc: object) -> None:
         _state.enabled, _state.inference = self._prev, self._prev_inf

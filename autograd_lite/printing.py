@@ -231,8 +231,12 @@ def format_tensor(
 def tensor_repr(t: Any) -> str:
     """``repr(t)`` as PyTorch prints it: ``tensor([...], dtype=..., grad_fn=<...>)``."""
     suffixes = []
-    if t.grad_fn is not None:
+    if getattr(t, "_custom_view_of", None) and t._view_version != t._vc[0]:  # its grad_fn is gone: access raises
+        suffixes.append("grad_fn=<Invalid>")
+    elif t.grad_fn is not None:
         suffixes.append(f"grad_fn=<{type(t.grad_fn).__name__}>")
     elif t.requires_grad:
         suffixes.append("requires_grad=True")
+    if getattr(t, "_fw_tangent", None) is not None:  # a dual tensor of forward-mode AD
+        suffixes.append(f"tangent={t._fw_tangent}")
     return format_tensor(t._data, t.dtype.name, suffixes)

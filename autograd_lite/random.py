@@ -237,7 +237,8 @@ def _fma32(a, b, c):
     float64 step towards the exact value first."""
     p = np.asarray(a, np.float64) * np.asarray(b, np.float64)
     c = np.asarray(c, np.float64)
-    p, c = np.broadcast_arrays(p, c)
+    if p.shape != c.shape:
+        p, c = np.broadcast_arrays(p, c)
     s = np.asarray(p + c)  # 0-d inputs give a numpy scalar: keep an array to index into
     tie = (s.view(np.int64) & 0x1FFFFFFF) == 0x10000000
     if tie.any():
@@ -450,3 +451,38 @@ def randperm(n: int) -> np.ndarray:
     else:
         _shuffle_inside_out(perm, _random64(n))
     return perm
+
+
+# ----------------------------------------------------------------------------------------
+# Multinomial: native/Distributions.cpp (Gumbel trick) and cpu/MultinomialKernel.cpp
+# ----------------------------------------------------------------------------------------
+
+
+def _unit_uniform64(n: int) -> np.ndarray:
+    """``n`` draws of uniform_real_distribution<double>(0, 1): 53 random bits of random64()."""
+    return (_random64(n) & np.uint64((1 << 53) - 1)).astype(np.float64) * 2.0 ** -53
+
+
+def exponential(shape: tuple, np_dtype=np.float32) -> np.ndarray:
+    """``empty(shape).exponential_()``: -log1p(-u) in double, rounded to the tensor's dtype."""
+    return (-np.log1p(-_unit_uniform64(math.prod(shape)))).astype(np_dtype).reshape(shape)
+
+
+def multinomial(probs: np.ndarray, n_sample: int, replacement: bool) -> np.ndarray:
+    """Category indices drawn from the rows of ``probs`` (weights, not necessarily normalised).
+
+    Without replacement (or for one sample) PyTorch takes the ``n_sample`` largest of
+    ``p / q`` with ``q ~ Exp(1)`` (the Gumbel-max trick); with replacement it searches each
+    row's normalised running sum for a uniform draw."""
+    rows = probs.reshape(-1, probs.shape[-1])
+    if not replacement or n_sample == 1:
+        ratio = rows / exponential(rows.shape, rows.dtype)
+        out = np.argsort(-ratio, axis=-1, kind="stable")[:, :n_sample]
+    else:
+        out = np.empty((rows.shape[0], n_sample), np.int64)
+        for i, row in enumerate(rows):
+            cum = np.cumsum(row, dtype=row.dtype)
+            cum = cum / cum[-1]
+            cum[-1] = 1
+            out[i] = np.searchsorted(cum.astype(np.float64), _unit_uniform64(n_sample), side="left")
+    return out.reshape(probs.shape[:-1] + (n_sample,))

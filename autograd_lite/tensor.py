@@ -17,6 +17,7 @@ import numpy as np
 
 from . import dtypes, errors
 from .dtypes import dtype as _dtype
+from .grad_mode import _state
 from .hooks import RemovableHandle
 from .printing import tensor_repr
 from .views import refresh_view
@@ -56,6 +57,9 @@ class Tensor:
     _retains_grad = False
     _accumulator = None     # weak reference to the leaf's AccumulateGrad node
     _view_version = None    # the version a view's grad_fn was made at (see views.refresh_view)
+    _custom_view_of = None  # (Function name, output nr) for a view a custom Function returned
+    _inference = False      # made in inference mode (see grad_mode.inference_mode)
+    _fw_tangent = None      # the tangent of a dual tensor (see autograd/forward_ad.py)
 
     # --- construction -------------------------------------------------------------
     def __new__(cls, *args: Any, **kwargs: Any) -> "Tensor":
@@ -86,6 +90,8 @@ class Tensor:
         return self._vc
 
     def _bump_version(self) -> None:
+        if self._inference and not _state.inference:
+            raise RuntimeError(errors.INFERENCE_INPLACE)
         if self._vc is None:
             self._vc = [1]
         else:
@@ -102,10 +108,14 @@ class Tensor:
             raise RuntimeError(errors.NON_LEAF_REQUIRES_GRAD if not value else errors.NON_LEAF_REQUIRES_GRAD_TRUE)
         if value and self._data.dtype.kind != "f":
             raise RuntimeError(errors.INT_REQUIRES_GRAD_SET)
+        if value and self._inference and not _state.inference:
+            raise RuntimeError(errors.INFERENCE_REQUIRES_GRAD)
         self._requires_grad = bool(value)
 
     def requires_grad_(self, requires_grad: bool = True) -> "Tensor":
         """Set ``requires_grad`` in place on a leaf and return it (mirrors ``Tensor.requires_grad_``)."""
+        if requires_grad and self._inference and not _state.inference:
+            raise RuntimeError(errors.INFERENCE_REQUIRES_GRAD)
         if self._grad_fn is not None and not requires_grad:
             raise RuntimeError(errors.NON_LEAF_REQUIRES_GRAD)
         if requires_grad and self._data.dtype.kind != "f":
@@ -155,6 +165,10 @@ class Tensor:
     @property
     def grad_fn(self):
         if self._base is not None:
+            if self._custom_view_of and self._view_version != self._vc[0]:
+                name, i = self._custom_view_of
+                raise RuntimeError(errors.CUSTOM_VIEW_INPLACE.format(
+                    i=i, name=name, what="its base or another view of its base has been modified inplace"))
             refresh_view(self)
         return self._grad_fn
 
@@ -166,6 +180,10 @@ class Tensor:
     @property
     def retains_grad(self) -> bool:
         return self._retains_grad
+
+    def is_inference(self) -> bool:
+        """True for tensors made in inference mode."""
+        return self._inference
 
     @property
     def output_nr(self) -> int:
@@ -406,6 +424,8 @@ def _make(data: np.ndarray) -> Tensor:
     """Wrap a numpy array as a fresh tensor with no autograd history (the engine's fast path)."""
     t = object.__new__(Tensor)
     _init(t, data)
+    if _state.inference:
+        t._inference = True
     return t
 
 

@@ -437,6 +437,27 @@ def test_save_for_backward_rejects_non_tensors():
     raises_same(f)
 
 
+def test_save_for_backward_checks_only_when_recording():
+    """PyTorch checks the saved objects when it records the node: no graph, no check."""
+    def f(lib):
+        class S(lib.autograd.Function):
+            @staticmethod
+            def forward(ctx, x):
+                ctx.save_for_backward(x, 3)
+                return x * 2
+
+            @staticmethod
+            def backward(ctx, g):
+                return g
+
+        x = lib.tensor([1.0], requires_grad=True)
+        with lib.no_grad():
+            under_no_grad = S.apply(x)
+        return under_no_grad, S.apply(lib.tensor([1.0]))
+
+    same(f)
+
+
 def test_no_input_requires_grad():
     def f(lib):
         line = make_line(lib)

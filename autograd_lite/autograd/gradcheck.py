@@ -11,6 +11,7 @@ from typing import Callable
 
 import numpy as np
 
+from .. import random as _random
 from ..engine import grad as _grad
 from ..printing import format_tensor
 from ..tensor import Tensor, _make
@@ -100,10 +101,9 @@ def gradgradcheck(func: Callable, inputs, grad_outputs=None, *, eps: float = 1e-
     """gradcheck of the gradient itself: checks backward's own backward (``create_graph=True``)."""
     inputs = _as_tuple(inputs)
     outputs = _outputs(func, inputs)
-    if grad_outputs is None:
-        rng = np.random.default_rng(0)
-        grad_outputs = tuple(
-            _make(rng.standard_normal(o._data.shape).astype(o._data.dtype)).requires_grad_() for o in outputs)
+    if grad_outputs is None:  # uniform in [-1, 1) from the global generator, as PyTorch's make_tensor draws them
+        grad_outputs = tuple(_make(_random.uniform(o._data.shape, o._data.dtype if o._data.dtype.kind == "f"
+                                                   else np.float64, -1.0, 1.0)).requires_grad_() for o in outputs)
     grad_outputs = _as_tuple(grad_outputs)
     diff = [t for t in inputs if isinstance(t, Tensor) and t.requires_grad]
 

@@ -11,7 +11,9 @@ from collections import OrderedDict, namedtuple
 from typing import Any, Callable, Iterable, Iterator
 
 from .. import dtypes
-from ..grad_mode import no_grad
+from ..function import Function
+from ..grad_mode import is_grad_enabled, no_grad
+from ..hooks import RemovableHandle
 from ..tensor import Tensor
 from .parameter import Buffer, Parameter
 from .utils import zero_grads
@@ -67,7 +69,50 @@ class Module:
         raise NotImplementedError(f'Module [{type(self).__name__}] is missing the required "forward" function')
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        return self.forward(*args, **kwargs)
+        hooks = self.__dict__.get("_call_hooks")
+        if not hooks:
+            return self.forward(*args, **kwargs)
+        for hook in tuple(hooks["forward_pre"].values()):
+            if getattr(hook, "_with_kwargs", False):
+                new = hook(self, args, kwargs)
+                if new is not None:
+                    args, kwargs = new
+                continue
+            new = hook(self, args)
+            if new is not None:
+                args = new if isinstance(new, tuple) else (new,)
+        backward = BackwardHook(self, tuple(hooks["backward"].values())) if hooks["backward"] else None
+        if backward is not None:
+            args = backward.wrap_inputs(args)
+        out = self.forward(*args, **kwargs)
+        for hook in tuple(hooks["forward"].values()):
+            new = hook(self, args, kwargs, out) if getattr(hook, "_with_kwargs", False) else hook(self, args, out)
+            if new is not None:
+                out = new
+        return backward.wrap_outputs(out) if backward is not None else out
+
+    # --- hooks ------------------------------------------------------------------------
+    def _hooks(self, kind: str) -> dict:
+        if "_call_hooks" not in self.__dict__:
+            object.__setattr__(self, "_call_hooks", {"forward_pre": {}, "forward": {}, "backward": {}})
+        return self._call_hooks[kind]
+
+    def register_forward_pre_hook(self, hook: Callable, *, prepend: bool = False,
+                                  with_kwargs: bool = False) -> RemovableHandle:
+        """``hook(module, args)`` before ``forward``; a returned value replaces the arguments
+        (``with_kwargs``: ``hook(module, args, kwargs)`` returning ``(args, kwargs)``)."""
+        return _handle(self._hooks("forward_pre"), _kwargs_hook(hook) if with_kwargs else hook, prepend)
+
+    def register_forward_hook(self, hook: Callable, *, prepend: bool = False, with_kwargs: bool = False,
+                              always_call: bool = False) -> RemovableHandle:
+        """``hook(module, args, output)`` after ``forward``; a returned value replaces the output
+        (``with_kwargs``: ``hook(module, args, kwargs, output)``)."""
+        return _handle(self._hooks("forward"), _kwargs_hook(hook) if with_kwargs else hook, prepend)
+
+    def register_full_backward_hook(self, hook: Callable, prepend: bool = False) -> RemovableHandle:
+        """``hook(module, grad_input, grad_output)`` once the gradients w.r.t. the module's tensor
+        inputs are computed; a returned tuple replaces ``grad_input``."""
+        return _handle(self._hooks("backward"), hook, prepend)
 
     # --- registration -----------------------------------------------------------------
     def register_parameter(self, name: str, param: Parameter | None) -> None:
@@ -550,3 +595,88 @@ class ModuleList(Module):
             line = f"({start}): {r}" if start == end else f"({start}-{end}): {end - start + 1} x {r}"
             lines.append(_addindent(line, 2))
         return self._get_name() + "(\n  " + "\n  ".join(lines) + "\n)"
+
+
+def _kwargs_hook(hook: Callable) -> Callable:
+    """A hook that also receives forward's keyword arguments (marked so that __call__ passes them)."""
+
+    def call(*args: Any) -> Any:
+        return hook(*args)
+
+    call._with_kwargs = True
+    return call
+
+
+def _handle(hooks: dict, hook: Callable, prepend: bool) -> RemovableHandle:
+    handle = RemovableHandle(hooks, hook)
+    if prepend:  # move the others behind it
+        for key in [k for k in hooks if k != handle.id]:
+            hooks[key] = hooks.pop(key)
+    return handle
+
+
+class BackwardHookFunction(Function):
+    """Identity on a module's tensor inputs and outputs: its nodes are where the module's
+    backward hooks see the gradients (PyTorch's torch.nn.modules._functions.BackwardHookFunction)."""
+
+    node_name = "BackwardHookFunctionBackward"
+
+    @staticmethod
+    def forward(ctx, *tensors):
+        ctx.mark_non_differentiable(*[t for t in tensors if not t.requires_grad])
+        return tensors
+
+    @staticmethod
+    def backward(ctx, *grads):
+        return grads
+
+
+class BackwardHook:
+    """One forward call's full backward hooks: gradients w.r.t. the outputs are caught first,
+    then the hooks run when those w.r.t. the inputs arrive (or at once, if no input needs grad)."""
+
+    def __init__(self, module: Module, hooks: tuple) -> None:
+        self.module, self.hooks = module, hooks
+        self.n_inputs, self.grad_outputs, self.inputs_tracked = 0, None, False
+
+    def _run(self, grad_input: tuple) -> tuple | None:
+        result = None
+        for hook in self.hooks:
+            new = hook(self.module, grad_input, self.grad_outputs)
+            if new is not None:
+                grad_input = result = tuple(new) if isinstance(new, (tuple, list)) else (new,)
+        return result
+
+    def _wrap(self, values: Any, on_grads: Callable) -> Any:
+        single = isinstance(values, Tensor)
+        items = (values,) if single else tuple(values) if isinstance(values, (tuple, list)) else None
+        if items is None or not is_grad_enabled():
+            return values
+        at = [i for i, v in enumerate(items) if isinstance(v, Tensor)]
+        if not any(items[i].requires_grad for i in at):
+            return values
+        new = BackwardHookFunction.apply(*[items[i] for i in at])
+        new = (new,) if isinstance(new, Tensor) else new
+        node = next(t.grad_fn for t in new if t.grad_fn is not None)
+        node.register_prehook(on_grads)
+        items = list(items)
+        for i, t in zip(at, new):
+            items[i] = t
+        return items[0] if single else type(values)(items)
+
+    def wrap_inputs(self, args: tuple) -> tuple:
+        self.n_inputs = sum(isinstance(a, Tensor) for a in args)
+        self.inputs_tracked = any(isinstance(a, Tensor) and a.requires_grad for a in args)
+
+        def on_grads(grads: tuple) -> tuple | None:
+            return self._run(grads)
+
+        return self._wrap(args, on_grads)
+
+    def wrap_outputs(self, out: Any) -> Any:
+        def on_grads(grads: tuple) -> None:
+            self.grad_outputs = grads
+            if not self.inputs_tracked:
+                self._run((None,) * self.n_inputs)
+
+        return self._wrap(out, on_grads)

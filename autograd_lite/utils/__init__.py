@@ -1,2 +1,2 @@
-"""``torch.utils``: data loading (``utils.data``)."""
-from . import data  # noqa: F401
+"""``torch.utils``: data loading (``utils.data``), activation checkpointing (``utils.checkpoint``)."""
+from . import checkpoint, data  # noqa: F401

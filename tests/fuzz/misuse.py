@@ -76,7 +76,7 @@ CASES: list[tuple[str, str | None, str]] = [
     ("backward-float-gradient", "B", "x = T.ones(3, requires_grad=True)\ny = (x * 2).sum()\ny.backward(1.0)"),
     ("backward-inputs-no-grad", "B",
      "x = T.ones(3, requires_grad=True)\nc = T.ones(2)\ny = (x * 2).sum()\ny.backward(inputs=[c])"),
-    ("saved-result-freed", "B",
+    ("saved-result-freed", None,
      "x = T.ones(3, requires_grad=True)\ny = x.exp()\ny.sum().backward()\na = y.grad_fn._saved_result"),
     ("backward-shape-no-grad", "B", "c = T.ones(3)\nc.backward(T.ones(5))"),
     ("nonleaf-grad-inputs", None,
@@ -110,18 +110,18 @@ CASES: list[tuple[str, str | None, str]] = [
     ("version-of-view", None, "x = T.ones(3, requires_grad=True)\ny = x * 1\nv = y[:2]\nz = v.exp()\n"
                              "y.add_(1)\nz.sum().backward()"),
     # ---- hooks returning the wrong thing
-    ("hook-shape", "A40", "x = T.ones(2, requires_grad=True)\nh = x.register_hook(lambda g: T.ones(3))\n"
+    ("hook-shape", None, "x = T.ones(2, requires_grad=True)\nh = x.register_hook(lambda g: T.ones(3))\n"
                           "(x * 2).sum().backward()"),
-    ("hook-dtype", "A40", "x = T.ones(2, requires_grad=True)\ny = x * 2\nh = y.register_hook(lambda g: g.double())\n"
+    ("hook-dtype", None, "x = T.ones(2, requires_grad=True)\ny = x * 2\nh = y.register_hook(lambda g: g.double())\n"
                           "y.sum().backward()"),
-    ("hook-float", "B", "x = T.ones(2, requires_grad=True)\nh = x.register_hook(lambda g: 1.0)\n"
+    ("hook-float", None, "x = T.ones(2, requires_grad=True)\nh = x.register_hook(lambda g: 1.0)\n"
                         "(x * 2).sum().backward()"),
-    ("hook-nonleaf-shape", "A40", "x = T.ones(2, requires_grad=True)\ny = x * 2\nh = y.register_hook(lambda g: T.ones(3))\n"
+    ("hook-nonleaf-shape", None, "x = T.ones(2, requires_grad=True)\ny = x * 2\nh = y.register_hook(lambda g: T.ones(3))\n"
                                 "y.sum().backward()"),
     ("hook-none", None, "x = T.ones(2, requires_grad=True)\nh = x.register_hook(lambda g: None)\n"
                         "(x * 2).sum().backward()"),
     # ---- custom Functions returning the wrong thing
-    ("function-forward-float", "A41",
+    ("function-forward-float", None,
      "class Three(T.autograd.Function):\n    @staticmethod\n    def forward(ctx, x):\n        return 3.0\n"
      "    @staticmethod\n    def backward(ctx, g):\n        return g\na = Three.apply(T.ones(2, requires_grad=True))"),
     ("function-backward-float", "B",
@@ -141,9 +141,9 @@ CASES: list[tuple[str, str | None, str]] = [
      "    @staticmethod\n    def backward(ctx, g):\n        return T.ones(3)\n"
      "x = T.ones(2, requires_grad=True)\nBad.apply(x).sum().backward()"),
     # ---- inference mode
-    ("inference-saved", "A39", "with T.inference_mode(): x = T.ones(2)\nw = T.ones(2, requires_grad=True)\n"
+    ("inference-saved", None, "with T.inference_mode(): x = T.ones(2)\nw = T.ones(2, requires_grad=True)\n"
                                "(w * x).sum().backward()"),
-    ("inference-inplace", "A39", "with T.inference_mode(): x = T.ones(2)\nx.add_(1)"),
+    ("inference-inplace", None, "with T.inference_mode(): x = T.ones(2)\nx.add_(1)"),
     # ---- 0-d and empty tensors
     ("0d-sum-dim", "A1", "a = T.tensor(2.).sum(-1)"),
     ("0d-amax-dim", "A1", "a = T.tensor(2.).amax(0)"),

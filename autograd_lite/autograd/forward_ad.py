@@ -1,0 +1,116 @@
+"""``torch.autograd.forward_ad``: forward-mode AD (dual tensors carrying a tangent).
+
+Inside ``dual_level()``, ``make_dual(primal, tangent)`` gives a tensor that carries
+``tangent`` along; every operation on such tensors gives results carrying the
+Jacobian-vector product J·tangent, and ``unpack_dual`` returns ``(primal, tangent)``.
+
+How the tangent is computed: not by per-op forward formulas, but from each operation's
+backward, by the double-vjp trick (as ``autograd.functional.jvp``): for the op's output o
+of inputs x, ``u -> J^T u`` is linear in u, so differentiating ``<J^T u, t>`` with respect
+to u gives ``J t``. The op is re-run on detached inputs to build that small graph; results
+are exact (the same backward formulas), at about three times an op's cost.
+"""
+from __future__ import annotations
+
+import weakref
+from collections import namedtuple
+from typing import Any
+
+import numpy as np
+
+from ..engine import grad
+from ..function import forward_ad_state
+from ..grad_mode import _state
+from ..tensor import Tensor, _make
+
+__all__ = ["dual_level", "make_dual", "unpack_dual", "UnpackedDualTensor", "enter_dual_level", "exit_dual_level"]
+
+UnpackedDualTensor = namedtuple("UnpackedDualTensor", ["primal", "tangent"])
+
+
+def enter_dual_level() -> int:
+    if forward_ad_state.levels:
+        raise RuntimeError("Nested forward mode AD is not supported at the moment")
+    forward_ad_state.levels.append([])
+    return len(forward_ad_state.levels) - 1
+
+
+def exit_dual_level(*, level: int | None = None) -> None:
+    """Leaving the level drops every tangent made in it."""
+    for ref in forward_ad_state.levels.pop():
+        t = ref()
+        if t is not None:
+            t._fw_tangent = None
+
+
+class dual_level:
+    """``with dual_level(): ...``: the scope in which dual tensors carry tangents."""
+
+    def __enter__(self) -> int:
+        return enter_dual_level()
+
+    def __exit__(self, *exc: object) -> None:
+        exit_dual_level()
+
+
+def make_dual(tensor: Tensor, tangent: Tensor, *, level: int | None = None) -> Tensor:
+    """A view of ``tensor`` that carries ``tangent``."""
+    if not forward_ad_state.levels:
+        raise RuntimeError("Trying to create a dual Tensor for forward AD but no level exists, make sure to "
+                           "enter_dual_level() first.")
+    if tangent._data.shape != tensor._data.shape:
+        raise RuntimeError(
+            "Trying to set a forward gradient that has a different size than that of the original Tensor, this is "
+            f"not supported. Tensor is of size {list(tensor._data.shape)} while the given forward gradient is of "
+            f"size {list(tangent._data.shape)}.")
+    dual = tensor._alias()
+    dual._base = tensor if tensor._base is None else tensor._base
+    dual._vc = tensor._shared_version()
+    attach(dual, tangent.detach())
+    return dual
+
+
+def attach(t: Tensor, tangent: Tensor) -> None:
+    t._fw_tangent = tangent
+    forward_ad_state.levels[-1].append(weakref.ref(t))
+
+
+def unpack_dual(tensor: Tensor, *, level: int | None = None) -> UnpackedDualTensor:
+    """``(primal, tangent)``: the values without the tangent, and the tangent (None outside a level)."""
+    tangent = tensor._fw_tangent if forward_ad_state.levels else None
+    if tangent is None:
+        return UnpackedDualTensor(tensor, None)
+    primal = tensor._alias()
+    primal._requires_grad, primal._grad_fn = tensor._requires_grad, tensor._grad_fn
+    return UnpackedDualTensor(primal, tangent)
+
+
+def propagate(cls: type, args: tuple, kwargs: dict, out: Any) -> None:
+    """Give ``out`` (the result of ``cls.apply(*args)``) the tangents J·t of the dual inputs."""
+    dual = [i for i, a in enumerate(args) if isinstance(a, Tensor) and a._fw_tangent is not None]
+    levels, forward_ad_state.levels = forward_ad_state.levels, []  # the re-run below carries no tangents
+    prev, _state.enabled = _state.enabled, True
+    try:
+        xs = list(args)
+        for i in dual:
+            xs[i] = args[i].detach().requires_grad_()
+        again = cls._apply(*xs, **kwargs)
+        outs = again if isinstance(again, tuple) else (again,)
+        targets = [k for k, o in enumerate(outs) if isinstance(o, Tensor) and o._requires_grad]
+        if not targets:
+            return
+        us = [_make(np.zeros_like(outs[k]._data)).requires_grad_() for k in targets]
+        ins = [xs[i] for i in dual]
+        jt_u = grad([outs[k] for k in targets], ins, us, create_graph=True, allow_unused=True)
+        pairs = [(g, args[i]._fw_tangent) for g, i in zip(jt_u, dual) if g is not None and g._requires_grad]
+        if not pairs:
+            return
+        jv = grad([g for g, _ in pairs], us, [t for _, t in pairs], allow_unused=True, materialize_grads=True)
+    finally:
+        _state.enabled, forward_ad_state.levels = prev, levels
+    results = out if isinstance(out, tuple) else (out,)
+    for k, tangent in zip(targets, jv):
+        attach(results[k], tangent.detach())
+
+
+forward_ad_state.propagate = propagate  # Function.apply calls it through this slot
