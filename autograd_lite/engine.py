@@ -51,8 +51,11 @@ def backward(tensors: Sequence[Tensor], grad_tensors=None, retain_graph: bool | 
         if not inputs:
             raise RuntimeError("`inputs` argument to `backward()` cannot be empty.")
         targets = [_edge(t) for t in inputs]
+        for t in inputs:  # PyTorch retains the grad of a non-leaf named in ``inputs``
+            if t._grad_fn is not None and t._requires_grad:
+                t.retain_grad()
     run(tensors, grads, create_graph if retain_graph is None else retain_graph, create_graph,
-        targets=targets, accumulate=True, target_tensors=inputs)
+        targets=targets, accumulate=True)
 
 
 def grad(outputs, inputs, grad_outputs=None, retain_graph: bool | None = None, create_graph: bool = False,
@@ -116,7 +119,7 @@ def _edge(t: Tensor) -> tuple[Node, int]:
 
 
 def run(roots: list, root_grads: list, keep_graph: bool, create_graph: bool, targets=None,
-        accumulate: bool = True, target_tensors=None) -> list:
+        accumulate: bool = True) -> list:
     """Execute the graph. With ``targets`` (edges), run only what leads to them and return
     their gradients; ``accumulate`` adds into ``.grad`` (backward) rather than only returning (grad)."""
     start = [_edge(t) for t in roots]
@@ -145,8 +148,6 @@ def run(roots: list, root_grads: list, keep_graph: bool, create_graph: bool, tar
             if capture_at and node in capture_at:
                 for nr, i in capture_at[node]:
                     captured[i] = grads[nr]
-                    if accumulate and type(node) is not AccumulateGrad:
-                        _accumulate_non_leaf(target_tensors[i], grads[nr])
             if type(node) is AccumulateGrad:
                 if accumulate and (targets is None or node in capture_at) and grads[0] is not None:
                     node.accumulate(grads[0], create_graph)
@@ -331,13 +332,6 @@ def _expandable(shape: tuple, to: tuple) -> bool:
     if len(shape) > len(to):
         return False
     return all(s == 1 or s == t for s, t in zip(reversed(shape), reversed(to)))
-
-
-def _accumulate_non_leaf(t: Tensor, g: Tensor) -> None:
-    """``backward(inputs=[y])`` with a non-leaf ``y`` fills ``y.grad`` too."""
-    if g is None:
-        return
-    t._grad = g.detach().clone() if t._grad is None else t._grad + g
 
 
 def _tensor_backward(self: Tensor, gradient: Tensor | None = None, retain_graph: bool | None = None,

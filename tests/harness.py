@@ -102,6 +102,11 @@ def first_sentence(msg: str) -> str:
     return re.split(r"(?<=[.:])\s|\n", msg.strip(), maxsplit=1)[0]
 
 
+def _chained(e: BaseException) -> bool:
+    """Does the traceback show another exception before this one ("During handling of...")?"""
+    return e.__cause__ is not None or (e.__context__ is not None and not e.__suppress_context__)
+
+
 def compare_error(fn, *arrays, requires_grad=False, match="full"):
     """``fn`` must raise in both libraries: the same exception type and message.
 
@@ -121,6 +126,7 @@ def compare_error(fn, *arrays, requires_grad=False, match="full"):
     assert theirs is not None, "PyTorch did not raise: the test case is wrong"
     assert ours is not None, f"autograd_lite did not raise; PyTorch raised {type(theirs).__name__}: {theirs}"
     assert type(ours) is type(theirs), (type(ours), type(theirs), str(ours), str(theirs))
+    assert _chained(ours) == _chained(theirs), f"a reader would also see {ours.__context__!r}"
     if match == "full":
         assert str(ours) == str(theirs)
     elif match == "first":

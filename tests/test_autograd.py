@@ -324,6 +324,21 @@ def test_backward_inputs_leaves_and_non_leaves():
     same(f)
 
 
+def test_backward_inputs_non_leaf_retains_grad():
+    """A non-leaf named in ``inputs`` retains its grad, with no warning, and keeps it later."""
+    def f(lib):
+        w = lib.tensor([1.0, 2.0], requires_grad=True)
+        y = w * 2
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            (y * y).sum().backward(inputs=[y], retain_graph=True)
+            first = y.retains_grad, y.grad.clone(), w.grad
+            (y * 3).sum().backward()
+            return first, y.grad, w.grad
+
+    same(f)
+
+
 def test_backward_inputs_empty():
     def f(lib):
         x = lib.tensor([1.0, 2.0], requires_grad=True)

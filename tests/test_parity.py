@@ -4,7 +4,8 @@ The book promises that its code runs unchanged on PyTorch. This test holds it to
 each notebook is executed in a fresh kernel with ``import autograd_lite as torch``
 replaced by ``import torch``, and every code cell's output (text, HTML, SVG pictures,
 and the error of cells meant to fail) is compared with the output stored in the
-notebook, which autograd_lite produced. Cells tagged ``parity-skip`` are about
+notebook, which autograd_lite produced. An error is compared as a reader sees it, chained
+exceptions included; warnings are compared as stderr text. Cells tagged ``parity-skip`` are about
 autograd_lite itself: they still run (later cells may need them) but are not compared.
 """
 from __future__ import annotations
@@ -25,6 +26,7 @@ SANITIZE = [
     for m in re.finditer(r"^regex: (.*)\nreplace: (.*)$", (ROOT / "tests/nbval_sanitize.cfg").read_text(), re.M)
 ]
 COMPARED = ("text/plain", "text/html", "image/svg+xml")
+ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 
 def to_pytorch(source: str) -> str:
@@ -46,7 +48,9 @@ def visible_outputs(cell) -> list[str]:
         if kind == "stream":
             shown.append(f"{out['name']}: {out['text']}")
         elif kind == "error":
-            shown.append(f"error: {out['ename']}: {out['evalue']}")
+            # The whole (minimal-mode) traceback: a chained exception shows up as two.
+            text = ANSI.sub("", "".join(out.get("traceback", []))).strip()
+            shown.append(f"error: {text or out['ename'] + ': ' + out['evalue']}")
         else:
             data = out.get("data", {})
             shown.extend(f"{m}: {data[m]}" for m in COMPARED if m in data)

@@ -95,9 +95,9 @@ def _check_shapes_broadcast(sa: tuple, sb: tuple) -> None:
     for i, (x, y) in enumerate(zip(reversed(sa), reversed(sb))):
         if x != y and x != 1 and y != 1:
             dim = builtins.max(len(sa), len(sb)) - 1 - i
-            raise RuntimeError(
+            raise RuntimeError(  # from None: PyTorch shows one error, not numpy's before it
                 f"The size of tensor a ({x}) must match the size of tensor b ({y}) at non-singleton dimension {dim}"
-            )
+            ) from None
 
 
 def _same_dtype(a: Tensor, b: Tensor, message: str) -> None:

@@ -110,7 +110,8 @@ class Mul(Function):
     def forward(ctx, a, b):
         _save_operands(ctx, a, b)
         try:
-            return _cast(a._data * b._data, a, b)
+            with np.errstate(invalid="ignore"):  # inf * 0 is nan, silently, as in PyTorch
+                return _cast(a._data * b._data, a, b)
         except ValueError:
             _check_shapes_broadcast(a._data.shape, b._data.shape)
             raise

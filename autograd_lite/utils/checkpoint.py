@@ -15,6 +15,7 @@ from typing import Any, Callable
 
 from .. import random as _random
 from ..autograd.graph import saved_tensors_hooks
+from ..creation import empty
 from ..engine import backward as _backward
 from ..function import Function
 from ..grad_mode import enable_grad, no_grad
@@ -43,10 +44,15 @@ def checkpoint(function: Callable, *args: Any, use_reentrant: bool | None = None
 def _recomputing(function: Callable, preserve_rng_state: bool, args: tuple, kwargs: dict) -> Any:
     rng = _random.get_rng_state() if preserve_rng_state else None
     recomputed: list = []
+    # The segment's inputs are saved like any saved tensor (version-checked, and seen by the
+    # caller's saved_tensors_hooks), outside the segment's own hooks: PyTorch's _NoopSaveInputs.
+    saver = _SaveInputs.apply(_dummy(), *[a for a in args if isinstance(a, Tensor)])
 
     def unpack(k: int) -> Tensor:
         if not recomputed:
-            inputs = [a.detach().requires_grad_(a.requires_grad) if isinstance(a, Tensor) else a for a in args]
+            saved = iter(saver.grad_fn.saved_tensors)
+            inputs = [next(saved).detach().requires_grad_(a.requires_grad) if isinstance(a, Tensor) else a
+                      for a in args]
             outer = _random.get_rng_state()
             if rng is not None:
                 _random.set_rng_state(rng)
@@ -60,6 +66,24 @@ def _recomputing(function: Callable, preserve_rng_state: bool, args: tuple, kwar
     counter = itertools.count()
     with saved_tensors_hooks(lambda t: next(counter), unpack):
         return function(*args, **kwargs)
+
+
+def _dummy() -> Tensor:
+    """An empty tensor that requires grad, so that the inputs are saved even when none requires grad."""
+    return empty((0,), requires_grad=True)
+
+
+class _SaveInputs(Function):
+    """Keeps a checkpointed segment's tensor inputs as saved tensors; never differentiated."""
+
+    @staticmethod
+    def forward(ctx, dummy, *tensors):
+        ctx.save_for_backward(*tensors)
+        return dummy.detach()
+
+    @staticmethod
+    def backward(ctx, *grads):
+        raise RuntimeError("Did not expect to backward on this graph")
 
 
 def _never(_: Any) -> Tensor:

@@ -79,7 +79,7 @@ CASES: list[tuple[str, str | None, str]] = [
     ("saved-result-freed", None,
      "x = T.ones(3, requires_grad=True)\ny = x.exp()\ny.sum().backward()\na = y.grad_fn._saved_result"),
     ("backward-shape-no-grad", "B", "c = T.ones(3)\nc.backward(T.ones(5))"),
-    ("nonleaf-grad-inputs", "C",
+    ("nonleaf-grad-inputs", None,
      "x = T.ones(3, requires_grad=True)\nh = x * 2\ny = (h * h).sum()\ny.backward(inputs=[h])\na = h.grad"),
     ("nonleaf-grad-access", None, "x = T.ones(3, requires_grad=True)\nh = x * 2\na = h.grad"),
     # ---- in-place on views

@@ -61,3 +61,15 @@ def test_op_mixed_requires_grad():
         a, b = arrays((2, 3), (2, 3))
         compare(fn, a, b, requires_grad=[False, True])
         compare(fn, a, b, requires_grad=[True, False])
+
+
+@pytest.mark.parametrize("name", ["add", "sub", "mul", "div", "maximum"])
+def test_broadcast_mismatch_is_one_error(name):
+    """PyTorch's message alone: numpy's "could not be broadcast" must not show before it."""
+    compare_error(lambda lib, a, b: getattr(lib, name)(a, b), rng().standard_normal((2, 3)),
+                  rng().standard_normal(4), requires_grad=True)
+
+
+def test_where_broadcast_mismatch_is_one_error():
+    compare_error(lambda lib, c, a, b: lib.where(c > 0, a, b), rng().standard_normal((2, 3)),
+                  rng().standard_normal((2, 3)), rng().standard_normal(4))

@@ -31,3 +31,13 @@ for reentrant in (None, True, False):
     w2 = w.detach().requires_grad_()
     (segment(x2, w2) * torch.arange(3.0)).sum().backward()
     print(" same as plain:", torch.allclose(x.grad, x2.grad), torch.allclose(w.grad, w2.grad))
+
+# What an outer saved_tensors_hooks sees: the segment's inputs, saved like any saved tensor.
+seen = []
+x = torch.tensor([0.5, 1.0, 2.0], requires_grad=True)
+w = torch.tensor([2.0, -1.0, 0.5])
+with torch.autograd.graph.saved_tensors_hooks(lambda t: seen.append(tuple(t.shape)) or t, lambda t: t):
+    y = checkpoint(lambda a, b: (a.sin() * b).exp(), x, w, use_reentrant=False)
+print("outer hook saw", seen)
+y.sum().backward()
+print(" grads", x.grad)
