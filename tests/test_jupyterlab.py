@@ -75,7 +75,7 @@ def test_exercises_render_and_solutions_stay_hidden(lab, tmp_path):
         assert len(texts) > 20, "the notebook's Markdown cells were not rendered"
         raw = [t[:120] for t in texts if any(m in t for m in RAW_MARKUP)]
         assert raw == [], f"raw MyST markup shown: {raw}"
-        assert sum("Exercise 4." in t for t in texts) == 3, "the three exercise headings are not rendered"
+        assert sum("Exercise 5." in t for t in texts) == 3, "the three exercise headings are not rendered"
         solutions = page.evaluate("""() => [...document.querySelectorAll('.jp-MarkdownCell details.solution')]
             .map(d => ({open: d.open, summary: d.querySelector('summary').innerText,
                         hidden: d.innerText.trim() === d.querySelector('summary').innerText.trim()}))""")
