@@ -247,9 +247,10 @@ class BackwardFunction(Node):
             else:  # the common case: no output among them, none modified since, none packed by hooks
                 return self._saved
         unpacked = []
-        hooked = _unpack_all(self)
+        hooked = None
         for i, (t, version) in enumerate(zip(self._saved, self._saved_versions)):
             if type(t) is _Packed:  # saved through saved_tensors_hooks: their unpack gives it back
+                hooked = hooked or _unpack_all(self)  # (all at once, in PyTorch's order)
                 t = hooked[i]
             elif t is not None:
                 if version != (0 if t._vc is None else t._vc[0]):
@@ -391,8 +392,10 @@ class Function(metaclass=FunctionMeta):
     @classmethod
     def _apply(cls, *args: Any, **kwargs: Any) -> Any:
         ctx = object.__new__(cls._backward_cls)
-        needs = tuple([isinstance(a, Tensor) and a._requires_grad for a in args])
-        ctx.needs_input_grad = needs
+        needs = []  # (a plain loop: a list comprehension is one more function call on Python 3.11)
+        for a in args:
+            needs.append(isinstance(a, Tensor) and a._requires_grad)
+        ctx.needs_input_grad = needs = tuple(needs)
         prev = _state.enabled
         if prev:  # (inside backward and no_grad it is off already)
             _state.enabled = False

@@ -423,7 +423,10 @@ class Tensor:
 def _make(data: np.ndarray) -> Tensor:
     """Wrap a numpy array as a fresh tensor with no autograd history (the engine's fast path)."""
     t = object.__new__(Tensor)
-    _init(t, data)
+    t._data = data  # (what ``_init`` does, written out: this runs for every op's result)
+    t._requires_grad = False
+    t._grad_fn = t._grad = t._base = t._vc = None
+    t._output_nr = 0
     if _state.inference:
         t._inference = True
     return t

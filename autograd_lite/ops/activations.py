@@ -22,7 +22,8 @@ class Tanh(Function):
 
     @staticmethod
     def forward(ctx, a):
-        out = _t(np.tanh(_float_data(a)))
+        d = a._data
+        out = _t(np.tanh(d if d.dtype.kind == "f" else _float_data(a)))
         ctx.save_for_backward(out)
         return out
 

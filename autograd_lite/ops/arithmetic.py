@@ -14,7 +14,7 @@ from .. import dtypes
 from ..creation import zeros_like
 from ..dtypes import result_dtype
 from ..function import Function
-from ..tensor import Tensor, tensor_method
+from ..tensor import _make, Tensor, tensor_method
 from ._common import _binary_inputs, _cast, _check_shapes_broadcast, _float_data, _t, as_tensor_like
 from .comparison import where
 
@@ -33,7 +33,8 @@ class Add(Function):
 
     @staticmethod
     def backward(ctx, grad):
-        return grad, (grad if ctx.alpha == 1 else grad * ctx.alpha) if ctx.needs_input_grad[1] else None, None
+        g_b = (grad if ctx.alpha == 1 else grad * ctx.alpha) if ctx.needs_input_grad[1] else None
+        return (grad, g_b) if len(ctx.needs_input_grad) == 2 else (grad, g_b, None)  # None: for alpha, if passed
 
 
 @tensor_method('__add__', '__radd__')
@@ -60,7 +61,8 @@ class Sub(Function):
 
     @staticmethod
     def backward(ctx, grad):
-        return grad, (-grad if ctx.alpha == 1 else grad * -ctx.alpha) if ctx.needs_input_grad[1] else None, None
+        g_b = (-grad if ctx.alpha == 1 else grad * -ctx.alpha) if ctx.needs_input_grad[1] else None
+        return (grad, g_b) if len(ctx.needs_input_grad) == 2 else (grad, g_b, None)  # None: for alpha, if passed
 
 
 @tensor_method('subtract', '__sub__')
@@ -108,13 +110,17 @@ class Mul(Function):
 
     @staticmethod
     def forward(ctx, a, b):
-        _save_operands(ctx, a, b)
+        need_a, need_b = ctx.needs_input_grad  # each operand is needed only for the other's gradient
+        ctx.save_for_backward(a if need_b else None, b if need_a else None)
+        ad, bd = a._data, b._data
         try:
-            with np.errstate(invalid="ignore"):  # inf * 0 is nan, silently, as in PyTorch
-                return _cast(a._data * b._data, a, b)
+            out = ad * bd
         except ValueError:
-            _check_shapes_broadcast(a._data.shape, b._data.shape)
+            _check_shapes_broadcast(ad.shape, bd.shape)
             raise
+        if ad.dtype is bd.dtype and type(out) is np.ndarray and out.dtype is ad.dtype:
+            return _make(out)  # the common case: same dtypes in and out
+        return _cast(out, a, b)
 
     @staticmethod
     def backward(ctx, grad):

@@ -90,20 +90,23 @@ def _class_layout(x: np.ndarray) -> np.ndarray:
     """An ``(N, C, d1, ...)`` or ``(C,)`` array as rows ``(M, C)``: one row per prediction."""
     if x.ndim == 1:
         return x[None, :]
+    if x.ndim == 2:  # already rows (np.moveaxis would return the same layout, slower)
+        return x
     return np.moveaxis(x, 1, -1).reshape(-1, x.shape[1])
 
 
 def _check_target(input: Tensor, target: Tensor) -> None:
-    if input.dim() < 1:
-        raise ValueError(f"Expected 1 or more dimensions (got {input.dim()})")
-    if input.dim() != 1 and input.shape[0] != (target.shape[0] if target.dim() else 1):
-        raise ValueError(f"Expected input batch_size ({input.shape[0]}) to match target batch_size "
-                         f"({target.shape[0] if target.dim() else 1}).")
-    if input.dim() == 2 and target.dim() > 1 or input.dim() == 1 and target.dim() > 0:
+    shape, t_shape = input._data.shape, target._data.shape  # (numpy's tuples: cheaper than Size)
+    dim, t_dim = len(shape), len(t_shape)
+    if dim < 1:
+        raise ValueError(f"Expected 1 or more dimensions (got {dim})")
+    if dim != 1 and shape[0] != (t_shape[0] if t_dim else 1):
+        raise ValueError(f"Expected input batch_size ({shape[0]}) to match target batch_size "
+                         f"({t_shape[0] if t_dim else 1}).")
+    if dim == 2 and t_dim > 1 or dim == 1 and t_dim > 0:
         raise RuntimeError("0D or 1D target tensor expected, multi-target not supported")
-    if input.dim() > 2 and tuple(target.shape) != (input.shape[0],) + tuple(input.shape[2:]):
-        raise RuntimeError(f"Expected target size {list((input.shape[0],) + tuple(input.shape[2:]))}, got "
-                           f"{list(target.shape)}")
+    if dim > 2 and t_shape != (shape[0],) + shape[2:]:
+        raise RuntimeError(f"Expected target size {list((shape[0],) + shape[2:])}, got {list(t_shape)}")
     if target._data.dtype != np.int64:
         raise RuntimeError(f"expected target dtype to be Long or Byte, but got {scalar_type_name(target.dtype)}")
 
@@ -114,7 +117,7 @@ def _nll_coefficients(target: np.ndarray, n_classes: int, weight: np.ndarray | N
     t = target.reshape(-1)
     keep = t != ignore_index
     bad = keep & ((t < 0) | (t >= n_classes))
-    if bad.any():
+    if np.logical_or.reduce(bad, axis=None):  # (the C reduction; ``bad.any()`` goes through Python)
         raise IndexError(f"Target {t[bad][0]} is out of bounds.")
     idx = np.where(keep, t, 0)
     w = (weight[idx] if weight is not None else np.ones(t.shape, dtype)) * keep
@@ -153,6 +156,8 @@ class NllLoss(Function):
             rows /= ctx.total_weight
         if len(ctx.shape) == 1:
             coef = rows[0]
+        elif len(ctx.shape) == 2:
+            coef = rows
         else:
             moved = (ctx.shape[0],) + tuple(ctx.shape[2:]) + (ctx.shape[1],)
             coef = np.moveaxis(rows.reshape(moved), -1, 1)
