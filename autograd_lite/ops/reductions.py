@@ -465,7 +465,7 @@ class Norm(Function):
         return where(norm == 0, 0.0, g * scale), None, None, None
 
 
-@tensor_method()
+@tensor_method(numpy_names=False)  # torch.norm is Python code: no keepdims=
 def norm(input: Tensor, p: float | str = "fro", dim: Any = None, keepdim: bool = False, dtype=None) -> Tensor:
     """The vector p-norm over ``dim`` (all elements by default); "fro" is the 2-norm."""
     p = 2 if p in ("fro", None) else math.inf if p in ("inf", float("inf")) else p
@@ -500,14 +500,14 @@ def sum_to_size(input: Tensor, *size) -> Tensor:
 @tensor_method()
 def argmax(input: Tensor, dim: int | None = None, keepdim: bool = False) -> Tensor:
     if dim is None:
-        return _t(np.asarray(np.argmax(input._data), dtype=np.int64))
+        return _t(np.asarray(np.argmax(input._data, keepdims=keepdim), dtype=np.int64))
     return _t(np.argmax(input._data, axis=_wrap_dim(dim, input._data.ndim), keepdims=keepdim).astype(np.int64))
 
 
 @tensor_method()
 def argmin(input: Tensor, dim: int | None = None, keepdim: bool = False) -> Tensor:
     if dim is None:
-        return _t(np.asarray(np.argmin(input._data), dtype=np.int64))
+        return _t(np.asarray(np.argmin(input._data, keepdims=keepdim), dtype=np.int64))
     return _t(np.argmin(input._data, axis=_wrap_dim(dim, input._data.ndim), keepdims=keepdim).astype(np.int64))
 
 

@@ -57,3 +57,36 @@ CASES = [
     ("softmax_nc", lambda L, a: a.t().softmax(-1), [(3, 4)], {}),
 ]
 test_op_float64, test_op_float32, test_op_no_grad = case_tests(CASES)
+
+
+# --- numpy's keywords (keepdims=, axis=), accepted by PyTorch's argument parser ---------------
+KEEPDIMS_CASES = [
+    ("sum_keepdims", lambda L, a: a.sum(1, keepdims=True), [(2, 3, 4)], {}),
+    ("sum_fn_keepdims", lambda L, a: L.sum(a, dim=(0, 2), keepdims=True), [(2, 3, 4)], {}),
+    ("sum_axis", lambda L, a: a.sum(axis=1, keepdims=True), [(2, 3)], {}),
+    ("mean_keepdims", lambda L, a: L.mean(a, -1, keepdims=True), [(2, 3)], {}),
+    ("prod_keepdims", lambda L, a: a.prod(0, keepdims=True), [(3, 4)], {}),
+    ("max_keepdims", lambda L, a: L.max(a, 1, keepdims=True), [(3, 4)], {}),
+    ("min_keepdims", lambda L, a: a.min(0, keepdims=True), [(3, 4)], {}),
+    ("amax_keepdims", lambda L, a: a.amax(1, keepdims=True), [(3, 4)], {}),
+    ("amin_keepdims", lambda L, a: L.amin(a, keepdims=True), [(3, 4)], {}),
+    ("std_keepdims", lambda L, a: a.std(1, keepdims=True), [(3, 4)], {}),
+    ("var_keepdims", lambda L, a: a.var(1, True, keepdims=True), [(3, 4)], {}),
+    ("logsumexp_keepdims", lambda L, a: a.logsumexp(1, keepdims=True), [(3, 4)], {}),
+    ("argmax_keepdims", lambda L, a: a.argmax(1, keepdims=True), [(3, 4)], {}),
+    ("argmin_keepdims_all", lambda L, a: a.argmin(keepdims=True), [(3, 4)], {}),
+    ("any_keepdims", lambda L, a: (a > 0).any(1, keepdims=True), [(3, 4)], {}),
+    ("all_keepdims", lambda L, a: L.all(a > 0, keepdims=True), [(3, 4)], {}),
+]
+test_keepdims_float64, test_keepdims_float32, test_keepdims_no_grad = case_tests(KEEPDIMS_CASES)
+
+
+@pytest.mark.parametrize("call", [
+    lambda L, x: x.sum(1, keepdim=True, keepdims=True),
+    lambda L, x: L.sum(x, 1, True, keepdims=True),
+    lambda L, x: x.max(1, axis=0),
+    lambda L, x: L.norm(x, dim=1, keepdims=True),  # torch.norm is Python code: no numpy names
+    lambda L, x: x.cumsum(1, keepdims=True),
+], ids=["both", "positional_and_keyword", "dim_and_axis", "norm", "cumsum"])
+def test_keepdims_refused(call):
+    compare_error(call, *arrays((2, 3)), match="full")
