@@ -49,6 +49,7 @@ from .reductions import (
     all, Amax, amax, Amin, amin, any, argmax, argmin, argsort, count_nonzero, Cumsum, cumsum, Logsumexp, logsumexp,
     max, MaxAll, MaxDim, Mean, mean, MeanDim, min, MinAll, MinDim, Norm, norm, Prod, prod, ProdDim, Sort, sort, Std,
     std, Sum, sum, sum_to_size, SumDim, SumToSize, Topk, topk, Var, var)
+from .reductions import histc, Histogram, histogram
 from .linalg import (
     Addmm, addmm, Bmm, bmm, Dot, dot, Einsum, einsum, inner, matmul, Mm, mm, Mv, mv, outer)
 from .inplace import (
