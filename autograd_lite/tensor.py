@@ -8,6 +8,8 @@ math: each op in ``ops/`` attaches itself as a method here with ``@tensor_method
 """
 from __future__ import annotations
 
+import functools
+import inspect
 import numbers
 import warnings
 import weakref
@@ -460,15 +462,40 @@ def _sizes(args: tuple) -> tuple:
     return tuple(int(a) for a in args)
 
 
-def tensor_method(*aliases: str) -> Callable:
+def tensor_method(*aliases: str, numpy_names: bool = True) -> Callable:
     """Attach the decorated function to Tensor under its own name and ``aliases``.
 
     Ops use it where they are defined (``@tensor_method("__mul__", "__rmul__")`` above
     ``def mul``): ``x.mul(y)``, ``x * y`` and ``torch.mul(x, y)`` are one function.
+    A reduction (a ``keepdim`` parameter) also takes numpy's spellings, as PyTorch's
+    argument parser does, unless ``numpy_names=False`` (PyTorch's Python-level ops).
     """
     def attach(fn: Callable) -> Callable:
+        if numpy_names and "keepdim" in inspect.signature(fn).parameters:
+            fn = _numpy_keywords(fn)
         for name in (fn.__name__,) + aliases:
             setattr(Tensor, name, fn)
         return fn
 
     return attach
+
+
+_NUMPY_NAMES = {"keepdims": "keepdim", "axis": "dim"}  # numpy's keyword: PyTorch's
+
+
+def _numpy_keywords(fn: Callable) -> Callable:
+    """``fn`` also called with ``keepdims=``/``axis=`` (``counts.sum(1, keepdims=True)``)."""
+    params = list(inspect.signature(fn).parameters)
+    position = {name: params.index(name) for name in _NUMPY_NAMES.values() if name in params}
+
+    @functools.wraps(fn)
+    def with_numpy_names(*args: Any, **kwargs: Any) -> Any:
+        if kwargs:
+            for numpy_name, name in _NUMPY_NAMES.items():
+                if numpy_name in kwargs and name in position:
+                    if name in kwargs or len(args) > position[name]:  # given twice: PyTorch's message
+                        raise TypeError(f"{fn.__name__}() got an unexpected keyword argument '{numpy_name}'")
+                    kwargs[name] = kwargs.pop(numpy_name)
+        return fn(*args, **kwargs)
+
+    return with_numpy_names

@@ -31,6 +31,7 @@ from .unary import (
     Abs, abs, absolute, Atan, atan, Clamp, clamp, clamp_max, clamp_min, clip, Cos, cos, Cosh, cosh, Erf, erf, Exp,
     exp, Expm1, expm1, Floor, floor, Log, log, Log1p, log1p, rsqrt, Sign, sign, Sin, sin, Sinh, sinh, Sqrt, sqrt,
     Tan, tan)
+from .unary import Log10, log10, Log2, log2
 from .activations import (
     Elu, elu, Gelu, gelu, leaky_relu, LeakyRelu, LeakyReluBackward, log_softmax, LogSoftmax, LogSoftmaxBackwardOp,
     Relu, relu, Sigmoid, sigmoid, sigmoid_backward, SigmoidBackwardOp, Silu, silu, Softmax, softmax,
@@ -48,11 +49,15 @@ from .reductions import (
     all, Amax, amax, Amin, amin, any, argmax, argmin, argsort, count_nonzero, Cumsum, cumsum, Logsumexp, logsumexp,
     max, MaxAll, MaxDim, Mean, mean, MeanDim, min, MinAll, MinDim, Norm, norm, Prod, prod, ProdDim, Sort, sort, Std,
     std, Sum, sum, sum_to_size, SumDim, SumToSize, Topk, topk, Var, var)
+from .reductions import histc, Histogram, histogram
 from .linalg import (
     Addmm, addmm, Bmm, bmm, Dot, dot, Einsum, einsum, inner, matmul, Mm, mm, Mv, mv, outer)
 from .inplace import (
     add_, AsStrided, clamp_, Copy, copy_, div_, exp_, Fill, fill_, FillTensor, masked_fill_, mul_, neg_, normal_,
     pow_, relu_, scatter_, setitem, sub_, uniform_, Zero, zero_)
+from .inplace import (
+    abs_, absolute_, atan_, clamp_max_, clamp_min_, clip_, cos_, cosh_, erf_, expm1_, floor_, log10_, log1p_, log2_,
+    log_, negative_, reciprocal_, sigmoid_, sign_, sin_, sinh_, sqrt_, square_, tan_, tanh_)
 from .losses import (
     binary_cross_entropy, binary_cross_entropy_with_logits, BinaryCrossEntropy, BinaryCrossEntropyWithLogits,
     cross_entropy, l1_loss, mse_loss, MseLoss, nll_loss, NllLoss)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import builtins
 import numbers
-from typing import Any
+from typing import Any, Callable
 
 import numpy as np
 
@@ -23,6 +23,7 @@ from .arithmetic import add, div, mul, neg, pow, sub
 from .indexing import _index_key, CopySlices, getitem, IndexPut, masked_fill, scatter
 from .shape import _expandable_to
 from .unary import clamp, exp
+from . import activations, arithmetic, unary
 
 
 class AsStrided(Function):
@@ -299,3 +300,28 @@ def normal_(self: Tensor, mean: float = 0.0, std: float = 1.0, generator=None) -
         self._data[...] = random.normal(self._data.shape, self._data.dtype, mean, std)
     self._bump_version()
     return self
+
+
+def _inplace_of(op: Callable, *aliases: str) -> Callable:
+    """``op_``, the in-place form of ``op``: ``x.sin_()`` is ``x.sin()`` written into ``x``.
+
+    So it records ``op``'s node (``SinBackward0``) on the modified tensor and bumps its
+    version, with the leaf and view rules of ``_inplace``; also ``torch.sin_(x)``.
+    """
+    def op_(self: Tensor, *args: Any, **kwargs: Any) -> Tensor:
+        return _inplace(self, lambda s, *a: op(s, *a, **kwargs), *args)
+
+    op_.__name__ = op_.__qualname__ = op.__name__ + "_"
+    op_.__doc__ = f"``{op.__name__}`` in place."
+    return tensor_method(*aliases)(op_)
+
+
+# The in-place forms of the elementwise ops (add_, exp_, clamp_, ... are written above)
+(sin_, cos_, tan_, atan_, sinh_, cosh_, log_, log10_, log2_, log1p_, expm1_, sqrt_, erf_, sign_, floor_,
+ clamp_min_, clamp_max_, sigmoid_, tanh_, reciprocal_, square_) = map(_inplace_of, (
+    unary.sin, unary.cos, unary.tan, unary.atan, unary.sinh, unary.cosh, unary.log, unary.log10, unary.log2,
+    unary.log1p, unary.expm1, unary.sqrt, unary.erf, unary.sign, unary.floor, unary.clamp_min, unary.clamp_max,
+    activations.sigmoid, activations.tanh, arithmetic.reciprocal, arithmetic.square))
+abs_ = absolute_ = _inplace_of(unary.abs, "absolute_")
+clip_ = tensor_method("clip_")(clamp_)
+negative_ = tensor_method("negative_")(neg_)

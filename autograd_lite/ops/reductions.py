@@ -8,10 +8,10 @@ from typing import Any
 import numpy as np
 
 from .. import errors, kernels
-from ..creation import arange
+from ..creation import arange, linspace
 from ..function import Function
 from ..tensor import _sizes, _wrap_dim, Tensor, tensor_method
-from ._common import _dims, _float_data, _t, _type_name, overload
+from ._common import _dims, _float_data, _scalar_name, _t, _type_name, overload
 from .arithmetic import maximum, minimum
 from .comparison import where
 from .indexing import ScatterAdd
@@ -465,7 +465,7 @@ class Norm(Function):
         return where(norm == 0, 0.0, g * scale), None, None, None
 
 
-@tensor_method()
+@tensor_method(numpy_names=False)  # torch.norm is Python code: no keepdims=
 def norm(input: Tensor, p: float | str = "fro", dim: Any = None, keepdim: bool = False, dtype=None) -> Tensor:
     """The vector p-norm over ``dim`` (all elements by default); "fro" is the 2-norm."""
     p = 2 if p in ("fro", None) else math.inf if p in ("inf", float("inf")) else p
@@ -500,14 +500,14 @@ def sum_to_size(input: Tensor, *size) -> Tensor:
 @tensor_method()
 def argmax(input: Tensor, dim: int | None = None, keepdim: bool = False) -> Tensor:
     if dim is None:
-        return _t(np.asarray(np.argmax(input._data), dtype=np.int64))
+        return _t(np.asarray(np.argmax(input._data, keepdims=keepdim), dtype=np.int64))
     return _t(np.argmax(input._data, axis=_wrap_dim(dim, input._data.ndim), keepdims=keepdim).astype(np.int64))
 
 
 @tensor_method()
 def argmin(input: Tensor, dim: int | None = None, keepdim: bool = False) -> Tensor:
     if dim is None:
-        return _t(np.asarray(np.argmin(input._data), dtype=np.int64))
+        return _t(np.asarray(np.argmin(input._data, keepdims=keepdim), dtype=np.int64))
     return _t(np.argmin(input._data, axis=_wrap_dim(dim, input._data.ndim), keepdims=keepdim).astype(np.int64))
 
 
@@ -560,3 +560,155 @@ _max_type, _min_type = _return_type("max"), _return_type("min")
 
 
 _sort_type, _topk_type = _return_type("sort"), _return_type("topk")
+
+
+def _histogram_counts(x: np.ndarray, edges: np.ndarray, weight: np.ndarray | None, linear: bool,
+                      local_search: bool = True) -> np.ndarray:
+    """PyTorch's histogram kernel: each value in [edges[0], edges[-1]] counted (or weighted) into its bin.
+
+    Bins hold their left edge, the last one both. With evenly spaced ``edges`` the bin is
+    ``(x - left) * bins / (right - left)`` in the input's precision, then (``histogram``,
+    not ``histc``) moved to a neighbour if ``edges`` disagree; other edges: a binary search.
+    """
+    bins = len(edges) - 1
+    keep = (x >= edges[0]) & (x <= edges[-1])  # NaN is never counted
+    x = x[keep]
+    if linear:
+        pos = ((x - edges[0]) * x.dtype.type(bins) / (edges[-1] - edges[0])).astype(np.int64)
+        if local_search:
+            low = np.maximum(pos - 1, 0)
+            high = np.minimum(pos + 2, bins + 1)
+            above = np.zeros_like(pos)  # how many of the edges low, low + 1, low + 2 (below high) are <= x
+            for k in range(3):
+                above += (low + k < high) & (edges[np.minimum(low + k, bins)] <= x)
+            pos = low + above - 1
+    else:
+        pos = np.searchsorted(edges, x, side="right") - 1
+    pos[pos == bins] = bins - 1
+    hist = np.zeros(bins, x.dtype)
+    if weight is None:
+        hist += np.bincount(pos, minlength=bins).astype(x.dtype)
+    else:
+        np.add.at(hist, pos, weight[keep])  # in order, in the input's precision, as PyTorch adds
+    return hist
+
+
+def _check_histogram_dtype(input: Tensor, kernel: str) -> None:
+    if input._data.dtype.kind != "f":
+        raise NotImplementedError(f'"{kernel}" not implemented for \'{_type_name(input)}\'')
+
+
+def _check_bins(bins: int) -> None:
+    if bins <= 0:
+        raise RuntimeError(f"torch.histogram(): bins must be > 0, but got {bins} for dimension 0")
+
+
+@tensor_method()
+def histc(input: Tensor, bins: int = 100, min: float = 0, max: float = 0) -> Tensor:
+    """Counts in ``bins`` equal bins between ``min`` and ``max`` (the data's range when they are equal)."""
+    _check_bins(bins)
+    lo, hi = float(min), float(max)
+    if lo == hi and input._data.size:
+        lo, hi = float(input._data.min()), float(input._data.max())
+    if lo == hi:
+        lo, hi = lo - 1, hi + 1
+    if not (math.isfinite(lo) and math.isfinite(hi)):
+        raise RuntimeError(f"torch.histc: range of [{lo:g}, {hi:g}] is not finite")
+    if not lo < hi:
+        raise RuntimeError("torch.histc: max must be larger than min")
+    _check_histogram_dtype(input, "histogram_cpu")
+    edges = linspace(lo, hi, bins + 1, dtype=input.dtype)._data
+    return _t(_histogram_counts(input._data.reshape(-1), edges, None, linear=True, local_search=False))
+
+
+class Histogram(Function):
+    """``torch.histogram``: PyTorch records a node whose backward raises, so this one does too."""
+
+    node_name = "NotImplemented"
+    node_in_torch_autograd = True
+
+    @staticmethod
+    def forward(ctx, input, edges, weight, density, linear):
+        x = input._data.reshape(-1)
+        hist = _histogram_counts(x, edges, weight, linear)
+        if density:
+            hist = hist / x.dtype.type(hist.sum()) / np.diff(edges)
+        return _t(hist), _t(edges.copy())
+
+    @staticmethod
+    def backward(ctx, *grads):
+        raise RuntimeError("derivative for aten::histogram is not implemented")
+
+
+@tensor_method()
+def histogram(input: Tensor, bins: Any, *, range: Any = None, weight: Tensor | None = None,
+              density: bool = False):
+    """(hist, bin_edges): counts (or summed weights, or a density) in ``bins`` equal bins or between given edges."""
+    name = _scalar_name(input)
+    if isinstance(bins, Tensor):
+        if bins.dtype != input.dtype:
+            raise RuntimeError("torch.histogramdd: input tensor and bins tensors should have the same dtype, but got "
+                               f"input with dtype {name} and bins for dimension 0 with dtype {_scalar_name(bins)}")
+        if bins.ndim != 1:
+            raise RuntimeError("torch.histogramdd: bins tensor should have one dimension, but got "
+                               f"{bins.ndim} dimensions in the bins tensor for dimension 0")
+        if bins.numel() == 0:
+            raise RuntimeError("torch.histogramdd: bins tensor should have at least 1 element, but got 0 elements "
+                               "in the bins tensor for dimension 0")
+        _check_weight(input, weight)
+        _check_bins(bins.numel() - 1)
+        edges, linear = bins._data, False
+    else:
+        _check_bins(bins)
+        if range is not None:
+            if len(range) != 2:
+                raise RuntimeError("torch.histogramdd: for a 1-dimensional histogram range should have 2 elements, "
+                                   f"but got {len(range)}")
+            lo, hi = float(range[0]), float(range[1])
+        elif input._data.size:
+            _check_histogram_dtype(input, "histogramdd")
+            lo, hi = float(input._data.min()), float(input._data.max())
+        else:
+            lo, hi = 0.0, 1.0  # numpy's default for no data
+        if not (math.isfinite(lo) and math.isfinite(hi)):
+            raise RuntimeError(f"torch.histogramdd: dimension 0's range [{lo:g}, {hi:g}] is not finite")
+        if lo > hi:
+            raise RuntimeError(f"torch.histogramdd: min should not exceed max, but got min {lo:g} max {hi:g} "
+                               "for dimension 0")
+        if lo == hi:
+            lo, hi = lo - 0.5, hi + 0.5
+        edges, linear = linspace(lo, hi, bins + 1, dtype=input.dtype)._data, True
+        _check_weight(input, weight)
+    _check_histogram_dtype(input, "histogram_cpu")
+    weight = None if weight is None else weight._data.reshape(-1)  # PyTorch's node has one input: ``input``
+    return _histogram_type(*Histogram.apply(input, edges, weight, density, linear))
+
+
+def _check_weight(input: Tensor, weight: Tensor | None) -> None:
+    if weight is None:
+        return
+    if weight.dtype != input.dtype:
+        raise RuntimeError("torch.histogramdd: if weight tensor is provided, input tensor and weight tensor should "
+                           f"have the same dtype, but got input({_scalar_name(input)}), and weight({_scalar_name(weight)})")
+    if weight.numel() != input.numel():
+        raise RuntimeError("torch.histogramdd: if weight tensor is provided it should have the same shape as the input "
+                           f"tensor excluding its innermost dimension, but got input with shape [{input.numel()}, 1] "
+                           f"and weight with shape [{weight.numel()}]")
+
+
+class _histogram_type(tuple):
+    """``(hist, bin_edges)``, printed as PyTorch prints ``torch.return_types.histogram``."""
+
+    def __new__(cls, hist: Tensor, bin_edges: Tensor):
+        return tuple.__new__(cls, (hist, bin_edges))
+
+    @property
+    def hist(self) -> Tensor:
+        return self[0]
+
+    @property
+    def bin_edges(self) -> Tensor:
+        return self[1]
+
+    def __repr__(self) -> str:
+        return f"torch.return_types.histogram(\nhist={self[0]!r},\nbin_edges={self[1]!r})"

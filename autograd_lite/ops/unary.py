@@ -110,6 +110,8 @@ Tan, tan = _elementwise("Tan", "TanBackward0", np.tan, True, lambda grad, out: g
 Atan, atan = _elementwise("Atan", "AtanBackward0", np.arctan, False, lambda grad, a: grad / (a * a + 1))
 Sinh, sinh = _elementwise("Sinh", "SinhBackward0", np.sinh, False, lambda grad, a: grad * a.cosh())
 Cosh, cosh = _elementwise("Cosh", "CoshBackward0", np.cosh, False, lambda grad, a: grad * a.sinh())
+Log10, log10 = _elementwise("Log10", "Log10Backward0", np.log10, False, lambda grad, a: grad / (a * math.log(10)))
+Log2, log2 = _elementwise("Log2", "Log2Backward0", np.log2, False, lambda grad, a: grad / (a * math.log(2)))
 
 
 class Clamp(Function):

@@ -331,3 +331,87 @@ def test_inplace_methods_on_nonleaf():
         return y
 
     compare(fn, *arrays((2, 3), (3,)))
+
+
+# --- in-place elementwise math, made from the out-of-place ops (ops/inplace.py's _inplace_of) ----
+MATH_ = {
+    "sin_": lambda lib, t: t.sin_(), "cos_": lambda lib, t: t.cos_(), "tan_": lambda lib, t: t.tan_(),
+    "atan_": lambda lib, t: t.atan_(), "sinh_": lambda lib, t: t.sinh_(), "cosh_": lambda lib, t: t.cosh_(),
+    "exp_": lambda lib, t: t.exp_(), "log_": lambda lib, t: t.log_(), "log10_": lambda lib, t: t.log10_(),
+    "log2_": lambda lib, t: t.log2_(), "log1p_": lambda lib, t: t.log1p_(), "expm1_": lambda lib, t: t.expm1_(),
+    "sqrt_": lambda lib, t: t.sqrt_(), "erf_": lambda lib, t: t.erf_(), "tanh_": lambda lib, t: t.tanh_(),
+    "sigmoid_": lambda lib, t: t.sigmoid_(), "abs_": lambda lib, t: t.abs_(), "absolute_": lambda lib, t: t.absolute_(),
+    "neg_": lambda lib, t: t.neg_(), "negative_": lambda lib, t: t.negative_(),
+    "reciprocal_": lambda lib, t: t.reciprocal_(), "square_": lambda lib, t: t.square_(),
+    "sign_": lambda lib, t: t.sign_(), "floor_": lambda lib, t: t.floor_(), "relu_": lambda lib, t: t.relu_(),
+    "clamp_": lambda lib, t: t.clamp_(0.2, 0.6), "clip_": lambda lib, t: t.clip_(max=0.5),
+    "pow_": lambda lib, t: t.pow_(3), "pow_tensor": lambda lib, t: t.pow_(lib.tensor([1.0, 2.0, 0.5])),
+    "torch.sin_": lambda lib, t: lib.sin_(t), "torch.exp_": lambda lib, t: lib.exp_(t),
+    "torch.log10_": lambda lib, t: lib.log10_(t), "torch.sigmoid_": lambda lib, t: lib.sigmoid_(t),
+    "torch.clamp_": lambda lib, t: lib.clamp_(t, min=0.3), "torch.abs_": lambda lib, t: lib.abs_(t),
+}
+
+
+@pytest.mark.parametrize("op", MATH_)
+def test_math_inplace_on_non_leaf(op):
+    """Values, the returned object, the version bump, grad_fn's name and the gradient through it."""
+    def f(lib):
+        x = lib.tensor([[0.1, -0.4, 0.7], [0.9, 0.5, -0.3]], requires_grad=True)
+        y = x * 1.5
+        r = MATH_[op](lib, y)
+        (y * lib.tensor([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]])).sum().backward()
+        return r is y, y, y._version, y.grad_fn.name(), x.grad
+
+    same(f)
+
+
+@pytest.mark.parametrize("op", MATH_)
+def test_math_inplace_without_grad(op):
+    def f(lib):
+        t = lib.tensor([[0.1, 0.4, 0.7], [0.9, 0.5, 0.3]])
+        view, d = t[0], t.detach()
+        MATH_[op](lib, t)
+        return t, t._version, view, view._version, d._version, t.grad_fn
+
+    same(f)
+
+
+@pytest.mark.parametrize("op", ["sin_", "exp_", "sqrt_", "tanh_", "torch.sin_", "abs_"])
+def test_math_inplace_leaf_and_view_rules(op):
+    """A leaf that requires grad refuses; a view of a non-leaf records the op on its base."""
+    def leaf(lib):
+        MATH_[op](lib, lib.tensor([0.5, 0.2], requires_grad=True))
+
+    def view_of_leaf(lib):
+        MATH_[op](lib, lib.tensor([[0.5, 0.2], [0.1, 0.3]], requires_grad=True)[0])
+
+    def view_of_non_leaf(lib):
+        x = lib.tensor([[0.5, 0.2], [0.1, 0.3]], requires_grad=True)
+        y = x * 2
+        v = y[:, 1]
+        MATH_[op](lib, v)
+        y.sum().backward()
+        return y, v.detach(), y.grad_fn.name(), y._version, x.grad  # (v's own node: a known difference)
+
+    raises_same(leaf)
+    raises_same(view_of_leaf)
+    same(view_of_non_leaf)
+
+
+@pytest.mark.parametrize("op", ["sin_", "exp_", "sqrt_", "sigmoid_", "torch.log10_", "neg_", "abs_", "floor_"])
+def test_math_inplace_on_integers(op):
+    """Float results cannot be written into an integer tensor; integer results can."""
+    same(lambda lib: MATH_[op](lib, lib.tensor([1, 4, 9])))
+
+
+@pytest.mark.parametrize("op", ["exp_", "tanh_", "sigmoid_", "sqrt_"])
+def test_math_inplace_saved_output_then_modified(op):
+    """Ops that save their output watch the modified tensor: a later in-place change is caught."""
+    def f(lib):
+        x = lib.tensor([0.5, 0.2], requires_grad=True)
+        y = x * 1
+        MATH_[op](lib, y)
+        y.add_(1)
+        y.sum().backward()
+
+    raises_same(f)

@@ -11,7 +11,7 @@ import pytest
 torch = pytest.importorskip("torch")
 
 import autograd_lite  # noqa: E402,F401
-from harness import P, arrays, assert_same_tensor, case_tests, compare, compare_error, leaves, rng, setitem, ties  # noqa: E402,F401
+from harness import P, arrays, assert_same_tensor, case_tests, compare, compare_error, leaves, raises_same, rng, same, setitem, ties  # noqa: E402,F401,E501
 
 
 CASES = [
@@ -57,3 +57,101 @@ CASES = [
     ("softmax_nc", lambda L, a: a.t().softmax(-1), [(3, 4)], {}),
 ]
 test_op_float64, test_op_float32, test_op_no_grad = case_tests(CASES)
+
+
+# --- numpy's keywords (keepdims=, axis=), accepted by PyTorch's argument parser ---------------
+KEEPDIMS_CASES = [
+    ("sum_keepdims", lambda L, a: a.sum(1, keepdims=True), [(2, 3, 4)], {}),
+    ("sum_fn_keepdims", lambda L, a: L.sum(a, dim=(0, 2), keepdims=True), [(2, 3, 4)], {}),
+    ("sum_axis", lambda L, a: a.sum(axis=1, keepdims=True), [(2, 3)], {}),
+    ("mean_keepdims", lambda L, a: L.mean(a, -1, keepdims=True), [(2, 3)], {}),
+    ("prod_keepdims", lambda L, a: a.prod(0, keepdims=True), [(3, 4)], {}),
+    ("max_keepdims", lambda L, a: L.max(a, 1, keepdims=True), [(3, 4)], {}),
+    ("min_keepdims", lambda L, a: a.min(0, keepdims=True), [(3, 4)], {}),
+    ("amax_keepdims", lambda L, a: a.amax(1, keepdims=True), [(3, 4)], {}),
+    ("amin_keepdims", lambda L, a: L.amin(a, keepdims=True), [(3, 4)], {}),
+    ("std_keepdims", lambda L, a: a.std(1, keepdims=True), [(3, 4)], {}),
+    ("var_keepdims", lambda L, a: a.var(1, True, keepdims=True), [(3, 4)], {}),
+    ("logsumexp_keepdims", lambda L, a: a.logsumexp(1, keepdims=True), [(3, 4)], {}),
+    ("argmax_keepdims", lambda L, a: a.argmax(1, keepdims=True), [(3, 4)], {}),
+    ("argmin_keepdims_all", lambda L, a: a.argmin(keepdims=True), [(3, 4)], {}),
+    ("any_keepdims", lambda L, a: (a > 0).any(1, keepdims=True), [(3, 4)], {}),
+    ("all_keepdims", lambda L, a: L.all(a > 0, keepdims=True), [(3, 4)], {}),
+]
+test_keepdims_float64, test_keepdims_float32, test_keepdims_no_grad = case_tests(KEEPDIMS_CASES)
+
+
+@pytest.mark.parametrize("call", [
+    lambda L, x: x.sum(1, keepdim=True, keepdims=True),
+    lambda L, x: L.sum(x, 1, True, keepdims=True),
+    lambda L, x: x.max(1, axis=0),
+    lambda L, x: L.norm(x, dim=1, keepdims=True),  # torch.norm is Python code: no numpy names
+    lambda L, x: x.cumsum(1, keepdims=True),
+], ids=["both", "positional_and_keyword", "dim_and_axis", "norm", "cumsum"])
+def test_keepdims_refused(call):
+    compare_error(call, *arrays((2, 3)), match="full")
+
+
+# --- torch.histogram / torch.histc -------------------------------------------------------------
+def _histogram_inputs(seed: int, dtype) -> list:
+    """Random values, values on the bin edges of a few ranges, ties and an outlier: where float32 rounding bites."""
+    r = rng(seed)
+    edges = np.concatenate([np.linspace(-1, 2, 8), np.linspace(0, 1, 11), np.linspace(-3.7, 5.1, 30)])
+    values = np.concatenate([r.standard_normal(40) * 2, edges, edges[:5], [7.25]])
+    return [r.permutation(values).astype(dtype)]
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("seed", range(4))
+@pytest.mark.parametrize("call", [
+    lambda L, x: L.histc(x),
+    lambda L, x: L.histc(x, bins=7),
+    lambda L, x: x.histc(10, min=0, max=1),
+    lambda L, x: L.histc(x, 29, -3.7, 5.1),
+    lambda L, x: L.histogram(x, 7),
+    lambda L, x: x.histogram(10, range=(0.0, 1.0)),
+    lambda L, x: L.histogram(x, bins=29, range=(-3.7, 5.1), density=True),
+    lambda L, x: L.histogram(x, 13, weight=x.detach().abs()),
+    lambda L, x: L.histogram(x, L.tensor([-2.0, -0.5, 0.0, 0.3, 1.0, 4.0], dtype=x.dtype)),
+    lambda L, x: L.histogram(x, L.linspace(-1, 2, 8, dtype=x.dtype), weight=x.detach() * 3, density=True),
+], ids=["histc_default", "histc_bins", "histc_range", "histc_edges", "histogram", "histogram_range",
+        "histogram_density", "histogram_weight", "histogram_edges", "histogram_edges_weight_density"])
+def test_histogram(call, seed, dtype):
+    """Counts and edges exactly as PyTorch's, values on the edges included; histogram's node raises in backward."""
+    ours, theirs = compare(call, *_histogram_inputs(seed, dtype), grad=False)
+    for i, (o, t) in enumerate(zip(ours, theirs)):  # edges and counts exact: a value in a neighbouring bin shows
+        expected = t.detach().numpy()
+        if i == 1 or np.array_equal(expected, np.round(expected)):
+            np.testing.assert_array_equal(o.detach().numpy(), expected)
+
+
+def test_histogram_result_and_backward():
+    def f(lib):
+        x = lib.tensor([0.0, 1.0, 1.0, 2.0, 3.5, 10.0], requires_grad=True)
+        h = lib.histogram(x, 4)
+        return repr(h), h.hist, h.bin_edges, h.hist.grad_fn.name(), repr(x.histc(3))
+
+    same(f)
+    raises_same(lambda lib: lib.histogram(lib.tensor([1.0, 2.0], requires_grad=True), 2).hist.sum().backward())
+
+
+@pytest.mark.parametrize("call", [
+    lambda L, x: L.histc(x, 0),
+    lambda L, x: L.histc(x, 4, 5, 1),
+    lambda L, x: L.histc(x, 3, min=float("nan")),
+    lambda L, x: L.histc(x.long(), 2),
+    lambda L, x: L.histogram(x, 0),
+    lambda L, x: L.histogram(x, 2, range=(3.0, 1.0)),
+    lambda L, x: L.histogram(x, 2, range=(0.0, float("inf"))),
+    lambda L, x: L.histogram(x, 2, range=(0.0, 1.0, 2.0)),
+    lambda L, x: L.histogram(x.long(), 2),
+    lambda L, x: L.histogram(x.long(), 2, range=(0.0, 1.0)),
+    lambda L, x: L.histogram(x, L.tensor([0.0, 1.0], dtype=L.float64)),
+    lambda L, x: L.histogram(x, L.ones(2, 2)),
+    lambda L, x: L.histogram(x, L.ones(1)),
+    lambda L, x: L.histogram(x, 2, weight=L.ones(5)),
+    lambda L, x: L.histogram(x, 2, weight=L.ones(6, dtype=L.float64)),
+], ids=["histc_no_bins", "histc_min_above_max", "histc_nan", "histc_int", "no_bins", "min_above_max", "infinite",
+        "range_of_3", "int", "int_range", "edges_dtype", "edges_2d", "one_edge", "weight_shape", "weight_dtype"])
+def test_histogram_errors(call):
+    compare_error(call, *arrays((6,), dtype=np.float32))

@@ -11,7 +11,7 @@ import pytest
 torch = pytest.importorskip("torch")
 
 import autograd_lite  # noqa: E402,F401
-from harness import P, arrays, assert_same_tensor, case_tests, compare, compare_error, leaves, rng, setitem, ties  # noqa: E402,F401
+from harness import P, arrays, assert_same_tensor, case_tests, compare, compare_error, leaves, rng, same, setitem, ties  # noqa: E402,F401
 
 
 CASES = [
@@ -46,3 +46,18 @@ CASES = [
     ("floor", lambda L, a: L.floor(a * 3), [(2, 3)], {}),
 ]
 test_op_float64, test_op_float32, test_op_no_grad = case_tests(CASES)
+
+
+LOG_CASES = [
+    ("log10", lambda L, a: L.log10(a), [(2, 3)], P),
+    ("log10_method", lambda L, a: a.log10(), [(3, 2)], P),
+    ("log2", lambda L, a: L.log2(a), [(2, 3)], P),
+    ("log2_method", lambda L, a: (a * 3).log2(), [(3, 2)], P),
+    ("log10_negative", lambda L, a: a.log10(), [(2, 3)], {}),  # nan below 0, as PyTorch
+]
+test_log_float64, test_log_float32, test_log_no_grad = case_tests(LOG_CASES)
+
+
+@pytest.mark.parametrize("op", ["log10", "log2"])
+def test_log_of_integers_is_float(op):
+    same(lambda lib: getattr(lib, op)(lib.tensor([1, 8, 100])))
