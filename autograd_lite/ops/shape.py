@@ -492,16 +492,34 @@ def chunk(input: Tensor, chunks: int, dim: int = 0) -> tuple:
     return split(input, -(-n // chunks), dim)
 
 
+class Repeat(Function):
+    """The input tiled ``sizes`` times: a new contiguous tensor (never a view of the input)."""
+
+    node_name = "RepeatBackward0"
+
+    @staticmethod
+    def forward(ctx, a, sizes):
+        if len(sizes) < a._data.ndim:
+            raise RuntimeError(
+                "Number of dimensions of repeat dims can not be smaller than number of dimensions of tensor")
+        shape = (1,) * (len(sizes) - a._data.ndim) + a._data.shape
+        final = [r * s for r, s in zip(sizes, shape)]
+        if builtins.any(r < 0 for r in sizes):
+            raise RuntimeError(f"Trying to create tensor with negative dimension {builtins.min(final)}: "
+                               f"[{', '.join(map(str, final))}]")
+        ctx.sizes, ctx.shape, ctx.in_shape = sizes, shape, a._data.shape
+        return _t(np.ascontiguousarray(np.tile(a._data.reshape(shape), sizes)))
+
+    @staticmethod
+    def backward(ctx, grad):
+        """Each input element was copied once per tile: sum the tiles (``(r0, s0, r1, s1, ...)`` view)."""
+        interleaved = tuple(v for r, s in zip(ctx.sizes, ctx.shape) for v in (r, s))
+        g = grad.reshape(interleaved).sum(tuple(range(0, len(interleaved), 2)))
+        return g.reshape(ctx.in_shape), None
+
+
 def repeat(input: Tensor, sizes: Sequence[int]) -> Tensor:
-    sizes = tuple(sizes)
-    lead = len(sizes) - input._data.ndim
-    x = input.reshape((1,) * lead + input._data.shape)
-    expanded_shape, final = [], []
-    for r, s in zip(sizes, x._data.shape):
-        expanded_shape += [r, s]
-        final.append(r * s)
-    y = x.reshape(tuple(v for s in x._data.shape for v in (1, s)))
-    return y.expand(expanded_shape).reshape(final)
+    return Repeat.apply(input, tuple(sizes))
 
 
 class Flip(Function):
