@@ -421,7 +421,11 @@ class Tensor:
 
 
 def _make(data: np.ndarray) -> Tensor:
-    """Wrap a numpy array as a fresh tensor with no autograd history (the engine's fast path)."""
+    """Wrap a numpy array as a fresh tensor with no autograd history (the engine's fast path).
+
+    numpy turns 0-d results into numpy scalars: a tensor always holds an ndarray."""
+    if type(data) is not np.ndarray:
+        data = np.asarray(data)
     t = object.__new__(Tensor)
     _init(t, data)
     if _state.inference:

@@ -421,7 +421,19 @@ class Slice(Function):
 
 @tensor_method()
 def narrow(input: Tensor, dim: int, start: int, length: int) -> Tensor:
-    return Slice.apply(input, _wrap_dim(dim, input._data.ndim), slice(start, start + length))
+    """``length`` elements from ``start`` (negative counts from the end) along ``dim``: a view."""
+    if input._data.ndim == 0:
+        raise RuntimeError("narrow() cannot be applied to a 0-dim tensor.")
+    if length < 0:
+        raise RuntimeError("narrow(): length must be non-negative.")
+    dim = _wrap_dim(dim, input._data.ndim)
+    n = input._data.shape[dim]
+    if not -n <= start <= n:
+        raise IndexError(f"start out of range (expected to be in range of [{-n}, {n}], but got {start})")
+    start = start + n if start < 0 else start
+    if start + length > n:
+        raise RuntimeError(f"start ({start}) + length ({length}) exceeds dimension size ({n}).")
+    return Slice.apply(input, dim, slice(start, start + length))
 
 
 class IndexBackward(Function):

@@ -109,3 +109,14 @@ def test_reshape_of_transposed_result_copies():
         return b
     compare(fn, rng().standard_normal((3, 2)), requires_grad=False)
     compare_error(lambda L, a: (a.t() * 1).view(6), rng().standard_normal((3, 2)))
+
+
+@pytest.mark.parametrize("args", [(0, -1, 1), (0, 2, 2), (0, -4, 4), (1, -2, 0), (0, 4, 0)])
+def test_narrow_wraps_start(args):
+    compare(lambda L, a: a.narrow(*args), rng().standard_normal((4, 3)))
+
+
+@pytest.mark.parametrize("args", [(0, 2, 3), (0, -2, 3), (0, 5, 0), (0, -5, 1), (0, 1, -1)])
+def test_narrow_errors(args):
+    compare_error(lambda L, a: a.narrow(*args), rng().standard_normal((4, 3)))
+    compare_error(lambda L, a: a[0, 0].narrow(0, 0, 1), rng().standard_normal((4, 3)))
