@@ -57,6 +57,7 @@ class Tensor:
     _retains_grad = False
     _accumulator = None     # weak reference to the leaf's AccumulateGrad node
     _view_version = None    # the version a view's grad_fn was made at (see views.refresh_view)
+    _creation = "default"   # how a view was made: "default", "multi_output", "no_grad" (see views.py)
     _custom_view_of = None  # (Function name, output nr) for a view a custom Function returned
     _inference = False      # made in inference mode (see grad_mode.inference_mode)
     _fw_tangent = None      # the tangent of a dual tensor (see autograd/forward_ad.py)

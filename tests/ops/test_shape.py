@@ -120,3 +120,27 @@ def test_narrow_wraps_start(args):
 def test_narrow_errors(args):
     compare_error(lambda L, a: a.narrow(*args), rng().standard_normal((4, 3)))
     compare_error(lambda L, a: a[0, 0].narrow(0, 0, 1), rng().standard_normal((4, 3)))
+
+
+SPLITS = [
+    lambda L, x: x.split(2), lambda L, x: x.split([2, 3]), lambda L, x: x.chunk(2), lambda L, x: x.split(7),
+    lambda L, x: x.split(1, 1), lambda L, x: x.chunk(3, -1), lambda L, x: x[:, :0].chunk(3, 1),
+    lambda L, x: x[:0].split(2), lambda L, x: x[:0].split(0),
+]
+
+
+@pytest.mark.parametrize("case", range(len(SPLITS)))
+def test_split_pieces(case):
+    """One Split Function: ``SplitBackward0`` / ``SplitWithSizesBackward0``, PyTorch's piece sizes."""
+    compare(SPLITS[case], rng().standard_normal((5, 2)))
+
+
+SPLIT_ERRORS = [
+    lambda L, x: x.split(0), lambda L, x: x.split(-1), lambda L, x: x.split([2, 2]), lambda L, x: x.split([6, -1]),
+    lambda L, x: x.chunk(0), lambda L, x: x.chunk(-1), lambda L, x: x[0, 0].split(1), lambda L, x: x[0, 0].chunk(1),
+]
+
+
+@pytest.mark.parametrize("case", range(len(SPLIT_ERRORS)))
+def test_split_errors(case):
+    compare_error(SPLIT_ERRORS[case], rng().standard_normal((5, 2)))
