@@ -59,6 +59,7 @@ class Tensor:
     _retains_grad = False
     _accumulator = None     # weak reference to the leaf's AccumulateGrad node
     _view_version = None    # the version a view's grad_fn was made at (see views.refresh_view)
+    _creation = "default"   # how a view was made: "default", "multi_output", "no_grad" (see views.py)
     _custom_view_of = None  # (Function name, output nr) for a view a custom Function returned
     _inference = False      # made in inference mode (see grad_mode.inference_mode)
     _fw_tangent = None      # the tangent of a dual tensor (see autograd/forward_ad.py)
@@ -423,7 +424,11 @@ class Tensor:
 
 
 def _make(data: np.ndarray) -> Tensor:
-    """Wrap a numpy array as a fresh tensor with no autograd history (the engine's fast path)."""
+    """Wrap a numpy array as a fresh tensor with no autograd history (the engine's fast path).
+
+    numpy turns 0-d results into numpy scalars: a tensor always holds an ndarray."""
+    if type(data) is not np.ndarray:
+        data = np.asarray(data)
     t = object.__new__(Tensor)
     t._data = data  # (what ``_init`` does, written out: this runs for every op's result)
     t._requires_grad = False

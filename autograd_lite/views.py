@@ -49,3 +49,37 @@ def refresh_view(t: Tensor) -> None:
         _state.enabled = prev
     t._grad_fn, t._output_nr, t._requires_grad = fresh._grad_fn, 0, fresh._requires_grad
     t._view_version = t._vc[0]
+
+
+_MULTI_OUTPUT = (" This view is the output of a function that returns multiple views. "
+                 "Such functions do not allow the output views to be modified inplace. You should replace the "
+                 "inplace operation by an out-of-place one.")
+_NO_GRAD = (" is being modified inplace with grad mode enabled. Given that this use case is ambiguous and "
+            "error-prone, it is forbidden. You can clarify your code by moving both the view and the inplace "
+            "either both inside the no_grad block (if you don't want the inplace to be tracked) or both outside "
+            "(if you want the inplace to be tracked).")
+
+
+def multi_output(views: tuple) -> tuple:
+    """Mark the views one op returned together (split, unbind), after the op ran: PyTorch
+    refuses tracked in-place ops on them, with another message when made under no_grad."""
+    creation = "multi_output" if _state.enabled else "no_grad"
+    for v in views:
+        v._creation = creation
+    return views
+
+
+def check_inplace(t: Tensor) -> None:
+    """Refuse a tracked in-place op on a view PyTorch cannot rebase (multi-output or no_grad views)."""
+    creation = t._creation
+    if creation == "default" or t._base is None:
+        return
+    fn = t._grad_fn
+    if fn is not None:
+        head = f"Output {t._output_nr} of {fn.name().removesuffix('Backward0')} is a view and"
+    else:
+        head = "A view was created in no_grad mode and"
+    if creation == "multi_output":
+        where = " is being modified inplace." if fn is not None else " is being modified inplace with grad mode enabled."
+        raise RuntimeError(head + where + _MULTI_OUTPUT)
+    raise RuntimeError(head + _NO_GRAD)

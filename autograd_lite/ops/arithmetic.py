@@ -14,8 +14,8 @@ from .. import dtypes
 from ..creation import zeros_like
 from ..dtypes import result_dtype
 from ..function import Function
-from ..tensor import _make, Tensor, tensor_method
-from ._common import _binary_inputs, _cast, _check_shapes_broadcast, _float_data, _t, as_tensor_like
+from ..tensor import Tensor, tensor_method
+from ._common import _binary_inputs, _cast, _check_shapes_broadcast, _float_data, _laid_out, _t, as_tensor_like
 from .comparison import where
 
 
@@ -118,8 +118,6 @@ class Mul(Function):
         except ValueError:
             _check_shapes_broadcast(ad.shape, bd.shape)
             raise
-        if ad.dtype is bd.dtype and type(out) is np.ndarray and out.dtype is ad.dtype:
-            return _make(out)  # the common case: same dtypes in and out
         return _cast(out, a, b)
 
     @staticmethod
@@ -154,7 +152,7 @@ class Div(Function):
                 out = np.floor(out)
             elif rounding_mode == "trunc":
                 out = np.trunc(out)
-        return _t(out.astype(dt, copy=False))
+        return _t(_laid_out(out.astype(dt, copy=False), a._data, b._data))
 
     @staticmethod
     def backward(ctx, grad):

@@ -9,7 +9,7 @@ import numpy as np
 from ..creation import zeros
 from ..function import Function
 from ..tensor import _make, Tensor, tensor_method
-from ._common import _binary_inputs, _cast, _check_shapes_broadcast, _default_np, _t, _type_name
+from ._common import _binary_inputs, _cast, _check_shapes_broadcast, _default_np, _laid_out, _t, _type_name
 
 
 class Where(Function):
@@ -19,7 +19,7 @@ class Where(Function):
     def forward(ctx, cond, a, b):
         # ``cond`` arrives as a numpy array: PyTorch's node has edges for ``a`` and ``b`` only.
         ctx.cond = cond
-        return _cast(np.where(cond, a._data, b._data), a, b)
+        return _cast(np.where(cond, a._data, b._data), a, b, cond)
 
     @staticmethod
     def backward(ctx, grad):
@@ -46,7 +46,7 @@ def where(condition: Tensor, input: Any = None, other: Any = None):
 def _compare(fn):
     def compare(self, other):
         a, b = _binary_inputs(self, other)
-        return _t(fn(a._data, b._data))
+        return _t(_laid_out(np.asarray(fn(a._data, b._data)), a._data, b._data))
 
     compare.__name__ = fn.__name__
     return compare

@@ -14,7 +14,8 @@ from ..function import Function
 from ..tensor import _make, _wrap_dim, Tensor, tensor_method
 from ._common import _t, overload
 from .comparison import where
-from .shape import IndexBackward, Select, Slice, View
+from .shape import IndexBackward, Select, Slice
+from ..views import _view_of
 
 
 class Index(Function):
@@ -43,21 +44,29 @@ def getitem(self: Tensor, index: Any) -> Tensor:
     n_real += builtins.sum(k.ndim for k in key if isinstance(k, np.ndarray) and k.dtype == np.bool_)
     if n_real > self._data.ndim:
         raise IndexError(f"too many indices for tensor of dimension {self._data.ndim}")
+    positions = list(range(len(key)))  # PyTorch's messages name an index by its place in ``index``
     if Ellipsis in [k for k in key if not isinstance(k, np.ndarray)]:
         at = [i for i, k in enumerate(key) if k is Ellipsis and not isinstance(k, np.ndarray)][0]
-        key = key[:at] + (slice(None),) * (self._data.ndim - n_real) + key[at + 1:]
+        fill = self._data.ndim - n_real
+        key = key[:at] + (slice(None),) * fill + key[at + 1:]
+        positions = positions[:at] + [at] * fill + positions[at + 1:]
     out, dim, advanced = self, 0, []
-    for k in key:
+    for k, pos in zip(key, positions):
         if k is None:
             out = out.unsqueeze(dim)
             dim += 1
         elif isinstance(k, numbers.Integral) and not isinstance(k, bool):
+            n = out._data.shape[dim]
+            if not -n <= k < n:
+                raise IndexError(f"index {k} is out of bounds for dimension {pos} with size {n}")
             out = Select.apply(out, dim, int(k))
         elif isinstance(k, slice):
             if k != slice(None):
                 out = Slice.apply(out, dim, k)
             dim += 1
         else:
+            if isinstance(k, np.ndarray) and k.dtype == np.bool_:
+                _check_mask(k, out._data.shape, dim)
             advanced.append((dim, k))
             dim += k.ndim if isinstance(k, np.ndarray) and k.dtype == np.bool_ else 1
     if advanced:
@@ -66,8 +75,30 @@ def getitem(self: Tensor, index: Any) -> Tensor:
             full[d] = k
         out = Index.apply(out, tuple(_squash_bool(full)))
     elif out is self:
-        out = Slice.apply(self, 0, slice(None)) if self._data.ndim else View.apply(self, ())
+        out = Alias.apply(self)  # ``x[...]``, ``x[:, :]``: the same tensor as a new view
     return out
+
+
+def _check_mask(mask: np.ndarray, shape: tuple, dim: int) -> None:
+    """A bool mask must match the dimensions it covers (PyTorch's message, not numpy's)."""
+    for i, m in enumerate(mask.shape):
+        if dim + i < len(shape) and m != shape[dim + i]:
+            raise IndexError(f"The shape of the mask [{', '.join(map(str, mask.shape))}] at index {i} does not match "
+                             f"the shape of the indexed tensor [{', '.join(map(str, shape))}] at index {dim + i}")
+
+
+class Alias(Function):
+    """The whole tensor as a new view of itself (``x[...]``)."""
+
+    node_name = "AliasBackward0"
+
+    @staticmethod
+    def forward(ctx, a):
+        return _view_of(_t(a._data.view()), a, lambda t: t[...])
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad
 
 
 Tensor.__getitem__ = getitem
@@ -84,7 +115,7 @@ def _index_key(index: Any) -> tuple:
                 raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
             key.append(i._data if i._data.ndim or i._data.dtype == np.bool_ else int(i._data))
         elif isinstance(i, list):
-            key.append(np.asarray(i))
+            key.append(np.asarray(i) if i else np.zeros(0, np.int64))  # ``x[[]]``: an empty long index
         else:
             key.append(i)
     return tuple(key)

@@ -59,6 +59,7 @@ def _tracked(*tensors: Any) -> bool:
 
 
 def _check_leaf_inplace(self: Tensor) -> None:
+    views.check_inplace(self)
     if self._grad_fn is None and self._requires_grad:
         raise RuntimeError(errors.LEAF_INPLACE)
     base = self._base

@@ -14,6 +14,7 @@ from ..creation import zeros
 from ..dtypes import result_dtype
 from ..function import Function
 from ..tensor import _sizes, _wrap_dim, Tensor, tensor_method
+from .. import views
 from ..views import _view_of
 from ._common import _dims, _t, _type_str, overload
 
@@ -378,8 +379,7 @@ class Unbind(Function):
 
 @tensor_method()
 def unbind(input: Tensor, dim: int = 0) -> tuple:
-    out = Unbind.apply(input, dim)
-    return out if isinstance(out, tuple) else (out,)
+    return _outputs(Unbind.apply(input, dim))
 
 
 class Select(Function):
@@ -421,7 +421,19 @@ class Slice(Function):
 
 @tensor_method()
 def narrow(input: Tensor, dim: int, start: int, length: int) -> Tensor:
-    return Slice.apply(input, _wrap_dim(dim, input._data.ndim), slice(start, start + length))
+    """``length`` elements from ``start`` (negative counts from the end) along ``dim``: a view."""
+    if input._data.ndim == 0:
+        raise RuntimeError("narrow() cannot be applied to a 0-dim tensor.")
+    if length < 0:
+        raise RuntimeError("narrow(): length must be non-negative.")
+    dim = _wrap_dim(dim, input._data.ndim)
+    n = input._data.shape[dim]
+    if not -n <= start <= n:
+        raise IndexError(f"start out of range (expected to be in range of [{-n}, {n}], but got {start})")
+    start = start + n if start < 0 else start
+    if start + length > n:
+        raise RuntimeError(f"start ({start}) + length ({length}) exceeds dimension size ({n}).")
+    return Slice.apply(input, dim, slice(start, start + length))
 
 
 class IndexBackward(Function):
@@ -470,38 +482,110 @@ def broadcast_to(input: Tensor, size: Sequence[int]) -> Tensor:
     return expand(input, tuple(size))
 
 
+class Split(Function):
+    """Consecutive pieces of ``sizes`` along ``dim``: views that PyTorch forbids to modify in place."""
+
+    node_name = "SplitBackward0"
+
+    @staticmethod
+    def forward(ctx, a, dim, sizes):
+        ctx.dim, ctx.shape, ctx.sizes, ctx.dtype = dim, a._data.shape, sizes, a.dtype
+        out, start = [], 0
+        for s in sizes:
+            key = (slice(None),) * dim + (slice(start, start + s),)
+            out.append(_view_of(_t(a._data[key]), a, None))
+            start += s
+        return tuple(out)
+
+    @staticmethod
+    def backward(ctx, *grads):
+        parts = [g if g is not None else zeros(ctx.shape[:ctx.dim] + (s,) + ctx.shape[ctx.dim + 1:], dtype=ctx.dtype)
+                 for g, s in zip(grads, ctx.sizes)]
+        return cat(parts, ctx.dim), None, None
+
+
+SplitWithSizes = overload(Split, "SplitWithSizes", "SplitWithSizesBackward0")
+
+
+def _split_dim(input: Tensor, dim: int, name: str) -> int:
+    if input._data.ndim == 0:
+        raise RuntimeError(f"{name} expects at least a 1-dimensional tensor")
+    return _wrap_dim(dim, input._data.ndim)
+
+
 @tensor_method()
 def split(tensor: Tensor, split_size_or_sections, dim: int = 0) -> tuple:
-    n = tensor._data.shape[_wrap_dim(dim, tensor._data.ndim)]
-    if isinstance(split_size_or_sections, int):
-        sizes = [split_size_or_sections] * (n // split_size_or_sections)
-        if n % split_size_or_sections:
-            sizes.append(n % split_size_or_sections)
-    else:
-        sizes = list(split_size_or_sections)
-    out, start = [], 0
-    for s in sizes:
-        out.append(narrow(tensor, dim, start, s))
-        start += s
-    return tuple(out)
+    """Pieces of ``split_size`` (the last one shorter), or of the listed sizes."""
+    if not isinstance(split_size_or_sections, int):
+        return _split_with_sizes(tensor, list(split_size_or_sections), dim)
+    size = split_size_or_sections
+    dim = _split_dim(tensor, dim, "split")
+    n = tensor._data.shape[dim]
+    if size < 0:
+        raise RuntimeError(f"split expects split_size be non-negative, but got split_size={size}")
+    if size == 0 and n != 0:
+        raise RuntimeError(f"split_size can only be 0 if dimension size is 0, but got dimension size of {n}")
+    count = builtins.max(-(-n // size), 1) if size else 1
+    return _outputs(Split.apply(tensor, dim, [size] * (count - 1) + [n - size * (count - 1)]))
+
+
+def _split_with_sizes(tensor: Tensor, sizes: list, dim: int) -> tuple:
+    dim = _split_dim(tensor, dim, "split_with_sizes")
+    n = tensor._data.shape[dim]
+    if builtins.any(s < 0 for s in sizes):
+        raise RuntimeError(f"split_with_sizes expects split_sizes have only non-negative entries, but got "
+                           f"split_sizes=[{', '.join(map(str, sizes))}]")
+    if builtins.sum(sizes) != n:
+        raise RuntimeError(f"split_with_sizes expects split_sizes to sum exactly to {n} (input tensor's size at "
+                           f"dimension {dim}), but got split_sizes=[{', '.join(map(str, sizes))}]")
+    return _outputs(SplitWithSizes.apply(tensor, dim, sizes))
+
+
+def _outputs(out: Any) -> tuple:
+    return views.multi_output(out if isinstance(out, tuple) else (out,))
 
 
 @tensor_method()
 def chunk(input: Tensor, chunks: int, dim: int = 0) -> tuple:
-    n = input._data.shape[_wrap_dim(dim, input._data.ndim)]
-    return split(input, -(-n // chunks), dim)
+    """``chunks`` pieces of equal size (the last one shorter); fewer when the size is too small."""
+    d = _split_dim(input, dim, "chunk")
+    if chunks <= 0:
+        raise RuntimeError(f"chunk expects `chunks` to be greater than 0, got: {chunks}")
+    n = input._data.shape[d]
+    size = -(-n // chunks)
+    if size == 0 and n == 0:  # as many empty chunks as asked for
+        return _split_with_sizes(input, [0] * chunks, d)
+    return split(input, size, d)
+
+
+class Repeat(Function):
+    """The input tiled ``sizes`` times: a new contiguous tensor (never a view of the input)."""
+
+    node_name = "RepeatBackward0"
+
+    @staticmethod
+    def forward(ctx, a, sizes):
+        if len(sizes) < a._data.ndim:
+            raise RuntimeError(
+                "Number of dimensions of repeat dims can not be smaller than number of dimensions of tensor")
+        shape = (1,) * (len(sizes) - a._data.ndim) + a._data.shape
+        final = [r * s for r, s in zip(sizes, shape)]
+        if builtins.any(r < 0 for r in sizes):
+            raise RuntimeError(f"Trying to create tensor with negative dimension {builtins.min(final)}: "
+                               f"[{', '.join(map(str, final))}]")
+        ctx.sizes, ctx.shape, ctx.in_shape = sizes, shape, a._data.shape
+        return _t(np.ascontiguousarray(np.tile(a._data.reshape(shape), sizes)))
+
+    @staticmethod
+    def backward(ctx, grad):
+        """Each input element was copied once per tile: sum the tiles (``(r0, s0, r1, s1, ...)`` view)."""
+        interleaved = tuple(v for r, s in zip(ctx.sizes, ctx.shape) for v in (r, s))
+        g = grad.reshape(interleaved).sum(tuple(range(0, len(interleaved), 2)))
+        return g.reshape(ctx.in_shape), None
 
 
 def repeat(input: Tensor, sizes: Sequence[int]) -> Tensor:
-    sizes = tuple(sizes)
-    lead = len(sizes) - input._data.ndim
-    x = input.reshape((1,) * lead + input._data.shape)
-    expanded_shape, final = [], []
-    for r, s in zip(sizes, x._data.shape):
-        expanded_shape += [r, s]
-        final.append(r * s)
-    y = x.reshape(tuple(v for s in x._data.shape for v in (1, s)))
-    return y.expand(expanded_shape).reshape(final)
+    return Repeat.apply(input, tuple(sizes))
 
 
 class Flip(Function):

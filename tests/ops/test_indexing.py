@@ -32,3 +32,40 @@ CASES = [
     ("index_nc", lambda L, a: a.t()[1], [(3, 4)], {}),
 ]
 test_op_float64, test_op_float32, test_op_no_grad = case_tests(CASES)
+
+
+INDEX_CASES = [
+    lambda L, x: x[[]],
+    lambda L, x: x[:, []],
+    lambda L, x: x[[], 0],
+    lambda L, x: x[...],
+    lambda L, x: x[:, :],
+    lambda L, x: x[None, 1, :],
+]
+
+
+@pytest.mark.parametrize("case", range(len(INDEX_CASES)))
+def test_index_forms(case):
+    """Empty list indices (long, not numpy's float), and ``x[...]`` as an alias (``AliasBackward0``)."""
+    compare(INDEX_CASES[case], rng().standard_normal((2, 3)))
+
+
+INDEX_ERRORS = [
+    lambda L, x: x[0, 3],
+    lambda L, x: x[None, 0, 7],
+    lambda L, x: x[..., 9],
+    lambda L, x: x[L.tensor([True, False, True])],
+    lambda L, x: x[:, L.tensor([True, False])],
+]
+
+
+@pytest.mark.parametrize("case", range(len(INDEX_ERRORS)))
+def test_index_error_messages(case):
+    """PyTorch's messages name the place in the index, never numpy's text."""
+    compare_error(INDEX_ERRORS[case], rng().standard_normal((2, 3)))
+
+
+def test_make_holds_an_ndarray():
+    """A24: a 0-d result built from a numpy scalar still views and copies."""
+    compare(lambda L, x: L.nn.functional.silu(x).view(1), np.array(0.5))
+    compare(lambda L, x: L.nn.functional.silu(x).detach().copy_(L.tensor(1.0)), np.array(0.5))

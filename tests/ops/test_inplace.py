@@ -6,7 +6,7 @@ import pytest
 
 torch = pytest.importorskip("torch")
 import autograd_lite  # noqa: E402
-from harness import arrays, assert_same_tensor, case_tests, compare, leaves, raises_same, same, setitem  # noqa: E402
+from harness import arrays, assert_same_tensor, case_tests, compare, compare_error, leaves, raises_same, rng, same, setitem  # noqa: E402
 
 INPLACE = {
     "zero_": lambda lib, t: t.zero_(),
@@ -415,3 +415,26 @@ def test_math_inplace_saved_output_then_modified(op):
         y.sum().backward()
 
     raises_same(f)
+
+
+MULTI_OUTPUT_WRITES = [
+    lambda L, x, w: (x * 1).split(2)[0].add_(w),
+    lambda L, x, w: (x * 1).split([2, 3])[1].mul_(w[0]),
+    lambda L, x, w: (x * 1).unbind()[1].zero_().add_(w[0]),
+    lambda L, x, w: x.detach().chunk(2)[0].add_(w),
+]
+
+
+@pytest.mark.parametrize("case", range(len(MULTI_OUTPUT_WRITES)))
+def test_inplace_on_multi_output_views_refused(case):
+    """A19: outputs of split/chunk/unbind are views PyTorch cannot rebase: tracked in-place ops refuse."""
+    compare_error(MULTI_OUTPUT_WRITES[case], rng().standard_normal(5), rng().standard_normal(2),
+                  requires_grad=[True, True])
+
+
+def test_inplace_on_no_grad_split_refused():
+    def fn(L, x, w):
+        with L.no_grad():
+            v = (x * 1).split(2)[0]
+        v.add_(w)
+    compare_error(fn, rng().standard_normal(5), rng().standard_normal(2), requires_grad=[True, True])

@@ -57,3 +57,90 @@ CASES = [
     ("to_long", lambda L, a: (a * 4).long(), [(2, 3)], {}),
 ]
 test_op_float64, test_op_float32, test_op_no_grad = case_tests(CASES)
+
+
+def _strides(L, t):
+    """A tensor's strides as a tensor, so the harness compares the layout."""
+    return L.tensor(list(t.stride()))
+
+
+@pytest.mark.parametrize("sizes", [(2, 1), (2, 2, 1), (1, 1), (0, 2)])
+def test_repeat_is_a_copy(sizes):
+    compare(lambda L, a: a.repeat(*sizes) * 1, rng().standard_normal((2, 3)))
+    compare(lambda L, a: (a.repeat(*sizes), _strides(L, a.t().repeat(*sizes))), rng().standard_normal((2, 3)),
+            requires_grad=False)
+
+    def write_after(L, a):
+        r = a.repeat(*sizes)
+        a.fill_(0.0)
+        return r
+    compare(write_after, rng().standard_normal((2, 3)), requires_grad=False)
+
+
+@pytest.mark.parametrize("sizes", [(2,), (2, -1)])
+def test_repeat_errors(sizes):
+    compare_error(lambda L, a: a.repeat(*sizes), rng().standard_normal((2, 3)))
+
+
+ELEMENTWISE_LAYOUTS = [
+    lambda L, a, c: a.t() + a.t().contiguous(),
+    lambda L, a, c: a.t().contiguous() + a.t(),
+    lambda L, a, c: L.ones(2, 1) * a.t().t().t(),
+    lambda L, a, c: c.permute(2, 0, 1) + L.ones(4, 1, 3),
+    lambda L, a, c: c.permute(2, 0, 1)[:, :, ::2] * 2,
+    lambda L, a, c: (a.t() > a.t().contiguous()).float(),
+    lambda L, a, c: L.where(a.t() > 0, a.t().contiguous(), a.t()),
+]
+
+
+@pytest.mark.parametrize("case", range(len(ELEMENTWISE_LAYOUTS)))
+def test_elementwise_result_layout(case):
+    """Results follow TensorIterator's stride order (the first operand decides ties)."""
+    fn = ELEMENTWISE_LAYOUTS[case]
+    compare(lambda L, a, c: (fn(L, a, c), _strides(L, fn(L, a, c))), rng().standard_normal((3, 2)),
+            rng().standard_normal((2, 3, 4)), requires_grad=False)
+
+
+def test_reshape_of_transposed_result_copies():
+    """A28: ``b`` is laid out like ``a.t()``, so ``reshape`` must copy, not alias ``b``."""
+    def fn(L, a):
+        b = a.t() + 0
+        b.reshape(6).zero_()
+        return b
+    compare(fn, rng().standard_normal((3, 2)), requires_grad=False)
+    compare_error(lambda L, a: (a.t() * 1).view(6), rng().standard_normal((3, 2)))
+
+
+@pytest.mark.parametrize("args", [(0, -1, 1), (0, 2, 2), (0, -4, 4), (1, -2, 0), (0, 4, 0)])
+def test_narrow_wraps_start(args):
+    compare(lambda L, a: a.narrow(*args), rng().standard_normal((4, 3)))
+
+
+@pytest.mark.parametrize("args", [(0, 2, 3), (0, -2, 3), (0, 5, 0), (0, -5, 1), (0, 1, -1)])
+def test_narrow_errors(args):
+    compare_error(lambda L, a: a.narrow(*args), rng().standard_normal((4, 3)))
+    compare_error(lambda L, a: a[0, 0].narrow(0, 0, 1), rng().standard_normal((4, 3)))
+
+
+SPLITS = [
+    lambda L, x: x.split(2), lambda L, x: x.split([2, 3]), lambda L, x: x.chunk(2), lambda L, x: x.split(7),
+    lambda L, x: x.split(1, 1), lambda L, x: x.chunk(3, -1), lambda L, x: x[:, :0].chunk(3, 1),
+    lambda L, x: x[:0].split(2), lambda L, x: x[:0].split(0),
+]
+
+
+@pytest.mark.parametrize("case", range(len(SPLITS)))
+def test_split_pieces(case):
+    """One Split Function: ``SplitBackward0`` / ``SplitWithSizesBackward0``, PyTorch's piece sizes."""
+    compare(SPLITS[case], rng().standard_normal((5, 2)))
+
+
+SPLIT_ERRORS = [
+    lambda L, x: x.split(0), lambda L, x: x.split(-1), lambda L, x: x.split([2, 2]), lambda L, x: x.split([6, -1]),
+    lambda L, x: x.chunk(0), lambda L, x: x.chunk(-1), lambda L, x: x[0, 0].split(1), lambda L, x: x[0, 0].chunk(1),
+]
+
+
+@pytest.mark.parametrize("case", range(len(SPLIT_ERRORS)))
+def test_split_errors(case):
+    compare_error(SPLIT_ERRORS[case], rng().standard_normal((5, 2)))
