@@ -11,7 +11,7 @@ import pytest
 torch = pytest.importorskip("torch")
 
 import autograd_lite  # noqa: E402,F401
-from harness import P, arrays, assert_same_tensor, case_tests, compare, compare_error, leaves, rng, setitem, ties  # noqa: E402,F401
+from harness import P, arrays, assert_same_tensor, case_tests, compare, compare_error, leaves, rng, same, setitem, ties  # noqa: E402,F401
 
 
 CASES = [
@@ -46,3 +46,14 @@ CASES = [
     ("floor", lambda L, a: L.floor(a * 3), [(2, 3)], {}),
 ]
 test_op_float64, test_op_float32, test_op_no_grad = case_tests(CASES)
+
+
+def test_relu_keeps_nan_and_signed_zero():
+    """relu is clamp_min(x, 0): -0. and NaN stay; its backward is threshold_backward (0 where out <= 0),
+    so a NaN passes its gradient."""
+    def f(L):
+        x = L.tensor([float("nan"), -1.0, 2.0, -0.0, 0.0], requires_grad=True)
+        y = L.relu(x)
+        y.sum().backward()
+        return y, np.signbit(y.detach().numpy()), x.grad
+    same(f)
