@@ -505,7 +505,9 @@ class Norm(Function):
 
 @tensor_method()
 def norm(input: Tensor, p: float | str = "fro", dim: Any = None, keepdim: bool = False, dtype=None) -> Tensor:
-    """The vector p-norm over ``dim`` (all elements by default); "fro" is the 2-norm."""
+    """The vector p-norm over ``dim`` (all elements by default); "fro" is the 2-norm (of at most 2 dims)."""
+    if p == "fro" and isinstance(dim, (tuple, list)) and len(dim) > 2:
+        raise RuntimeError(f"linalg.matrix_norm: dim must be a 2-tuple. Got {' '.join(map(str, dim))}")
     p = 2 if p in ("fro", None) else math.inf if p in ("inf", float("inf")) else p
     return Norm.apply(input, p, dim, keepdim)
 
