@@ -76,6 +76,8 @@ BACKWARD_CREATE_GRAPH = (
 )
 T_0D = ("Tensor.T is deprecated on 0-D tensors. This function is the identity in these cases. (Triggered internally "
         "at /__w/pytorch/pytorch/aten/src/ATen/native/TensorShape.cpp:4321.)")
+MT_0D = ("Tensor.mT is deprecated on 0-D tensors. This function is the identity in these cases. (Triggered internally "
+         "at /__w/pytorch/pytorch/aten/src/ATen/native/TensorShape.cpp:4373.)")
 T_NOT_2D = (
     "The use of `x.T` on tensors of dimension other than 2 to reverse their shape is deprecated and it will throw an "
     "error in a future release. Consider `x.mT` to transpose batches of matrices or `x.permute(*torch.arange(x.ndim "

@@ -92,9 +92,9 @@ def _sigmoid_backward(g, y, one):
 
 
 def threshold_backward(grad, y):
-    """ReLU's backward: grad where y > 0, else +0 (not grad * mask, which gives -0)."""
+    """ReLU's backward: +0 where y <= 0, else grad (not grad * mask, which gives -0; NaN passes grad)."""
     if grad.size < SMALL or grad.shape != y.shape or grad.dtype != y.dtype or jit_disabled():
-        return np.where(y > 0, grad, grad.dtype.type(0))
+        return np.where(y <= 0, grad.dtype.type(0), grad)
     return _threshold_backward(grad.ravel(), y.ravel()).reshape(grad.shape)
 
 
@@ -102,7 +102,7 @@ def threshold_backward(grad, y):
 def _threshold_backward(g, y):
     out = np.zeros_like(g)
     for i in range(g.size):
-        if y[i] > 0:
+        if not y[i] <= 0:
             out[i] = g[i]
     return out
 

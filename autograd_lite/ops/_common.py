@@ -150,15 +150,17 @@ def _float_data(x: Tensor) -> np.ndarray:
 
 
 def _dims(dim: Any, ndim: int) -> tuple[int, ...]:
+    """The numpy axes a reduction (or flip) works on: ``dim`` validated as PyTorch does.
+
+    A 0-d tensor accepts dim 0 and -1 but has no numpy axis: its axes are ``()``.
+    """
     if dim is None:
         return tuple(range(ndim))
-    if isinstance(dim, (tuple, list)):
-        dims = [_wrap_dim(d, ndim) for d in dim]
-        for i, d in enumerate(dims):
-            if d in dims[:i]:
-                raise RuntimeError(f"dim {d} appears multiple times in the list of dims")
-        return tuple(sorted(dims))
-    return (_wrap_dim(dim, ndim),)
+    dims = [_wrap_dim(d, ndim) for d in (dim if isinstance(dim, (tuple, list)) else (dim,))]
+    for i, d in enumerate(dims):
+        if d in dims[:i]:
+            raise RuntimeError(f"dim {d} appears multiple times in the list of dims")
+    return tuple(sorted(dims)) if ndim else ()
 
 
 def _check_shapes_broadcast(sa: tuple, sb: tuple) -> None:

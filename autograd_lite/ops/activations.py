@@ -105,7 +105,8 @@ class Relu(Function):
 
     @staticmethod
     def forward(ctx, a):
-        out = _t(np.maximum(a._data, 0))
+        x = a._data
+        out = _t(np.where(x < 0, x.dtype.type(0), x))  # clamp_min(0): -0. and NaN stay as they are
         ctx.save_for_backward(out)
         return out
 
@@ -121,7 +122,7 @@ def relu(input: Tensor) -> Tensor:
 
 
 class ThresholdBackward(Function):
-    """ReLU's backward, ``grad * (out > 0)``, as an op of its own so that it can be differentiated
+    """ReLU's backward, PyTorch's ``threshold_backward(grad, out, 0)`` (0 where out <= 0), as an op of its own so that it can be differentiated
     again: its derivative is the same mask for ``grad`` and zero for ``out``."""
 
     node_name = "ThresholdBackwardBackward0"

@@ -44,14 +44,22 @@ def add(input: Any, other: Any, *, alpha: float = 1) -> Tensor:
     return Add.apply(input, other) if alpha == 1 else Add.apply(input, other, alpha)
 
 
+def _check_bool_subtraction(a: Tensor, b: Tensor) -> None:
+    """PyTorch refuses ``-`` whenever a bool is involved, with a hint for masks."""
+    if a._data.dtype == np.bool_ and b._data.dtype == np.bool_:
+        raise RuntimeError("Subtraction, the `-` operator, with two bool tensors is not supported. "
+                           "Use the `^` or `logical_xor()` operator instead.")
+    if a._data.dtype == np.bool_ or b._data.dtype == np.bool_:
+        raise RuntimeError("Subtraction, the `-` operator, with a bool tensor is not supported. "
+                           "If you are trying to invert a mask, use the `~` or `logical_not()` operator instead.")
+
+
 class Sub(Function):
     node_name = "SubBackward0"
 
     @staticmethod
     def forward(ctx, a, b, alpha=1):
-        if a._data.dtype == np.bool_ and b._data.dtype == np.bool_:
-            raise RuntimeError("Subtraction, the `-` operator, with two bool tensors is not supported. "
-                               "Use the `^` or `logical_xor()` operator instead.")
+        _check_bool_subtraction(a, b)
         ctx.alpha = alpha
         try:
             return _cast(a._data - (b._data if alpha == 1 else alpha * b._data), a, b)
@@ -83,6 +91,7 @@ class Rsub(Function):
     @staticmethod
     def forward(ctx, a, number, alpha=1):
         b = as_tensor_like(number, a)
+        _check_bool_subtraction(a, b)
         return _cast(b._data - alpha * a._data, a, b)
 
     @staticmethod
@@ -282,7 +291,8 @@ class PowTensor(Function):
     def backward(ctx, grad):
         a, b, out = ctx.saved_tensors
         need_a, need_b = ctx.needs_input_grad
-        ga = grad * b * a ** (b - 1) if need_a else None
+        # derivatives.yaml's pow_backward_self: masked where the exponent is 0 (0 ** 0 has slope 0)
+        ga = where(b == 0, 0.0, grad * (b * a ** (b - 1))) if need_a else None
         gb = grad * where((a == 0) & (b >= 0), 0.0, out * a.log()) if need_b else None
         return ga, gb
 
@@ -331,8 +341,16 @@ class Maximum(Function):
         return where(a < b, 0.0, tie), where(a > b, 0.0, tie)
 
 
+def _tensors_only(name: str, input: Any, other: Any) -> None:
+    """maximum/minimum take tensors only (no Python number), unlike the arithmetic operators."""
+    for arg, position, value in (("input", 1, input), ("other", 2, other)):
+        if not isinstance(value, Tensor):
+            raise TypeError(f"{name}(): argument '{arg}' (position {position}) must be Tensor, not {type(value).__name__}")
+
+
 @tensor_method()
 def maximum(input: Tensor, other: Tensor) -> Tensor:
+    _tensors_only("maximum", input, other)
     return Maximum.apply(*_binary_inputs(input, other))
 
 
@@ -353,19 +371,93 @@ class Minimum(Function):
 
 @tensor_method()
 def minimum(input: Tensor, other: Tensor) -> Tensor:
+    _tensors_only("minimum", input, other)
     return Minimum.apply(*_binary_inputs(input, other))
+
+
+def _integer_divisor(a: Tensor, b: Tensor) -> np.dtype:
+    """The result dtype of ``a // b`` or ``a % b``; integer division by zero raises, as PyTorch's kernels do."""
+    dt = result_dtype(a, b)
+    if dt.kind in "iu" and (b._data == 0).any():
+        raise RuntimeError("ZeroDivisionError")
+    return dt
+
+
+def _floor_divide(a: Tensor, b: Tensor) -> Tensor:
+    dt = _integer_divisor(a, b)
+    return _t(np.floor_divide(a._data.astype(dt, copy=False), b._data.astype(dt, copy=False)))
+
+
+def _remainder(a: Tensor, b: Tensor) -> Tensor:
+    """PyTorch's remainder: fmod, moved into the divisor's sign when it is not 0 (so -0. % 1 is -0.)."""
+    dt = _integer_divisor(a, b)
+    x, y = a._data.astype(dt, copy=False), b._data.astype(dt, copy=False)
+    if dt.kind != "f":
+        return _t(np.remainder(x, y))
+    m = np.fmod(x, y)
+    return _t(np.where((m != 0) & ((y < 0) != (m < 0)), m + y, m))
+
+
+class NotImplementedBackward(Function):
+    """An op PyTorch records without a derivative (``floor_divide``, ``number % tensor``): its result
+    requires grad, and backward through it raises."""
+
+    node_name = "NotImplemented"
+    node_in_torch_autograd = True
+
+    @staticmethod
+    def forward(ctx, op, compute, a, b):
+        ctx.op = op
+        return compute(a, b)
+
+    @staticmethod
+    def backward(ctx, grad):
+        raise RuntimeError(f"derivative for aten::{ctx.op} is not implemented")
 
 
 @tensor_method('__floordiv__')
 def floor_divide(input: Tensor, other: Any) -> Tensor:
-    a, b = _binary_inputs(input, other)
-    return _cast(np.floor_divide(a._data, b._data), a, b)
+    return NotImplementedBackward.apply("floor_divide", _floor_divide, *_binary_inputs(input, other))
+
+
+class Remainder(Function):
+    """``a % b``; differentiable: 1 for ``a``, -floor(a / b) for ``b``."""
+
+    node_name = "RemainderBackward1"
+
+    @staticmethod
+    def forward(ctx, a, b):
+        ctx.save_for_backward(a, b)
+        return _remainder(a, b)
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, b = ctx.saved_tensors
+        need_a, need_b = ctx.needs_input_grad
+        return grad if need_a else None, -grad * _floor_divide(a, b) if need_b else None
+
+
+class RemainderScalar(Function):
+    """``tensor % number``: one edge (PyTorch's Scalar overload)."""
+
+    node_name = "RemainderBackward0"
+
+    @staticmethod
+    def forward(ctx, a, number):
+        return _remainder(a, as_tensor_like(number, a))
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad, None
 
 
 @tensor_method('__mod__')
-def remainder(input: Tensor, other: Any) -> Tensor:
-    a, b = _binary_inputs(input, other)
-    return _cast(np.remainder(a._data, b._data), a, b)
+def remainder(input: Any, other: Any) -> Tensor:
+    if not isinstance(input, Tensor):  # remainder(number, tensor) has no derivative in PyTorch
+        return NotImplementedBackward.apply("remainder", _remainder, *_binary_inputs(input, other))
+    if not isinstance(other, Tensor):
+        return RemainderScalar.apply(input, other)
+    return Remainder.apply(*_binary_inputs(input, other))
 
 
 @tensor_method()
@@ -382,8 +474,12 @@ def _rfloordiv(self: Tensor, other: Any) -> Tensor:
     return floor_divide(as_tensor_like(other, self), self)
 
 
+def _rmod(self: Tensor, other: Any) -> Tensor:
+    return remainder(other, self)
+
+
 def _rpow(self: Tensor, other: Any) -> Tensor:
     return pow(other, self)
 
 
-Tensor.__rtruediv__, Tensor.__rfloordiv__, Tensor.__rpow__ = _rtruediv, _rfloordiv, _rpow
+Tensor.__rtruediv__, Tensor.__rfloordiv__, Tensor.__rmod__, Tensor.__rpow__ = _rtruediv, _rfloordiv, _rmod, _rpow

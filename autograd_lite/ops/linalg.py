@@ -6,13 +6,43 @@ import builtins
 
 import numpy as np
 
+from .. import dtypes
 from ..dtypes import result_dtype
 from ..function import Function
 from ..grad_mode import _state
 from ..tensor import Tensor, tensor_method
-from ._common import _check_shapes_broadcast, _same_dtype, _scalar_name, _t
+from ._common import _check_shapes_broadcast, _t
 from .arithmetic import _save_operands
 from .shape import expand, reshape, SqueezeInPlace, UnsafeView
+
+
+def _names(dts: tuple, c_names: bool = False) -> list[str]:
+    to_name = dtypes.c_type_name if c_names else dtypes.scalar_type_name
+    return [to_name(dtypes.from_numpy_dtype(dt)) for dt in dts]
+
+
+# op -> (its mixed-dtype message from the operands' dtypes, the CPU kernel named when it refuses bool)
+_MATMUL_RULES = {
+    "mm": (lambda a, b: "expected m1 and m2 to have the same dtype, but got: {} != {}".format(*_names((a, b), True)),
+           "addmm_impl_cpu_"),
+    "addmm": (lambda bias, a, b: "{} and mat2 must have the same dtype, but got {} and {}".format(
+        "self" if bias != b else "mat1", *_names((bias if bias != b else a, b))), "addmm_impl_cpu_"),
+    "mv": (lambda a, v: "addmv input tensors must have the same dtype, but got {}, {}, and {}".format(
+        *_names((v, a, v))), "addmv_impl_cpu"),
+    "dot": (lambda a, b: "dot : expected both vectors to have same dtype, but found {} and {}".format(
+        *_names((a, b))), "dot"),
+    "bmm": (lambda a, b: "expected scalar type {} but found {}".format(*_names((a, b))), "bmm"),
+}
+
+
+def _check_matmul_operands(op: str, *dts: np.dtype) -> None:
+    """The one dtype rule of the matmul family: its kernels compute in one dtype, so PyTorch refuses
+    mixed dtypes (each op with its own message; numpy would silently promote) and has no bool kernel."""
+    message, kernel = _MATMUL_RULES[op]
+    if any(dt != dts[0] for dt in dts):
+        raise RuntimeError(message(*dts))
+    if dts[0].kind == "b":
+        raise NotImplementedError(f'"{kernel}" not implemented for \'Bool\'')
 
 
 class Mm(Function):
@@ -29,9 +59,7 @@ class Mm(Function):
                 f"mat1 and mat2 shapes cannot be multiplied ({a._data.shape[0]}x{a._data.shape[1]} and "
                 f"{b._data.shape[0]}x{b._data.shape[1]})"
             )
-        if a._data.dtype != b._data.dtype:
-            raise RuntimeError("expected m1 and m2 to have the same dtype, but got: "
-                               f"{_scalar_name(a)} != {_scalar_name(b)}")
+        _check_matmul_operands("mm", a._data.dtype, b._data.dtype)
         _save_operands(ctx, a, b)
         return _t(a._data @ b._data)
 
@@ -59,6 +87,7 @@ class Addmm(Function):
                 f"mat1 and mat2 shapes cannot be multiplied ({a._data.shape[0]}x{a._data.shape[1]} and "
                 f"{b._data.shape[0]}x{b._data.shape[1]})"
             )
+        _check_matmul_operands("addmm", bias._data.dtype, a._data.dtype, b._data.dtype)
         _save_operands(ctx, a, b, first=1)
         out = a._data @ b._data
         out += bias._data
@@ -85,6 +114,7 @@ class Mv(Function):
                 f"size mismatch, got input ({a._data.shape[0]}), mat ({a._data.shape[0]}x{a._data.shape[1]}), "
                 f"vec ({v._data.shape[0]})"
             )
+        _check_matmul_operands("mv", a._data.dtype, v._data.dtype)
         _save_operands(ctx, a, v)
         return _t(a._data @ v._data)
 
@@ -114,7 +144,7 @@ class Dot(Function):
                 "inconsistent tensor size, expected tensor [{}] and src [{}] to have the same number of elements, "
                 "but got {} and {} elements respectively".format(a._data.size, b._data.size, a._data.size, b._data.size)
             )
-        _same_dtype(a, b, "dot : expected both vectors to have same dtype, but found {} and {}")
+        _check_matmul_operands("dot", a._data.dtype, b._data.dtype)
         _save_operands(ctx, a, b)
         return _t(np.dot(a._data, b._data))
 
@@ -146,8 +176,10 @@ class Bmm(Function):
         if sb[0] != sa[0] or sb[1] != sa[2]:
             raise RuntimeError(f"Expected size for first two dimensions of batch2 tensor to be: [{sa[0]}, {sa[2]}] "
                                f"but got: [{sb[0]}, {sb[1]}].")
+        if a._data.size and b._data.size:  # (an empty product is returned before the kernel, in mat2's dtype)
+            _check_matmul_operands("bmm", a._data.dtype, b._data.dtype)
         _save_operands(ctx, a, b)
-        return _t(np.matmul(a._data, b._data))
+        return _t(np.matmul(a._data, b._data).astype(b._data.dtype, copy=False))
 
     @staticmethod
     def backward(ctx, grad):
@@ -173,8 +205,8 @@ class Einsum(Function):
     def forward(ctx, equation, *operands):
         ctx.inputs, ctx.output = _parse_einsum(equation, operands)
         ctx.save_for_backward(*operands)
-        dt = result_dtype(*operands)
-        return _t(np.asarray(np.einsum(equation, *(o._data for o in operands))).astype(dt, copy=False))
+        dt = _einsum_dtype(ctx.inputs, ctx.output, operands)
+        return _t(np.asarray(np.einsum(equation, *(o._data.astype(dt, copy=False) for o in operands))))
 
     @staticmethod
     def backward(ctx, grad):
@@ -184,15 +216,36 @@ class Einsum(Function):
             if not ctx.needs_input_grad[k + 1]:
                 grads.append(None)
                 continue
-            others = [o for j, o in enumerate(operands) if j != k]
+            others = [o.to(grad.dtype) for j, o in enumerate(operands) if j != k]  # (PyTorch's muls promote)
             known = set(ctx.output).union(*(ctx.inputs[j] for j in range(len(operands)) if j != k))
             kept = "".join(c for c in dict.fromkeys(subs) if c in known)  # letters only op k has: broadcast back
             spec = ",".join([ctx.output] + [ctx.inputs[j] for j in range(len(operands)) if j != k]) + "->" + kept
             g = einsum(spec, grad, *others)
             if kept != subs:
                 g = _undo_einsum_sum(g, kept, subs, op.shape)
+            if g.shape != op.shape:  # a letter of size 1 was broadcast: sum it in ``op``, spread it from the others
+                g = g.sum_to_size([1 if n == 1 else m for n, m in zip(op.shape, g.shape)]).expand(op.shape)
             grads.append(g)
         return (None, *grads)
+
+
+def _einsum_dtype(inputs: list[str], output: str, operands: tuple) -> np.dtype:
+    """PyTorch contracts the operands left to right: a pair that sums over shared letters is a bmm (one
+    dtype, no bool), any other pair a broadcast multiply (promoted); one operand alone is a sum."""
+    def present(k: int) -> set:  # a letter of size 1 broadcasts: PyTorch does not contract over it
+        return {c for c, n in zip(inputs[k], operands[k]._data.shape) if n != 1}
+
+    dt, letters = operands[0]._data.dtype, present(0)
+    for k in range(1, len(operands)):
+        later = set(output).union(*inputs[k + 1:])
+        if (letters & present(k)) - later:
+            _check_matmul_operands("bmm", dt, operands[k]._data.dtype)
+        else:
+            dt = result_dtype(_t(np.empty(1, dt)), operands[k])
+        letters = (letters | present(k)) & later
+    if len(operands) == 1 and set(inputs[0]) - set(output) and dt.kind == "b":
+        return np.dtype(np.int64)  # summing bools counts them
+    return dt
 
 
 def einsum(equation: str, *operands: Tensor) -> Tensor:

@@ -2,13 +2,15 @@
 """
 from __future__ import annotations
 
+import builtins
 import math
 from typing import Any
 
 import numpy as np
 
 from .. import errors, kernels
-from ..creation import arange, linspace
+from ..creation import arange, eye, linspace
+from ..dtypes import bool_
 from ..function import Function
 from ..tensor import _sizes, _wrap_dim, Tensor, tensor_method
 from ._common import _dims, _float_data, _scalar_name, _t, _type_name, overload
@@ -69,6 +71,14 @@ def _check_mean_dtype(a: Tensor, dtype) -> None:
         )
 
 
+def _mean(x: np.ndarray, dims: tuple | None, keepdim: bool, dtype) -> np.ndarray:
+    """Σ x / n, in ``dtype`` if given; an empty slice is nan without numpy's "Mean of empty slice"."""
+    dt = x.dtype if dtype is None else dtype.np
+    n = x.size if dims is None else int(np.prod([x.shape[d] for d in dims]))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.asarray(np.sum(x, axis=dims, keepdims=keepdim, dtype=dt) / n).astype(dt, copy=False)
+
+
 class Mean(Function):
     node_name = "MeanBackward0"
 
@@ -76,8 +86,7 @@ class Mean(Function):
     def forward(ctx, a, dtype=None):
         _check_mean_dtype(a, dtype)
         ctx.shape, ctx.n = a._data.shape, a._data.size
-        return _t(np.mean(a._data, dtype=None if dtype is None else dtype.np).astype(
-            a._data.dtype if dtype is None else dtype.np))
+        return _t(_mean(a._data, None, False, dtype))
 
     @staticmethod
     def backward(ctx, grad):
@@ -92,8 +101,7 @@ class MeanDim(Function):
         _check_mean_dtype(a, dtype)
         ctx.shape, ctx.dims, ctx.keepdim = a._data.shape, _dims(dim, a._data.ndim), keepdim
         ctx.n = int(np.prod([a._data.shape[d] for d in ctx.dims]))
-        out = np.mean(a._data, axis=ctx.dims, keepdims=keepdim)
-        return _t(np.asarray(out).astype(a._data.dtype if dtype is None else dtype.np))
+        return _t(_mean(a._data, ctx.dims, keepdim, dtype))
 
     @staticmethod
     def backward(ctx, grad):
@@ -107,18 +115,33 @@ def mean(input: Tensor, dim: Any = None, keepdim: bool = False, *, dtype=None) -
     return MeanDim.apply(input, dim, keepdim, dtype)
 
 
-def _variance(ctx, a: Tensor, dims: tuple, correction: float, keepdim: bool, name: str) -> np.ndarray:
-    """Σ (x - mean)² / (n - correction) in numpy, shared by var and std (``name`` is for the warning)."""
+def _variance(ctx, a: Tensor, dims: tuple | None, correction: float, keepdim: bool, name: str) -> np.ndarray:
+    """Σ (x - mean)² / max(0, n - correction) in numpy, shared by var and std (``name`` is for the warning).
+
+    As in PyTorch, a non-positive dof divides by 0 (nan or inf, never a negative variance) and
+    warns; ``dims`` None means every element (it picks the backward formula, see ``_var_backward``).
+    """
     if a._data.dtype.kind != "f":
         raise RuntimeError("std and var only support floating point and complex dtypes")
     x = a._data
-    n = int(np.prod([x.shape[d] for d in dims])) if x.ndim else 1
-    if n - correction <= 0:
+    ctx.all, dims = dims is None or not x.ndim, tuple(range(x.ndim)) if dims is None else dims
+    n = int(np.prod([x.shape[d] for d in dims]))
+    if (n if x.size else 0) - correction <= 0:  # PyTorch's reduction factor is 0 for an empty input
         errors.warn(errors.DOF.format(name=name))
-    ctx.dims, ctx.keepdim, ctx.denom = dims, keepdim, n - correction
+    ctx.dims, ctx.keepdim, ctx.dof = dims, keepdim, n - correction
     with np.errstate(divide="ignore", invalid="ignore"):
-        out = np.sum((x - x.mean(axis=dims, keepdims=True)) ** 2, axis=dims, keepdims=keepdim) / (n - correction)
+        centered = x - np.sum(x, axis=dims, keepdims=True) / n
+        out = np.sum(centered * centered, axis=dims, keepdims=keepdim) / builtins.max(0, n - correction)
     return np.asarray(out).astype(x.dtype)
+
+
+def _var_backward(ctx, grad: Tensor, a: Tensor) -> Tensor:
+    """derivatives.yaml's var_backward: 2 (x - mean) / (n - correction) (std's backward reuses it)."""
+    if ctx.all and ctx.dof <= 0:  # the whole-tensor formula: 2 / 0 times 0 is nan, times the rest inf
+        return grad * where(a == a.mean(), math.nan, math.inf)
+    centered = a - a.mean(ctx.dims, keepdim=True)
+    factor = 2 / ctx.dof if ctx.dof else math.inf
+    return factor * _expand_back(grad, a.shape, ctx.dims, ctx.keepdim) * centered
 
 
 class Var(Function):
@@ -135,8 +158,7 @@ class Var(Function):
     @staticmethod
     def backward(ctx, grad):
         a, = ctx.saved_tensors
-        centered = a - a.mean(ctx.dims, keepdim=True)
-        return _expand_back(grad, a.shape, ctx.dims, ctx.keepdim) * centered * (2 / ctx.denom), None, None, None
+        return _var_backward(ctx, grad, a), None, None, None
 
 
 @tensor_method()
@@ -146,7 +168,7 @@ def var(input: Tensor, dim: Any = None, unbiased: Any = None, keepdim: bool = Fa
 
 
 class Std(Function):
-    """sqrt(var); gradient (x - mean) / ((n - correction) std)."""
+    """sqrt(var); gradient var's gradient times 1 / (2 std), 0 where std is 0 (PyTorch's mask)."""
 
     node_name = "StdBackward0"
 
@@ -159,9 +181,7 @@ class Std(Function):
     @staticmethod
     def backward(ctx, grad):
         a, out = ctx.saved_tensors
-        centered = a - a.mean(ctx.dims, keepdim=True)
-        scale = _expand_back(grad / (out * ctx.denom), a.shape, ctx.dims, ctx.keepdim)
-        return scale * centered, None, None, None
+        return _var_backward(ctx, where(out == 0, 0.0, grad / (out * 2)), a), None, None, None
 
 
 @tensor_method()
@@ -175,7 +195,7 @@ def _var_args(input: Tensor, dim: Any, unbiased: Any, keepdim: bool, correction:
         dim, unbiased = None, dim
     if correction is None:
         correction = 1 if unbiased is None or unbiased else 0
-    return _dims(dim, input._data.ndim), correction, keepdim
+    return None if dim is None else _dims(dim, input._data.ndim), correction, keepdim
 
 
 class Cumsum(Function):
@@ -185,7 +205,8 @@ class Cumsum(Function):
     def forward(ctx, a, dim):
         ctx.dim = dim
         data = a._data
-        return _t(np.cumsum(data, axis=dim, dtype=np.int64 if data.dtype.kind in "biu" else None))
+        out = np.cumsum(data, axis=dim, dtype=np.int64 if data.dtype.kind in "biu" else None)
+        return _t(out.reshape(data.shape))  # (numpy flattens a 0-d input to shape [1])
 
     @staticmethod
     def backward(ctx, grad):
@@ -214,13 +235,16 @@ class Prod(Function):
     @staticmethod
     def backward(ctx, grad):
         a, out = ctx.saved_tensors
-        dims = ctx.dims or tuple(range(a.ndim))
+        if not a.ndim:
+            return grad, None, None
+        dims = tuple(range(a.ndim)) if ctx.dims is None else ctx.dims
         keep = ctx.keepdim or ctx.dims is None
         if not (a == 0).any():
             return _expand_back(grad, a.shape, dims, keep) * (_expand_back(out, a.shape, dims, keep) / a), None, None
-        # With zeros, the product of the *other* elements is computed directly.
-        others = _t(_prod_of_others(a._data, dims))
-        return _expand_back(grad, a.shape, dims, keep) * others, None, None
+        # With zeros, the product of the *other* elements, as a differentiable expression (create_graph).
+        if ctx.dims is None:
+            return (grad * _prod_of_others(a.reshape(-1), (0,))).view(a.shape), None, None
+        return _expand_back(grad, a.shape, dims, keep) * _prod_of_others(a, dims), None, None
 
 
 ProdDim = overload(Prod, "ProdDim", "ProdBackward1")  # prod(x, dim): the second overload
@@ -233,12 +257,20 @@ def prod(input: Tensor, dim: int | None = None, keepdim: bool = False) -> Tensor
     return ProdDim.apply(input, dim, keepdim)
 
 
-def _prod_of_others(x: np.ndarray, dims: tuple) -> np.ndarray:
-    moved = np.moveaxis(x, dims, tuple(range(-len(dims), 0)))
-    flat = moved.reshape(moved.shape[: moved.ndim - len(dims)] + (-1,))
-    left = np.cumprod(np.concatenate([np.ones_like(flat[..., :1]), flat[..., :-1]], -1), -1)
-    right = np.flip(np.cumprod(np.flip(np.concatenate([flat[..., 1:], np.ones_like(flat[..., :1])], -1), -1), -1), -1)
-    return np.moveaxis((left * right).reshape(moved.shape), tuple(range(-len(dims), 0)), dims)
+def _prod_of_others(a: Tensor, dims: tuple) -> Tensor:
+    """For each element, the product of the other elements of its slice over ``dims``.
+
+    Each slice of n elements is repeated n times with the diagonal set to 1 and multiplied
+    out: tensor ops only, so the result keeps its graph under ``create_graph=True``.
+    """
+    kept = [d for d in range(a.ndim) if d not in dims]
+    order = kept + list(dims)
+    moved = a.permute(order)
+    flat = moved.reshape(tuple(moved.shape[:len(kept)]) + (-1,))
+    n = flat.shape[-1]
+    rows = flat.unsqueeze(-2).expand(*flat.shape[:-1], n, n)
+    others = where(eye(n, dtype=bool_), 1.0, rows).prod(-1)
+    return others.reshape(moved.shape).permute([order.index(d) for d in range(a.ndim)])
 
 
 class MaxAll(Function):
@@ -308,16 +340,22 @@ class Sort(Function):
 
     @staticmethod
     def forward(ctx, a, dim, descending, k=None):
-        order = np.argsort(-a._data if descending else a._data, axis=dim, kind="stable")
+        x = a._data if a._data.ndim else a._data.reshape(1)  # a 0-d tensor sorts as one element
+        order = _argsort(x, dim, descending)
         if k is not None:
             order = np.take(order, np.arange(k), axis=dim)
+        values = np.take_along_axis(x, order, dim)
+        if not a._data.ndim:
+            order, values = order.reshape(order.shape[1:]), values.reshape(values.shape[1:])
         indices = _t(order.astype(np.int64))
         ctx.mark_non_differentiable(indices)
         ctx.shape, ctx.dim, ctx.order = a._data.shape, dim, order
-        return _t(np.take_along_axis(a._data, order, dim)), indices
+        return _t(values), indices
 
     @staticmethod
     def backward(ctx, grad, _):
+        if not ctx.shape:
+            return grad, None, None, None
         return ScatterAdd.apply(grad, ctx.shape, ctx.dim, ctx.order), None, None, None
 
 
@@ -467,7 +505,9 @@ class Norm(Function):
 
 @tensor_method(numpy_names=False)  # torch.norm is Python code: no keepdims=
 def norm(input: Tensor, p: float | str = "fro", dim: Any = None, keepdim: bool = False, dtype=None) -> Tensor:
-    """The vector p-norm over ``dim`` (all elements by default); "fro" is the 2-norm."""
+    """The vector p-norm over ``dim`` (all elements by default); "fro" is the 2-norm (of at most 2 dims)."""
+    if p == "fro" and isinstance(dim, (tuple, list)) and len(dim) > 2:
+        raise RuntimeError(f"linalg.matrix_norm: dim must be a 2-tuple. Got {' '.join(map(str, dim))}")
     p = 2 if p in ("fro", None) else math.inf if p in ("inf", float("inf")) else p
     return Norm.apply(input, p, dim, keepdim)
 
@@ -512,9 +552,22 @@ def argmin(input: Tensor, dim: int | None = None, keepdim: bool = False) -> Tens
 
 
 @tensor_method()
-def argsort(input: Tensor, dim: int = -1, descending: bool = False) -> Tensor:
-    d = input._data if not descending else -input._data
-    return _t(np.argsort(d, axis=dim, kind="stable").astype(np.int64))
+def argsort(input: Tensor, dim: int = -1, descending: bool = False, stable: bool = False) -> Tensor:
+    return sort(input, dim, descending, stable)[1]
+
+
+def _argsort(x: np.ndarray, dim: int, descending: bool) -> np.ndarray:
+    """A stable argsort along ``dim`` with PyTorch's order: NaN is the largest value (first when descending)."""
+    if not descending:
+        return np.argsort(x, axis=dim, kind="stable")  # numpy already puts NaN last
+    if x.dtype.kind == "b":
+        x = x.astype(np.int8)
+    key = np.where(np.isnan(x), -np.inf, -x) if x.dtype.kind == "f" else -x.astype(np.int64) if x.dtype.kind == "u" else -x
+    order = np.argsort(key, axis=dim, kind="stable")
+    if x.dtype.kind == "f":  # NaNs first, keeping their order, then the rest
+        nan_first = np.argsort(~np.isnan(np.take_along_axis(x, order, dim)), axis=dim, kind="stable")
+        order = np.take_along_axis(order, nan_first, dim)
+    return order
 
 
 @tensor_method()

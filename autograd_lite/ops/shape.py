@@ -605,7 +605,7 @@ class Flip(Function):
 def flip(input: Tensor, dims: Sequence[int]) -> Tensor:
     """The elements in reverse order along ``dims`` (a copy, as in PyTorch)."""
     dims = (dims,) if isinstance(dims, int) else tuple(dims)
-    return Flip.apply(input, tuple(_wrap_dim(d, input._data.ndim) for d in dims))
+    return Flip.apply(input, _dims(dims, input._data.ndim))
 
 
 def numel(input: Tensor) -> int:
@@ -671,7 +671,18 @@ def _T(self: Tensor) -> Tensor:
 Tensor.T = property(_T)
 
 
-Tensor.mT = property(lambda self: transpose(self, -2, -1))
+def _mT(self: Tensor) -> Tensor:
+    """The last two dimensions swapped; a 0-d tensor comes back as itself, with PyTorch's warning."""
+    ndim = self._data.ndim
+    if ndim == 0:
+        warnings.warn(errors.MT_0D, UserWarning, stacklevel=2)
+        return self
+    if ndim == 1:
+        raise RuntimeError("tensor.mT is only supported on matrices or batches of matrices. Got 1-D tensor.")
+    return transpose(self, -2, -1)
+
+
+Tensor.mT = property(_mT)
 
 
 @tensor_method()

@@ -11,7 +11,7 @@ import pytest
 torch = pytest.importorskip("torch")
 
 import autograd_lite  # noqa: E402,F401
-from harness import P, arrays, assert_same_tensor, case_tests, compare, compare_error, leaves, rng, setitem, ties  # noqa: E402,F401
+from harness import P, arrays, assert_same_tensor, case_tests, compare, compare_error, leaves, raises_same, rng, same, setitem, ties  # noqa: E402,F401
 
 
 CASES = [
@@ -73,3 +73,51 @@ def test_broadcast_mismatch_is_one_error(name):
 def test_where_broadcast_mismatch_is_one_error():
     compare_error(lambda lib, c, a, b: lib.where(c > 0, a, b), rng().standard_normal((2, 3)),
                   rng().standard_normal((2, 3)), rng().standard_normal(4))
+
+
+def test_pow_zero_to_the_zero_masks():
+    """derivatives.yaml masks pow's base gradient where the exponent is 0: 0 ** 0 has slope 0, and the
+    double backward goes through that mask."""
+    def f(L):
+        a = L.tensor([0.0, 2.0, 0.0, -1.5], requires_grad=True)
+        b = L.tensor([0.0, 0.0, 2.0, 3.0], requires_grad=True)
+        ga, gb = L.autograd.grad((a ** b).sum(), (a, b), create_graph=True)
+        return ga, gb, L.autograd.grad(ga.sum(), (a, b))
+    same(f)
+
+
+# --- floor_divide / remainder as PyTorch records them, operand checks (issue 10: M14, M17, N3) ------------
+
+def test_remainder_is_differentiable_floor_divide_is_not():
+    def f(L):
+        x = L.tensor([-3.0, 0.0, -0.0, 5.5], requires_grad=True)
+        y = L.tensor([2.0, -2.0, 1.0, -0.5], requires_grad=True)
+        r, s, q, back = x % y, x % 2, x // y, 2 % x
+        (r.sum() + s.sum()).backward()
+        return r, np.signbit(r.detach().numpy()), s, q, back, x.grad, y.grad
+    same(f)
+    raises_same(lambda L: (L.tensor([1.0, 2.0], requires_grad=True) // 2).sum().backward())
+
+
+INT_DIVISION = [
+    lambda L, i: i % 0, lambda L, i: i // 0, lambda L, i: L.remainder(i, L.tensor([1, 0])), lambda L, i: i % 0.0,
+    lambda L, i: 3 % L.tensor([0]), lambda L, i: i % 2, lambda L, i: -7 % i, lambda L, i: i // -2,
+]
+
+
+@pytest.mark.parametrize("op", INT_DIVISION)
+def test_integer_division_by_zero(op):
+    """Integers divided by 0 raise PyTorch's "ZeroDivisionError" (numpy gives 0 and warns); floats give nan."""
+    same(lambda L: op(L, L.tensor([3, -3])))
+
+
+MISUSES = [
+    lambda L, x, b: L.maximum(x, 0), lambda L, x, b: L.minimum(x, 1.5), lambda L, x, b: L.maximum(2, x),
+    lambda L, x, b: b - x, lambda L, x, b: x - b, lambda L, x, b: b - 1, lambda L, x, b: 1 - b,
+    lambda L, x, b: L.sub(x, b), lambda L, x, b: b - b,
+]
+
+
+@pytest.mark.parametrize("op", MISUSES)
+def test_operand_misuses(op):
+    raises_same(lambda L: op(L, L.ones(3), L.ones(3, dtype=L.bool)))

@@ -11,7 +11,7 @@ import pytest
 torch = pytest.importorskip("torch")
 
 import autograd_lite  # noqa: E402,F401
-from harness import P, arrays, assert_same_tensor, case_tests, compare, compare_error, leaves, rng, setitem, ties  # noqa: E402,F401
+from harness import P, arrays, assert_same_tensor, case_tests, compare, compare_error, leaves, raises_same, rng, same, setitem, ties  # noqa: E402,F401
 
 
 CASES = [
@@ -32,3 +32,56 @@ CASES = [
     ("dot_method", lambda L, a, b: a.dot(b[::2]), [(3,), (6,)], {}),
 ]
 test_op_float64, test_op_float32, test_op_no_grad = case_tests(CASES)
+
+
+# --- the matmul family's one dtype rule (issue 10, M6) ------------------------------------------------
+
+MIXED = [
+    lambda L, f, d, b: L.mm(f, d), lambda L, f, d, b: L.mm(b, b), lambda L, f, d, b: L.mv(f, d[0]),
+    lambda L, f, d, b: L.mv(d, f[0]), lambda L, f, d, b: L.mv(b, b[0]), lambda L, f, d, b: L.dot(f[0], d[0]),
+    lambda L, f, d, b: L.dot(b[0], b[0]), lambda L, f, d, b: L.bmm(f[None], d[None]),
+    lambda L, f, d, b: L.bmm(b[None], b[None]), lambda L, f, d, b: L.addmm(f, f, d),
+    lambda L, f, d, b: L.addmm(d[0], f, f), lambda L, f, d, b: L.addmm(f, d, f), lambda L, f, d, b: L.addmm(b, b, b),
+    lambda L, f, d, b: L.nn.functional.linear(f[None], d, f[0]), lambda L, f, d, b: f[None] @ d[None],
+    lambda L, f, d, b: f[None] @ d[0], lambda L, f, d, b: f[0] @ d[None], lambda L, f, d, b: b[0] @ b[0],
+    lambda L, f, d, b: L.einsum("ij,jk->ik", f, d), lambda L, f, d, b: L.einsum("ij,jk->ik", b, b),
+    lambda L, f, d, b: L.einsum("ij,jk,k->i", f, f, d[0]),
+]
+
+
+@pytest.mark.parametrize("op", MIXED)
+def test_matmul_family_refuses_mixed_dtypes_and_bool(op):
+    """PyTorch's kernels compute in one dtype: mixed float32/float64 and bool are refused, each op with its message."""
+    raises_same(lambda L: op(L, L.ones(2, 2), L.ones(2, 2, dtype=L.float64), L.ones(2, 2, dtype=L.bool)))
+
+
+ACCEPTED = [
+    lambda L, f, d, b: L.ones(0, 2, 3) @ L.ones(0, 3, 2, dtype=L.float64),  # empty: promoted, no kernel runs
+    lambda L, f, d, b: L.bmm(L.ones(1, 2, 0), L.ones(1, 0, 2, dtype=L.float64)),
+    lambda L, f, d, b: L.einsum("ij,ij->ij", f, d),  # no contraction: a promoting multiply
+    lambda L, f, d, b: L.einsum("ij,ij->ij", b, b), lambda L, f, d, b: L.einsum("ij->j", b),
+    lambda L, f, d, b: L.einsum("ij,jk->ik", L.ones(1, 1, dtype=L.long), f),  # j of size 1 broadcasts
+]
+
+
+@pytest.mark.parametrize("op", ACCEPTED)
+def test_matmul_family_accepts(op):
+    same(lambda L: op(L, L.ones(2, 2), L.ones(2, 2, dtype=L.float64), L.ones(2, 2, dtype=L.bool)))
+
+
+def test_einsum_size_one_letter_gradient():
+    """A letter of size 1 in one operand broadcasts; its gradient is summed back (and spread to the other)."""
+    def f(L):
+        x1 = L.tensor([[4]])
+        x3 = L.tensor([[-1.0, 0.5, 2.0, 0.0], [-2.0, 3.0, 1.0, 1.0], [0.0, 1.0, 0.0, -0.5]], requires_grad=True)
+        w = L.tensor([[0.5], [1.5]], requires_grad=True)
+        g, = L.autograd.grad(L.einsum("ij,jk->ik", x1, x3).pow(2).sum(), [x3])
+        v = L.einsum("ij,jk->ik", w, x3[:1])
+        v.sum().backward()
+        return g, w.grad
+    same(f)
+
+
+def test_empty_bmm_takes_mat2_dtype():
+    for a, b in (((0, 2, 3), (0, 3, 2)), ((1, 2, 0), (1, 0, 2)), ((2, 0, 3), (2, 3, 4))):
+        same(lambda L: [L.bmm(L.ones(a, dtype=L.float64), L.ones(b)), L.ones(a) @ L.ones(b, dtype=L.float64)])

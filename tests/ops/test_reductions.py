@@ -155,3 +155,71 @@ def test_histogram_result_and_backward():
         "range_of_3", "int", "int_range", "edges_dtype", "edges_2d", "one_edge", "weight_shape", "weight_dtype"])
 def test_histogram_errors(call):
     compare_error(call, *arrays((6,), dtype=np.float32))
+
+
+# --- edges (issue 10): 0-d tensors with an explicit dim, var/std denominators and masks, prod's graph ---
+
+ZERO_D_DIM = [
+    lambda x: x.sum(-1), lambda x: x.sum(0, keepdim=True), lambda x: x.mean(0), lambda x: x.amax(0),
+    lambda x: x.amin(-1), lambda x: x.logsumexp(0), lambda x: x.norm(dim=0), lambda x: x.var(0),
+    lambda x: x.std(0, correction=0), lambda x: x.prod(0), lambda x: x.flip(0), lambda x: x.cumsum(0),
+    lambda x: x.sort(0)[0], lambda x: x.topk(1, 0)[0], lambda x: x.max(0)[0], lambda x: x.sum((0, -1)),
+    lambda x: x.argsort(0), lambda x: x.sum(1),
+]
+
+
+@pytest.mark.parametrize("op", ZERO_D_DIM)
+def test_zero_d_with_dim(op):
+    """dim 0 and -1 are valid on a 0-d tensor (numpy has no axis there): value, node and gradient."""
+    def f(L):
+        x = L.tensor(2.5, requires_grad=True)
+        y = op(x)
+        if y.requires_grad:
+            y.sum().backward()
+        return y, x.grad
+    same(f)
+
+
+VAR_EDGES = [
+    ((), lambda x: x.var(0)), ((1,), lambda x: x.var()), ((3,), lambda x: x.var(correction=5)),
+    ((0, 2), lambda x: x.var(0)), ((0,), lambda x: x.std()), ((2, 0), lambda x: x.var(0)),
+    ((3, 1), lambda x: x.var(1)), ((1, 3), lambda x: x.std(0)), ((3,), lambda x: x.std()),
+    ((2, 3), lambda x: x.std(1, correction=0)), ((), lambda x: x.std(correction=0)),
+]
+
+
+@pytest.mark.parametrize("shape,op", VAR_EDGES)
+def test_var_std_edges(shape, op):
+    """n - correction <= 0 divides by 0 (nan/inf, never -0.) with PyTorch's dof warning; equal values give
+    std's gradient 0 (PyTorch masks std == 0); no numpy warning."""
+    import warnings
+
+    def f(L):
+        x = L.full(shape, 1.5, requires_grad=True)
+        with warnings.catch_warnings(record=True) as w:
+            warnings.simplefilter("always")
+            y = op(x)
+            y.sum().backward()
+        v = y.detach().numpy()
+        return y, np.signbit(v) & (v == 0), x.grad, [str(m.message) for m in w if m.category is UserWarning]  # numpy's are M11's
+    torch.set_warn_always(True)
+    try:
+        same(f)
+    finally:
+        torch.set_warn_always(False)
+
+
+def test_prod_with_zero_keeps_graph():
+    """prod's gradient with a zero element is differentiable under create_graph (second derivative)."""
+    for reduce in (lambda x: x.prod(), lambda x: x.prod(1).sum(), lambda x: x.prod(0, keepdim=True).sum()):
+        def f(L):
+            x = L.tensor([[0.0, 2.0, 3.0], [1.0, 0.0, 0.0]], requires_grad=True)
+            g, = L.autograd.grad(reduce(x), x, create_graph=True)
+            return g, L.autograd.grad((g * g).sum(), x)
+        same(f)
+
+
+def test_sort_nan_order():
+    """NaN sorts as the largest value (first when descending), as in PyTorch."""
+    data = [1.0, float("nan"), float("inf"), -1.0, float("nan"), 2.0, float("inf")]
+    same(lambda L: [L.tensor(data).sort(descending=d) for d in (False, True)] + [L.tensor(data).argsort(descending=True)])

@@ -61,3 +61,14 @@ test_log_float64, test_log_float32, test_log_no_grad = case_tests(LOG_CASES)
 @pytest.mark.parametrize("op", ["log10", "log2"])
 def test_log_of_integers_is_float(op):
     same(lambda lib: getattr(lib, op)(lib.tensor([1, 8, 100])))
+
+
+def test_relu_keeps_nan_and_signed_zero():
+    """relu is clamp_min(x, 0): -0. and NaN stay; its backward is threshold_backward (0 where out <= 0),
+    so a NaN passes its gradient."""
+    def f(L):
+        x = L.tensor([float("nan"), -1.0, 2.0, -0.0, 0.0], requires_grad=True)
+        y = L.relu(x)
+        y.sum().backward()
+        return y, np.signbit(y.detach().numpy()), x.grad
+    same(f)
