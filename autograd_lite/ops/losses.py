@@ -11,6 +11,7 @@ import numpy as np
 from ..dtypes import scalar_type_name
 from ..function import Function
 from ..tensor import _make, Tensor
+from ._common import np_mean
 from .activations import log_softmax
 
 
@@ -25,7 +26,7 @@ def _check_reduction(reduction: str) -> str:
 
 def _reduce(loss: np.ndarray, reduction: str) -> np.ndarray:
     if reduction == "mean":
-        return np.asarray(loss.mean(), dtype=loss.dtype)
+        return np.asarray(np_mean(loss), dtype=loss.dtype)
     if reduction == "sum":
         return np.asarray(loss.sum(), dtype=loss.dtype)
     return loss
@@ -217,8 +218,7 @@ class BinaryCrossEntropyWithLogits(Function):
     @staticmethod
     def forward(ctx, input, target, weight, pos_weight, reduction):
         x, y = input._data, target._data
-        with np.errstate(over="ignore"):
-            log_sigmoid = np.minimum(x, 0) - np.log1p(np.exp(-np.abs(x)))
+        log_sigmoid = np.minimum(x, 0) - np.log1p(np.exp(-np.abs(x)))
         if pos_weight is not None:
             log_sigmoid = log_sigmoid * ((pos_weight._data - 1) * y + 1)
         loss = (1 - y) * x - log_sigmoid
@@ -268,8 +268,7 @@ class BinaryCrossEntropy(Function):
         x, y = input._data, target._data
         if ((x < 0) | (x > 1)).any():
             raise RuntimeError("all elements of input should be between 0 and 1")
-        with np.errstate(divide="ignore"):
-            loss = (y - 1) * np.maximum(np.log1p(-x), -100) - y * np.maximum(np.log(x), -100)
+        loss = (y - 1) * np.maximum(np.log1p(-x), -100) - y * np.maximum(np.log(x), -100)
         if weight is not None:
             loss = loss * weight._data
         ctx.save_for_backward(input, target, weight)

@@ -11,7 +11,7 @@ from .. import errors, kernels
 from ..creation import arange
 from ..function import Function
 from ..tensor import _sizes, _wrap_dim, Tensor, tensor_method
-from ._common import _dims, _float_data, _t, _type_name, overload
+from ._common import _dims, _float_data, _t, _type_name, np_mean, overload
 from .arithmetic import maximum, minimum
 from .comparison import where
 from .indexing import ScatterAdd
@@ -76,7 +76,7 @@ class Mean(Function):
     def forward(ctx, a, dtype=None):
         _check_mean_dtype(a, dtype)
         ctx.shape, ctx.n = a._data.shape, a._data.size
-        return _t(np.mean(a._data, dtype=None if dtype is None else dtype.np).astype(
+        return _t(np_mean(a._data, dtype=None if dtype is None else dtype.np).astype(
             a._data.dtype if dtype is None else dtype.np))
 
     @staticmethod
@@ -92,7 +92,7 @@ class MeanDim(Function):
         _check_mean_dtype(a, dtype)
         ctx.shape, ctx.dims, ctx.keepdim = a._data.shape, _dims(dim, a._data.ndim), keepdim
         ctx.n = int(np.prod([a._data.shape[d] for d in ctx.dims]))
-        out = np.mean(a._data, axis=ctx.dims, keepdims=keepdim)
+        out = np_mean(a._data, ctx.dims, keepdim)
         return _t(np.asarray(out).astype(a._data.dtype if dtype is None else dtype.np))
 
     @staticmethod
@@ -116,8 +116,7 @@ def _variance(ctx, a: Tensor, dims: tuple, correction: float, keepdim: bool, nam
     if n - correction <= 0:
         errors.warn(errors.DOF.format(name=name))
     ctx.dims, ctx.keepdim, ctx.denom = dims, keepdim, n - correction
-    with np.errstate(divide="ignore", invalid="ignore"):
-        out = np.sum((x - x.mean(axis=dims, keepdims=True)) ** 2, axis=dims, keepdims=keepdim) / (n - correction)
+    out = np.sum((x - np_mean(x, dims, True)) ** 2, axis=dims, keepdims=keepdim) / (n - correction)
     return np.asarray(out).astype(x.dtype)
 
 
@@ -280,8 +279,7 @@ class Logsumexp(Function):
         x = _float_data(a)
         m = np.max(x, axis=dims, keepdims=True) if x.size else np.zeros((1,) * x.ndim, x.dtype)
         m = np.where(np.isfinite(m), m, 0)
-        with np.errstate(divide="ignore"):
-            out = np.log(np.sum(np.exp(x - m), axis=dims, keepdims=True)) + m
+        out = np.log(np.sum(np.exp(x - m), axis=dims, keepdims=True)) + m
         ctx.dims, ctx.keepdim = dims, keepdim
         out = _t((out if keepdim else out.squeeze(dims)).astype(x.dtype))
         ctx.save_for_backward(a, out)
