@@ -102,9 +102,9 @@ def _check_target(input: Tensor, target: Tensor) -> Tensor:
         if target.shape[0] != 1:
             raise ValueError(f"For 1D input, 1D target must have size 1, but got target size: {target.shape[0]}")
         target = target.reshape(())
-    if input.dim() != 1 and input.shape[0] != (target.shape[0] if target.dim() else 1):
-        raise ValueError(f"Expected input batch_size ({input.shape[0]}) to match target batch_size "
-                         f"({target.shape[0] if target.dim() else 1}).")
+    batch = target.shape[0] if target.dim() else 0  # (PyTorch reads a 0-d target's batch size as 0)
+    if input.dim() != 1 and input.shape[0] != batch:
+        raise ValueError(f"Expected input batch_size ({input.shape[0]}) to match target batch_size ({batch}).")
     if input.dim() == 2 and target.dim() > 1 or input.dim() == 1 and target.dim() > 0:
         raise RuntimeError("0D or 1D target tensor expected, multi-target not supported")
     if input.dim() > 2 and tuple(target.shape) != (input.shape[0],) + tuple(input.shape[2:]):
