@@ -20,8 +20,8 @@ import numpy as np
 
 from . import errors
 from .dtypes import from_numpy_dtype
-from .function import (AccumulateGrad, BackwardFunction, Node, checked_hook_result, checked_hook_results,
-                       grad_accumulator, profiling)
+from .function import (NUMPY_QUIET, AccumulateGrad, BackwardFunction, Node, checked_hook_result,
+                       checked_hook_results, grad_accumulator, numpy_errstate, profiling)
 from .grad_mode import _anomaly, _state
 from .tensor import Size, Tensor, _make
 
@@ -139,6 +139,7 @@ def run(roots: list, root_grads: list, keep_graph: bool, create_graph: bool, tar
     global _pass_callbacks
     prev, outer_callbacks = _state.enabled, _pass_callbacks
     _state.enabled, _pass_callbacks = create_graph, []
+    quiet = numpy_errstate.set(NUMPY_QUIET)  # every node's backward, as every forward (function.py)
     try:
         while ready:
             node = heappop(ready)[2]
@@ -178,6 +179,7 @@ def run(roots: list, root_grads: list, keep_graph: bool, create_graph: bool, tar
             callback()
     finally:
         _state.enabled, _pass_callbacks = prev, outer_callbacks
+        numpy_errstate.reset(quiet)
     return captured
 
 

@@ -202,3 +202,10 @@ def overload(function: type, name: str, node_name: str, **attrs: Any) -> type:
         "backward": inspect.getattr_static(function, "backward"),
         "node_name": node_name, "__module__": function.__module__,
         "__doc__": f"``{function.__name__}`` recorded as PyTorch's ``{node_name}``.", **attrs})
+
+
+def np_mean(x: np.ndarray, axis: tuple | None = None, keepdims: bool = False, dtype: Any = None) -> np.ndarray:
+    """numpy's mean (sum / count) without its "Mean of empty slice" warning, which PyTorch
+    never gives: the mean of nothing is 0 / 0 = nan, quietly (see function.py's NUMPY_QUIET)."""
+    total = np.sum(x, axis=axis, keepdims=keepdims, dtype=dtype)
+    return total / (x.size if axis is None else int(np.prod([x.shape[d] for d in axis])))

@@ -44,8 +44,7 @@ class Sigmoid(Function):
     @staticmethod
     def forward(ctx, a):
         x = _float_data(a)
-        with np.errstate(over="ignore"):
-            out = _t(1 / (1 + np.exp(-x)))
+        out = _t(1 / (1 + np.exp(-x)))
         ctx.save_for_backward(out)
         return out
 
@@ -294,8 +293,7 @@ class Softplus(Function):
     def forward(ctx, a, beta, threshold):
         x = a._data
         bx = x * x.dtype.type(beta)
-        with np.errstate(over="ignore"):
-            out = np.where(bx > threshold, x, np.log1p(np.exp(np.minimum(bx, threshold))) / x.dtype.type(beta))
+        out = np.where(bx > threshold, x, np.log1p(np.exp(np.minimum(bx, threshold))) / x.dtype.type(beta))
         ctx.beta, ctx.threshold = beta, threshold
         ctx.save_for_backward(a)
         return _make(out.astype(x.dtype))
@@ -361,8 +359,7 @@ class Silu(Function):
     def forward(ctx, a):
         x = a._data
         ctx.save_for_backward(a)
-        with np.errstate(over="ignore"):
-            return _make((x / (1 + np.exp(-x))).astype(x.dtype))
+        return _make((x / (1 + np.exp(-x))).astype(x.dtype))
 
     @staticmethod
     def backward(ctx, grad):

@@ -155,12 +155,11 @@ class Div(Function):
         dt = result_dtype(a, b)
         if dt.kind != "f" and rounding_mode is None:
             dt = dtypes.get_default_dtype().np
-        with np.errstate(divide="ignore", invalid="ignore"):
-            out = a._data / b._data
-            if rounding_mode == "floor":
-                out = np.floor(out)
-            elif rounding_mode == "trunc":
-                out = np.trunc(out)
+        out = a._data / b._data
+        if rounding_mode == "floor":
+            out = np.floor(out)
+        elif rounding_mode == "trunc":
+            out = np.trunc(out)
         return _t(_laid_out(out.astype(dt, copy=False), a._data, b._data))
 
     @staticmethod
@@ -195,8 +194,7 @@ class Reciprocal(Function):
 
     @staticmethod
     def forward(ctx, a):
-        with np.errstate(divide="ignore"):
-            out = _t(1 / _float_data(a))
+        out = _t(1 / _float_data(a))
         ctx.save_for_backward(out)
         return out
 
@@ -247,8 +245,7 @@ class Pow(Function):
             data = _float_data(a)
         if data.dtype.kind in "iu" and exponent < 0:
             raise RuntimeError("Integers to negative integer powers are not allowed.")
-        with np.errstate(divide="ignore", invalid="ignore"):
-            out = np.power(data, np.asarray(exponent, dtype=data.dtype))
+        out = np.power(data, np.asarray(exponent, dtype=data.dtype))
         return _t(out)
 
     @staticmethod
@@ -282,8 +279,7 @@ class PowTensor(Function):
 
     @staticmethod
     def forward(ctx, a, b):
-        with np.errstate(divide="ignore", invalid="ignore"):
-            out = _cast(np.power(a._data, b._data), a, b)
+        out = _cast(np.power(a._data, b._data), a, b)
         ctx.save_for_backward(a, b, out)
         return out
 

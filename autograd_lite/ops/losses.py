@@ -8,9 +8,10 @@ import warnings
 
 import numpy as np
 
-from ..dtypes import scalar_type_name
+from ..dtypes import result_dtype, scalar_type_name
 from ..function import Function
 from ..tensor import _make, Tensor
+from ._common import np_mean, overload
 from .activations import log_softmax
 
 
@@ -25,7 +26,7 @@ def _check_reduction(reduction: str) -> str:
 
 def _reduce(loss: np.ndarray, reduction: str) -> np.ndarray:
     if reduction == "mean":
-        return np.asarray(loss.mean(), dtype=loss.dtype)
+        return np.asarray(np_mean(loss), dtype=loss.dtype)
     if reduction == "sum":
         return np.asarray(loss.sum(), dtype=loss.dtype)
     return loss
@@ -47,14 +48,14 @@ class MseLoss(Function):
     def forward(ctx, input, target, reduction):
         ctx.save_for_backward(input, target)
         ctx.reduction = reduction
-        diff = input._data - target._data
+        diff = (input._data - target._data).astype(result_dtype(input, target), copy=False)
         ctx.n = diff.size
         return _make(_reduce(diff * diff, reduction))
 
     @staticmethod
     def backward(ctx, grad):
         input, target = ctx.saved_tensors
-        norm = 2.0 / ctx.n if ctx.reduction == "mean" else 2.0
+        norm = 2.0 / max(ctx.n, 1) if ctx.reduction == "mean" else 2.0  # (empty input: empty gradient)
         g = (input - target) * norm * grad
         need_input, need_target, _ = ctx.needs_input_grad
         return g if need_input else None, -g if need_target else None, None
@@ -95,20 +96,25 @@ def _class_layout(x: np.ndarray) -> np.ndarray:
     return np.moveaxis(x, 1, -1).reshape(-1, x.shape[1])
 
 
-def _check_target(input: Tensor, target: Tensor) -> None:
-    shape, t_shape = input._data.shape, target._data.shape  # (numpy's tuples: cheaper than Size)
-    dim, t_dim = len(shape), len(t_shape)
-    if dim < 1:
-        raise ValueError(f"Expected 1 or more dimensions (got {dim})")
-    if dim != 1 and shape[0] != (t_shape[0] if t_dim else 1):
-        raise ValueError(f"Expected input batch_size ({shape[0]}) to match target batch_size "
-                         f"({t_shape[0] if t_dim else 1}).")
-    if dim == 2 and t_dim > 1 or dim == 1 and t_dim > 0:
+def _check_target(input: Tensor, target: Tensor) -> Tensor:
+    """The class-index target checked against the input; a (1,) target of a 1-D input is its 0-d."""
+    if input.dim() < 1:
+        raise ValueError(f"Expected 1 or more dimensions (got {input.dim()})")
+    if input.dim() == 1 and target.dim() == 1:
+        if target.shape[0] != 1:
+            raise ValueError(f"For 1D input, 1D target must have size 1, but got target size: {target.shape[0]}")
+        target = target.reshape(())
+    batch = target.shape[0] if target.dim() else 0  # (PyTorch reads a 0-d target's batch size as 0)
+    if input.dim() != 1 and input.shape[0] != batch:
+        raise ValueError(f"Expected input batch_size ({input.shape[0]}) to match target batch_size ({batch}).")
+    if input.dim() == 2 and target.dim() > 1 or input.dim() == 1 and target.dim() > 0:
         raise RuntimeError("0D or 1D target tensor expected, multi-target not supported")
-    if dim > 2 and t_shape != (shape[0],) + shape[2:]:
-        raise RuntimeError(f"Expected target size {list((shape[0],) + shape[2:])}, got {list(t_shape)}")
+    if input.dim() > 2 and tuple(target.shape) != (input.shape[0],) + tuple(input.shape[2:]):
+        raise RuntimeError(f"Expected target size {list((input.shape[0],) + tuple(input.shape[2:]))}, got "
+                           f"{list(target.shape)}")
     if target._data.dtype != np.int64:
         raise RuntimeError(f"expected target dtype to be Long or Byte, but got {scalar_type_name(target.dtype)}")
+    return target
 
 
 def _nll_coefficients(target: np.ndarray, n_classes: int, weight: np.ndarray | None, ignore_index: int,
@@ -138,8 +144,9 @@ class NllLoss(Function):
         x = input._data
         rows = _class_layout(x)
         idx, w = _nll_coefficients(target, rows.shape[1], weight, ignore_index, x.dtype)
-        losses = -w * rows[np.arange(rows.shape[0]), idx]
-        ctx.idx, ctx.w, ctx.reduction, ctx.shape = idx, w, reduction, x.shape
+        keep = target.reshape(-1) != ignore_index  # ignored rows are skipped: a NaN there stays out
+        losses = np.where(keep, -w * rows[np.arange(rows.shape[0]), idx], 0)
+        ctx.idx, ctx.w, ctx.keep, ctx.reduction, ctx.shape = idx, w, keep, reduction, x.shape
         if reduction == "none":
             return _make(losses.reshape(target.shape))
         ctx.total_weight = w.sum(dtype=x.dtype)
@@ -151,9 +158,9 @@ class NllLoss(Function):
         # d loss / d input is a constant sparse tensor (-w_i at each target), scaled by grad:
         # linear in grad, so it is differentiable again for free.
         rows = np.zeros((ctx.idx.size, ctx.shape[0] if len(ctx.shape) == 1 else ctx.shape[1]), grad._data.dtype)
-        rows[np.arange(rows.shape[0]), ctx.idx] = -ctx.w
-        if ctx.reduction == "mean":
-            rows /= ctx.total_weight
+        keep = ctx.keep
+        rows[np.arange(rows.shape[0])[keep], ctx.idx[keep]] = (
+            -ctx.w[keep] / ctx.total_weight if ctx.reduction == "mean" else -ctx.w[keep])
         if len(ctx.shape) == 1:
             coef = rows[0]
         elif len(ctx.shape) == 2:
@@ -170,8 +177,21 @@ def nll_loss(input: Tensor, target: Tensor, weight: Tensor | None = None, size_a
              ignore_index: int = -100, reduce=None, reduction: str = "mean") -> Tensor:
     """Negative log-likelihood of class indices given log-probabilities (``NllLossBackward0``)."""
     _check_reduction(reduction)
-    _check_target(input, target)
-    return NllLoss.apply(input, target._data, None if weight is None else weight._data, reduction, ignore_index)
+    target = _check_target(input, target)
+    w = None if weight is None else weight._data
+    if input.dim() <= 2:
+        return NllLoss.apply(input, target._data, w, reduction, ignore_index)
+    if input.dim() == 4:
+        return NllLoss2D.apply(input, target._data, w, reduction, ignore_index)
+    # PyTorch folds other shapes (N, C, d1, ...) into the 4-D (N, C, 1, d1 * ...) of nll_loss2d.
+    n, c = input.shape[:2]
+    folded = input.contiguous().view(n, c, 1, -1) if input.numel() else input.contiguous().view(n, c, 0, 0)
+    t = target._data.reshape(n, 1, -1) if target.numel() else target._data.reshape(n, 0, 0)
+    out = NllLoss2D.apply(folded, t, w, reduction, ignore_index)
+    return out.view((n,) + tuple(input.shape[2:])) if reduction == "none" else out
+
+
+NllLoss2D = overload(NllLoss, "NllLoss2D", "NllLoss2DBackward0")
 
 
 def cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None, size_average=None,
@@ -182,24 +202,94 @@ def cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None, s
     ``target`` holds class indices (int64), or class probabilities of the input's shape.
     """
     _check_reduction(reduction)
-    if label_smoothing != 0.0:
-        raise NotImplementedError("autograd_lite's cross_entropy does not implement label_smoothing")
     class_dim = 0 if input.dim() == 1 else 1
-    logp = log_softmax(input, class_dim)
-    if target.shape == input.shape:  # PyTorch reads a target of the input's shape as probabilities
+    probabilities = target.shape == input.shape  # PyTorch reads a target of the input's shape as probabilities
+    if probabilities:
         if not target.is_floating_point():
             raise RuntimeError("Expected floating point type for target with class probabilities, got "
                                + scalar_type_name(target.dtype))
-        # Soft targets ("probabilities"): -sum_c w_c p_c log q_c, averaged over predictions.
-        if weight is not None:
-            shape = [1] * input.dim()
-            shape[class_dim] = -1
-            logp = logp * weight.view(shape)
-        loss = -(logp * target).sum(class_dim)
-        if reduction == "none":
-            return loss
-        return loss.sum() if reduction == "sum" else loss.sum() / (input.numel() // input.shape[class_dim])
-    return nll_loss(logp, target, weight, ignore_index=ignore_index, reduction=reduction)
+        if ignore_index >= 0:
+            raise RuntimeError("ignore_index is not supported for floating point target")
+    if label_smoothing > 1.0:
+        raise RuntimeError(f"label_smoothing must be between 0.0 and 1.0. Got: {label_smoothing}")
+    logp = log_softmax(input, class_dim)
+    if probabilities:
+        return _cross_entropy_probabilities(logp, target, weight, reduction, label_smoothing, class_dim)
+    loss = nll_loss(logp, target, weight, ignore_index=ignore_index, reduction=reduction)
+    if label_smoothing > 0.0:
+        loss = _smoothed(loss, logp, target, weight, reduction, ignore_index, label_smoothing, class_dim)
+    return loss
+
+
+def _class_weight(weight: Tensor, logp: Tensor, class_dim: int) -> Tensor:
+    """The class weights shaped to broadcast along the input's class dimension."""
+    shape = [1] * logp.dim()
+    shape[class_dim] = weight.shape[0]
+    return weight.view(shape)
+
+
+def _cross_entropy_probabilities(logp: Tensor, target: Tensor, weight: Tensor | None, reduction: str,
+                                 label_smoothing: float, class_dim: int) -> Tensor:
+    """Soft targets: -sum_c w_c p_c log q_c, the mean taken over predictions (PyTorch's formula);
+    label smoothing mixes the target with the uniform distribution."""
+    n_classes = logp.shape[class_dim]
+    if label_smoothing > 0.0:
+        target = target * (1 - label_smoothing) + label_smoothing / n_classes
+    product = logp * target if weight is None else logp * target * _class_weight(weight, logp, class_dim)
+    if reduction == "none":
+        return -product.sum(class_dim)
+    if reduction == "sum":
+        return -product.sum()
+    if logp.numel() == 0:
+        return -product.sum().fill_(float("nan"))
+    return DivScalar.apply(-product.sum(), logp.numel() // n_classes)
+
+
+class MulScalar(Function):
+    """``number * tensor`` as PyTorch's C++ losses compute it (mul.Scalar): one edge, ``MulBackward1``."""
+
+    node_name = "MulBackward1"
+
+    @staticmethod
+    def forward(ctx, a, number):
+        ctx.number = number
+        return _make((a._data * number).astype(a._data.dtype, copy=False))
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad * ctx.number, None
+
+
+class DivScalar(Function):
+    """``tensor / number`` (div.Scalar): ``DivBackward1``."""
+
+    node_name = "DivBackward1"
+
+    @staticmethod
+    def forward(ctx, a, number):
+        ctx.number = number
+        return _make((a._data / number).astype(a._data.dtype, copy=False))
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad / ctx.number, None
+
+
+def _smoothed(nll: Tensor, logp: Tensor, target: Tensor, weight: Tensor | None, reduction: str,
+              ignore_index: int, label_smoothing: float, class_dim: int) -> Tensor:
+    """Class-index targets with label smoothing: (1 - ε) nll + ε/C · Σ_c -w_c log q_c, the second
+    term zero on ignored predictions and its mean divided as nll's (by the kept weights)."""
+    if logp.dim() == 1:  # its target is 0-d or (1,)
+        target = target.reshape(())
+    ignored = target == ignore_index
+    smooth = -(logp if weight is None else logp * _class_weight(weight, logp, class_dim)).sum(class_dim)
+    smooth = smooth.masked_fill(ignored, 0.0)
+    if reduction == "sum":
+        smooth = smooth.sum()
+    elif reduction == "mean":
+        kept = target.reshape(-1)[~ignored.reshape(-1)]
+        smooth = smooth.sum() / (kept.numel() if weight is None else weight.gather(0, kept.flatten()).sum())
+    return MulScalar.apply(nll, 1 - label_smoothing) + MulScalar.apply(smooth, label_smoothing / logp.shape[class_dim])
 
 
 def _weighted(ctx, weight: Tensor | None, *grads: Tensor | None) -> list:
@@ -222,8 +312,7 @@ class BinaryCrossEntropyWithLogits(Function):
     @staticmethod
     def forward(ctx, input, target, weight, pos_weight, reduction):
         x, y = input._data, target._data
-        with np.errstate(over="ignore"):
-            log_sigmoid = np.minimum(x, 0) - np.log1p(np.exp(-np.abs(x)))
+        log_sigmoid = np.minimum(x, 0) - np.log1p(np.exp(-np.abs(x)))
         if pos_weight is not None:
             log_sigmoid = log_sigmoid * ((pos_weight._data - 1) * y + 1)
         loss = (1 - y) * x - log_sigmoid
@@ -231,7 +320,7 @@ class BinaryCrossEntropyWithLogits(Function):
             loss = loss * weight._data
         ctx.save_for_backward(input, target, weight, pos_weight)
         ctx.reduction, ctx.n = reduction, x.size
-        return _make(_reduce(loss.astype(x.dtype, copy=False), reduction))
+        return _make(_reduce(loss.astype(y.dtype, copy=False), reduction))
 
     @staticmethod
     def backward(ctx, grad):
@@ -260,6 +349,9 @@ def binary_cross_entropy_with_logits(input: Tensor, target: Tensor, weight: Tens
     _check_reduction(reduction)
     if target.shape != input.shape:
         raise ValueError(f"Target size ({target.size()}) must be the same as input size ({input.size()})")
+    if not target.is_floating_point():  # PyTorch computes the loss in place in a tensor of target's dtype
+        raise RuntimeError(f"result type {scalar_type_name(result_dtype(input, target))} can't be cast to the "
+                           f"desired output type {scalar_type_name(target.dtype)}")
     return BinaryCrossEntropyWithLogits.apply(input, target, weight, pos_weight, reduction)
 
 
@@ -273,8 +365,7 @@ class BinaryCrossEntropy(Function):
         x, y = input._data, target._data
         if ((x < 0) | (x > 1)).any():
             raise RuntimeError("all elements of input should be between 0 and 1")
-        with np.errstate(divide="ignore"):
-            loss = (y - 1) * np.maximum(np.log1p(-x), -100) - y * np.maximum(np.log(x), -100)
+        loss = (y - 1) * np.maximum(np.log1p(-x), -100) - y * np.maximum(np.log(x), -100)
         if weight is not None:
             loss = loss * weight._data
         ctx.save_for_backward(input, target, weight)

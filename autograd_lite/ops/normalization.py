@@ -8,6 +8,7 @@ import numpy as np
 
 from ..function import Function
 from ..tensor import _make, Tensor
+from ._common import np_mean
 
 
 def _normalization_backward(input: Tensor, gx: Tensor, dims: tuple, eps: float) -> tuple[Tensor, Tensor]:
@@ -28,8 +29,8 @@ class NativeLayerNorm(Function):
     @staticmethod
     def forward(ctx, input, weight, bias, dims, eps):
         x = input._data
-        mean = x.mean(axis=dims, keepdims=True)
-        rstd = 1 / np.sqrt(x.var(axis=dims, keepdims=True) + eps)
+        mean = np_mean(x, dims, True)
+        rstd = 1 / np.sqrt(np_mean((x - mean) ** 2, dims, True) + eps)
         out = (x - mean) * rstd
         if weight is not None:
             out = out * weight._data
@@ -75,7 +76,8 @@ class NativeBatchNorm(Function):
         dims = (0,) + tuple(range(2, x.ndim))
         shape = (1, -1) + (1,) * (x.ndim - 2)
         if training:
-            mean, var = x.mean(axis=dims), x.var(axis=dims)
+            mean = np_mean(x, dims)
+            var = np_mean((x - mean.reshape(shape)) ** 2, dims)
             if running_mean is not None:
                 n = x.size // x.shape[1]
                 running_mean *= 1 - momentum

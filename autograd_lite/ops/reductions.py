@@ -13,7 +13,7 @@ from ..creation import arange, eye, linspace
 from ..dtypes import bool_
 from ..function import Function
 from ..tensor import _sizes, _wrap_dim, Tensor, tensor_method
-from ._common import _dims, _float_data, _scalar_name, _t, _type_name, overload
+from ._common import _dims, _float_data, _scalar_name, _t, _type_name, np_mean, overload
 from .arithmetic import maximum, minimum
 from .comparison import where
 from .indexing import ScatterAdd
@@ -129,9 +129,8 @@ def _variance(ctx, a: Tensor, dims: tuple | None, correction: float, keepdim: bo
     if (n if x.size else 0) - correction <= 0:  # PyTorch's reduction factor is 0 for an empty input
         errors.warn(errors.DOF.format(name=name))
     ctx.dims, ctx.keepdim, ctx.dof = dims, keepdim, n - correction
-    with np.errstate(divide="ignore", invalid="ignore"):
-        centered = x - np.sum(x, axis=dims, keepdims=True) / n
-        out = np.sum(centered * centered, axis=dims, keepdims=keepdim) / builtins.max(0, n - correction)
+    centered = x - np.sum(x, axis=dims, keepdims=True) / n
+    out = np.sum(centered * centered, axis=dims, keepdims=keepdim) / builtins.max(0, n - correction)
     return np.asarray(out).astype(x.dtype)
 
 
@@ -312,8 +311,7 @@ class Logsumexp(Function):
         x = _float_data(a)
         m = np.max(x, axis=dims, keepdims=True) if x.size else np.zeros((1,) * x.ndim, x.dtype)
         m = np.where(np.isfinite(m), m, 0)
-        with np.errstate(divide="ignore"):
-            out = np.log(np.sum(np.exp(x - m), axis=dims, keepdims=True)) + m
+        out = np.log(np.sum(np.exp(x - m), axis=dims, keepdims=True)) + m
         ctx.dims, ctx.keepdim = dims, keepdim
         out = _t((out if keepdim else out.squeeze(dims)).astype(x.dtype))
         ctx.save_for_backward(a, out)

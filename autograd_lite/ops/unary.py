@@ -70,8 +70,7 @@ class _Elementwise(Function):
     @staticmethod
     def forward(ctx, a):
         op = ctx._function
-        with np.errstate(divide="ignore", invalid="ignore"):
-            out = _t(op.numpy(_float_data(a)))
+        out = _t(op.numpy(_float_data(a)))
         ctx.save_for_backward(out if op.saves_output else a)
         return out
 
