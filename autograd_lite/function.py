@@ -24,7 +24,7 @@ import weakref
 from typing import Any, Callable
 
 import numpy as np
-from numpy._core._ufunc_config import _extobj_contextvar as numpy_errstate
+from numpy._core._ufunc_config import _extobj_contextvar as numpy_errstate  # (numpy 2: errstate is a context variable)
 
 from . import errors
 from .dtypes import tensor_type_name
