@@ -119,13 +119,11 @@ class Mul(Function):
 
     @staticmethod
     def forward(ctx, a, b):
-        need_a, need_b = ctx.needs_input_grad  # each operand is needed only for the other's gradient
-        ctx.save_for_backward(a if need_b else None, b if need_a else None)
-        ad, bd = a._data, b._data
+        _save_operands(ctx, a, b)
         try:
-            out = ad * bd
-        except ValueError:
-            _check_shapes_broadcast(ad.shape, bd.shape)
+            out = a._data * b._data
+        except ValueError:  # numpy could not broadcast: PyTorch's message instead
+            _check_shapes_broadcast(a._data.shape, b._data.shape)
             raise
         return _cast(out, a, b)
 
