@@ -67,6 +67,9 @@ UNUSED_INPUT = (
 NOT_IMPLEMENTED_DERIVATIVE = "the derivative for '{name}' is not implemented."
 NUMPY_REQUIRES_GRAD = "Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() instead."
 ITEM_NUMEL = "a Tensor with {n} elements cannot be converted to Scalar"
+SCALAR_CONVERSION = "only one element tensors can be converted to Python scalars"
+SCALAR_REQUIRES_GRAD = ("Converting a tensor with requires_grad=True to a scalar may lead to unexpected behavior.\n"
+                        "Consider using tensor.detach() first.")
 INPUT_NO_GRAD = "One of the differentiated Tensors does not require grad"
 BACKWARD_CREATE_GRAPH = (
     "Using backward() with create_graph=True will create a reference cycle between the parameter and its gradient "

@@ -338,9 +338,15 @@ class Tensor:
         return self._data if dtype is None else self._data.astype(dtype)
 
     def __float__(self) -> float:
+        if self._data.size != 1:
+            raise ValueError(errors.SCALAR_CONVERSION)
+        if self._requires_grad:
+            errors.warn(errors.SCALAR_REQUIRES_GRAD)
         return float(self.item())
 
     def __int__(self) -> int:
+        if self._data.size != 1:
+            raise ValueError(errors.SCALAR_CONVERSION)
         return int(self.item())
 
     def __index__(self) -> int:
@@ -479,7 +485,7 @@ def tensor_method(*aliases: str, numpy_names: bool = True) -> Callable:
         if numpy_names and "keepdim" in inspect.signature(fn).parameters:
             fn = _numpy_keywords(fn)
         for name in (fn.__name__,) + aliases:
-            setattr(Tensor, name, fn)
+            setattr(Tensor, name, _operator(fn) if name in _BINARY_OPERATORS else fn)
         return fn
 
     return attach
@@ -504,3 +510,23 @@ def _numpy_keywords(fn: Callable) -> Callable:
         return fn(*args, **kwargs)
 
     return with_numpy_names
+
+
+_BINARY_OPERATORS = {f"__{op}__" for name in ("add", "sub", "mul", "truediv", "floordiv", "mod", "pow", "matmul",
+                                              "and", "or", "xor") for op in (name, "r" + name)}
+
+
+def _operator(fn: Callable) -> Callable:
+    """``x - None`` as PyTorch answers it: the operator gives way (``NotImplemented``) to anything
+    that is not a tensor, a number or an array, so Python raises its own TypeError
+    ("unsupported operand type(s) for -: 'Tensor' and 'NoneType'")."""
+    @functools.wraps(fn)
+    def operator(self: Tensor, other: Any) -> Any:
+        if type(other) in _OPERANDS or isinstance(other, (Tensor, numbers.Number, np.ndarray)):
+            return fn(self, other)
+        return NotImplemented
+
+    return operator
+
+
+_OPERANDS = {Tensor, float, int, bool}

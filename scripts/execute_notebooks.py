@@ -51,6 +51,18 @@ def toc_notebooks() -> list[Path]:
     return [ROOT / f"{f}.ipynb" for f in files if (ROOT / f"{f}.ipynb").is_file()]
 
 
+def coalesce_streams(outputs: list) -> list:
+    """One box per stream: how a print loop's output arrives in pieces depends on timing."""
+    merged: list = []
+    for out in outputs:
+        if (out.get("output_type") == "stream" and merged and merged[-1].get("output_type") == "stream"
+                and merged[-1]["name"] == out["name"]):
+            merged[-1]["text"] += out["text"]
+        else:
+            merged.append(out)
+    return merged
+
+
 def normalise(nb: nbformat.NotebookNode) -> None:
     """Strip run-to-run noise so re-executing an unchanged notebook changes nothing."""
     count = 0
@@ -66,7 +78,8 @@ def normalise(nb: nbformat.NotebookNode) -> None:
         else:
             cell.execution_count = None
             cell.outputs = []
-        for out in cell.get("outputs", []):
+        cell.outputs = coalesce_streams(cell.get("outputs", []))
+        for out in cell.outputs:
             if "execution_count" in out:
                 out["execution_count"] = cell.execution_count
     nb.metadata.pop("papermill", None)

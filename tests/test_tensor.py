@@ -5,13 +5,15 @@ Each case is ``fn(lib, *tensors)`` run once with ``lib = autograd_lite`` and onc
 """
 from __future__ import annotations
 
+import warnings
+
 import numpy as np  # noqa: F401
 import pytest
 
 torch = pytest.importorskip("torch")
 
 import autograd_lite  # noqa: E402,F401
-from harness import P, arrays, assert_same_tensor, case_tests, compare, compare_error, leaves, rng, setitem, ties  # noqa: E402,F401
+from harness import P, arrays, assert_same_tensor, case_tests, compare, compare_error, leaves, raises_same, rng, same, setitem, ties  # noqa: E402,F401,E501
 
 
 @pytest.mark.parametrize("data", [[[1.5, 2.0], [3.0, -4.0]], [1, 2, 3], [True, False], 2.5, 7, True])
@@ -51,3 +53,27 @@ def test_float_double_long_to_identity():
     a, t = autograd_lite.tensor([1.0]), torch.tensor([1.0])
     assert str(a.to("cpu", autograd_lite.float64).dtype) == str(t.to("cpu", torch.float64).dtype)
     assert str(a.to(dtype=autograd_lite.int64).dtype) == str(t.to(dtype=torch.int64).dtype)
+
+
+OPERAND_MISUSES = [lambda L: L.ones(2) - None, lambda L: L.ones(2) + [1.0, 2.0], lambda L: L.ones(2) @ None,
+                   lambda L: L.ones(2) ** "a", lambda L: L.ones(2) % None, lambda L: None * L.ones(2)]
+
+
+@pytest.mark.parametrize("case", range(len(OPERAND_MISUSES)))
+def test_operator_with_a_non_tensor_gives_pythons_type_error(case):
+    """The operators give way to Python (NotImplemented): its message names the operator, as with PyTorch."""
+    raises_same(OPERAND_MISUSES[case])
+
+
+@pytest.mark.parametrize("convert", [float, int])
+def test_python_scalar_of_many_elements(convert):
+    raises_same(lambda L: convert(L.ones(3)))
+
+
+def test_float_of_a_tensor_requiring_grad_warns():
+    def fn(L):
+        with warnings.catch_warnings(record=True) as seen:
+            warnings.simplefilter("always")
+            value = float(L.ones(1, requires_grad=True)), int(L.ones(1, requires_grad=True))
+        return value, [str(w.message).split(" (Triggered internally")[0] for w in seen]
+    same(fn)
