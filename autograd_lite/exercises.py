@@ -21,7 +21,8 @@ from typing import Any, Callable
 
 __all__ = ["check_batch_scale", "check_jacobian_by_rows", "check_which_v", "check_cube", "check_floor_ste", "check_grad_logger",
            "check_nth_derivative", "check_laplacian", "check_dependency_counts", "check_my_exp",
-           "check_toy_engine", "check_momentum_step"]
+           "check_toy_engine", "check_momentum_step",
+           "check_minibatch_backward", "check_freeze"]
 
 PASS, FAIL = "✓", "✗"
 
@@ -366,3 +367,62 @@ def check_momentum_step(momentum_step: Callable[[list, list, float, float], None
                 return _hint(f"step {step} differs from optim.SGD: v <- momentum * v + grad, "
                              "then p <- p - lr * v.")
     return _ok("momentum_step matches torch.optim.SGD(lr=0.05, momentum=0.8) for 6 steps.")
+
+
+def check_minibatch_backward(minibatch_backward: Callable[[Any, Any, Any, Any, int], None], torch: Any) -> None:
+    """``minibatch_backward(model, loss_fn, X, y, batch_size)``: one scaled ``backward()`` per
+    mini-batch, so that ``.grad`` ends up holding the full-batch gradient."""
+    torch.manual_seed(1)
+    X, y = torch.randn(40, 2), torch.randint(0, 3, (40,))
+    model = torch.nn.Sequential(torch.nn.Linear(2, 4), torch.nn.Tanh(), torch.nn.Linear(4, 3))
+    loss_fn = torch.nn.CrossEntropyLoss()
+    loss_fn(model(X), y).backward()
+    full = [p.grad.clone() for p in model.parameters()]
+    for batch_size in (10, 8, 15, 40):
+        model.zero_grad()
+        _, err = _run(minibatch_backward, model, loss_fn, X, y, batch_size)
+        if err:
+            return _hint(f"batch_size={batch_size} raised {err}.")
+        grads = [p.grad for p in model.parameters()]
+        if any(g is None for g in grads):
+            return _hint(f"batch_size={batch_size}: a parameter has no .grad; call backward() on each batch's loss.")
+        if all(_close(torch, g, f) for g, f in zip(grads, full)):
+            continue
+        n_batches = -(-40 // batch_size)
+        if all(_close(torch, g, f * n_batches) for g, f in zip(grads, full)):
+            return _hint(f"batch_size={batch_size}: the gradient is {n_batches} times the full one; "
+                         "scale each batch's mean loss by its share of the rows.")
+        return _hint(f"batch_size={batch_size} (40 rows): the accumulated .grad differs from the full-batch "
+                     "gradient; weight each batch's mean loss by len(batch) / len(X).")
+    return _ok("minibatch_backward: accumulated .grad equals the full-batch gradient for batches of "
+               "10, 8, 15 (uneven) and 40 rows.")
+
+
+def check_freeze(freeze: Callable[[Any], None], torch: Any) -> None:
+    """``freeze(layer)``: the layer's parameters stop requiring grad, so training leaves them alone."""
+    torch.manual_seed(2)
+    model = torch.nn.Sequential(torch.nn.Linear(2, 4), torch.nn.Tanh(), torch.nn.Linear(4, 3))
+    X, y = torch.randn(12, 2), torch.randint(0, 3, (12,))
+    before = [p.detach().clone() for p in model.parameters()]
+    _, err = _run(freeze, model[0])
+    if err:
+        return _hint(f"freeze(layer) raised {err}: call requires_grad_(False) on each of its parameters.")
+    for name, p in model[0].named_parameters():
+        if p.requires_grad:
+            return _hint(f"the layer's {name} still requires grad: freeze every parameter of the layer.")
+    if not all(p.requires_grad for p in model[2].parameters()):
+        return _hint("freeze(layer) also froze another layer: change only the layer it is given.")
+    opt = torch.optim.Adam([p for p in model.parameters() if p.requires_grad], lr=0.1)
+    for _ in range(3):
+        opt.zero_grad()
+        torch.nn.functional.cross_entropy(model(X), y).backward()
+        opt.step()
+    params = list(model.parameters())
+    if any(p.grad is not None for p in params[:2]):
+        return _hint("a frozen parameter got a .grad: freeze before the forward pass, in place, with requires_grad_(False).")
+    if not all(torch.equal(p, b) for p, b in zip(params[:2], before[:2])):
+        return _hint("the frozen layer changed during training.")
+    if torch.equal(params[2], before[2]):
+        return _hint("the next layer did not learn: its parameters must still require grad.")
+    return _ok("freeze: the layer's weight and bias have no .grad and stay unchanged through 3 Adam steps; "
+               "the next layer still learns.")

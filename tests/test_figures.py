@@ -127,3 +127,30 @@ def test_expression_graph_redraws_what_the_reader_types():
     assert out.value != first and "The graph of" in out.value
     box.value = "a +"
     assert "SyntaxError" in out.value
+
+
+def test_minibatch_check_names_a_missing_scale(capsys):
+    def unscaled(model, loss_fn, X, y, batch_size):
+        for i in range(0, len(X), batch_size):
+            loss_fn(model(X[i:i + batch_size]), y[i:i + batch_size]).backward()
+
+    def scaled(model, loss_fn, X, y, batch_size):
+        for i in range(0, len(X), batch_size):
+            n = len(X[i:i + batch_size])
+            (loss_fn(model(X[i:i + batch_size]), y[i:i + batch_size]) * n / len(X)).backward()
+
+    exercises.check_minibatch_backward(unscaled, al)
+    assert "share of the rows" in capsys.readouterr().out
+    exercises.check_minibatch_backward(scaled, al)
+    assert capsys.readouterr().out.startswith("✓")
+
+
+def test_freeze_check_names_the_parameter_left_trainable(capsys):
+    def freeze(layer):
+        for p in layer.parameters():
+            p.requires_grad_(False)
+
+    exercises.check_freeze(lambda layer: layer.weight.requires_grad_(False), al)
+    assert "bias still requires grad" in capsys.readouterr().out
+    exercises.check_freeze(freeze, al)
+    assert capsys.readouterr().out.startswith("✓")
