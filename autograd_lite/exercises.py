@@ -22,7 +22,8 @@ from typing import Any, Callable
 __all__ = ["check_batch_scale", "check_jacobian_by_rows", "check_which_v", "check_cube", "check_floor_ste", "check_grad_logger",
            "check_nth_derivative", "check_laplacian", "check_dependency_counts", "check_my_exp",
            "check_toy_engine", "check_momentum_step",
-           "check_minibatch_backward", "check_freeze"]
+           "check_minibatch_backward", "check_freeze",
+           "check_stop_gradient", "check_exp_derivatives"]
 
 PASS, FAIL = "✓", "✗"
 
@@ -194,6 +195,27 @@ def check_floor_ste(FloorSTE: type) -> None:
 
 
 # ---------------------------------------------------------------- chapter 5
+def check_stop_gradient(grad_by_hand: Callable[[Any], Any], torch: Any) -> None:
+    """``grad_by_hand(x)``: the gradient of ``(x * x.detach() * x).sum()``, derived by hand."""
+    for x0 in ([1.0, 2.0, 3.0], [-0.5, 0.25, 4.0, 1.5]):
+        x = torch.tensor(x0, requires_grad=True)
+        (x * x.detach() * x).sum().backward()
+        got, err = _run(grad_by_hand, torch.tensor(x0))
+        if err:
+            return _hint(f"grad_by_hand raised {err}: return a formula in x, such as a power of x.")
+        if not _is_tensor(torch, got) or tuple(got.shape) != tuple(x.shape):
+            return _hint("grad_by_hand(x) should return a tensor of x's shape.")
+        if _close(torch, got, x.grad):
+            continue
+        if _close(torch, got, 3 * torch.tensor(x0) ** 2):
+            return _hint("3 x² is the gradient of (x ** 3).sum(): the detached factor is a constant "
+                         "and contributes no gradient of its own.")
+        return _hint(f"at x = {x0}: got {_fmt(got)}, autograd gives {_fmt(x.grad)}. Treat x.detach() as a "
+                     "constant c and differentiate c x².")
+    return _ok("grad_by_hand matches autograd for x * x.detach() * x at two inputs.")
+
+
+
 def check_grad_logger(hook: Callable[[Any], Any], log: list, torch: Any) -> None:
     """``hook(grad)`` appends the largest absolute entry of ``grad`` to ``log``, changing nothing."""
     w = torch.tensor([0.5, -4.0], requires_grad=True)
@@ -236,6 +258,29 @@ def check_nth_derivative(nth_derivative: Callable[[Callable, Any, int], Any], to
             if abs(d.item() - formula(n, x0)) > 1e-3 * max(1.0, abs(formula(n, x0))):
                 return _hint(f"order {n} at x = {x0}: got {d.item():.5g}, expected {formula(n, x0):.5g}.")
     return _ok("nth_derivative: orders 1 to 5 of exp(3x), sin(x) and x⁴ match their formulas.")
+
+
+def check_exp_derivatives(exp_derivatives: Callable[[float, float, int], list], torch: Any) -> None:
+    """``exp_derivatives(a, x0, n)``: the derivatives of orders 1 to n of e^(a x) at x0, with autograd."""
+    for a, x0 in ((2.0, 0.5), (-1.5, 0.3), (0.5, -1.0)):
+        got, err = _run(exp_derivatives, a, x0, 5)
+        if err:
+            return _hint(f"exp_derivatives({a}, {x0}, 5) raised {err}: x must require grad, and every grad "
+                         "call but the last needs create_graph=True.")
+        if not isinstance(got, (list, tuple)) or len(got) != 5:
+            return _hint(f"exp_derivatives({a}, {x0}, 5) should return a list of 5 derivatives (orders 1 to 5).")
+        for k, d in enumerate(got, start=1):
+            value = d.item() if _is_tensor(torch, d) else d
+            want = a ** k * math.exp(a * x0)
+            if not isinstance(value, (int, float)):
+                return _hint(f"order {k}: return tensors or numbers, not {type(value).__name__}.")
+            if abs(value - want) > 1e-4 * max(1.0, abs(want)):
+                shifted = abs(value - want / a) < 1e-4 * max(1.0, abs(want))
+                hint = (" One order too low: the list starts with the first derivative, not f itself."
+                        if shifted else "")
+                return _hint(f"order {k} for a = {a}, x0 = {x0}: got {value:.5g}, "
+                             f"expected a^{k} e^(a x0) = {want:.5g}.{hint}")
+    return _ok("exp_derivatives: orders 1 to 5 of e^(ax) match a^n e^(ax) for a = 2, -1.5 and 0.5.")
 
 
 def check_laplacian(laplacian: Callable[[Callable, Any], Any], torch: Any) -> None:

@@ -154,3 +154,25 @@ def test_freeze_check_names_the_parameter_left_trainable(capsys):
     assert "bias still requires grad" in capsys.readouterr().out
     exercises.check_freeze(freeze, al)
     assert capsys.readouterr().out.startswith("✓")
+
+
+def test_stop_gradient_check_spots_the_undetached_answer(capsys):
+    exercises.check_stop_gradient(lambda x: 3 * x ** 2, al)
+    assert "contributes no gradient" in capsys.readouterr().out
+    exercises.check_stop_gradient(lambda x: 2 * x ** 2, al)
+    assert capsys.readouterr().out.startswith("✓")
+
+
+def test_exp_derivatives_check_spots_an_off_by_one(capsys):
+    def derivatives(a, x0, orders):
+        x = al.tensor(x0, requires_grad=True)
+        out, ds = al.exp(a * x), []
+        for _ in orders:
+            ds.append(out)
+            (out,) = al.autograd.grad(out, x, create_graph=True)
+        return ds + [out]
+
+    exercises.check_exp_derivatives(lambda a, x0, n: derivatives(a, x0, range(n))[:n], al)
+    assert "One order too low" in capsys.readouterr().out
+    exercises.check_exp_derivatives(lambda a, x0, n: derivatives(a, x0, range(n))[1:], al)
+    assert capsys.readouterr().out.startswith("✓")
