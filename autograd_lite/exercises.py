@@ -23,7 +23,7 @@ __all__ = ["check_batch_scale", "check_jacobian_by_rows", "check_which_v", "chec
            "check_nth_derivative", "check_laplacian", "check_dependency_counts", "check_my_exp",
            "check_toy_engine", "check_momentum_step",
            "check_minibatch_backward", "check_freeze",
-           "check_stop_gradient", "check_exp_derivatives"]
+           "check_stop_gradient", "check_exp_derivatives", "check_wave_residual"]
 
 PASS, FAIL = "✓", "✗"
 
@@ -299,6 +299,38 @@ def check_laplacian(laplacian: Callable[[Callable, Any], Any], torch: Any) -> No
             return _hint(f"at p = {p0}: got {value}, expected {formula(p0):.5g} (sum of the diagonal of the "
                          "Hessian; the mixed derivatives do not count).")
     return _ok("laplacian matches the formula on three functions of 2 and 3 variables.")
+
+
+def check_wave_residual(wave_residual: Callable[[Any, Any, Any, float], Any], torch: Any) -> None:
+    """``wave_residual(net, x, t, c)``: u_tt - c² u_xx at the points, differentiable in net's weights."""
+    torch.manual_seed(6)
+    net = torch.nn.Sequential(torch.nn.Linear(2, 8), torch.nn.Tanh(), torch.nn.Linear(8, 1))
+    x, t = torch.rand(10, 1, requires_grad=True), torch.rand(10, 1, requires_grad=True)
+    u = net(torch.cat([x, t], dim=1))
+    ones = torch.ones_like(u)
+    u_x, u_t = torch.autograd.grad(u, [x, t], grad_outputs=ones, create_graph=True)
+    u_xx = torch.autograd.grad(u_x, x, grad_outputs=ones, retain_graph=True)[0]
+    u_tt = torch.autograd.grad(u_t, t, grad_outputs=ones)[0]
+    c = 0.7
+    got, err = _run(wave_residual, net, x, t, c)
+    if err:
+        return _hint(f"wave_residual raised {err}: every grad call needs create_graph=True, the first ones "
+                     "to be differentiated again, the second ones for the loss to reach the weights.")
+    if not _is_tensor(torch, got) or tuple(got.shape) != (10, 1):
+        return _hint("wave_residual should return a tensor of shape (N, 1), one residual per point.")
+    if not _close(torch, got.detach(), u_tt - c ** 2 * u_xx, 1e-4):
+        if _close(torch, got.detach(), u_tt - c * u_xx, 1e-4):
+            return _hint("the wave speed enters squared: u_tt - c ** 2 * u_xx.")
+        return _hint("the residual differs from u_tt - c² u_xx: u_tt is the t-derivative of u_t, "
+                     "u_xx the x-derivative of u_x.")
+    if got.grad_fn is None:
+        return _hint("the residual has no grad_fn: the second derivatives also need create_graph=True, "
+                     "or the loss cannot reach the weights.")
+    net.zero_grad()
+    (got ** 2).mean().backward()
+    if net[0].weight.grad is None:
+        return _hint("the PDE loss gives the first layer no gradient: use create_graph=True on every grad call.")
+    return _ok("wave_residual equals u_tt - c² u_xx at 10 points, and its loss reaches the weights.")
 
 
 # ---------------------------------------------------------------- chapter 8

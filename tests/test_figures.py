@@ -176,3 +176,20 @@ def test_exp_derivatives_check_spots_an_off_by_one(capsys):
     assert "One order too low" in capsys.readouterr().out
     exercises.check_exp_derivatives(lambda a, x0, n: derivatives(a, x0, range(n))[1:], al)
     assert capsys.readouterr().out.startswith("✓")
+
+
+def test_wave_check_spots_an_unsquared_speed(capsys):
+    def residual(power):
+        def wave_residual(net, x, t, c):
+            u = net(al.cat([x, t], dim=1))
+            ones = al.ones_like(u)
+            u_x, u_t = al.autograd.grad(u, [x, t], grad_outputs=ones, create_graph=True)
+            u_xx = al.autograd.grad(u_x, x, grad_outputs=ones, create_graph=True)[0]
+            u_tt = al.autograd.grad(u_t, t, grad_outputs=ones, create_graph=True)[0]
+            return u_tt - c ** power * u_xx
+        return wave_residual
+
+    exercises.check_wave_residual(residual(1), al)
+    assert "enters squared" in capsys.readouterr().out
+    exercises.check_wave_residual(residual(2), al)
+    assert capsys.readouterr().out.startswith("✓")
