@@ -23,7 +23,8 @@ __all__ = ["check_batch_scale", "check_jacobian_by_rows", "check_which_v", "chec
            "check_nth_derivative", "check_laplacian", "check_dependency_counts", "check_my_exp",
            "check_toy_engine", "check_momentum_step",
            "check_minibatch_backward", "check_freeze",
-           "check_stop_gradient", "check_exp_derivatives", "check_wave_residual"]
+           "check_stop_gradient", "check_exp_derivatives", "check_wave_residual",
+           "check_running_total"]
 
 PASS, FAIL = "✓", "✗"
 
@@ -333,6 +334,28 @@ def check_wave_residual(wave_residual: Callable[[Any, Any, Any, float], Any], to
     return _ok("wave_residual equals u_tt - c² u_xx at 10 points, and its loss reaches the weights.")
 
 
+# ---------------------------------------------------------------- chapter 7
+def check_running_total(running_total: Callable[[Any, list], float], torch: Any) -> None:
+    """``running_total(w, data)``: backward each loss ((w * x).sum() - 1) ** 2 once, return their sum."""
+    data = [torch.tensor([1.0, 0.0]), torch.tensor([0.0, 3.0]), torch.tensor([0.5, 0.5])]
+    losses = [((torch.tensor([2.0, 2.0]) * x).sum() - 1) ** 2 for x in data]
+    want = torch.zeros(2)
+    for x in data:
+        want = want + 2 * ((torch.tensor([2.0, 2.0]) * x).sum() - 1) * x
+    w = torch.tensor([2.0, 2.0], requires_grad=True)
+    total, err = _run(running_total, w, data)
+    if err:
+        return _hint(f"running_total raised {err}: call backward() on each sample's loss, not on the total.")
+    if w.grad is None or not _close(torch, w.grad, want):
+        return _hint(f"w.grad is {_fmt(w.grad) if w.grad is not None else None}, expected {_fmt(want)}: "
+                     "each loss must be backpropagated exactly once.")
+    if _is_tensor(torch, total) or not isinstance(total, (int, float)):
+        return _hint("return the total as a plain number (loss.item()), so it keeps no graph alive.")
+    if abs(total - sum(loss.item() for loss in losses)) > 1e-4:
+        return _hint(f"the total is {total}, expected {sum(loss.item() for loss in losses):.4g}.")
+    return _ok("running_total: w.grad is the sum of each loss's gradient, and the total is a plain number.")
+
+
 # ---------------------------------------------------------------- chapter 8
 def check_dependency_counts(dependency_counts: Callable[[Any], dict], torch: Any) -> None:
     """``dependency_counts(root)``: for each node reachable from ``root``, the edges leading into it."""
@@ -503,3 +526,4 @@ def check_freeze(freeze: Callable[[Any], None], torch: Any) -> None:
         return _hint("the next layer did not learn: its parameters must still require grad.")
     return _ok("freeze: the layer's weight and bias have no .grad and stay unchanged through 3 Adam steps; "
                "the next layer still learns.")
+

@@ -193,3 +193,25 @@ def test_wave_check_spots_an_unsquared_speed(capsys):
     assert "enters squared" in capsys.readouterr().out
     exercises.check_wave_residual(residual(2), al)
     assert capsys.readouterr().out.startswith("✓")
+
+
+def test_running_total_check_spots_a_doubled_gradient(capsys):
+    def retains(w, data):
+        total = 0
+        for x in data:
+            total = total + ((w * x).sum() - 1) ** 2
+            total.backward(retain_graph=True)
+        return total.item()
+
+    def once_each(w, data):
+        total = 0.0
+        for x in data:
+            loss = ((w * x).sum() - 1) ** 2
+            loss.backward()
+            total += loss.item()
+        return total
+
+    exercises.check_running_total(retains, al)
+    assert "exactly once" in capsys.readouterr().out
+    exercises.check_running_total(once_each, al)
+    assert capsys.readouterr().out.startswith("✓")
