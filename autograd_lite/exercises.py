@@ -21,7 +21,10 @@ from typing import Any, Callable
 
 __all__ = ["check_batch_scale", "check_jacobian_by_rows", "check_which_v", "check_cube", "check_floor_ste", "check_grad_logger",
            "check_nth_derivative", "check_laplacian", "check_dependency_counts", "check_my_exp",
-           "check_toy_engine", "check_momentum_step"]
+           "check_toy_engine", "check_momentum_step",
+           "check_minibatch_backward", "check_freeze",
+           "check_stop_gradient", "check_exp_derivatives", "check_wave_residual",
+           "check_running_total"]
 
 PASS, FAIL = "✓", "✗"
 
@@ -193,6 +196,27 @@ def check_floor_ste(FloorSTE: type) -> None:
 
 
 # ---------------------------------------------------------------- chapter 5
+def check_stop_gradient(grad_by_hand: Callable[[Any], Any], torch: Any) -> None:
+    """``grad_by_hand(x)``: the gradient of ``(x * x.detach() * x).sum()``, derived by hand."""
+    for x0 in ([1.0, 2.0, 3.0], [-0.5, 0.25, 4.0, 1.5]):
+        x = torch.tensor(x0, requires_grad=True)
+        (x * x.detach() * x).sum().backward()
+        got, err = _run(grad_by_hand, torch.tensor(x0))
+        if err:
+            return _hint(f"grad_by_hand raised {err}: return a formula in x, such as a power of x.")
+        if not _is_tensor(torch, got) or tuple(got.shape) != tuple(x.shape):
+            return _hint("grad_by_hand(x) should return a tensor of x's shape.")
+        if _close(torch, got, x.grad):
+            continue
+        if _close(torch, got, 3 * torch.tensor(x0) ** 2):
+            return _hint("3 x² is the gradient of (x ** 3).sum(): the detached factor is a constant "
+                         "and contributes no gradient of its own.")
+        return _hint(f"at x = {x0}: got {_fmt(got)}, autograd gives {_fmt(x.grad)}. Treat x.detach() as a "
+                     "constant c and differentiate c x².")
+    return _ok("grad_by_hand matches autograd for x * x.detach() * x at two inputs.")
+
+
+
 def check_grad_logger(hook: Callable[[Any], Any], log: list, torch: Any) -> None:
     """``hook(grad)`` appends the largest absolute entry of ``grad`` to ``log``, changing nothing."""
     w = torch.tensor([0.5, -4.0], requires_grad=True)
@@ -237,6 +261,29 @@ def check_nth_derivative(nth_derivative: Callable[[Callable, Any, int], Any], to
     return _ok("nth_derivative: orders 1 to 5 of exp(3x), sin(x) and x⁴ match their formulas.")
 
 
+def check_exp_derivatives(exp_derivatives: Callable[[float, float, int], list], torch: Any) -> None:
+    """``exp_derivatives(a, x0, n)``: the derivatives of orders 1 to n of e^(a x) at x0, with autograd."""
+    for a, x0 in ((2.0, 0.5), (-1.5, 0.3), (0.5, -1.0)):
+        got, err = _run(exp_derivatives, a, x0, 5)
+        if err:
+            return _hint(f"exp_derivatives({a}, {x0}, 5) raised {err}: x must require grad, and every grad "
+                         "call but the last needs create_graph=True.")
+        if not isinstance(got, (list, tuple)) or len(got) != 5:
+            return _hint(f"exp_derivatives({a}, {x0}, 5) should return a list of 5 derivatives (orders 1 to 5).")
+        for k, d in enumerate(got, start=1):
+            value = d.item() if _is_tensor(torch, d) else d
+            want = a ** k * math.exp(a * x0)
+            if not isinstance(value, (int, float)):
+                return _hint(f"order {k}: return tensors or numbers, not {type(value).__name__}.")
+            if abs(value - want) > 1e-4 * max(1.0, abs(want)):
+                shifted = abs(value - want / a) < 1e-4 * max(1.0, abs(want))
+                hint = (" One order too low: the list starts with the first derivative, not f itself."
+                        if shifted else "")
+                return _hint(f"order {k} for a = {a}, x0 = {x0}: got {value:.5g}, "
+                             f"expected a^{k} e^(a x0) = {want:.5g}.{hint}")
+    return _ok("exp_derivatives: orders 1 to 5 of e^(ax) match a^n e^(ax) for a = 2, -1.5 and 0.5.")
+
+
 def check_laplacian(laplacian: Callable[[Callable, Any], Any], torch: Any) -> None:
     """``laplacian(f, p)``: the sum of the second derivatives of f in each coordinate of p."""
     cases = [(lambda p: p[0] ** 2 * p[1] + torch.sin(p[1]), [1.0, 2.0], lambda p: 2 * p[1] - math.sin(p[1])),
@@ -253,6 +300,60 @@ def check_laplacian(laplacian: Callable[[Callable, Any], Any], torch: Any) -> No
             return _hint(f"at p = {p0}: got {value}, expected {formula(p0):.5g} (sum of the diagonal of the "
                          "Hessian; the mixed derivatives do not count).")
     return _ok("laplacian matches the formula on three functions of 2 and 3 variables.")
+
+
+def check_wave_residual(wave_residual: Callable[[Any, Any, Any, float], Any], torch: Any) -> None:
+    """``wave_residual(net, x, t, c)``: u_tt - c² u_xx at the points, differentiable in net's weights."""
+    torch.manual_seed(6)
+    net = torch.nn.Sequential(torch.nn.Linear(2, 8), torch.nn.Tanh(), torch.nn.Linear(8, 1))
+    x, t = torch.rand(10, 1, requires_grad=True), torch.rand(10, 1, requires_grad=True)
+    u = net(torch.cat([x, t], dim=1))
+    ones = torch.ones_like(u)
+    u_x, u_t = torch.autograd.grad(u, [x, t], grad_outputs=ones, create_graph=True)
+    u_xx = torch.autograd.grad(u_x, x, grad_outputs=ones, retain_graph=True)[0]
+    u_tt = torch.autograd.grad(u_t, t, grad_outputs=ones)[0]
+    c = 0.7
+    got, err = _run(wave_residual, net, x, t, c)
+    if err:
+        return _hint(f"wave_residual raised {err}: every grad call needs create_graph=True, the first ones "
+                     "to be differentiated again, the second ones for the loss to reach the weights.")
+    if not _is_tensor(torch, got) or tuple(got.shape) != (10, 1):
+        return _hint("wave_residual should return a tensor of shape (N, 1), one residual per point.")
+    if not _close(torch, got.detach(), u_tt - c ** 2 * u_xx, 1e-4):
+        if _close(torch, got.detach(), u_tt - c * u_xx, 1e-4):
+            return _hint("the wave speed enters squared: u_tt - c ** 2 * u_xx.")
+        return _hint("the residual differs from u_tt - c² u_xx: u_tt is the t-derivative of u_t, "
+                     "u_xx the x-derivative of u_x.")
+    if got.grad_fn is None:
+        return _hint("the residual has no grad_fn: the second derivatives also need create_graph=True, "
+                     "or the loss cannot reach the weights.")
+    net.zero_grad()
+    (got ** 2).mean().backward()
+    if net[0].weight.grad is None:
+        return _hint("the PDE loss gives the first layer no gradient: use create_graph=True on every grad call.")
+    return _ok("wave_residual equals u_tt - c² u_xx at 10 points, and its loss reaches the weights.")
+
+
+# ---------------------------------------------------------------- chapter 7
+def check_running_total(running_total: Callable[[Any, list], float], torch: Any) -> None:
+    """``running_total(w, data)``: backward each loss ((w * x).sum() - 1) ** 2 once, return their sum."""
+    data = [torch.tensor([1.0, 0.0]), torch.tensor([0.0, 3.0]), torch.tensor([0.5, 0.5])]
+    losses = [((torch.tensor([2.0, 2.0]) * x).sum() - 1) ** 2 for x in data]
+    want = torch.zeros(2)
+    for x in data:
+        want = want + 2 * ((torch.tensor([2.0, 2.0]) * x).sum() - 1) * x
+    w = torch.tensor([2.0, 2.0], requires_grad=True)
+    total, err = _run(running_total, w, data)
+    if err:
+        return _hint(f"running_total raised {err}: call backward() on each sample's loss, not on the total.")
+    if w.grad is None or not _close(torch, w.grad, want):
+        return _hint(f"w.grad is {_fmt(w.grad) if w.grad is not None else None}, expected {_fmt(want)}: "
+                     "each loss must be backpropagated exactly once.")
+    if _is_tensor(torch, total) or not isinstance(total, (int, float)):
+        return _hint("return the total as a plain number (loss.item()), so it keeps no graph alive.")
+    if abs(total - sum(loss.item() for loss in losses)) > 1e-4:
+        return _hint(f"the total is {total}, expected {sum(loss.item() for loss in losses):.4g}.")
+    return _ok("running_total: w.grad is the sum of each loss's gradient, and the total is a plain number.")
 
 
 # ---------------------------------------------------------------- chapter 8
@@ -366,3 +467,63 @@ def check_momentum_step(momentum_step: Callable[[list, list, float, float], None
                 return _hint(f"step {step} differs from optim.SGD: v <- momentum * v + grad, "
                              "then p <- p - lr * v.")
     return _ok("momentum_step matches torch.optim.SGD(lr=0.05, momentum=0.8) for 6 steps.")
+
+
+def check_minibatch_backward(minibatch_backward: Callable[[Any, Any, Any, Any, int], None], torch: Any) -> None:
+    """``minibatch_backward(model, loss_fn, X, y, batch_size)``: one scaled ``backward()`` per
+    mini-batch, so that ``.grad`` ends up holding the full-batch gradient."""
+    torch.manual_seed(1)
+    X, y = torch.randn(40, 2), torch.randint(0, 3, (40,))
+    model = torch.nn.Sequential(torch.nn.Linear(2, 4), torch.nn.Tanh(), torch.nn.Linear(4, 3))
+    loss_fn = torch.nn.CrossEntropyLoss()
+    loss_fn(model(X), y).backward()
+    full = [p.grad.clone() for p in model.parameters()]
+    for batch_size in (10, 8, 15, 40):
+        model.zero_grad()
+        _, err = _run(minibatch_backward, model, loss_fn, X, y, batch_size)
+        if err:
+            return _hint(f"batch_size={batch_size} raised {err}.")
+        grads = [p.grad for p in model.parameters()]
+        if any(g is None for g in grads):
+            return _hint(f"batch_size={batch_size}: a parameter has no .grad; call backward() on each batch's loss.")
+        if all(_close(torch, g, f) for g, f in zip(grads, full)):
+            continue
+        n_batches = -(-40 // batch_size)
+        if all(_close(torch, g, f * n_batches) for g, f in zip(grads, full)):
+            return _hint(f"batch_size={batch_size}: the gradient is {n_batches} times the full one; "
+                         "scale each batch's mean loss by its share of the rows.")
+        return _hint(f"batch_size={batch_size} (40 rows): the accumulated .grad differs from the full-batch "
+                     "gradient; weight each batch's mean loss by len(batch) / len(X).")
+    return _ok("minibatch_backward: accumulated .grad equals the full-batch gradient for batches of "
+               "10, 8, 15 (uneven) and 40 rows.")
+
+
+def check_freeze(freeze: Callable[[Any], None], torch: Any) -> None:
+    """``freeze(layer)``: the layer's parameters stop requiring grad, so training leaves them alone."""
+    torch.manual_seed(2)
+    model = torch.nn.Sequential(torch.nn.Linear(2, 4), torch.nn.Tanh(), torch.nn.Linear(4, 3))
+    X, y = torch.randn(12, 2), torch.randint(0, 3, (12,))
+    before = [p.detach().clone() for p in model.parameters()]
+    _, err = _run(freeze, model[0])
+    if err:
+        return _hint(f"freeze(layer) raised {err}: call requires_grad_(False) on each of its parameters.")
+    for name, p in model[0].named_parameters():
+        if p.requires_grad:
+            return _hint(f"the layer's {name} still requires grad: freeze every parameter of the layer.")
+    if not all(p.requires_grad for p in model[2].parameters()):
+        return _hint("freeze(layer) also froze another layer: change only the layer it is given.")
+    opt = torch.optim.Adam([p for p in model.parameters() if p.requires_grad], lr=0.1)
+    for _ in range(3):
+        opt.zero_grad()
+        torch.nn.functional.cross_entropy(model(X), y).backward()
+        opt.step()
+    params = list(model.parameters())
+    if any(p.grad is not None for p in params[:2]):
+        return _hint("a frozen parameter got a .grad: freeze before the forward pass, in place, with requires_grad_(False).")
+    if not all(torch.equal(p, b) for p, b in zip(params[:2], before[:2])):
+        return _hint("the frozen layer changed during training.")
+    if torch.equal(params[2], before[2]):
+        return _hint("the next layer did not learn: its parameters must still require grad.")
+    return _ok("freeze: the layer's weight and bias have no .grad and stay unchanged through 3 Adam steps; "
+               "the next layer still learns.")
+

@@ -127,3 +127,91 @@ def test_expression_graph_redraws_what_the_reader_types():
     assert out.value != first and "The graph of" in out.value
     box.value = "a +"
     assert "SyntaxError" in out.value
+
+
+def test_minibatch_check_names_a_missing_scale(capsys):
+    def unscaled(model, loss_fn, X, y, batch_size):
+        for i in range(0, len(X), batch_size):
+            loss_fn(model(X[i:i + batch_size]), y[i:i + batch_size]).backward()
+
+    def scaled(model, loss_fn, X, y, batch_size):
+        for i in range(0, len(X), batch_size):
+            n = len(X[i:i + batch_size])
+            (loss_fn(model(X[i:i + batch_size]), y[i:i + batch_size]) * n / len(X)).backward()
+
+    exercises.check_minibatch_backward(unscaled, al)
+    assert "share of the rows" in capsys.readouterr().out
+    exercises.check_minibatch_backward(scaled, al)
+    assert capsys.readouterr().out.startswith("✓")
+
+
+def test_freeze_check_names_the_parameter_left_trainable(capsys):
+    def freeze(layer):
+        for p in layer.parameters():
+            p.requires_grad_(False)
+
+    exercises.check_freeze(lambda layer: layer.weight.requires_grad_(False), al)
+    assert "bias still requires grad" in capsys.readouterr().out
+    exercises.check_freeze(freeze, al)
+    assert capsys.readouterr().out.startswith("✓")
+
+
+def test_stop_gradient_check_spots_the_undetached_answer(capsys):
+    exercises.check_stop_gradient(lambda x: 3 * x ** 2, al)
+    assert "contributes no gradient" in capsys.readouterr().out
+    exercises.check_stop_gradient(lambda x: 2 * x ** 2, al)
+    assert capsys.readouterr().out.startswith("✓")
+
+
+def test_exp_derivatives_check_spots_an_off_by_one(capsys):
+    def derivatives(a, x0, orders):
+        x = al.tensor(x0, requires_grad=True)
+        out, ds = al.exp(a * x), []
+        for _ in orders:
+            ds.append(out)
+            (out,) = al.autograd.grad(out, x, create_graph=True)
+        return ds + [out]
+
+    exercises.check_exp_derivatives(lambda a, x0, n: derivatives(a, x0, range(n))[:n], al)
+    assert "One order too low" in capsys.readouterr().out
+    exercises.check_exp_derivatives(lambda a, x0, n: derivatives(a, x0, range(n))[1:], al)
+    assert capsys.readouterr().out.startswith("✓")
+
+
+def test_wave_check_spots_an_unsquared_speed(capsys):
+    def residual(power):
+        def wave_residual(net, x, t, c):
+            u = net(al.cat([x, t], dim=1))
+            ones = al.ones_like(u)
+            u_x, u_t = al.autograd.grad(u, [x, t], grad_outputs=ones, create_graph=True)
+            u_xx = al.autograd.grad(u_x, x, grad_outputs=ones, create_graph=True)[0]
+            u_tt = al.autograd.grad(u_t, t, grad_outputs=ones, create_graph=True)[0]
+            return u_tt - c ** power * u_xx
+        return wave_residual
+
+    exercises.check_wave_residual(residual(1), al)
+    assert "enters squared" in capsys.readouterr().out
+    exercises.check_wave_residual(residual(2), al)
+    assert capsys.readouterr().out.startswith("✓")
+
+
+def test_running_total_check_spots_a_doubled_gradient(capsys):
+    def retains(w, data):
+        total = 0
+        for x in data:
+            total = total + ((w * x).sum() - 1) ** 2
+            total.backward(retain_graph=True)
+        return total.item()
+
+    def once_each(w, data):
+        total = 0.0
+        for x in data:
+            loss = ((w * x).sum() - 1) ** 2
+            loss.backward()
+            total += loss.item()
+        return total
+
+    exercises.check_running_total(retains, al)
+    assert "exactly once" in capsys.readouterr().out
+    exercises.check_running_total(once_each, al)
+    assert capsys.readouterr().out.startswith("✓")
