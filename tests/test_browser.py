@@ -19,26 +19,14 @@ import pytest
 
 pytest.importorskip("jupyter_book")
 sync_api = pytest.importorskip("playwright.sync_api")
-yaml = pytest.importorskip("yaml")
 
 from browser import ROOT, Server, build_site, chromium_path, launch  # noqa: E402
 
-TOC = yaml.safe_load((ROOT / "_toc.yml").read_text())
+from test_site import toc_files  # noqa: E402  (one reader of _toc.yml for the site tests)
 
 
 def toc_pages() -> list[str]:
-    files = [TOC["root"]]
-
-    def walk(entries):
-        for entry in entries or []:
-            if "file" in entry:
-                files.append(entry["file"])
-            for key in ("parts", "chapters", "sections"):
-                walk(entry.get(key))
-
-    walk(TOC.get("parts"))
-    walk(TOC.get("chapters"))
-    return [f"{Path(f).with_suffix('')}.html" for f in files]
+    return [f"{f}.html" for f in toc_files()]
 
 
 PAGES = toc_pages() + ["genindex.html", "search.html"]
