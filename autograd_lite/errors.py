@@ -26,6 +26,16 @@ BACKWARD_TWICE = (
 LEAF_INPLACE = "a leaf Variable that requires grad is being used in an in-place operation."
 LEAF_MARKED_DIRTY = "a leaf Variable that requires grad has been used in an in-place operation."
 VIEW_OF_LEAF_INPLACE = "a view of a leaf Variable that requires grad is being used in an in-place operation."
+INTERNAL_OVERLAP = (
+    "unsupported operation: more than one element of the written-to tensor refers to a single memory location. "
+    "Please clone() the tensor before performing the operation.")
+PARTIAL_OVERLAP = (
+    "unsupported operation: some elements of the input tensor and the written-to tensor refer to a single memory "
+    "location. Please clone() the tensor before performing the operation.")
+EXPANDED_WRITE = (
+    "Use of {op} on expanded tensors is deprecated. Please clone() the tensor before performing this operation. "
+    "This also applies to advanced indexing e.g. tensor[{what}] = {value} (Triggered internally at "
+    "/__w/pytorch/pytorch/aten/src/ATen/native/TensorAdvancedIndexing.cpp:{line}.)")
 MODIFIED_INPLACE = (
     "one of the variables needed for gradient computation has been modified by an inplace operation: "
     "[{type} {shape}]{output} is at version {version}; expected version {expected} instead. Hint: enable "

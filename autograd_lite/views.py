@@ -27,6 +27,7 @@ def _view_of(out: Tensor, base: Tensor, view_func) -> Tensor:
     out._base = base if base._base is None else base._base
     out._vc = base._shared_version()
     out._view_version = out._vc[0]
+    out._inference = base._inference  # a view of an inference tensor is one (its in-place ops are refused)
     if base._base is None:
         out._view_func = view_func
     elif base._view_func is not None and view_func is not None:

@@ -18,6 +18,21 @@ from .shape import IndexBackward, Select, Slice
 from ..views import _view_of
 
 
+class _Writable:
+    """An array interface saying "writable" for memory numpy marked read-only."""
+
+    def __init__(self, a: np.ndarray) -> None:
+        self.__array_interface__ = dict(a.__array_interface__, data=(a.__array_interface__["data"][0], False))
+        self.base = a
+
+
+def writable(a: np.ndarray) -> np.ndarray:
+    """``a``, or the same memory made writable: numpy's ``broadcast_to`` views (expanded tensors) are
+    read-only, but PyTorch writes into an expanded tensor where no two written elements share memory
+    (``e[0] = 1``) and refuses the other writes itself (see ``inplace._check_overlap``)."""
+    return a if a.flags.writeable else np.asarray(_Writable(a))
+
+
 class Index(Function):
     """Advanced indexing (``x[mask]``, ``x[[0, 2]]``): a copy, not a view."""
 
@@ -288,7 +303,7 @@ class IndexPut(Function):
         ctx.key, ctx.view_func = key, view_func
         out = _t(base._data.copy())
         if view_func is not None:
-            view_func(out)._data[...] = value._data
+            writable(view_func(out)._data)[...] = value._data
         else:
             out._data[key] = value._data
         return out
@@ -297,7 +312,7 @@ class IndexPut(Function):
     def backward(ctx, grad):
         mask = np.ones(grad.shape, dtype=bool)
         if ctx.view_func is not None:
-            ctx.view_func(_t(mask))._data[...] = False
+            writable(ctx.view_func(_t(mask))._data)[...] = False
             g_value = ctx.view_func(grad) if ctx.needs_input_grad[1] else None
         else:
             mask[ctx.key] = False
