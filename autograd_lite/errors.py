@@ -14,6 +14,14 @@ def warn(message: str, category: type = UserWarning) -> None:
     warnings.warn(message, category, stacklevel=level)
 
 
+def missing_arguments(name: str, *params: str) -> TypeError:
+    """PyTorch's argument parser's TypeError for required arguments left out (its grammar: "1 required
+    positional arguments", "2 required positional argument")."""
+    plural = "s" if len(params) == 1 else ""
+    quoted = ", ".join(f'"{p}"' for p in params)
+    return TypeError(f"{name}() missing {len(params)} required positional argument{plural}: {quoted}")
+
+
 SCALAR_OUTPUTS = "grad can be implicitly created only for scalar outputs"
 SHAPE_MISMATCH = "Mismatch in shape: grad_output[{i}] has a shape of {grad} and output[{i}] has a shape of {out}."
 NO_GRAD_FN = "element {i} of tensors does not require grad and does not have a grad_fn"

@@ -157,13 +157,23 @@ def _along(index: np.ndarray, dim: int) -> tuple:
 
 
 def _check_index(index: Tensor, dim: int, shape: tuple, name: str) -> np.ndarray:
+    """An int32/int64 index with every entry in ``[0, size)`` (no negative indices here), refused
+    with the message of ``name``'s kernel."""
     idx = index._data if index._data.ndim else index._data.reshape(1)
-    if idx.dtype != np.int64:
-        raise RuntimeError(f"{name}(): Expected dtype int64 for index")
-    if idx.size and (idx.min() < -shape[dim] or idx.max() >= shape[dim]):
-        bad = idx[(idx < -shape[dim]) | (idx >= shape[dim])].flat[0]
-        raise RuntimeError(f"index {bad} is out of bounds for dimension {dim} with size {shape[dim]}")
-    return idx
+    if idx.dtype not in (np.int64, np.int32):
+        raise RuntimeError(f"{name}(): Expected dtype int32{' or ' if name == 'index_select' else '/'}int64 for index")
+    size = shape[dim] if shape else 1
+    bad = (idx < 0) | (idx >= size)
+    if not bad.any():
+        return idx.astype(np.int64, copy=False)
+    first = idx[bad].flat[0]
+    if name != "index_select":
+        raise RuntimeError(f"index {first} is out of bounds for dimension {dim} with size {size}")
+    if size == 0:
+        raise RuntimeError("index_select(): self indexing axis dim should be positive")
+    if len(shape) <= 1:
+        raise IndexError("index out of range in self")
+    raise RuntimeError(f"INDICES element is out of DATA bounds, id={first} axis_dim={size}")
 
 
 class Gather(Function):
@@ -252,6 +262,9 @@ class IndexSelect(Function):
     @staticmethod
     def forward(ctx, a, dim, index):
         ctx.shape, ctx.key = a._data.shape, (slice(None),) * dim + (index,)
+        if not a._data.ndim:  # a 0-d input is one element, and index [0] gives it back 0-d
+            ctx.key = ()
+            return _t(a._data.copy())
         return _t(np.take(a._data, index, axis=dim))
 
     @staticmethod
@@ -263,8 +276,10 @@ class IndexSelect(Function):
 def index_select(input: Tensor, dim: int, index: Tensor) -> Tensor:
     """``input`` restricted to ``index`` along ``dim`` (mirrors ``torch.index_select``)."""
     d = _wrap_dim(dim, input._data.ndim)
-    if index._data.dtype.kind not in "iu" or index._data.ndim > 1:
-        raise RuntimeError("index_select(): Expected dtype int32/int64 for index")
+    if index._data.ndim > 1:
+        raise IndexError("index_select(): Index is supposed to be a vector")
+    if not input._data.ndim and index._data.size != 1:
+        raise RuntimeError(f"index_select(): Index to scalar can have only 1 value, got {index._data.size} value(s)")
     return IndexSelect.apply(input, d, _check_index(index, d, input._data.shape, "index_select"))
 
 

@@ -19,6 +19,8 @@ from .comparison import where
 from .indexing import ScatterAdd
 from .shape import _expandable_to
 
+_REQUIRED = object()  # a required argument PyTorch names in its own TypeError when left out
+
 
 def _expand_back(grad: Tensor, shape: tuple, dims: tuple, keepdim: bool) -> Tensor:
     """Undo a reduction over ``dims``: put the reduced dimensions back and broadcast."""
@@ -272,6 +274,23 @@ def _prod_of_others(a: Tensor, dims: tuple) -> Tensor:
     return others.reshape(moved.shape).permute([order.index(d) for d in range(a.ndim)])
 
 
+def _check_nonempty(name: str, a: Tensor, dim: Any, as_given: bool = False) -> None:
+    """max/min-like reductions have no value for an empty set: PyTorch refuses to reduce over a
+    dimension of size 0 (naming the dim ``as_given`` by the caller or wrapped, as each op does)."""
+    if a._data.size:
+        return
+    if dim is None or dim == ():
+        if name.startswith("arg"):
+            raise IndexError(f"{name}(): Expected reduction dim to be specified for input.numel() == 0.")
+        raise RuntimeError(f"{name}(): Expected reduction dim to be specified for input.numel() == 0. Specify the "
+                           "reduction dim with the 'dim' argument.")
+    n = a._data.ndim
+    for d in sorted(dim if isinstance(dim, (tuple, list)) else (dim,), key=lambda d: _wrap_dim(d, n)):
+        if a._data.shape[_wrap_dim(d, n)] == 0:
+            raise IndexError(f"{name}(): Expected reduction dim {d if as_given else _wrap_dim(d, n)} to have "
+                             "non-zero size.")
+
+
 class MaxAll(Function):
     """``x.max()``: the gradient is shared evenly among the elements equal to the max."""
 
@@ -282,11 +301,7 @@ class MaxAll(Function):
     @staticmethod
     def forward(ctx, a):
         reduce = ctx._function._reduce
-        if a._data.size == 0:
-            raise RuntimeError(
-                f"{'max' if reduce is np.max else 'min'}(): Expected reduction dim to be specified for input.numel() "
-                "== 0. Specify the reduction dim with the 'dim' argument."
-            )
+        _check_nonempty("max" if reduce is np.max else "min", a, None)
         out = _t(reduce(a._data))
         ctx.save_for_backward(a, out)
         return out
@@ -326,8 +341,10 @@ class Logsumexp(Function):
 
 
 @tensor_method()
-def logsumexp(input: Tensor, dim: Any, keepdim: bool = False) -> Tensor:
+def logsumexp(input: Tensor, dim: Any = _REQUIRED, keepdim: bool = False) -> Tensor:
     """log(sum(exp(input))) over ``dim`` without overflow (mirrors ``torch.logsumexp``)."""
+    if dim is _REQUIRED:
+        raise errors.missing_arguments("logsumexp", "dim")
     return Logsumexp.apply(input, _dims(dim, input._data.ndim), keepdim)
 
 
@@ -386,6 +403,7 @@ class MaxDim(Function):
     def forward(ctx, a, dim, keepdim=False):
         arg = ctx._function._arg
         d = _wrap_dim(dim, a._data.ndim)
+        _check_nonempty("max" if arg is np.argmax else "min", a, d)
         if a._data.ndim == 0:
             idx = np.zeros((), np.int64)
         else:
@@ -441,6 +459,7 @@ class Amax(Function):
     @staticmethod
     def forward(ctx, a, dim=(), keepdim=False):
         reduce = ctx._function._reduce
+        _check_nonempty("amax" if reduce is np.max else "amin", a, dim, as_given=True)
         ctx.dims = _dims(dim if dim != () else None, a._data.ndim)
         ctx.keepdim = keepdim
         out = _t(reduce(a._data, axis=ctx.dims, keepdims=keepdim))
@@ -537,6 +556,7 @@ def sum_to_size(input: Tensor, *size) -> Tensor:
 
 @tensor_method()
 def argmax(input: Tensor, dim: int | None = None, keepdim: bool = False) -> Tensor:
+    _check_nonempty("argmax", input, dim)
     if dim is None:
         return _t(np.asarray(np.argmax(input._data, keepdims=keepdim), dtype=np.int64))
     return _t(np.argmax(input._data, axis=_wrap_dim(dim, input._data.ndim), keepdims=keepdim).astype(np.int64))
@@ -544,6 +564,7 @@ def argmax(input: Tensor, dim: int | None = None, keepdim: bool = False) -> Tens
 
 @tensor_method()
 def argmin(input: Tensor, dim: int | None = None, keepdim: bool = False) -> Tensor:
+    _check_nonempty("argmin", input, dim)
     if dim is None:
         return _t(np.asarray(np.argmin(input._data, keepdims=keepdim), dtype=np.int64))
     return _t(np.argmin(input._data, axis=_wrap_dim(dim, input._data.ndim), keepdims=keepdim).astype(np.int64))

@@ -199,7 +199,7 @@ class Transpose(Function):
     @staticmethod
     def forward(ctx, a, d0, d1):
         n = a._data.ndim
-        ctx.d = (_wrap_dim(d0, n), _wrap_dim(d1, n)) if n else (0, 0)
+        ctx.d = (_wrap_dim(d0, n), _wrap_dim(d1, n))
         return _view_of(_t(np.swapaxes(a._data, *ctx.d) if n else a._data.view()), a, lambda t: t.transpose(d0, d1))
 
     @staticmethod
@@ -389,7 +389,8 @@ class Select(Function):
     def forward(ctx, a, dim, index):
         n = a._data.shape[dim]
         if not -n <= index < n:
-            raise IndexError(f"index {index} is out of bounds for dimension {dim} with size {n}")
+            raise IndexError(f"select(): index {index} out of range for tensor of size "
+                             f"[{', '.join(map(str, a._data.shape))}] at dimension {dim}")
         ctx.shape, ctx.key = a._data.shape, (slice(None),) * dim + (index,)
         view = a._data[ctx.key + (Ellipsis,)]  # the Ellipsis keeps a view even for a single element
         return _view_of(_t(view), a, lambda t: t.select(dim, index))
@@ -401,6 +402,8 @@ class Select(Function):
 
 @tensor_method()
 def select(input: Tensor, dim: int, index: int) -> Tensor:
+    if input._data.ndim == 0:
+        raise IndexError("select() cannot be applied to a 0-dim tensor.")
     return Select.apply(input, _wrap_dim(dim, input._data.ndim), index)
 
 
@@ -627,19 +630,26 @@ def _view(self: Tensor, *shape: Any) -> Tensor:
 
 
 def _reshape(self: Tensor, *shape: Any) -> Tensor:
-    return reshape(self, _sizes(shape))
+    return reshape(self, _given(shape, "reshape", "shape"))
 
 
 def _expand(self: Tensor, *sizes: Any) -> Tensor:
-    return expand(self, _sizes(sizes))
+    return expand(self, _given(sizes, "expand", "size"))
 
 
 def _permute(self: Tensor, *dims: Any) -> Tensor:
-    return permute(self, _sizes(dims))
+    return permute(self, _given(dims, "permute", "dims"))
 
 
 def _repeat(self: Tensor, *sizes: Any) -> Tensor:
-    return repeat(self, _sizes(sizes))
+    return repeat(self, _given(sizes, "repeat", "repeats"))
+
+
+def _given(args: tuple, name: str, param: str) -> tuple:
+    """The sizes of ``x.reshape(2, 3)`` or ``x.reshape((2, 3))``; none at all is PyTorch's TypeError."""
+    if not args:
+        raise errors.missing_arguments(name, param)
+    return _sizes(args)
 
 
 Tensor.view, Tensor.reshape, Tensor.expand, Tensor.permute, Tensor.repeat = _view, _reshape, _expand, _permute, _repeat
