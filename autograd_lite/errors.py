@@ -87,7 +87,12 @@ NUMPY_REQUIRES_GRAD = "Can't call numpy() on Tensor that requires grad. Use tens
 ITEM_NUMEL = "a Tensor with {n} elements cannot be converted to Scalar"
 SCALAR_CONVERSION = "only one element tensors can be converted to Python scalars"
 SCALAR_REQUIRES_GRAD = ("Converting a tensor with requires_grad=True to a scalar may lead to unexpected behavior.\n"
-                        "Consider using tensor.detach() first.")
+                        "Consider using tensor.detach() first. (Triggered internally at "
+                        "/__w/pytorch/pytorch/torch/csrc/autograd/generated/python_variable_methods.cpp:822.)")
+DUPLICATE_PARAMETERS = ("optimizer contains a parameter group with duplicate parameters; in future, this will cause an "
+                        "error; see github.com/pytorch/pytorch/issues/40967 for more information")
+ANOMALY_ENABLED = ("Anomaly Detection has been enabled. This mode will increase the runtime and should only be "
+                   "enabled for debugging.")
 INPUT_NO_GRAD = "One of the differentiated Tensors does not require grad"
 BACKWARD_CREATE_GRAPH = (
     "Using backward() with create_graph=True will create a reference cycle between the parameter and its gradient "

@@ -28,6 +28,8 @@ def _view_of(out: Tensor, base: Tensor, view_func) -> Tensor:
     out._vc = base._shared_version()
     out._view_version = out._vc[0]
     out._inference = base._inference  # a view of an inference tensor is one (its in-place ops are refused)
+    if not _state.enabled and out._data.dtype.kind == "f":  # (PyTorch's creation meta; see check_inplace)
+        out._creation = "no_grad"
     if base._base is None:
         out._view_func = view_func
     elif base._view_func is not None and view_func is not None:

@@ -55,8 +55,11 @@ def masked_fill_(self: Tensor, mask: Tensor, value: Any) -> Tensor:
     return _inplace(self, lambda s: masked_fill(s, mask, value), overlap=False)
 
 
-def _tracked(*tensors: Any) -> bool:
-    return _state.enabled and builtins.any(isinstance(t, Tensor) and t._requires_grad for t in tensors)
+def _tracked(self: Tensor, *others: Any) -> bool:
+    """An in-place op on ``self`` is recorded when grad mode is on, something requires grad and
+    ``self`` can hold a gradient (writing a float that requires grad into a bool tensor is not)."""
+    return _state.enabled and self._data.dtype.kind == "f" and (self.requires_grad or builtins.any(
+        isinstance(t, Tensor) and t._requires_grad for t in others))
 
 
 def _check_leaf_inplace(self: Tensor) -> None:
@@ -160,8 +163,8 @@ def _can_cast(source: np.dtype, target: np.dtype) -> bool:
 
 def _store(self: Tensor, values: np.ndarray) -> None:
     """Write ``values`` into ``self``'s memory and bump its version."""
-    self._bump_version()  # first: it refuses inference tensors outside inference mode
     np.copyto(writable(self._data), values, casting="unsafe")
+    self._bump_version()  # after the write: PyTorch also writes before refusing an inference tensor
 
 
 def _snapshot(self: Tensor) -> Tensor:
@@ -237,8 +240,13 @@ def setitem(self: Tensor, index: Any, value: Any) -> None:
 def _selects_all(key: tuple, shape: tuple) -> bool:
     """PyTorch's indexing returns ``x`` itself, not a view, for ``x[...]``, ``x[:]``, ``x[0:n]``:
     only ellipses and slices from 0 to at least the end with step 1."""
-    return builtins.all(k is Ellipsis or isinstance(k, slice) and (k.start or 0) == 0 and k.step in (None, 1)
-                        and (k.stop is None or k.stop >= n) for k, n in zip(key, shape)) and len(key) <= len(shape)
+    at = key.index(Ellipsis) if Ellipsis in key else len(key)
+    before, after = key[:at], key[at + 1:]
+    if len(before) + len(after) > len(shape):
+        return False
+    pairs = list(zip(before, shape)) + list(zip(reversed(after), reversed(shape)))
+    return builtins.all(isinstance(k, slice) and (k.start or 0) == 0 and k.step in (None, 1)
+                        and (k.stop is None or k.stop >= n) for k, n in pairs)
 
 
 def _copy_to(target: Tensor, value: Tensor, index: Any) -> None:
@@ -422,7 +430,8 @@ class Copy(Function):
 def copy_(self: Tensor, src: Tensor, non_blocking: bool = False) -> Tensor:
     """Copy ``src`` (broadcast) into ``self``, cast to ``self``'s dtype whatever it is."""
     src = src if isinstance(src, Tensor) else as_tensor_like(src, self)
-    return _inplace(self, Copy.apply, src, desired=None)
+    # x.copy_(x) copies nothing: PyTorch skips the memory checks (not autograd's)
+    return _inplace(self, Copy.apply, src, desired=None, overlap=src is not self)
 
 
 @tensor_method()

@@ -123,8 +123,6 @@ def _variance(ctx, a: Tensor, dims: tuple | None, correction: float, keepdim: bo
     As in PyTorch, a non-positive dof divides by 0 (nan or inf, never a negative variance) and
     warns; ``dims`` None means every element (it picks the backward formula, see ``_var_backward``).
     """
-    if a._data.dtype.kind != "f":
-        raise RuntimeError("std and var only support floating point and complex dtypes")
     x = a._data
     ctx.all, dims = dims is None or not x.ndim, tuple(range(x.ndim)) if dims is None else dims
     n = int(np.prod([x.shape[d] for d in dims]))
@@ -192,6 +190,8 @@ def std(input: Tensor, dim: Any = None, unbiased: Any = None, keepdim: bool = Fa
 
 
 def _var_args(input: Tensor, dim: Any, unbiased: Any, keepdim: bool, correction: Any) -> tuple:
+    if input._data.dtype.kind != "f":  # before the dims are checked, as PyTorch does
+        raise RuntimeError("std and var only support floating point and complex dtypes")
     if isinstance(dim, bool):  # var(True): the old ``unbiased`` positional form
         dim, unbiased = None, dim
     if correction is None:
