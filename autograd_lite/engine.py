@@ -64,6 +64,8 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph: bool | None = None, c
     outputs, grads = _roots(outputs, grad_outputs)
     single = isinstance(inputs, Tensor)
     inputs = (inputs,) if single else tuple(inputs)
+    if not inputs:
+        raise RuntimeError("`inputs` argument to `grad()` cannot be empty.")
     if allow_unused is None:
         allow_unused = materialize_grads
     elif materialize_grads and not allow_unused:

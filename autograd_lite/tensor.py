@@ -104,7 +104,8 @@ class Tensor:
     @property
     def requires_grad(self) -> bool:
         if self._base is not None:  # a (float) view requires grad with its base, even one made in no_grad
-            refresh_view(self)
+            if self._creation == "default":  # (the others refuse to be rebuilt: see views.refresh_view)
+                refresh_view(self)
             return self._requires_grad or self._base._requires_grad and self._data.dtype.kind == "f"
         return self._requires_grad
 

@@ -12,7 +12,7 @@ import numpy as np
 from .. import errors
 from ..function import Function
 from ..tensor import _make, _wrap_dim, Tensor, tensor_method
-from ._common import _t, overload
+from ._common import _scalar_name, _t, overload
 from .comparison import where
 from .shape import IndexBackward, Select, Slice
 from ..views import _view_of
@@ -53,6 +53,12 @@ class Index(Function):
 
 def getitem(self: Tensor, index: Any) -> Tensor:
     """``x[...]``: basic indices become a chain of views, advanced ones one gather (as in PyTorch)."""
+    if not self._data.ndim and not isinstance(index, tuple):  # PyTorch's own words for x[0], x[:] of a 0-d x
+        if isinstance(index, numbers.Integral) and not isinstance(index, bool):
+            raise IndexError("invalid index of a 0-dim tensor. Use `tensor.item()` in Python or `tensor.item<T>()` "
+                             "in C++ to convert a 0-dim tensor to a number")
+        if isinstance(index, slice):
+            raise IndexError("slice() cannot be applied to a 0-dim tensor.")
     key = _index_key(index)
     n_real = builtins.sum(1 for k in key if k is not None and k is not Ellipsis
                           and not (isinstance(k, np.ndarray) and k.dtype == np.bool_))
@@ -131,8 +137,11 @@ def _index_key(index: Any) -> tuple:
             key.append(i._data if i._data.ndim or i._data.dtype == np.bool_ else int(i._data))
         elif isinstance(i, list):
             key.append(np.asarray(i) if i else np.zeros(0, np.int64))  # ``x[[]]``: an empty long index
-        else:
+        elif not isinstance(i, float):
             key.append(i)
+        else:
+            raise IndexError("only integers, slices (`:`), ellipsis (`...`), None and long or byte Variables are "
+                             f"valid indices (got {type(i).__name__})")
     return tuple(key)
 
 
@@ -171,9 +180,9 @@ def _check_index(index: Tensor, dim: int, shape: tuple, name: str) -> np.ndarray
         raise RuntimeError(f"index {first} is out of bounds for dimension {dim} with size {size}")
     if size == 0:
         raise RuntimeError("index_select(): self indexing axis dim should be positive")
-    if len(shape) <= 1:
-        raise IndexError("index out of range in self")
-    raise RuntimeError(f"INDICES element is out of DATA bounds, id={first} axis_dim={size}")
+    if dim == 1 and len(shape) > 1:  # (PyTorch has a kernel of its own for dim 1)
+        raise RuntimeError(f"INDICES element is out of DATA bounds, id={first} axis_dim={size}")
+    raise IndexError("index out of range in self")
 
 
 class Gather(Function):
@@ -195,7 +204,14 @@ class Gather(Function):
 def gather(input: Tensor, dim: int, index: Tensor) -> Tensor:
     """Pick ``input``'s elements at ``index`` along ``dim`` (mirrors ``torch.gather``)."""
     d = _wrap_dim(dim, input._data.ndim)
+    _check_same_ndim(index, input)
     return Gather.apply(input, d, _check_index(index, d, input._data.shape, "gather"))
+
+
+def _check_same_ndim(index: Tensor, input: Tensor) -> None:
+    """gather/scatter pair ``index`` with ``input`` elementwise (a 0-d tensor counts as 1-d)."""
+    if builtins.max(index._data.ndim, 1) != builtins.max(input._data.ndim, 1):
+        raise RuntimeError("Index tensor must have the same number of dimensions as input tensor")
 
 
 class ScatterAdd(Function):
@@ -246,6 +262,7 @@ ScatterValue = overload(Scatter, "ScatterValue", "ScatterBackward1")  # scatter(
 def scatter(input: Tensor, dim: int, index: Tensor, src: Any = None, *, value: Any = None) -> Tensor:
     """A copy of ``input`` with ``src`` (a tensor) or ``value`` written at ``index`` along ``dim``."""
     d = _wrap_dim(dim, input._data.ndim)
+    _check_same_ndim(index, input)
     idx = _check_index(index, d, input._data.shape, "scatter")
     if src is None:
         src = value
@@ -302,8 +319,11 @@ class MaskedFill(Function):
 def masked_fill(input: Tensor, mask: Tensor, value: Any) -> Tensor:
     """A copy of ``input`` with ``value`` where ``mask`` (broadcast) is True."""
     if mask._data.dtype != np.bool_:
-        raise RuntimeError(f"masked_fill_ only supports boolean masks, but got mask with dtype {mask.dtype}")
+        raise RuntimeError(f"masked_fill_ only supports boolean masks, but got mask with dtype {_scalar_name(mask)}")
     if isinstance(value, Tensor):
+        if value._data.ndim:
+            raise RuntimeError(f"masked_fill_ only supports a 0-dimensional value tensor, but got tensor with "
+                               f"{value._data.ndim} dimension(s).")
         value = value.item()
     return MaskedFill.apply(input, np.broadcast_to(mask._data, input._data.shape), value)
 

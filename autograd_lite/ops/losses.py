@@ -11,7 +11,7 @@ import numpy as np
 from ..dtypes import result_dtype, scalar_type_name
 from ..function import Function
 from ..tensor import _make, Tensor
-from ._common import np_mean, overload
+from ._common import _check_shapes_broadcast, np_mean, overload
 from .activations import log_softmax
 
 
@@ -68,6 +68,7 @@ def mse_loss(input: Tensor, target: Tensor, size_average=None, reduce=None, redu
     _warn_size(input, target)
     if target.shape != input.shape:
         # As torch.broadcast_tensors: only a tensor whose shape changes is expanded.
+        _check_shapes_broadcast(input.shape, target.shape)
         shape = np.broadcast_shapes(input.shape, target.shape)
         if input.shape != shape:
             input = input.expand(shape)

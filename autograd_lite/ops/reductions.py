@@ -364,14 +364,16 @@ class Sort(Function):
             order, values = order.reshape(order.shape[1:]), values.reshape(values.shape[1:])
         indices = _t(order.astype(np.int64))
         ctx.mark_non_differentiable(indices)
-        ctx.shape, ctx.dim, ctx.order = a._data.shape, dim, order
+        ctx.save_for_backward(indices)  # saved as PyTorch saves them: freed after backward
+        ctx.shape, ctx.dim = a._data.shape, dim
         return _t(values), indices
 
     @staticmethod
     def backward(ctx, grad, _):
+        indices, = ctx.saved_tensors
         if not ctx.shape:
             return grad, None, None, None
-        return ScatterAdd.apply(grad, ctx.shape, ctx.dim, ctx.order), None, None, None
+        return ScatterAdd.apply(grad, ctx.shape, ctx.dim, indices._data), None, None, None
 
 
 @tensor_method()

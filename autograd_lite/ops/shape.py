@@ -328,7 +328,14 @@ class Cat(Function):
 
 
 def cat(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
+    _check_sequence("cat", tensors)
     return Cat.apply(dim, *tensors)
+
+
+def _check_sequence(name: str, tensors: Any) -> None:
+    """``T.cat(a, b)``: PyTorch's argument parser refuses a tensor where a sequence of them belongs."""
+    if isinstance(tensors, Tensor):
+        raise TypeError(f"{name}(): argument 'tensors' (position 1) must be tuple of Tensors, not Tensor")
 
 
 concat = concatenate = cat
@@ -357,6 +364,7 @@ class Stack(Function):
 
 
 def stack(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
+    _check_sequence("stack", tensors)
     return Stack.apply(dim, *tensors)
 
 
@@ -413,7 +421,7 @@ class Slice(Function):
     @staticmethod
     def forward(ctx, a, dim, sl):
         if sl.step is not None and sl.step <= 0:
-            raise ValueError("step must be greater than zero")
+            raise ValueError("slice step cannot be zero" if sl.step == 0 else "step must be greater than zero")
         ctx.shape, ctx.key = a._data.shape, (slice(None),) * dim + (sl,)
         return _view_of(_t(a._data[ctx.key]), a, lambda t: Slice.apply(t, dim, sl))
 
