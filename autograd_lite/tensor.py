@@ -19,7 +19,7 @@ import numpy as np
 
 from . import dtypes, errors
 from .dtypes import dtype as _dtype
-from .grad_mode import _state
+from .grad_mode import _inference_tensors, _state
 from .hooks import RemovableHandle
 from .printing import tensor_repr
 from .views import refresh_view
@@ -259,6 +259,8 @@ class Tensor:
 
     @data.setter
     def data(self, value: "Tensor") -> None:
+        if value._data.shape != self._data.shape or value._data.dtype != self._data.dtype:
+            self._accumulator = None  # its recorded shape and dtype no longer hold (as PyTorch's set_data)
         self._data = value._data
 
     # --- metadata -----------------------------------------------------------------
@@ -440,7 +442,7 @@ def _make(data: np.ndarray) -> Tensor:
     t._requires_grad = False
     t._grad_fn = t._grad = t._base = t._vc = None
     t._output_nr = 0
-    if _state.inference:
+    if _inference_tensors.seen and _state.inference:  # (a plain flag first: _state is thread-local, slower)
         t._inference = True
     return t
 
