@@ -164,11 +164,15 @@ def run(roots: list, root_grads: list, keep_graph: bool, create_graph: bool, tar
             if not keep_graph:
                 node._release()
             nrs = node._next_nr
-            for i, nxt in enumerate(node._next):
+            for i, nxt in enumerate(node._next):  # hand each input's gradient to the node behind it
                 if nxt is not None:
                     g = input_grads[i]
                     if g is not None:
-                        _add_to_buffer(buffers, nxt, nrs[i] if nrs else 0, g)
+                        slots = buffers.get(nxt)
+                        if slots is None and nrs is None and len(nxt._output_meta) == 1:
+                            buffers[nxt] = [g]  # (the common case of _add_to_buffer, inline)
+                        else:
+                            _add_to_buffer(buffers, nxt, nrs[i] if nrs else 0, g)
             input_grads = g = grads = None  # hold no gradient longer than its buffer does
         for callback in _pass_callbacks:
             callback()
@@ -254,10 +258,11 @@ def _call(node: BackwardFunction, grads: list) -> list:
     if _anomaly.enabled:
         return _call_detecting_anomalies(node, grads)
     out = node._function.backward(node, *grads)  # what ``node.apply(*grads)`` does, one call less
-    out = list(out) if type(out) is tuple or isinstance(out, (tuple, list)) else [out]
+    if type(out) is not tuple:
+        out = tuple(out) if isinstance(out, (tuple, list)) else (out,)
     nexts = node._next
     if len(out) != len(nexts) or node._non_tensor_args:
-        out = _one_per_tensor_input(node, out)
+        out = _one_per_tensor_input(node, list(out))
     nrs = node._next_nr
     for i, nxt in enumerate(nexts):
         g = out[i]
@@ -271,9 +276,12 @@ def _call(node: BackwardFunction, grads: list) -> list:
             if not _expandable(shape, data.shape):
                 raise RuntimeError(errors.WRONG_GRAD_SHAPE.format(
                     name=node.name(), i=i, got=list(data.shape), expected=list(shape)))
-            out[i] = g = g.sum_to_size(shape)
+            g = g.sum_to_size(shape)
         if data.dtype is not dtype and data.dtype != dtype:
-            out[i] = g.to(from_numpy_dtype(dtype))
+            g = g.to(from_numpy_dtype(dtype))
+        if g is not out[i]:
+            out = list(out)
+            out[i] = g
     return out
 
 

@@ -84,8 +84,9 @@ class Node:
     ``_next_nr`` says which output of that node the input was (None: all 0).
     """
 
-    __slots__ = ("_next", "_next_nr", "_seq", "__weakref__")
+    __slots__ = ("_next", "_seq", "__weakref__")
     _pre_hooks = _post_hooks = None  # dicts, created when a hook is registered
+    _next_nr = None  # per input, which output of its node it was, when one was not output 0
     _output_meta: tuple  # (shape, numpy dtype) per output: what a gradient flowing into it must have
 
     @property
@@ -131,7 +132,7 @@ class AccumulateGrad(Node):
 
     def __init__(self, variable: Tensor) -> None:
         self.variable = variable
-        self._next, self._next_nr = (), None
+        self._next = ()
         self._seq = float("inf")  # as a root it runs first (elsewhere: right after its last user, see engine)
         data = variable._data  # what a gradient for it must be, fixed now as in PyTorch (``.data =`` resets it)
         self._output_meta = ((data.shape, data.dtype),)
@@ -395,11 +396,14 @@ class Function(metaclass=FunctionMeta):
         ctx = object.__new__(cls._backward_cls)
         prev = _state.enabled
         if not prev and not ctx._custom:  # no_grad, or inside backward: a built-in op only computes
-            quiet = numpy_errstate.set(NUMPY_QUIET)
-            try:
+            if numpy_errstate.get() is NUMPY_QUIET:  # (inside backward: quiet already)
                 out = cls.forward(ctx, *args, **kwargs) if kwargs else cls.forward(ctx, *args)
-            finally:
-                numpy_errstate.reset(quiet)
+            else:
+                quiet = numpy_errstate.set(NUMPY_QUIET)
+                try:
+                    out = cls.forward(ctx, *args, **kwargs) if kwargs else cls.forward(ctx, *args)
+                finally:
+                    numpy_errstate.reset(quiet)
             if ctx._dirty:
                 for t in ctx._dirty:
                     t._bump_version()
@@ -460,13 +464,20 @@ def _record(ctx: BackwardFunction, args: tuple, needs: tuple, out: Any) -> Any:
         else:  # not a tensor: backward must return None for it
             ctx._non_tensor_args += (i,)
     ctx._next = tuple(nodes)
-    ctx._next_nr = tuple(nrs[: len(nodes)]) if nrs else None
+    if nrs:
+        ctx._next_nr = tuple(nrs[: len(nodes)])
     if _anomaly.enabled:  # keep the forward call's stack, for the error message of its backward
         ctx._forward_stack = "".join(traceback.format_stack()[:-3])
 
-    if type(out) is Tensor and out._grad_fn is None and ctx._dirty is None and ctx._non_differentiable is None \
-            and not (ctx._custom and out._base is not None) and out is not args[0] and not _is_one_of(out, args):
-        data = out._data  # the common case: one fresh output
+    fresh = type(out) is Tensor and out._grad_fn is None and ctx._dirty is None and ctx._non_differentiable is None \
+        and not (ctx._custom and out._base is not None)
+    if fresh:
+        for a in args:  # (``out in args`` would compare values)
+            if a is out:
+                fresh = False
+                break
+    if fresh:  # the common case: one fresh output
+        data = out._data
         if data.dtype.kind == "f":
             out._requires_grad, out._grad_fn = True, ctx
         outputs = (out,)
@@ -549,7 +560,7 @@ def _save(ctx: BackwardFunction, outputs: tuple) -> None:
         if t is first or len(outputs) > 1 and _is_one_of(t, outputs):
             # our own output: an alias without grad_fn, so the node does not hold itself
             out_nrs = out_nrs or [None] * len(saved)
-            out_nrs[k] = next(nr for nr, o in enumerate(outputs) if o is t)
+            out_nrs[k] = 0 if t is first else next(nr for nr, o in enumerate(outputs) if o is t)
             saved = saved[:k] + (t._alias(),) + saved[k + 1:]
         vc = t._vc
         versions.append(0 if vc is None else vc[0])
