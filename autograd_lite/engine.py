@@ -272,11 +272,12 @@ def _call(node: BackwardFunction, grads: list) -> list:
             raise TypeError(f"expected Tensor or None as gradient {i} of {node.name()}, got {type(g).__name__}")
         shape, dtype = nxt._output_meta[nrs[i] if nrs else 0]  # the input's shape and dtype, as recorded
         data = g._data
-        if data.shape != shape:
-            if not _expandable(shape, data.shape):
+        if data.shape != shape:  # a broadcast input: its gradient is summed back (sum_to_size checks it can be)
+            try:
+                g = g.sum_to_size(shape)
+            except RuntimeError:
                 raise RuntimeError(errors.WRONG_GRAD_SHAPE.format(
-                    name=node.name(), i=i, got=list(data.shape), expected=list(shape)))
-            g = g.sum_to_size(shape)
+                    name=node.name(), i=i, got=list(data.shape), expected=list(shape))) from None
         if data.dtype is not dtype and data.dtype != dtype:
             g = g.to(from_numpy_dtype(dtype))
         if g is not out[i]:
@@ -325,13 +326,6 @@ def _one_per_tensor_input(node: BackwardFunction, out: list) -> list:
         if out[i] is not None:
             raise RuntimeError(errors.GRAD_FOR_NON_TENSOR.format(name=node.name(), position=i + 1))
     return [g for i, g in enumerate(out) if i not in node._non_tensor_args]
-
-
-def _expandable(shape: tuple, to: tuple) -> bool:
-    """True when a tensor of ``shape`` broadcasts to ``to`` (so the gradient can be summed back)."""
-    if len(shape) > len(to):
-        return False
-    return all(s == 1 or s == t for s, t in zip(reversed(shape), reversed(to)))
 
 
 def _tensor_backward(self: Tensor, gradient: Tensor | None = None, retain_graph: bool | None = None,
