@@ -242,12 +242,18 @@ class BackwardFunction(Node):
 
     @property
     def saved_tensors(self) -> tuple:
+        # (a built-in formula run without recording never reads its saved output's grad_fn)
+        return self._unpack(self._custom or _state.enabled)
+
+    def _unpack(self, with_history: bool) -> tuple:
+        """The saved tensors, checked for in-place changes; ``with_history``: a saved output
+        comes back with its grad_fn, as the tensor it was."""
         if self._freed:
             raise RuntimeError(errors.BACKWARD_TWICE)
         if self._saved is None:  # inside forward, or no graph was recorded
             return tuple(self.to_save) if self.to_save else ()
         outs = self._saved_outputs
-        if outs is None:
+        if outs is None or not with_history:
             for t, version in zip(self._saved, self._saved_versions):
                 if t is not None and (type(t) is _Packed or version != (0 if t._vc is None else t._vc[0])):
                     break
@@ -264,7 +270,9 @@ class BackwardFunction(Node):
                     raise RuntimeError(_modified_message(t, version, self, outs[i] if outs else None))
                 if outs and outs[i] is not None:  # our own output: give it its grad_fn back
                     t = t._alias()
-                    t._requires_grad, t._grad_fn, t._output_nr = True, self, outs[i]
+                    t._requires_grad, t._grad_fn = True, self
+                    if outs[i]:
+                        t._output_nr = outs[i]
             unpacked.append(t)
         return tuple(unpacked)
 
@@ -293,7 +301,7 @@ class BackwardFunction(Node):
         k = names.index(key)
         if self._freed:
             raise RuntimeError(errors.BACKWARD_TWICE)
-        return SavedTensor(self, k) if raw else self.saved_tensors[k]
+        return SavedTensor(self, k) if raw else self._unpack(True)[k]
 
     def _saved_names(self) -> tuple:
         count = len(self._saved_versions or self.to_save or ())
