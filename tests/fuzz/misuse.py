@@ -91,7 +91,8 @@ CASES: list[tuple[str, str | None, str]] = [
      "base = T.zeros(2, 2)\nwith T.no_grad(): v = base[0]\nv.add_(T.ones(2, requires_grad=True))"),
     ("leaf-view-inplace", None, "x = T.zeros(4)[::2].requires_grad_()\nx.view(2).mul_(2)"),
     ("leaf-view-select-inplace", None, "x = T.zeros(4)[::2].requires_grad_()\nx[0].mul_(2)"),
-    ("view-of-modified-base", None, "v1 = T.zeros(3)\nv2 = v1.T\nv1.add_(T.ones(3, requires_grad=True))\na = v2.requires_grad"),
+    ("view-of-modified-base", None, "v1 = T.zeros(3)\nv2 = v1.T\nv1.add_(T.ones(3, requires_grad=True))\n"
+                                    "a = v2.requires_grad"),
     ("repeat-copies", None, "w = T.tensor(0.5, requires_grad=True)\nr = w.repeat(2)\nr.zero_()"),
     ("repeat-independent", None, "x = T.tensor([1., 2.])\nr = x.repeat(2, 1)\nx.fill_(0.)"),
     ("silu-0d-view", None, "y = F.silu(T.tensor(0.5, requires_grad=True))\na = y.view(1)"),
@@ -116,7 +117,8 @@ CASES: list[tuple[str, str | None, str]] = [
                           "y.sum().backward()"),
     ("hook-float", None, "x = T.ones(2, requires_grad=True)\nh = x.register_hook(lambda g: 1.0)\n"
                         "(x * 2).sum().backward()"),
-    ("hook-nonleaf-shape", None, "x = T.ones(2, requires_grad=True)\ny = x * 2\nh = y.register_hook(lambda g: T.ones(3))\n"
+    ("hook-nonleaf-shape", None, "x = T.ones(2, requires_grad=True)\ny = x * 2\n"
+                                 "h = y.register_hook(lambda g: T.ones(3))\n"
                                 "y.sum().backward()"),
     ("hook-none", None, "x = T.ones(2, requires_grad=True)\nh = x.register_hook(lambda g: None)\n"
                         "(x * 2).sum().backward()"),
@@ -199,18 +201,25 @@ CASES: list[tuple[str, str | None, str]] = [
     ("leaf-shifted-slice-setitem", None, "w = T.ones(3, requires_grad=True)\nw[-3:] = 0"),
     ("leaf-none-setitem", None, "w = T.ones(3, requires_grad=True)\nw[None] = 0"),
     ("leaf-zero", None, "w = T.ones(2, requires_grad=True)\nw.zero_()"),
-    ("leaf-fill-no-grad", None, "w = T.ones(2, requires_grad=True)\nwith T.no_grad(): w.fill_(0.5)\na = w.requires_grad"),
+    ("leaf-fill-no-grad", None, "w = T.ones(2, requires_grad=True)\nwith T.no_grad(): w.fill_(0.5)\n"
+                                "a = w.requires_grad"),
     ("leaf-view-no-grad-ok", None, "w = T.ones(2, 3, requires_grad=True)\nwith T.no_grad(): w[0].mul_(2)\na = w.sum()"),
     ("view-leaf-unsqueeze", None, "x = T.zeros(6)[::2].requires_grad_()\nx.unsqueeze(0).exp_()"),
     ("view-leaf-index-all", None, "x = T.zeros(6)[::2].requires_grad_()\nx[...] = x"),
-    ("nonleaf-add-backward", None, "x = T.ones(3, requires_grad=True)\ny = x * 2\ny.add_(1)\ny.sum().backward()\ng = x.grad"),
-    ("sigmoid-result-modified", None, "x = T.ones(3, requires_grad=True)\ny = x.sigmoid()\ny.relu_()\ny.sum().backward()"),
-    ("exp-inplace-backward", None, "x = T.ones(3, requires_grad=True)\ny = x * 1\ny.exp_()\ny.sum().backward()\ng = x.grad"),
-    ("mul-input-modified", None, "x = T.ones(3, requires_grad=True)\nh = x * 1\ny = h * h\nh.add_(1)\ny.sum().backward()"),
+    ("nonleaf-add-backward", None, "x = T.ones(3, requires_grad=True)\ny = x * 2\ny.add_(1)\ny.sum().backward()\n"
+                                   "g = x.grad"),
+    ("sigmoid-result-modified", None, "x = T.ones(3, requires_grad=True)\ny = x.sigmoid()\ny.relu_()\n"
+                                      "y.sum().backward()"),
+    ("exp-inplace-backward", None, "x = T.ones(3, requires_grad=True)\ny = x * 1\ny.exp_()\ny.sum().backward()\n"
+                                   "g = x.grad"),
+    ("mul-input-modified", None, "x = T.ones(3, requires_grad=True)\nh = x * 1\ny = h * h\nh.add_(1)\n"
+                                 "y.sum().backward()"),
     ("view-then-base-inplace", None, "x = T.ones(3, requires_grad=True)\ny = x * 1\nv = y[:2]\ny.mul_(2)\n"
                                "v.sum().backward()\ng = x.grad\nn = v.grad_fn"),
-    ("unbind-no-grad-inplace", None, "x = T.ones(2, 2, requires_grad=True)\nwith T.no_grad(): a, b = x.unbind(0)\na.mul_(2)"),
-    ("split-base-modified", None, "x = T.ones(4, requires_grad=True)\ny = x * 1\na, b = y.split(2)\ny.add_(1)\nf = a.grad_fn"),
+    ("unbind-no-grad-inplace", None, "x = T.ones(2, 2, requires_grad=True)\nwith T.no_grad(): a, b = x.unbind(0)\n"
+                                     "a.mul_(2)"),
+    ("split-base-modified", None, "x = T.ones(4, requires_grad=True)\ny = x * 1\na, b = y.split(2)\ny.add_(1)\n"
+                                  "f = a.grad_fn"),
     ("chunk-inplace-no-grad-mode", None, "x = T.ones(4, requires_grad=True)\ny = x * 1\na, b = y.chunk(2)\n"
                                    "with T.no_grad(): a.mul_(2)\nc = y.sum()"),
     ("no-grad-view-requires-grad", None, "x = T.ones(2, 2, requires_grad=True)\nwith T.no_grad(): v = x[0]\n"
@@ -220,9 +229,11 @@ CASES: list[tuple[str, str | None, str]] = [
     ("data-zero-no-version", None, "x = T.ones(3, requires_grad=True)\ny = x.exp()\ny.data.zero_()\n"
                              "y.sum().backward()\ng = x.grad"),
     ("detach-inplace-view", None, "x = T.ones(3, requires_grad=True)\ny = x * 1\nv = y[:2]\nv.detach_()"),
-    ("clone-then-inplace", None, "x = T.ones(2, requires_grad=True)\ny = x.clone()\ny.add_(1)\ny.sum().backward()\ng = x.grad"),
+    ("clone-then-inplace", None, "x = T.ones(2, requires_grad=True)\ny = x.clone()\ny.add_(1)\ny.sum().backward()\n"
+                                 "g = x.grad"),
     ("relu-inplace-leaf", None, "x = T.ones(2, requires_grad=True)\na = F.relu(x, inplace=True)"),
-    ("relu-inplace-nonleaf", None, "x = T.tensor([-1., 2.], requires_grad=True)\ny = x * 1\na = F.relu(y, inplace=True)\n"
+    ("relu-inplace-nonleaf", None, "x = T.tensor([-1., 2.], requires_grad=True)\ny = x * 1\n"
+                                   "a = F.relu(y, inplace=True)\n"
                              "y.sum().backward()\ng = x.grad"),
     # ---- in-place: result types, shapes, memory
     ("bool-add-int", None, "b = T.tensor([True, False])\nb.add_(1)"),
@@ -295,32 +306,43 @@ CASES: list[tuple[str, str | None, str]] = [
     ("grad-inputs-empty", None, "x = T.ones(3, requires_grad=True)\ny = (x * 2).sum()\ng = T.autograd.grad(y, [])"),
     ("grad-outputs-count", None, "x = T.ones(3, requires_grad=True)\ny = (x * 2).sum()\n"
                            "g = T.autograd.grad([y, y], [x], grad_outputs=[T.ones(())])"),
-    ("grad-outputs-float", None, "x = T.ones(3, requires_grad=True)\ny = (x * 2).sum()\ng = T.autograd.grad(y, x, grad_outputs=1.0)"),
+    ("grad-outputs-float", None, "x = T.ones(3, requires_grad=True)\ny = (x * 2).sum()\n"
+                                 "g = T.autograd.grad(y, x, grad_outputs=1.0)"),
     ("grad-outputs-list-float", None, "x = T.ones(3, requires_grad=True)\ny = (x * 2).sum()\n"
                                 "g = T.autograd.grad(y, x, grad_outputs=[1.0])"),
     ("grad-inputs-int", None, "x = T.ones(3, requires_grad=True)\ny = (x * 2).sum()\ng = T.autograd.grad(y, 5)"),
     ("grad-of-number", None, "x = T.ones(3, requires_grad=True)\ng = T.autograd.grad(5, x)"),
-    ("grad-detached-input", None, "x = T.ones(3, requires_grad=True)\ny = (x * 2).sum()\ng = T.autograd.grad(y, x.detach())"),
-    ("grad-nonscalar-none", None, "x = T.ones(3, requires_grad=True)\ng = T.autograd.grad(x * 2, [x], grad_outputs=[None])"),
-    ("backward-double-gradient", None, "x = T.ones(3, requires_grad=True)\ny = x * 2\ny.backward(T.ones(3, dtype=T.float64))\n"
+    ("grad-detached-input", None, "x = T.ones(3, requires_grad=True)\ny = (x * 2).sum()\n"
+                                  "g = T.autograd.grad(y, x.detach())"),
+    ("grad-nonscalar-none", None, "x = T.ones(3, requires_grad=True)\n"
+                                  "g = T.autograd.grad(x * 2, [x], grad_outputs=[None])"),
+    ("backward-double-gradient", None, "x = T.ones(3, requires_grad=True)\ny = x * 2\n"
+                                       "y.backward(T.ones(3, dtype=T.float64))\n"
                                  "g = x.grad"),
-    ("backward-long-gradient", None, "x = T.ones(3, requires_grad=True)\ny = (x * 2).sum()\ny.backward(T.ones((), dtype=T.int64))\n"
+    ("backward-long-gradient", None, "x = T.ones(3, requires_grad=True)\ny = (x * 2).sum()\n"
+                                     "y.backward(T.ones((), dtype=T.int64))\n"
                                "g = x.grad"),
     ("backward-int-gradient", None, "x = T.ones(3, requires_grad=True)\ny = (x * 2).sum()\ny.backward(1)"),
     ("backward-str-gradient", None, "x = T.ones(3, requires_grad=True)\ny = (x * 2).sum()\ny.backward('a')"),
-    ("backward-list-gradient", None, "x = T.ones(3, requires_grad=True)\ny = x * 2\ny.backward([T.ones(3)])\ng = x.grad"),
-    ("backward-retain-twice", None, "x = T.ones(3, requires_grad=True)\ny = (x * x).sum()\ny.backward(retain_graph=True)\n"
+    ("backward-list-gradient", None, "x = T.ones(3, requires_grad=True)\ny = x * 2\ny.backward([T.ones(3)])\n"
+                                     "g = x.grad"),
+    ("backward-retain-twice", None, "x = T.ones(3, requires_grad=True)\ny = (x * x).sum()\n"
+                                    "y.backward(retain_graph=True)\n"
                               "y.backward()\ng = x.grad"),
-    ("grad-twice", None, "x = T.ones(3, requires_grad=True)\ny = (x * x).sum()\ng = T.autograd.grad(y, x)\nh = T.autograd.grad(y, x)"),
-    ("grad-of-constant-grad", None, "x = T.ones(3, requires_grad=True)\ng, = T.autograd.grad((x * 2).sum(), x, create_graph=True)\n"
+    ("grad-twice", None, "x = T.ones(3, requires_grad=True)\ny = (x * x).sum()\ng = T.autograd.grad(y, x)\n"
+                         "h = T.autograd.grad(y, x)"),
+    ("grad-of-constant-grad", None, "x = T.ones(3, requires_grad=True)\n"
+                                    "g, = T.autograd.grad((x * 2).sum(), x, create_graph=True)\n"
                               "h = T.autograd.grad(g.sum(), x)"),
     ("grad-allow-unused", None, "x = T.ones(3, requires_grad=True)\nz = T.ones(3, requires_grad=True)\n"
                           "g = T.autograd.grad(x.sum(), [x, z], allow_unused=True)"),
     ("grad-materialize", None, "x = T.ones(3, requires_grad=True)\nz = T.ones(3, requires_grad=True)\n"
                          "g = T.autograd.grad(x.sum(), [x, z], materialize_grads=True)"),
     ("backward-on-leaf", None, "x = T.ones(1, requires_grad=True)\nx.backward()\ng = x.grad"),
-    ("backward-made-in-no-grad", None, "x = T.ones(3, requires_grad=True)\nwith T.no_grad(): y = (x * 2).sum()\ny.backward()"),
-    ("grad-accumulates", None, "x = T.ones(3, requires_grad=True)\n(x * 2).sum().backward()\n(x * 3).sum().backward()\ng = x.grad"),
+    ("backward-made-in-no-grad", None, "x = T.ones(3, requires_grad=True)\nwith T.no_grad(): y = (x * 2).sum()\n"
+                                       "y.backward()"),
+    ("grad-accumulates", None, "x = T.ones(3, requires_grad=True)\n(x * 2).sum().backward()\n"
+                               "(x * 3).sum().backward()\ng = x.grad"),
     ("grad-set-shape", None, "x = T.ones(3, requires_grad=True)\nx.grad = T.ones(2)"),
     ("grad-set-dtype", None, "x = T.ones(3, requires_grad=True)\nx.grad = T.ones(3, dtype=T.float64)"),
     ("grad-set-float", None, "x = T.ones(3, requires_grad=True)\nx.grad = 1.0"),
@@ -328,9 +350,11 @@ CASES: list[tuple[str, str | None, str]] = [
     ("leaf-requires-grad-off", None, "x = T.ones(3, requires_grad=True)\nx.requires_grad = False\na = x.requires_grad"),
     ("retain-grad-no-grad", None, "x = T.ones(3)\nx.retain_grad()"),
     ("hook-no-grad", None, "x = T.ones(3)\nh = x.register_hook(lambda g: g)"),
-    ("post-hook-nonleaf", None, "x = T.ones(3, requires_grad=True)\ny = x * 2\nh = y.register_post_accumulate_grad_hook(lambda p: None)"),
+    ("post-hook-nonleaf", None, "x = T.ones(3, requires_grad=True)\ny = x * 2\n"
+                                "h = y.register_post_accumulate_grad_hook(lambda p: None)"),
     ("hook-int", None, "x = T.ones(2, requires_grad=True)\nh = x.register_hook(lambda g: 1)\n(x * 2).sum().backward()"),
-    ("hook-doubles", None, "x = T.ones(2, requires_grad=True)\nh = x.register_hook(lambda g: g * 2)\n(x * 2).sum().backward()\n"
+    ("hook-doubles", None, "x = T.ones(2, requires_grad=True)\nh = x.register_hook(lambda g: g * 2)\n"
+                           "(x * 2).sum().backward()\n"
                      "g = x.grad"),
     ("long-backward", None, "x = T.ones(2, requires_grad=True)\ny = x.long().sum()\ny.backward()"),
     ("argmax-backward", None, "x = T.ones(2, requires_grad=True)\nx.argmax().backward()"),
@@ -339,7 +363,8 @@ CASES: list[tuple[str, str | None, str]] = [
     ("long-requires-grad", None, "x = T.ones(2, requires_grad=True)\na = x.long()\nb = a.requires_grad"),
     ("set-grad-enabled-false", None, "T.set_grad_enabled(False)\nx = T.ones(2, requires_grad=True)\ny = x * 2\n"
                                "a = y.requires_grad\nT.set_grad_enabled(True)"),
-    ("enable-grad-inside-no-grad", None, "x = T.ones(2, requires_grad=True)\nwith T.no_grad():\n    with T.enable_grad(): y = x * 2\n"
+    ("enable-grad-inside-no-grad", None, "x = T.ones(2, requires_grad=True)\nwith T.no_grad():\n"
+                                         "    with T.enable_grad(): y = x * 2\n"
                                    "a = y.requires_grad"),
     ("inference-requires-grad", None, "with T.inference_mode(): x = T.ones(2)\nx.requires_grad_()"),
     ("inference-view-setitem", None, "with T.inference_mode(): x = T.ones(2)\nx[0] = 1."),
@@ -350,17 +375,23 @@ CASES: list[tuple[str, str | None, str]] = [
                           "        ctx.save_for_backward(3)\n        return x * 2\n    @staticmethod\n"
                           "    def backward(ctx, g):\n        return g\na = S.apply(T.ones(2, requires_grad=True))"),
     ("function-backward-none", None, "class N(T.autograd.Function):\n    @staticmethod\n    def forward(ctx, x):\n"
-                               "        return x * 2\n    @staticmethod\n    def backward(ctx, g):\n        return None\n"
+                               "        return x * 2\n    @staticmethod\n    def backward(ctx, g):\n"
+                               "        return None\n"
                                "x = T.ones(2, requires_grad=True)\nN.apply(x).sum().backward()\ng = x.grad"),
-    ("function-backward-too-few", None, "class Two(T.autograd.Function):\n    @staticmethod\n    def forward(ctx, x, y):\n"
-                                  "        return x * y\n    @staticmethod\n    def backward(ctx, g):\n        return g\n"
+    ("function-backward-too-few", None, "class Two(T.autograd.Function):\n    @staticmethod\n"
+                                        "    def forward(ctx, x, y):\n"
+                                  "        return x * y\n    @staticmethod\n    def backward(ctx, g):\n"
+                                  "        return g\n"
                                   "x = T.ones(2, requires_grad=True)\nTwo.apply(x, x).sum().backward()"),
     ("function-backward-double", None, "class D(T.autograd.Function):\n    @staticmethod\n    def forward(ctx, x):\n"
-                                 "        return x * 2\n    @staticmethod\n    def backward(ctx, g):\n        return g.double()\n"
+                                 "        return x * 2\n    @staticmethod\n    def backward(ctx, g):\n"
+                                 "        return g.double()\n"
                                  "x = T.ones(2, requires_grad=True)\nD.apply(x).sum().backward()\ng = x.grad"),
-    ("function-backward-broadcast", None, "class B1(T.autograd.Function):\n    @staticmethod\n    def forward(ctx, x):\n"
+    ("function-backward-broadcast", None, "class B1(T.autograd.Function):\n    @staticmethod\n"
+                                          "    def forward(ctx, x):\n"
                                     "        return x * 2\n    @staticmethod\n    def backward(ctx, g):\n"
-                                    "        return T.ones(3, 2)\nx = T.ones(2, requires_grad=True)\nB1.apply(x).sum().backward()\n"
+                                    "        return T.ones(3, 2)\nx = T.ones(2, requires_grad=True)\n"
+                                    "B1.apply(x).sum().backward()\n"
                                     "g = x.grad"),
     # ---- optimizers and parameters
     ("optimizer-nonleaf", None, "x = T.ones(2, requires_grad=True)\nopt = T.optim.SGD([x * 2], lr=0.1)"),
@@ -368,7 +399,8 @@ CASES: list[tuple[str, str | None, str]] = [
     ("optimizer-one-tensor", None, "p = T.nn.Parameter(T.ones(2))\nopt = T.optim.SGD(p, lr=0.1)"),
     ("optimizer-negative-lr", None, "p = T.nn.Parameter(T.ones(2))\nopt = T.optim.SGD([p], lr=-1)"),
     ("adam-bad-beta", None, "p = T.nn.Parameter(T.ones(2))\nopt = T.optim.Adam([p], betas=(1.5, 0.9))"),
-    ("optimizer-param-two-groups", None, "p = T.nn.Parameter(T.ones(2))\nopt = T.optim.SGD([{'params': [p]}, {'params': [p]}], lr=0.1)"),
+    ("optimizer-param-two-groups", None, "p = T.nn.Parameter(T.ones(2))\n"
+                                         "opt = T.optim.SGD([{'params': [p]}, {'params': [p]}], lr=0.1)"),
     ("adam-duplicate-params", None, "p = T.nn.Parameter(T.ones(2))\nopt = T.optim.Adam([p, p], lr=0.1)"),
     ("step-without-grad", None, "p = T.nn.Parameter(T.ones(2))\nopt = T.optim.SGD([p], lr=0.1)\nopt.step()\na = p"),
     ("parameter-long", None, "p = T.nn.Parameter(T.tensor([1, 2]))"),
