@@ -42,13 +42,18 @@ class Index(Function):
     def forward(ctx, a, key):
         ctx.shape, ctx.key = a._data.shape, key
         try:
-            return _t(a._data[key])
+            out = _t(a._data[key])
         except IndexError as e:  # numpy says "axis", PyTorch "dimension"
             raise IndexError(str(e).replace(" for axis ", " for dimension ")) from None
+        # the index arrays are saved as PyTorch saves its indices: freed after backward
+        ctx.save_for_backward(*(_t(k) for k in key if isinstance(k, np.ndarray)))
+        return out
 
     @staticmethod
     def backward(ctx, grad):
-        return IndexBackward.apply(grad, ctx.shape, ctx.key), None
+        arrays = iter(t._data for t in ctx.saved_tensors)
+        key = tuple(next(arrays) if isinstance(k, np.ndarray) else k for k in ctx.key)
+        return IndexBackward.apply(grad, ctx.shape, key), None
 
 
 def getitem(self: Tensor, index: Any) -> Tensor:

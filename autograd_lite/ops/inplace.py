@@ -253,17 +253,19 @@ def _copy_to(target: Tensor, value: Tensor, index: Any) -> None:
     """PyTorch's copy_to: ``copy_`` of the same shape, ``fill_`` with a 0-d value, else ``copy_``
     of the value without its leading ones, expanded to the target. Into a tracked view, the
     value itself is the written part of the base (CopySlices' inputs are the base and the value)."""
+    fill = not value._data.ndim and value._data.shape != target._data.shape
     if value._data.ndim and value._data.shape != target._data.shape:
         _check_expand(value, target._data.shape, index)
         value = _strip_leading_ones(value)
     if target._base is not None and _tracked(target, value):
         _check_leaf_inplace(target)
-        _check_overlap(target, (value,))
+        if value is not target:  # (x[...] = x copies nothing)
+            _check_overlap(target, (value,))
         _write_into(target, value)
-    elif value._data.shape == target._data.shape or value._data.ndim:
-        copy_(target, value)
-    else:
+    elif fill:
         fill_(target, value)
+    else:
+        copy_(target, value)
 
 
 def _strip_leading_ones(value: Tensor) -> Tensor:
@@ -395,7 +397,18 @@ def zero_(self: Tensor) -> Tensor:
     return _inplace(self, Zero.apply, overlap=False)
 
 
-FillTensor = overload(Fill, "FillTensor", "FillBackward3")  # fill_(0-d tensor)
+class FillTensor(Function):
+    """``fill_`` with a 0-d tensor: the value's gradient is the sum of the filled places'."""
+
+    node_name = "FillBackward3"
+
+    @staticmethod
+    def forward(ctx, a, value):
+        return _t(np.full_like(a._data, value._data))
+
+    @staticmethod
+    def backward(ctx, grad):
+        return zeros_like(grad), grad.sum()
 
 
 @tensor_method()
@@ -407,7 +420,7 @@ def fill_(self: Tensor, value) -> Tensor:
     if value._data.ndim:
         raise RuntimeError(f"fill_ only supports 0-dimension value tensor but got tensor with "
                            f"{value._data.ndim} dimensions.")
-    return _inplace(self, lambda s: FillTensor.apply(s, value.item()))
+    return _inplace(self, FillTensor.apply, value)
 
 
 class Copy(Function):

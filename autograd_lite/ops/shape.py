@@ -314,7 +314,8 @@ class Cat(Function):
                     raise RuntimeError(
                         f"Sizes of tensors must match except in dimension {d}. Expected size {ref._data.shape[k]} "
                         f"but got size {t._data.shape[k]} for tensor number {i} in the list.")
-        ctx.dim, ctx.sizes = d, [t._data.shape[d] if t._data.ndim else 0 for t in tensors]
+        # (None: a legacy 1-D empty input, skipped; its gradient is a fresh empty tensor, as in PyTorch)
+        ctx.dim, ctx.sizes = d, [None if t._data.shape == (0,) else t._data.shape[d] for t in tensors]
         dt = result_dtype(*parts) if len(parts) > 1 else ref._data.dtype
         return _t(np.concatenate([t._data for t in parts], axis=d).astype(dt, copy=False))
 
@@ -322,6 +323,9 @@ class Cat(Function):
     def backward(ctx, grad):
         grads, start = [], 0
         for size, need in zip(ctx.sizes, ctx.needs_input_grad[1:]):
+            if size is None:
+                grads.append(zeros(0, dtype=grad.dtype) if need else None)
+                continue
             grads.append(grad.narrow(ctx.dim, start, size) if need else None)
             start += size
         return (None, *grads)

@@ -460,6 +460,17 @@ CASES: list[tuple[str, str | None, str]] = [
     ("len-0d", None, "a = len(T.tensor(1.))"),
     ("iter-0d", None, "a = list(T.tensor(1.))"),
     ("tolist-requires-grad", None, "x = T.ones(2, requires_grad=True)\na = x.tolist()"),
+    ("fill-requires-grad-value", None, "x = T.ones(3, requires_grad=True)\ny = x * 1\n"
+                                       "v = T.tensor(2., requires_grad=True)\ny.fill_(v)\ny.sum().backward()\n"
+                                       "g = v.grad"),
+    ("setitem-all-broadcast-grad", None, "x = T.ones(2, 1)\nv = T.tensor([2.], dtype=T.float64, requires_grad=True)\n"
+                                         "x[...] = v\nx.sum().backward()\ng = v.grad"),
+    ("topk-bool", None, "a = T.tensor([True, False]).topk(1)"),
+    ("cat-empty-grad", None, "x = T.ones(2, requires_grad=True)\ne = T.zeros(0, requires_grad=True)\n"
+                             "g = T.autograd.grad(T.cat([e, x]).pow(2).sum(), [e, x], create_graph=True)\n"
+                             "a = g[0].requires_grad"),
+    ("index-backward-twice", None, "x = T.ones(3, requires_grad=True)\ny = x[[0, 2]]\nz = y * 1\nz.sum().backward()\n"
+                                    "y.sum().backward()"),
 ]
 
 
