@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 
 from .. import errors, kernels
-from ..creation import arange, eye, linspace
+from ..creation import eye, linspace, zeros
 from ..dtypes import bool_
 from ..function import Function
 from ..tensor import _sizes, _wrap_dim, Tensor, tensor_method
@@ -428,8 +428,8 @@ class MaxDim(Function):
             return grad, None, None
         idx = indices if ctx.keepdim else indices.unsqueeze(ctx.dim)
         g = grad if ctx.keepdim else grad.unsqueeze(ctx.dim)
-        positions = arange(ctx.shape[ctx.dim]).reshape([-1] + [1] * (len(ctx.shape) - 1 - ctx.dim))
-        return g * (positions == idx), None, None
+        # PyTorch's value_selecting_reduction_backward: the gradient scattered into zeros (+0. elsewhere)
+        return zeros(ctx.shape, dtype=grad.dtype).scatter(ctx.dim, idx, g), None, None
 
 
 @tensor_method()

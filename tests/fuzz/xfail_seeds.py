@@ -5,7 +5,7 @@ xfail(strict=True): when a fix makes one pass (XPASS fails the suite), delete it
 or rerun the command once the row is fixed.
 """
 XFAIL_ROWS: dict[str, list[int]] = {
-    'A10': [115, 362],
+    'A10': [362],
     'D': [17, 21, 33, 34, 46, 62, 65, 68, 101, 125, 157, 193, 197, 218, 233, 257, 302, 306, 317, 349, 354, 360, 398],
     'N2': [2, 16, 40, 141, 147, 231, 267, 298, 329, 389],
     'N3': [191, 214, 347, 386],
