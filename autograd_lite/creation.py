@@ -143,6 +143,7 @@ def from_numpy(ndarray: np.ndarray) -> Tensor:
 
 def zeros(*sizes: Any, size: Any = None, dtype: _dtype | None = None, device: Any = None,
           requires_grad: bool = False, out: Tensor | None = None) -> Tensor:
+    """A tensor of zeros (``torch.zeros``); its size check is zeros' own, worded as PyTorch words it."""
     size = _size_arg(sizes, size)
     dims = size[0] if len(size) == 1 and isinstance(size[0], (tuple, list, Size)) else size
     if any(isinstance(d, numbers.Integral) and d < 0 for d in dims):
@@ -152,6 +153,7 @@ def zeros(*sizes: Any, size: Any = None, dtype: _dtype | None = None, device: An
 
 def ones(*sizes: Any, size: Any = None, dtype: _dtype | None = None, device: Any = None,
           requires_grad: bool = False) -> Tensor:
+    """A tensor of ones (``torch.ones``)."""
     size = _size_arg(sizes, size)
     return _finish(np.ones(_shape(size), _resolve(dtype)), requires_grad, device)
 
@@ -166,6 +168,7 @@ def empty(*sizes: Any, size: Any = None, dtype: _dtype | None = None, device: An
 
 def full(size: Sequence[int], fill_value: Any, dtype: _dtype | None = None, device: Any = None,
          requires_grad: bool = False) -> Tensor:
+    """A tensor filled with ``fill_value`` (``torch.full``): its dtype follows the value (bool, int64, or the default float)."""
     if isinstance(fill_value, Tensor):
         fill_value = fill_value.item()
     default = (dtypes.bool_ if isinstance(fill_value, bool) else dtypes.int64
@@ -259,11 +262,12 @@ def initial_seed() -> int:
     return _random.initial_seed()
 
 
-def get_rng_state():
+def get_rng_state() -> Tensor:
     return _random.get_rng_state()
 
 
-def set_rng_state(state) -> None:
+def set_rng_state(state: Tensor) -> None:
+    """Restore the default generator from ``get_rng_state()``: the same random numbers again."""
     _random.set_rng_state(state)
 
 
@@ -333,6 +337,7 @@ def randint_like(input: Tensor, low: int, high: int | None = None, *, dtype: _dt
 
 def normal(mean: float, std: float, size: Sequence[int], *, generator: Any = None, dtype: _dtype | None = None,
            requires_grad: bool = False) -> Tensor:
+    """``torch.normal(mean, std, size)``: normal samples drawn as PyTorch's CPU generator draws them."""
     with _random.using(generator):
         return _finish(_random.normal(_shape(tuple(size)), _resolve(dtype), mean, std), requires_grad)
 

@@ -17,6 +17,7 @@ def device_count() -> int:
 
 
 def is_initialized() -> bool:
+    """Never: this is a CPU-only build, as ``torch.cuda`` reports on a machine without CUDA."""
     return False
 
 

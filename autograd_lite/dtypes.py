@@ -1,6 +1,8 @@
 """dtypes and devices: thin named wrappers over numpy dtypes, printed as PyTorch prints them."""
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 
@@ -111,7 +113,7 @@ def _promote(x: np.dtype, y: np.dtype) -> np.dtype:
     return np.promote_types(x, y)
 
 
-def result_dtype(*operands) -> np.dtype:
+def result_dtype(*operands: Any) -> np.dtype:
     """PyTorch's type promotion: tensors with dimensions outrank 0-d ones, unless of a higher kind."""
     dim = zero = None
     for t in operands:

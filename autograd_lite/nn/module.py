@@ -14,6 +14,7 @@ from .. import dtypes
 from ..function import Function
 from ..grad_mode import is_grad_enabled, no_grad
 from ..hooks import RemovableHandle
+from ..ops.shape import _to_dtype_argument
 from ..tensor import Tensor
 from .parameter import Buffer, Parameter
 from .utils import zero_grads
@@ -355,14 +356,7 @@ class Module:
 
     def to(self, *args: Any, **kwargs: Any) -> "Module":
         """Convert floating-point parameters and buffers to a dtype (devices other than CPU refused)."""
-        target = kwargs.get("dtype")
-        for a in args + tuple(v for k, v in kwargs.items() if k == "device"):
-            if isinstance(a, dtypes.dtype):
-                target = a
-            elif isinstance(a, Tensor):
-                target = a.dtype
-            else:
-                dtypes.check_available(a)
+        target = _to_dtype_argument(args, kwargs)
         if target is not None and not target.is_floating_point:
             raise TypeError(f"nn.Module.to only accepts floating point or complex dtypes, but got desired dtype={target}")
         if target is None:
@@ -466,7 +460,39 @@ class Module:
         return main + ")"
 
 
-class Sequential(Module):
+class _ModuleSequence(Module):
+    """What Sequential and ModuleList share: modules held in order, indexed from 0 or from the end,
+    renumbered 0, 1, 2, ... after a deletion (as PyTorch does)."""
+
+    def _index(self, idx: int) -> int:
+        n = len(self)
+        if not -n <= idx < n:
+            raise IndexError(f"index {idx} is out of range")
+        return idx % n
+
+    def _renumber(self, items: list) -> None:
+        self._modules.clear()
+        for i, m in enumerate(items):
+            self._modules[str(i)] = m
+
+    def __delitem__(self, idx: int | slice) -> None:
+        keys = list(self._modules.keys())
+        for key in keys[idx] if isinstance(idx, slice) else [keys[self._index(idx)]]:
+            delattr(self, key)
+        self._renumber(list(self._modules.values()))
+
+    def __len__(self) -> int:
+        return len(self._modules)
+
+    def __iter__(self) -> Iterator[Module]:
+        return iter(self._modules.values())
+
+    def append(self, module: Module) -> "_ModuleSequence":
+        self.add_module(str(len(self)), module)
+        return self
+
+
+class Sequential(_ModuleSequence):
     """Modules applied one after another (mirrors ``torch.nn.Sequential``).
 
     >>> model = Sequential(Linear(3, 4), ReLU(), Linear(4, 1))
@@ -482,12 +508,6 @@ class Sequential(Module):
             for i, module in enumerate(args):
                 self.add_module(str(i), module)
 
-    def _index(self, idx: int) -> int:
-        n = len(self)
-        if not -n <= idx < n:
-            raise IndexError(f"index {idx} is out of range")
-        return idx % n
-
     def __getitem__(self, idx: int | slice) -> Module:
         if isinstance(idx, slice):
             return type(self)(OrderedDict(list(self._modules.items())[idx]))
@@ -497,45 +517,19 @@ class Sequential(Module):
         key = list(self._modules.keys())[self._index(idx)]
         setattr(self, key, module)
 
-    def __delitem__(self, idx: int | slice) -> None:
-        keys = list(self._modules.keys())
-        for key in keys[idx] if isinstance(idx, slice) else [keys[self._index(idx)]]:
-            delattr(self, key)
-        # PyTorch renumbers the remaining modules so the names stay 0, 1, 2, ...
-        items = list(self._modules.values())
-        self._modules.clear()
-        for i, m in enumerate(items):
-            self._modules[str(i)] = m
-
-    def __len__(self) -> int:
-        return len(self._modules)
-
-    def __iter__(self) -> Iterator[Module]:
-        return iter(self._modules.values())
-
-    def append(self, module: Module) -> "Sequential":
-        self.add_module(str(len(self)), module)
-        return self
-
     def forward(self, input: Any) -> Any:
         for module in self:
             input = module(input)
         return input
 
 
-class ModuleList(Module):
+class ModuleList(_ModuleSequence):
     """A list of modules, registered so their parameters are found (mirrors ``torch.nn.ModuleList``)."""
 
     def __init__(self, modules: Iterable[Module] | None = None) -> None:
         super().__init__()
         if modules is not None:
             self.extend(modules)
-
-    def _index(self, idx: int) -> int:
-        n = len(self)
-        if not -n <= idx < n:
-            raise IndexError(f"index {idx} is out of range")
-        return idx % n
 
     def __getitem__(self, idx: int | slice) -> "Module | ModuleList":
         if isinstance(idx, slice):
@@ -545,27 +539,8 @@ class ModuleList(Module):
     def __setitem__(self, idx: int, module: Module) -> None:
         setattr(self, str(self._index(idx)), module)
 
-    def __delitem__(self, idx: int | slice) -> None:
-        keys = list(self._modules.keys())
-        for key in keys[idx] if isinstance(idx, slice) else [str(self._index(idx))]:
-            delattr(self, key)
-        items = list(self._modules.values())
-        self._modules.clear()
-        for i, m in enumerate(items):
-            self._modules[str(i)] = m
-
-    def __len__(self) -> int:
-        return len(self._modules)
-
-    def __iter__(self) -> Iterator[Module]:
-        return iter(self._modules.values())
-
     def __iadd__(self, modules: Iterable[Module]) -> "ModuleList":
         return self.extend(modules)
-
-    def append(self, module: Module) -> "ModuleList":
-        self.add_module(str(len(self)), module)
-        return self
 
     def extend(self, modules: Iterable[Module]) -> "ModuleList":
         for module in modules:
@@ -575,9 +550,7 @@ class ModuleList(Module):
     def insert(self, index: int, module: Module) -> None:
         items = list(self._modules.values())
         items.insert(index, module)
-        self._modules.clear()
-        for i, m in enumerate(items):
-            self._modules[str(i)] = m
+        self._renumber(items)
 
     def __repr__(self) -> str:
         """Runs of identical modules print once, as ``(0-2): 3 x Linear(...)`` (PyTorch's form)."""

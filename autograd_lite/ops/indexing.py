@@ -310,7 +310,8 @@ CopySlices = overload(IndexPut, "CopySlices", "CopySlices", node_in_torch_autogr
 
 
 @tensor_method()
-def nonzero(input: Tensor, *, as_tuple: bool = False):
+def nonzero(input: Tensor, *, as_tuple: bool = False) -> Tensor | tuple:
+    """Indices of the non-zero elements: one row per element, or one tensor per dimension with ``as_tuple``."""
     idx = np.nonzero(input._data)
     if as_tuple:
         return tuple(_t(i.astype(np.int64)) for i in idx)
@@ -340,7 +341,7 @@ class Unique(Function):
 
 @tensor_method()
 def unique(input: Tensor, sorted: bool = True, return_inverse: bool = False, return_counts: bool = False,
-           dim: int | None = None):
+           dim: int | None = None) -> Tensor | tuple:
     return Unique.apply(input, sorted, return_inverse, return_counts, dim)
 
 

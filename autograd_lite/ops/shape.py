@@ -49,7 +49,7 @@ class Clone(Function):
 
 
 @tensor_method()
-def clone(input: Tensor, *, memory_format=None) -> Tensor:
+def clone(input: Tensor, *, memory_format: Any = None) -> Tensor:
     return Clone.apply(input)
 
 
@@ -267,6 +267,7 @@ class Squeeze(Function):
 
 @tensor_method()
 def squeeze(input: Tensor, dim: Any = None) -> Tensor:
+    """Drop size-1 dimensions (all, one, or several); a view, with PyTorch's node for each form."""
     if dim is None:
         return Squeeze.apply(input)
     return (SqueezeDims if isinstance(dim, (tuple, list)) else SqueezeDim).apply(input, dim)
@@ -459,6 +460,7 @@ def _expandable_to(shape: tuple, to: tuple) -> bool:
 
 @tensor_method()
 def flatten(input: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:
+    """Merge dimensions ``start_dim`` .. ``end_dim`` into one (a reshape: a view when it can be)."""
     shape = input._data.shape
     if not shape:
         return reshape(input, (1,))
@@ -472,6 +474,7 @@ def flatten(input: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:
 
 @tensor_method()
 def unflatten(input: Tensor, dim: int, sizes: Sequence[int]) -> Tensor:
+    """Split dimension ``dim`` into ``sizes`` (a view)."""
     d = _wrap_dim(dim, input._data.ndim)
     shape = input._data.shape
     return view(input, shape[:d] + tuple(sizes) + shape[d + 1:])
@@ -514,7 +517,7 @@ def _split_dim(input: Tensor, dim: int, name: str) -> int:
 
 
 @tensor_method()
-def split(tensor: Tensor, split_size_or_sections, dim: int = 0) -> tuple:
+def split(tensor: Tensor, split_size_or_sections: int | Sequence[int], dim: int = 0) -> tuple:
     """Pieces of ``split_size`` (the last one shorter), or of the listed sizes."""
     if not isinstance(split_size_or_sections, int):
         return _split_with_sizes(tensor, list(split_size_or_sections), dim)
@@ -609,6 +612,7 @@ def flip(input: Tensor, dims: Sequence[int]) -> Tensor:
 
 
 def numel(input: Tensor) -> int:
+    """The number of elements (``torch.numel``)."""
     return input._data.size
 
 
@@ -617,6 +621,7 @@ def is_tensor(obj: Any) -> bool:
 
 
 def is_floating_point(input: Tensor) -> bool:
+    """True for float dtypes: only those can require gradients."""
     return input._data.dtype.kind == "f"
 
 
@@ -685,17 +690,24 @@ def _mT(self: Tensor) -> Tensor:
 Tensor.mT = property(_mT)
 
 
-@tensor_method()
-def to(self: Tensor, *args: Any, **kwargs: Any) -> Tensor:
-    """Convert dtype (``to(torch.float64)``); device arguments must name the CPU."""
+def _to_dtype_argument(args: tuple, kwargs: dict) -> dtypes.dtype | None:
+    """The dtype ``Tensor.to`` and ``Module.to`` are asked for: a dtype, or a tensor's dtype, positionally or
+    as ``dtype=``; a device (a name, a device, an index) must be the CPU; flags such as ``copy`` pass."""
     target = kwargs.get("dtype")
     for a in args + tuple(v for k, v in kwargs.items() if k == "device"):
         if isinstance(a, dtypes.dtype):
             target = a
         elif isinstance(a, Tensor):
             target = a.dtype
-        elif isinstance(a, (str, dtypes.device)):
+        elif isinstance(a, (str, dtypes.device)) or (isinstance(a, int) and not isinstance(a, bool)):
             dtypes.check_available(a)
+    return target
+
+
+@tensor_method()
+def to(self: Tensor, *args: Any, **kwargs: Any) -> Tensor:
+    """Convert dtype (``to(torch.float64)``); device arguments must name the CPU."""
+    target = _to_dtype_argument(args, kwargs)
     if target is None or target.np == self._data.dtype:
         return self.clone() if kwargs.get("copy") else self
     return to_dtype(self, target)
@@ -703,6 +715,7 @@ def to(self: Tensor, *args: Any, **kwargs: Any) -> Tensor:
 
 @tensor_method()
 def contiguous(self: Tensor) -> Tensor:
+    """``self`` if already in C order, else a C-ordered copy (``CloneBackward0``), as kernels may need."""
     return self if self._data.flags.c_contiguous else clone(self)
 
 
