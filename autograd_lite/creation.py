@@ -44,7 +44,7 @@ def _shape(size: tuple) -> tuple:
                 f"zeros(): argument 'size' (position 1) must be tuple of ints, but found element of type "
                 f"{type(s).__name__} at pos {size.index(s)}")
         if int(s) < 0:
-            raise RuntimeError(f"Trying to create tensor with negative dimension {int(s)}: [{', '.join(map(str, size))}]")
+            raise RuntimeError(errors.negative_dimension(int(s), size))
     return tuple(int(s) for s in size)
 
 
@@ -92,7 +92,7 @@ def _infer(data: Any) -> tuple[np.ndarray, bool]:
         return np.array(data if python else [a for a, _ in parts]), True
     if isinstance(data, (bool, numbers.Number)):
         return np.asarray(data), True
-    raise TypeError(f"Could not infer dtype of {type(data).__name__}")
+    raise TypeError(errors.could_not_infer_dtype(type(data).__name__))
 
 
 def tensor(data: Any, dtype: _dtype | None = None, device: Any = None, requires_grad: bool = False,
@@ -121,7 +121,7 @@ def tensor(data: Any, dtype: _dtype | None = None, device: Any = None, requires_
 
 
 def _unsupported(arr: np.ndarray):
-    raise TypeError(f"Could not infer dtype of {arr.dtype}")
+    raise TypeError(errors.could_not_infer_dtype(arr.dtype))
 
 
 def as_tensor(data: Any, dtype: _dtype | None = None, device: Any = None) -> Tensor:
@@ -274,7 +274,7 @@ def set_rng_state(state: Tensor) -> None:
 def _float_dtype(dtype: _dtype | None, name: str) -> np.dtype:
     np_dtype = _resolve(dtype)
     if np_dtype.kind != "f":
-        raise RuntimeError(f"\"{name}\" not implemented for '{dtypes.scalar_type_name(dtypes.from_numpy_dtype(np_dtype))}'")
+        raise RuntimeError(errors.not_implemented_for(name, dtypes.scalar_type_name(dtypes.from_numpy_dtype(np_dtype))))
     return np_dtype
 
 
@@ -306,7 +306,7 @@ def randint(low: int, high: int | None = None, size: Sequence[int] | None = None
     if high is None or size is None:
         raise TypeError("randint() missing required argument 'size'")
     if low >= high:
-        raise RuntimeError(f"random_ expects 'from' to be less than 'to', but got from={low} >= to={high}")
+        raise RuntimeError(errors.random_from_to(low, high))
     np_dtype = _resolve(dtype, dtypes.int64)
     with _random.using(generator):
         return _finish(_random.randint(low, high, _shape(tuple(size)), np_dtype).astype(np_dtype), requires_grad,

@@ -5,6 +5,8 @@ from typing import Any
 
 import numpy as np
 
+from . import errors
+
 
 class dtype:
     """A tensor element type (mirrors ``torch.dtype``): ``torch.float32`` and friends."""
@@ -168,7 +170,7 @@ def check_available(d: "str | device | int") -> device:
     ``AssertionError: Torch not compiled with CUDA enabled`` for CUDA, a RuntimeError for the rest."""
     d = device("cuda", d) if isinstance(d, int) else device(d)
     if d.type == "cuda":
-        raise AssertionError("Torch not compiled with CUDA enabled")
+        raise AssertionError(errors.NO_CUDA)
     if d.type != "cpu":
         raise RuntimeError(f"Could not run 'aten::empty.memory_format' with arguments from the "
                            f"'{d.type.upper()}' backend (autograd_lite runs on the CPU only).")

@@ -29,6 +29,7 @@ from typing import Iterator
 
 import numpy as np
 
+from . import errors
 from .kernels import jit
 
 __all__ = ["manual_seed", "initial_seed", "seed", "get_rng_state", "set_rng_state",
@@ -419,7 +420,7 @@ def randint(low: int, high: int, shape: tuple, np_dtype: np.dtype = np.int64) ->
     for ranges below 2**28 and random64() words from 2**28 on."""
     n, span = math.prod(shape), int(high) - int(low)
     if span <= 0:
-        raise RuntimeError(f"random_ expects 'from' to be less than 'to', but got from={low} >= to={high}")
+        raise RuntimeError(errors.random_from_to(low, high))
     words = _random64(n) if span >= 2**28 else _random32(n).astype(np.uint64)
     out = (words % np.uint64(span)).astype(np.int64) + np.int64(low)
     return out.astype(np_dtype).reshape(shape)

@@ -10,7 +10,7 @@ import warnings
 
 import numpy as np
 
-from .. import ops, random
+from .. import errors, ops, random
 from ..ops import addmm, SqueezeInPlace, UnsafeView
 from ..ops.activations import elu, gelu, leaky_relu, silu, softplus
 from ..ops.convolution import adaptive_avg_pool2d, avg_pool2d, conv2d, max_pool2d
@@ -105,7 +105,7 @@ def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool 
     draws Bernoulli variates through MKL, which is not reproduced here.
     """
     if not 0 <= p <= 1:
-        raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
+        raise ValueError(errors.dropout_probability(p))
     if not training or p == 0:
         return input
     keep = random.uniform(input._data.shape, input._data.dtype if input.is_floating_point() else np.float32) >= p

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import OrderedDict, namedtuple
 from typing import Any, Callable, Iterable, Iterator
 
-from .. import dtypes
+from .. import dtypes, errors
 from ..function import Function
 from ..grad_mode import is_grad_enabled, no_grad
 from ..hooks import RemovableHandle
@@ -67,6 +67,7 @@ class Module:
         object.__setattr__(self, "_modules", OrderedDict())
 
     def forward(self, *args: Any, **kwargs: Any) -> Any:
+        """What the module computes; every subclass defines it, and calling the module runs it with the hooks."""
         raise NotImplementedError(f'Module [{type(self).__name__}] is missing the required "forward" function')
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
@@ -151,7 +152,7 @@ class Module:
         if not isinstance(name, str):
             raise TypeError(f"module name should be a string. Got {type(name).__name__}")
         if hasattr(self, name) and name not in self._modules:
-            raise KeyError(f"attribute '{name}' already exists")
+            raise KeyError(errors.attribute_exists(name))
         if "." in name:
             raise KeyError(f'module name can\'t contain ".", got: {name}')
         if name == "":
@@ -168,7 +169,7 @@ class Module:
         if name == "":
             raise KeyError(f'{kind} name can\'t be empty string ""')
         if hasattr(self, name) and name not in table:
-            raise KeyError(f"attribute '{name}' already exists")
+            raise KeyError(errors.attribute_exists(name))
 
     def __setattr__(self, name: str, value: Any) -> None:
         params = self.__dict__.get("_parameters")
@@ -223,7 +224,7 @@ class Module:
             d = self.__dict__.get(table)
             if d is not None and name in d:
                 return d[name]
-        raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
+        raise AttributeError(errors.no_attribute(self, name))
 
     def __delattr__(self, name: str) -> None:
         for table in ("_parameters", "_buffers", "_modules"):
@@ -262,10 +263,12 @@ class Module:
         return self._named_members(lambda m: m._buffers, prefix, recurse, remove_duplicate)
 
     def buffers(self, recurse: bool = True) -> Iterator[Tensor]:
+        """The buffers (state saved with the module but not trained, e.g. BatchNorm's running mean)."""
         for _, b in self.named_buffers(recurse=recurse):
             yield b
 
     def named_children(self) -> Iterator[tuple[str, "Module"]]:
+        """The direct submodules by attribute name, each once even if registered twice."""
         seen = set()
         for name, module in self._modules.items():
             if module is not None and id(module) not in seen:
@@ -273,6 +276,7 @@ class Module:
                 yield name, module
 
     def children(self) -> Iterator["Module"]:
+        """The direct submodules, each once."""
         for _, m in self.named_children():
             yield m
 
@@ -292,10 +296,12 @@ class Module:
             yield from module.named_modules(memo, prefix + ("." if prefix else "") + name, remove_duplicate)
 
     def modules(self) -> Iterator["Module"]:
+        """This module and every submodule below it, each once."""
         for _, m in self.named_modules():
             yield m
 
     def get_submodule(self, target: str) -> "Module":
+        """The submodule at a dotted path (``"encoder.0"``), with PyTorch's error for a missing step."""
         mod = self
         for item in target.split(".") if target else []:
             if item not in mod._modules:
@@ -324,6 +330,7 @@ class Module:
         return self.train(False)
 
     def requires_grad_(self, requires_grad: bool = True) -> "Module":
+        """Freeze (False) or unfreeze every parameter, e.g. for fine-tuning; returns the module."""
         for p in self.parameters():
             p.requires_grad_(requires_grad)
         return self
@@ -518,6 +525,7 @@ class Sequential(_ModuleSequence):
         setattr(self, key, module)
 
     def forward(self, input: Any) -> Any:
+        """Each module's output is the next one's input."""
         for module in self:
             input = module(input)
         return input
@@ -543,11 +551,13 @@ class ModuleList(_ModuleSequence):
         return self.extend(modules)
 
     def extend(self, modules: Iterable[Module]) -> "ModuleList":
+        """Append each module in turn (named 0, 1, 2, ... after the ones already held)."""
         for module in modules:
             self.append(module)
         return self
 
     def insert(self, index: int, module: Module) -> None:
+        """Insert before ``index``; the names are renumbered so they stay 0, 1, 2, ..."""
         items = list(self._modules.values())
         items.insert(index, module)
         self._renumber(items)
@@ -638,6 +648,7 @@ class BackwardHook:
         return items[0] if single else type(values)(items)
 
     def wrap_inputs(self, args: tuple) -> tuple:
+        """Route the inputs through a BackwardHookFunction so the gradients w.r.t. them reach the module's hooks."""
         self.n_inputs = sum(isinstance(a, Tensor) for a in args)
         self.inputs_tracked = any(isinstance(a, Tensor) and a.requires_grad for a in args)
 
@@ -647,6 +658,7 @@ class BackwardHook:
         return self._wrap(args, on_grads)
 
     def wrap_outputs(self, out: Any) -> Any:
+        """Route the outputs through a BackwardHookFunction to catch grad_output before the inputs' gradients."""
         def on_grads(grads: tuple) -> None:
             self.grad_outputs = grads
             if not self.inputs_tracked:

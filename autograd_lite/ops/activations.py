@@ -10,7 +10,7 @@ from typing import Callable
 
 import numpy as np
 
-from .. import kernels
+from .. import errors, kernels
 from ..creation import zeros_like
 from ..dtypes import dtype as _dtype
 from ..function import BackwardFunction, Function
@@ -143,7 +143,7 @@ def _check_float_kernel(a: Tensor, name: str, dim: int) -> None:
     """PyTorch has no integer softmax: its CPU kernels refuse them by name."""
     if a._data.dtype.kind != "f":
         kernel = f"{name}_lastdim_kernel_impl" if dim == builtins.max(a._data.ndim - 1, 0) else f"{name}_kernel_impl"
-        raise NotImplementedError(f'"{kernel}" not implemented for \'{_type_name(a)}\'')
+        raise NotImplementedError(errors.not_implemented_for(kernel, _type_name(a)))
 
 
 def _softmax_forward(ctx: BackwardFunction, a: Tensor, dim: int, name: str, kernel: Callable) -> Tensor:

@@ -334,8 +334,13 @@ class Maximum(Function):
     @staticmethod
     def backward(ctx, grad):
         a, b = ctx.saved_tensors
-        tie = where(a == b, grad / 2, grad)  # ties split the gradient, as PyTorch does
-        return where(a < b, 0.0, tie), where(a > b, 0.0, tie)
+        return _to_the_chosen(grad, a, b, a < b, a > b)
+
+
+def _to_the_chosen(grad: Tensor, a: Tensor, b: Tensor, a_lost: Tensor, b_lost: Tensor) -> tuple:
+    """maximum's and minimum's gradient goes to the input chosen; a tie splits it in half, as PyTorch does."""
+    tie = where(a == b, grad / 2, grad)
+    return where(a_lost, 0.0, tie), where(b_lost, 0.0, tie)
 
 
 def _tensors_only(name: str, input: Any, other: Any) -> None:
@@ -363,8 +368,7 @@ class Minimum(Function):
     @staticmethod
     def backward(ctx, grad):
         a, b = ctx.saved_tensors
-        tie = where(a == b, grad / 2, grad)
-        return where(a > b, 0.0, tie), where(a < b, 0.0, tie)
+        return _to_the_chosen(grad, a, b, a > b, a < b)
 
 
 @tensor_method()

@@ -58,7 +58,7 @@ def getitem(self: Tensor, index: Any) -> Tensor:
         elif isinstance(k, numbers.Integral) and not isinstance(k, bool):
             n = out._data.shape[dim]
             if not -n <= k < n:
-                raise IndexError(f"index {k} is out of bounds for dimension {pos} with size {n}")
+                raise IndexError(errors.index_out_of_bounds(k, pos, n))
             out = Select.apply(out, dim, int(k))
         elif isinstance(k, slice):
             if k != slice(None):
@@ -147,7 +147,7 @@ def _check_index(index: Tensor, dim: int, shape: tuple, name: str) -> np.ndarray
         raise RuntimeError(f"{name}(): Expected dtype int64 for index")
     if idx.size and (idx.min() < -shape[dim] or idx.max() >= shape[dim]):
         bad = idx[(idx < -shape[dim]) | (idx >= shape[dim])].flat[0]
-        raise RuntimeError(f"index {bad} is out of bounds for dimension {dim} with size {shape[dim]}")
+        raise RuntimeError(errors.index_out_of_bounds(bad, dim, shape[dim]))
     return idx
 
 

@@ -22,7 +22,7 @@ from ._common import _check_shapes_broadcast, _t, _type_name, _type_str, as_tens
 from .activations import relu
 from .arithmetic import add, div, mul, neg, pow, sub
 from .indexing import _index_key, CopySlices, getitem, IndexPut, masked_fill, scatter
-from .shape import _expandable_to
+from .shape import _expand_target, _expandable_to
 from .unary import clamp, exp
 from . import activations, arithmetic, unary
 
@@ -170,17 +170,7 @@ def _check_expand(value: Tensor, shape: tuple, index: Any) -> None:
             raise RuntimeError(f"shape mismatch: value tensor of shape [{', '.join(map(str, vs))}] cannot be "
                                f"broadcast to indexing result of shape [{', '.join(map(str, shape))}]")
         return
-    if len(vs) > len(shape):
-        raise RuntimeError(
-            f"expand({_type_str(value)}{{[{', '.join(map(str, vs))}]}}, size=[{', '.join(map(str, shape))}]): the "
-            f"number of sizes provided ({len(shape)}) must be greater or equal to the number of dimensions in the "
-            f"tensor ({len(vs)})")
-    for i, (s, t) in enumerate(zip(reversed(vs), reversed(shape))):
-        if s != t and s != 1:
-            raise RuntimeError(
-                f"The expanded size of the tensor ({t}) must match the existing size ({s}) at non-singleton "
-                f"dimension {len(shape) - 1 - i}.  Target sizes: [{', '.join(map(str, shape))}].  Tensor sizes: "
-                f"[{', '.join(map(str, vs))}]")
+    _expand_target(_type_str(value), vs, tuple(shape))
 
 
 @tensor_method('__iadd__')

@@ -6,7 +6,7 @@ import builtins
 
 import numpy as np
 
-from .. import dtypes
+from .. import dtypes, errors
 from ..dtypes import result_dtype
 from ..function import BackwardFunction, Function
 from ..grad_mode import _state
@@ -42,7 +42,7 @@ def _check_matmul_operands(op: str, *dts: np.dtype) -> None:
     if any(dt != dts[0] for dt in dts):
         raise RuntimeError(message(*dts))
     if dts[0].kind == "b":
-        raise NotImplementedError(f'"{kernel}" not implemented for \'Bool\'')
+        raise NotImplementedError(errors.not_implemented_for(kernel, "Bool"))
 
 
 def _check_mm_shapes(a: Tensor, b: Tensor) -> None:

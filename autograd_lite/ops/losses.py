@@ -8,6 +8,7 @@ import warnings
 
 import numpy as np
 
+from .. import errors
 from ..dtypes import result_dtype, scalar_type_name
 from ..function import Function
 from ..tensor import _make, Tensor
@@ -336,8 +337,7 @@ def binary_cross_entropy_with_logits(input: Tensor, target: Tensor, weight: Tens
     if target.shape != input.shape:
         raise ValueError(f"Target size ({target.size()}) must be the same as input size ({input.size()})")
     if not target.is_floating_point():  # PyTorch computes the loss in place in a tensor of target's dtype
-        raise RuntimeError(f"result type {scalar_type_name(result_dtype(input, target))} can't be cast to the "
-                           f"desired output type {scalar_type_name(target.dtype)}")
+        raise RuntimeError(errors.cannot_cast(scalar_type_name(result_dtype(input, target)), scalar_type_name(target.dtype)))
     return BinaryCrossEntropyWithLogits.apply(input, target, weight, pos_weight, reduction)
 
 

@@ -656,7 +656,7 @@ def _histogram_counts(x: np.ndarray, edges: np.ndarray, weight: np.ndarray | Non
 
 def _check_histogram_dtype(input: Tensor, kernel: str) -> None:
     if input._data.dtype.kind != "f":
-        raise NotImplementedError(f'"{kernel}" not implemented for \'{_type_name(input)}\'')
+        raise NotImplementedError(errors.not_implemented_for(kernel, _type_name(input)))
 
 
 def _check_bins(bins: int) -> None:

@@ -127,13 +127,36 @@ def _infer_shape(shape: Sequence[int], numel: int) -> tuple:
     if shape.count(-1) > 1:
         raise RuntimeError("only one dimension can be inferred")
     known = int(np.prod([s for s in shape if s != -1], dtype=np.int64))
-    if -1 in shape:
-        if known == 0 or numel % known:
-            raise RuntimeError(f"shape '[{', '.join(map(str, shape))}]' is invalid for input of size {numel}")
+    if -1 in shape and known == 0 == numel:
+        raise RuntimeError(f"cannot reshape tensor of 0 elements into shape [{', '.join(map(str, shape))}] because the "
+                           "unspecified dimension size -1 can be any value and is ambiguous")
+    if -1 in shape and known and numel % known == 0:
         shape = tuple(numel // known if s == -1 else s for s in shape)
-    elif known != numel:
+    elif -1 in shape or known != numel:
         raise RuntimeError(f"shape '[{', '.join(map(str, shape))}]' is invalid for input of size {numel}")
     return shape
+
+
+def _expand_target(type_str: str, shape: tuple, sizes: tuple) -> tuple:
+    """PyTorch's expand rule, its one owner (``expand`` and ``x[...] = value`` use it): the shape that
+    ``sizes`` asks of a tensor of ``shape`` (-1 keeps a size), new dimensions in front, or its errors."""
+    if len(sizes) < len(shape):
+        raise RuntimeError(
+            f"expand({type_str}{{[{', '.join(map(str, shape))}]}}, size=[{', '.join(map(str, sizes))}]): "
+            "the number of sizes provided "
+            f"({len(sizes)}) must be greater or equal to the number of dimensions in the tensor ({len(shape)})"
+        )
+    lead = len(sizes) - len(shape)
+    target = tuple(s if s != -1 else shape[i - lead] for i, s in enumerate(sizes))
+    for i in reversed(range(len(shape))):  # PyTorch checks from the last dimension
+        s, t = shape[i], target[lead + i]
+        if s != t and s != 1:
+            raise RuntimeError(
+                f"The expanded size of the tensor ({t}) must match the existing size ({s}) at non-singleton "
+                f"dimension {i + lead}.  Target sizes: [{', '.join(map(str, sizes))}].  Tensor sizes: "
+                f"[{', '.join(map(str, shape))}]"
+            )
+    return target
 
 
 class Expand(Function):
@@ -141,23 +164,8 @@ class Expand(Function):
 
     @staticmethod
     def forward(ctx, a, sizes):
-        shape = a._data.shape
-        if len(sizes) < len(shape):
-            raise RuntimeError(
-                f"expand({_type_str(a)}{{[{', '.join(map(str, shape))}]}}, size=[{', '.join(map(str, sizes))}]): "
-                "the number of sizes provided "
-                f"({len(sizes)}) must be greater or equal to the number of dimensions in the tensor ({len(shape)})"
-            )
-        lead = len(sizes) - len(shape)
-        target = tuple(s if s != -1 else shape[i - lead] for i, s in enumerate(sizes))
-        for i, (s, t) in enumerate(zip(shape, target[lead:])):
-            if s != t and s != 1:
-                raise RuntimeError(
-                    f"The expanded size of the tensor ({t}) must match the existing size ({s}) at non-singleton "
-                    f"dimension {i + lead}.  Target sizes: [{', '.join(map(str, sizes))}].  Tensor sizes: "
-                    f"[{', '.join(map(str, shape))}]"
-                )
-        ctx.shape = shape
+        target = _expand_target(_type_str(a), a._data.shape, sizes)
+        ctx.shape = a._data.shape
         return _view_of(_t(np.broadcast_to(a._data, target)), a, None)
 
     @staticmethod
@@ -390,7 +398,7 @@ class Select(Function):
     def forward(ctx, a, dim, index):
         n = a._data.shape[dim]
         if not -n <= index < n:
-            raise IndexError(f"index {index} is out of bounds for dimension {dim} with size {n}")
+            raise IndexError(errors.index_out_of_bounds(index, dim, n))
         ctx.shape, ctx.key = a._data.shape, (slice(None),) * dim + (index,)
         view = a._data[ctx.key + (Ellipsis,)]  # the Ellipsis keeps a view even for a single element
         return _view_of(_t(view), a, lambda t: t.select(dim, index))
@@ -574,8 +582,7 @@ class Repeat(Function):
         shape = (1,) * (len(sizes) - a._data.ndim) + a._data.shape
         final = [r * s for r, s in zip(sizes, shape)]
         if builtins.any(r < 0 for r in sizes):
-            raise RuntimeError(f"Trying to create tensor with negative dimension {builtins.min(final)}: "
-                               f"[{', '.join(map(str, final))}]")
+            raise RuntimeError(errors.negative_dimension(builtins.min(final), final))
         ctx.sizes, ctx.shape, ctx.in_shape = sizes, shape, a._data.shape
         return _t(np.ascontiguousarray(np.tile(a._data.reshape(shape), sizes)))
 
