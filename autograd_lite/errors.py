@@ -143,6 +143,11 @@ def attribute_exists(name: str) -> str:
     return f"attribute '{name}' already exists"
 
 
+def not_single_element(name: str) -> str:
+    """``autograd.functional``'s hessian, vhp and hvp differentiate a scalar function only."""
+    return f"The Tensor returned by the function given to {name} should contain a single element"
+
+
 def dropout_probability(p: float) -> str:
     """``Dropout(p)`` and ``F.dropout(x, p)`` check p alike."""
     return f"dropout probability has to be between 0 and 1, but got {p}"

@@ -5,6 +5,7 @@ from typing import Callable
 
 import numpy as np
 
+from .. import errors
 from ..engine import grad as _grad
 from ..grad_mode import enable_grad, is_grad_enabled, set_grad_enabled
 from ..ops import stack
@@ -60,7 +61,7 @@ def hessian(func: Callable, inputs: Tensor | tuple, create_graph: bool = False, 
     def gradient(*xs):
         out = func(*xs)
         if not isinstance(out, Tensor) or out.numel() != 1:
-            raise RuntimeError("The Tensor returned by the function given to hessian should contain a single element")
+            raise RuntimeError(errors.not_single_element("hessian"))
         g = _grad(out.reshape(()), xs, create_graph=True, allow_unused=True, materialize_grads=True)
         return g if tuple_in else g[0]
 
@@ -132,7 +133,7 @@ def _scalar_output(func: Callable, inputs: tuple, strict: bool, name: str) -> Te
         raise RuntimeError(f"The function given to {name} should return a single Tensor")
     _strict_outputs((outputs,), strict)
     if outputs.numel() != 1:
-        raise RuntimeError(f"The Tensor returned by the function given to {name} should contain a single element")
+        raise RuntimeError(errors.not_single_element(name))
     return outputs
 
 
