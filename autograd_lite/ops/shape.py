@@ -398,7 +398,7 @@ class Select(Function):
     def forward(ctx, a, dim, index):
         n = a._data.shape[dim]
         if not -n <= index < n:
-            raise IndexError(errors.index_out_of_bounds(index, dim, n))
+            raise IndexError(f"index {index} is out of bounds for dimension {dim} with size {n}")
         ctx.shape, ctx.key = a._data.shape, (slice(None),) * dim + (index,)
         view = a._data[ctx.key + (Ellipsis,)]  # the Ellipsis keeps a view even for a single element
         return _view_of(_t(view), a, lambda t: t.select(dim, index))
