@@ -65,12 +65,6 @@ def test_index_error_messages(case):
     compare_error(INDEX_ERRORS[case], rng().standard_normal((2, 3)))
 
 
-def test_make_holds_an_ndarray():
-    """A24: a 0-d result built from a numpy scalar still views and copies."""
-    compare(lambda L, x: L.nn.functional.silu(x).view(1), np.array(0.5))
-    compare(lambda L, x: L.nn.functional.silu(x).detach().copy_(L.tensor(1.0)), np.array(0.5))
-
-
 def _gather_scatter(lib):
     lib.manual_seed(0)
     x = lib.rand(3, 4, requires_grad=True)
@@ -99,3 +93,9 @@ def test_gather_and_scatter_match_torch():
 
 def test_gather_index_out_of_range_message():
     raises_same(lambda lib: lib.gather(lib.rand(3, 4), 1, lib.tensor([[9]])))
+
+
+def test_make_holds_an_ndarray():
+    """A24: a 0-d result built from a numpy scalar still views and copies."""
+    compare(lambda L, x: L.nn.functional.silu(x).view(1), np.array(0.5))
+    compare(lambda L, x: L.nn.functional.silu(x).detach().copy_(L.tensor(1.0)), np.array(0.5))
