@@ -6,7 +6,9 @@ from typing import Any, Callable
 
 import numpy as np
 
+from .. import errors
 from ..creation import zeros
+from ..dtypes import from_numpy_dtype, result_dtype, scalar_type_name
 from ..function import Function
 from ..tensor import _make, Tensor, tensor_method
 from ._common import _binary_inputs, _cast, _check_shapes_broadcast, _default_np, _laid_out, _t, _type_name
@@ -61,9 +63,29 @@ gt = greater = _comparison(np.greater, "gt", "__gt__", "greater")
 lt = less = _comparison(np.less, "lt", "__lt__", "less")
 ge = greater_equal = _comparison(np.greater_equal, "ge", "__ge__", "greater_equal")
 le = less_equal = _comparison(np.less_equal, "le", "__le__", "less_equal")
-logical_and = _comparison(np.logical_and, "logical_and", "__and__")
-logical_or = _comparison(np.logical_or, "logical_or", "__or__")
-logical_xor = _comparison(np.logical_xor, "logical_xor", "__xor__")
+logical_and = _comparison(np.logical_and, "logical_and")
+logical_or = _comparison(np.logical_or, "logical_or")
+logical_xor = _comparison(np.logical_xor, "logical_xor")
+
+
+def _bitwise(ufunc: np.ufunc, name: str, *aliases: str) -> Callable:
+    """``&``, ``|``, ``^``: bitwise on integers and bools (where bitwise is logical), in the promoted
+    dtype (``bool_tensor & 1`` is int64); PyTorch has no float kernel."""
+    def bitwise(input: Tensor, other: Any) -> Tensor:
+        a, b = _binary_inputs(input, other)
+        dt = result_dtype(a, b)
+        if dt.kind not in "biu":
+            raise NotImplementedError(errors.not_implemented_for(f"{name}_cpu", scalar_type_name(from_numpy_dtype(dt))))
+        out = ufunc(a._data.astype(dt, copy=False), b._data.astype(dt, copy=False))
+        return _t(_laid_out(np.asarray(out), a._data, b._data))
+
+    bitwise.__name__ = bitwise.__qualname__ = name
+    return tensor_method(*aliases)(bitwise)
+
+
+bitwise_and = _bitwise(np.bitwise_and, "bitwise_and", "__and__", "__rand__")
+bitwise_or = _bitwise(np.bitwise_or, "bitwise_or", "__or__", "__ror__")
+bitwise_xor = _bitwise(np.bitwise_xor, "bitwise_xor", "__xor__", "__rxor__")
 
 
 @tensor_method()
