@@ -22,6 +22,64 @@ def warn(message: str, category: type = UserWarning) -> None:
     warnings.warn(message, category, stacklevel=level)
 
 
+# --- wording several ops share (each function: the one place its words are written) -------------
+
+
+def not_implemented_for(kernel: str, type_name: str) -> str:
+    """A dtype the CPU kernel has no version of (integer softmax, bool matmul, integer ``rand``)."""
+    return f"\"{kernel}\" not implemented for '{type_name}'"
+
+
+def index_out_of_bounds(index: int, dim: int, size: int) -> str:
+    """An index past a dimension's size (indexing, select, gather and friends)."""
+    return f"index {index} is out of bounds for dimension {dim} with size {size}"
+
+
+def negative_dimension(dim: int, sizes: tuple) -> str:
+    """A size below zero where a new tensor's shape is made (factories, ``repeat``)."""
+    return f"Trying to create tensor with negative dimension {dim}: [{', '.join(map(str, sizes))}]"
+
+
+def random_from_to(low: int, high: int) -> str:
+    """``randint``/``random_`` with an empty range."""
+    return f"random_ expects 'from' to be less than 'to', but got from={low} >= to={high}"
+
+
+def cannot_cast(result_type: str, out_type: str) -> str:
+    """A result whose dtype cannot be written into the tensor given for it (``out=``, BCE's target)."""
+    return f"result type {result_type} can't be cast to the desired output type {out_type}"
+
+
+def no_attribute(obj: object, name: str) -> str:
+    """Python's own AttributeError wording, for objects that look attributes up themselves."""
+    return f"'{type(obj).__name__}' object has no attribute '{name}'"
+
+
+def could_not_infer_dtype(what: object) -> str:
+    """``torch.tensor(data)`` given something it cannot make a dtype of (an object, a string array)."""
+    return f"Could not infer dtype of {what}"
+
+
+def attribute_exists(name: str) -> str:
+    """Registering a submodule, parameter or buffer under a name the module already uses otherwise."""
+    return f"attribute '{name}' already exists"
+
+
+def not_single_element(name: str) -> str:
+    """``autograd.functional``'s hessian, vhp and hvp differentiate a scalar function only."""
+    return f"The Tensor returned by the function given to {name} should contain a single element"
+
+
+def dropout_probability(p: float) -> str:
+    """``Dropout(p)`` and ``F.dropout(x, p)`` check p alike."""
+    return f"dropout probability has to be between 0 and 1, but got {p}"
+
+
+NO_CUDA = "Torch not compiled with CUDA enabled"
+
+
+# --- the core's messages, and PyTorch's C++ warnings ------------------------------------------
+
 SCALAR_OUTPUTS = "grad can be implicitly created only for scalar outputs"
 SHAPE_MISMATCH = "Mismatch in shape: grad_output[{i}] has a shape of {grad} and output[{i}] has a shape of {out}."
 NO_GRAD_FN = "element {i} of tensors does not require grad and does not have a grad_fn"
@@ -98,59 +156,3 @@ T_NOT_2D = (
 DOF = ("{name}(): degrees of freedom is <= 0. Correction should be strictly less than the reduction factor (input "
        "numel divided by output numel). (Triggered internally at "
        "/__w/pytorch/pytorch/aten/src/ATen/native/ReduceOps.cpp:1861.)")
-
-
-# --- wording several ops share (each function: the one place its words are written) -------------
-
-
-def not_implemented_for(kernel: str, type_name: str) -> str:
-    """A dtype the CPU kernel has no version of (integer softmax, bool matmul, integer ``rand``)."""
-    return f"\"{kernel}\" not implemented for '{type_name}'"
-
-
-def index_out_of_bounds(index: int, dim: int, size: int) -> str:
-    """An index past a dimension's size (indexing, select, gather and friends)."""
-    return f"index {index} is out of bounds for dimension {dim} with size {size}"
-
-
-def negative_dimension(dim: int, sizes: tuple) -> str:
-    """A size below zero where a new tensor's shape is made (factories, ``repeat``)."""
-    return f"Trying to create tensor with negative dimension {dim}: [{', '.join(map(str, sizes))}]"
-
-
-def random_from_to(low: int, high: int) -> str:
-    """``randint``/``random_`` with an empty range."""
-    return f"random_ expects 'from' to be less than 'to', but got from={low} >= to={high}"
-
-
-def cannot_cast(result_type: str, out_type: str) -> str:
-    """A result whose dtype cannot be written into the tensor given for it (``out=``, BCE's target)."""
-    return f"result type {result_type} can't be cast to the desired output type {out_type}"
-
-
-def no_attribute(obj: object, name: str) -> str:
-    """Python's own AttributeError wording, for objects that look attributes up themselves."""
-    return f"'{type(obj).__name__}' object has no attribute '{name}'"
-
-
-def could_not_infer_dtype(what: object) -> str:
-    """``torch.tensor(data)`` given something it cannot make a dtype of (an object, a string array)."""
-    return f"Could not infer dtype of {what}"
-
-
-def attribute_exists(name: str) -> str:
-    """Registering a submodule, parameter or buffer under a name the module already uses otherwise."""
-    return f"attribute '{name}' already exists"
-
-
-def not_single_element(name: str) -> str:
-    """``autograd.functional``'s hessian, vhp and hvp differentiate a scalar function only."""
-    return f"The Tensor returned by the function given to {name} should contain a single element"
-
-
-def dropout_probability(p: float) -> str:
-    """``Dropout(p)`` and ``F.dropout(x, p)`` check p alike."""
-    return f"dropout probability has to be between 0 and 1, but got {p}"
-
-
-NO_CUDA = "Torch not compiled with CUDA enabled"
