@@ -14,14 +14,6 @@ import warnings
 _PACKAGE = os.path.dirname(os.path.abspath(__file__))
 
 
-def warn(message: str, category: type = UserWarning) -> None:
-    """Warn as PyTorch does, pointing at the user's line (the first frame outside this package)."""
-    frame, level = sys._getframe(1), 2  # (stacklevel 2 is warn's caller)
-    while frame is not None and os.path.abspath(frame.f_code.co_filename).startswith(_PACKAGE):
-        frame, level = frame.f_back, level + 1
-    warnings.warn(message, category, stacklevel=level)
-
-
 # --- wording several ops share (each function: the one place its words are written) -------------
 
 
@@ -78,7 +70,13 @@ def dropout_probability(p: float) -> str:
 NO_CUDA = "Torch not compiled with CUDA enabled"
 
 
-# --- the core's messages, and PyTorch's C++ warnings ------------------------------------------
+def warn(message: str, category: type = UserWarning) -> None:
+    """Warn as PyTorch does, pointing at the user's line (the first frame outside this package)."""
+    frame, level = sys._getframe(1), 2  # (stacklevel 2 is warn's caller)
+    while frame is not None and os.path.abspath(frame.f_code.co_filename).startswith(_PACKAGE):
+        frame, level = frame.f_back, level + 1
+    warnings.warn(message, category, stacklevel=level)
+
 
 SCALAR_OUTPUTS = "grad can be implicitly created only for scalar outputs"
 SHAPE_MISMATCH = "Mismatch in shape: grad_output[{i}] has a shape of {grad} and output[{i}] has a shape of {out}."
