@@ -8,8 +8,8 @@ import warnings
 
 import numpy as np
 
-from .. import errors
 from ..dtypes import result_dtype, scalar_type_name
+from ..errors import cannot_cast
 from ..function import Function
 from ..tensor import _make, Tensor
 from ._common import np_mean, overload
@@ -337,7 +337,7 @@ def binary_cross_entropy_with_logits(input: Tensor, target: Tensor, weight: Tens
     if target.shape != input.shape:
         raise ValueError(f"Target size ({target.size()}) must be the same as input size ({input.size()})")
     if not target.is_floating_point():  # PyTorch computes the loss in place in a tensor of target's dtype
-        raise RuntimeError(errors.cannot_cast(scalar_type_name(result_dtype(input, target)), scalar_type_name(target.dtype)))
+        raise RuntimeError(cannot_cast(scalar_type_name(result_dtype(input, target)), scalar_type_name(target.dtype)))
     return BinaryCrossEntropyWithLogits.apply(input, target, weight, pos_weight, reduction)
 
 
