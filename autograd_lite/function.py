@@ -297,7 +297,7 @@ class BackwardFunction(Node):
         key = name[11:] if raw else name[7:] if name.startswith("_saved_") else None
         names = self._saved_names() if key else ()
         if key not in names:
-            raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
+            raise AttributeError(errors.no_attribute(self, name))
         k = names.index(key)
         if self._freed:
             raise RuntimeError(errors.BACKWARD_TWICE)
