@@ -263,7 +263,9 @@ def _call(node: BackwardFunction, grads: list) -> list:
                 grads[i] = _make(np.zeros(shape, dtype))
     if _anomaly.enabled:
         return _call_detecting_anomalies(node, grads)
-    out = node._function.backward(node, *grads)  # what ``node.apply(*grads)`` does, one call less
+    fn = node._function
+    # what ``node.apply(*grads)`` does, one call less (boxed: the list itself, which backward may clear)
+    out = fn.backward(node, grads) if fn.boxed_grads_call else fn.backward(node, *grads)
     out = list(out) if type(out) is tuple or isinstance(out, (tuple, list)) else [out]
     nexts = node._next
     if len(out) != len(nexts) or node._non_tensor_args:

@@ -68,6 +68,18 @@ class _ForwardAD:
 
 forward_ad_state = _ForwardAD()
 
+
+class _Transforms:
+    """How many ``torch.func`` transforms and forward-AD levels are open; while any is, a custom
+    Function's ``apply`` goes through ``apply_custom`` (plugged in by ``func``), which honours
+    its ``vmap``/``jvp`` staticmethods and the transforms' rules about it."""
+
+    depth = 0
+    apply_custom: Callable = None  # type: ignore[assignment]
+
+
+transforms = _Transforms()
+
 # Python's cyclic garbage collector re-scans every live container object whenever it
 # collects its oldest generation, and a recorded graph is many small objects: with the
 # default thresholds a 100,000-op graph spends most of its build time being scanned.
@@ -271,6 +283,21 @@ class BackwardFunction(Node):
 
     saved_variables = saved_tensors
 
+    def _take_saved_tensors(self) -> tuple:
+        """``saved_tensors`` of a Function with ``clear_saved_tensors_on_access``: handed over once."""
+        if self._saved_taken:
+            raise RuntimeError(errors.SAVED_TENSORS_TAKEN)
+        tensors = BackwardFunction.saved_tensors.fget(self)
+        if self._saved is not None:  # (inside forward nothing is kept yet)
+            self._saved_taken, self._saved = True, ()
+        return tensors
+
+    _saved_taken = False
+
+    def save_for_forward(self, *tensors: Tensor | None) -> None:
+        """Keep tensors for ``jvp`` (forward mode), where ``ctx.saved_tensors`` gives them."""
+        self.saved_for_forward = tensors
+
     def mark_non_differentiable(self, *tensors: Tensor) -> None:
         """Outputs that get ``requires_grad=False`` (indices, masks)."""
         self._non_differentiable = tensors
@@ -336,6 +363,8 @@ class FunctionMeta(type):
         module = cls.__module__ if "node_name" in attrs else "torch.autograd.function"
         namespace = {"_function": cls, "__slots__": (), "__module__": module, "_custom": "node_name" not in attrs,
                      "__repr__": BackwardFunction.__repr__ if "node_name" in attrs else _user_node_repr}
+        if getattr(cls, "clear_saved_tensors_on_access", False):
+            namespace["saved_tensors"] = property(BackwardFunction._take_saved_tensors)
         if attrs.get("node_in_torch_autograd"):  # PyTorch's C++ nodes: CopySlices, CopyBackwards
             namespace["name"] = lambda self: "torch::autograd::" + type(self).__name__
         cls._backward_cls = type(node_name, (BackwardFunction,), namespace)
@@ -385,6 +414,22 @@ class Function(metaclass=FunctionMeta):
             "You must implement either the backward or vjp method for your custom autograd.Function to use it "
             "with backward mode AD.")
 
+    @staticmethod
+    def jvp(ctx: BackwardFunction, *grad_inputs: Any) -> Any:
+        """Forward mode: the tangents of the outputs from one tangent per input (used by forward_ad)."""
+        raise NotImplementedError("You must implement the jvp function for custom autograd.Function to use it with "
+                                  "forward mode AD.")
+
+    @staticmethod
+    def vmap(info: Any, in_dims: tuple, *args: Any) -> Any:
+        """How ``forward`` runs on inputs with a batch dimension: returns ``(outputs, out_dims)``."""
+        raise NotImplementedError("To use autograd.Function with vmap, you must either override the vmap "
+                                  "staticmethod or set generate_vmap_rule=True.")
+
+    generate_vmap_rule = False  # True: under vmap, run forward per sample (it must be made of torch operations)
+    boxed_grads_call = False  # True: backward gets the output gradients as one list it may clear
+    clear_saved_tensors_on_access = False  # True: ctx.saved_tensors hands the tensors over, once
+
     @classmethod
     def apply(cls, *args: Any, **kwargs: Any) -> Any:
         """Run ``forward`` with grad mode off; record a node if any input requires grad."""
@@ -392,14 +437,17 @@ class Function(metaclass=FunctionMeta):
             name = cls.__name__ if cls._backward_cls._custom else profiling.op_name(cls._backward_cls.__name__)
             with profiling.timed(name):
                 return cls._apply(*args, **kwargs)
+        if transforms.depth and cls._backward_cls._custom:
+            return transforms.apply_custom(cls, args, kwargs)
         out = cls._apply(*args, **kwargs)
         if forward_ad_state.levels and any(isinstance(a, Tensor) and a._fw_tangent is not None for a in args):
             forward_ad_state.propagate(cls, args, kwargs, out)
         return out
 
     @classmethod
-    def _apply(cls, *args: Any, **kwargs: Any) -> Any:
-        ctx = object.__new__(cls._backward_cls)
+    def _apply(cls, *args: Any, _ctx: BackwardFunction | None = None, **kwargs: Any) -> Any:
+        """``apply`` without the profiler and transforms; ``_ctx``: a node made by the caller (forward AD's)."""
+        ctx = object.__new__(cls._backward_cls) if _ctx is None else _ctx
         needs = []  # (a plain loop: a list comprehension is one more function call on Python 3.11)
         for a in args:
             needs.append(isinstance(a, Tensor) and a._requires_grad)

@@ -38,7 +38,8 @@ from .activations import (
     SoftmaxBackwardOp, Softplus, softplus, Tanh, tanh, tanh_backward, TanhBackwardOp, ThresholdBackward)
 from .shape import (
     broadcast_to, Cat, cat, chunk, Clone, clone, concat, concatenate, contiguous, Expand, expand, expand_as,
-    flatten, Flip, flip, IndexBackward, is_floating_point, is_tensor, narrow, numel, Permute, permute, Repeat, repeat,
+    flatten, Flip, flip, IndexBackward, is_floating_point, is_tensor, moveaxis, movedim, narrow, numel, Permute, permute,
+    Repeat, repeat,
     reshape, reshape_as, Select, select, Slice, split, Squeeze, squeeze, SqueezeDim, SqueezeDims, SqueezeInPlace,
     Stack, stack, swapaxes, swapdims, T, t, to, to_dtype, ToCopy, Transpose, transpose, Tril, tril, Triu, triu,
     Unbind, unbind, unflatten, UnsafeView, Unsqueeze, unsqueeze, View, view, view_as)
