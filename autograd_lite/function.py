@@ -315,19 +315,24 @@ class BackwardFunction(Node):
         what ``save_for_backward`` kept, named by slot as PyTorch names the saved arguments."""
         raw = name.startswith("_raw_saved_")
         key = name[11:] if raw else name[7:] if name.startswith("_saved_") else None
-        names = self._saved_names() if key else ()
-        if key not in names:
+        fields = saved_fields.get(type(self).__name__) if key else None
+        if fields is not None:
+            k = fields.get(key)
+            if k is not None and not isinstance(k, int) and not raw:
+                return k(self)  # a non-tensor value (a dim, a size, ...)
+        else:
+            names = self._saved_names() if key else ()
+            k = names.index(key) if key in names else None
+        if not isinstance(k, int):
             raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
-        k = names.index(key)
         if self._freed:
             raise RuntimeError(errors.BACKWARD_TWICE)
         return SavedTensor(self, k) if raw else self.saved_tensors[k]
 
     def _saved_names(self) -> tuple:
         count = len(self._saved_versions or self.to_save or ())
-        names = _SAVED_NAMES.get(type(self).__name__, ("self", "other"))
         outs = self._saved_outputs or (None,) * count
-        return tuple("result" if outs[k] is not None else names[k] if k < len(names) else f"arg{k}"
+        return tuple("result" if outs[k] is not None else ("self", "other")[k] if k < 2 else f"arg{k}"
                      for k in range(count))
 
     def _release(self) -> None:
@@ -588,10 +593,10 @@ def _save(ctx: BackwardFunction, outputs: tuple) -> None:
         ctx._saved_outputs = tuple(out_nrs)
 
 
-# PyTorch's names for the arguments a node saves, by save_for_backward slot (default: self, other)
-_SAVED_NAMES = {"MmBackward0": ("self", "mat2"), "BmmBackward0": ("self", "mat2"), "PowBackward0": ("self", "exponent"),
-                "PowBackward1": ("self", "exponent"), "AddmmBackward0": ("self", "mat1", "mat2"),
-                "MvBackward0": ("self", "vec"), "DotBackward0": ("self", "tensor")}
+# ``grad_fn._saved_<name>``: per node class name, PyTorch's name of each value it keeps -> a
+# save_for_backward slot (int) or a function of the node (non-tensors). Filled by ops/saved.py,
+# the one owner of these names; a node not listed names its slots self, other (result: an output).
+saved_fields: dict[str, dict[str, Any]] = {}
 
 # (pack, unpack) pairs of the active torch.autograd.graph.saved_tensors_hooks, innermost last
 saved_tensors_hooks_stack: list = []
