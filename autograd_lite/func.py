@@ -27,7 +27,7 @@ import numpy as np
 
 from .autograd import forward_ad
 from .engine import grad as autograd_grad
-from .function import AccumulateGrad, Function, transforms
+from .function import AccumulateGrad, Function, forward_ad_state, transforms
 from .grad_mode import enable_grad
 from .ops import stack
 from .tensor import Tensor, _make
@@ -41,6 +41,7 @@ class _Levels:
     """The transforms now open: how many, and how many of them are vmaps running a sample."""
 
     open = 0
+    differentiating = 0  # how many of them differentiate (all but vmap)
     vmaps: list = []  # the randomness option of each open vmap, innermost last
 
 
@@ -58,12 +59,16 @@ class _level:
         transforms.depth += 1
         if self.randomness is not None:
             _levels.vmaps.append(self.randomness)
+        else:
+            _levels.differentiating += 1
 
     def __exit__(self, *exc: object) -> None:
         _levels.open -= 1
         transforms.depth -= 1
         if self.randomness is not None:
             _levels.vmaps.pop()
+        else:
+            _levels.differentiating -= 1
 
 
 # ---------------------------------------------------------------- pytrees (tuples, lists, dicts of tensors)
@@ -217,32 +222,41 @@ def _detached(t: Tensor) -> Tensor:
     return out
 
 
-def _released(t: Any, own: list) -> Any:
-    """A result that depends on nothing but this transform's inputs comes back detached."""
-    if not isinstance(t, Tensor) or t.grad_fn is None:
-        return t
+def _reaches_outside(t: Tensor, own: list) -> bool:
+    """Whether ``t``'s history leads to a leaf that requires grad other than this transform's inputs."""
     own_ids = {id(x) for x in own}
-    seen, stack = set(), [t.grad_fn]
+    seen, stack = set(), [t.grad_fn] if t.grad_fn is not None else []
     while stack:
         node = stack.pop()
         if type(node) is AccumulateGrad:
             if id(node.variable) not in own_ids:
-                return t
+                return True
             continue
         for nxt, _ in node.next_functions:
             if nxt is not None and nxt not in seen:
                 seen.add(nxt)
                 stack.append(nxt)
+    return False
+
+
+def _released(t: Any, own: list) -> Any:
+    """A result that depends on nothing but this transform's inputs comes back detached."""
+    if not isinstance(t, Tensor) or t.grad_fn is None or _reaches_outside(t, own):
+        return t
     return _detached(t)
 
 
 def _vjp(outputs: list, inputs: list, cotangents: list) -> list:
-    """sum_k cotangent_k · d output_k / d input, recorded; zeros where an input is unused."""
+    """sum_k cotangent_k · d output_k / d input; zeros where an input is unused. Recorded
+    (``create_graph``) when something may differentiate it again: an enclosing transform, an
+    open forward-AD level, or a tensor from outside the transform that requires grad."""
     pairs = [(o, v) for o, v in zip(outputs, cotangents) if o.requires_grad]
     if not pairs:
         return [_make(np.zeros_like(x._data)) for x in inputs]
+    record = (_levels.differentiating > 1 or bool(forward_ad_state.levels)
+              or any(_reaches_outside(o, inputs) for o, _ in pairs))
     return list(autograd_grad([o for o, _ in pairs], inputs, [v for _, v in pairs], retain_graph=True,
-                              create_graph=True, materialize_grads=True))
+                              create_graph=record, materialize_grads=True))
 
 
 def _argnums(argnums: Any, args: tuple, where: str) -> tuple:
@@ -367,8 +381,8 @@ def jvp(func: Callable, primals: tuple, tangents: tuple, *, strict: bool = False
         raise RuntimeError("jvp(f, primals, tangents): Expected tangents to be a tuple. E.g. it should be valid to "
                            "call f(*primals).")
     with _level(), forward_ad.dual_level():
-        duals = [forward_ad.make_dual(p, t) for p, t in zip(primals, tangents)]
-        out = func(*duals)
+        duals = [forward_ad.make_dual(p, t) for p, t in zip(_flatten(primals), _flatten(tangents))]
+        out = func(*_unflatten(primals, iter(duals)))
         aux = None
         if has_aux:
             out, aux = out
@@ -384,10 +398,15 @@ def jvp(func: Callable, primals: tuple, tangents: tuple, *, strict: bool = False
 
 
 def jacfwd(func: Callable, argnums: Any = 0, has_aux: bool = False, *, randomness: str = "error") -> Callable:
-    """The Jacobian of ``func`` by forward mode, one column (one input element) at a time."""
+    """The Jacobian of ``func`` by forward mode, one column (one input element) at a time.
+
+    Forward-mode levels do not nest here: inside another forward-mode transform (``jacfwd(jacfwd(f))``)
+    the same Jacobian comes from reverse mode, which the enclosing level's tangents flow through."""
 
     @functools.wraps(func)
     def wrapped(*args: Any, **kwargs: Any) -> Any:
+        if forward_ad_state.levels:
+            return jacrev(func, argnums)(*args, **kwargs)
         nums = _argnums(argnums, args, "jacfwd(f)(*args)")
         jacs = []
         for n in nums:

@@ -276,8 +276,11 @@ class BackwardFunction(Node):
                 if version != (0 if t._vc is None else t._vc[0]):
                     raise RuntimeError(_modified_message(t, version, self, outs[i] if outs else None))
                 if outs and outs[i] is not None:  # our own output: give it its grad_fn back
-                    t = t._alias()
+                    tangent, t = t._fw_tangent, t._alias()
                     t._requires_grad, t._grad_fn, t._output_nr = True, self, outs[i]
+                    if tangent is not None and forward_ad_state.levels:  # (and its forward-AD tangent)
+                        t._fw_tangent = tangent
+                        forward_ad_state.levels[-1].append(weakref.ref(t))
             unpacked.append(t)
         return tuple(unpacked)
 

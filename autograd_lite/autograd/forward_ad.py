@@ -71,13 +71,26 @@ def make_dual(tensor: Tensor, tangent: Tensor, *, level: int | None = None) -> T
         dual = tensor.view(tensor.shape)  # a view, with the tensor's history (ViewBackward0), as PyTorch's
     finally:
         forward_ad_state.levels = levels
-    attach(dual, tangent.detach())
+    if tangent._data.strides != tensor._data.strides:  # PyTorch copies it to the primal's layout
+        tangent = _make(np.array(tangent._data, order="C" if tensor._data.flags.c_contiguous else "K"))
+    attach(dual, tangent)  # as it is otherwise (unpack_dual gives back this very tensor)
     return dual
 
 
 def attach(t: Tensor, tangent: Tensor) -> None:
-    t._fw_tangent = tangent
-    forward_ad_state.levels[-1].append(weakref.ref(t))
+    """Give ``t`` its tangent (dropped when the level exits); also to the copy its node saved
+    for backward, so backward formulas run under forward AD (``jacfwd(jacrev(f))``) see it."""
+    for dual in (t, *_saved_copies(t)):
+        dual._fw_tangent = tangent
+        forward_ad_state.levels[-1].append(weakref.ref(dual))
+
+
+def _saved_copies(t: Tensor) -> list:
+    node = t._grad_fn
+    outs = getattr(node, "_saved_outputs", None) if node is not None else None
+    if not outs or node._saved is None:
+        return []
+    return [saved for saved, nr in zip(node._saved, outs) if nr == t._output_nr and isinstance(saved, Tensor)]
 
 
 def unpack_dual(tensor: Tensor, *, level: int | None = None) -> UnpackedDualTensor:
