@@ -12,7 +12,6 @@ node finishes unless ``retain_graph=True``.
 """
 from __future__ import annotations
 
-import itertools
 from heapq import heapify, heappop, heappush
 import warnings
 from typing import Sequence
@@ -29,16 +28,6 @@ from .tensor import Size, Tensor, _make
 
 _warned_create_graph = False
 _pass_callbacks: list | None = None  # functions to call when the running backward pass ends
-_pass_graph: tuple | None = None  # the running pass: (its number, reachable nodes' dependency counts, roots,
-_pass_numbers = itertools.count()  # nodes it runs or None)
-
-
-def will_execute(node: Node) -> bool:
-    """Whether the backward pass now running runs ``node`` (PyTorch's _will_engine_execute_node)."""
-    if _pass_graph is None:
-        raise RuntimeError("_will_engine_execute_node should only be called during the backward pass")
-    _, deps, roots, execute = _pass_graph
-    return (node in deps or node in roots) and (execute is None or node in execute)
 
 
 def at_end_of_pass(fn) -> None:
@@ -149,29 +138,23 @@ def run(roots: list, root_grads: list, keep_graph: bool, create_graph: bool, tar
 
     global _pass_callbacks, _pass_graph
     prev, outer_callbacks, outer_graph = _state.enabled, _pass_callbacks, _pass_graph
-    _state.enabled, _pass_callbacks = create_graph, []
-    _pass_graph = (next(_pass_numbers), deps, {n for n, _ in start}, None if execute is None else execute | capture_at.keys())
+    _state.enabled, _pass_callbacks, _pass_graph = create_graph, [], _graph_of_pass(deps, start, execute, capture_at)
     quiet = numpy_errstate.set(NUMPY_QUIET)  # every node's backward, as every forward (function.py)
     try:
         while ready:
             node = heappop(ready)[2]
             grads = buffers.pop(node)
-            if execute is not None and node not in execute and node not in capture_at:
-                continue  # not on a path to the inputs asked for: PyTorch runs none of it, hooks included
-            if node._pre_hooks:
+            if node._pre_hooks and (execute is None or node in execute or node in capture_at):  # (a node it needs)
                 grads = _run_pre_hooks(node, grads)
             if capture_at and node in capture_at:
                 for nr, i in capture_at[node]:
                     captured[i] = grads[nr]
             if type(node) is AccumulateGrad:
                 if accumulate and (targets is None or node in capture_at) and grads[0] is not None:
-                    if profiling.events is None:
-                        node.accumulate(grads[0], create_graph)
-                    else:
-                        _accumulate_profiled(node, grads[0], create_graph)
+                    (node.accumulate if profiling.events is None else _profiled(node))(grads[0], create_graph)
                 continue
             if execute is not None and node not in execute:
-                continue  # (a node whose output is captured, but that leads to no other input)
+                continue
             input_grads = _call(node, grads) if profiling.events is None else _call_profiled(node, grads)
             if node._post_hooks:  # a post-hook may replace the gradients for the inputs
                 for hook in tuple(node._post_hooks.values()):
@@ -198,6 +181,25 @@ def run(roots: list, root_grads: list, keep_graph: bool, create_graph: bool, tar
         _state.enabled, _pass_callbacks, _pass_graph = prev, outer_callbacks, outer_graph
         numpy_errstate.reset(quiet)
     return captured
+
+
+_pass_graph: tuple | None = None  # the running pass: (its number, reachable nodes' dependency counts, roots,
+_passes = 0  # nodes it runs or None: all)
+
+
+def _graph_of_pass(deps: dict, start: list, execute: set | None, capture_at: dict) -> tuple:
+    """What ``will_execute`` asks about the pass ``run`` starts (numbered, so hooks tell passes apart)."""
+    global _passes
+    _passes += 1
+    return _passes, deps, {n for n, _ in start}, None if execute is None else execute | capture_at.keys()
+
+
+def will_execute(node: Node) -> bool:
+    """Whether the backward pass now running runs ``node`` (PyTorch's _will_engine_execute_node)."""
+    if _pass_graph is None:
+        raise RuntimeError("_will_engine_execute_node should only be called during the backward pass")
+    _, deps, roots, execute = _pass_graph
+    return (node in deps or node in roots) and (execute is None or node in execute)
 
 
 def _count_dependencies(starts: list) -> dict:
@@ -312,10 +314,14 @@ def _call_profiled(node: BackwardFunction, grads: list) -> list:
         return _call(node, grads)
 
 
-def _accumulate_profiled(node: AccumulateGrad, grad: Tensor, create_graph: bool) -> None:
-    _timed, name = profiling.timed, node.name()
-    with _timed(f"autograd::engine::evaluate_function: {name}"), _timed(name):
-        node.accumulate(grad, create_graph)
+def _profiled(node: AccumulateGrad):
+    """``node.accumulate``, timed by the open profiler as PyTorch's engine records it."""
+    def accumulate(grad: Tensor, create_graph: bool) -> None:
+        _timed, name = profiling.timed, node.name()
+        with _timed(f"autograd::engine::evaluate_function: {name}"), _timed(name):
+            node.accumulate(grad, create_graph)
+
+    return accumulate
 
 
 def _call_detecting_anomalies(node: BackwardFunction, grads: list) -> list:
