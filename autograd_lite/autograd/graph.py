@@ -71,7 +71,7 @@ def register_multi_grad_hook(tensors: Sequence[Tensor], fn: Callable, *, mode: s
 
     def hook_for(i: int) -> Callable:
         def hook(grad: Tensor) -> None:
-            current = engine._pass_graph[0]
+            current = engine._pass_graph.number
             if state["pass"] != current:  # the first of this pass
                 expected = sum(engine.will_execute(n) for n in nodes) if mode == "all" else 1
                 state.update({"pass": current, "grads": [None] * len(tensors), "left": expected})
