@@ -10,6 +10,7 @@ for an output). This module is the one owner of those names.
 from __future__ import annotations
 
 import math
+from typing import Any, Callable
 
 import numpy as np
 
@@ -25,7 +26,8 @@ def _int(v: int) -> int:
     return v % 2 ** 64
 
 
-def attr(name: str, convert=lambda v: v):
+def attr(name: str, convert: Callable[[Any], Any] = lambda v: v) -> Callable:
+    """A saved non-tensor value read from the node's own attribute (what forward kept on ctx)."""
     return lambda node: convert(getattr(node, name))
 
 
