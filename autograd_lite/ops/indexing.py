@@ -84,7 +84,7 @@ def getitem(self: Tensor, index: Any) -> Tensor:
         elif isinstance(k, numbers.Integral) and not isinstance(k, bool):
             n = out._data.shape[dim]
             if not -n <= k < n:
-                raise IndexError(f"index {k} is out of bounds for dimension {pos} with size {n}")
+                raise IndexError(errors.index_out_of_bounds(k, pos, n))
             out = Select.apply(out, dim, int(k))
         elif isinstance(k, slice):
             if k != slice(None):
@@ -182,7 +182,7 @@ def _check_index(index: Tensor, dim: int, shape: tuple, name: str) -> np.ndarray
         return idx.astype(np.int64, copy=False)
     first = idx[bad].flat[0]
     if name != "index_select":
-        raise RuntimeError(f"index {first} is out of bounds for dimension {dim} with size {size}")
+        raise RuntimeError(errors.index_out_of_bounds(first, dim, size))
     if size == 0:
         raise RuntimeError("index_select(): self indexing axis dim should be positive")
     if dim == 1 and len(shape) > 1:  # (PyTorch has a kernel of its own for dim 1)
@@ -365,7 +365,8 @@ CopySlices = overload(IndexPut, "CopySlices", "CopySlices", node_in_torch_autogr
 
 
 @tensor_method()
-def nonzero(input: Tensor, *, as_tuple: bool = False):
+def nonzero(input: Tensor, *, as_tuple: bool = False) -> Tensor | tuple:
+    """Indices of the non-zero elements: one row per element, or one tensor per dimension with ``as_tuple``."""
     idx = np.nonzero(input._data)
     if as_tuple:
         return tuple(_t(i.astype(np.int64)) for i in idx)
@@ -395,7 +396,7 @@ class Unique(Function):
 
 @tensor_method()
 def unique(input: Tensor, sorted: bool = True, return_inverse: bool = False, return_counts: bool = False,
-           dim: int | None = None):
+           dim: int | None = None) -> Tensor | tuple:
     return Unique.apply(input, sorted, return_inverse, return_counts, dim)
 
 
