@@ -52,6 +52,7 @@ def scatter_(self: Tensor, dim: int, index: Tensor, src: Any = None, *, value: A
 
 @tensor_method()
 def masked_fill_(self: Tensor, mask: Tensor, value: Any) -> Tensor:
+    """``value`` where ``mask`` is True, in place (an expanded ``self`` is written, with PyTorch's warning)."""
     _warn_if_expanded(self, "masked_fill_", "mask", "scalar", 2450)
     return _inplace(self, lambda s: masked_fill(s, mask, value), overlap=False)
 

@@ -356,6 +356,7 @@ class Cat(Function):
 
 
 def cat(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
+    """The tensors joined along ``dim`` (1-D empty ones are skipped, PyTorch's legacy rule)."""
     _check_sequence("cat", tensors)
     return Cat.apply(dim, *tensors)
 
@@ -392,6 +393,7 @@ class Stack(Function):
 
 
 def stack(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
+    """The tensors joined along a new dimension ``dim``."""
     _check_sequence("stack", tensors)
     return Stack.apply(dim, *tensors)
 
@@ -438,6 +440,7 @@ class Select(Function):
 
 @tensor_method()
 def select(input: Tensor, dim: int, index: int) -> Tensor:
+    """The slice at ``index`` along ``dim``, that dimension removed: a view."""
     if input._data.ndim == 0:
         raise IndexError("select() cannot be applied to a 0-dim tensor.")
     return Select.apply(input, _wrap_dim(dim, input._data.ndim), index)
