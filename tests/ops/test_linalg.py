@@ -85,3 +85,16 @@ def test_einsum_size_one_letter_gradient():
 def test_empty_bmm_takes_mat2_dtype():
     for a, b in (((0, 2, 3), (0, 3, 2)), ((1, 2, 0), (1, 0, 2)), ((2, 0, 3), (2, 3, 4))):
         same(lambda L: [L.bmm(L.ones(a, dtype=L.float64), L.ones(b)), L.ones(a) @ L.ones(b, dtype=L.float64)])
+
+
+@pytest.mark.parametrize("frozen", ["weight", "bias", "both_operands"])
+def test_addmm_backward_with_frozen_operands(frozen):
+    """A frozen weight (no grad for either matmul operand) still lets the bias train."""
+    def fn(L):
+        L.manual_seed(0)
+        layer = L.nn.Linear(3, 2)
+        x = L.randn(4, 3, requires_grad=frozen == "bias")
+        (layer.bias if frozen == "bias" else layer.weight).requires_grad_(False)
+        layer(x).sum().backward()
+        return layer.weight.grad, layer.bias.grad, x.grad
+    same(fn)
