@@ -14,7 +14,7 @@ from ..creation import ones_like, zeros_like
 from ..function import Function
 from ..tensor import Tensor, tensor_method
 from ._common import _float_data, _t, as_tensor_like
-from .arithmetic import maximum, minimum, reciprocal
+from .arithmetic import maximum, minimum
 from .comparison import where
 
 
@@ -111,6 +111,8 @@ Sinh, sinh = _elementwise("Sinh", "SinhBackward0", np.sinh, False, lambda grad, 
 Cosh, cosh = _elementwise("Cosh", "CoshBackward0", np.cosh, False, lambda grad, a: grad * a.sinh())
 Log10, log10 = _elementwise("Log10", "Log10Backward0", np.log10, False, lambda grad, a: grad / (a * math.log(10)))
 Log2, log2 = _elementwise("Log2", "Log2Backward0", np.log2, False, lambda grad, a: grad / (a * math.log(2)))
+Rsqrt, rsqrt = _elementwise("Rsqrt", "RsqrtBackward0", lambda x: 1 / np.sqrt(x), True,
+                            lambda grad, out: -0.5 * grad * out.pow(3))
 
 
 class Clamp(Function):
@@ -189,11 +191,6 @@ class Floor(Function):
 @tensor_method()
 def floor(input: Tensor) -> Tensor:
     return Floor.apply(input)
-
-
-@tensor_method()
-def rsqrt(input: Tensor) -> Tensor:
-    return reciprocal(sqrt(input))
 
 
 @tensor_method()
