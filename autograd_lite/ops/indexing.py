@@ -14,7 +14,7 @@ from ..function import Function
 from ..tensor import _make, _wrap_dim, Tensor, tensor_method
 from ._common import _t, overload
 from .comparison import where
-from .shape import IndexBackward, Select, Slice
+from .shape import EmbeddingBackward, IndexAddBackward, IndexBackward, Select, Slice
 from ..views import _view_of
 
 
@@ -39,6 +39,7 @@ class Index(Function):
 def getitem(self: Tensor, index: Any) -> Tensor:
     """``x[...]``: basic indices become a chain of views, advanced ones one gather (as in PyTorch)."""
     key = _index_key(index)
+    bare = isinstance(index, slice)  # ``x[a:b]`` alone is always sliced; in a tuple a slice of everything is skipped
     n_real = builtins.sum(1 for k in key if k is not None and k is not Ellipsis
                           and not (isinstance(k, np.ndarray) and k.dtype == np.bool_))
     n_real += builtins.sum(k.ndim for k in key if isinstance(k, np.ndarray) and k.dtype == np.bool_)
@@ -61,7 +62,7 @@ def getitem(self: Tensor, index: Any) -> Tensor:
                 raise IndexError(f"index {k} is out of bounds for dimension {pos} with size {n}")
             out = Select.apply(out, dim, int(k))
         elif isinstance(k, slice):
-            if k != slice(None):
+            if bare or k.indices(out._data.shape[dim]) != (0, out._data.shape[dim], 1):
                 out = Slice.apply(out, dim, k)
             dim += 1
         else:
@@ -241,7 +242,7 @@ class IndexSelect(Function):
 
     @staticmethod
     def backward(ctx, grad):
-        return IndexBackward.apply(grad, ctx.shape, ctx.key), None, None
+        return IndexAddBackward.apply(grad, ctx.shape, ctx.key), None, None
 
 
 @tensor_method()
@@ -356,7 +357,7 @@ class EmbeddingLookup(Function):
 
     @staticmethod
     def backward(ctx, grad):
-        g = IndexBackward.apply(grad, ctx.shape, (ctx.indices,))
+        g = EmbeddingBackward.apply(grad, ctx.shape, (ctx.indices,))
         if ctx.padding_idx is not None:  # the padding row never learns
             keep = np.ones((ctx.shape[0], 1), dtype=grad._data.dtype)
             keep[ctx.padding_idx] = 0

@@ -150,12 +150,27 @@ def setitem(self: Tensor, index: Any, value: Any) -> None:
         return
     key = _index_key(index)
     basic = builtins.all(k is None or k is Ellipsis or isinstance(k, (numbers.Integral, slice)) for k in key)
-    if basic:  # write through the view self[index]: CopySlices on the base, as PyTorch
+    if basic and _selects_all(key, self._data.shape):  # PyTorch writes into ``self`` itself: no CopySlices
+        if value._data.ndim == 0:
+            fill_(self, value)
+        else:
+            copy_(self, value if value._data.shape == self._data.shape else value.expand(self._data.shape))
+    elif basic:  # write through the view self[index]: CopySlices on the base, as PyTorch
         view = getitem(self, index)
         _check_leaf_inplace(view)
         _write_into(view, value)
     else:
         _inplace(self, lambda s, v: IndexPut.apply(s, v, key, None), value)
+
+
+def _selects_all(key: tuple, shape: tuple) -> bool:
+    """Whether a basic index is only ``...`` and slices of everything (PyTorch's setitem skips those)."""
+    if not builtins.all(k is Ellipsis or isinstance(k, slice) for k in key):
+        return False
+    at = key.index(Ellipsis) if Ellipsis in key else len(key)
+    dims = list(range(at)) + list(range(len(shape) - (len(key) - at - 1), len(shape)))
+    return builtins.all(k.indices(shape[d]) == (0, shape[d], 1)
+                        for k, d in zip(key[:at] + key[at + 1:], dims))
 
 
 def _check_expand(value: Tensor, shape: tuple, index: Any) -> None:
@@ -228,7 +243,9 @@ def exp_(self):
 
 
 class Fill(Function):
-    node_name = "FillBackward0"
+    """``fill_(number)``."""
+
+    node_name = "FillBackward2"
 
     @staticmethod
     def forward(ctx, a, value):
@@ -237,6 +254,21 @@ class Fill(Function):
     @staticmethod
     def backward(ctx, grad):
         return zeros_like(grad), None
+
+
+class FillTensor(Function):
+    """``fill_(0-d tensor)``: the value's gradient is the sum of the filled places' gradients."""
+
+    node_name = "FillBackward3"
+
+    @staticmethod
+    def forward(ctx, a, value):
+        ctx.value_dtype = value.dtype
+        return _t(np.full_like(a._data, value._data))
+
+    @staticmethod
+    def backward(ctx, grad):
+        return zeros_like(grad), grad.sum().to(ctx.value_dtype)
 
 
 class Zero(Function):
@@ -256,14 +288,14 @@ def zero_(self: Tensor) -> Tensor:
     return _inplace(self, Zero.apply)
 
 
-FillTensor = overload(Fill, "FillTensor", "FillBackward2")  # fill_(0-d tensor)
-
-
 @tensor_method()
 def fill_(self: Tensor, value) -> Tensor:
     if isinstance(value, Tensor):
-        value = value.item()
-    return _inplace(self, FillTensor.apply if _tracked(self) else Fill.apply, value)
+        if value._data.ndim:
+            raise RuntimeError(f"fill_ only supports 0-dimension value tensor but got tensor with "
+                               f"{value._data.ndim} dimensions.")
+        return _inplace(self, FillTensor.apply, value)
+    return _inplace(self, Fill.apply, value)
 
 
 class Copy(Function):

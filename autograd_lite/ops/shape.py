@@ -396,7 +396,7 @@ class Select(Function):
 
     @staticmethod
     def backward(ctx, grad):
-        return IndexBackward.apply(grad, ctx.shape, ctx.key), None, None
+        return SelectBackward.apply(grad, ctx.shape, ctx.key), None, None
 
 
 @tensor_method()
@@ -416,7 +416,7 @@ class Slice(Function):
 
     @staticmethod
     def backward(ctx, grad):
-        return IndexBackward.apply(grad, ctx.shape, ctx.key), None, None
+        return SliceBackward.apply(grad, ctx.shape, ctx.key), None, None
 
 
 @tensor_method()
@@ -437,9 +437,13 @@ def narrow(input: Tensor, dim: int, start: int, length: int) -> Tensor:
 
 
 class IndexBackward(Function):
-    """Zeros of the input's shape with the gradient put back where it was read (summing repeats)."""
+    """Zeros of the input's shape with the gradient put back where it was read (summing repeats).
 
-    node_name = "IndexPutBackward0"
+    Each reading op's backward is its own op in PyTorch, so the node recording it (seen from a
+    double backward) has that op's name: one class per name below, one forward and backward.
+    """
+
+    node_name = "IndexPutImplBackward0"  # x[index]: zeros._index_put_impl_(index, grad, accumulate=True)
 
     @staticmethod
     def forward(ctx, grad, shape, key):
@@ -451,6 +455,12 @@ class IndexBackward(Function):
     @staticmethod
     def backward(ctx, gg):
         return gg[ctx.key], None, None
+
+
+SelectBackward = overload(IndexBackward, "SelectBackward", "SelectBackwardBackward0")
+SliceBackward = overload(IndexBackward, "SliceBackward", "SliceBackwardBackward0")
+IndexAddBackward = overload(IndexBackward, "IndexAddBackward", "IndexAddBackward0")  # index_select's backward
+EmbeddingBackward = overload(IndexBackward, "EmbeddingBackward", "EmbeddingDenseBackwardBackward0")
 
 
 def _expandable_to(shape: tuple, to: tuple) -> bool:
