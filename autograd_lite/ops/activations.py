@@ -9,11 +9,11 @@ import math
 
 import numpy as np
 
-from .. import kernels
+from .. import dtypes, kernels
 from ..creation import zeros_like
 from ..function import Function
 from ..tensor import _make, _wrap_dim, Tensor, tensor_method
-from ._common import _float_data, _t, _type_name
+from ._common import _float_data, _t
 from .comparison import where
 
 
@@ -104,6 +104,7 @@ class Relu(Function):
 
     @staticmethod
     def forward(ctx, a):
+        dtypes.check_accepts("relu", a)
         x = a._data
         out = _t(np.where(x < 0, x.dtype.type(0), x))  # clamp_min(0): -0. and NaN stay as they are
         ctx.save_for_backward(out)
@@ -138,10 +139,11 @@ class ThresholdBackward(Function):
 
 
 def _check_float_kernel(a: Tensor, name: str, dim: int) -> None:
-    """PyTorch has no integer softmax: its CPU kernels refuse them by name."""
-    if a._data.dtype.kind != "f":
-        kernel = f"{name}_lastdim_kernel_impl" if dim == builtins.max(a._data.ndim - 1, 0) else f"{name}_kernel_impl"
-        raise NotImplementedError(f'"{kernel}" not implemented for \'{_type_name(a)}\'')
+    """PyTorch has no integer softmax: its CPU kernels refuse them by name (an empty input returns
+    before any kernel, in its own dtype)."""
+    if a._data.size:
+        last = dim == builtins.max(a._data.ndim - 1, 0)
+        dtypes.check_accepts("softmax", a, kernel=f"{name}_lastdim_kernel_impl" if last else f"{name}_kernel_impl")
 
 
 class Softmax(Function):
@@ -151,7 +153,7 @@ class Softmax(Function):
     def forward(ctx, a, dim):
         ctx.dim = _wrap_dim(dim, a._data.ndim)
         _check_float_kernel(a, "softmax", ctx.dim)
-        out = _t(kernels.softmax(a._data, ctx.dim))
+        out = _t(kernels.softmax(a._data, ctx.dim) if a._data.size else a._data.copy())
         ctx.save_for_backward(out)
         return out
 
@@ -192,7 +194,7 @@ class LogSoftmax(Function):
     def forward(ctx, a, dim):
         ctx.dim = _wrap_dim(dim, a._data.ndim)
         _check_float_kernel(a, "log_softmax", ctx.dim)
-        out = _t(kernels.log_softmax(a._data, ctx.dim))
+        out = _t(kernels.log_softmax(a._data, ctx.dim) if a._data.size else a._data.copy())
         ctx.save_for_backward(out)
         return out
 
@@ -230,6 +232,7 @@ class LeakyRelu(Function):
 
     @staticmethod
     def forward(ctx, a, slope):
+        dtypes.check_accepts("leaky_relu", a)
         ctx.slope = slope
         ctx.save_for_backward(a)
         return _make(np.where(a._data > 0, a._data, a._data * a._data.dtype.type(slope)))
@@ -269,6 +272,7 @@ class Elu(Function):
 
     @staticmethod
     def forward(ctx, a, alpha):
+        dtypes.check_accepts("elu", a)
         x = a._data
         out = _make(np.where(x > 0, x, (alpha * np.expm1(np.minimum(x, 0))).astype(x.dtype)))
         ctx.alpha = alpha
@@ -291,6 +295,7 @@ class Softplus(Function):
 
     @staticmethod
     def forward(ctx, a, beta, threshold):
+        dtypes.check_accepts("softplus", a)
         x = a._data
         bx = x * x.dtype.type(beta)
         out = np.where(bx > threshold, x, np.log1p(np.exp(np.minimum(bx, threshold))) / x.dtype.type(beta))
@@ -315,6 +320,7 @@ class Gelu(Function):
 
     @staticmethod
     def forward(ctx, a, approximate):
+        dtypes.check_accepts("gelu", a)
         x = a._data
         ctx.approximate = approximate
         ctx.save_for_backward(a)
@@ -357,6 +363,7 @@ class Silu(Function):
 
     @staticmethod
     def forward(ctx, a):
+        dtypes.check_accepts("silu", a)
         x = a._data
         ctx.save_for_backward(a)
         return _make((x / (1 + np.exp(-x))).astype(x.dtype))

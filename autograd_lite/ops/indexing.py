@@ -39,6 +39,11 @@ class Index(Function):
 def getitem(self: Tensor, index: Any) -> Tensor:
     """``x[...]``: basic indices become a chain of views, advanced ones one gather (as in PyTorch)."""
     key = _index_key(index)
+    if self._data.ndim == 0 and isinstance(index, slice):
+        raise IndexError("slice() cannot be applied to a 0-dim tensor.")
+    if self._data.ndim == 0 and isinstance(index, numbers.Integral) and not isinstance(index, bool):
+        raise IndexError("invalid index of a 0-dim tensor. Use `tensor.item()` in Python or `tensor.item<T>()` in "
+                         "C++ to convert a 0-dim tensor to a number")
     bare = isinstance(index, slice)  # ``x[a:b]`` alone is always sliced; in a tuple a slice of everything is skipped
     n_real = builtins.sum(1 for k in key if k is not None and k is not Ellipsis
                           and not (isinstance(k, np.ndarray) and k.dtype == np.bool_))

@@ -8,6 +8,7 @@ import warnings
 
 import numpy as np
 
+from .. import dtypes
 from ..dtypes import result_dtype, scalar_type_name
 from ..function import Function
 from ..tensor import _make, Tensor
@@ -46,6 +47,7 @@ class MseLoss(Function):
 
     @staticmethod
     def forward(ctx, input, target, reduction):
+        dtypes.check_accepts("mse_loss", result_dtype(input, target))
         ctx.save_for_backward(input, target)
         ctx.reduction = reduction
         diff = (input._data - target._data).astype(result_dtype(input, target), copy=False)

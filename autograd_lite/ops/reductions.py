@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from .. import errors, kernels
+from .. import dtypes, errors, kernels
 from ..creation import arange, eye, linspace
 from ..dtypes import bool_
 from ..function import Function
@@ -475,8 +475,9 @@ class Norm(Function):
 
     @staticmethod
     def forward(ctx, a, p=2, dim=None, keepdim=False):
+        dtypes.check_accepts("norm", a)
         ctx.p, ctx.dims, ctx.keepdim = p, _dims(dim, a._data.ndim), keepdim
-        x = np.abs(_float_data(a))
+        x = np.abs(a._data)
         if p == 2:
             out = np.sqrt(np.sum(x * x, axis=ctx.dims, keepdims=keepdim))
         elif p == math.inf:
@@ -537,6 +538,7 @@ def sum_to_size(input: Tensor, *size) -> Tensor:
 
 @tensor_method()
 def argmax(input: Tensor, dim: int | None = None, keepdim: bool = False) -> Tensor:
+    dtypes.check_accepts("argmax", input)
     if dim is None:
         return _t(np.asarray(np.argmax(input._data, keepdims=keepdim), dtype=np.int64))
     return _t(np.argmax(input._data, axis=_wrap_dim(dim, input._data.ndim), keepdims=keepdim).astype(np.int64))
@@ -544,6 +546,7 @@ def argmax(input: Tensor, dim: int | None = None, keepdim: bool = False) -> Tens
 
 @tensor_method()
 def argmin(input: Tensor, dim: int | None = None, keepdim: bool = False) -> Tensor:
+    dtypes.check_accepts("argmin", input)
     if dim is None:
         return _t(np.asarray(np.argmin(input._data, keepdims=keepdim), dtype=np.int64))
     return _t(np.argmin(input._data, axis=_wrap_dim(dim, input._data.ndim), keepdims=keepdim).astype(np.int64))
@@ -645,8 +648,7 @@ def _histogram_counts(x: np.ndarray, edges: np.ndarray, weight: np.ndarray | Non
 
 
 def _check_histogram_dtype(input: Tensor, kernel: str) -> None:
-    if input._data.dtype.kind != "f":
-        raise NotImplementedError(f'"{kernel}" not implemented for \'{_type_name(input)}\'')
+    dtypes.check_accepts("histogram", input, kernel=kernel)
 
 
 def _check_bins(bins: int) -> None:

@@ -61,6 +61,8 @@ class Tril(Function):
 
     @staticmethod
     def forward(ctx, a, diagonal):
+        if a._data.ndim < 2:
+            raise RuntimeError(f"{ctx._function._numpy.__name__}: input tensor must have at least 2 dimensions")
         ctx.diagonal = diagonal
         return _t(ctx._function._numpy(a._data, diagonal))
 

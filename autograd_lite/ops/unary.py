@@ -10,6 +10,7 @@ from typing import Any, Callable
 import numpy as np
 
 from .. import dtypes, kernels
+from ..dtypes import result_dtype
 from ..creation import ones_like, zeros_like
 from ..function import Function
 from ..tensor import Tensor, tensor_method
@@ -23,6 +24,7 @@ class Abs(Function):
 
     @staticmethod
     def forward(ctx, a):
+        dtypes.check_accepts("abs", a)
         ctx.save_for_backward(a)
         return _t(np.abs(a._data))
 
@@ -124,9 +126,8 @@ class Clamp(Function):
             raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
         ctx.save_for_backward(a)
         ctx.min, ctx.max = min, max
-        out = a._data
-        if isinstance(min, float) or isinstance(max, float):
-            out = _float_data(a)
+        out = a._data.astype(result_dtype(a, *(as_tensor_like(v, a) for v in (min, max) if v is not None)),
+                             copy=False)  # a bound of a higher kind promotes (bool clamped by 0 is int64)
         if min is not None:
             out = np.maximum(out, np.asarray(min, dtype=out.dtype))
         if max is not None:
@@ -164,7 +165,10 @@ class Sign(Function):
 
     @staticmethod
     def forward(ctx, a):
-        return _t(np.nan_to_num(np.sign(a._data), nan=0.0) if a._data.dtype.kind == "f" else np.sign(a._data))
+        kind = a._data.dtype.kind
+        if kind == "b":  # the sign of a bool is itself
+            return _t(a._data.copy())
+        return _t(np.nan_to_num(np.sign(a._data), nan=0.0) if kind == "f" else np.sign(a._data))
 
     @staticmethod
     def backward(ctx, grad):
@@ -181,6 +185,7 @@ class Floor(Function):
 
     @staticmethod
     def forward(ctx, a):
+        dtypes.check_accepts("floor", a)
         return _t(np.floor(a._data) if a._data.dtype.kind == "f" else a._data.copy())
 
     @staticmethod
