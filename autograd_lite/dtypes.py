@@ -150,6 +150,10 @@ _ACCEPTS = {
     "mse_loss": (_NO_INT_KERNEL, NotImplementedError, '"mse_cpu" not implemented for \'{dtype}\''),
     "norm": (_NO_INT_KERNEL, RuntimeError,
              "linalg.vector_norm: Expected a floating point or complex tensor as input. Got {dtype}"),
+    "bitwise_and": ("f", NotImplementedError, '"bitwise_and_cpu" not implemented for \'{dtype}\''),
+    "bitwise_or": ("f", NotImplementedError, '"bitwise_or_cpu" not implemented for \'{dtype}\''),
+    "bitwise_xor": ("f", NotImplementedError, '"bitwise_xor_cpu" not implemented for \'{dtype}\''),
+    "bitwise_not": ("f", NotImplementedError, '"bitwise_not_cpu" not implemented for \'{dtype}\''),
     # the kernel's name says whether it runs along the last dimension; an empty input never reaches it
     "softmax": (_NO_INT_KERNEL, NotImplementedError, '"{kernel}" not implemented for \'{dtype}\''),
     "histogram": (_NO_INT_KERNEL, NotImplementedError, '"{kernel}" not implemented for \'{dtype}\''),

@@ -21,7 +21,7 @@ The package's order is its dependency order: each file imports only files listed
 in ``_ORDER`` below and the core (``tensor``, ``function``, ``dtypes``, ``errors``, ``views``).
 """
 from .comparison import (
-    allclose, bitwise_not, eq, equal, ge, greater, greater_equal, gt, isclose, isfinite, isinf, isnan, le, less,
+    allclose, bitwise_and, bitwise_not, bitwise_or, bitwise_xor, eq, equal, ge, greater, greater_equal, gt, isclose, isfinite, isinf, isnan, le, less,
     less_equal, logical_and, logical_not, logical_or, logical_xor, lt, ne, not_equal, Where, where)
 from .arithmetic import (
     _save_operands, Add, add, Div, div, divide, DivMode, floor_divide, Maximum, maximum, Minimum, minimum, Mul, mul,

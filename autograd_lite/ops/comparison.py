@@ -6,7 +6,9 @@ from typing import Any
 
 import numpy as np
 
+from .. import dtypes
 from ..creation import zeros
+from ..dtypes import result_dtype
 from ..function import Function
 from ..tensor import _make, Tensor, tensor_method
 from ._common import _binary_inputs, _cast, _check_shapes_broadcast, _default_np, _laid_out, _t, _type_name
@@ -109,19 +111,43 @@ Tensor.not_equal = not_equal
 logical_and = _compare(np.logical_and)
 
 
-Tensor.logical_and = Tensor.__and__ = logical_and
+Tensor.logical_and = logical_and
 
 
 logical_or = _compare(np.logical_or)
 
 
-Tensor.logical_or = Tensor.__or__ = logical_or
+Tensor.logical_or = logical_or
 
 
 logical_xor = _compare(np.logical_xor)
 
 
-Tensor.logical_xor = Tensor.__xor__ = logical_xor
+Tensor.logical_xor = logical_xor
+
+
+def _bitwise(fn, name: str):
+    """``&``, ``|``, ``^``: bitwise on the promoted dtype (logical on bools); floats are refused."""
+    def op(input, other):
+        a, b = _binary_inputs(input, other)
+        dt = result_dtype(a, b)
+        dtypes.check_accepts(name, dt)
+        return _t(_laid_out(np.asarray(fn(a._data.astype(dt, copy=False), b._data.astype(dt, copy=False))),
+                            a._data, b._data))
+
+    op.__name__ = op.__qualname__ = name
+    return op
+
+
+bitwise_and = _bitwise(np.bitwise_and, "bitwise_and")
+bitwise_or = _bitwise(np.bitwise_or, "bitwise_or")
+bitwise_xor = _bitwise(np.bitwise_xor, "bitwise_xor")
+Tensor.bitwise_and = Tensor.__and__ = bitwise_and
+Tensor.bitwise_or = Tensor.__or__ = bitwise_or
+Tensor.bitwise_xor = Tensor.__xor__ = bitwise_xor
+Tensor.__rand__ = lambda self, other: bitwise_and(other, self)
+Tensor.__ror__ = lambda self, other: bitwise_or(other, self)
+Tensor.__rxor__ = lambda self, other: bitwise_xor(other, self)
 
 
 @tensor_method()
@@ -130,6 +156,7 @@ def logical_not(input: Tensor) -> Tensor:
 
 
 def bitwise_not(input: Tensor) -> Tensor:
+    dtypes.check_accepts("bitwise_not", input)
     return _t(np.invert(input._data))
 
 
@@ -165,6 +192,8 @@ def isclose(input: Tensor, other: Tensor, rtol: float = 1e-05, atol: float = 1e-
 
 def _invert(self: Tensor) -> Tensor:
     """``~x``: logical not on bool tensors, bitwise not on integers."""
+    if self._data.dtype.kind == "f":
+        raise TypeError("~ (operator.invert) is only implemented on integer and Boolean-type tensors")
     return logical_not(self) if self._data.dtype == np.bool_ else bitwise_not(self)
 
 

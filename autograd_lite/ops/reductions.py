@@ -536,9 +536,18 @@ def sum_to_size(input: Tensor, *size) -> Tensor:
     return SumToSize.apply(input, shape)
 
 
+def _check_arg_reduction(name: str, input: Tensor, dim: int | None) -> None:
+    """An index of nothing does not exist: PyTorch refuses an empty reduction (numpy's wording differs)."""
+    if dim is None and input._data.size == 0:
+        raise IndexError(f"{name}(): Expected reduction dim to be specified for input.numel() == 0.")
+    if dim is not None and input._data.ndim and input._data.shape[_wrap_dim(dim, input._data.ndim)] == 0:
+        raise IndexError(f"{name}(): Expected reduction dim {_wrap_dim(dim, input._data.ndim)} to have non-zero size.")
+
+
 @tensor_method()
 def argmax(input: Tensor, dim: int | None = None, keepdim: bool = False) -> Tensor:
     dtypes.check_accepts("argmax", input)
+    _check_arg_reduction("argmax", input, dim)
     if dim is None:
         return _t(np.asarray(np.argmax(input._data, keepdims=keepdim), dtype=np.int64))
     return _t(np.argmax(input._data, axis=_wrap_dim(dim, input._data.ndim), keepdims=keepdim).astype(np.int64))
@@ -547,6 +556,7 @@ def argmax(input: Tensor, dim: int | None = None, keepdim: bool = False) -> Tens
 @tensor_method()
 def argmin(input: Tensor, dim: int | None = None, keepdim: bool = False) -> Tensor:
     dtypes.check_accepts("argmin", input)
+    _check_arg_reduction("argmin", input, dim)
     if dim is None:
         return _t(np.asarray(np.argmin(input._data, keepdims=keepdim), dtype=np.int64))
     return _t(np.argmin(input._data, axis=_wrap_dim(dim, input._data.ndim), keepdims=keepdim).astype(np.int64))

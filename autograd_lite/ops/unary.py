@@ -1,5 +1,4 @@
 """Elementwise math of one tensor (exp, log, sin, ...): forward ufunc and derivative side by side.
-
 ``Exp`` is the book's second example Function (it saves its own output).
 """
 from __future__ import annotations
@@ -10,7 +9,6 @@ from typing import Any, Callable
 import numpy as np
 
 from .. import dtypes, kernels
-from ..dtypes import result_dtype
 from ..creation import ones_like, zeros_like
 from ..function import Function
 from ..tensor import Tensor, tensor_method
@@ -24,7 +22,6 @@ class Abs(Function):
 
     @staticmethod
     def forward(ctx, a):
-        dtypes.check_accepts("abs", a)
         ctx.save_for_backward(a)
         return _t(np.abs(a._data))
 
@@ -36,6 +33,7 @@ class Abs(Function):
 
 @tensor_method('absolute', '__abs__')
 def abs(input: Tensor) -> Tensor:
+    dtypes.check_accepts("abs", input)
     return Abs.apply(input)
 
 
@@ -126,7 +124,7 @@ class Clamp(Function):
             raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
         ctx.save_for_backward(a)
         ctx.min, ctx.max = min, max
-        out = a._data.astype(result_dtype(a, *(as_tensor_like(v, a) for v in (min, max) if v is not None)),
+        out = a._data.astype(dtypes.result_dtype(a, *(as_tensor_like(v, a) for v in (min, max) if v is not None)),
                              copy=False)  # a bound of a higher kind promotes (bool clamped by 0 is int64)
         if min is not None:
             out = np.maximum(out, np.asarray(min, dtype=out.dtype))

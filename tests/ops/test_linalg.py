@@ -85,3 +85,45 @@ def test_einsum_size_one_letter_gradient():
 def test_empty_bmm_takes_mat2_dtype():
     for a, b in (((0, 2, 3), (0, 3, 2)), ((1, 2, 0), (1, 0, 2)), ((2, 0, 3), (2, 3, 4))):
         same(lambda L: [L.bmm(L.ones(a, dtype=L.float64), L.ones(b)), L.ones(a) @ L.ones(b, dtype=L.float64)])
+
+
+_EINSUM_EQUATIONS = [
+    ("ij,jk->ik", [(2, 3), (3, 4)]), ("ij,jk", [(2, 3), (3, 4)]), ("ii->i", [(3, 3)]), ("ii", [(3, 3)]),
+    ("ij->", [(2, 3)]), ("ij->ji", [(2, 3)]), ("bij,bjk->bik", [(2, 3, 4), (2, 4, 5)]), ("i,i->", [(3,), (3,)]),
+    ("i,j->ij", [(3,), (4,)]), ("ij,jk,k->i", [(2, 3), (3, 4), (4,)]), ("...ij,...jk->...ik", [(5, 2, 3), (3, 4)]),
+    ("ij,jk->ik", [(2, 0), (0, 0)]), ("iij->j", [(2, 2, 3)]), ("Ab,bA->A", [(2, 3), (3, 2)]),
+    ("ij,jk->ik", [(4, 1), (1, 4)]),
+]
+
+
+@pytest.mark.parametrize("equation,shapes", _EINSUM_EQUATIONS, ids=[e for e, _ in _EINSUM_EQUATIONS])
+def test_einsum_graph_is_pytorchs(equation, shapes):
+    """einsum is built from permute/bmm/view as ATen builds it: the same nodes, strides and gradients,
+    first and second order."""
+    def f(L):
+        xs = [L.tensor(a, requires_grad=True) for a in arrays(*shapes)]
+        y = L.einsum(equation, *xs)
+        gs = L.autograd.grad((y * y).sum(), xs, create_graph=True)
+        return y, y.stride(), [(g, g.grad_fn.name()) for g in gs]
+    same(f)
+
+
+@pytest.mark.parametrize("code", [
+    "L.einsum('ij,jk->ik', L.ones(2, 3, dtype=L.bool), L.ones(3, 2, dtype=L.float64))",
+    "L.einsum('ij,jk->ik', L.ones(2, 3), L.ones(3, 2, dtype=L.float64))",
+    "L.einsum('ij,jk->iq', L.ones(2, 3), L.ones(3, 2))",
+    "L.einsum('i.j,jk->ik', L.ones(2, 3), L.ones(3, 2))",
+    "L.einsum('ij,jk->ik', L.ones(2, 3), L.ones(4, 2))",
+    "L.einsum('ij,jk->ik', L.ones(2, 3), L.ones(4, 2, 1))",
+    "L.einsum('ij,jk->ik', L.ones(2, 3))",
+    "L.einsum('ii->i', L.ones(2, 3))",
+])
+def test_einsum_errors(code):
+    raises_same(lambda L: eval(code))
+
+
+def test_einsum_dtypes():
+    """A contraction is a bmm (one dtype); a pair without one is a promoting multiply; an empty one passes."""
+    same(lambda L: (L.einsum('ij,jk->ik', L.zeros(2, 0, dtype=L.float64), L.zeros(0, 0)),
+                    L.einsum('ij->', L.ones(2, 3, dtype=L.bool)),
+                    L.einsum('ij,j->ij', L.ones(2, 3, dtype=L.bool), L.ones(3, dtype=L.int32))))
