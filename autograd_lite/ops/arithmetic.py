@@ -239,7 +239,8 @@ class Pow(Function):
         ctx.save_for_backward(a)
         ctx.exponent = exponent
         dt = result_dtype(a, as_tensor_like(exponent, a))
-        dtypes.check_accepts("pow", dt)
+        if dt.kind == "b":  # a bool to a bool power: itself (** True) or all True (** False)
+            return _t(a._data | (not exponent))
         if dt.kind in "iu" and exponent < 0:
             raise RuntimeError("Integers to negative integer powers are not allowed.")
         return _t(np.power(a._data.astype(dt, copy=False), np.asarray(exponent, dtype=dt)))

@@ -9,7 +9,6 @@ import numpy as np
 from .. import dtypes
 from ..dtypes import result_dtype
 from ..function import Function
-from ..grad_mode import _state
 from ..tensor import Tensor, tensor_method
 from ._common import _check_shapes_broadcast, _t
 from .arithmetic import _save_operands
@@ -37,16 +36,17 @@ _MATMUL_RULES = {
 }
 
 
-def _check_matmul_operands(op: str, *dts: np.dtype) -> None:
+def _check_matmul_operands(op: str, *dts: np.dtype, empty: bool = False) -> None:
     """The one dtype rule of the matmul family: its kernels compute in one dtype, so PyTorch refuses
-    mixed dtypes (each op with its own message; numpy would silently promote) and has no bool kernel."""
+    mixed dtypes (each op with its own message; numpy would silently promote) and has no bool kernel
+    (an ``empty`` product returns before reaching it)."""
     message, kernel, kernel_first = _MATMUL_RULES[op]
     no_bool = NotImplementedError(f'"{kernel}" not implemented for \'Bool\'')
     if kernel_first and dts[0].kind == "b":
         raise no_bool
     if any(dt != dts[0] for dt in dts):
         raise RuntimeError(message(*dts))
-    if dts[0].kind == "b":
+    if dts[0].kind == "b" and not empty:
         raise no_bool
 
 
@@ -64,7 +64,7 @@ class Mm(Function):
                 f"mat1 and mat2 shapes cannot be multiplied ({a._data.shape[0]}x{a._data.shape[1]} and "
                 f"{b._data.shape[0]}x{b._data.shape[1]})"
             )
-        _check_matmul_operands("mm", a._data.dtype, b._data.dtype)
+        _check_matmul_operands("mm", a._data.dtype, b._data.dtype, empty=not (a._data.size and b._data.size))
         _save_operands(ctx, a, b)
         return _t(a._data @ b._data)
 
@@ -119,7 +119,7 @@ class Mv(Function):
                 f"size mismatch, got input ({a._data.shape[0]}), mat ({a._data.shape[0]}x{a._data.shape[1]}), "
                 f"vec ({v._data.shape[0]})"
             )
-        _check_matmul_operands("mv", a._data.dtype, v._data.dtype)
+        _check_matmul_operands("mv", a._data.dtype, v._data.dtype, empty=not (a._data.size and v._data.size))
         _save_operands(ctx, a, v)
         return _t(a._data @ v._data)
 
@@ -490,6 +490,11 @@ def matmul(input: Tensor, other: Tensor) -> Tensor:
         return SqueezeInPlace.apply(mm(a.unsqueeze(0), b), 0)
     if a._data.ndim == 2 and b._data.ndim == 2:
         return mm(a, b)
+    if a._data.ndim == 3 and b._data.ndim == 3 and a._data.shape[0] != b._data.shape[0]:
+        if a._data.shape[0] == 1 and a._requires_grad:  # a batch of one that needs a gradient: drop it
+            return matmul(a.squeeze(0), b)
+        if b._data.shape[0] == 1 and b._requires_grad:
+            return matmul(a, b.squeeze(0))
     if _should_fold(a, b):
         # One big mm/mv on the larger operand folded to a matrix (transposed when it is on the right).
         transpose = b._data.ndim > a._data.ndim
@@ -523,10 +528,10 @@ def matmul(input: Tensor, other: Tensor) -> Tensor:
 def _should_fold(a: Tensor, b: Tensor) -> bool:
     """PyTorch's ``should_fold``: fold the batch dimensions of a >= 3-D operand into one mm/mv."""
     da, db = a._data.ndim, b._data.ndim
-    if da >= db:
-        t1, dim2, needs_grad = a._data, db, a._requires_grad
+    if da >= db:  # (PyTorch asks whether the smaller operand requires grad, in any grad mode)
+        t1, dim2, needs_grad = a._data, db, b._requires_grad
     else:
-        t1, dim2, needs_grad = np.swapaxes(b._data, -1, -2), da, b._requires_grad and _state.enabled
+        t1, dim2, needs_grad = np.swapaxes(b._data, -1, -2), da, a._requires_grad
     if not (t1.ndim >= 3 and dim2 in (1, 2)):
         return False
     if needs_grad:

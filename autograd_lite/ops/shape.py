@@ -110,18 +110,39 @@ def view(input: Tensor, shape: Sequence[int]) -> Tensor:
     return View.apply(input, tuple(shape))
 
 
-UnsafeView = overload(View, "UnsafeView", "UnsafeViewBackward0")  # reshape after a copy
+ReshapeAlias = overload(View, "ReshapeAlias", "ReshapeAliasBackward0")
+
+
+class UnsafeView(Function):
+    """A reshape of a fresh result (after a copy, or a matmul's mm): recorded as
+    ``UnsafeViewBackward0`` and, as PyTorch's ``_unsafe_view``, not a view of it (an in-place op
+    on it later records itself, not a rebuilt view)."""
+
+    node_name = "UnsafeViewBackward0"
+
+    @staticmethod
+    def forward(ctx, a, shape):
+        ctx.shape = a._data.shape
+        shape = _infer_shape(shape, a._data.size)
+        return _t(a._data.reshape(shape) if a._data.size else np.empty(shape, a._data.dtype))
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad.reshape(ctx.shape), None
 
 
 def reshape(input: Tensor, shape: Sequence[int]) -> Tensor:
-    """A view when the memory layout allows it, else a copy (``UnsafeViewBackward0`` after a clone)."""
+    """A view when the memory layout allows it (``ViewBackward0``, or ``ReshapeAliasBackward0`` for a
+    non-contiguous input), else a copy (``UnsafeViewBackward0`` after a clone)."""
     shape = _infer_shape(_sizes((shape,)) if not isinstance(shape, int) else (shape,), input._data.size)
+    if input._data.flags.c_contiguous:
+        return View.apply(input, shape)
     v = input._data.view()
     try:
         v.shape = shape
     except AttributeError:
         return UnsafeView.apply(Clone.apply(input), shape)
-    return View.apply(input, shape)
+    return ReshapeAlias.apply(input, shape)  # a view of a non-contiguous tensor: PyTorch's _reshape_alias
 
 
 def _infer_shape(shape: Sequence[int], numel: int) -> tuple:
@@ -291,8 +312,20 @@ class SqueezeDim(Function):
 SqueezeDims = overload(SqueezeDim, "SqueezeDims", "SqueezeBackward2")  # squeeze(x, (dims))
 
 
-# what ``matmul`` records when it squeezes a vector's added dimension back out
-SqueezeInPlace = overload(SqueezeDim, "SqueezeInPlace", "SqueezeBackward4")
+class SqueezeInPlace(Function):
+    """What ``matmul`` records when it squeezes a vector's added dimension back out of its fresh
+    result: PyTorch's in-place ``squeeze_``, so the result is no view."""
+
+    node_name = "SqueezeBackward4"
+
+    @staticmethod
+    def forward(ctx, a, dim):
+        ctx.shape = a._data.shape
+        return _t(np.squeeze(a._data, dim))
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad.reshape(ctx.shape), None
 
 
 class Cat(Function):
