@@ -151,10 +151,12 @@ def setitem(self: Tensor, index: Any, value: Any) -> None:
     key = _index_key(index)
     basic = builtins.all(k is None or k is Ellipsis or isinstance(k, (numbers.Integral, slice)) for k in key)
     if basic and _selects_all(key, self._data.shape):  # PyTorch writes into ``self`` itself: no CopySlices
-        if value._data.ndim == 0:
+        if value._data.shape == self._data.shape:
+            copy_(self, value)
+        elif value._data.ndim == 0:
             fill_(self, value)
         else:
-            copy_(self, value if value._data.shape == self._data.shape else value.expand(self._data.shape))
+            copy_(self, value.expand(self._data.shape))
     elif basic:  # write through the view self[index]: CopySlices on the base, as PyTorch
         view = getitem(self, index)
         _check_leaf_inplace(view)

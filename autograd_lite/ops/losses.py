@@ -301,7 +301,7 @@ def _weighted(ctx, weight: Tensor | None, *grads: Tensor | None) -> list:
         if g is not None and weight is not None:
             g = g * weight
         if g is not None and ctx.reduction == "mean":
-            g = g / ctx.n
+            g = DivScalar.apply(g, ctx.n)  # grad / numel: div by a Scalar in PyTorch's formulas
         out.append(g)
     return out
 

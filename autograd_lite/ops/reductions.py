@@ -452,7 +452,7 @@ class Amax(Function):
         a, out = ctx.saved_tensors
         mask = a == _expand_back(out, a.shape, ctx.dims, ctx.keepdim)
         count = mask.sum(ctx.dims, keepdim=True)
-        return _expand_back(grad, a.shape, ctx.dims, ctx.keepdim) * mask / count, None, None
+        return _expand_back(grad, a.shape, ctx.dims, ctx.keepdim) / count * mask, None, None  # scale_grad_by_count
 
 
 @tensor_method()
@@ -498,8 +498,9 @@ class Norm(Function):
         if ctx.p == math.inf:
             mask = a.abs() == norm
             return g * a.sign() * mask / mask.sum(ctx.dims, keepdim=True), None, None, None
-        scale = a * a.abs() ** (ctx.p - 2) / norm ** (ctx.p - 1) if ctx.p != 2 else a / norm
-        return where(norm == 0, 0.0, g * scale), None, None, None
+        if ctx.p == 2:  # derivatives.yaml's norm_backward; 0 where the norm is 0 (a subgradient)
+            return g * (a / norm).masked_fill(norm == 0, 0), None, None, None
+        return a * a.abs().pow(ctx.p - 2) * (g / norm.pow(ctx.p - 1)).masked_fill(norm == 0, 0), None, None, None
 
 
 @tensor_method(numpy_names=False)  # torch.norm is Python code: no keepdims=
