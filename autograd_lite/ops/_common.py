@@ -64,9 +64,12 @@ def _binary_inputs(a: Any, b: Any) -> tuple[Tensor, Tensor]:
 def _cast(out: np.ndarray, a: Tensor, b: Tensor, *first: np.ndarray) -> Tensor:
     """Wrap a binary op's numpy result, cast to PyTorch's result dtype where numpy differs and
     laid out as PyTorch lays it out (``first``: operands PyTorch's kernel reads before ``a``)."""
-    dt = a._data.dtype
-    if dt is b._data.dtype and type(out) is np.ndarray and out.dtype is dt:
-        return _make(_laid_out(out, *first, a._data, b._data))  # the common case: same dtypes in and out
+    x, y = a._data, b._data
+    dt = x.dtype
+    if dt is y.dtype and type(out) is np.ndarray and out.dtype is dt:  # the common case: same dtypes in and out
+        if not first and out.flags.c_contiguous and x.flags.c_contiguous and y.flags.c_contiguous:
+            return _make(out)
+        return _make(_laid_out(out, *first, x, y))
     if dt is not b._data.dtype:
         dt = result_dtype(a, b)
     out = np.asarray(out)
@@ -81,8 +84,12 @@ def _laid_out(out: np.ndarray, *inputs: np.ndarray) -> np.ndarray:
     deciding. The layout matters beyond printing: it decides whether a later ``view`` or
     ``reshape`` can alias the result.
     """
-    if out.flags.c_contiguous and builtins.all(x.flags.c_contiguous for x in inputs):
-        return out  # the common case: everything in C order
+    if out.flags.c_contiguous:
+        for x in inputs:
+            if not x.flags.c_contiguous:
+                break
+        else:
+            return out  # the common case: everything in C order
     order = _output_order(out.shape, inputs)
     if order is None:
         return np.ascontiguousarray(out)

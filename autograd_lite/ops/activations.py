@@ -106,7 +106,7 @@ class Relu(Function):
     def forward(ctx, a):
         dtypes.check_accepts("relu", a)
         x = a._data
-        out = _t(np.where(x < 0, x.dtype.type(0), x))  # clamp_min(0): -0. and NaN stay as they are
+        out = _t(np.maximum(x.dtype.type(0), x))  # clamp_min(0): -0. and NaN stay (numpy keeps x when equal)
         ctx.save_for_backward(out)
         return out
 
