@@ -274,7 +274,7 @@ class Elu(Function):
     def forward(ctx, a, alpha):
         dtypes.check_accepts("elu", a)
         x = a._data
-        out = _make(np.where(x > 0, x, (alpha * np.expm1(np.minimum(x, 0))).astype(x.dtype)))
+        out = _make(np.where(x > 0, x, (alpha * np.expm1(np.where(x > 0, 0, x))).astype(x.dtype)))
         ctx.alpha = alpha
         ctx.save_for_backward(a)
         return out
@@ -282,7 +282,27 @@ class Elu(Function):
     @staticmethod
     def backward(ctx, grad):
         a, = ctx.saved_tensors
-        return where(a > 0, grad, grad * (a.clamp(max=0).exp() * ctx.alpha)), None
+        return EluBackward.apply(grad, a, ctx.alpha), None
+
+
+class EluBackward(Function):
+    """``grad`` where x > 0, else ``grad * alpha * exp(x)`` (PyTorch's ``elu_backward``, an op of its
+    own: a double backward records ``EluBackwardBackward0``)."""
+
+    node_name = "EluBackwardBackward0"
+
+    @staticmethod
+    def forward(ctx, grad, a, alpha):
+        ctx.alpha = alpha
+        ctx.save_for_backward(grad, a)
+        g, x = grad._data, a._data
+        return _make(np.where(x > 0, g, g * x.dtype.type(alpha) * np.exp(np.minimum(x, 0))).astype(g.dtype))
+
+    @staticmethod
+    def backward(ctx, gg):
+        grad, a = ctx.saved_tensors
+        return (EluBackward.apply(gg, a, ctx.alpha),
+                where(a > 0, 0.0, gg * grad * (a.clamp(max=0).exp() * ctx.alpha)), None)
 
 
 def elu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
@@ -306,8 +326,29 @@ class Softplus(Function):
     @staticmethod
     def backward(ctx, grad):
         a, = ctx.saved_tensors
-        bx = a * ctx.beta
-        return where(bx > ctx.threshold, grad, grad * bx.sigmoid()), None, None
+        return SoftplusBackward.apply(grad, a, ctx.beta, ctx.threshold), None, None
+
+
+class SoftplusBackward(Function):
+    """``grad * sigmoid(beta x)``, ``grad`` above the threshold (PyTorch's ``softplus_backward``, an
+    op of its own: a double backward records ``SoftplusBackwardBackward0``)."""
+
+    node_name = "SoftplusBackwardBackward0"
+
+    @staticmethod
+    def forward(ctx, grad, a, beta, threshold):
+        ctx.beta, ctx.threshold = beta, threshold
+        ctx.save_for_backward(grad, a)
+        g, x = grad._data, a._data
+        z = np.exp(np.minimum(x * x.dtype.type(beta), threshold))
+        return _make(np.where(x * x.dtype.type(beta) > threshold, g, g * z / (z + 1)).astype(g.dtype))
+
+    @staticmethod
+    def backward(ctx, gg):
+        grad, a = ctx.saved_tensors
+        s = (a * ctx.beta).sigmoid()
+        return (SoftplusBackward.apply(gg, a, ctx.beta, ctx.threshold),
+                where(a * ctx.beta > ctx.threshold, 0.0, gg * grad * s * (1 - s) * ctx.beta), None, None)
 
 
 def softplus(input: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tensor:

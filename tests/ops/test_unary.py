@@ -115,3 +115,16 @@ def test_rsqrt_node_and_double_backward():
         g, = L.autograd.grad(x.rsqrt().sum(), x, create_graph=True)
         return x.rsqrt(), g, g.grad_fn.name()
     same(f)
+
+
+@pytest.mark.parametrize("act", ["elu", "softplus"])
+def test_activation_double_backward_nodes(act):
+    """elu's and softplus's backwards are ops of their own (EluBackwardBackward0, ...), first and second
+    order values as PyTorch's; elu keeps -0. (its expm1)."""
+    def f(L):
+        x = L.tensor([[0.3, -1.0, 0.0], [2.0, 30.0, -0.0]], dtype=L.float64, requires_grad=True)
+        fn = getattr(L.nn.functional, act)
+        g, = L.autograd.grad(fn(x).pow(2).sum(), x, create_graph=True)
+        h, = L.autograd.grad(g.sum(), x)
+        return fn(x), g, h
+    same(f)
