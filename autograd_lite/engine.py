@@ -15,7 +15,7 @@ node finishes unless ``retain_graph=True``.
 from __future__ import annotations
 
 import warnings
-from typing import Sequence
+from typing import Callable, Sequence
 
 import numpy as np
 
@@ -31,15 +31,15 @@ _warned_create_graph = False
 _pass_callbacks: list | None = None  # functions to call when the running backward pass ends
 
 
-def at_end_of_pass(fn) -> None:
+def at_end_of_pass(fn: Callable[[], None]) -> None:
     """Call ``fn()`` once the backward pass now running is done (PyTorch's queue_callback)."""
     if _pass_callbacks is None:
         raise RuntimeError("Final callbacks can only be installed during backward pass.")
     _pass_callbacks.append(fn)
 
 
-def backward(tensors: Sequence[Tensor], grad_tensors=None, retain_graph: bool | None = None,
-             create_graph: bool = False, inputs=None) -> None:
+def backward(tensors: Sequence[Tensor], grad_tensors: Sequence[Tensor] | None = None, retain_graph: bool | None = None,
+             create_graph: bool = False, inputs: Sequence[Tensor] | None = None) -> None:
     """Accumulate d(tensors)/d(leaves) into ``leaf.grad`` (mirrors ``torch.autograd.backward``)."""
     tensors, grads = _roots(tensors, grad_tensors)
     global _warned_create_graph
@@ -59,7 +59,7 @@ def backward(tensors: Sequence[Tensor], grad_tensors=None, retain_graph: bool | 
         targets=targets, accumulate=True)
 
 
-def grad(outputs, inputs, grad_outputs=None, retain_graph: bool | None = None, create_graph: bool = False,
+def grad(outputs: Sequence[Tensor], inputs: Sequence[Tensor], grad_outputs: Sequence[Tensor] | None = None, retain_graph: bool | None = None, create_graph: bool = False,
          only_inputs: bool = True, allow_unused: bool | None = None, is_grads_batched: bool = False,
          materialize_grads: bool = False) -> tuple:
     """Return d(outputs)/d(inputs) without touching any ``.grad`` (mirrors ``torch.autograd.grad``)."""
@@ -119,7 +119,7 @@ def _edge(t: Tensor) -> tuple[Node, int]:
     return (grad_accumulator(t), 0)
 
 
-def run(roots: list, root_grads: list, keep_graph: bool, create_graph: bool, targets=None,
+def run(roots: list, root_grads: list, keep_graph: bool, create_graph: bool, targets: list | None = None,
         accumulate: bool = True) -> list:
     """Execute the graph. With ``targets`` (edges), run only what leads to them and return
     their gradients; ``accumulate`` adds into ``.grad`` (backward) rather than only returning (grad)."""
@@ -329,7 +329,7 @@ def _one_per_tensor_input(node: BackwardFunction, out: list) -> list:
 
 
 def _tensor_backward(self: Tensor, gradient: Tensor | None = None, retain_graph: bool | None = None,
-                     create_graph: bool = False, inputs=None) -> None:
+                     create_graph: bool = False, inputs: Sequence[Tensor] | None = None) -> None:
     """Compute d(self)/d(leaf) for every leaf that requires grad and add it into ``leaf.grad``.
 
     ``gradient`` is the vector v of the vector-Jacobian product v^T J; it may be

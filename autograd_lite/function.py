@@ -297,7 +297,7 @@ class BackwardFunction(Node):
         key = name[11:] if raw else name[7:] if name.startswith("_saved_") else None
         names = self._saved_names() if key else ()
         if key not in names:
-            raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
+            raise AttributeError(errors.no_attribute(self, name))
         k = names.index(key)
         if self._freed:
             raise RuntimeError(errors.BACKWARD_TWICE)
@@ -466,7 +466,12 @@ def _record(ctx: BackwardFunction, args: tuple, needs: tuple, out: Any) -> Any:
                 nrs = nrs or [0] * len(args)
                 nrs[len(nodes)] = a._output_nr
             fn = a._grad_fn
-            nodes.append(fn if fn is not None else grad_accumulator(a))
+            if fn is None:  # a leaf: its AccumulateGrad (what grad_accumulator does, inline)
+                ref = a._accumulator
+                fn = ref() if ref is not None else None
+                if fn is None:
+                    fn = grad_accumulator(a)
+            nodes.append(fn)
         elif isinstance(a, Tensor):
             nodes.append(None)
         else:  # not a tensor: backward must return None for it

@@ -29,6 +29,7 @@ UnpackedDualTensor = namedtuple("UnpackedDualTensor", ["primal", "tangent"])
 
 
 def enter_dual_level() -> int:
+    """Start a forward-AD level (``dual_level`` calls it); PyTorch allows one at a time."""
     if forward_ad_state.levels:
         raise RuntimeError("Nested forward mode AD is not supported at the moment")
     forward_ad_state.levels.append([])
@@ -71,6 +72,7 @@ def make_dual(tensor: Tensor, tangent: Tensor, *, level: int | None = None) -> T
 
 
 def attach(t: Tensor, tangent: Tensor) -> None:
+    """Give ``t`` its tangent for the current level; the level drops it on exit (a weak reference, so the level keeps nothing alive)."""
     t._fw_tangent = tangent
     forward_ad_state.levels[-1].append(weakref.ref(t))
 

@@ -7,7 +7,7 @@ the analytical one from backward, one output element at a time. They must agree 
 from __future__ import annotations
 
 import warnings
-from typing import Callable
+from typing import Any, Callable
 
 import numpy as np
 
@@ -65,9 +65,9 @@ def _analytical(outputs: tuple, inputs: tuple, create_graph: bool = False) -> li
     return jac
 
 
-def gradcheck(func: Callable, inputs, *, eps: float = 1e-6, atol: float = 1e-5, rtol: float = 1e-3,
+def gradcheck(func: Callable, inputs: Tensor | tuple, *, eps: float = 1e-6, atol: float = 1e-5, rtol: float = 1e-3,
               raise_exception: bool = True, nondet_tol: float = 0.0, check_undefined_grad: bool = True,
-              fast_mode: bool = False, **_ignored) -> bool:
+              fast_mode: bool = False, **_ignored: Any) -> bool:
     """True if ``func``'s backward matches finite differences at ``inputs``."""
     inputs = _as_tuple(inputs)
     diff_idx = [i for i, t in enumerate(inputs) if isinstance(t, Tensor) and t.requires_grad]
@@ -95,9 +95,9 @@ def gradcheck(func: Callable, inputs, *, eps: float = 1e-6, atol: float = 1e-5, 
     return True
 
 
-def gradgradcheck(func: Callable, inputs, grad_outputs=None, *, eps: float = 1e-6, atol: float = 1e-5,
-                  rtol: float = 1e-3, gen_non_contig_grad_outputs: bool = False, raise_exception: bool = True,
-                  **_ignored) -> bool:
+def gradgradcheck(func: Callable, inputs: Tensor | tuple, grad_outputs: Tensor | tuple | None = None, *,
+                  eps: float = 1e-6, atol: float = 1e-5, rtol: float = 1e-3, gen_non_contig_grad_outputs: bool = False,
+                  raise_exception: bool = True, **_ignored: Any) -> bool:
     """gradcheck of the gradient itself: checks backward's own backward (``create_graph=True``)."""
     inputs = _as_tuple(inputs)
     outputs = _outputs(func, inputs)

@@ -6,12 +6,14 @@ from __future__ import annotations
 
 import builtins
 import math
+from typing import Callable
 
 import numpy as np
 
 from .. import dtypes, kernels
 from ..creation import zeros_like
-from ..function import Function
+from ..dtypes import dtype as _dtype
+from ..function import BackwardFunction, Function
 from ..tensor import _make, _wrap_dim, Tensor, tensor_method
 from ._common import _float_data, _t
 from .comparison import where
@@ -146,16 +148,28 @@ def _check_float_kernel(a: Tensor, name: str, dim: int) -> None:
         dtypes.check_accepts("softmax", a, kernel=f"{name}_lastdim_kernel_impl" if last else f"{name}_kernel_impl")
 
 
+def _softmax_forward(ctx: BackwardFunction, a: Tensor, dim: int, name: str, kernel: Callable) -> Tensor:
+    """softmax and log_softmax alike: wrap dim, refuse integers, run the kernel, save the output y."""
+    ctx.dim = _wrap_dim(dim, a._data.ndim)
+    _check_float_kernel(a, name, ctx.dim)
+    out = _t(kernel(a._data, ctx.dim) if a._data.size else a._data.copy())
+    ctx.save_for_backward(out)
+    return out
+
+
+def _softmax_backward_data(ctx: BackwardFunction, grad: Tensor, y: Tensor, dim: int, kernel: Callable) -> Tensor:
+    """The first backward of both, in one kernel pass; saves what its own backward (create_graph) needs."""
+    ctx.dim = dim
+    ctx.save_for_backward(grad, y)
+    return _t(kernel(grad._data, y._data, dim))
+
+
 class Softmax(Function):
     node_name = "SoftmaxBackward0"
 
     @staticmethod
     def forward(ctx, a, dim):
-        ctx.dim = _wrap_dim(dim, a._data.ndim)
-        _check_float_kernel(a, "softmax", ctx.dim)
-        out = _t(kernels.softmax(a._data, ctx.dim) if a._data.size else a._data.copy())
-        ctx.save_for_backward(out)
-        return out
+        return _softmax_forward(ctx, a, dim, "softmax", kernels.softmax)
 
     @staticmethod
     def backward(ctx, grad):
@@ -164,7 +178,7 @@ class Softmax(Function):
 
 
 @tensor_method()
-def softmax(input: Tensor, dim: int, dtype=None) -> Tensor:
+def softmax(input: Tensor, dim: int, dtype: _dtype | None = None) -> Tensor:
     return Softmax.apply(input if dtype is None else input.to(dtype), dim)
 
 
@@ -175,9 +189,7 @@ class SoftmaxBackwardOp(Function):
 
     @staticmethod
     def forward(ctx, grad, y, dim):
-        ctx.dim = dim
-        ctx.save_for_backward(grad, y)
-        return _t(kernels.softmax_backward(grad._data, y._data, dim))
+        return _softmax_backward_data(ctx, grad, y, dim, kernels.softmax_backward)
 
     @staticmethod
     def backward(ctx, gg):
@@ -192,11 +204,7 @@ class LogSoftmax(Function):
 
     @staticmethod
     def forward(ctx, a, dim):
-        ctx.dim = _wrap_dim(dim, a._data.ndim)
-        _check_float_kernel(a, "log_softmax", ctx.dim)
-        out = _t(kernels.log_softmax(a._data, ctx.dim) if a._data.size else a._data.copy())
-        ctx.save_for_backward(out)
-        return out
+        return _softmax_forward(ctx, a, dim, "log_softmax", kernels.log_softmax)
 
     @staticmethod
     def backward(ctx, grad):
@@ -205,7 +213,7 @@ class LogSoftmax(Function):
 
 
 @tensor_method()
-def log_softmax(input: Tensor, dim: int, dtype=None) -> Tensor:
+def log_softmax(input: Tensor, dim: int, dtype: _dtype | None = None) -> Tensor:
     return LogSoftmax.apply(input if dtype is None else input.to(dtype), dim)
 
 
@@ -216,9 +224,7 @@ class LogSoftmaxBackwardOp(Function):
 
     @staticmethod
     def forward(ctx, grad, y, dim):
-        ctx.dim = dim
-        ctx.save_for_backward(grad, y)
-        return _t(kernels.log_softmax_backward(grad._data, y._data, dim))
+        return _softmax_backward_data(ctx, grad, y, dim, kernels.log_softmax_backward)
 
     @staticmethod
     def backward(ctx, gg):

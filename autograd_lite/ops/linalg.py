@@ -6,9 +6,9 @@ import builtins
 
 import numpy as np
 
-from .. import dtypes
+from .. import dtypes, errors
 from ..dtypes import result_dtype
-from ..function import Function
+from ..function import BackwardFunction, Function
 from ..tensor import Tensor, tensor_method
 from ._common import _check_shapes_broadcast, _t
 from .arithmetic import _save_operands
@@ -41,13 +41,26 @@ def _check_matmul_operands(op: str, *dts: np.dtype, empty: bool = False) -> None
     mixed dtypes (each op with its own message; numpy would silently promote) and has no bool kernel
     (an ``empty`` product returns before reaching it)."""
     message, kernel, kernel_first = _MATMUL_RULES[op]
-    no_bool = NotImplementedError(f'"{kernel}" not implemented for \'Bool\'')
+    no_bool = NotImplementedError(errors.not_implemented_for(kernel, "Bool"))
     if kernel_first and dts[0].kind == "b":
         raise no_bool
     if any(dt != dts[0] for dt in dts):
         raise RuntimeError(message(*dts))
     if dts[0].kind == "b" and not empty:
         raise no_bool
+
+
+def _check_mm_shapes(a: Tensor, b: Tensor) -> None:
+    """mm and addmm: the inner sizes must agree."""
+    if a._data.shape[1] != b._data.shape[0]:
+        raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({a._data.shape[0]}x{a._data.shape[1]} and "
+                           f"{b._data.shape[0]}x{b._data.shape[1]})")
+
+
+def _mm_backward(ctx: BackwardFunction, grad: Tensor, need_a: bool, need_b: bool) -> tuple:
+    """The gradient of ``a @ b`` (mm's and addmm's): ``grad @ b.T`` for a, ``a.T @ grad`` for b."""
+    a, b = ctx.saved_tensors
+    return grad.mm(b.t()) if need_a else None, a.t().mm(grad) if need_b else None
 
 
 class Mm(Function):
@@ -59,20 +72,14 @@ class Mm(Function):
             raise RuntimeError("self must be a matrix")
         if b._data.ndim != 2:
             raise RuntimeError("mat2 must be a matrix")
-        if a._data.shape[1] != b._data.shape[0]:
-            raise RuntimeError(
-                f"mat1 and mat2 shapes cannot be multiplied ({a._data.shape[0]}x{a._data.shape[1]} and "
-                f"{b._data.shape[0]}x{b._data.shape[1]})"
-            )
+        _check_mm_shapes(a, b)
         _check_matmul_operands("mm", a._data.dtype, b._data.dtype, empty=not (a._data.size and b._data.size))
         _save_operands(ctx, a, b)
         return _t(a._data @ b._data)
 
     @staticmethod
     def backward(ctx, grad):
-        a, b = ctx.saved_tensors
-        need_a, need_b = ctx.needs_input_grad
-        return grad.mm(b.t()) if need_a else None, a.t().mm(grad) if need_b else None
+        return _mm_backward(ctx, grad, *ctx.needs_input_grad)
 
 
 @tensor_method()
@@ -87,11 +94,7 @@ class Addmm(Function):
 
     @staticmethod
     def forward(ctx, bias, a, b):
-        if a._data.shape[1] != b._data.shape[0]:
-            raise RuntimeError(
-                f"mat1 and mat2 shapes cannot be multiplied ({a._data.shape[0]}x{a._data.shape[1]} and "
-                f"{b._data.shape[0]}x{b._data.shape[1]})"
-            )
+        _check_mm_shapes(a, b)
         _check_matmul_operands("addmm", bias._data.dtype, a._data.dtype, b._data.dtype)
         _save_operands(ctx, a, b, first=1)
         out = a._data @ b._data
@@ -100,9 +103,7 @@ class Addmm(Function):
 
     @staticmethod
     def backward(ctx, grad):
-        a, b = ctx.saved_tensors
-        _, need_a, need_b = ctx.needs_input_grad
-        return grad, grad.mm(b.t()) if need_a else None, a.t().mm(grad) if need_b else None
+        return (grad,) + _mm_backward(ctx, grad, *ctx.needs_input_grad[1:])
 
 
 def addmm(input: Tensor, mat1: Tensor, mat2: Tensor) -> Tensor:
@@ -546,6 +547,7 @@ def _should_fold(a: Tensor, b: Tensor) -> bool:
 
 @tensor_method()
 def outer(input: Tensor, vec2: Tensor) -> Tensor:
+    """Outer product of two vectors, as a broadcast product (PyTorch records ``MulBackward0`` too)."""
     return input.unsqueeze(1) * vec2
 
 

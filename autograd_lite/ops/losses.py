@@ -10,10 +10,12 @@ import numpy as np
 
 from .. import dtypes
 from ..dtypes import result_dtype, scalar_type_name
+from ..errors import cannot_cast
 from ..function import Function
 from ..tensor import _make, Tensor
 from ._common import np_mean, overload
 from .activations import log_softmax
+from .arithmetic import MulScalar  # number * tensor as PyTorch's C++ losses record it: MulBackward1
 
 
 _REDUCTIONS = ("none", "mean", "sum")
@@ -63,7 +65,7 @@ class MseLoss(Function):
         return g if need_input else None, -g if need_target else None, None
 
 
-def mse_loss(input: Tensor, target: Tensor, size_average=None, reduce=None, reduction: str = "mean",
+def mse_loss(input: Tensor, target: Tensor, size_average: bool | None = None, reduce: bool | None = None, reduction: str = "mean",
              weight: Tensor | None = None) -> Tensor:
     """Mean squared error (``MseLossBackward0``); warns, as PyTorch does, when the shapes differ."""
     _check_reduction(reduction)
@@ -81,7 +83,7 @@ def mse_loss(input: Tensor, target: Tensor, size_average=None, reduce=None, redu
     return MseLoss.apply(input, target, reduction)
 
 
-def l1_loss(input: Tensor, target: Tensor, size_average=None, reduce=None, reduction: str = "mean") -> Tensor:
+def l1_loss(input: Tensor, target: Tensor, size_average: bool | None = None, reduce: bool | None = None, reduction: str = "mean") -> Tensor:
     """Mean absolute error; PyTorch composes it as ``(input - target).abs()`` then the reduction."""
     _check_reduction(reduction)
     _warn_size(input, target)
@@ -120,16 +122,21 @@ def _check_target(input: Tensor, target: Tensor) -> Tensor:
 
 
 def _nll_coefficients(target: np.ndarray, n_classes: int, weight: np.ndarray | None, ignore_index: int,
-                      dtype: np.dtype) -> tuple[np.ndarray, np.ndarray]:
-    """Per-prediction class index (clipped) and weight w_i (0 where ignored); bounds checked."""
+                      dtype: np.dtype) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+    """Per-prediction class index (clipped), weight w_i (0 where ignored) and which predictions
+    count (None: all of them); bounds checked."""
     t = target.reshape(-1)
+    if t.size:  # the common case, in two C reductions: every target a class, none equal to ignore_index
+        lo, hi = np.minimum.reduce(t), np.maximum.reduce(t)
+        if 0 <= lo and hi < n_classes and not lo <= ignore_index <= hi:
+            return t, (weight[t].astype(dtype) if weight is not None else np.ones(t.shape, dtype)), None
     keep = t != ignore_index
     bad = keep & ((t < 0) | (t >= n_classes))
     if np.logical_or.reduce(bad, axis=None):  # (the C reduction; ``bad.any()`` goes through Python)
         raise IndexError(f"Target {t[bad][0]} is out of bounds.")
     idx = np.where(keep, t, 0)
     w = (weight[idx] if weight is not None else np.ones(t.shape, dtype)) * keep
-    return idx, w.astype(dtype)
+    return idx, w.astype(dtype), keep
 
 
 class NllLoss(Function):
@@ -145,14 +152,15 @@ class NllLoss(Function):
     def forward(ctx, input, target, weight, reduction, ignore_index):
         x = input._data
         rows = _class_layout(x)
-        idx, w = _nll_coefficients(target, rows.shape[1], weight, ignore_index, x.dtype)
-        keep = target.reshape(-1) != ignore_index  # ignored rows are skipped: a NaN there stays out
-        losses = np.where(keep, -w * rows[np.arange(rows.shape[0]), idx], 0)
+        idx, w, keep = _nll_coefficients(target, rows.shape[1], weight, ignore_index, x.dtype)
+        losses = -w * rows[np.arange(rows.shape[0]), idx]
+        if keep is not None:  # ignored rows are skipped: a NaN there stays out
+            losses = np.where(keep, losses, 0)
         ctx.idx, ctx.w, ctx.keep, ctx.reduction, ctx.shape = idx, w, keep, reduction, x.shape
         if reduction == "none":
             return _make(losses.reshape(target.shape))
-        ctx.total_weight = w.sum(dtype=x.dtype)
-        out = losses.sum(dtype=x.dtype)
+        ctx.total_weight = np.add.reduce(w, dtype=x.dtype)  # (the ufunc: ``.sum`` adds Python layers)
+        out = np.add.reduce(losses, dtype=x.dtype)
         return _make(np.asarray(out / ctx.total_weight if reduction == "mean" else out, dtype=x.dtype))
 
     @staticmethod
@@ -160,7 +168,7 @@ class NllLoss(Function):
         # d loss / d input is a constant sparse tensor (-w_i at each target), scaled by grad:
         # linear in grad, so it is differentiable again for free.
         rows = np.zeros((ctx.idx.size, ctx.shape[0] if len(ctx.shape) == 1 else ctx.shape[1]), grad._data.dtype)
-        keep = ctx.keep
+        keep = ctx.keep if ctx.keep is not None else slice(None)
         rows[np.arange(rows.shape[0])[keep], ctx.idx[keep]] = (
             -ctx.w[keep] / ctx.total_weight if ctx.reduction == "mean" else -ctx.w[keep])
         if len(ctx.shape) == 1:
@@ -175,8 +183,8 @@ class NllLoss(Function):
         return grad * _make(np.ascontiguousarray(coef)), None, None, None, None
 
 
-def nll_loss(input: Tensor, target: Tensor, weight: Tensor | None = None, size_average=None,
-             ignore_index: int = -100, reduce=None, reduction: str = "mean") -> Tensor:
+def nll_loss(input: Tensor, target: Tensor, weight: Tensor | None = None, size_average: bool | None = None,
+             ignore_index: int = -100, reduce: bool | None = None, reduction: str = "mean") -> Tensor:
     """Negative log-likelihood of class indices given log-probabilities (``NllLossBackward0``)."""
     _check_reduction(reduction)
     target = _check_target(input, target)
@@ -196,8 +204,8 @@ def nll_loss(input: Tensor, target: Tensor, weight: Tensor | None = None, size_a
 NllLoss2D = overload(NllLoss, "NllLoss2D", "NllLoss2DBackward0")
 
 
-def cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None, size_average=None,
-                  ignore_index: int = -100, reduce=None, reduction: str = "mean",
+def cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None, size_average: bool | None = None,
+                  ignore_index: int = -100, reduce: bool | None = None, reduction: str = "mean",
                   label_smoothing: float = 0.0) -> Tensor:
     """``nll_loss(log_softmax(input, 1), target)``: the graph is NllLossBackward0 → LogSoftmaxBackward0.
 
@@ -245,21 +253,6 @@ def _cross_entropy_probabilities(logp: Tensor, target: Tensor, weight: Tensor | 
     if logp.numel() == 0:
         return -product.sum().fill_(float("nan"))
     return DivScalar.apply(-product.sum(), logp.numel() // n_classes)
-
-
-class MulScalar(Function):
-    """``number * tensor`` as PyTorch's C++ losses compute it (mul.Scalar): one edge, ``MulBackward1``."""
-
-    node_name = "MulBackward1"
-
-    @staticmethod
-    def forward(ctx, a, number):
-        ctx.number = number
-        return _make((a._data * number).astype(a._data.dtype, copy=False))
-
-    @staticmethod
-    def backward(ctx, grad):
-        return grad * ctx.number, None
 
 
 class DivScalar(Function):
@@ -345,15 +338,14 @@ class BinaryCrossEntropyWithLogits(Function):
 
 
 def binary_cross_entropy_with_logits(input: Tensor, target: Tensor, weight: Tensor | None = None,
-                                     size_average=None, reduce=None, reduction: str = "mean",
+                                     size_average: bool | None = None, reduce: bool | None = None, reduction: str = "mean",
                                      pos_weight: Tensor | None = None) -> Tensor:
     """Binary cross-entropy on logits, stable for any x (``BinaryCrossEntropyWithLogitsBackward0``)."""
     _check_reduction(reduction)
     if target.shape != input.shape:
         raise ValueError(f"Target size ({target.size()}) must be the same as input size ({input.size()})")
     if not target.is_floating_point():  # PyTorch computes the loss in place in a tensor of target's dtype
-        raise RuntimeError(f"result type {scalar_type_name(result_dtype(input, target))} can't be cast to the "
-                           f"desired output type {scalar_type_name(target.dtype)}")
+        raise RuntimeError(cannot_cast(scalar_type_name(result_dtype(input, target)), scalar_type_name(target.dtype)))
     return BinaryCrossEntropyWithLogits.apply(input, target, weight, pos_weight, reduction)
 
 
@@ -386,8 +378,8 @@ class BinaryCrossEntropy(Function):
         return (*_weighted(ctx, weight, grad_input, grad_target), None, None)
 
 
-def binary_cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None, size_average=None,
-                         reduce=None, reduction: str = "mean") -> Tensor:
+def binary_cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None, size_average: bool | None = None,
+                         reduce: bool | None = None, reduction: str = "mean") -> Tensor:
     """Binary cross-entropy on probabilities in [0, 1] (``BinaryCrossEntropyBackward0``)."""
     _check_reduction(reduction)
     if target.shape != input.shape:

@@ -11,6 +11,7 @@ import numpy as np
 from .. import dtypes, errors, kernels
 from ..creation import arange, eye, linspace
 from ..dtypes import bool_
+from ..dtypes import dtype as _dtype
 from ..function import Function
 from ..tensor import _sizes, _wrap_dim, Tensor, tensor_method
 from ._common import _dims, _float_data, _scalar_name, _t, _type_name, np_mean, overload
@@ -57,7 +58,8 @@ class SumDim(Function):
 
 
 @tensor_method()
-def sum(input: Tensor, dim: Any = None, keepdim: bool = False, *, dtype=None) -> Tensor:
+def sum(input: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: _dtype | None = None) -> Tensor:
+    """Sum of all elements (``SumBackward0``) or along ``dim`` (``SumBackward1``)."""
     if dim is None:
         return Sum.apply(input, dtype) if dtype else Sum.apply(input)
     return SumDim.apply(input, dim, keepdim, dtype)
@@ -109,7 +111,8 @@ class MeanDim(Function):
 
 
 @tensor_method()
-def mean(input: Tensor, dim: Any = None, keepdim: bool = False, *, dtype=None) -> Tensor:
+def mean(input: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: _dtype | None = None) -> Tensor:
+    """Mean of all elements (``MeanBackward0``) or along ``dim`` (``MeanBackward1``)."""
     if dim is None:
         return Mean.apply(input, dtype) if dtype else Mean.apply(input)
     return MeanDim.apply(input, dim, keepdim, dtype)
@@ -213,7 +216,7 @@ class Cumsum(Function):
 
 
 @tensor_method()
-def cumsum(input: Tensor, dim: int, *, dtype=None) -> Tensor:
+def cumsum(input: Tensor, dim: int, *, dtype: _dtype | None = None) -> Tensor:
     """Running sums along ``dim``; the gradient is the reversed running sum of the gradient."""
     out = Cumsum.apply(input if dtype is None else input.to(dtype), _wrap_dim(dim, input._data.ndim))
     return out
@@ -251,6 +254,7 @@ ProdDim = overload(Prod, "ProdDim", "ProdBackward1")  # prod(x, dim): the second
 
 @tensor_method()
 def prod(input: Tensor, dim: int | None = None, keepdim: bool = False) -> Tensor:
+    """Product of all elements or along ``dim`` (``ProdBackward0``/``ProdBackward1``); zeros handled in backward."""
     if dim is None:
         return Prod.apply(input)
     return ProdDim.apply(input, dim, keepdim)
@@ -358,7 +362,7 @@ class Sort(Function):
 
 
 @tensor_method()
-def sort(input: Tensor, dim: int = -1, descending: bool = False, stable: bool = False):
+def sort(input: Tensor, dim: int = -1, descending: bool = False, stable: bool = False) -> tuple:
     """(values, indices) sorted along ``dim`` (mirrors ``torch.sort``; ties keep their order)."""
     return _sort_type(*Sort.apply(input, _wrap_dim(dim, input._data.ndim), descending))
 
@@ -367,7 +371,7 @@ Topk = overload(Sort, "Topk", "TopkBackward0")
 
 
 @tensor_method()
-def topk(input: Tensor, k: int, dim: int = -1, largest: bool = True, sorted: bool = True):
+def topk(input: Tensor, k: int, dim: int = -1, largest: bool = True, sorted: bool = True) -> tuple:
     """The ``k`` largest (or smallest) values along ``dim`` and their indices (mirrors ``torch.topk``)."""
     d = _wrap_dim(dim, input._data.ndim)
     if not 0 <= k <= (input._data.shape[d] if input._data.ndim else 1):
@@ -411,7 +415,8 @@ class MaxDim(Function):
 
 
 @tensor_method()
-def max(input: Tensor, dim: Any = None, keepdim: bool = False):
+def max(input: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor | tuple:
+    """The largest element; along ``dim`` a (values, indices) named tuple; with a tensor, ``maximum``."""
     if dim is None:
         return MaxAll.apply(input)
     if isinstance(dim, Tensor):
@@ -423,7 +428,8 @@ MinDim = overload(MaxDim, "MinDim", "MinBackward0", _arg=staticmethod(np.argmin)
 
 
 @tensor_method()
-def min(input: Tensor, dim: Any = None, keepdim: bool = False):
+def min(input: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor | tuple:
+    """The smallest element; along ``dim`` a (values, indices) named tuple; with a tensor, ``minimum``."""
     if dim is None:
         return MinAll.apply(input)
     if isinstance(dim, Tensor):
@@ -504,7 +510,7 @@ class Norm(Function):
 
 
 @tensor_method(numpy_names=False)  # torch.norm is Python code: no keepdims=
-def norm(input: Tensor, p: float | str = "fro", dim: Any = None, keepdim: bool = False, dtype=None) -> Tensor:
+def norm(input: Tensor, p: float | str = "fro", dim: Any = None, keepdim: bool = False, dtype: _dtype | None = None) -> Tensor:
     """The vector p-norm over ``dim`` (all elements by default); "fro" is the 2-norm (of at most 2 dims)."""
     if p == "fro" and isinstance(dim, (tuple, list)) and len(dim) > 2:
         raise RuntimeError(f"linalg.matrix_norm: dim must be a 2-tuple. Got {' '.join(map(str, dim))}")
@@ -528,7 +534,8 @@ class SumToSize(Function):
 
 
 @tensor_method()
-def sum_to_size(input: Tensor, *size) -> Tensor:
+def sum_to_size(input: Tensor, *size: Any) -> Tensor:
+    """Sum broadcast dimensions away until the tensor has ``size`` (how gradients of broadcasts are reduced)."""
     shape = _sizes(size)
     if tuple(shape) == input._data.shape:
         return input
@@ -547,6 +554,7 @@ def _check_arg_reduction(name: str, input: Tensor, dim: int | None) -> None:
 
 @tensor_method()
 def argmax(input: Tensor, dim: int | None = None, keepdim: bool = False) -> Tensor:
+    """Index of the largest element (of the flattened tensor without ``dim``); int64, no gradient."""
     dtypes.check_accepts("argmax", input)
     _check_arg_reduction("argmax", input, dim)
     if dim is None:
@@ -556,6 +564,7 @@ def argmax(input: Tensor, dim: int | None = None, keepdim: bool = False) -> Tens
 
 @tensor_method()
 def argmin(input: Tensor, dim: int | None = None, keepdim: bool = False) -> Tensor:
+    """Index of the smallest element (of the flattened tensor without ``dim``); int64, no gradient."""
     dtypes.check_accepts("argmin", input)
     _check_arg_reduction("argmin", input, dim)
     if dim is None:
@@ -565,6 +574,7 @@ def argmin(input: Tensor, dim: int | None = None, keepdim: bool = False) -> Tens
 
 @tensor_method()
 def argsort(input: Tensor, dim: int = -1, descending: bool = False, stable: bool = False) -> Tensor:
+    """The indices ``sort`` would return: the order, without the values."""
     return sort(input, dim, descending, stable)[1]
 
 
@@ -706,7 +716,7 @@ class Histogram(Function):
 
 @tensor_method()
 def histogram(input: Tensor, bins: Any, *, range: Any = None, weight: Tensor | None = None,
-              density: bool = False):
+              density: bool = False) -> tuple:
     """(hist, bin_edges): counts (or summed weights, or a density) in ``bins`` equal bins or between given edges."""
     name = _scalar_name(input)
     if isinstance(bins, Tensor):

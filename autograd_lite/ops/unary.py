@@ -145,6 +145,7 @@ class Clamp(Function):
 
 @tensor_method('clip')
 def clamp(input: Tensor, min: Any = None, max: Any = None) -> Tensor:
+    """Limit to [min, max] (``ClampBackward1``); tensor bounds become ``maximum``/``minimum``, as in PyTorch."""
     if isinstance(min, Tensor) or isinstance(max, Tensor):
         out = input
         if min is not None:

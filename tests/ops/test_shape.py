@@ -64,6 +64,17 @@ def _strides(L, t):
     return L.tensor(list(t.stride()))
 
 
+@pytest.mark.parametrize("n,shape", [(6, (-1, 4)), (6, (4, 2)), (6, (0, -1)), (0, (0, -1)), (0, (-1, 0, 2))])
+def test_view_size_errors(n, shape):
+    """Sizes that do not fit, and a -1 that an empty tensor leaves ambiguous."""
+    compare_error(lambda L, a: a.view(*shape), rng().standard_normal(n))
+
+
+@pytest.mark.parametrize("sizes", [(2, 2), (4,), (5, 3, 1), (-1, 5)])
+def test_expand_errors_name_the_last_mismatch(sizes):
+    compare_error(lambda L, a: a.expand(*sizes), rng().standard_normal((3, 4)))
+
+
 @pytest.mark.parametrize("sizes", [(2, 1), (2, 2, 1), (1, 1), (0, 2)])
 def test_repeat_is_a_copy(sizes):
     compare(lambda L, a: a.repeat(*sizes) * 1, rng().standard_normal((2, 3)))
