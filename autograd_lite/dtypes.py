@@ -164,7 +164,7 @@ _ACCEPTS = {
 }
 
 
-def check_accepts(op: str, *inputs, **names: str) -> None:
+def check_accepts(op: str, *inputs: object, **names: str) -> None:
     """Refuse an input dtype ``op``'s PyTorch kernel lacks, with PyTorch's error. ``inputs`` are
     tensors, or numpy dtypes (a computation's dtype after promotion); ``names`` fills a message's
     other fields, such as the kernel name."""

@@ -93,6 +93,7 @@ def logical_not(input: Tensor) -> Tensor:
 
 
 def bitwise_not(input: Tensor) -> Tensor:
+    """``~`` on integers (and bools); PyTorch has no float kernel."""
     dtypes.check_accepts("bitwise_not", input)
     return _t(np.invert(input._data))
 

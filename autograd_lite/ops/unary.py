@@ -22,6 +22,7 @@ class Abs(Function):
 
     @staticmethod
     def forward(ctx, a):
+        dtypes.check_accepts("abs", a)
         ctx.save_for_backward(a)
         return _t(np.abs(a._data))
 
@@ -33,7 +34,6 @@ class Abs(Function):
 
 @tensor_method('absolute', '__abs__')
 def abs(input: Tensor) -> Tensor:
-    dtypes.check_accepts("abs", input)
     return Abs.apply(input)
 
 
