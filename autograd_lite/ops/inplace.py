@@ -347,11 +347,11 @@ def _inplace_of(op: Callable, *aliases: str) -> Callable:
 
 
 # The in-place forms of the elementwise ops (add_, exp_, clamp_, ... are written above)
-(sin_, cos_, tan_, atan_, sinh_, cosh_, log_, log10_, log2_, log1p_, expm1_, sqrt_, erf_, sign_, floor_,
+(sin_, cos_, tan_, atan_, sinh_, cosh_, log_, log10_, log2_, log1p_, expm1_, sqrt_, rsqrt_, erf_, sign_, floor_,
  clamp_min_, clamp_max_, sigmoid_, tanh_, reciprocal_, square_) = map(_inplace_of, (
     unary.sin, unary.cos, unary.tan, unary.atan, unary.sinh, unary.cosh, unary.log, unary.log10, unary.log2,
-    unary.log1p, unary.expm1, unary.sqrt, unary.erf, unary.sign, unary.floor, unary.clamp_min, unary.clamp_max,
-    activations.sigmoid, activations.tanh, arithmetic.reciprocal, arithmetic.square))
+    unary.log1p, unary.expm1, unary.sqrt, unary.rsqrt, unary.erf, unary.sign, unary.floor, unary.clamp_min,
+    unary.clamp_max, activations.sigmoid, activations.tanh, arithmetic.reciprocal, arithmetic.square))
 abs_ = absolute_ = _inplace_of(unary.abs, "absolute_")
 clip_ = tensor_method("clip_")(clamp_)
 negative_ = tensor_method("negative_")(neg_)

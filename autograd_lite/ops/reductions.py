@@ -509,13 +509,22 @@ class Norm(Function):
         return a * a.abs().pow(ctx.p - 2) * (g / norm.pow(ctx.p - 1)).masked_fill(norm == 0, 0), None, None, None
 
 
-@tensor_method(numpy_names=False)  # torch.norm is Python code: no keepdims=
 def norm(input: Tensor, p: float | str = "fro", dim: Any = None, keepdim: bool = False, dtype: _dtype | None = None) -> Tensor:
     """The vector p-norm over ``dim`` (all elements by default); "fro" is the 2-norm (of at most 2 dims)."""
     if p == "fro" and isinstance(dim, (tuple, list)) and len(dim) > 2:
         raise RuntimeError(f"linalg.matrix_norm: dim must be a 2-tuple. Got {' '.join(map(str, dim))}")
     p = 2 if p in ("fro", None) else math.inf if p in ("inf", float("inf")) else p
     return Norm.apply(input, p, dim, keepdim)
+
+
+def _norm_method(self: Tensor, p: float | str = "fro", dim: Any = None, keepdim: bool = False, dtype=None) -> Tensor:
+    return norm(self, p, dim, keepdim, dtype)
+
+
+# torch.norm and Tensor.norm are Python code (no numpy keywords), and Python names them in its
+# messages: "Tensor.norm() got an unexpected keyword argument 'keepdims'"
+_norm_method.__name__, _norm_method.__qualname__, _norm_method.__doc__ = "norm", "Tensor.norm", norm.__doc__
+Tensor.norm = _norm_method
 
 
 class SumToSize(Function):
@@ -696,18 +705,15 @@ def histc(input: Tensor, bins: int = 100, min: float = 0, max: float = 0) -> Ten
 
 
 class Histogram(Function):
-    """``torch.histogram``: PyTorch records a node whose backward raises, so this one does too."""
+    """``torch.histogram``: PyTorch records a node whose backward raises, so this one does too; its
+    inputs are the tensors (input, bins, weight) that require grad, and ``compute`` gives the outputs."""
 
     node_name = "NotImplemented"
     node_in_torch_autograd = True
 
     @staticmethod
-    def forward(ctx, input, edges, weight, density, linear):
-        x = input._data.reshape(-1)
-        hist = _histogram_counts(x, edges, weight, linear)
-        if density:
-            hist = hist / x.dtype.type(hist.sum()) / np.diff(edges)
-        return _t(hist), _t(edges.copy())
+    def forward(ctx, *differentiable, compute):
+        return compute()
 
     @staticmethod
     def backward(ctx, *grads):
@@ -754,8 +760,16 @@ def histogram(input: Tensor, bins: Any, *, range: Any = None, weight: Tensor | N
         edges, linear = linspace(lo, hi, bins + 1, dtype=input.dtype)._data, True
         _check_weight(input, weight)
     _check_histogram_dtype(input, "histogram_cpu")
-    weight = None if weight is None else weight._data.reshape(-1)  # PyTorch's node has one input: ``input``
-    return _histogram_type(*Histogram.apply(input, edges, weight, density, linear))
+    x, w = input._data.reshape(-1), None if weight is None else weight._data.reshape(-1)
+
+    def compute() -> tuple:
+        hist = _histogram_counts(x, edges, w, linear)
+        if density:
+            hist = hist / x.dtype.type(hist.sum()) / np.diff(edges)
+        return _t(hist), _t(edges.copy())
+
+    differentiable = [t for t in (input, bins, weight) if isinstance(t, Tensor) and t.requires_grad]
+    return _histogram_type(*Histogram.apply(*differentiable, compute=compute))
 
 
 def _check_weight(input: Tensor, weight: Tensor | None) -> None:

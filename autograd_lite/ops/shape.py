@@ -224,6 +224,21 @@ def permute(input: Tensor, dims: Sequence[int]) -> Tensor:
     return Permute.apply(input, tuple(dims))
 
 
+@tensor_method('moveaxis')
+def movedim(input: Tensor, source: int | Sequence[int], destination: int | Sequence[int]) -> Tensor:
+    """The dims ``source`` moved to positions ``destination``, the others keeping their order: a permute."""
+    n = input.dim()
+    src = [_wrap_dim(d, n) for d in ((source,) if isinstance(source, int) else source)]
+    dst = [_wrap_dim(d, n) for d in ((destination,) if isinstance(destination, int) else destination)]
+    order = [d for d in range(n) if d not in src]
+    for s, d in sorted(zip(dst, src)):
+        order.insert(s, d)
+    return Permute.apply(input, tuple(order))
+
+
+moveaxis = movedim
+
+
 class Transpose(Function):
     node_name = "TransposeBackward0"
 

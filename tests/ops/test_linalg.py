@@ -156,3 +156,16 @@ def test_bool_matmul_of_empty_operands():
                     L.zeros(2, 0, dtype=L.bool) @ L.zeros(0, 2, dtype=L.bool),
                     L.mv(L.zeros(0, 3, dtype=L.bool), L.zeros(3, dtype=L.bool))))
     raises_same(lambda L: L.zeros(2, 3, dtype=L.bool) @ L.zeros(3, 1, dtype=L.bool))
+
+
+@pytest.mark.parametrize("frozen", ["weight", "bias", "both_operands"])
+def test_addmm_backward_with_frozen_operands(frozen):
+    """A frozen weight (no grad for either matmul operand) still lets the bias train."""
+    def fn(L):
+        L.manual_seed(0)
+        layer = L.nn.Linear(3, 2)
+        x = L.randn(4, 3, requires_grad=frozen == "bias")
+        (layer.bias if frozen == "bias" else layer.weight).requires_grad_(False)
+        layer(x).sum().backward()
+        return layer.weight.grad, layer.bias.grad, x.grad
+    same(fn)
