@@ -137,6 +137,50 @@ def result_dtype(*operands: Any) -> np.dtype:
     return zero
 
 
+# --- which dtypes each op's kernel accepts: one table ------------------------------------
+# numpy computes something for any dtype; PyTorch's kernels refuse some, each with its own
+# error. An op calls ``check_accepts(op, tensor)`` before computing. (Result dtypes are the
+# promotion rule above: an integer input of a float op gives the default float dtype.)
+# op: (refused kinds: "b" bool, "iu" integers, exception, message; {dtype} is the ScalarType name)
+_NO_INT_KERNEL = "biu"
+_ACCEPTS = {
+    "abs": ("b", NotImplementedError, '"abs_cpu" not implemented for \'{dtype}\''),
+    "floor": ("b", NotImplementedError, '"floor_vml_cpu" not implemented for \'{dtype}\''),
+    "remainder": ("b", NotImplementedError, '"remainder_cpu" not implemented for \'{dtype}\''),
+    "floor_divide": ("b", NotImplementedError, '"div_floor_cpu" not implemented for \'{dtype}\''),
+    "pow": ("b", NotImplementedError, '"pow" not implemented for \'{dtype}\''),
+    "relu": ("b", RuntimeError, "Boolean inputs not supported for relu"),
+    "argmax": ("b", RuntimeError, "argmax(): does not support bool input"),
+    "argmin": ("b", RuntimeError, "argmin(): does not support bool input"),
+    "elu": (_NO_INT_KERNEL, NotImplementedError, '"elu_cpu" not implemented for \'{dtype}\''),
+    "gelu": (_NO_INT_KERNEL, NotImplementedError, '"GeluKernelImpl" not implemented for \'{dtype}\''),
+    "silu": (_NO_INT_KERNEL, NotImplementedError, '"silu_cpu" not implemented for \'{dtype}\''),
+    "softplus": (_NO_INT_KERNEL, NotImplementedError, '"softplus_cpu" not implemented for \'{dtype}\''),
+    "leaky_relu": (_NO_INT_KERNEL, NotImplementedError, '"leaky_relu_cpu" not implemented for \'{dtype}\''),
+    "mse_loss": (_NO_INT_KERNEL, NotImplementedError, '"mse_cpu" not implemented for \'{dtype}\''),
+    "norm": (_NO_INT_KERNEL, RuntimeError,
+             "linalg.vector_norm: Expected a floating point or complex tensor as input. Got {dtype}"),
+    "bitwise_and": ("f", NotImplementedError, '"bitwise_and_cpu" not implemented for \'{dtype}\''),
+    "bitwise_or": ("f", NotImplementedError, '"bitwise_or_cpu" not implemented for \'{dtype}\''),
+    "bitwise_xor": ("f", NotImplementedError, '"bitwise_xor_cpu" not implemented for \'{dtype}\''),
+    "bitwise_not": ("f", NotImplementedError, '"bitwise_not_cpu" not implemented for \'{dtype}\''),
+    # the kernel's name says whether it runs along the last dimension; an empty input never reaches it
+    "softmax": (_NO_INT_KERNEL, NotImplementedError, '"{kernel}" not implemented for \'{dtype}\''),
+    "histogram": (_NO_INT_KERNEL, NotImplementedError, '"{kernel}" not implemented for \'{dtype}\''),
+}
+
+
+def check_accepts(op: str, *inputs: object, **names: str) -> None:
+    """Refuse an input dtype ``op``'s PyTorch kernel lacks, with PyTorch's error. ``inputs`` are
+    tensors, or numpy dtypes (a computation's dtype after promotion); ``names`` fills a message's
+    other fields, such as the kernel name."""
+    kinds, error, message = _ACCEPTS[op]
+    for x in inputs:
+        dt = x if isinstance(x, np.dtype) else x._data.dtype
+        if dt.kind in kinds:
+            raise error(message.format(dtype=scalar_type_name(from_numpy_dtype(dt)), **names))
+
+
 class device:
     """Mirror ``torch.device``: any of PyTorch's device types can be named (``device("cuda")``), but
     only the CPU holds tensors here, as in a CPU-only PyTorch build (see ``check_available``)."""

@@ -53,7 +53,7 @@ from .reductions import (
     std, Sum, sum, sum_to_size, SumDim, SumToSize, Topk, topk, Var, var)
 from .reductions import histc, Histogram, histogram
 from .linalg import (
-    Addmm, addmm, Bmm, bmm, Dot, dot, Einsum, einsum, inner, matmul, Mm, mm, Mv, mv, outer)
+    Addmm, addmm, Bmm, bmm, Diagonal, Dot, dot, einsum, inner, matmul, Mm, mm, Mv, mv, outer)
 from .inplace import (
     add_, AsStrided, clamp_, Copy, copy_, div_, exp_, Fill, fill_, FillTensor, masked_fill_, mul_, neg_, normal_,
     pow_, relu_, scatter_, setitem, sub_, uniform_, Zero, zero_)

@@ -10,12 +10,12 @@ from typing import Callable
 
 import numpy as np
 
-from .. import errors, kernels
+from .. import dtypes, kernels
 from ..creation import zeros_like
 from ..dtypes import dtype as _dtype
 from ..function import BackwardFunction, Function
 from ..tensor import _make, _wrap_dim, Tensor, tensor_method
-from ._common import _float_data, _t, _type_name
+from ._common import _float_data, _t
 from .comparison import where
 
 
@@ -106,6 +106,7 @@ class Relu(Function):
 
     @staticmethod
     def forward(ctx, a):
+        dtypes.check_accepts("relu", a)
         x = a._data
         out = _t(np.maximum(x.dtype.type(0), x))  # clamp_min(0): -0. and NaN stay (numpy keeps x when equal)
         ctx.save_for_backward(out)
@@ -140,17 +141,18 @@ class ThresholdBackward(Function):
 
 
 def _check_float_kernel(a: Tensor, name: str, dim: int) -> None:
-    """PyTorch has no integer softmax: its CPU kernels refuse them by name."""
-    if a._data.dtype.kind != "f":
-        kernel = f"{name}_lastdim_kernel_impl" if dim == builtins.max(a._data.ndim - 1, 0) else f"{name}_kernel_impl"
-        raise NotImplementedError(errors.not_implemented_for(kernel, _type_name(a)))
+    """PyTorch has no integer softmax: its CPU kernels refuse them by name (an empty input returns
+    before any kernel, in its own dtype)."""
+    if a._data.size:
+        last = dim == builtins.max(a._data.ndim - 1, 0)
+        dtypes.check_accepts("softmax", a, kernel=f"{name}_lastdim_kernel_impl" if last else f"{name}_kernel_impl")
 
 
 def _softmax_forward(ctx: BackwardFunction, a: Tensor, dim: int, name: str, kernel: Callable) -> Tensor:
     """softmax and log_softmax alike: wrap dim, refuse integers, run the kernel, save the output y."""
     ctx.dim = _wrap_dim(dim, a._data.ndim)
     _check_float_kernel(a, name, ctx.dim)
-    out = _t(kernel(a._data, ctx.dim))
+    out = _t(kernel(a._data, ctx.dim) if a._data.size else a._data.copy())
     ctx.save_for_backward(out)
     return out
 
@@ -236,6 +238,7 @@ class LeakyRelu(Function):
 
     @staticmethod
     def forward(ctx, a, slope):
+        dtypes.check_accepts("leaky_relu", a)
         ctx.slope = slope
         ctx.save_for_backward(a)
         return _make(np.where(a._data > 0, a._data, a._data * a._data.dtype.type(slope)))
@@ -275,8 +278,9 @@ class Elu(Function):
 
     @staticmethod
     def forward(ctx, a, alpha):
+        dtypes.check_accepts("elu", a)
         x = a._data
-        out = _make(np.where(x > 0, x, (alpha * np.expm1(np.minimum(x, 0))).astype(x.dtype)))
+        out = _make(np.where(x > 0, x, (alpha * np.expm1(np.where(x > 0, 0, x))).astype(x.dtype)))
         ctx.alpha = alpha
         ctx.save_for_backward(a)
         return out
@@ -284,7 +288,27 @@ class Elu(Function):
     @staticmethod
     def backward(ctx, grad):
         a, = ctx.saved_tensors
-        return where(a > 0, grad, grad * (a.clamp(max=0).exp() * ctx.alpha)), None
+        return EluBackward.apply(grad, a, ctx.alpha), None
+
+
+class EluBackward(Function):
+    """``grad`` where x > 0, else ``grad * alpha * exp(x)`` (PyTorch's ``elu_backward``, an op of its
+    own: a double backward records ``EluBackwardBackward0``)."""
+
+    node_name = "EluBackwardBackward0"
+
+    @staticmethod
+    def forward(ctx, grad, a, alpha):
+        ctx.alpha = alpha
+        ctx.save_for_backward(grad, a)
+        g, x = grad._data, a._data
+        return _make(np.where(x > 0, g, g * x.dtype.type(alpha) * np.exp(np.minimum(x, 0))).astype(g.dtype))
+
+    @staticmethod
+    def backward(ctx, gg):
+        grad, a = ctx.saved_tensors
+        return (EluBackward.apply(gg, a, ctx.alpha),
+                where(a > 0, 0.0, gg * grad * (a.clamp(max=0).exp() * ctx.alpha)), None)
 
 
 def elu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
@@ -297,6 +321,7 @@ class Softplus(Function):
 
     @staticmethod
     def forward(ctx, a, beta, threshold):
+        dtypes.check_accepts("softplus", a)
         x = a._data
         bx = x * x.dtype.type(beta)
         out = np.where(bx > threshold, x, np.log1p(np.exp(np.minimum(bx, threshold))) / x.dtype.type(beta))
@@ -307,8 +332,29 @@ class Softplus(Function):
     @staticmethod
     def backward(ctx, grad):
         a, = ctx.saved_tensors
-        bx = a * ctx.beta
-        return where(bx > ctx.threshold, grad, grad * bx.sigmoid()), None, None
+        return SoftplusBackward.apply(grad, a, ctx.beta, ctx.threshold), None, None
+
+
+class SoftplusBackward(Function):
+    """``grad * sigmoid(beta x)``, ``grad`` above the threshold (PyTorch's ``softplus_backward``, an
+    op of its own: a double backward records ``SoftplusBackwardBackward0``)."""
+
+    node_name = "SoftplusBackwardBackward0"
+
+    @staticmethod
+    def forward(ctx, grad, a, beta, threshold):
+        ctx.beta, ctx.threshold = beta, threshold
+        ctx.save_for_backward(grad, a)
+        g, x = grad._data, a._data
+        z = np.exp(np.minimum(x * x.dtype.type(beta), threshold))
+        return _make(np.where(x * x.dtype.type(beta) > threshold, g, g * z / (z + 1)).astype(g.dtype))
+
+    @staticmethod
+    def backward(ctx, gg):
+        grad, a = ctx.saved_tensors
+        s = (a * ctx.beta).sigmoid()
+        return (SoftplusBackward.apply(gg, a, ctx.beta, ctx.threshold),
+                where(a * ctx.beta > ctx.threshold, 0.0, gg * grad * s * (1 - s) * ctx.beta), None, None)
 
 
 def softplus(input: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
@@ -321,6 +367,7 @@ class Gelu(Function):
 
     @staticmethod
     def forward(ctx, a, approximate):
+        dtypes.check_accepts("gelu", a)
         x = a._data
         ctx.approximate = approximate
         ctx.save_for_backward(a)
@@ -363,6 +410,7 @@ class Silu(Function):
 
     @staticmethod
     def forward(ctx, a):
+        dtypes.check_accepts("silu", a)
         x = a._data
         ctx.save_for_backward(a)
         return _make((x / (1 + np.exp(-x))).astype(x.dtype))

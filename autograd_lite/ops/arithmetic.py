@@ -240,13 +240,12 @@ class Pow(Function):
     def forward(ctx, a, exponent):
         ctx.save_for_backward(a)
         ctx.exponent = exponent
-        data = a._data
-        if isinstance(exponent, float) and data.dtype.kind != "f":
-            data = _float_data(a)
-        if data.dtype.kind in "iu" and exponent < 0:
+        dt = result_dtype(a, as_tensor_like(exponent, a))
+        if dt.kind == "b":  # a bool to a bool power: itself (** True) or all True (** False)
+            return _t(a._data | (not exponent))
+        if dt.kind in "iu" and exponent < 0:
             raise RuntimeError("Integers to negative integer powers are not allowed.")
-        out = np.power(data, np.asarray(exponent, dtype=data.dtype))
-        return _t(out)
+        return _t(np.power(a._data.astype(dt, copy=False), np.asarray(exponent, dtype=dt)))
 
     @staticmethod
     def backward(ctx, grad):
@@ -279,7 +278,9 @@ class PowTensor(Function):
 
     @staticmethod
     def forward(ctx, a, b):
-        out = _cast(np.power(a._data, b._data), a, b)
+        dt = result_dtype(a, b)
+        dtypes.check_accepts("pow", dt)
+        out = _cast(_power(a._data.astype(dt, copy=False), b._data.astype(dt, copy=False)), a, b)
         ctx.save_for_backward(a, b, out)
         return out
 
@@ -301,7 +302,9 @@ class PowScalarBase(Function):
     @staticmethod
     def forward(ctx, base, b):
         ctx.base = base
-        out = _t(np.power(np.asarray(base, dtype=_float_data(b).dtype if isinstance(base, float) else b._data.dtype), b._data))
+        dt = result_dtype(as_tensor_like(base, b), b)
+        dtypes.check_accepts("pow", dt)
+        out = _t(_power(np.asarray(base, dtype=dt), b._data.astype(dt, copy=False)))
         ctx.save_for_backward(out)
         return out
 
@@ -311,6 +314,17 @@ class PowScalarBase(Function):
         if ctx.base == 0:
             return None, grad * where(out == 0, 0.0, math.inf) * 0
         return None, grad * out * math.log(ctx.base)
+
+
+def _power(x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """``x ** y`` elementwise; for integers as PyTorch computes it, where numpy refuses a negative
+    exponent: 1 ** -n is 1, (-1) ** -n is 1 or -1 by parity, any other base gives 0."""
+    if y.dtype.kind != "i" or not (y < 0).any():
+        return np.power(x, y)
+    negative = y < 0
+    out = np.power(x, np.where(negative, 0, y))
+    inverse = np.where(x == 1, 1, np.where(x == -1, np.where(y % 2 == 0, 1, -1), 0))
+    return np.where(negative, inverse, out).astype(out.dtype)
 
 
 @tensor_method('__pow__')
@@ -378,22 +392,23 @@ def minimum(input: Tensor, other: Tensor) -> Tensor:
     return Minimum.apply(*_binary_inputs(input, other))
 
 
-def _integer_divisor(a: Tensor, b: Tensor) -> np.dtype:
+def _integer_divisor(a: Tensor, b: Tensor, op: str) -> np.dtype:
     """The result dtype of ``a // b`` or ``a % b``; integer division by zero raises, as PyTorch's kernels do."""
     dt = result_dtype(a, b)
+    dtypes.check_accepts(op, dt)
     if dt.kind in "iu" and (b._data == 0).any():
         raise RuntimeError("ZeroDivisionError")
     return dt
 
 
 def _floor_divide(a: Tensor, b: Tensor) -> Tensor:
-    dt = _integer_divisor(a, b)
+    dt = _integer_divisor(a, b, "floor_divide")
     return _t(np.floor_divide(a._data.astype(dt, copy=False), b._data.astype(dt, copy=False)))
 
 
 def _remainder(a: Tensor, b: Tensor) -> Tensor:
     """PyTorch's remainder: fmod, moved into the divisor's sign when it is not 0 (so -0. % 1 is -0.)."""
-    dt = _integer_divisor(a, b)
+    dt = _integer_divisor(a, b, "remainder")
     x, y = a._data.astype(dt, copy=False), b._data.astype(dt, copy=False)
     if dt.kind != "f":
         return _t(np.remainder(x, y))

@@ -6,9 +6,9 @@ from typing import Any, Callable
 
 import numpy as np
 
-from .. import errors
+from .. import dtypes
 from ..creation import zeros
-from ..dtypes import from_numpy_dtype, result_dtype, scalar_type_name
+from ..dtypes import result_dtype
 from ..function import Function
 from ..tensor import _make, Tensor, tensor_method
 from ._common import _binary_inputs, _cast, _check_shapes_broadcast, _default_np, _laid_out, _t, _type_name
@@ -74,8 +74,7 @@ def _bitwise(ufunc: np.ufunc, name: str, *aliases: str) -> Callable:
     def bitwise(input: Tensor, other: Any) -> Tensor:
         a, b = _binary_inputs(input, other)
         dt = result_dtype(a, b)
-        if dt.kind not in "biu":
-            raise NotImplementedError(errors.not_implemented_for(f"{name}_cpu", scalar_type_name(from_numpy_dtype(dt))))
+        dtypes.check_accepts(name, dt)
         out = ufunc(a._data.astype(dt, copy=False), b._data.astype(dt, copy=False))
         return _t(_laid_out(np.asarray(out), a._data, b._data))
 
@@ -94,6 +93,8 @@ def logical_not(input: Tensor) -> Tensor:
 
 
 def bitwise_not(input: Tensor) -> Tensor:
+    """``~`` on integers (and bools); PyTorch has no float kernel."""
+    dtypes.check_accepts("bitwise_not", input)
     return _t(np.invert(input._data))
 
 
@@ -130,6 +131,8 @@ def isclose(input: Tensor, other: Tensor, rtol: float = 1e-05, atol: float = 1e-
 
 def _invert(self: Tensor) -> Tensor:
     """``~x``: logical not on bool tensors, bitwise not on integers."""
+    if self._data.dtype.kind == "f":
+        raise TypeError("~ (operator.invert) is only implemented on integer and Boolean-type tensors")
     return logical_not(self) if self._data.dtype == np.bool_ else bitwise_not(self)
 
 

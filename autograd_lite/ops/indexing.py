@@ -14,7 +14,7 @@ from ..function import Function
 from ..tensor import _make, _wrap_dim, Tensor, tensor_method
 from ._common import _scalar_name, _t, overload
 from .comparison import where
-from .shape import IndexBackward, Select, Slice
+from .shape import EmbeddingBackward, IndexAddBackward, IndexBackward, Select, Slice
 from ..views import _view_of
 
 
@@ -65,6 +65,12 @@ def getitem(self: Tensor, index: Any) -> Tensor:
         if isinstance(index, slice):
             raise IndexError("slice() cannot be applied to a 0-dim tensor.")
     key = _index_key(index)
+    if self._data.ndim == 0 and isinstance(index, slice):
+        raise IndexError("slice() cannot be applied to a 0-dim tensor.")
+    if self._data.ndim == 0 and isinstance(index, numbers.Integral) and not isinstance(index, bool):
+        raise IndexError("invalid index of a 0-dim tensor. Use `tensor.item()` in Python or `tensor.item<T>()` in "
+                         "C++ to convert a 0-dim tensor to a number")
+    bare = isinstance(index, slice)  # ``x[a:b]`` alone is always sliced; in a tuple a slice of everything is skipped
     n_real = builtins.sum(1 for k in key if k is not None and k is not Ellipsis
                           and not (isinstance(k, np.ndarray) and k.dtype == np.bool_))
     n_real += builtins.sum(k.ndim for k in key if isinstance(k, np.ndarray) and k.dtype == np.bool_)
@@ -87,7 +93,7 @@ def getitem(self: Tensor, index: Any) -> Tensor:
                 raise IndexError(errors.index_out_of_bounds(k, pos, n))
             out = Select.apply(out, dim, int(k))
         elif isinstance(k, slice):
-            if k != slice(None):
+            if bare or k.indices(out._data.shape[dim]) != (0, out._data.shape[dim], 1):
                 out = Slice.apply(out, dim, k)
             dim += 1
         else:
@@ -291,7 +297,7 @@ class IndexSelect(Function):
 
     @staticmethod
     def backward(ctx, grad):
-        return IndexBackward.apply(grad, ctx.shape, ctx.key), None, None
+        return IndexAddBackward.apply(grad, ctx.shape, ctx.key), None, None
 
 
 @tensor_method()
@@ -412,7 +418,7 @@ class EmbeddingLookup(Function):
 
     @staticmethod
     def backward(ctx, grad):
-        g = IndexBackward.apply(grad, ctx.shape, (ctx.indices,))
+        g = EmbeddingBackward.apply(grad, ctx.shape, (ctx.indices,))
         if ctx.padding_idx is not None:  # the padding row never learns
             keep = np.ones((ctx.shape[0], 1), dtype=grad._data.dtype)
             keep[ctx.padding_idx] = 0

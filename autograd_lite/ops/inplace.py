@@ -361,6 +361,8 @@ def exp_(self: Tensor) -> Tensor:
 
 
 class Fill(Function):
+    """``fill_(number)``."""
+
     node_name = "FillBackward2"
 
     @staticmethod
@@ -370,6 +372,21 @@ class Fill(Function):
     @staticmethod
     def backward(ctx, grad):
         return zeros_like(grad), None
+
+
+class FillTensor(Function):
+    """``fill_(0-d tensor)``: the value's gradient is the sum of the filled places' gradients."""
+
+    node_name = "FillBackward3"
+
+    @staticmethod
+    def forward(ctx, a, value):
+        ctx.value_dtype = value.dtype
+        return _t(np.full_like(a._data, value._data))
+
+    @staticmethod
+    def backward(ctx, grad):
+        return zeros_like(grad), grad.sum().to(ctx.value_dtype)
 
 
 class Zero(Function):
@@ -387,20 +404,6 @@ class Zero(Function):
 @tensor_method()
 def zero_(self: Tensor) -> Tensor:
     return _inplace(self, Zero.apply, overlap=False)
-
-
-class FillTensor(Function):
-    """``fill_`` with a 0-d tensor: the value's gradient is the sum of the filled places'."""
-
-    node_name = "FillBackward3"
-
-    @staticmethod
-    def forward(ctx, a, value):
-        return _t(np.full_like(a._data, value._data))
-
-    @staticmethod
-    def backward(ctx, grad):
-        return zeros_like(grad), grad.sum()
 
 
 @tensor_method()

@@ -9,10 +9,10 @@ import numpy as np
 from .. import dtypes, errors
 from ..dtypes import result_dtype
 from ..function import BackwardFunction, Function
-from ..grad_mode import _state
 from ..tensor import Tensor, tensor_method
 from ._common import _check_shapes_broadcast, _t
 from .arithmetic import _save_operands
+from ..views import _view_of
 from .shape import expand, reshape, SqueezeInPlace, UnsafeView
 
 
@@ -21,28 +21,33 @@ def _names(dts: tuple, c_names: bool = False) -> list[str]:
     return [to_name(dtypes.from_numpy_dtype(dt)) for dt in dts]
 
 
-# op -> (its mixed-dtype message from the operands' dtypes, the CPU kernel named when it refuses bool)
+# op -> (its mixed-dtype message from the operands' dtypes, the CPU kernel named when it refuses bool,
+#        whether the kernel is chosen by the first operand's dtype before the dtypes are compared)
 _MATMUL_RULES = {
     "mm": (lambda a, b: "expected m1 and m2 to have the same dtype, but got: {} != {}".format(*_names((a, b), True)),
-           "addmm_impl_cpu_"),
+           "addmm_impl_cpu_", False),
     "addmm": (lambda bias, a, b: "{} and mat2 must have the same dtype, but got {} and {}".format(
-        "self" if bias != b else "mat1", *_names((bias if bias != b else a, b))), "addmm_impl_cpu_"),
+        "self" if bias != b else "mat1", *_names((bias if bias != b else a, b))), "addmm_impl_cpu_", False),
     "mv": (lambda a, v: "addmv input tensors must have the same dtype, but got {}, {}, and {}".format(
-        *_names((v, a, v))), "addmv_impl_cpu"),
+        *_names((v, a, v))), "addmv_impl_cpu", False),
     "dot": (lambda a, b: "dot : expected both vectors to have same dtype, but found {} and {}".format(
-        *_names((a, b))), "dot"),
-    "bmm": (lambda a, b: "expected scalar type {} but found {}".format(*_names((a, b))), "bmm"),
+        *_names((a, b))), "dot", False),
+    "bmm": (lambda a, b: "expected scalar type {} but found {}".format(*_names((a, b))), "bmm", True),
 }
 
 
-def _check_matmul_operands(op: str, *dts: np.dtype) -> None:
+def _check_matmul_operands(op: str, *dts: np.dtype, empty: bool = False) -> None:
     """The one dtype rule of the matmul family: its kernels compute in one dtype, so PyTorch refuses
-    mixed dtypes (each op with its own message; numpy would silently promote) and has no bool kernel."""
-    message, kernel = _MATMUL_RULES[op]
+    mixed dtypes (each op with its own message; numpy would silently promote) and has no bool kernel
+    (an ``empty`` product returns before reaching it)."""
+    message, kernel, kernel_first = _MATMUL_RULES[op]
+    no_bool = NotImplementedError(errors.not_implemented_for(kernel, "Bool"))
+    if kernel_first and dts[0].kind == "b":
+        raise no_bool
     if any(dt != dts[0] for dt in dts):
         raise RuntimeError(message(*dts))
-    if dts[0].kind == "b":
-        raise NotImplementedError(errors.not_implemented_for(kernel, "Bool"))
+    if dts[0].kind == "b" and not empty:
+        raise no_bool
 
 
 def _check_mm_shapes(a: Tensor, b: Tensor) -> None:
@@ -68,7 +73,7 @@ class Mm(Function):
         if b._data.ndim != 2:
             raise RuntimeError("mat2 must be a matrix")
         _check_mm_shapes(a, b)
-        _check_matmul_operands("mm", a._data.dtype, b._data.dtype)
+        _check_matmul_operands("mm", a._data.dtype, b._data.dtype, empty=not (a._data.size and b._data.size))
         _save_operands(ctx, a, b)
         return _t(a._data @ b._data)
 
@@ -115,7 +120,7 @@ class Mv(Function):
                 f"size mismatch, got input ({a._data.shape[0]}), mat ({a._data.shape[0]}x{a._data.shape[1]}), "
                 f"vec ({v._data.shape[0]})"
             )
-        _check_matmul_operands("mv", a._data.dtype, v._data.dtype)
+        _check_matmul_operands("mv", a._data.dtype, v._data.dtype, empty=not (a._data.size and v._data.size))
         _save_operands(ctx, a, v)
         return _t(a._data @ v._data)
 
@@ -195,90 +200,280 @@ def bmm(input: Tensor, mat2: Tensor) -> Tensor:
     return Bmm.apply(input, mat2)
 
 
-class Einsum(Function):
-    """``np.einsum``; each operand's gradient is another einsum: the output's gradient with the other
-    operands, mapped back to that operand's subscripts (PyTorch records a chain of bmm/permute nodes
-    instead, so the node names differ, the values do not)."""
+class Diagonal(Function):
+    """The diagonal of two dimensions, moved last: a view (einsum takes it for a repeated letter)."""
 
-    node_name = "EinsumBackward0"
+    node_name = "DiagonalBackward0"
 
     @staticmethod
-    def forward(ctx, equation, *operands):
-        ctx.inputs, ctx.output = _parse_einsum(equation, operands)
-        ctx.save_for_backward(*operands)
-        dt = _einsum_dtype(ctx.inputs, ctx.output, operands)
-        return _t(np.asarray(np.einsum(equation, *(o._data.astype(dt, copy=False) for o in operands))))
+    def forward(ctx, a, d1, d2):
+        ctx.shape, ctx.d = a._data.shape, (d1, d2)
+        return _view_of(_t(_diagonal_view(a._data, d1, d2)), a, lambda t: Diagonal.apply(t, d1, d2))
 
     @staticmethod
     def backward(ctx, grad):
-        operands = ctx.saved_tensors
-        grads = []
-        for k, (subs, op) in enumerate(zip(ctx.inputs, operands)):
-            if not ctx.needs_input_grad[k + 1]:
-                grads.append(None)
-                continue
-            others = [o.to(grad.dtype) for j, o in enumerate(operands) if j != k]  # (PyTorch's muls promote)
-            known = set(ctx.output).union(*(ctx.inputs[j] for j in range(len(operands)) if j != k))
-            kept = "".join(c for c in dict.fromkeys(subs) if c in known)  # letters only op k has: broadcast back
-            spec = ",".join([ctx.output] + [ctx.inputs[j] for j in range(len(operands)) if j != k]) + "->" + kept
-            g = einsum(spec, grad, *others)
-            if kept != subs:
-                g = _undo_einsum_sum(g, kept, subs, op.shape)
-            if g.shape != op.shape:  # a letter of size 1 was broadcast: sum it in ``op``, spread it from the others
-                g = g.sum_to_size([1 if n == 1 else m for n, m in zip(op.shape, g.shape)]).expand(op.shape)
-            grads.append(g)
-        return (None, *grads)
+        return DiagonalBackward.apply(grad, ctx.shape, *ctx.d), None, None
 
 
-def _einsum_dtype(inputs: list[str], output: str, operands: tuple) -> np.dtype:
-    """PyTorch contracts the operands left to right: a pair that sums over shared letters is a bmm (one
-    dtype, no bool), any other pair a broadcast multiply (promoted); one operand alone is a sum."""
-    def present(k: int) -> set:  # a letter of size 1 broadcasts: PyTorch does not contract over it
-        return {c for c, n in zip(inputs[k], operands[k]._data.shape) if n != 1}
+class DiagonalBackward(Function):
+    """Zeros with ``grad`` written on the diagonal (PyTorch's ``diagonal_backward``)."""
 
-    dt, letters = operands[0]._data.dtype, present(0)
-    for k in range(1, len(operands)):
-        later = set(output).union(*inputs[k + 1:])
-        if (letters & present(k)) - later:
-            _check_matmul_operands("bmm", dt, operands[k]._data.dtype)
-        else:
-            dt = result_dtype(_t(np.empty(1, dt)), operands[k])
-        letters = (letters | present(k)) & later
-    if len(operands) == 1 and set(inputs[0]) - set(output) and dt.kind == "b":
-        return np.dtype(np.int64)  # summing bools counts them
-    return dt
+    node_name = "DiagonalBackwardBackward0"
+
+    @staticmethod
+    def forward(ctx, grad, shape, d1, d2):
+        ctx.d = (d1, d2)
+        out = np.zeros(shape, grad._data.dtype)
+        _diagonal_view(out, d1, d2)[...] = grad._data
+        return _t(out)
+
+    @staticmethod
+    def backward(ctx, gg):
+        return Diagonal.apply(gg, *ctx.d), None, None, None
+
+
+def _diagonal_view(x: np.ndarray, d1: int, d2: int) -> np.ndarray:
+    """A writeable view of the diagonal of dimensions ``d1`` < ``d2``, as the last dimension."""
+    rest = [d for d in range(x.ndim) if d not in (d1, d2)]
+    shape = [x.shape[d] for d in rest] + [builtins.min(x.shape[d1], x.shape[d2])]
+    strides = [x.strides[d] for d in rest] + [x.strides[d1] + x.strides[d2]]
+    return np.lib.stride_tricks.as_strided(x, shape, strides)
+
+
+def _label_index(c: str) -> int:
+    """PyTorch's order of einsum letters: A-Z before a-z (it sorts implicit outputs this way)."""
+    return ord(c) - ord("A") if c.isupper() else ord(c) - ord("a") + 26
+
+
+_ELLIPSIS = "."
+
+
+def _parse_einsum(equation: str, count: int) -> tuple[list[list[str]], list[str] | None]:
+    """Each operand's letters ("." for an ellipsis) and the explicit output's (None when implicit),
+    refused with PyTorch's messages."""
+    lhs, arrow, rhs = equation.partition("->")
+    labels: list[list[str]] = [[]]
+    i = 0
+    while i < len(lhs):
+        c = lhs[i]
+        if c == ".":
+            if _ELLIPSIS in labels[-1]:
+                raise RuntimeError(f"einsum(): found '.' for operand {len(labels) - 1} for which an ellipsis "
+                                   "was already found")
+            if lhs[i:i + 3] != "...":
+                raise RuntimeError(f"einsum(): found '.' for operand {len(labels) - 1} that is not part of any "
+                                   "ellipsis")
+            labels[-1].append(_ELLIPSIS)
+            i += 2
+        elif c == ",":
+            if len(labels) == count:
+                raise RuntimeError("einsum(): fewer operands were provided than specified in the equation")
+            labels.append([])
+        elif c != " ":
+            if not c.isascii() or not c.isalpha():
+                raise RuntimeError(f"einsum(): invalid subscript given at index {i} in the equation string, "
+                                   "subscripts must be in [a-zA-Z]")
+            labels[-1].append(c)
+        i += 1
+    if len(labels) != count:
+        raise RuntimeError("einsum(): more operands were provided than specified in the equation")
+    if not arrow:
+        return labels, None
+    out: list[str] = []
+    counts = {c for op in labels for c in op}
+    i = 0
+    while i < len(rhs):
+        c = rhs[i]
+        if c == ".":
+            if _ELLIPSIS in out:
+                raise RuntimeError("einsum(): found '.' for output but an ellipsis (...) was already found")
+            if rhs[i:i + 3] != "...":
+                raise RuntimeError("einsum(): found '.' for output that is not part of any ellipsis (...)")
+            out.append(_ELLIPSIS)
+            i += 2
+        elif c != " ":
+            if not c.isascii() or not c.isalpha():
+                raise RuntimeError(f"einsum(): invalid subscript given at index {len(lhs) + 2 + i} in the "
+                                   "equation string, subscripts must be in [a-zA-Z]")
+            if c not in counts or c in out:
+                raise RuntimeError(f"einsum(): output subscript {c}" + (
+                    " appears more than once in the output" if c in out else
+                    " does not appear in the equation for any input operand"))
+            out.append(c)
+        i += 1
+    return labels, out
 
 
 def einsum(equation: str, *operands: Tensor) -> Tensor:
-    """Einstein summation (mirrors ``torch.einsum``; operands may also come as one list)."""
+    """Einstein summation (mirrors ``torch.einsum``; operands may also come as one list).
+
+    Built as PyTorch builds it (``einsum`` in ATen's Linear.cpp), from recorded ops, so the
+    graph, the node names and the layout are PyTorch's: every operand is permuted (after
+    unsqueezing its missing letters) to the order output letters, then summed letters;
+    then the operands are contracted left to right, each pair by ``_sumproduct_pair``
+    (a multiply, or a bmm between permutes and reshapes).
+    """
     if len(operands) == 1 and isinstance(operands[0], (list, tuple)):
         operands = tuple(operands[0])
-    return Einsum.apply(equation, *operands)
+    if not operands:
+        raise RuntimeError("einsum(): must provide at least one operand")
+    labels, explicit = _parse_einsum(equation, len(operands))
+    counts: dict[str, int] = {}
+    ell_ndim = 0
+    for k, (op, labs) in enumerate(zip(operands, labels)):
+        named = len(labs) - (_ELLIPSIS in labs)
+        ndim = op._data.ndim
+        if _ELLIPSIS in labs:
+            ell_ndim = builtins.max(ell_ndim, ndim - named)
+        if (named > ndim) if _ELLIPSIS in labs else (named != ndim):
+            raise RuntimeError(
+                f"einsum(): the number of subscripts in the equation ({named}) " +
+                (f"is more than the number of dimensions ({ndim}) for operand {k}" if _ELLIPSIS in labs else
+                 f"does not match the number of dimensions ({ndim}) for operand {k} and no ellipsis was given"))
+        for c in labs:
+            if c != _ELLIPSIS:
+                counts[c] = counts.get(c, 0) + 1
+    # the position of each letter (and of the ellipsis' dimensions) in the aligned operands
+    position: dict[str, int] = {}
+    if explicit is None:
+        ell_at, n = 0, ell_ndim
+        for c in sorted((c for c, n in counts.items() if n == 1), key=_label_index):
+            position[c], n = n, n + 1
+        ell_in_output = True
+    else:
+        ell_at, n, ell_in_output = 0, 0, _ELLIPSIS in explicit
+        for c in explicit:
+            if c == _ELLIPSIS:
+                ell_at, n = n, n + ell_ndim
+            else:
+                position[c], n = n, n + 1
+    out_ndim = n
+    if not ell_in_output:
+        ell_at, n = n, n + ell_ndim
+    for c in sorted((c for c in counts if c not in position), key=_label_index):
+        position[c], n = n, n + 1
+    total = n
+
+    sizes: dict[int, int] = {}
+    dim_counts = [0] * total
+    aligned = []
+    for k, (op, labs) in enumerate(zip(operands, labels)):
+        perm = [-1] * total
+        dim = 0
+        for c in labs:
+            if c == _ELLIPSIS:
+                covered = op._data.ndim - (len(labs) - 1)
+                for j in range(ell_ndim - covered, ell_ndim):
+                    size = op._data.shape[dim]
+                    if size != 1:
+                        if sizes.get(ell_at + j, 1) not in (1, size):
+                            raise RuntimeError(
+                                f"einsum(): dimension {dim} covered by ellipsis in operand {k}has size {size} which "
+                                f"does not broadcast with previously seen ellipsis with size {sizes[ell_at + j]} "
+                                "for the respective dimension")
+                        sizes[ell_at + j] = size
+                        dim_counts[ell_at + j] += 1
+                    perm[ell_at + j] = dim
+                    dim += 1
+            elif perm[position[c]] == -1:
+                size = op._data.shape[dim]
+                if size != 1:
+                    if sizes.get(position[c], 1) not in (1, size):
+                        raise RuntimeError(
+                            f"einsum(): subscript {c} has size {size} for operand {k} which does not broadcast "
+                            f"with previously seen size {sizes[position[c]]}")
+                    sizes[position[c]] = size
+                    dim_counts[position[c]] += 1
+                perm[position[c]] = dim
+                dim += 1
+            else:  # a repeated letter: take the diagonal
+                prev = perm[position[c]]
+                if op._data.shape[dim] != op._data.shape[prev]:
+                    raise RuntimeError(f"einsum(): subscript {c} is repeated for operand {k} but the sizes don't "
+                                       f"match, {op._data.shape[dim]} != {op._data.shape[prev]}")
+                op = _movedim_last_to(Diagonal.apply(op, prev, dim), prev)
+        for i, p in enumerate(perm):
+            if p == -1:
+                op = op.unsqueeze(dim)
+                perm[i], dim = dim, dim + 1
+        aligned.append(op.permute(perm))
+
+    result = aligned[0]
+    for b in aligned[1:]:
+        a = result
+        sum_dims, a_sum, b_sum = [], [], []
+        for d in range(out_ndim, total):
+            if a._data.shape[d] != 1 and b._data.shape[d] != 1:
+                dim_counts[d] -= 1
+                if dim_counts[d] == 1:
+                    sum_dims.append(d)
+                    dim_counts[d] = 0
+            elif dim_counts[d] == 1:
+                if a._data.shape[d] != 1:
+                    a_sum.append(d)
+                    dim_counts[d] = 0
+                elif b._data.shape[d] != 1:
+                    b_sum.append(d)
+                    dim_counts[d] = 0
+        if a_sum:
+            a = a.sum(a_sum, True)
+        if b_sum:
+            b = b.sum(b_sum, True)
+        result = _sumproduct_pair(a, b, sum_dims)
+    if total > out_ndim:
+        if len(operands) > 1:
+            return result.view(result._data.shape[:out_ndim])
+        return result.sum(list(range(out_ndim, total)))
+    return result
 
 
-def _parse_einsum(equation: str, operands: tuple) -> tuple[list[str], str]:
-    eq = equation.replace(" ", "")
-    if "..." in eq:
-        raise NotImplementedError("autograd_lite's einsum does not support '...'")
-    lhs, _, rhs = eq.partition("->")
-    inputs = lhs.split(",")
-    if len(inputs) != len(operands):
-        raise RuntimeError("einsum(): more operands were provided than specified in the equation"
-                           if len(operands) > len(inputs) else
-                           "einsum(): fewer operands were provided than specified in the equation")
-    if "->" not in eq:
-        counts = {c: lhs.count(c) for c in lhs if c.isalpha()}
-        rhs = "".join(sorted(c for c, n in counts.items() if n == 1))
-    return inputs, rhs
+def _movedim_last_to(t: Tensor, d: int) -> Tensor:
+    """``t.movedim(-1, d)``: a permute, as PyTorch records it."""
+    order = list(range(t._data.ndim - 1))
+    order.insert(d, t._data.ndim - 1)
+    return t.permute(order)
 
 
-def _undo_einsum_sum(g: Tensor, kept: str, subs: str, shape: tuple) -> Tensor:
-    """Broadcast ``g`` (subscripts ``kept``) back to an operand with subscripts ``subs``."""
-    if len(set(subs)) != len(subs):
-        raise NotImplementedError("autograd_lite's einsum backward does not support repeated subscripts")
-    view = [shape[subs.index(c)] if c in kept else 1 for c in subs]
-    order = [kept.index(c) for c in subs if c in kept]
-    return g.permute(order).reshape(view).expand(shape)
+def _sumproduct_pair(left: Tensor, right: Tensor, sum_dims: list[int]) -> Tensor:
+    """``(left * right).sum(sum_dims, keepdim=True)`` of two aligned operands, as PyTorch computes it:
+    a multiply when nothing is summed, else the dimensions grouped as (both, left only, summed) and
+    (both, summed, right only), each group flattened, one bmm, and the result viewed back."""
+    if not sum_dims:
+        return left * right
+    ndim = left._data.ndim
+    lro, lo, ro = [], [], []
+    lro_size = lo_size = ro_size = sum_size = 1
+    for i in range(ndim):
+        sl, sr = left._data.shape[i] != 1, right._data.shape[i] != 1
+        if i in sum_dims:
+            if sl and sr:
+                if left._data.shape[i] != right._data.shape[i]:
+                    raise RuntimeError("non-broadcast dimensions must match")
+                sum_size *= left._data.shape[i]
+            elif sl:
+                left = left.sum(i, True)
+            elif sr:
+                right = right.sum(i, True)
+        elif sl and sr:
+            if left._data.shape[i] != right._data.shape[i]:
+                raise RuntimeError("non-broadcast dimensions must match")
+            lro.append(i)
+            lro_size *= left._data.shape[i]
+        elif sl:
+            lo.append(i)
+            lo_size *= left._data.shape[i]
+        else:
+            ro.append(i)
+            ro_size *= right._data.shape[i]
+    out_size = ([left._data.shape[d] for d in lro] + [left._data.shape[d] for d in lo] + [1] * len(sum_dims)
+                + [right._data.shape[d] for d in ro])
+    order = lro + lo + sum_dims + ro
+    operm = [0] * len(order)
+    for i, d in enumerate(order):
+        operm[d] = i
+    left = reshape(left.permute(lro + lo + sum_dims + ro), (lro_size, lo_size, sum_size))
+    right = reshape(right.permute(lro + sum_dims + ro + lo), (lro_size, sum_size, ro_size))
+    return bmm(left, right).view(out_size).permute(operm)
 
 
 @tensor_method('__matmul__')
@@ -296,6 +491,11 @@ def matmul(input: Tensor, other: Tensor) -> Tensor:
         return SqueezeInPlace.apply(mm(a.unsqueeze(0), b), 0)
     if a._data.ndim == 2 and b._data.ndim == 2:
         return mm(a, b)
+    if a._data.ndim == 3 and b._data.ndim == 3 and a._data.shape[0] != b._data.shape[0]:
+        if a._data.shape[0] == 1 and a._requires_grad:  # a batch of one that needs a gradient: drop it
+            return matmul(a.squeeze(0), b)
+        if b._data.shape[0] == 1 and b._requires_grad:
+            return matmul(a, b.squeeze(0))
     if _should_fold(a, b):
         # One big mm/mv on the larger operand folded to a matrix (transposed when it is on the right).
         transpose = b._data.ndim > a._data.ndim
@@ -329,10 +529,10 @@ def matmul(input: Tensor, other: Tensor) -> Tensor:
 def _should_fold(a: Tensor, b: Tensor) -> bool:
     """PyTorch's ``should_fold``: fold the batch dimensions of a >= 3-D operand into one mm/mv."""
     da, db = a._data.ndim, b._data.ndim
-    if da >= db:
-        t1, dim2, needs_grad = a._data, db, a._requires_grad
+    if da >= db:  # (PyTorch asks whether the smaller operand requires grad, in any grad mode)
+        t1, dim2, needs_grad = a._data, db, b._requires_grad
     else:
-        t1, dim2, needs_grad = np.swapaxes(b._data, -1, -2), da, b._requires_grad and _state.enabled
+        t1, dim2, needs_grad = np.swapaxes(b._data, -1, -2), da, a._requires_grad
     if not (t1.ndim >= 3 and dim2 in (1, 2)):
         return False
     if needs_grad:

@@ -8,6 +8,7 @@ import warnings
 
 import numpy as np
 
+from .. import dtypes
 from ..dtypes import result_dtype, scalar_type_name
 from ..errors import cannot_cast
 from ..function import Function
@@ -48,6 +49,7 @@ class MseLoss(Function):
 
     @staticmethod
     def forward(ctx, input, target, reduction):
+        dtypes.check_accepts("mse_loss", result_dtype(input, target))
         ctx.save_for_backward(input, target)
         ctx.reduction = reduction
         diff = (input._data - target._data).astype(result_dtype(input, target), copy=False)
@@ -293,7 +295,7 @@ def _weighted(ctx, weight: Tensor | None, *grads: Tensor | None) -> list:
         if g is not None and weight is not None:
             g = g * weight
         if g is not None and ctx.reduction == "mean":
-            g = g / ctx.n
+            g = DivScalar.apply(g, ctx.n)  # grad / numel: div by a Scalar in PyTorch's formulas
         out.append(g)
     return out
 

@@ -8,8 +8,8 @@ from typing import Any
 
 import numpy as np
 
-from .. import errors, kernels
-from ..creation import eye, linspace, zeros
+from .. import dtypes, errors, kernels
+from ..creation import arange, eye, linspace, zeros
 from ..dtypes import bool_
 from ..dtypes import dtype as _dtype
 from ..function import Function
@@ -481,7 +481,7 @@ class Amax(Function):
         a, out = ctx.saved_tensors
         mask = a == _expand_back(out, a.shape, ctx.dims, ctx.keepdim)
         count = mask.sum(ctx.dims, keepdim=True)
-        return _expand_back(grad, a.shape, ctx.dims, ctx.keepdim) * mask / count, None, None
+        return _expand_back(grad, a.shape, ctx.dims, ctx.keepdim) / count * mask, None, None  # scale_grad_by_count
 
 
 @tensor_method()
@@ -504,8 +504,9 @@ class Norm(Function):
 
     @staticmethod
     def forward(ctx, a, p=2, dim=None, keepdim=False):
+        dtypes.check_accepts("norm", a)
         ctx.p, ctx.dims, ctx.keepdim = p, _dims(dim, a._data.ndim), keepdim
-        x = np.abs(_float_data(a))
+        x = np.abs(a._data)
         if p == 2:
             out = np.sqrt(np.sum(x * x, axis=ctx.dims, keepdims=keepdim))
         elif p == math.inf:
@@ -526,8 +527,9 @@ class Norm(Function):
         if ctx.p == math.inf:
             mask = a.abs() == norm
             return g * a.sign() * mask / mask.sum(ctx.dims, keepdim=True), None, None, None
-        scale = a * a.abs() ** (ctx.p - 2) / norm ** (ctx.p - 1) if ctx.p != 2 else a / norm
-        return where(norm == 0, 0.0, g * scale), None, None, None
+        if ctx.p == 2:  # derivatives.yaml's norm_backward; 0 where the norm is 0 (a subgradient)
+            return g * (a / norm).masked_fill(norm == 0, 0), None, None, None
+        return a * a.abs().pow(ctx.p - 2) * (g / norm.pow(ctx.p - 1)).masked_fill(norm == 0, 0), None, None, None
 
 
 def norm(input: Tensor, p: float | str = "fro", dim: Any = None, keepdim: bool = False, dtype: _dtype | None = None) -> Tensor:
@@ -577,6 +579,7 @@ def sum_to_size(input: Tensor, *size: Any) -> Tensor:
 @tensor_method()
 def argmax(input: Tensor, dim: int | None = None, keepdim: bool = False) -> Tensor:
     """Index of the largest element (of the flattened tensor without ``dim``); int64, no gradient."""
+    dtypes.check_accepts("argmax", input)
     _check_nonempty("argmax", input, dim)
     if dim is None:
         return _t(np.asarray(np.argmax(input._data, keepdims=keepdim), dtype=np.int64))
@@ -586,6 +589,7 @@ def argmax(input: Tensor, dim: int | None = None, keepdim: bool = False) -> Tens
 @tensor_method()
 def argmin(input: Tensor, dim: int | None = None, keepdim: bool = False) -> Tensor:
     """Index of the smallest element (of the flattened tensor without ``dim``); int64, no gradient."""
+    dtypes.check_accepts("argmin", input)
     _check_nonempty("argmin", input, dim)
     if dim is None:
         return _t(np.asarray(np.argmin(input._data, keepdims=keepdim), dtype=np.int64))
@@ -689,8 +693,7 @@ def _histogram_counts(x: np.ndarray, edges: np.ndarray, weight: np.ndarray | Non
 
 
 def _check_histogram_dtype(input: Tensor, kernel: str) -> None:
-    if input._data.dtype.kind != "f":
-        raise NotImplementedError(errors.not_implemented_for(kernel, _type_name(input)))
+    dtypes.check_accepts("histogram", input, kernel=kernel)
 
 
 def _check_bins(bins: int) -> None:

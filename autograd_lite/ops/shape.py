@@ -61,6 +61,8 @@ class Tril(Function):
 
     @staticmethod
     def forward(ctx, a, diagonal):
+        if a._data.ndim < 2:
+            raise RuntimeError(f"{ctx._function._numpy.__name__}: input tensor must have at least 2 dimensions")
         ctx.diagonal = diagonal
         return _t(ctx._function._numpy(a._data, diagonal))
 
@@ -108,18 +110,39 @@ def view(input: Tensor, shape: Sequence[int]) -> Tensor:
     return View.apply(input, tuple(shape))
 
 
-UnsafeView = overload(View, "UnsafeView", "UnsafeViewBackward0")  # reshape after a copy
+ReshapeAlias = overload(View, "ReshapeAlias", "ReshapeAliasBackward0")
+
+
+class UnsafeView(Function):
+    """A reshape of a fresh result (after a copy, or a matmul's mm): recorded as
+    ``UnsafeViewBackward0`` and, as PyTorch's ``_unsafe_view``, not a view of it (an in-place op
+    on it later records itself, not a rebuilt view)."""
+
+    node_name = "UnsafeViewBackward0"
+
+    @staticmethod
+    def forward(ctx, a, shape):
+        ctx.shape = a._data.shape
+        shape = _infer_shape(shape, a._data.size)
+        return _t(a._data.reshape(shape) if a._data.size else np.empty(shape, a._data.dtype))
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad.reshape(ctx.shape), None
 
 
 def reshape(input: Tensor, shape: Sequence[int]) -> Tensor:
-    """A view when the memory layout allows it, else a copy (``UnsafeViewBackward0`` after a clone)."""
+    """A view when the memory layout allows it (``ViewBackward0``, or ``ReshapeAliasBackward0`` for a
+    non-contiguous input), else a copy (``UnsafeViewBackward0`` after a clone)."""
     shape = _infer_shape(_sizes((shape,)) if not isinstance(shape, int) else (shape,), input._data.size)
+    if input._data.flags.c_contiguous:
+        return View.apply(input, shape)
     v = input._data.view()
     try:
         v.shape = shape
     except AttributeError:
         return UnsafeView.apply(Clone.apply(input), shape)
-    return View.apply(input, shape)
+    return ReshapeAlias.apply(input, shape)  # a view of a non-contiguous tensor: PyTorch's _reshape_alias
 
 
 def _infer_shape(shape: Sequence[int], numel: int) -> tuple:
@@ -313,8 +336,20 @@ class SqueezeDim(Function):
 SqueezeDims = overload(SqueezeDim, "SqueezeDims", "SqueezeBackward2")  # squeeze(x, (dims))
 
 
-# what ``matmul`` records when it squeezes a vector's added dimension back out
-SqueezeInPlace = overload(SqueezeDim, "SqueezeInPlace", "SqueezeBackward4")
+class SqueezeInPlace(Function):
+    """What ``matmul`` records when it squeezes a vector's added dimension back out of its fresh
+    result: PyTorch's in-place ``squeeze_``, so the result is no view."""
+
+    node_name = "SqueezeBackward4"
+
+    @staticmethod
+    def forward(ctx, a, dim):
+        ctx.shape = a._data.shape
+        return _t(np.squeeze(a._data, dim))
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad.reshape(ctx.shape), None
 
 
 class Cat(Function):
@@ -435,7 +470,7 @@ class Select(Function):
 
     @staticmethod
     def backward(ctx, grad):
-        return IndexBackward.apply(grad, ctx.shape, ctx.key), None, None
+        return SelectBackward.apply(grad, ctx.shape, ctx.key), None, None
 
 
 @tensor_method()
@@ -458,7 +493,7 @@ class Slice(Function):
 
     @staticmethod
     def backward(ctx, grad):
-        return IndexBackward.apply(grad, ctx.shape, ctx.key), None, None
+        return SliceBackward.apply(grad, ctx.shape, ctx.key), None, None
 
 
 @tensor_method()
@@ -479,9 +514,13 @@ def narrow(input: Tensor, dim: int, start: int, length: int) -> Tensor:
 
 
 class IndexBackward(Function):
-    """Zeros of the input's shape with the gradient put back where it was read (summing repeats)."""
+    """Zeros of the input's shape with the gradient put back where it was read (summing repeats).
 
-    node_name = "IndexPutBackward0"
+    Each reading op's backward is its own op in PyTorch, so the node recording it (seen from a
+    double backward) has that op's name: one class per name below, one forward and backward.
+    """
+
+    node_name = "IndexPutImplBackward0"  # x[index]: zeros._index_put_impl_(index, grad, accumulate=True)
 
     @staticmethod
     def forward(ctx, grad, shape, key):
@@ -493,6 +532,12 @@ class IndexBackward(Function):
     @staticmethod
     def backward(ctx, gg):
         return gg[ctx.key], None, None
+
+
+SelectBackward = overload(IndexBackward, "SelectBackward", "SelectBackwardBackward0")
+SliceBackward = overload(IndexBackward, "SliceBackward", "SliceBackwardBackward0")
+IndexAddBackward = overload(IndexBackward, "IndexAddBackward", "IndexAddBackward0")  # index_select's backward
+EmbeddingBackward = overload(IndexBackward, "EmbeddingBackward", "EmbeddingDenseBackwardBackward0")
 
 
 def _expandable_to(shape: tuple, to: tuple) -> bool:

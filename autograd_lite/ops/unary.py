@@ -1,5 +1,4 @@
 """Elementwise math of one tensor (exp, log, sin, ...): forward ufunc and derivative side by side.
-
 ``Exp`` is the book's second example Function (it saves its own output).
 """
 from __future__ import annotations
@@ -14,7 +13,7 @@ from ..creation import ones_like, zeros_like
 from ..function import Function
 from ..tensor import Tensor, tensor_method
 from ._common import _float_data, _t, as_tensor_like
-from .arithmetic import maximum, minimum, reciprocal
+from .arithmetic import maximum, minimum
 from .comparison import where
 
 
@@ -23,6 +22,7 @@ class Abs(Function):
 
     @staticmethod
     def forward(ctx, a):
+        dtypes.check_accepts("abs", a)
         ctx.save_for_backward(a)
         return _t(np.abs(a._data))
 
@@ -113,6 +113,8 @@ Log10, log10 = _elementwise("Log10", "Log10Backward0", np.log10, False, lambda g
 Rsqrt, rsqrt = _elementwise("Rsqrt", "RsqrtBackward0", lambda x: 1 / np.sqrt(x), True,
                             lambda grad, out: grad * out.pow(3) * -0.5)
 Log2, log2 = _elementwise("Log2", "Log2Backward0", np.log2, False, lambda grad, a: grad / (a * math.log(2)))
+Rsqrt, rsqrt = _elementwise("Rsqrt", "RsqrtBackward0", lambda x: 1 / np.sqrt(x), True,
+                            lambda grad, out: -0.5 * grad * out.pow(3))
 
 
 class Clamp(Function):
@@ -124,9 +126,8 @@ class Clamp(Function):
             raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
         ctx.save_for_backward(a)
         ctx.min, ctx.max = min, max
-        out = a._data
-        if isinstance(min, float) or isinstance(max, float):
-            out = _float_data(a)
+        out = a._data.astype(dtypes.result_dtype(a, *(as_tensor_like(v, a) for v in (min, max) if v is not None)),
+                             copy=False)  # a bound of a higher kind promotes (bool clamped by 0 is int64)
         if min is not None:
             out = np.maximum(out, np.asarray(min, dtype=out.dtype))
         if max is not None:
@@ -165,7 +166,10 @@ class Sign(Function):
 
     @staticmethod
     def forward(ctx, a):
-        return _t(np.nan_to_num(np.sign(a._data), nan=0.0) if a._data.dtype.kind == "f" else np.sign(a._data))
+        kind = a._data.dtype.kind
+        if kind == "b":  # the sign of a bool is itself
+            return _t(a._data.copy())
+        return _t(np.nan_to_num(np.sign(a._data), nan=0.0) if kind == "f" else np.sign(a._data))
 
     @staticmethod
     def backward(ctx, grad):
@@ -182,6 +186,7 @@ class Floor(Function):
 
     @staticmethod
     def forward(ctx, a):
+        dtypes.check_accepts("floor", a)
         return _t(np.floor(a._data) if a._data.dtype.kind == "f" else a._data.copy())
 
     @staticmethod

@@ -74,3 +74,12 @@ def test_unique_options():
     compare(lambda L, a: L.unique(a, return_inverse=True, return_counts=True), x, requires_grad=False,
             grad=False)
     compare(lambda L, a: a.unique(return_counts=True), x.astype(np.float64), requires_grad=True, grad=False)
+
+
+def test_bitwise_operators_promote_and_refuse_floats():
+    """``&``, ``|``, ``^`` are bitwise on the promoted dtype (an int tensor | True is an int tensor)."""
+    from harness import raises_same, same
+    same(lambda L: (L.tensor([2, 4]) | True, L.tensor([2, 4]) & L.tensor(1), L.tensor([True]) | L.tensor([2]),
+                    True ^ L.tensor([True, False]), 3 & L.tensor([1, 2]), L.bitwise_xor(L.tensor([5]), 3)))
+    raises_same(lambda L: L.tensor([1.0]) | True)
+    raises_same(lambda L: ~L.tensor([1.0]))

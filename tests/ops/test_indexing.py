@@ -100,3 +100,27 @@ def test_make_holds_an_ndarray():
     """A24: a 0-d result built from a numpy scalar still views and copies."""
     compare(lambda L, x: L.nn.functional.silu(x).view(1), np.array(0.5))
     compare(lambda L, x: L.nn.functional.silu(x).detach().copy_(L.tensor(1.0)), np.array(0.5))
+
+
+def test_node_names_of_slices_and_their_backwards():
+    """``x[:]`` records a slice, ``x[...]`` an alias; each reading op's backward is PyTorch's own op
+    (seen as the gradient's grad_fn under create_graph)."""
+    from harness import same
+
+    def f(L):
+        x = L.zeros(3, 4, requires_grad=True)
+        names = [x[:].grad_fn.name(), x[0:3].grad_fn.name(), x[(slice(0, 10),)].grad_fn.name(),
+                 x[...].grad_fn.name(), x[:, :].grad_fn.name()]
+        for read in (lambda x: x[1], lambda x: x[1:], lambda x: x[[1]], lambda x: x[x > 0],
+                     lambda x: x.index_select(0, L.tensor([1])), lambda x: x.narrow(0, 1, 1),
+                     lambda x: L.nn.functional.embedding(L.tensor([1]), x)):
+            g, = L.autograd.grad((read(x) ** 2).sum(), x, create_graph=True)
+            names.append(g.grad_fn.name())
+        return names
+    same(f)
+
+
+def test_indexing_a_0d_tensor():
+    from harness import raises_same
+    raises_same(lambda L: L.tensor(1.0)[0])
+    raises_same(lambda L: L.tensor(1.0)[:])

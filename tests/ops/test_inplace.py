@@ -6,7 +6,7 @@ import pytest
 
 torch = pytest.importorskip("torch")
 import autograd_lite  # noqa: E402
-from harness import arrays, assert_same_tensor, case_tests, compare, compare_error, leaves, raises_same, rng, same, setitem  # noqa: E402
+from harness import arrays, assert_same_tensor, case_tests, compare, compare_error, graph_names, leaves, raises_same, rng, same, setitem  # noqa: E402
 
 INPLACE = {
     "zero_": lambda lib, t: t.zero_(),
@@ -438,3 +438,35 @@ def test_inplace_on_no_grad_split_refused():
             v = (x * 1).split(2)[0]
         v.add_(w)
     compare_error(fn, rng().standard_normal(5), rng().standard_normal(2), requires_grad=[True, True])
+
+
+def test_setitem_of_everything_writes_into_self():
+    """``x[...] = v`` and ``x[:] = v`` copy (or fill, for a 0-d value) into ``x`` itself: no CopySlices."""
+    def f(L):
+        x = L.zeros(3, 4, requires_grad=True)
+        w = L.tensor(2.0, requires_grad=True)
+        out = []
+        for key, value in (((...), x), (slice(None), x), (0, x[1]), ((...), 1.0), (slice(None), 1.0), (0, 1.0),
+                           ((...), w), ((slice(None), slice(0, 4)), x[:1])):
+            v = x.clone()
+            v[key] = value
+            out.append(graph_names(v.grad_fn))
+        v = L.zeros(3, 4)
+        v[...] = w
+        v.sum().backward()
+        return out, w.grad
+    same(f)
+
+
+def test_fill_with_a_tensor_value():
+    """fill_(number) is FillBackward2; fill_(0-d tensor) FillBackward3, and the value gets the gradient."""
+    def f(L):
+        y = L.zeros(3, requires_grad=True) * 1
+        w = L.tensor(1.0, dtype=L.float64, requires_grad=True)
+        y.fill_(w)
+        y.sum().backward()
+        z = L.zeros(3, requires_grad=True) * 1
+        z.fill_(2.5)
+        return y, w.grad, z
+    same(f)
+    raises_same(lambda L: L.zeros(3).fill_(L.tensor([1.0])))

@@ -11,7 +11,7 @@ import pytest
 torch = pytest.importorskip("torch")
 
 import autograd_lite  # noqa: E402,F401
-from harness import P, arrays, assert_same_tensor, case_tests, compare, compare_error, leaves, raises_same, rng, same, setitem, ties  # noqa: E402,F401
+from harness import P, arrays, assert_same_tensor, case_tests, compare, compare_error, graph_names, leaves, raises_same, rng, same, setitem, ties  # noqa: E402,F401
 
 
 CASES = [
@@ -85,6 +85,77 @@ def test_einsum_size_one_letter_gradient():
 def test_empty_bmm_takes_mat2_dtype():
     for a, b in (((0, 2, 3), (0, 3, 2)), ((1, 2, 0), (1, 0, 2)), ((2, 0, 3), (2, 3, 4))):
         same(lambda L: [L.bmm(L.ones(a, dtype=L.float64), L.ones(b)), L.ones(a) @ L.ones(b, dtype=L.float64)])
+
+
+_EINSUM_EQUATIONS = [
+    ("ij,jk->ik", [(2, 3), (3, 4)]), ("ij,jk", [(2, 3), (3, 4)]), ("ii->i", [(3, 3)]), ("ii", [(3, 3)]),
+    ("ij->", [(2, 3)]), ("ij->ji", [(2, 3)]), ("bij,bjk->bik", [(2, 3, 4), (2, 4, 5)]), ("i,i->", [(3,), (3,)]),
+    ("i,j->ij", [(3,), (4,)]), ("ij,jk,k->i", [(2, 3), (3, 4), (4,)]), ("...ij,...jk->...ik", [(5, 2, 3), (3, 4)]),
+    ("ij,jk->ik", [(2, 0), (0, 0)]), ("iij->j", [(2, 2, 3)]), ("Ab,bA->A", [(2, 3), (3, 2)]),
+    ("ij,jk->ik", [(4, 1), (1, 4)]),
+]
+
+
+@pytest.mark.parametrize("equation,shapes", _EINSUM_EQUATIONS, ids=[e for e, _ in _EINSUM_EQUATIONS])
+def test_einsum_graph_is_pytorchs(equation, shapes):
+    """einsum is built from permute/bmm/view as ATen builds it: the same nodes, strides and gradients,
+    first and second order."""
+    def f(L):
+        xs = [L.tensor(a, requires_grad=True) for a in arrays(*shapes)]
+        y = L.einsum(equation, *xs)
+        gs = L.autograd.grad((y * y).sum(), xs, create_graph=True)
+        return y, y.stride(), [(g, g.grad_fn.name()) for g in gs]
+    same(f)
+
+
+@pytest.mark.parametrize("code", [
+    "L.einsum('ij,jk->ik', L.ones(2, 3, dtype=L.bool), L.ones(3, 2, dtype=L.float64))",
+    "L.einsum('ij,jk->ik', L.ones(2, 3), L.ones(3, 2, dtype=L.float64))",
+    "L.einsum('ij,jk->iq', L.ones(2, 3), L.ones(3, 2))",
+    "L.einsum('i.j,jk->ik', L.ones(2, 3), L.ones(3, 2))",
+    "L.einsum('ij,jk->ik', L.ones(2, 3), L.ones(4, 2))",
+    "L.einsum('ij,jk->ik', L.ones(2, 3), L.ones(4, 2, 1))",
+    "L.einsum('ij,jk->ik', L.ones(2, 3))",
+    "L.einsum('ii->i', L.ones(2, 3))",
+])
+def test_einsum_errors(code):
+    raises_same(lambda L: eval(code))
+
+
+def test_einsum_dtypes():
+    """A contraction is a bmm (one dtype); a pair without one is a promoting multiply; an empty one passes."""
+    same(lambda L: (L.einsum('ij,jk->ik', L.zeros(2, 0, dtype=L.float64), L.zeros(0, 0)),
+                    L.einsum('ij->', L.ones(2, 3, dtype=L.bool)),
+                    L.einsum('ij,j->ij', L.ones(2, 3, dtype=L.bool), L.ones(3, dtype=L.int32))))
+
+
+@pytest.mark.parametrize("shapes", [((3,), (3, 2)), ((4, 2, 3), (3,)), ((4, 2, 3), (3, 5)), ((2, 3), (4, 3, 5)),
+                                    ((1, 2, 3), (4, 3, 5)), ((4, 2, 3), (1, 3, 5)), ((2, 1, 2, 3), (3, 3, 2))],
+                         ids=str)
+@pytest.mark.parametrize("grads", [(True, False), (False, True), (True, True)], ids=str)
+def test_matmul_graph_follows_pytorchs_folding(shapes, grads):
+    """matmul folds to mm/mv when the smaller operand needs a gradient, drops a batch of one, and its
+    _unsafe_view/squeeze_ results are no views: an in-place op on them records itself."""
+    def f(L):
+        a, b = (L.tensor(x, requires_grad=r) for x, r in zip(arrays(*shapes), grads))
+        y = a @ b
+        names = graph_names(y.grad_fn, 3)
+        y.neg_()
+        return y, y.stride(), names, y.grad_fn.name()
+    same(f)
+
+
+def test_reshape_of_a_non_contiguous_tensor_is_a_reshape_alias():
+    same(lambda L: [graph_names(t.grad_fn, 1) for x in [L.ones(2, 6, requires_grad=True)]
+                    for t in (x[:, ::2].reshape(3, 2), x.reshape(3, 4), x.t().reshape(12), x[:, ::2].flatten())])
+
+
+def test_bool_matmul_of_empty_operands():
+    """An empty product returns before the kernel that has no bool version."""
+    same(lambda L: (L.zeros(0, 3, dtype=L.bool) @ L.zeros(3, 2, dtype=L.bool),
+                    L.zeros(2, 0, dtype=L.bool) @ L.zeros(0, 2, dtype=L.bool),
+                    L.mv(L.zeros(0, 3, dtype=L.bool), L.zeros(3, dtype=L.bool))))
+    raises_same(lambda L: L.zeros(2, 3, dtype=L.bool) @ L.zeros(3, 1, dtype=L.bool))
 
 
 @pytest.mark.parametrize("frozen", ["weight", "bias", "both_operands"])

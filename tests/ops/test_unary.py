@@ -11,7 +11,7 @@ import pytest
 torch = pytest.importorskip("torch")
 
 import autograd_lite  # noqa: E402,F401
-from harness import P, arrays, assert_same_tensor, case_tests, compare, compare_error, leaves, rng, same, setitem, ties  # noqa: E402,F401
+from harness import P, arrays, assert_same_tensor, case_tests, compare, compare_error, leaves, raises_same, rng, same, setitem, ties  # noqa: E402,F401
 
 
 CASES = [
@@ -71,4 +71,60 @@ def test_relu_keeps_nan_and_signed_zero():
         y = L.relu(x)
         y.sum().backward()
         return y, np.signbit(y.detach().numpy()), x.grad
+    same(f)
+
+
+# --- the dtypes each op's kernel accepts (dtypes.check_accepts) and result dtypes ----------
+
+_INTEGER_INPUT_OPS = {
+    "abs": lambda L, x: x.abs(), "sign": lambda L, x: x.sign(), "floor": lambda L, x: x.floor(),
+    "relu": lambda L, x: x.relu(), "relu_": lambda L, x: x.clone().relu_(),
+    "elu": lambda L, x: L.nn.functional.elu(x), "gelu": lambda L, x: L.nn.functional.gelu(x),
+    "silu": lambda L, x: L.nn.functional.silu(x), "softplus": lambda L, x: L.nn.functional.softplus(x),
+    "leaky_relu": lambda L, x: L.nn.functional.leaky_relu(x), "mse_loss": lambda L, x: L.nn.functional.mse_loss(x, x),
+    "norm": lambda L, x: x.norm(), "argmax": lambda L, x: x.argmax(), "argmin": lambda L, x: x.argmin(),
+    "softmax": lambda L, x: x.softmax(0), "log_softmax": lambda L, x: x.log_softmax(-1),
+    "remainder": lambda L, x: x % x, "floor_divide": lambda L, x: x // (x | True),
+    "square": lambda L, x: L.square(x), "pow_int": lambda L, x: x ** 2, "pow_float": lambda L, x: x ** 0.5,
+    "pow_tensor": lambda L, x: x ** x, "rpow": lambda L, x: 2 ** x, "clamp": lambda L, x: x.clamp(min=0),
+    "tril": lambda L, x: x.tril(), "triu": lambda L, x: x.triu(1),
+}
+
+
+@pytest.mark.parametrize("shape", [(2, 3), (0, 2), ()], ids=["matrix", "empty", "0-d"])
+@pytest.mark.parametrize("dtype", ["bool", "int64", "uint8"])
+@pytest.mark.parametrize("op", list(_INTEGER_INPUT_OPS), ids=list(_INTEGER_INPUT_OPS))
+def test_integer_and_bool_inputs(op, dtype, shape):
+    """Each op on bool and integer tensors: PyTorch's result dtype, or its error (type and message)."""
+    fn = _INTEGER_INPUT_OPS[op]
+    same(lambda L: fn(L, (L.arange(6).reshape(2, 3) % 3 if shape == (2, 3) else L.ones(shape, dtype=L.long))
+                      .to(getattr(L, dtype))))
+
+
+def test_integer_power_with_negative_exponents():
+    """An integer tensor exponent may be negative: 1 and -1 keep a value, any other base gives 0."""
+    same(lambda L: (L.tensor([-3, -1, 0, 1, 2, 5]) ** L.tensor([-1, -3, -2, -5, -1, 2]),
+                    2 ** L.tensor([-1, 0, 3]), (-1) ** L.tensor([-1, -2, 3])))
+    raises_same(lambda L: L.tensor([2, 3]) ** -1)
+
+
+def test_rsqrt_node_and_double_backward():
+    """rsqrt is one node (RsqrtBackward0); its backward records PyTorch's -0.5 * grad * out ** 3."""
+    def f(L):
+        x = L.tensor([0.5, -0.0, 2.0], dtype=L.float64, requires_grad=True)
+        g, = L.autograd.grad(x.rsqrt().sum(), x, create_graph=True)
+        return x.rsqrt(), g, g.grad_fn.name()
+    same(f)
+
+
+@pytest.mark.parametrize("act", ["elu", "softplus"])
+def test_activation_double_backward_nodes(act):
+    """elu's and softplus's backwards are ops of their own (EluBackwardBackward0, ...), first and second
+    order values as PyTorch's; elu keeps -0. (its expm1)."""
+    def f(L):
+        x = L.tensor([[0.3, -1.0, 0.0], [2.0, 30.0, -0.0]], dtype=L.float64, requires_grad=True)
+        fn = getattr(L.nn.functional, act)
+        g, = L.autograd.grad(fn(x).pow(2).sum(), x, create_graph=True)
+        h, = L.autograd.grad(g.sum(), x)
+        return fn(x), g, h
     same(f)
