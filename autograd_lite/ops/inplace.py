@@ -258,7 +258,9 @@ def _copy_to(target: Tensor, value: Tensor, index: Any) -> None:
     fill = not value._data.ndim and value._data.shape != target._data.shape
     if value._data.ndim and value._data.shape != target._data.shape:
         _check_expand(value, target._data.shape, index)
-        value = _strip_leading_ones(value)
+        value = value.view(_leading_ones_dropped(value._data.shape))  # (a view even when nothing is dropped)
+        if value._data.shape != target._data.shape:
+            value = value.expand(target._data.shape)
     if target._base is not None and _tracked(target, value):
         _check_leaf_inplace(target)
         if value is not target:  # (x[...] = x copies nothing)
