@@ -46,6 +46,7 @@ from .out import supports_out as _supports_out
  sigmoid, clamp, maximum, minimum, matmul, mm, bmm, mv, dot, cat, stack) = map(_supports_out, (
     add, sub, subtract, mul, multiply, div, divide, true_divide, pow, neg, abs, exp, log, sqrt, sin, cos, tanh,
     sigmoid, clamp, maximum, minimum, matmul, mm, bmm, mv, dot, cat, stack))
+from .layout import contiguous_format, memory_format, preserve_format
 from .printing import set_printoptions
 from .tensor import Size, Tensor
 

@@ -8,7 +8,7 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from . import dtypes, errors
+from . import dtypes, errors, layout
 from . import random as _random
 from .dtypes import dtype as _dtype
 from .tensor import Size, Tensor, _make, tensor_method
@@ -219,24 +219,35 @@ def linspace(start: float, end: float, steps: int, dtype: _dtype | None = None, 
     return _finish(values.astype(np_dtype), requires_grad, device)
 
 
+def _like(input: Tensor, values: np.ndarray, memory_format: Any) -> np.ndarray:
+    """``values`` (in memory order, as PyTorch fills a new tensor) shaped like ``input`` and laid
+    out as ``empty_like`` lays it out (``preserve_format``: a transposed input, a transposed result)."""
+    data = input._data
+    strides = layout.like_strides(data, memory_format)
+    if strides == layout.contiguous_strides(data.shape):
+        return values.reshape(data.shape)
+    return np.ndarray(data.shape, values.dtype, values, strides=[s * values.itemsize for s in strides])
+
+
 def zeros_like(input: Tensor, *, dtype: _dtype | None = None, device: Any = None,
                requires_grad: bool = False, memory_format: Any = None) -> Tensor:
-    return _finish(np.zeros(input._data.shape, _resolve(dtype, input.dtype)), requires_grad, device)
+    return full_like(input, 0, dtype=dtype, device=device, requires_grad=requires_grad, memory_format=memory_format)
 
 
 def ones_like(input: Tensor, *, dtype: _dtype | None = None, device: Any = None,
               requires_grad: bool = False, memory_format: Any = None) -> Tensor:
-    return _finish(np.ones(input._data.shape, _resolve(dtype, input.dtype)), requires_grad, device)
+    return full_like(input, 1, dtype=dtype, device=device, requires_grad=requires_grad, memory_format=memory_format)
 
 
 def empty_like(input: Tensor, *, dtype: _dtype | None = None, device: Any = None,
                requires_grad: bool = False, memory_format: Any = None) -> Tensor:
-    return zeros_like(input, dtype=dtype, requires_grad=requires_grad)
+    return zeros_like(input, dtype=dtype, requires_grad=requires_grad, memory_format=memory_format)
 
 
 def full_like(input: Tensor, fill_value: Any, *, dtype: _dtype | None = None, device: Any = None,
               requires_grad: bool = False, memory_format: Any = None) -> Tensor:
-    return _finish(np.full(input._data.shape, fill_value, _resolve(dtype, input.dtype)), requires_grad, device)
+    values = np.full(input._data.size, fill_value, _resolve(dtype, input.dtype))
+    return _finish(_like(input, values, memory_format), requires_grad, device)
 
 
 # --- Random numbers: PyTorch's CPU generator, reproduced in random.py ------------------
@@ -317,18 +328,23 @@ def randperm(n: int, *, generator: Any = None, dtype: _dtype | None = None, devi
 
 
 def rand_like(input: Tensor, *, dtype: _dtype | None = None, device: Any = None,
-              requires_grad: bool = False) -> Tensor:
-    return rand(*input._data.shape, dtype=dtype or input.dtype, requires_grad=requires_grad)
+              requires_grad: bool = False, memory_format: Any = None) -> Tensor:
+    values = rand(input._data.size, dtype=dtype or input.dtype)._data
+    return _finish(_like(input, values, memory_format), requires_grad, device)
 
 
 def randn_like(input: Tensor, *, dtype: _dtype | None = None, device: Any = None,
-               requires_grad: bool = False) -> Tensor:
-    return randn(*input._data.shape, dtype=dtype or input.dtype, requires_grad=requires_grad)
+               requires_grad: bool = False, memory_format: Any = None) -> Tensor:
+    contiguous = layout.like_strides(input._data, memory_format) == layout.contiguous_strides(input._data.shape)
+    np_dtype = _float_dtype(dtype or input.dtype, "normal_kernel_cpu")
+    values = _random.normal((input._data.size,), np_dtype, contiguous=contiguous)
+    return _finish(_like(input, values, memory_format), requires_grad, device)
 
 
 def randint_like(input: Tensor, low: int, high: int | None = None, *, dtype: _dtype | None = None,
-                 requires_grad: bool = False) -> Tensor:
-    return randint(low, high, input._data.shape, dtype=dtype or input.dtype, requires_grad=requires_grad)
+                 requires_grad: bool = False, memory_format: Any = None) -> Tensor:
+    values = randint(low, high, (input._data.size,), dtype=dtype or input.dtype)._data
+    return _finish(_like(input, values, memory_format), requires_grad)
 
 
 def normal(mean: float, std: float, size: Sequence[int], *, generator: Any = None, dtype: _dtype | None = None,

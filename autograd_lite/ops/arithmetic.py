@@ -15,7 +15,7 @@ from ..creation import zeros_like
 from ..dtypes import result_dtype
 from ..function import Function
 from ..tensor import Tensor, tensor_method
-from ._common import _binary_inputs, _cast, _check_shapes_broadcast, _float_data, _laid_out, _t, as_tensor_like
+from ._common import _binary_inputs, _cast, _check_shapes_broadcast, _ew, _float_data, _laid_out, _t, as_tensor_like
 from .comparison import where
 
 
@@ -192,7 +192,7 @@ class Reciprocal(Function):
 
     @staticmethod
     def forward(ctx, a):
-        out = _t(1 / _float_data(a))
+        out = _ew(1 / _float_data(a), a)
         ctx.save_for_backward(out)
         return out
 
@@ -214,7 +214,7 @@ class Neg(Function):
     def forward(ctx, a):
         if a._data.dtype == np.bool_:
             raise RuntimeError("Negation, the `-` operator, on a bool tensor is not supported. If you are trying to invert a mask, use the `~` or `logical_not()` operator instead.")
-        return _t(-a._data)
+        return _ew(-a._data, a)
 
     @staticmethod
     def backward(ctx, grad):
@@ -243,8 +243,7 @@ class Pow(Function):
             data = _float_data(a)
         if data.dtype.kind in "iu" and exponent < 0:
             raise RuntimeError("Integers to negative integer powers are not allowed.")
-        out = np.power(data, np.asarray(exponent, dtype=data.dtype))
-        return _t(out)
+        return _ew(np.power(data, np.asarray(exponent, dtype=data.dtype)), a)
 
     @staticmethod
     def backward(ctx, grad):
@@ -263,7 +262,7 @@ class MulScalar(Function):
     @staticmethod
     def forward(ctx, a, number):
         ctx.number = number
-        return _t(a._data * np.asarray(number, a._data.dtype))
+        return _ew(a._data * np.asarray(number, a._data.dtype), a)
 
     @staticmethod
     def backward(ctx, grad):
@@ -299,7 +298,7 @@ class PowScalarBase(Function):
     @staticmethod
     def forward(ctx, base, b):
         ctx.base = base
-        out = _t(np.power(np.asarray(base, dtype=_float_data(b).dtype if isinstance(base, float) else b._data.dtype), b._data))
+        out = _ew(np.power(np.asarray(base, dtype=_float_data(b).dtype if isinstance(base, float) else b._data.dtype), b._data), b)
         ctx.save_for_backward(out)
         return out
 
@@ -379,7 +378,7 @@ def _integer_divisor(a: Tensor, b: Tensor) -> np.dtype:
 
 def _floor_divide(a: Tensor, b: Tensor) -> Tensor:
     dt = _integer_divisor(a, b)
-    return _t(np.floor_divide(a._data.astype(dt, copy=False), b._data.astype(dt, copy=False)))
+    return _ew(np.floor_divide(a._data.astype(dt, copy=False), b._data.astype(dt, copy=False)), a, b)
 
 
 def _remainder(a: Tensor, b: Tensor) -> Tensor:
@@ -387,9 +386,9 @@ def _remainder(a: Tensor, b: Tensor) -> Tensor:
     dt = _integer_divisor(a, b)
     x, y = a._data.astype(dt, copy=False), b._data.astype(dt, copy=False)
     if dt.kind != "f":
-        return _t(np.remainder(x, y))
+        return _ew(np.remainder(x, y), a, b)
     m = np.fmod(x, y)
-    return _t(np.where((m != 0) & ((y < 0) != (m < 0)), m + y, m))
+    return _ew(np.where((m != 0) & ((y < 0) != (m < 0)), m + y, m), a, b)
 
 
 class NotImplementedBackward(Function):

@@ -9,7 +9,7 @@ import numpy as np
 from ..creation import zeros
 from ..function import Function
 from ..tensor import _make, Tensor, tensor_method
-from ._common import _binary_inputs, _cast, _check_shapes_broadcast, _default_np, _laid_out, _t, _type_name
+from ._common import _binary_inputs, _cast, _check_shapes_broadcast, _default_np, _ew, _laid_out, _t, _type_name
 
 
 class Where(Function):
@@ -126,26 +126,26 @@ Tensor.logical_xor = Tensor.__xor__ = logical_xor
 
 @tensor_method()
 def logical_not(input: Tensor) -> Tensor:
-    return _t(np.logical_not(input._data))
+    return _ew(np.logical_not(input._data), input)
 
 
 def bitwise_not(input: Tensor) -> Tensor:
-    return _t(np.invert(input._data))
+    return _ew(np.invert(input._data), input)
 
 
 @tensor_method()
 def isnan(input: Tensor) -> Tensor:
-    return _t(np.isnan(input._data))
+    return _ew(np.isnan(input._data), input)
 
 
 @tensor_method()
 def isinf(input: Tensor) -> Tensor:
-    return _t(np.isinf(input._data))
+    return _ew(np.isinf(input._data), input)
 
 
 @tensor_method()
 def isfinite(input: Tensor) -> Tensor:
-    return _t(np.isfinite(input._data))
+    return _ew(np.isfinite(input._data), input)
 
 
 @tensor_method()
@@ -160,7 +160,7 @@ def allclose(input: Tensor, other: Tensor, rtol: float = 1e-05, atol: float = 1e
 
 @tensor_method()
 def isclose(input: Tensor, other: Tensor, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: bool = False) -> Tensor:
-    return _t(np.isclose(input._data, other._data, rtol=rtol, atol=atol, equal_nan=equal_nan))
+    return _ew(np.isclose(input._data, other._data, rtol=rtol, atol=atol, equal_nan=equal_nan), input, other)
 
 
 def _invert(self: Tensor) -> Tensor:

@@ -12,7 +12,7 @@ import numpy as np
 from .. import errors
 from ..function import Function
 from ..tensor import _make, _wrap_dim, Tensor, tensor_method
-from ._common import _t, overload
+from ._common import _new, _t, overload
 from .comparison import where
 from .shape import IndexBackward, Select, Slice
 from ..views import _view_of
@@ -159,7 +159,7 @@ class Gather(Function):
     @staticmethod
     def forward(ctx, a, dim, index):
         ctx.shape, ctx.dim, ctx.index = a._data.shape, dim, index
-        return _t(a._data[_along(index, dim)])
+        return _new(a._data[_along(index, dim)])
 
     @staticmethod
     def backward(ctx, grad):
@@ -237,7 +237,7 @@ class IndexSelect(Function):
     @staticmethod
     def forward(ctx, a, dim, index):
         ctx.shape, ctx.key = a._data.shape, (slice(None),) * dim + (index,)
-        return _t(np.take(a._data, index, axis=dim))
+        return _new(np.take(a._data, index, axis=dim))
 
     @staticmethod
     def backward(ctx, grad):
@@ -261,7 +261,7 @@ class MaskedFill(Function):
     @staticmethod
     def forward(ctx, a, mask, value):
         ctx.mask = mask
-        return _t(np.where(mask, np.asarray(value, a._data.dtype), a._data))
+        return _new(np.where(mask, np.asarray(value, a._data.dtype), a._data))
 
     @staticmethod
     def backward(ctx, grad):

@@ -6,12 +6,12 @@ import builtins
 
 import numpy as np
 
-from .. import dtypes
+from .. import dtypes, layout
 from ..dtypes import result_dtype
 from ..function import Function
 from ..grad_mode import _state
 from ..tensor import Tensor, tensor_method
-from ._common import _check_shapes_broadcast, _t
+from ._common import _check_shapes_broadcast, _new, _t
 from .arithmetic import _save_operands
 from .shape import expand, reshape, SqueezeInPlace, UnsafeView
 
@@ -61,13 +61,32 @@ class Mm(Function):
             )
         _check_matmul_operands("mm", a._data.dtype, b._data.dtype)
         _save_operands(ctx, a, b)
-        return _t(a._data @ b._data)
+        ctx.layouts = _column_major(a), _column_major(b)
+        return _new(a._data @ b._data)
 
     @staticmethod
     def backward(ctx, grad):
         a, b = ctx.saved_tensors
         need_a, need_b = ctx.needs_input_grad
-        return grad.mm(b.t()) if need_a else None, a.t().mm(grad) if need_b else None
+        return _mm_backward(ctx, grad, a, b, need_a, need_b)
+
+
+def _column_major(t: Tensor) -> bool:
+    """A transposed-contiguous matrix: mm's gradient for it is computed transposed, so that it is laid out alike."""
+    (rows, _), (s0, s1) = t._data.shape, t.stride()
+    return s0 == 1 and s1 == rows
+
+
+def _mm_backward(ctx, grad: Tensor, a: Tensor, b: Tensor, need_a: bool, need_b: bool) -> tuple:
+    """``mm_mat1_backward``/``mm_mat2_backward``: grad @ b.T and a.T @ grad, each computed as the
+    transpose of the transposed product when its operand was column-major (PyTorch's layout choice)."""
+    column_a, column_b = ctx.layouts
+    ga = gb = None
+    if need_a:
+        ga = b.mm(grad.t()).t() if column_a else grad.mm(b.t())
+    if need_b:
+        gb = grad.t().mm(a).t() if column_b else a.t().mm(grad)
+    return ga, gb
 
 
 @tensor_method()
@@ -89,15 +108,16 @@ class Addmm(Function):
             )
         _check_matmul_operands("addmm", bias._data.dtype, a._data.dtype, b._data.dtype)
         _save_operands(ctx, a, b, first=1)
+        ctx.layouts = _column_major(a), _column_major(b)
         out = a._data @ b._data
         out += bias._data
-        return _t(out)
+        return _new(out)
 
     @staticmethod
     def backward(ctx, grad):
         a, b = ctx.saved_tensors
         _, need_a, need_b = ctx.needs_input_grad
-        return grad, grad.mm(b.t()) if need_a else None, a.t().mm(grad) if need_b else None
+        return (grad, *_mm_backward(ctx, grad, a, b, need_a, need_b))
 
 
 def addmm(input: Tensor, mat1: Tensor, mat2: Tensor) -> Tensor:
@@ -116,7 +136,7 @@ class Mv(Function):
             )
         _check_matmul_operands("mv", a._data.dtype, v._data.dtype)
         _save_operands(ctx, a, v)
-        return _t(a._data @ v._data)
+        return _new(a._data @ v._data)
 
     @staticmethod
     def backward(ctx, grad):
@@ -146,7 +166,7 @@ class Dot(Function):
             )
         _check_matmul_operands("dot", a._data.dtype, b._data.dtype)
         _save_operands(ctx, a, b)
-        return _t(np.dot(a._data, b._data))
+        return _new(np.dot(a._data, b._data))
 
     @staticmethod
     def backward(ctx, grad):
@@ -179,7 +199,7 @@ class Bmm(Function):
         if a._data.size and b._data.size:  # (an empty product is returned before the kernel, in mat2's dtype)
             _check_matmul_operands("bmm", a._data.dtype, b._data.dtype)
         _save_operands(ctx, a, b)
-        return _t(np.matmul(a._data, b._data).astype(b._data.dtype, copy=False))
+        return _new(np.matmul(a._data, b._data).astype(b._data.dtype, copy=False))
 
     @staticmethod
     def backward(ctx, grad):
@@ -206,7 +226,8 @@ class Einsum(Function):
         ctx.inputs, ctx.output = _parse_einsum(equation, operands)
         ctx.save_for_backward(*operands)
         dt = _einsum_dtype(ctx.inputs, ctx.output, operands)
-        return _t(np.asarray(np.einsum(equation, *(o._data.astype(dt, copy=False) for o in operands))))
+        out = np.asarray(np.einsum(equation, *(o._data.astype(dt, copy=False) for o in operands)))
+        return _t(_einsum_layout(out, ctx.inputs, ctx.output, operands))
 
     @staticmethod
     def backward(ctx, grad):
@@ -269,6 +290,20 @@ def _parse_einsum(equation: str, operands: tuple) -> tuple[list[str], str]:
         counts = {c: lhs.count(c) for c in lhs if c.isalpha()}
         rhs = "".join(sorted(c for c, n in counts.items() if n == 1))
     return inputs, rhs
+
+
+def _einsum_layout(out: np.ndarray, inputs: list, output: str, operands: tuple) -> np.ndarray:
+    """PyTorch's einsum multiplies its operands aligned to the output's subscripts (an elementwise
+    product, laid out as one) and contracts summed subscripts with bmm (a contiguous result)."""
+    if any(c not in output for subs in inputs for c in subs) or any(len(set(s)) != len(s) for s in inputs):
+        return layout.contiguous(out)
+    aligned = []
+    for subs, op in zip(inputs, operands):
+        data = op._data
+        strides = [data.strides[subs.index(c)] if c in subs else 0 for c in output]
+        shape = [data.shape[subs.index(c)] if c in subs else 1 for c in output]
+        aligned.append(np.lib.stride_tricks.as_strided(data, shape, strides, writeable=False))
+    return layout.elementwise(out, *aligned)
 
 
 def _undo_einsum_sum(g: Tensor, kept: str, subs: str, shape: tuple) -> Tensor:

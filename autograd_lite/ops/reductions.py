@@ -8,12 +8,12 @@ from typing import Any
 
 import numpy as np
 
-from .. import errors, kernels
+from .. import errors, kernels, layout
 from ..creation import arange, eye, linspace
 from ..dtypes import bool_
 from ..function import Function
 from ..tensor import _sizes, _wrap_dim, Tensor, tensor_method
-from ._common import _dims, _float_data, _scalar_name, _t, _type_name, np_mean, overload
+from ._common import _dims, _float_data, _new, _scalar_name, _t, _type_name, np_mean, overload
 from .arithmetic import maximum, minimum
 from .comparison import where
 from .indexing import ScatterAdd
@@ -35,7 +35,7 @@ class Sum(Function):
     def forward(ctx, a, dtype=None):
         ctx.shape = a._data.shape
         data = a._data if dtype is None else a._data.astype(dtype.np)
-        return _t(np.sum(data, dtype=np.int64 if data.dtype.kind in "biu" else None))
+        return _new(np.sum(data, dtype=np.int64 if data.dtype.kind in "biu" else None))
 
     @staticmethod
     def backward(ctx, grad):
@@ -49,7 +49,7 @@ class SumDim(Function):
     def forward(ctx, a, dim, keepdim=False, dtype=None):
         ctx.shape, ctx.dims, ctx.keepdim = a._data.shape, _dims(dim, a._data.ndim), keepdim
         data = a._data if dtype is None else a._data.astype(dtype.np)
-        return _t(np.sum(data, axis=ctx.dims, keepdims=keepdim, dtype=np.int64 if data.dtype.kind in "biu" else None))
+        return _new(np.sum(data, axis=ctx.dims, keepdims=keepdim, dtype=np.int64 if data.dtype.kind in "biu" else None))
 
     @staticmethod
     def backward(ctx, grad):
@@ -86,7 +86,7 @@ class Mean(Function):
     def forward(ctx, a, dtype=None):
         _check_mean_dtype(a, dtype)
         ctx.shape, ctx.n = a._data.shape, a._data.size
-        return _t(_mean(a._data, None, False, dtype))
+        return _new(_mean(a._data, None, False, dtype))
 
     @staticmethod
     def backward(ctx, grad):
@@ -101,7 +101,7 @@ class MeanDim(Function):
         _check_mean_dtype(a, dtype)
         ctx.shape, ctx.dims, ctx.keepdim = a._data.shape, _dims(dim, a._data.ndim), keepdim
         ctx.n = int(np.prod([a._data.shape[d] for d in ctx.dims]))
-        return _t(_mean(a._data, ctx.dims, keepdim, dtype))
+        return _new(_mean(a._data, ctx.dims, keepdim, dtype))
 
     @staticmethod
     def backward(ctx, grad):
@@ -150,7 +150,7 @@ class Var(Function):
 
     @staticmethod
     def forward(ctx, a, dims, correction, keepdim):
-        out = _t(_variance(ctx, a, dims, correction, keepdim, "var"))
+        out = _new(_variance(ctx, a, dims, correction, keepdim, "var"))
         ctx.save_for_backward(a)
         return out
 
@@ -173,7 +173,7 @@ class Std(Function):
 
     @staticmethod
     def forward(ctx, a, dims, correction, keepdim):
-        out = _t(np.sqrt(_variance(ctx, a, dims, correction, keepdim, "std")))
+        out = _new(np.sqrt(_variance(ctx, a, dims, correction, keepdim, "std")))
         ctx.save_for_backward(a, out)
         return out
 
@@ -205,7 +205,7 @@ class Cumsum(Function):
         ctx.dim = dim
         data = a._data
         out = np.cumsum(data, axis=dim, dtype=np.int64 if data.dtype.kind in "biu" else None)
-        return _t(out.reshape(data.shape))  # (numpy flattens a 0-d input to shape [1])
+        return _new(out.reshape(data.shape))  # (numpy flattens a 0-d input to shape [1])
 
     @staticmethod
     def backward(ctx, grad):
@@ -226,7 +226,7 @@ class Prod(Function):
     def forward(ctx, a, dim=None, keepdim=False):
         ctx.dims = None if dim is None else _dims(dim, a._data.ndim)
         ctx.keepdim = keepdim
-        out = _t(np.prod(a._data, axis=ctx.dims, keepdims=keepdim,
+        out = _new(np.prod(a._data, axis=ctx.dims, keepdims=keepdim,
                          dtype=np.int64 if a._data.dtype.kind in "biu" else None))
         ctx.save_for_backward(a, out)
         return out
@@ -287,7 +287,7 @@ class MaxAll(Function):
                 f"{'max' if reduce is np.max else 'min'}(): Expected reduction dim to be specified for input.numel() "
                 "== 0. Specify the reduction dim with the 'dim' argument."
             )
-        out = _t(reduce(a._data))
+        out = _new(reduce(a._data))
         ctx.save_for_backward(a, out)
         return out
 
@@ -313,7 +313,7 @@ class Logsumexp(Function):
         m = np.where(np.isfinite(m), m, 0)
         out = np.log(np.sum(np.exp(x - m), axis=dims, keepdims=True)) + m
         ctx.dims, ctx.keepdim = dims, keepdim
-        out = _t((out if keepdim else out.squeeze(dims)).astype(x.dtype))
+        out = _new((out if keepdim else out.squeeze(dims)).astype(x.dtype))
         ctx.save_for_backward(a, out)
         return out
 
@@ -345,10 +345,12 @@ class Sort(Function):
         values = np.take_along_axis(x, order, dim)
         if not a._data.ndim:
             order, values = order.reshape(order.shape[1:]), values.reshape(values.shape[1:])
-        indices = _t(order.astype(np.int64))
+        # sort keeps the input's layout (as empty_like), topk's results are contiguous
+        lay = (lambda r: layout.like(r, a._data)) if k is None else layout.contiguous
+        indices = _t(lay(order.astype(np.int64)))
         ctx.mark_non_differentiable(indices)
         ctx.shape, ctx.dim, ctx.order = a._data.shape, dim, order
-        return _t(values), indices
+        return _t(lay(values)), indices
 
     @staticmethod
     def backward(ctx, grad, _):
@@ -393,11 +395,11 @@ class MaxDim(Function):
         values = np.take_along_axis(a._data, idx, d) if a._data.ndim else a._data.copy()
         if not keepdim and a._data.ndim:
             values, idx = values.squeeze(d), idx.squeeze(d)
-        indices = _t(idx.astype(np.int64))
+        indices = _new(idx.astype(np.int64))
         ctx.mark_non_differentiable(indices)
         ctx.save_for_backward(indices)
         ctx.shape, ctx.dim, ctx.keepdim = a._data.shape, d, keepdim
-        return _t(values), indices
+        return _new(values), indices
 
     @staticmethod
     def backward(ctx, grad, _):
@@ -443,7 +445,7 @@ class Amax(Function):
         reduce = ctx._function._reduce
         ctx.dims = _dims(dim if dim != () else None, a._data.ndim)
         ctx.keepdim = keepdim
-        out = _t(reduce(a._data, axis=ctx.dims, keepdims=keepdim))
+        out = _new(reduce(a._data, axis=ctx.dims, keepdims=keepdim))
         ctx.save_for_backward(a, out)
         return out
 
@@ -483,7 +485,7 @@ class Norm(Function):
             out = np.max(x, axis=ctx.dims, keepdims=keepdim)
         else:
             out = np.sum(x ** p, axis=ctx.dims, keepdims=keepdim) ** (1 / p)
-        out = _t(out.astype(x.dtype, copy=False))
+        out = _new(out.astype(x.dtype, copy=False))
         ctx.save_for_backward(a, out)
         return out
 
@@ -518,7 +520,7 @@ class SumToSize(Function):
     @staticmethod
     def forward(ctx, a, shape):
         ctx.shape = a._data.shape
-        return _t(kernels.sum_to_shape(a._data, tuple(shape)))
+        return _new(kernels.sum_to_shape(a._data, tuple(shape)))
 
     @staticmethod
     def backward(ctx, grad):
@@ -538,15 +540,15 @@ def sum_to_size(input: Tensor, *size) -> Tensor:
 @tensor_method()
 def argmax(input: Tensor, dim: int | None = None, keepdim: bool = False) -> Tensor:
     if dim is None:
-        return _t(np.asarray(np.argmax(input._data, keepdims=keepdim), dtype=np.int64))
-    return _t(np.argmax(input._data, axis=_wrap_dim(dim, input._data.ndim), keepdims=keepdim).astype(np.int64))
+        return _new(np.asarray(np.argmax(input._data, keepdims=keepdim), dtype=np.int64))
+    return _new(np.argmax(input._data, axis=_wrap_dim(dim, input._data.ndim), keepdims=keepdim).astype(np.int64))
 
 
 @tensor_method()
 def argmin(input: Tensor, dim: int | None = None, keepdim: bool = False) -> Tensor:
     if dim is None:
-        return _t(np.asarray(np.argmin(input._data, keepdims=keepdim), dtype=np.int64))
-    return _t(np.argmin(input._data, axis=_wrap_dim(dim, input._data.ndim), keepdims=keepdim).astype(np.int64))
+        return _new(np.asarray(np.argmin(input._data, keepdims=keepdim), dtype=np.int64))
+    return _new(np.argmin(input._data, axis=_wrap_dim(dim, input._data.ndim), keepdims=keepdim).astype(np.int64))
 
 
 @tensor_method()
@@ -570,17 +572,17 @@ def _argsort(x: np.ndarray, dim: int, descending: bool) -> np.ndarray:
 
 @tensor_method()
 def any(input: Tensor, dim: int | None = None, keepdim: bool = False) -> Tensor:
-    return _t(np.any(input._data, axis=dim, keepdims=keepdim))
+    return _new(np.any(input._data, axis=dim, keepdims=keepdim))
 
 
 @tensor_method()
 def all(input: Tensor, dim: int | None = None, keepdim: bool = False) -> Tensor:
-    return _t(np.all(input._data, axis=dim, keepdims=keepdim))
+    return _new(np.all(input._data, axis=dim, keepdims=keepdim))
 
 
 @tensor_method()
 def count_nonzero(input: Tensor, dim: int | None = None) -> Tensor:
-    return _t(np.asarray(np.count_nonzero(input._data, axis=dim), dtype=np.int64))
+    return _new(np.asarray(np.count_nonzero(input._data, axis=dim), dtype=np.int64))
 
 
 class _ReturnTypes(tuple):

@@ -9,7 +9,7 @@ from typing import Any, Iterator, Sequence
 
 import numpy as np
 
-from .. import dtypes, errors
+from .. import dtypes, errors, layout
 from ..creation import zeros
 from ..dtypes import result_dtype
 from ..function import Function
@@ -25,7 +25,7 @@ class ToCopy(Function):
     @staticmethod
     def forward(ctx, a, dtype):
         ctx.dtype = a.dtype
-        return _t(a._data.astype(dtype.np))
+        return _t(layout.like(a._data.astype(dtype.np), a._data))
 
     @staticmethod
     def backward(ctx, grad):
@@ -40,17 +40,17 @@ class Clone(Function):
     node_name = "CloneBackward0"
 
     @staticmethod
-    def forward(ctx, a):
-        return _t(a._data.copy())
+    def forward(ctx, a, memory_format=None):
+        return _t(layout.like(a._data.copy(), a._data, memory_format))
 
     @staticmethod
     def backward(ctx, grad):
-        return grad
+        return grad, None
 
 
 @tensor_method()
-def clone(input: Tensor, *, memory_format=None) -> Tensor:
-    return Clone.apply(input)
+def clone(input: Tensor, *, memory_format: layout.memory_format | None = None) -> Tensor:
+    return Clone.apply(input, memory_format)
 
 
 class Tril(Function):
@@ -62,7 +62,7 @@ class Tril(Function):
     @staticmethod
     def forward(ctx, a, diagonal):
         ctx.diagonal = diagonal
-        return _t(ctx._function._numpy(a._data, diagonal))
+        return _t(layout.contiguous(ctx._function._numpy(a._data, diagonal)))
 
     @staticmethod
     def backward(ctx, grad):
@@ -97,6 +97,7 @@ class View(Function):
                 "view size is not compatible with input tensor's size and stride (at least one dimension spans "
                 "across two contiguous subspaces). Use .reshape(...) instead."
             ) from None
+        v = layout.restrided(v, layout.view_strides(a._data.shape, layout.strides_of(a._data), shape))
         return _view_of(_t(v), a, lambda t: t.view(shape))
 
     @staticmethod
@@ -118,7 +119,7 @@ def reshape(input: Tensor, shape: Sequence[int]) -> Tensor:
     try:
         v.shape = shape
     except AttributeError:
-        return UnsafeView.apply(Clone.apply(input), shape)
+        return UnsafeView.apply(Clone.apply(input, layout.contiguous_format), shape)
     return View.apply(input, shape)
 
 
@@ -158,7 +159,8 @@ class Expand(Function):
                     f"[{', '.join(map(str, shape))}]"
                 )
         ctx.shape = shape
-        return _view_of(_t(np.broadcast_to(a._data, target)), a, None)
+        strides = layout.expand_strides(shape, layout.strides_of(a._data), target)
+        return _view_of(_t(layout.restrided(np.broadcast_to(a._data, target), strides)), a, None)
 
     @staticmethod
     def backward(ctx, grad):
@@ -240,7 +242,10 @@ class Unsqueeze(Function):
     @staticmethod
     def forward(ctx, a, dim):
         ctx.dim = _wrap_dim(dim, a._data.ndim + 1)
-        return _view_of(_t(np.expand_dims(a._data, ctx.dim)), a, lambda t: t.unsqueeze(dim))
+        data = a._data
+        strides = list(layout.strides_of(data))
+        strides.insert(ctx.dim, layout.unsqueeze_stride(data.shape, strides, ctx.dim))
+        return _view_of(_t(layout.restrided(np.expand_dims(data, ctx.dim), tuple(strides))), a, lambda t: t.unsqueeze(dim))
 
     @staticmethod
     def backward(ctx, grad):
@@ -316,7 +321,7 @@ class Cat(Function):
                         f"but got size {t._data.shape[k]} for tensor number {i} in the list.")
         ctx.dim, ctx.sizes = d, [t._data.shape[d] if t._data.ndim else 0 for t in tensors]
         dt = result_dtype(*parts) if len(parts) > 1 else ref._data.dtype
-        return _t(np.concatenate([t._data for t in parts], axis=d).astype(dt, copy=False))
+        return _t(layout.contiguous(np.concatenate([t._data for t in parts], axis=d).astype(dt, copy=False)))
 
     @staticmethod
     def backward(ctx, grad):
@@ -348,7 +353,7 @@ class Stack(Function):
                     f"at entry 0 and [{', '.join(map(str, t._data.shape))}] at entry {i}")
         ctx.dim = _wrap_dim(dim, tensors[0]._data.ndim + 1)
         dt = result_dtype(*tensors)
-        return _t(np.stack([t._data for t in tensors], axis=ctx.dim).astype(dt, copy=False))
+        return _t(layout.contiguous(np.stack([t._data for t in tensors], axis=ctx.dim).astype(dt, copy=False)))
 
     @staticmethod
     def backward(ctx, grad):
@@ -594,7 +599,7 @@ class Flip(Function):
     @staticmethod
     def forward(ctx, a, dims):
         ctx.dims = dims
-        return _t(np.flip(a._data, dims).copy())
+        return _t(layout.like(np.flip(a._data, dims), a._data))
 
     @staticmethod
     def backward(ctx, grad):
@@ -703,7 +708,7 @@ def to(self: Tensor, *args: Any, **kwargs: Any) -> Tensor:
 
 @tensor_method()
 def contiguous(self: Tensor) -> Tensor:
-    return self if self._data.flags.c_contiguous else clone(self)
+    return self if self._data.flags.c_contiguous else Clone.apply(self, layout.contiguous_format)
 
 
 def _iter(self: Tensor) -> Iterator[Tensor]:
