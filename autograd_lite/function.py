@@ -199,11 +199,12 @@ def _type_name(t: Tensor) -> str:
 
 def _only_reference(grad: Tensor) -> bool:
     """True when ``grad`` and its memory are referenced only by the engine's buffer (here:
-    the buffer list, the ``grad`` argument and getrefcount's own)."""
+    the buffer list, the ``grad`` arguments and getrefcount's own; for the memory: the
+    tensor, ``data`` and getrefcount's own)."""
     data = grad._data
     return (type(grad) is Tensor and grad._grad_fn is None and grad._base is None and grad._vc is None
             and data.base is None and data.flags.writeable
-            and sys.getrefcount(grad) <= 4 and sys.getrefcount(data) <= 2)
+            and sys.getrefcount(grad) <= 4 and sys.getrefcount(data) <= 3)
 
 
 def grad_accumulator(tensor: Tensor) -> AccumulateGrad:

@@ -286,3 +286,41 @@ def expand_strides(shape: tuple, strides: tuple, target: tuple) -> tuple:
 def unsqueeze_stride(shape: tuple, strides: tuple, dim: int) -> int:
     """``inferUnsqueezeGeometry``: the new dimension's stride."""
     return 1 if dim >= len(shape) else shape[dim] * strides[dim]
+
+
+# --- advanced indexing -------------------------------------------------------------------
+
+def index_strides(data: np.ndarray, key: tuple, out_shape: tuple) -> tuple:
+    """The strides of ``data[key]`` (advanced indexing: ``key`` holds ``slice(None)`` and index
+    arrays) as PyTorch's index kernel lays it out: a TensorIterator over ``data`` restrided to
+    the result's shape (stride 0 where the indices replace dimensions) and the index tensors."""
+    indices: list = []
+    for k in key:
+        if isinstance(k, np.ndarray) and k.dtype == np.bool_:
+            if k.ndim == 0:
+                return contiguous_strides(out_shape)
+            rows = np.stack(np.nonzero(k), axis=1)  # ``nonzero``: one long index per mask dimension
+            indices.extend(rows[:, j] for j in range(k.ndim))
+        else:
+            indices.append(k if isinstance(k, np.ndarray) else None)
+    indices += [None] * (data.ndim - len(indices))
+    defined = [d for d, k in enumerate(indices) if k is not None]
+    if defined != list(range(defined[0], defined[-1] + 1)):  # apart: moved to the front
+        order = defined + [d for d in range(data.ndim) if d not in defined]
+        data, indices = data.transpose(order), [indices[d] for d in order]
+        defined = list(range(len(defined)))
+    common = np.broadcast_shapes(*(indices[d].shape for d in defined))
+    before, after = defined[0], data.ndim - defined[-1] - 1
+    shape = data.shape[:before] + common + data.shape[defined[-1] + 1:]
+    if shape != out_shape:
+        return contiguous_strides(out_shape)
+    as_strided = np.lib.stride_tricks.as_strided
+    operands = [as_strided(data, shape, data.strides[:before] + (0,) * len(common) + data.strides[defined[-1] + 1:])]
+    for d in defined:
+        ix = indices[d]
+        if ix.shape != common:  # ``expand_outplace``
+            ix = as_strided(ix, common, [s * ix.itemsize for s in expand_strides(ix.shape, strides_of(ix), common)])
+        ix_shape = (1,) * before + common + (1,) * after  # ``reshape_indexer``: a view
+        ix_strides = view_strides(ix.shape, strides_of(ix), ix_shape)
+        operands.append(as_strided(ix, ix_shape, [s * ix.itemsize for s in ix_strides]))
+    return iterator_strides(shape, tuple(operands))

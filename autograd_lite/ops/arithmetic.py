@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 
-from .. import dtypes
+from .. import dtypes, layout
 from ..creation import zeros_like
 from ..dtypes import result_dtype
 from ..function import Function
@@ -249,8 +249,8 @@ class Pow(Function):
     def backward(ctx, grad):
         a, = ctx.saved_tensors
         p = ctx.exponent
-        if p == 0:
-            return zeros_like(a), None
+        if p == 0:  # (PyTorch's zeros here are contiguous, whatever a's layout)
+            return zeros_like(a, memory_format=layout.contiguous_format), None
         return grad * MulScalar.apply(a ** (p - 1), p), None
 
 

@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy as np
 
-from .. import errors
+from .. import errors, layout
 from ..function import Function
 from ..tensor import _make, _wrap_dim, Tensor, tensor_method
 from ._common import _new, _t, overload
@@ -27,9 +27,10 @@ class Index(Function):
     def forward(ctx, a, key):
         ctx.shape, ctx.key = a._data.shape, key
         try:
-            return _t(a._data[key])
+            out = a._data[key]
         except IndexError as e:  # numpy says "axis", PyTorch "dimension"
             raise IndexError(str(e).replace(" for axis ", " for dimension ")) from None
+        return _t(layout.laid_out(out, layout.index_strides(a._data, key, out.shape)))
 
     @staticmethod
     def backward(ctx, grad):

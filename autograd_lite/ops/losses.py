@@ -8,6 +8,7 @@ import warnings
 
 import numpy as np
 
+from .. import layout
 from ..dtypes import result_dtype, scalar_type_name
 from ..function import Function
 from ..tensor import _make, Tensor
@@ -24,12 +25,13 @@ def _check_reduction(reduction: str) -> str:
     return reduction
 
 
-def _reduce(loss: np.ndarray, reduction: str) -> np.ndarray:
+def _reduce(loss: np.ndarray, reduction: str, *inputs: Tensor) -> np.ndarray:
+    """The loss reduced; unreduced, it is an elementwise result of ``inputs`` and laid out as one."""
     if reduction == "mean":
         return np.asarray(np_mean(loss), dtype=loss.dtype)
     if reduction == "sum":
         return np.asarray(loss.sum(), dtype=loss.dtype)
-    return loss
+    return layout.elementwise(loss, *(t._data for t in inputs))
 
 
 def _warn_size(input: Tensor, target: Tensor) -> None:
@@ -50,7 +52,7 @@ class MseLoss(Function):
         ctx.reduction = reduction
         diff = (input._data - target._data).astype(result_dtype(input, target), copy=False)
         ctx.n = diff.size
-        return _make(_reduce(diff * diff, reduction))
+        return _make(_reduce(diff * diff, reduction, input, target))
 
     @staticmethod
     def backward(ctx, grad):
@@ -320,7 +322,7 @@ class BinaryCrossEntropyWithLogits(Function):
             loss = loss * weight._data
         ctx.save_for_backward(input, target, weight, pos_weight)
         ctx.reduction, ctx.n = reduction, x.size
-        return _make(_reduce(loss.astype(y.dtype, copy=False), reduction))
+        return _make(_reduce(loss.astype(y.dtype, copy=False), reduction, input, target))
 
     @staticmethod
     def backward(ctx, grad):
@@ -370,7 +372,7 @@ class BinaryCrossEntropy(Function):
             loss = loss * weight._data
         ctx.save_for_backward(input, target, weight)
         ctx.reduction, ctx.n = reduction, x.size
-        return _make(_reduce(loss.astype(x.dtype, copy=False), reduction))
+        return _make(_reduce(loss.astype(x.dtype, copy=False), reduction, input, target))
 
     @staticmethod
     def backward(ctx, grad):

@@ -20,12 +20,17 @@ from .indexing import ScatterAdd
 from .shape import _expandable_to
 
 
-def _expand_back(grad: Tensor, shape: tuple, dims: tuple, keepdim: bool) -> Tensor:
-    """Undo a reduction over ``dims``: put the reduced dimensions back and broadcast."""
+def _unsqueeze_back(grad: Tensor, dims: tuple, keepdim: bool) -> Tensor:
+    """Put a reduction's reduced dimensions back (size 1), for a gradient that broadcasts."""
     if not keepdim:
         for d in dims:
             grad = grad.unsqueeze(d)
-    return grad.expand(shape)
+    return grad
+
+
+def _expand_back(grad: Tensor, shape: tuple, dims: tuple, keepdim: bool) -> Tensor:
+    """Undo a reduction over ``dims``: put the reduced dimensions back and broadcast."""
+    return _unsqueeze_back(grad, dims, keepdim).expand(shape)
 
 
 class Sum(Function):
@@ -140,7 +145,7 @@ def _var_backward(ctx, grad: Tensor, a: Tensor) -> Tensor:
         return grad * where(a == a.mean(), math.nan, math.inf)
     centered = a - a.mean(ctx.dims, keepdim=True)
     factor = 2 / ctx.dof if ctx.dof else math.inf
-    return factor * _expand_back(grad, a.shape, ctx.dims, ctx.keepdim) * centered
+    return factor * _unsqueeze_back(grad, ctx.dims, ctx.keepdim) * centered  # (broadcast, as PyTorch's)
 
 
 class Var(Function):
@@ -492,8 +497,8 @@ class Norm(Function):
     @staticmethod
     def backward(ctx, grad):
         a, out = ctx.saved_tensors
-        norm = _expand_back(out, a.shape, ctx.dims, ctx.keepdim)
-        g = _expand_back(grad, a.shape, ctx.dims, ctx.keepdim)
+        norm = _unsqueeze_back(out, ctx.dims, ctx.keepdim)  # (broadcast in the formulas, as PyTorch's)
+        g = _unsqueeze_back(grad, ctx.dims, ctx.keepdim)
         if ctx.p == 1:
             return g * a.sign(), None, None, None
         if ctx.p == math.inf:
