@@ -15,7 +15,7 @@ from ..creation import zeros_like
 from ..dtypes import result_dtype
 from ..function import Function
 from ..tensor import Tensor, tensor_method
-from ._common import _binary_inputs, _cast, _check_shapes_broadcast, _ew, _float_data, _laid_out, _t, as_tensor_like
+from ._common import _binary_inputs, _cast, _check_shapes_broadcast, _ew, _float_data, _laid_out, _new, _t, as_tensor_like
 from .comparison import where
 
 
@@ -298,7 +298,8 @@ class PowScalarBase(Function):
     @staticmethod
     def forward(ctx, base, b):
         ctx.base = base
-        out = _ew(np.power(np.asarray(base, dtype=_float_data(b).dtype if isinstance(base, float) else b._data.dtype), b._data), b)
+        # (PyTorch allocates this overload's result contiguous, then runs tensor ** tensor into it)
+        out = _new(np.power(np.asarray(base, dtype=_float_data(b).dtype if isinstance(base, float) else b._data.dtype), b._data))
         ctx.save_for_backward(out)
         return out
 

@@ -11,7 +11,7 @@ import pytest
 torch = pytest.importorskip("torch")
 
 import autograd_lite  # noqa: E402,F401
-from harness import P, arrays, assert_same_tensor, case_tests, compare, compare_error, leaves, rng, setitem, ties  # noqa: E402,F401
+from harness import P, arrays, assert_same_tensor, case_tests, compare, compare_error, compare_layout, leaves, rng, setitem, ties  # noqa: E402,F401,E501
 
 
 COMPARE = [
@@ -57,3 +57,19 @@ def test_unique_options():
     compare(lambda L, a: L.unique(a, return_inverse=True, return_counts=True), x, requires_grad=False,
             grad=False)
     compare(lambda L, a: a.unique(return_counts=True), x.astype(np.float64), requires_grad=True, grad=False)
+
+
+COMPARISON_LAYOUTS = [
+    lambda L, a, c, s: a.t() > 0,
+    lambda L, a, c, s: s.t() != -1,
+    lambda L, a, c, s: L.where(s.t() > 0, s.t(), -0.0),
+    lambda L, a, c, s: L.where(c.permute(2, 1, 0) > 0, c.permute(2, 0, 1).transpose(1, 2), 1.0),
+    lambda L, a, c, s: L.logical_not(c.permute(1, 2, 0) > 0),
+    lambda L, a, c, s: c.permute(2, 1, 0).isnan(),
+]
+
+
+@pytest.mark.parametrize("case", range(len(COMPARISON_LAYOUTS)))
+def test_comparison_layout(case):
+    """``where``: the condition is TensorIterator's first operand, so its layout decides first."""
+    compare_layout(COMPARISON_LAYOUTS[case], rng().standard_normal((3, 4)), rng(1).standard_normal((2, 3, 4)), rng(2).standard_normal((3, 1)))

@@ -11,7 +11,7 @@ import pytest
 torch = pytest.importorskip("torch")
 
 import autograd_lite  # noqa: E402,F401
-from harness import P, arrays, assert_same_tensor, case_tests, compare, compare_error, leaves, raises_same, rng, same, setitem, ties  # noqa: E402,F401
+from harness import P, arrays, assert_same_tensor, case_tests, compare, compare_error, compare_layout, leaves, raises_same, rng, same, setitem, ties  # noqa: E402,F401,E501
 
 
 CASES = [
@@ -85,3 +85,23 @@ def test_einsum_size_one_letter_gradient():
 def test_empty_bmm_takes_mat2_dtype():
     for a, b in (((0, 2, 3), (0, 3, 2)), ((1, 2, 0), (1, 0, 2)), ((2, 0, 3), (2, 3, 4))):
         same(lambda L: [L.bmm(L.ones(a, dtype=L.float64), L.ones(b)), L.ones(a) @ L.ones(b, dtype=L.float64)])
+
+
+LINALG_LAYOUTS = [
+    lambda L, a, c, s: a.t() @ a,
+    lambda L, a, c, s: L.einsum('ij,jk->ik', a.t(), a),
+    lambda L, a, c, s: L.einsum('ij,ij->ij', a.t(), a.t()),
+    lambda L, a, c, s: L.einsum('ijk,ijk->kji', c.permute(2, 0, 1), c.permute(2, 0, 1)),
+    lambda L, a, c, s: _mm_grads(L, a),
+]
+
+
+def _mm_grads(L, a):
+    """mm's gradient for a column-major operand is computed transposed (laid out like it)."""
+    x, w = a.t().detach().requires_grad_(), a[:, :2].t().contiguous().t().detach().requires_grad_()
+    return L.autograd.grad((x @ w).sum(), [x, w])
+
+
+@pytest.mark.parametrize("case", range(len(LINALG_LAYOUTS)))
+def test_linalg_layout(case):
+    compare_layout(LINALG_LAYOUTS[case], rng().standard_normal((3, 4)), rng(1).standard_normal((2, 3, 4)), rng(2).standard_normal((3, 1)))

@@ -11,7 +11,7 @@ import pytest
 torch = pytest.importorskip("torch")
 
 import autograd_lite  # noqa: E402,F401
-from harness import P, arrays, assert_same_tensor, case_tests, compare, compare_error, leaves, rng, same, setitem, ties  # noqa: E402,F401
+from harness import P, arrays, assert_same_tensor, case_tests, compare, compare_error, compare_layout, leaves, rng, same, setitem, ties  # noqa: E402,F401,E501
 
 
 CASES = [
@@ -72,3 +72,22 @@ def test_relu_keeps_nan_and_signed_zero():
         y.sum().backward()
         return y, np.signbit(y.detach().numpy()), x.grad
     same(f)
+
+
+UNARY_LAYOUTS = [
+    lambda L, a, c, s: a.t().exp(),
+    lambda L, a, c, s: a.t().sin(),
+    lambda L, a, c, s: c.permute(2, 1, 0).abs(),
+    lambda L, a, c, s: c.permute(2, 1, 0)[::2].sqrt(),
+    lambda L, a, c, s: (c * 3).long().permute(2, 0, 1).floor(),
+    lambda L, a, c, s: L.clamp(c.permute(2, 1, 0)[..., ::2].mT, max=0.0),
+    lambda L, a, c, s: s.t().sign(),
+    lambda L, a, c, s: s.t()[None].log1p(),
+    lambda L, a, c, s: s.expand(3, 2).t().tanh(),
+]
+
+
+@pytest.mark.parametrize("case", range(len(UNARY_LAYOUTS)))
+def test_unary_layout(case):
+    """One input: a dense one's strides are kept exactly, others are ordered like it."""
+    compare_layout(UNARY_LAYOUTS[case], rng().standard_normal((3, 4)), rng(1).standard_normal((2, 3, 4)), rng(2).standard_normal((3, 1)))
