@@ -233,7 +233,7 @@ def _add_to_buffer(buffers: dict, node: Node, nr: int, grad: Tensor) -> None:
     elif _state.enabled:  # create_graph: the sum must be recorded too
         slots[nr] = prev + grad
     else:
-        slots[nr] = _make(layout.elementwise(prev._data + grad._data, prev._data, grad._data))
+        slots[nr] = _make(layout.summed(prev._data + grad._data, prev._data, grad._data))
 
 
 def _run_pre_hooks(node: Node, grads: list) -> list:

@@ -140,15 +140,32 @@ def like(out: np.ndarray, src: np.ndarray, fmt: memory_format | None = None) -> 
 
 # --- TensorIterator ---------------------------------------------------------------------
 
-def elementwise(out: np.ndarray, *inputs: np.ndarray) -> np.ndarray:
+def elementwise(out: np.ndarray, *inputs: np.ndarray, common: np.dtype | None | str = "out",
+                exempt: int = 0) -> np.ndarray:
     """``out`` (the elementwise result of ``inputs``, in numpy's layout) laid out as
-    TensorIterator lays out a new output; ``inputs`` in PyTorch's operand order."""
+    TensorIterator lays out a new output; ``inputs`` in PyTorch's operand order.
+
+    On the CPU, TensorIterator first converts inputs of another dtype than the ``common`` one
+    it computes in (``x.to(common)``, so with ``like``'s dense strides); ``common`` is the
+    result's dtype unless given (None: no conversion); the first ``exempt`` inputs (``where``'s
+    condition) are never converted."""
     for x in inputs:
         if x.ndim and not standard(x):
             break
     else:  # the common case: contiguous inputs give a contiguous result
         return contiguous(out)
+    if common == "out":
+        common = out.dtype
+    if common is not None:
+        inputs = inputs[:exempt] + tuple(x if x.dtype == common or not x.ndim else _converted(x)
+                                         for x in inputs[exempt:])
     return laid_out(out, iterator_strides(out.shape, inputs))
+
+
+def _converted(x: np.ndarray) -> np.ndarray:
+    """An array laid out as ``x.to(other dtype)`` is: only its strides matter here."""
+    strides = like_strides(x)
+    return empty_strided(x.shape, strides, x.dtype) if strides != strides_of(x) else x
 
 
 def iterator_strides(shape: tuple, inputs: tuple) -> tuple:
@@ -214,6 +231,15 @@ def _channels_last(shape: tuple, strides: tuple) -> bool:
 def _channels_last_strides(shape: tuple) -> tuple:
     n, c, h, w = shape
     return (h * w * c, 1, w * c, c)
+
+
+def summed(out: np.ndarray, prev: np.ndarray, new: np.ndarray) -> np.ndarray:
+    """``out = prev + new`` as the engine sums two gradients of one tensor (without create_graph):
+    in place into a dense ``prev`` (its strides kept), else out of place (TensorIterator)."""
+    if standard(prev) or out.shape != prev.shape:
+        return elementwise(out, prev, new)
+    strides = strides_of(prev)
+    return laid_out(out, strides) if dense(prev.shape, strides) else elementwise(out, prev, new)
 
 
 # --- AccumulateGrad ---------------------------------------------------------------------

@@ -66,11 +66,12 @@ def _cast(out: np.ndarray, a: Tensor, b: Tensor, *first: np.ndarray) -> Tensor:
     laid out as PyTorch lays it out (``first``: operands PyTorch's kernel reads before ``a``)."""
     dt = a._data.dtype
     if dt is b._data.dtype and type(out) is np.ndarray and out.dtype is dt:
-        return _make(_laid_out(out, *first, a._data, b._data))  # the common case: same dtypes in and out
+        return _make(layout.elementwise(out, *first, a._data, b._data, exempt=len(first)))  # the common case
     if dt is not b._data.dtype:
         dt = result_dtype(a, b)
     out = np.asarray(out)
-    return _make(_laid_out(out if out.dtype == dt else out.astype(dt), *first, a._data, b._data))
+    return _make(layout.elementwise(out if out.dtype == dt else out.astype(dt), *first, a._data, b._data,
+                                    exempt=len(first)))
 
 
 def _new(x: Any) -> Tensor:
@@ -78,15 +79,11 @@ def _new(x: Any) -> Tensor:
     return _make(layout.contiguous(x if type(x) is np.ndarray else np.asarray(x)))
 
 
-def _laid_out(out: np.ndarray, *inputs: np.ndarray) -> np.ndarray:
-    """``out`` (an elementwise result of ``inputs``) with the strides PyTorch gives it."""
-    return layout.elementwise(out, *inputs)
-
-
-def _ew(out: Any, *inputs: Tensor) -> Tensor:
-    """A fresh tensor around an elementwise result of ``inputs``, laid out as PyTorch lays it out."""
+def _ew(out: Any, *inputs: Tensor, common: Any = "out") -> Tensor:
+    """A fresh tensor around an elementwise result of ``inputs``, laid out as PyTorch lays it out
+    (``common``: the dtype PyTorch computes in, see ``layout.elementwise``)."""
     return _make(layout.elementwise(out if type(out) is np.ndarray else np.asarray(out),
-                                    *(x._data for x in inputs)))
+                                    *(x._data for x in inputs), common=common))
 
 
 def _float_data(x: Tensor) -> np.ndarray:

@@ -15,7 +15,7 @@ from ..creation import zeros_like
 from ..dtypes import result_dtype
 from ..function import Function
 from ..tensor import Tensor, tensor_method
-from ._common import _binary_inputs, _cast, _check_shapes_broadcast, _ew, _float_data, _laid_out, _new, _t, as_tensor_like
+from ._common import _binary_inputs, _cast, _check_shapes_broadcast, _ew, _float_data, _new, _t, as_tensor_like
 from .comparison import where
 
 
@@ -158,7 +158,7 @@ class Div(Function):
             out = np.floor(out)
         elif rounding_mode == "trunc":
             out = np.trunc(out)
-        return _t(_laid_out(out.astype(dt, copy=False), a._data, b._data))
+        return _ew(out.astype(dt, copy=False), a, b)
 
     @staticmethod
     def backward(ctx, grad):

@@ -7,9 +7,10 @@ from typing import Any
 import numpy as np
 
 from ..creation import zeros
+from ..dtypes import result_dtype
 from ..function import Function
 from ..tensor import _make, Tensor, tensor_method
-from ._common import _binary_inputs, _cast, _check_shapes_broadcast, _default_np, _ew, _laid_out, _t, _type_name
+from ._common import _binary_inputs, _cast, _check_shapes_broadcast, _default_np, _ew, _t, _type_name
 
 
 class Where(Function):
@@ -46,7 +47,8 @@ def where(condition: Tensor, input: Any = None, other: Any = None):
 def _compare(fn):
     def compare(self, other):
         a, b = _binary_inputs(self, other)
-        return _t(_laid_out(np.asarray(fn(a._data, b._data)), a._data, b._data))
+        common = a._data.dtype if a._data.dtype is b._data.dtype else result_dtype(a, b)  # what PyTorch compares in
+        return _ew(np.asarray(fn(a._data, b._data)), a, b, common=common)
 
     compare.__name__ = fn.__name__
     return compare
@@ -126,7 +128,7 @@ Tensor.logical_xor = Tensor.__xor__ = logical_xor
 
 @tensor_method()
 def logical_not(input: Tensor) -> Tensor:
-    return _ew(np.logical_not(input._data), input)
+    return _ew(np.logical_not(input._data), input, common=None)
 
 
 def bitwise_not(input: Tensor) -> Tensor:
@@ -135,17 +137,17 @@ def bitwise_not(input: Tensor) -> Tensor:
 
 @tensor_method()
 def isnan(input: Tensor) -> Tensor:
-    return _ew(np.isnan(input._data), input)
+    return _ew(np.isnan(input._data), input, common=None)
 
 
 @tensor_method()
 def isinf(input: Tensor) -> Tensor:
-    return _ew(np.isinf(input._data), input)
+    return _ew(np.isinf(input._data), input, common=None)
 
 
 @tensor_method()
 def isfinite(input: Tensor) -> Tensor:
-    return _ew(np.isfinite(input._data), input)
+    return _ew(np.isfinite(input._data), input, common=None)
 
 
 @tensor_method()
@@ -160,7 +162,7 @@ def allclose(input: Tensor, other: Tensor, rtol: float = 1e-05, atol: float = 1e
 
 @tensor_method()
 def isclose(input: Tensor, other: Tensor, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: bool = False) -> Tensor:
-    return _ew(np.isclose(input._data, other._data, rtol=rtol, atol=atol, equal_nan=equal_nan), input, other)
+    return _ew(np.isclose(input._data, other._data, rtol=rtol, atol=atol, equal_nan=equal_nan), input, other, common=None)
 
 
 def _invert(self: Tensor) -> Tensor:
