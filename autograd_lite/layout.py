@@ -32,9 +32,7 @@ def contiguous_strides(shape: tuple) -> tuple:
     return tuple(reversed(strides))
 
 
-@functools.lru_cache(maxsize=1024)
-def _contiguous_bytes(shape: tuple, itemsize: int) -> tuple:
-    return tuple(s * itemsize for s in contiguous_strides(shape))
+_CONTIGUOUS_BYTES: dict = {}  # (shape, itemsize) -> contiguous strides in bytes: every op asks
 
 
 def strides_of(x: np.ndarray) -> tuple:
@@ -44,7 +42,13 @@ def strides_of(x: np.ndarray) -> tuple:
 
 def standard(x: np.ndarray) -> bool:
     """Contiguous with exactly ``torch.empty``'s strides, also on size-1 dimensions (cheap)."""
-    return x.strides == _contiguous_bytes(x.shape, x.itemsize)
+    key = (x.shape, x.itemsize)
+    expected = _CONTIGUOUS_BYTES.get(key)
+    if expected is None:
+        if len(_CONTIGUOUS_BYTES) > 4096:
+            _CONTIGUOUS_BYTES.clear()
+        expected = _CONTIGUOUS_BYTES[key] = tuple(s * x.itemsize for s in contiguous_strides(x.shape))
+    return x.strides == expected
 
 
 def dense(shape: tuple, strides: tuple) -> bool:
@@ -149,10 +153,13 @@ def elementwise(out: np.ndarray, *inputs: np.ndarray, common: np.dtype | None | 
     it computes in (``x.to(common)``, so with ``like``'s dense strides); ``common`` is the
     result's dtype unless given (None: no conversion); the first ``exempt`` inputs (``where``'s
     condition) are never converted."""
+    known = _CONTIGUOUS_BYTES  # the common case first, inline: contiguous inputs, a contiguous result
     for x in inputs:
-        if x.ndim and not standard(x):
+        if x.ndim and x.strides != known.get((x.shape, x.itemsize)):
             break
-    else:  # the common case: contiguous inputs give a contiguous result
+    else:
+        return out if out.strides == known.get((out.shape, out.itemsize)) else contiguous(out)
+    if all(not x.ndim or standard(x) for x in inputs):  # (the same, for shapes seen the first time)
         return contiguous(out)
     if common == "out":
         common = out.dtype
