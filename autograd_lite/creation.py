@@ -117,6 +117,9 @@ def tensor(data: Any, dtype: _dtype | None = None, device: Any = None, requires_
                          np.bool_ if kind == "b" else _unsupported(arr))
     else:
         dtypes.from_numpy_dtype(arr.dtype)
+    source = data._data if isinstance(data, Tensor) else data if isinstance(data, np.ndarray) else None
+    if source is not None:  # a copy of an array or a tensor keeps its layout (preserve_format)
+        return _finish(layout.like(arr, source), requires_grad, device)
     return _finish(arr if arr.flags.c_contiguous else arr.copy(), requires_grad, device)
 
 

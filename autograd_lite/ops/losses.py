@@ -322,7 +322,7 @@ class BinaryCrossEntropyWithLogits(Function):
             loss = loss * weight._data
         ctx.save_for_backward(input, target, weight, pos_weight)
         ctx.reduction, ctx.n = reduction, x.size
-        return _make(_reduce(loss.astype(y.dtype, copy=False), reduction, input, target))
+        return _make(_reduce(loss.astype(y.dtype, copy=False), reduction, target))  # ((1 - target) first)
 
     @staticmethod
     def backward(ctx, grad):
