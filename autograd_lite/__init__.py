@@ -10,6 +10,7 @@ The core (knows nothing of the ops):
 - ``engine.py``     ``backward()``: walking the graph
 - ``grad_mode.py``  ``no_grad`` and friends
 - ``views.py``      views and version counters; ``hooks.py`` hook handles
+- ``layout.py``     strides: how PyTorch lays out every new result (and a leaf's ``.grad``)
 - ``dtypes.py``     dtypes and PyTorch's type promotion; ``errors.py`` the messages
 
 On top of it, pointing one way (core -> ops -> nn, optim):

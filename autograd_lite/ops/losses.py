@@ -58,7 +58,7 @@ class MseLoss(Function):
     def backward(ctx, grad):
         input, target = ctx.saved_tensors
         norm = 2.0 / max(ctx.n, 1) if ctx.reduction == "mean" else 2.0  # (empty input: empty gradient)
-        g = (input - target) * norm * grad
+        g = ((input - target) * norm * grad).contiguous()  # (PyTorch's mse_loss_backward writes into contiguous zeros)
         need_input, need_target, _ = ctx.needs_input_grad
         return g if need_input else None, -g if need_target else None, None
 
