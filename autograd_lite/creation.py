@@ -19,7 +19,7 @@ _SUPPORTED = ("f", "i", "u", "b")
 def _finish(data: np.ndarray, requires_grad: bool, device: Any = None) -> Tensor:
     if device is not None or dtypes._default_device is not dtypes.cpu:
         dtypes.check_available(dtypes._default_device if device is None else device)
-    t = _make(data)
+    t = _make(data if data.size else layout.contiguous(data))  # (numpy gives empty arrays 0 strides)
     if requires_grad:
         if data.dtype.kind != "f":
             raise RuntimeError(errors.INT_REQUIRES_GRAD_CREATE)

@@ -63,9 +63,10 @@ def dense(shape: tuple, strides: tuple) -> bool:
 
 def empty_strided(shape: tuple, strides: tuple, dtype: np.dtype) -> np.ndarray:
     """A new array with the given (dense) strides: ``torch.empty_strided``."""
-    if strides == contiguous_strides(shape):
+    empty = not all(shape)
+    if strides == contiguous_strides(shape) and not empty:  # (numpy gives an empty array 0 strides)
         return np.empty(shape, dtype)
-    size = 1 + sum((n - 1) * s for n, s in zip(shape, strides)) if all(shape) else 0
+    size = 0 if empty else 1 + sum((n - 1) * s for n, s in zip(shape, strides))
     dtype = np.dtype(dtype)
     return np.ndarray(shape, dtype, np.empty(size, dtype), strides=[s * dtype.itemsize for s in strides])
 
@@ -311,7 +312,10 @@ def expand_strides(shape: tuple, strides: tuple, target: tuple) -> tuple:
     lead = len(target) - len(shape)
     for i in range(len(target) - 1, -1, -1):
         d = i - lead
-        size, stride = (shape[d], strides[d]) if d >= 0 else (1, target[i + 1] * out[i + 1] if i + 1 < len(target) else 0)
+        if d >= 0:
+            size, stride = shape[d], strides[d]
+        else:
+            size, stride = 1, target[i + 1] * out[i + 1] if i + 1 < len(target) else 0
         out[i] = stride if size == target[i] else 0
     return tuple(out)
 

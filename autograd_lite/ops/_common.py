@@ -79,7 +79,7 @@ def _new(x: Any) -> Tensor:
     return _make(layout.contiguous(x if type(x) is np.ndarray else np.asarray(x)))
 
 
-def _ew(out: Any, *inputs: Tensor, common: Any = "out") -> Tensor:
+def _pointwise(out: Any, *inputs: Tensor, common: Any = "out") -> Tensor:
     """A fresh tensor around an elementwise result of ``inputs``, laid out as PyTorch lays it out
     (``common``: the dtype PyTorch computes in, see ``layout.elementwise``)."""
     return _make(layout.elementwise(out if type(out) is np.ndarray else np.asarray(out),

@@ -13,7 +13,7 @@ from .. import kernels, layout
 from ..creation import zeros_like
 from ..function import Function
 from ..tensor import _wrap_dim, Tensor, tensor_method
-from ._common import _ew, _float_data, _t, _type_name
+from ._common import _pointwise, _float_data, _t, _type_name
 from .comparison import where
 
 
@@ -23,7 +23,7 @@ class Tanh(Function):
     @staticmethod
     def forward(ctx, a):
         d = a._data
-        out = _ew(np.tanh(d if d.dtype.kind == "f" else _float_data(a)), a)
+        out = _pointwise(np.tanh(d if d.dtype.kind == "f" else _float_data(a)), a)
         ctx.save_for_backward(out)
         return out
 
@@ -44,7 +44,7 @@ class Sigmoid(Function):
     @staticmethod
     def forward(ctx, a):
         x = _float_data(a)
-        out = _ew(1 / (1 + np.exp(-x)), a)
+        out = _pointwise(1 / (1 + np.exp(-x)), a)
         ctx.save_for_backward(out)
         return out
 
@@ -67,7 +67,7 @@ class TanhBackwardOp(Function):
     @staticmethod
     def forward(ctx, grad, y):
         ctx.save_for_backward(grad, y)
-        return _ew(kernels.tanh_backward(grad._data, y._data), grad, y)
+        return _pointwise(kernels.tanh_backward(grad._data, y._data), grad, y)
 
     @staticmethod
     def backward(ctx, gg):
@@ -87,7 +87,7 @@ class SigmoidBackwardOp(Function):
     @staticmethod
     def forward(ctx, grad, y):
         ctx.save_for_backward(grad, y)
-        return _ew(kernels.sigmoid_backward(grad._data, y._data), grad, y)
+        return _pointwise(kernels.sigmoid_backward(grad._data, y._data), grad, y)
 
     @staticmethod
     def backward(ctx, gg):
@@ -105,7 +105,7 @@ class Relu(Function):
     @staticmethod
     def forward(ctx, a):
         x = a._data
-        out = _ew(np.where(x < 0, x.dtype.type(0), x), a)  # clamp_min(0): -0. and NaN stay as they are
+        out = _pointwise(np.where(x < 0, x.dtype.type(0), x), a)  # clamp_min(0): -0. and NaN stay as they are
         ctx.save_for_backward(out)
         return out
 
@@ -129,7 +129,7 @@ class ThresholdBackward(Function):
     @staticmethod
     def forward(ctx, grad, out):
         ctx.save_for_backward(out)
-        return _ew(kernels.threshold_backward(grad._data, out._data), out, grad)  # (PyTorch's operand order)
+        return _pointwise(kernels.threshold_backward(grad._data, out._data), out, grad)  # (PyTorch's operand order)
 
     @staticmethod
     def backward(ctx, gg):
@@ -232,7 +232,7 @@ class LeakyRelu(Function):
     def forward(ctx, a, slope):
         ctx.slope = slope
         ctx.save_for_backward(a)
-        return _ew(np.where(a._data > 0, a._data, a._data * a._data.dtype.type(slope)), a)
+        return _pointwise(np.where(a._data > 0, a._data, a._data * a._data.dtype.type(slope)), a)
 
     @staticmethod
     def backward(ctx, grad):
@@ -256,7 +256,7 @@ class LeakyReluBackward(Function):
         ctx.slope = slope
         ctx.save_for_backward(a)
         g = grad._data
-        return _ew(np.where(a._data > 0, g, g * g.dtype.type(slope)), grad, a)
+        return _pointwise(np.where(a._data > 0, g, g * g.dtype.type(slope)), grad, a)
 
     @staticmethod
     def backward(ctx, gg):
@@ -270,7 +270,7 @@ class Elu(Function):
     @staticmethod
     def forward(ctx, a, alpha):
         x = a._data
-        out = _ew(np.where(x > 0, x, (alpha * np.expm1(np.minimum(x, 0))).astype(x.dtype)), a)
+        out = _pointwise(np.where(x > 0, x, (alpha * np.expm1(np.minimum(x, 0))).astype(x.dtype)), a)
         ctx.alpha = alpha
         ctx.save_for_backward(a)
         return out
@@ -296,7 +296,7 @@ class Softplus(Function):
         out = np.where(bx > threshold, x, np.log1p(np.exp(np.minimum(bx, threshold))) / x.dtype.type(beta))
         ctx.beta, ctx.threshold = beta, threshold
         ctx.save_for_backward(a)
-        return _ew(out.astype(x.dtype), a)
+        return _pointwise(out.astype(x.dtype), a)
 
     @staticmethod
     def backward(ctx, grad):
@@ -323,7 +323,7 @@ class Gelu(Function):
             out = 0.5 * x * (1 + np.tanh(k * (x + 0.044715 * x ** 3)))
         else:
             out = 0.5 * x * (1 + kernels.erf(x / math.sqrt(2)))
-        return _ew(np.asarray(out).astype(x.dtype), a)
+        return _pointwise(np.asarray(out).astype(x.dtype), a)
 
     @staticmethod
     def backward(ctx, grad):
@@ -359,7 +359,7 @@ class Silu(Function):
     def forward(ctx, a):
         x = a._data
         ctx.save_for_backward(a)
-        return _ew((x / (1 + np.exp(-x))).astype(x.dtype), a)
+        return _pointwise((x / (1 + np.exp(-x))).astype(x.dtype), a)
 
     @staticmethod
     def backward(ctx, grad):

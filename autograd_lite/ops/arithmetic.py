@@ -15,7 +15,7 @@ from ..creation import zeros_like
 from ..dtypes import result_dtype
 from ..function import Function
 from ..tensor import Tensor, tensor_method
-from ._common import _binary_inputs, _cast, _check_shapes_broadcast, _ew, _float_data, _new, _t, as_tensor_like
+from ._common import _binary_inputs, _cast, _check_shapes_broadcast, _pointwise, _float_data, _new, _t, as_tensor_like
 from .comparison import where
 
 
@@ -158,7 +158,7 @@ class Div(Function):
             out = np.floor(out)
         elif rounding_mode == "trunc":
             out = np.trunc(out)
-        return _ew(out.astype(dt, copy=False), a, b)
+        return _pointwise(out.astype(dt, copy=False), a, b)
 
     @staticmethod
     def backward(ctx, grad):
@@ -192,7 +192,7 @@ class Reciprocal(Function):
 
     @staticmethod
     def forward(ctx, a):
-        out = _ew(1 / _float_data(a), a)
+        out = _pointwise(1 / _float_data(a), a)
         ctx.save_for_backward(out)
         return out
 
@@ -214,7 +214,7 @@ class Neg(Function):
     def forward(ctx, a):
         if a._data.dtype == np.bool_:
             raise RuntimeError("Negation, the `-` operator, on a bool tensor is not supported. If you are trying to invert a mask, use the `~` or `logical_not()` operator instead.")
-        return _ew(-a._data, a)
+        return _pointwise(-a._data, a)
 
     @staticmethod
     def backward(ctx, grad):
@@ -243,7 +243,7 @@ class Pow(Function):
             data = _float_data(a)
         if data.dtype.kind in "iu" and exponent < 0:
             raise RuntimeError("Integers to negative integer powers are not allowed.")
-        return _ew(np.power(data, np.asarray(exponent, dtype=data.dtype)), a)
+        return _pointwise(np.power(data, np.asarray(exponent, dtype=data.dtype)), a)
 
     @staticmethod
     def backward(ctx, grad):
@@ -262,7 +262,7 @@ class MulScalar(Function):
     @staticmethod
     def forward(ctx, a, number):
         ctx.number = number
-        return _ew(a._data * np.asarray(number, a._data.dtype), a)
+        return _pointwise(a._data * np.asarray(number, a._data.dtype), a)
 
     @staticmethod
     def backward(ctx, grad):
@@ -299,7 +299,8 @@ class PowScalarBase(Function):
     def forward(ctx, base, b):
         ctx.base = base
         # (PyTorch allocates this overload's result contiguous, then runs tensor ** tensor into it)
-        out = _new(np.power(np.asarray(base, dtype=_float_data(b).dtype if isinstance(base, float) else b._data.dtype), b._data))
+        dt = _float_data(b).dtype if isinstance(base, float) else b._data.dtype
+        out = _new(np.power(np.asarray(base, dtype=dt), b._data))
         ctx.save_for_backward(out)
         return out
 
@@ -379,7 +380,7 @@ def _integer_divisor(a: Tensor, b: Tensor) -> np.dtype:
 
 def _floor_divide(a: Tensor, b: Tensor) -> Tensor:
     dt = _integer_divisor(a, b)
-    return _ew(np.floor_divide(a._data.astype(dt, copy=False), b._data.astype(dt, copy=False)), a, b)
+    return _pointwise(np.floor_divide(a._data.astype(dt, copy=False), b._data.astype(dt, copy=False)), a, b)
 
 
 def _remainder(a: Tensor, b: Tensor) -> Tensor:
@@ -387,9 +388,9 @@ def _remainder(a: Tensor, b: Tensor) -> Tensor:
     dt = _integer_divisor(a, b)
     x, y = a._data.astype(dt, copy=False), b._data.astype(dt, copy=False)
     if dt.kind != "f":
-        return _ew(np.remainder(x, y), a, b)
+        return _pointwise(np.remainder(x, y), a, b)
     m = np.fmod(x, y)
-    return _ew(np.where((m != 0) & ((y < 0) != (m < 0)), m + y, m), a, b)
+    return _pointwise(np.where((m != 0) & ((y < 0) != (m < 0)), m + y, m), a, b)
 
 
 class NotImplementedBackward(Function):

@@ -10,7 +10,7 @@ from ..creation import zeros
 from ..dtypes import result_dtype
 from ..function import Function
 from ..tensor import _make, Tensor, tensor_method
-from ._common import _binary_inputs, _cast, _check_shapes_broadcast, _default_np, _ew, _t, _type_name
+from ._common import _binary_inputs, _cast, _check_shapes_broadcast, _default_np, _pointwise, _t, _type_name
 
 
 class Where(Function):
@@ -48,7 +48,7 @@ def _compare(fn):
     def compare(self, other):
         a, b = _binary_inputs(self, other)
         common = a._data.dtype if a._data.dtype is b._data.dtype else result_dtype(a, b)  # what PyTorch compares in
-        return _ew(np.asarray(fn(a._data, b._data)), a, b, common=common)
+        return _pointwise(np.asarray(fn(a._data, b._data)), a, b, common=common)
 
     compare.__name__ = fn.__name__
     return compare
@@ -128,26 +128,26 @@ Tensor.logical_xor = Tensor.__xor__ = logical_xor
 
 @tensor_method()
 def logical_not(input: Tensor) -> Tensor:
-    return _ew(np.logical_not(input._data), input, common=None)
+    return _pointwise(np.logical_not(input._data), input, common=None)
 
 
 def bitwise_not(input: Tensor) -> Tensor:
-    return _ew(np.invert(input._data), input)
+    return _pointwise(np.invert(input._data), input)
 
 
 @tensor_method()
 def isnan(input: Tensor) -> Tensor:
-    return _ew(np.isnan(input._data), input, common=None)
+    return _pointwise(np.isnan(input._data), input, common=None)
 
 
 @tensor_method()
 def isinf(input: Tensor) -> Tensor:
-    return _ew(np.isinf(input._data), input, common=None)
+    return _pointwise(np.isinf(input._data), input, common=None)
 
 
 @tensor_method()
 def isfinite(input: Tensor) -> Tensor:
-    return _ew(np.isfinite(input._data), input, common=None)
+    return _pointwise(np.isfinite(input._data), input, common=None)
 
 
 @tensor_method()
@@ -162,7 +162,8 @@ def allclose(input: Tensor, other: Tensor, rtol: float = 1e-05, atol: float = 1e
 
 @tensor_method()
 def isclose(input: Tensor, other: Tensor, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: bool = False) -> Tensor:
-    return _ew(np.isclose(input._data, other._data, rtol=rtol, atol=atol, equal_nan=equal_nan), input, other, common=None)
+    out = np.isclose(input._data, other._data, rtol=rtol, atol=atol, equal_nan=equal_nan)
+    return _pointwise(out, input, other, common=None)
 
 
 def _invert(self: Tensor) -> Tensor:

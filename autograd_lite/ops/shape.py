@@ -245,7 +245,8 @@ class Unsqueeze(Function):
         data = a._data
         strides = list(layout.strides_of(data))
         strides.insert(ctx.dim, layout.unsqueeze_stride(data.shape, strides, ctx.dim))
-        return _view_of(_t(layout.restrided(np.expand_dims(data, ctx.dim), tuple(strides))), a, lambda t: t.unsqueeze(dim))
+        out = layout.restrided(np.expand_dims(data, ctx.dim), tuple(strides))
+        return _view_of(_t(out), a, lambda t: t.unsqueeze(dim))
 
     @staticmethod
     def backward(ctx, grad):

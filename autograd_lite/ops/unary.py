@@ -13,7 +13,7 @@ from .. import dtypes, kernels
 from ..creation import ones_like, zeros_like
 from ..function import Function
 from ..tensor import Tensor, tensor_method
-from ._common import _ew, _float_data, as_tensor_like
+from ._common import _pointwise, _float_data, as_tensor_like
 from .arithmetic import maximum, minimum, reciprocal
 from .comparison import where
 
@@ -24,7 +24,7 @@ class Abs(Function):
     @staticmethod
     def forward(ctx, a):
         ctx.save_for_backward(a)
-        return _ew(np.abs(a._data), a)
+        return _pointwise(np.abs(a._data), a)
 
     @staticmethod
     def backward(ctx, grad):
@@ -45,7 +45,7 @@ class Exp(Function):
 
     @staticmethod
     def forward(ctx, a):
-        out = _ew(np.exp(_float_data(a)), a)
+        out = _pointwise(np.exp(_float_data(a)), a)
         ctx.save_for_backward(out)
         return out
 
@@ -70,7 +70,7 @@ class _Elementwise(Function):
     @staticmethod
     def forward(ctx, a):
         op = ctx._function
-        out = _ew(op.numpy(_float_data(a)), a)
+        out = _pointwise(op.numpy(_float_data(a)), a)
         ctx.save_for_backward(out if op.saves_output else a)
         return out
 
@@ -129,7 +129,7 @@ class Clamp(Function):
             out = np.maximum(out, np.asarray(min, dtype=out.dtype))
         if max is not None:
             out = np.minimum(out, np.asarray(max, dtype=out.dtype))
-        return _ew(out.copy() if out is a._data else out, a)
+        return _pointwise(out.copy() if out is a._data else out, a)
 
     @staticmethod
     def backward(ctx, grad):
@@ -162,7 +162,8 @@ class Sign(Function):
 
     @staticmethod
     def forward(ctx, a):
-        return _ew(np.nan_to_num(np.sign(a._data), nan=0.0) if a._data.dtype.kind == "f" else np.sign(a._data), a)
+        out = np.nan_to_num(np.sign(a._data), nan=0.0) if a._data.dtype.kind == "f" else np.sign(a._data)
+        return _pointwise(out, a)
 
     @staticmethod
     def backward(ctx, grad):
@@ -179,7 +180,7 @@ class Floor(Function):
 
     @staticmethod
     def forward(ctx, a):
-        return _ew(np.floor(a._data) if a._data.dtype.kind == "f" else a._data.copy(), a)
+        return _pointwise(np.floor(a._data) if a._data.dtype.kind == "f" else a._data.copy(), a)
 
     @staticmethod
     def backward(ctx, grad):

@@ -149,4 +149,5 @@ ELEMENTWISE_LAYOUTS = [
 
 @pytest.mark.parametrize("case", range(len(ELEMENTWISE_LAYOUTS)))
 def test_elementwise_layout(case):
-    compare_layout(ELEMENTWISE_LAYOUTS[case], rng().standard_normal((3, 4)), rng(1).standard_normal((2, 3, 4)), rng(2).standard_normal((3, 1)))
+    compare_layout(ELEMENTWISE_LAYOUTS[case], rng().standard_normal((3, 4)), rng(1).standard_normal((2, 3, 4)),
+                   rng(2).standard_normal((3, 1)))

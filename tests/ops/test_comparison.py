@@ -72,4 +72,5 @@ COMPARISON_LAYOUTS = [
 @pytest.mark.parametrize("case", range(len(COMPARISON_LAYOUTS)))
 def test_comparison_layout(case):
     """``where``: the condition is TensorIterator's first operand, so its layout decides first."""
-    compare_layout(COMPARISON_LAYOUTS[case], rng().standard_normal((3, 4)), rng(1).standard_normal((2, 3, 4)), rng(2).standard_normal((3, 1)))
+    compare_layout(COMPARISON_LAYOUTS[case], rng().standard_normal((3, 4)), rng(1).standard_normal((2, 3, 4)),
+                   rng(2).standard_normal((3, 1)))

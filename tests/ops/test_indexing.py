@@ -90,4 +90,5 @@ INDEX_LAYOUTS = [
 @pytest.mark.parametrize("case", range(len(INDEX_LAYOUTS)))
 def test_index_layout(case):
     """Advanced indexing is a TensorIterator over the restrided input and the indices."""
-    compare_layout(INDEX_LAYOUTS[case], rng().standard_normal((3, 4)), rng(1).standard_normal((2, 3, 4)), rng(2).standard_normal((3, 1)))
+    compare_layout(INDEX_LAYOUTS[case], rng().standard_normal((3, 4)), rng(1).standard_normal((2, 3, 4)),
+                   rng(2).standard_normal((3, 1)))

@@ -104,4 +104,5 @@ def _mm_grads(L, a):
 
 @pytest.mark.parametrize("case", range(len(LINALG_LAYOUTS)))
 def test_linalg_layout(case):
-    compare_layout(LINALG_LAYOUTS[case], rng().standard_normal((3, 4)), rng(1).standard_normal((2, 3, 4)), rng(2).standard_normal((3, 1)))
+    compare_layout(LINALG_LAYOUTS[case], rng().standard_normal((3, 4)), rng(1).standard_normal((2, 3, 4)),
+                   rng(2).standard_normal((3, 1)))

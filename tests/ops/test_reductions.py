@@ -245,7 +245,8 @@ REDUCTION_LAYOUTS = [
 @pytest.mark.parametrize("case", range(len(REDUCTION_LAYOUTS)))
 def test_reduction_layout(case):
     """Reductions, cumsum and topk are contiguous; sort lays its results out as ``empty_like``."""
-    compare_layout(REDUCTION_LAYOUTS[case], rng().standard_normal((3, 4)), rng(1).standard_normal((2, 3, 4)), rng(2).standard_normal((3, 1)))
+    compare_layout(REDUCTION_LAYOUTS[case], rng().standard_normal((3, 4)), rng(1).standard_normal((2, 3, 4)),
+                   rng(2).standard_normal((3, 1)))
 
 
 GRAD_LAYOUT_REDUCTIONS = [lambda x: x.sum(), lambda x: x.mean(), lambda x: x.var(1).sum(), lambda x: x.norm(),
@@ -264,4 +265,5 @@ def test_gradient_layout(case):
         f(x).backward()
         f(y).backward()
         return gx, x.grad, y.grad
-    compare_layout(grads, rng().standard_normal((3, 4)), rng(1).standard_normal((2, 3, 4)), rng(2).standard_normal((3, 1)))
+    compare_layout(grads, rng().standard_normal((3, 4)), rng(1).standard_normal((2, 3, 4)),
+                   rng(2).standard_normal((3, 1)))

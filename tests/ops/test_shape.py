@@ -173,4 +173,5 @@ SHAPE_LAYOUTS = [
 def test_shape_layout(case):
     """Views get PyTorch's stride formulas (size-1 dimensions too); cat/stack/triu are contiguous;
     clone/to/flip keep a dense input's strides (``preserve_format``)."""
-    compare_layout(SHAPE_LAYOUTS[case], rng().standard_normal((3, 4)), rng(1).standard_normal((2, 3, 4)), rng(2).standard_normal((3, 1)))
+    compare_layout(SHAPE_LAYOUTS[case], rng().standard_normal((3, 4)), rng(1).standard_normal((2, 3, 4)),
+                   rng(2).standard_normal((3, 1)))

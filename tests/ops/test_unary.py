@@ -90,4 +90,5 @@ UNARY_LAYOUTS = [
 @pytest.mark.parametrize("case", range(len(UNARY_LAYOUTS)))
 def test_unary_layout(case):
     """One input: a dense one's strides are kept exactly, others are ordered like it."""
-    compare_layout(UNARY_LAYOUTS[case], rng().standard_normal((3, 4)), rng(1).standard_normal((2, 3, 4)), rng(2).standard_normal((3, 1)))
+    compare_layout(UNARY_LAYOUTS[case], rng().standard_normal((3, 4)), rng(1).standard_normal((2, 3, 4)),
+                   rng(2).standard_normal((3, 1)))
