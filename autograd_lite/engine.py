@@ -1,10 +1,12 @@
 """The backward engine: walk the graph from the outputs to the leaves, once, in order.
 
-1. Count, for every node reachable from the roots, how many edges lead into it.
+1. Collect every node reachable from the roots and put them in PyTorch's order: the
+   node recorded last runs first (its sequence number), and a leaf's ``AccumulateGrad``
+   runs right after the last node that feeds it. A node's inputs were recorded before
+   it, so this order never runs a node before all the gradients for it have arrived.
 2. Start from the roots with their gradients (``ones`` for a scalar output).
-3. Run the ready node created last (PyTorch's order), hand each input gradient to the
-   node behind that edge, summing where a tensor was used twice, and mark a node ready
-   once every edge into it has delivered.
+3. Run each node that received a gradient, handing each input gradient to the node
+   behind that edge (summing where a tensor was used twice).
 4. ``AccumulateGrad`` nodes add what reaches them into the leaves' ``.grad``.
 
 No recursion, so a graph 100,000 nodes deep is fine. Saved tensors are freed as each
@@ -12,7 +14,6 @@ node finishes unless ``retain_graph=True``.
 """
 from __future__ import annotations
 
-from heapq import heapify, heappop, heappush
 import warnings
 from typing import Sequence
 
@@ -123,8 +124,8 @@ def run(roots: list, root_grads: list, keep_graph: bool, create_graph: bool, tar
     """Execute the graph. With ``targets`` (edges), run only what leads to them and return
     their gradients; ``accumulate`` adds into ``.grad`` (backward) rather than only returning (grad)."""
     start = [_edge(t) for t in roots]
-    deps = _count_dependencies([n for n, _ in start])
-    execute = _nodes_to_execute(deps, start, targets) if targets is not None else None
+    order = _run_order([n for n, _ in start])
+    execute = _nodes_to_execute(order, targets) if targets is not None else None
     captured = [None] * len(targets) if targets is not None else []
     capture_at: dict[Node, list] = {}
     for i, (node, nr) in enumerate(targets or ()):
@@ -133,17 +134,16 @@ def run(roots: list, root_grads: list, keep_graph: bool, create_graph: bool, tar
     buffers: dict[Node, list] = {}
     for (node, nr), g in zip(start, root_grads):
         _add_to_buffer(buffers, node, nr, g)
-    ready = [(-n._seq, id(n), n) for n in buffers if deps.get(n, 0) == 0]
-    heapify(ready)
 
     global _pass_callbacks
     prev, outer_callbacks = _state.enabled, _pass_callbacks
     _state.enabled, _pass_callbacks = create_graph, []
     quiet = numpy_errstate.set(NUMPY_QUIET)  # every node's backward, as every forward (function.py)
     try:
-        while ready:
-            node = heappop(ready)[2]
-            grads = buffers.pop(node)
+        for node in order:
+            grads = buffers.pop(node, None)
+            if grads is None:  # no gradient reached it (or only None)
+                continue
             if node._pre_hooks:
                 grads = _run_pre_hooks(node, grads)
             if capture_at and node in capture_at:
@@ -164,16 +164,15 @@ def run(roots: list, root_grads: list, keep_graph: bool, create_graph: bool, tar
             if not keep_graph:
                 node._release()
             nrs = node._next_nr
-            for i, nxt in enumerate(node._next):
-                if nxt is None:
-                    continue
-                g = input_grads[i]
-                if g is not None:
-                    _add_to_buffer(buffers, nxt, nrs[i] if nrs else 0, g)
-                left = deps[nxt] - 1
-                deps[nxt] = left
-                if left == 0 and nxt in buffers:
-                    heappush(ready, (-nxt._seq, id(nxt), nxt))
+            for i, nxt in enumerate(node._next):  # hand each input's gradient to the node behind it
+                if nxt is not None:
+                    g = input_grads[i]
+                    if g is not None:
+                        slots = buffers.get(nxt)
+                        if slots is None and nrs is None and len(nxt._output_meta) == 1:
+                            buffers[nxt] = [g]  # (the common case of _add_to_buffer, inline)
+                        else:
+                            _add_to_buffer(buffers, nxt, nrs[i] if nrs else 0, g)
             input_grads = g = grads = None  # hold no gradient longer than its buffer does
         for callback in _pass_callbacks:
             callback()
@@ -183,42 +182,37 @@ def run(roots: list, root_grads: list, keep_graph: bool, create_graph: bool, tar
     return captured
 
 
-def _count_dependencies(starts: list) -> dict:
-    """For each node reachable from the roots, the number of edges that lead into it."""
-    deps = {}
-    seen = set(starts)
-    stack = list(seen)
+def _run_order(starts: list) -> list:
+    """Every node reachable from the roots, in the order PyTorch runs them: by sequence
+    number, last recorded first, each ``AccumulateGrad`` just after the last node feeding it."""
+    keys = {}
+    for node in starts:
+        keys[node] = node._seq
+    stack = list(keys)
     while stack:
         node = stack.pop()
+        seq = node._seq
         for nxt in node._next:
-            if nxt is not None:
-                deps[nxt] = deps.get(nxt, 0) + 1
-                if nxt not in seen:
-                    seen.add(nxt)
-                    stack.append(nxt)
-    return deps
+            if nxt is None:
+                continue
+            if nxt not in keys:
+                stack.append(nxt)
+                keys[nxt] = nxt._seq if type(nxt) is not AccumulateGrad else seq - 0.5
+            elif type(nxt) is AccumulateGrad and seq - 0.5 < keys[nxt]:
+                keys[nxt] = seq - 0.5
+    return sorted(keys, key=keys.__getitem__, reverse=True)
 
 
-def _nodes_to_execute(deps: dict, start: list, targets: list) -> set:
+def _nodes_to_execute(order: list, targets: list) -> set:
     """With ``inputs`` given, only nodes with an edge towards some target need to run."""
-    order, pending = [], dict(deps)
-    stack = [n for n, _ in start if pending.get(n, 0) == 0]
-    seen = set(stack)
-    while stack:  # a topological order, roots first
-        node = stack.pop()
-        order.append(node)
-        for nxt in node._next:
-            if nxt is not None:
-                pending[nxt] -= 1
-                if pending[nxt] == 0 and nxt not in seen:
-                    seen.add(nxt)
-                    stack.append(nxt)
     reaches = {n for n, _ in targets}
     execute = set()
-    for node in reversed(order):
-        if any(n in reaches for n in node._next if n is not None):
-            execute.add(node)
-            reaches.add(node)
+    for node in reversed(order):  # inputs before the nodes that use them
+        for n in node._next:
+            if n in reaches:
+                execute.add(node)
+                reaches.add(node)
+                break
     return execute
 
 
@@ -264,10 +258,11 @@ def _call(node: BackwardFunction, grads: list) -> list:
     if _anomaly.enabled:
         return _call_detecting_anomalies(node, grads)
     out = node._function.backward(node, *grads)  # what ``node.apply(*grads)`` does, one call less
-    out = list(out) if type(out) is tuple or isinstance(out, (tuple, list)) else [out]
+    if type(out) is not tuple:
+        out = tuple(out) if isinstance(out, (tuple, list)) else (out,)
     nexts = node._next
     if len(out) != len(nexts) or node._non_tensor_args:
-        out = _one_per_tensor_input(node, out)
+        out = _one_per_tensor_input(node, list(out))
     nrs = node._next_nr
     for i, nxt in enumerate(nexts):
         g = out[i]
@@ -277,13 +272,17 @@ def _call(node: BackwardFunction, grads: list) -> list:
             raise TypeError(f"expected Tensor or None as gradient {i} of {node.name()}, got {type(g).__name__}")
         shape, dtype = nxt._output_meta[nrs[i] if nrs else 0]  # the input's shape and dtype, as recorded
         data = g._data
-        if data.shape != shape:
-            if not _expandable(shape, data.shape):
+        if data.shape != shape:  # a broadcast input: its gradient is summed back (sum_to_size checks it can be)
+            try:
+                g = g.sum_to_size(shape)
+            except RuntimeError:
                 raise RuntimeError(errors.WRONG_GRAD_SHAPE.format(
-                    name=node.name(), i=i, got=list(data.shape), expected=list(shape)))
-            out[i] = g = g.sum_to_size(shape)
+                    name=node.name(), i=i, got=list(data.shape), expected=list(shape))) from None
         if data.dtype is not dtype and data.dtype != dtype:
-            out[i] = g.to(from_numpy_dtype(dtype))
+            g = g.to(from_numpy_dtype(dtype))
+        if g is not out[i]:
+            out = list(out)
+            out[i] = g
     return out
 
 
@@ -327,13 +326,6 @@ def _one_per_tensor_input(node: BackwardFunction, out: list) -> list:
         if out[i] is not None:
             raise RuntimeError(errors.GRAD_FOR_NON_TENSOR.format(name=node.name(), position=i + 1))
     return [g for i, g in enumerate(out) if i not in node._non_tensor_args]
-
-
-def _expandable(shape: tuple, to: tuple) -> bool:
-    """True when a tensor of ``shape`` broadcasts to ``to`` (so the gradient can be summed back)."""
-    if len(shape) > len(to):
-        return False
-    return all(s == 1 or s == t for s, t in zip(reversed(shape), reversed(to)))
 
 
 def _tensor_backward(self: Tensor, gradient: Tensor | None = None, retain_graph: bool | None = None,

@@ -84,8 +84,9 @@ class Node:
     ``_next_nr`` says which output of that node the input was (None: all 0).
     """
 
-    __slots__ = ("_next", "_next_nr", "_seq", "__weakref__")
+    __slots__ = ("_next", "_seq", "__weakref__")
     _pre_hooks = _post_hooks = None  # dicts, created when a hook is registered
+    _next_nr = None  # per input, which output of its node it was, when one was not output 0
     _output_meta: tuple  # (shape, numpy dtype) per output: what a gradient flowing into it must have
 
     @property
@@ -127,20 +128,17 @@ class Node:
 class AccumulateGrad(Node):
     """The node at the end of every path: adds the incoming gradient into a leaf's ``.grad``."""
 
-    __slots__ = ("variable", "__dict__")
+    __slots__ = ("variable", "_output_meta", "__dict__")
 
     def __init__(self, variable: Tensor) -> None:
         self.variable = variable
-        self._next, self._next_nr = (), None
-        self._seq = float("inf")  # PyTorch runs these as soon as they are ready
+        self._next = ()
+        self._seq = float("inf")  # as a root it runs first (elsewhere: right after its last user, see engine)
+        data = variable._data  # what a gradient for it must be, fixed now as in PyTorch (``.data =`` resets it)
+        self._output_meta = ((data.shape, data.dtype),)
 
     def name(self) -> str:
         return "torch::autograd::AccumulateGrad"
-
-    @property
-    def _output_meta(self) -> tuple:
-        data = self.variable._data
-        return ((data.shape, data.dtype),)
 
     def accumulate(self, grad: Tensor, create_graph: bool) -> None:
         var = self.variable
@@ -232,6 +230,7 @@ class BackwardFunction(Node):
     _non_tensor_args = ()  # positions of forward arguments that were not tensors
     _freed = False
     _custom = False  # a user's Function (its views of inputs are guarded, see _custom_view)
+    needs_input_grad = (False,) * 8  # what a built-in op's forward sees when nothing is recorded
     materialize_grads = True
 
     def save_for_backward(self, *tensors: Tensor | None) -> None:
@@ -244,12 +243,18 @@ class BackwardFunction(Node):
 
     @property
     def saved_tensors(self) -> tuple:
+        # (a built-in formula run without recording never reads its saved output's grad_fn)
+        return self._unpack(self._custom or _state.enabled)
+
+    def _unpack(self, with_history: bool) -> tuple:
+        """The saved tensors, checked for in-place changes; ``with_history``: a saved output
+        comes back with its grad_fn, as the tensor it was."""
         if self._freed:
             raise RuntimeError(errors.BACKWARD_TWICE)
         if self._saved is None:  # inside forward, or no graph was recorded
             return tuple(self.to_save) if self.to_save else ()
         outs = self._saved_outputs
-        if outs is None:
+        if outs is None or not with_history:
             for t, version in zip(self._saved, self._saved_versions):
                 if t is not None and (type(t) is _Packed or version != (0 if t._vc is None else t._vc[0])):
                     break
@@ -266,7 +271,9 @@ class BackwardFunction(Node):
                     raise RuntimeError(_modified_message(t, version, self, outs[i] if outs else None))
                 if outs and outs[i] is not None:  # our own output: give it its grad_fn back
                     t = t._alias()
-                    t._requires_grad, t._grad_fn, t._output_nr = True, self, outs[i]
+                    t._requires_grad, t._grad_fn = True, self
+                    if outs[i]:
+                        t._output_nr = outs[i]
             unpacked.append(t)
         return tuple(unpacked)
 
@@ -295,7 +302,7 @@ class BackwardFunction(Node):
         k = names.index(key)
         if self._freed:
             raise RuntimeError(errors.BACKWARD_TWICE)
-        return SavedTensor(self, k) if raw else self.saved_tensors[k]
+        return SavedTensor(self, k) if raw else self._unpack(True)[k]
 
     def _saved_names(self) -> tuple:
         count = len(self._saved_versions or self.to_save or ())
@@ -389,24 +396,32 @@ class Function(metaclass=FunctionMeta):
     @classmethod
     def apply(cls, *args: Any, **kwargs: Any) -> Any:
         """Run ``forward`` with grad mode off; record a node if any input requires grad."""
-        if profiling.events is not None:
-            name = cls.__name__ if cls._backward_cls._custom else profiling.op_name(cls._backward_cls.__name__)
-            with profiling.timed(name):
-                return cls._apply(*args, **kwargs)
-        out = cls._apply(*args, **kwargs)
-        if forward_ad_state.levels and any(isinstance(a, Tensor) and a._fw_tangent is not None for a in args):
-            forward_ad_state.propagate(cls, args, kwargs, out)
-        return out
+        if profiling.events is not None or forward_ad_state.levels:
+            return _apply_observed(cls, args, kwargs)
+        return cls._apply(*args, **kwargs)
 
     @classmethod
     def _apply(cls, *args: Any, **kwargs: Any) -> Any:
         ctx = object.__new__(cls._backward_cls)
+        prev = _state.enabled
+        if not prev and not ctx._custom:  # no_grad, or inside backward: a built-in op only computes
+            if numpy_errstate.get() is NUMPY_QUIET:  # (inside backward: quiet already)
+                out = cls.forward(ctx, *args, **kwargs) if kwargs else cls.forward(ctx, *args)
+            else:
+                quiet = numpy_errstate.set(NUMPY_QUIET)
+                try:
+                    out = cls.forward(ctx, *args, **kwargs) if kwargs else cls.forward(ctx, *args)
+                finally:
+                    numpy_errstate.reset(quiet)
+            if ctx._dirty:
+                for t in ctx._dirty:
+                    t._bump_version()
+            return out
         needs = []  # (a plain loop: a list comprehension is one more function call on Python 3.11)
         for a in args:
             needs.append(isinstance(a, Tensor) and a._requires_grad)
         ctx.needs_input_grad = needs = tuple(needs)
-        prev = _state.enabled
-        if prev:  # (inside backward and no_grad it is off already)
+        if prev:
             _state.enabled = False
         quiet = numpy_errstate.set(NUMPY_QUIET)
         try:
@@ -427,6 +442,19 @@ class Function(metaclass=FunctionMeta):
         return out
 
 
+def _apply_observed(cls: type, args: tuple, kwargs: dict) -> Any:
+    """``Function.apply`` while the profiler records or a forward-mode level is open."""
+    if profiling.events is not None:
+        name = cls.__name__ if cls._backward_cls._custom else profiling.op_name(cls._backward_cls.__name__)
+        with profiling.timed(name):
+            out = cls._apply(*args, **kwargs)
+    else:
+        out = cls._apply(*args, **kwargs)
+    if forward_ad_state.levels and any(isinstance(a, Tensor) and a._fw_tangent is not None for a in args):
+        forward_ad_state.propagate(cls, args, kwargs, out)
+    return out
+
+
 def _record(ctx: BackwardFunction, args: tuple, needs: tuple, out: Any) -> Any:
     """Wire a node into the graph: edges to the inputs' nodes, outputs pointing back at it."""
     ctx._seq = next(_sequence)
@@ -438,18 +466,26 @@ def _record(ctx: BackwardFunction, args: tuple, needs: tuple, out: Any) -> Any:
             if a._output_nr:  # rare: an input that is not its node's first output
                 nrs = nrs or [0] * len(args)
                 nrs[len(nodes)] = a._output_nr
-            nodes.append(a._grad_fn or grad_accumulator(a))
+            fn = a._grad_fn
+            nodes.append(fn if fn is not None else grad_accumulator(a))
         elif isinstance(a, Tensor):
             nodes.append(None)
         else:  # not a tensor: backward must return None for it
             ctx._non_tensor_args += (i,)
     ctx._next = tuple(nodes)
-    ctx._next_nr = tuple(nrs[: len(nodes)]) if nrs else None
+    if nrs:
+        ctx._next_nr = tuple(nrs[: len(nodes)])
     if _anomaly.enabled:  # keep the forward call's stack, for the error message of its backward
         ctx._forward_stack = "".join(traceback.format_stack()[:-3])
 
-    if type(out) is Tensor and out._grad_fn is None and ctx._dirty is None and ctx._non_differentiable is None \
-            and not (ctx._custom and out._base is not None) and not _is_one_of(out, args):  # the common case: one fresh output
+    fresh = type(out) is Tensor and out._grad_fn is None and ctx._dirty is None and ctx._non_differentiable is None \
+        and not (ctx._custom and out._base is not None)
+    if fresh:
+        for a in args:  # (``out in args`` would compare values)
+            if a is out:
+                fresh = False
+                break
+    if fresh:  # the common case: one fresh output
         data = out._data
         if data.dtype.kind == "f":
             out._requires_grad, out._grad_fn = True, ctx
@@ -516,26 +552,27 @@ def _custom_view(o: Tensor, i: int, ctx: BackwardFunction) -> Tensor:
 
 def _save(ctx: BackwardFunction, outputs: tuple) -> None:
     """Keep the tensors of ``save_for_backward`` with their versions; outputs without grad_fn."""
-    saved, versions, out_nrs = list(ctx.to_save), [], None
+    saved = tuple(ctx.to_save)
     ctx.to_save = None
     if _inference_tensors.seen and any(isinstance(t, Tensor) and t._inference for t in saved):
         raise RuntimeError(errors.INFERENCE_SAVED)
     if saved_tensors_hooks_stack:
         _save_packed(ctx, tuple(saved), outputs)
         return
+    versions, out_nrs, first = [], None, outputs[0]
     for k, t in enumerate(saved):
         if t is None:
             versions.append(0)
             continue
         if not isinstance(t, Tensor):
             raise TypeError(f"save_for_backward can only save variables, but argument {k} is of type {type(t).__name__}")
-        for nr, o in enumerate(outputs):
-            if o is t:  # our own output: an alias without grad_fn, so the node does not hold itself
-                out_nrs = out_nrs or [None] * len(saved)
-                out_nrs[k] = nr
-                saved[k] = t = t._alias()
-                break
-        versions.append(0 if t._vc is None else t._vc[0])
+        if t is first or len(outputs) > 1 and _is_one_of(t, outputs):
+            # our own output: an alias without grad_fn, so the node does not hold itself
+            out_nrs = out_nrs or [None] * len(saved)
+            out_nrs[k] = 0 if t is first else next(nr for nr, o in enumerate(outputs) if o is t)
+            saved = saved[:k] + (t._alias(),) + saved[k + 1:]
+        vc = t._vc
+        versions.append(0 if vc is None else vc[0])
     ctx._saved, ctx._saved_versions = tuple(saved), tuple(versions)
     if out_nrs:
         ctx._saved_outputs = tuple(out_nrs)

@@ -19,7 +19,7 @@ import numpy as np
 
 from . import dtypes, errors
 from .dtypes import dtype as _dtype
-from .grad_mode import _state
+from .grad_mode import _inference_tensors, _state
 from .hooks import RemovableHandle
 from .printing import tensor_repr
 from .views import refresh_view
@@ -46,13 +46,13 @@ class Tensor:
         "_data",            # numpy array holding the values (may be a view of another tensor's)
         "_requires_grad",
         "_grad_fn",         # the node that produced this tensor, None for leaves
-        "_output_nr",       # which output of grad_fn this tensor is
-        "_grad",
         "_vc",              # version counter [n] shared with views (None: version 0, not shared yet)
         "_base",            # the tensor this one is a view of, or None
-        "__dict__",         # the rarely used fields below, set only when used
+        "__dict__",         # the fields below, set only when they differ from the default
         "__weakref__",
     )
+    _output_nr = 0          # which output of grad_fn this tensor is
+    _grad = None            # (only leaves and retain_grad tensors get one)
     _view_func = None       # rebuilds this view from _base (used by in-place ops on views)
     _hooks = None           # leaf hooks (non-leaf hooks live on grad_fn)
     _post_accumulate_hooks = None
@@ -259,6 +259,8 @@ class Tensor:
 
     @data.setter
     def data(self, value: "Tensor") -> None:
+        if value._data.shape != self._data.shape or value._data.dtype != self._data.dtype:
+            self._accumulator = None  # its recorded shape and dtype no longer hold (as PyTorch's set_data)
         self._data = value._data
 
     # --- metadata -----------------------------------------------------------------
@@ -438,9 +440,8 @@ def _make(data: np.ndarray) -> Tensor:
     t = object.__new__(Tensor)
     t._data = data  # (what ``_init`` does, written out: this runs for every op's result)
     t._requires_grad = False
-    t._grad_fn = t._grad = t._base = t._vc = None
-    t._output_nr = 0
-    if _state.inference:
+    t._grad_fn = t._base = t._vc = None
+    if _inference_tensors.seen and _state.inference:  # (a plain flag first: _state is thread-local, slower)
         t._inference = True
     return t
 
@@ -448,8 +449,7 @@ def _make(data: np.ndarray) -> Tensor:
 def _init(t: Tensor, data: np.ndarray) -> None:
     t._data = data
     t._requires_grad = False
-    t._grad_fn = t._grad = t._base = t._vc = None
-    t._output_nr = 0
+    t._grad_fn = t._base = t._vc = None
 
 
 def _rebuild(data: np.ndarray, requires_grad: bool) -> Tensor:

@@ -64,9 +64,13 @@ def _binary_inputs(a: Any, b: Any) -> tuple[Tensor, Tensor]:
 def _cast(out: np.ndarray, a: Tensor, b: Tensor, *first: np.ndarray) -> Tensor:
     """Wrap a binary op's numpy result, cast to PyTorch's result dtype where numpy differs and
     laid out as PyTorch lays it out (``first``: operands PyTorch's kernel reads before ``a``)."""
-    dt = a._data.dtype
-    if dt is b._data.dtype and type(out) is np.ndarray and out.dtype is dt:
-        return _make(layout.elementwise(out, *first, a._data, b._data, exempt=len(first)))  # the common case
+    x, y = a._data, b._data
+    dt = x.dtype
+    if dt is y.dtype and type(out) is np.ndarray and out.dtype is dt:  # the common case: same dtypes in and out
+        if (not first and x.flags.c_contiguous and y.flags.c_contiguous and out.flags.c_contiguous
+                and 1 not in x.shape and 1 not in y.shape):
+            return _make(out)  # (C order and no size-1 dimension: PyTorch's strides exactly)
+        return _make(layout.elementwise(out, *first, x, y, exempt=len(first)))
     if dt is not b._data.dtype:
         dt = result_dtype(a, b)
     out = np.asarray(out)

@@ -105,7 +105,7 @@ class Relu(Function):
     @staticmethod
     def forward(ctx, a):
         x = a._data
-        out = _pointwise(np.where(x < 0, x.dtype.type(0), x), a)  # clamp_min(0): -0. and NaN stay as they are
+        out = _pointwise(np.maximum(x.dtype.type(0), x), a)  # clamp_min(0): -0. and NaN stay (numpy keeps x when equal)
         ctx.save_for_backward(out)
         return out
 

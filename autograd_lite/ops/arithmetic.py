@@ -111,7 +111,8 @@ Tensor.__rsub__ = rsub
 def _save_operands(ctx, a: Tensor, b: Tensor, first: int = 0) -> None:
     """For a product, each operand is needed only for the *other* one's gradient: save no more."""
     need_a, need_b = ctx.needs_input_grad[first:first + 2]
-    ctx.save_for_backward(a if need_b else None, b if need_a else None)
+    if need_a or need_b:
+        ctx.save_for_backward(a if need_b else None, b if need_a else None)
 
 
 class Mul(Function):
