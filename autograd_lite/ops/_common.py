@@ -90,6 +90,15 @@ def _pointwise(out: Any, *inputs: Tensor, common: Any = "out") -> Tensor:
                                     *(x._data for x in inputs), common=common))
 
 
+_WRAPPED_NUMBER = np.zeros(())
+
+
+def _with_number(out: np.ndarray, a: Tensor) -> Tensor:
+    """A fresh tensor around ``a`` (op) a Python number: PyTorch wraps the number as a 0-d
+    operand, which keeps TensorIterator off its same-shape fast path (so size-1 strides differ)."""
+    return _make(layout.elementwise(out, a._data, _WRAPPED_NUMBER))
+
+
 def _float_data(x: Tensor) -> np.ndarray:
     """The data as floats: math on integer tensors gives the default float dtype, as in PyTorch."""
     d = x._data

@@ -15,7 +15,7 @@ from ..creation import zeros_like
 from ..dtypes import result_dtype
 from ..function import Function
 from ..tensor import Tensor, tensor_method
-from ._common import _binary_inputs, _cast, _check_shapes_broadcast, _pointwise, _float_data, _new, _t, as_tensor_like
+from ._common import _binary_inputs, _cast, _check_shapes_broadcast, _float_data, _new, _pointwise, _t, _with_number, as_tensor_like
 from .comparison import where
 
 
@@ -263,7 +263,7 @@ class MulScalar(Function):
     @staticmethod
     def forward(ctx, a, number):
         ctx.number = number
-        return _pointwise(a._data * np.asarray(number, a._data.dtype), a)
+        return _with_number(a._data * np.asarray(number, a._data.dtype), a)
 
     @staticmethod
     def backward(ctx, grad):

@@ -12,7 +12,7 @@ from .. import layout
 from ..dtypes import result_dtype, scalar_type_name
 from ..function import Function
 from ..tensor import _make, Tensor
-from ._common import np_mean, overload
+from ._common import _with_number, np_mean, overload
 from .activations import log_softmax
 
 
@@ -255,7 +255,7 @@ class MulScalar(Function):
     @staticmethod
     def forward(ctx, a, number):
         ctx.number = number
-        return _make((a._data * number).astype(a._data.dtype, copy=False))
+        return _with_number((a._data * number).astype(a._data.dtype, copy=False), a)
 
     @staticmethod
     def backward(ctx, grad):
@@ -270,7 +270,7 @@ class DivScalar(Function):
     @staticmethod
     def forward(ctx, a, number):
         ctx.number = number
-        return _make((a._data / number).astype(a._data.dtype, copy=False))
+        return _with_number((a._data / number).astype(a._data.dtype, copy=False), a)
 
     @staticmethod
     def backward(ctx, grad):

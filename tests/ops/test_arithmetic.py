@@ -151,3 +151,12 @@ ELEMENTWISE_LAYOUTS = [
 def test_elementwise_layout(case):
     compare_layout(ELEMENTWISE_LAYOUTS[case], rng().standard_normal((3, 4)), rng(1).standard_normal((2, 3, 4)),
                    rng(2).standard_normal((3, 1)))
+
+
+def test_number_operand_layout():
+    """A Python number is a 0-d operand in PyTorch (mul.Scalar wraps it), so a (4, 1) tensor with
+    strides (1, 4) keeps them: TensorIterator's same-shape fast path does not apply (pow's gradient)."""
+    def fn(L, a):
+        x = a[:1].t().detach().requires_grad_()
+        return (x * 2, *L.autograd.grad(x.pow(2).sum(), [x], create_graph=True))
+    compare_layout(fn, rng().standard_normal((3, 4)))
