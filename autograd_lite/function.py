@@ -467,7 +467,12 @@ def _record(ctx: BackwardFunction, args: tuple, needs: tuple, out: Any) -> Any:
                 nrs = nrs or [0] * len(args)
                 nrs[len(nodes)] = a._output_nr
             fn = a._grad_fn
-            nodes.append(fn if fn is not None else grad_accumulator(a))
+            if fn is None:  # a leaf: its AccumulateGrad (what grad_accumulator does, inline)
+                ref = a._accumulator
+                fn = ref() if ref is not None else None
+                if fn is None:
+                    fn = grad_accumulator(a)
+            nodes.append(fn)
         elif isinstance(a, Tensor):
             nodes.append(None)
         else:  # not a tensor: backward must return None for it

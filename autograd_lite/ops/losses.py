@@ -120,16 +120,21 @@ def _check_target(input: Tensor, target: Tensor) -> Tensor:
 
 
 def _nll_coefficients(target: np.ndarray, n_classes: int, weight: np.ndarray | None, ignore_index: int,
-                      dtype: np.dtype) -> tuple[np.ndarray, np.ndarray]:
-    """Per-prediction class index (clipped) and weight w_i (0 where ignored); bounds checked."""
+                      dtype: np.dtype) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+    """Per-prediction class index (clipped), weight w_i (0 where ignored) and which predictions
+    count (None: all of them); bounds checked."""
     t = target.reshape(-1)
+    if t.size:  # the common case, in two C reductions: every target a class, none equal to ignore_index
+        lo, hi = np.minimum.reduce(t), np.maximum.reduce(t)
+        if 0 <= lo and hi < n_classes and not lo <= ignore_index <= hi:
+            return t, (weight[t].astype(dtype) if weight is not None else np.ones(t.shape, dtype)), None
     keep = t != ignore_index
     bad = keep & ((t < 0) | (t >= n_classes))
     if np.logical_or.reduce(bad, axis=None):  # (the C reduction; ``bad.any()`` goes through Python)
         raise IndexError(f"Target {t[bad][0]} is out of bounds.")
     idx = np.where(keep, t, 0)
     w = (weight[idx] if weight is not None else np.ones(t.shape, dtype)) * keep
-    return idx, w.astype(dtype)
+    return idx, w.astype(dtype), keep
 
 
 class NllLoss(Function):
@@ -145,14 +150,15 @@ class NllLoss(Function):
     def forward(ctx, input, target, weight, reduction, ignore_index):
         x = input._data
         rows = _class_layout(x)
-        idx, w = _nll_coefficients(target, rows.shape[1], weight, ignore_index, x.dtype)
-        keep = target.reshape(-1) != ignore_index  # ignored rows are skipped: a NaN there stays out
-        losses = np.where(keep, -w * rows[np.arange(rows.shape[0]), idx], 0)
+        idx, w, keep = _nll_coefficients(target, rows.shape[1], weight, ignore_index, x.dtype)
+        losses = -w * rows[np.arange(rows.shape[0]), idx]
+        if keep is not None:  # ignored rows are skipped: a NaN there stays out
+            losses = np.where(keep, losses, 0)
         ctx.idx, ctx.w, ctx.keep, ctx.reduction, ctx.shape = idx, w, keep, reduction, x.shape
         if reduction == "none":
             return _make(losses.reshape(target.shape))
-        ctx.total_weight = w.sum(dtype=x.dtype)
-        out = losses.sum(dtype=x.dtype)
+        ctx.total_weight = np.add.reduce(w, dtype=x.dtype)  # (the ufunc: ``.sum`` adds Python layers)
+        out = np.add.reduce(losses, dtype=x.dtype)
         return _make(np.asarray(out / ctx.total_weight if reduction == "mean" else out, dtype=x.dtype))
 
     @staticmethod
@@ -160,7 +166,7 @@ class NllLoss(Function):
         # d loss / d input is a constant sparse tensor (-w_i at each target), scaled by grad:
         # linear in grad, so it is differentiable again for free.
         rows = np.zeros((ctx.idx.size, ctx.shape[0] if len(ctx.shape) == 1 else ctx.shape[1]), grad._data.dtype)
-        keep = ctx.keep
+        keep = ctx.keep if ctx.keep is not None else slice(None)
         rows[np.arange(rows.shape[0])[keep], ctx.idx[keep]] = (
             -ctx.w[keep] / ctx.total_weight if ctx.reduction == "mean" else -ctx.w[keep])
         if len(ctx.shape) == 1:
