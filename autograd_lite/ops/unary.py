@@ -9,11 +9,11 @@ from typing import Any, Callable
 
 import numpy as np
 
-from .. import dtypes, kernels
-from ..creation import ones_like, zeros_like
+from .. import kernels, layout
+from ..creation import zeros_like
 from ..function import Function
 from ..tensor import Tensor, tensor_method
-from ._common import _pointwise, _float_data, as_tensor_like
+from ._common import _float_data, _pointwise, _t, as_tensor_like
 from .arithmetic import maximum, minimum, reciprocal
 from .comparison import where
 
@@ -134,11 +134,12 @@ class Clamp(Function):
     @staticmethod
     def backward(ctx, grad):
         a, = ctx.saved_tensors
-        inside = ones_like(a, dtype=dtypes.bool_)
-        if ctx.min is not None:
-            inside = inside & (a >= ctx.min)
-        if ctx.max is not None:
-            inside = inside & (a <= ctx.max)
+        below = a >= ctx.min if ctx.min is not None else None
+        above = a <= ctx.max if ctx.max is not None else None
+        if below is None or above is None:
+            inside = above if below is None else below
+        else:  # PyTorch's (a >= min).logical_and_(a <= max): in place, so laid out as the first
+            inside = _t(layout.laid_out(below._data & above._data, layout.strides_of(below._data)))
         return where(inside, grad, 0.0), None, None  # a mask by where: blocked gradients are +0
 
 

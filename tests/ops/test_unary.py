@@ -92,3 +92,12 @@ def test_unary_layout(case):
     """One input: a dense one's strides are kept exactly, others are ordered like it."""
     compare_layout(UNARY_LAYOUTS[case], rng().standard_normal((3, 4)), rng(1).standard_normal((2, 3, 4)),
                    rng(2).standard_normal((3, 1)))
+
+
+@pytest.mark.parametrize("bounds", [(-0.0, None), (None, 0.5), (-0.5, 0.5)])
+def test_clamp_gradient_layout(bounds):
+    """clamp's gradient masks by ``(a >= min).logical_and_(a <= max)``: laid out as ``a >= min``."""
+    def fn(L, a):
+        x = a[:, :1].t().detach().requires_grad_()
+        return L.autograd.grad(x.clamp(*bounds).mean(), [x], create_graph=True)
+    compare_layout(fn, rng().standard_normal((3, 4)))
