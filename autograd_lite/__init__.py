@@ -18,6 +18,7 @@ On top of it, pointing one way (core -> ops -> nn, optim):
 - ``ops/``          every operation, one file per family, forward and backward side by side
 - ``kernels.py``    the numba kernels; ``random.py`` PyTorch's random numbers
 - ``nn/``, ``optim.py``  layers, losses and optimizers
+- ``func.py``       ``torch.func`` transforms (vmap, grad, jacrev, jvp, ...) over the engine
 """
 from . import dtypes as _dtypes
 from .creation import (Generator, arange, as_tensor, default_generator, empty, empty_like, eye, from_numpy, full,
@@ -35,11 +36,12 @@ from .ops import (abs, absolute, addmm, all, allclose, amax, amin, any, argmax, 
                   outer, permute, pow, prod, reciprocal, relu, remainder, reshape, rsqrt, rsub, scatter, select, sigmoid,
                   sign, sin, softmax, split, sqrt, square, squeeze, stack, sub, subtract, sum, swapaxes, swapdims, t,
                   tanh, transpose, true_divide, unbind, unflatten, unique, unsqueeze, where)
+from .ops import bitwise_and, bitwise_not, bitwise_or, bitwise_xor
 from .ops import add, atan, cosh, cumsum, einsum, erf, expm1, log1p, logsumexp, sinh, sort, std, tan, topk, tril, triu, var
 from .ops import (abs_, atan_, clamp_, clamp_max_, clamp_min_, clip_, cos_, cosh_, erf_, exp_, expm1_, floor_, log10,
-                  log10_, log1p_, log2, log2_, log_, neg_, negative_, reciprocal_, relu_, sigmoid_, sin_, sinh_, sqrt_,
+                  log10_, log1p_, log2, log2_, log_, neg_, negative_, reciprocal_, relu_, rsqrt_, sigmoid_, sin_, sinh_, sqrt_,
                   square_, tan_, tanh_)
-from .ops import histc, histogram
+from .ops import histc, histogram, moveaxis, movedim
 from .out import supports_out as _supports_out
 
 # PyTorch's out= keyword on the functions tutorials call it with (torch.add(a, b, out=c), ...)
@@ -62,7 +64,8 @@ uint8 = _dtypes.uint8
 bool = _dtypes.bool_
 dtype = _dtypes.dtype
 
-from . import accelerator, autograd, backends, cuda, nn, optim, utils  # noqa: E402
+from . import accelerator, autograd, backends, cuda, func, nn, optim, utils  # noqa: E402
+from .func import vmap  # noqa: E402
 from .dtypes import get_default_device, set_default_device  # noqa: E402
 from .serialization import load, save  # noqa: E402
 from .autograd import Function  # noqa: E402

@@ -23,4 +23,5 @@ def device_count() -> int:
 
 
 def current_device_index() -> int:
+    """No accelerator here: PyTorch's CPU build raises the same error."""
     raise RuntimeError("Cannot access accelerator device when none is available.")

@@ -44,7 +44,7 @@ def _shape(size: tuple) -> tuple:
                 f"zeros(): argument 'size' (position 1) must be tuple of ints, but found element of type "
                 f"{type(s).__name__} at pos {size.index(s)}")
         if int(s) < 0:
-            raise RuntimeError(f"Trying to create tensor with negative dimension {int(s)}: [{', '.join(map(str, size))}]")
+            raise RuntimeError(errors.negative_dimension(int(s), size))
     return tuple(int(s) for s in size)
 
 
@@ -92,7 +92,7 @@ def _infer(data: Any) -> tuple[np.ndarray, bool]:
         return np.array(data if python else [a for a, _ in parts]), True
     if isinstance(data, (bool, numbers.Number)):
         return np.asarray(data), True
-    raise TypeError(f"Could not infer dtype of {type(data).__name__}")
+    raise TypeError(errors.could_not_infer_dtype(type(data).__name__))
 
 
 def tensor(data: Any, dtype: _dtype | None = None, device: Any = None, requires_grad: bool = False,
@@ -124,7 +124,7 @@ def tensor(data: Any, dtype: _dtype | None = None, device: Any = None, requires_
 
 
 def _unsupported(arr: np.ndarray):
-    raise TypeError(f"Could not infer dtype of {arr.dtype}")
+    raise TypeError(errors.could_not_infer_dtype(arr.dtype))
 
 
 def as_tensor(data: Any, dtype: _dtype | None = None, device: Any = None) -> Tensor:
@@ -146,6 +146,7 @@ def from_numpy(ndarray: np.ndarray) -> Tensor:
 
 def zeros(*sizes: Any, size: Any = None, dtype: _dtype | None = None, device: Any = None,
           requires_grad: bool = False, out: Tensor | None = None) -> Tensor:
+    """A tensor of zeros (``torch.zeros``); its size check is zeros' own, worded as PyTorch words it."""
     size = _size_arg(sizes, size)
     dims = size[0] if len(size) == 1 and isinstance(size[0], (tuple, list, Size)) else size
     if any(isinstance(d, numbers.Integral) and d < 0 for d in dims):
@@ -155,6 +156,7 @@ def zeros(*sizes: Any, size: Any = None, dtype: _dtype | None = None, device: An
 
 def ones(*sizes: Any, size: Any = None, dtype: _dtype | None = None, device: Any = None,
           requires_grad: bool = False) -> Tensor:
+    """A tensor of ones (``torch.ones``)."""
     size = _size_arg(sizes, size)
     return _finish(np.ones(_shape(size), _resolve(dtype)), requires_grad, device)
 
@@ -169,6 +171,7 @@ def empty(*sizes: Any, size: Any = None, dtype: _dtype | None = None, device: An
 
 def full(size: Sequence[int], fill_value: Any, dtype: _dtype | None = None, device: Any = None,
          requires_grad: bool = False) -> Tensor:
+    """A tensor filled with ``fill_value`` (``torch.full``): its dtype follows the value (bool, int64, or the default float)."""
     if isinstance(fill_value, Tensor):
         fill_value = fill_value.item()
     default = (dtypes.bool_ if isinstance(fill_value, bool) else dtypes.int64
@@ -273,18 +276,19 @@ def initial_seed() -> int:
     return _random.initial_seed()
 
 
-def get_rng_state():
+def get_rng_state() -> Tensor:
     return _random.get_rng_state()
 
 
-def set_rng_state(state) -> None:
+def set_rng_state(state: Tensor) -> None:
+    """Restore the default generator from ``get_rng_state()``: the same random numbers again."""
     _random.set_rng_state(state)
 
 
 def _float_dtype(dtype: _dtype | None, name: str) -> np.dtype:
     np_dtype = _resolve(dtype)
     if np_dtype.kind != "f":
-        raise RuntimeError(f"\"{name}\" not implemented for '{dtypes.scalar_type_name(dtypes.from_numpy_dtype(np_dtype))}'")
+        raise RuntimeError(errors.not_implemented_for(name, dtypes.scalar_type_name(dtypes.from_numpy_dtype(np_dtype))))
     return np_dtype
 
 
@@ -316,7 +320,7 @@ def randint(low: int, high: int | None = None, size: Sequence[int] | None = None
     if high is None or size is None:
         raise TypeError("randint() missing required argument 'size'")
     if low >= high:
-        raise RuntimeError(f"random_ expects 'from' to be less than 'to', but got from={low} >= to={high}")
+        raise RuntimeError(errors.random_from_to(low, high))
     np_dtype = _resolve(dtype, dtypes.int64)
     with _random.using(generator):
         return _finish(_random.randint(low, high, _shape(tuple(size)), np_dtype).astype(np_dtype), requires_grad,
@@ -352,6 +356,7 @@ def randint_like(input: Tensor, low: int, high: int | None = None, *, dtype: _dt
 
 def normal(mean: float, std: float, size: Sequence[int], *, generator: Any = None, dtype: _dtype | None = None,
            requires_grad: bool = False) -> Tensor:
+    """``torch.normal(mean, std, size)``: normal samples drawn as PyTorch's CPU generator draws them."""
     with _random.using(generator):
         return _finish(_random.normal(_shape(tuple(size)), _resolve(dtype), mean, std), requires_grad)
 

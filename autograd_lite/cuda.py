@@ -5,6 +5,8 @@ picks ``"cpu"``, exactly as it does with PyTorch on a machine without a GPU.
 """
 from __future__ import annotations
 
+from . import errors
+
 
 def is_available() -> bool:
     """False: autograd_lite computes on the CPU only (mirrors ``torch.cuda.is_available`` without a GPU)."""
@@ -17,12 +19,13 @@ def device_count() -> int:
 
 
 def is_initialized() -> bool:
+    """Never: this is a CPU-only build, as ``torch.cuda`` reports on a machine without CUDA."""
     return False
 
 
 def current_device() -> int:
     """Raises as PyTorch's CPU build does: ``AssertionError: Torch not compiled with CUDA enabled``."""
-    raise AssertionError("Torch not compiled with CUDA enabled")
+    raise AssertionError(errors.NO_CUDA)
 
 
 def manual_seed(seed: int) -> None:

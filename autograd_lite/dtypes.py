@@ -1,7 +1,11 @@
 """dtypes and devices: thin named wrappers over numpy dtypes, printed as PyTorch prints them."""
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
+
+from . import errors
 
 
 class dtype:
@@ -111,7 +115,7 @@ def _promote(x: np.dtype, y: np.dtype) -> np.dtype:
     return np.promote_types(x, y)
 
 
-def result_dtype(*operands) -> np.dtype:
+def result_dtype(*operands: Any) -> np.dtype:
     """PyTorch's type promotion: tensors with dimensions outrank 0-d ones, unless of a higher kind."""
     dim = zero = None
     for t in operands:
@@ -166,7 +170,7 @@ def check_available(d: "str | device | int") -> device:
     ``AssertionError: Torch not compiled with CUDA enabled`` for CUDA, a RuntimeError for the rest."""
     d = device("cuda", d) if isinstance(d, int) else device(d)
     if d.type == "cuda":
-        raise AssertionError("Torch not compiled with CUDA enabled")
+        raise AssertionError(errors.NO_CUDA)
     if d.type != "cpu":
         raise RuntimeError(f"Could not run 'aten::empty.memory_format' with arguments from the "
                            f"'{d.type.upper()}' backend (autograd_lite runs on the CPU only).")

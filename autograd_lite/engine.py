@@ -15,7 +15,7 @@ node finishes unless ``retain_graph=True``.
 from __future__ import annotations
 
 import warnings
-from typing import Sequence
+from typing import Callable, Sequence
 
 import numpy as np
 
@@ -31,15 +31,15 @@ _warned_create_graph = False
 _pass_callbacks: list | None = None  # functions to call when the running backward pass ends
 
 
-def at_end_of_pass(fn) -> None:
+def at_end_of_pass(fn: Callable[[], None]) -> None:
     """Call ``fn()`` once the backward pass now running is done (PyTorch's queue_callback)."""
     if _pass_callbacks is None:
         raise RuntimeError("Final callbacks can only be installed during backward pass.")
     _pass_callbacks.append(fn)
 
 
-def backward(tensors: Sequence[Tensor], grad_tensors=None, retain_graph: bool | None = None,
-             create_graph: bool = False, inputs=None) -> None:
+def backward(tensors: Sequence[Tensor], grad_tensors: Sequence[Tensor] | None = None, retain_graph: bool | None = None,
+             create_graph: bool = False, inputs: Sequence[Tensor] | None = None) -> None:
     """Accumulate d(tensors)/d(leaves) into ``leaf.grad`` (mirrors ``torch.autograd.backward``)."""
     tensors, grads = _roots(tensors, grad_tensors)
     global _warned_create_graph
@@ -59,7 +59,7 @@ def backward(tensors: Sequence[Tensor], grad_tensors=None, retain_graph: bool | 
         targets=targets, accumulate=True)
 
 
-def grad(outputs, inputs, grad_outputs=None, retain_graph: bool | None = None, create_graph: bool = False,
+def grad(outputs: Sequence[Tensor], inputs: Sequence[Tensor], grad_outputs: Sequence[Tensor] | None = None, retain_graph: bool | None = None, create_graph: bool = False,
          only_inputs: bool = True, allow_unused: bool | None = None, is_grads_batched: bool = False,
          materialize_grads: bool = False) -> tuple:
     """Return d(outputs)/d(inputs) without touching any ``.grad`` (mirrors ``torch.autograd.grad``)."""
@@ -119,7 +119,7 @@ def _edge(t: Tensor) -> tuple[Node, int]:
     return (grad_accumulator(t), 0)
 
 
-def run(roots: list, root_grads: list, keep_graph: bool, create_graph: bool, targets=None,
+def run(roots: list, root_grads: list, keep_graph: bool, create_graph: bool, targets: list | None = None,
         accumulate: bool = True) -> list:
     """Execute the graph. With ``targets`` (edges), run only what leads to them and return
     their gradients; ``accumulate`` adds into ``.grad`` (backward) rather than only returning (grad)."""
@@ -135,23 +135,23 @@ def run(roots: list, root_grads: list, keep_graph: bool, create_graph: bool, tar
     for (node, nr), g in zip(start, root_grads):
         _add_to_buffer(buffers, node, nr, g)
 
-    global _pass_callbacks
-    prev, outer_callbacks = _state.enabled, _pass_callbacks
-    _state.enabled, _pass_callbacks = create_graph, []
+    global _pass_callbacks, _pass_graph
+    prev, outer_callbacks, outer_graph = _state.enabled, _pass_callbacks, _pass_graph
+    _state.enabled, _pass_callbacks, _pass_graph = create_graph, [], _Pass(order, execute, capture_at)
     quiet = numpy_errstate.set(NUMPY_QUIET)  # every node's backward, as every forward (function.py)
     try:
         for node in order:
             grads = buffers.pop(node, None)
             if grads is None:  # no gradient reached it (or only None)
                 continue
-            if node._pre_hooks:
+            if node._pre_hooks and (execute is None or node in execute or node in capture_at):  # (a node it needs)
                 grads = _run_pre_hooks(node, grads)
             if capture_at and node in capture_at:
                 for nr, i in capture_at[node]:
                     captured[i] = grads[nr]
             if type(node) is AccumulateGrad:
                 if accumulate and (targets is None or node in capture_at) and grads[0] is not None:
-                    node.accumulate(grads[0], create_graph)
+                    (node.accumulate if profiling.events is None else _profiled(node))(grads[0], create_graph)
                 continue
             if execute is not None and node not in execute:
                 continue
@@ -177,7 +177,7 @@ def run(roots: list, root_grads: list, keep_graph: bool, create_graph: bool, tar
         for callback in _pass_callbacks:
             callback()
     finally:
-        _state.enabled, _pass_callbacks = prev, outer_callbacks
+        _state.enabled, _pass_callbacks, _pass_graph = prev, outer_callbacks, outer_graph
         numpy_errstate.reset(quiet)
     return captured
 
@@ -257,7 +257,9 @@ def _call(node: BackwardFunction, grads: list) -> list:
                 grads[i] = _make(np.zeros(shape, dtype))
     if _anomaly.enabled:
         return _call_detecting_anomalies(node, grads)
-    out = node._function.backward(node, *grads)  # what ``node.apply(*grads)`` does, one call less
+    fn = node._function
+    # what ``node.apply(*grads)`` does, one call less (boxed: the list itself, which backward may clear)
+    out = fn.backward(node, grads) if fn.boxed_grads_call else fn.backward(node, *grads)
     if type(out) is not tuple:
         out = tuple(out) if isinstance(out, (tuple, list)) else (out,)
     nexts = node._next
@@ -290,6 +292,16 @@ def _call_profiled(node: BackwardFunction, grads: list) -> list:
     _timed = profiling.timed
     with _timed(f"autograd::engine::evaluate_function: {node.name()}"), _timed(node.name()):
         return _call(node, grads)
+
+
+def _profiled(node: AccumulateGrad):
+    """``node.accumulate``, timed by the open profiler as PyTorch's engine records it."""
+    def accumulate(grad: Tensor, create_graph: bool) -> None:
+        _timed, name = profiling.timed, node.name()
+        with _timed(f"autograd::engine::evaluate_function: {name}"), _timed(name):
+            node.accumulate(grad, create_graph)
+
+    return accumulate
 
 
 def _call_detecting_anomalies(node: BackwardFunction, grads: list) -> list:
@@ -329,7 +341,7 @@ def _one_per_tensor_input(node: BackwardFunction, out: list) -> list:
 
 
 def _tensor_backward(self: Tensor, gradient: Tensor | None = None, retain_graph: bool | None = None,
-                     create_graph: bool = False, inputs=None) -> None:
+                     create_graph: bool = False, inputs: Sequence[Tensor] | None = None) -> None:
     """Compute d(self)/d(leaf) for every leaf that requires grad and add it into ``leaf.grad``.
 
     ``gradient`` is the vector v of the vector-Jacobian product v^T J; it may be
@@ -339,3 +351,27 @@ def _tensor_backward(self: Tensor, gradient: Tensor | None = None, retain_graph:
 
 
 Tensor.backward = _tensor_backward  # the engine is above the Tensor: it attaches its entry point
+
+
+class _Pass:
+    """The running backward pass, as ``will_execute`` asks about it (numbered: hooks tell passes apart)."""
+
+    count = 0
+
+    def __init__(self, order: list, execute: set | None, capture_at: dict) -> None:
+        _Pass.count += 1
+        self.number, self.order, self.execute, self.capture_at = _Pass.count, order, execute, capture_at
+        self.reachable: set | None = None  # built on first question
+
+
+_pass_graph: _Pass | None = None  # the pass running now
+
+
+def will_execute(node: Node) -> bool:
+    """Whether the backward pass now running runs ``node`` (PyTorch's _will_engine_execute_node)."""
+    now = _pass_graph
+    if now is None:
+        raise RuntimeError("_will_engine_execute_node should only be called during the backward pass")
+    if now.reachable is None:
+        now.reachable = set(now.order)
+    return node in now.reachable and (now.execute is None or node in now.execute or node in now.capture_at)

@@ -1,9 +1,73 @@
-"""Every message a learner can meet, worded as PyTorch words it, in one place."""
+"""Messages worded as PyTorch words them, where the wording is not one op's own.
+
+What lives here: the core's messages (engine, Function, saved tensors, tensor flags and
+conversions, in-place and inference-mode checks) as constants; PyTorch's C++ warnings with the
+"(Triggered internally at ...)" line they name; and wording that several ops raise, as functions
+that fill it in (below). An op's own one-off message stays beside its op, and a rule with one owner
+keeps its messages there (``ops/shape.py``'s expand rule, ``ops/linalg.py``'s mm shapes), so a
+reader sees the check and its words together. ``warn`` points warnings at the user's line.
+"""
 import os
 import sys
 import warnings
 
 _PACKAGE = os.path.dirname(os.path.abspath(__file__))
+
+
+# --- wording several ops share (each function: the one place its words are written) -------------
+
+
+def not_implemented_for(kernel: str, type_name: str) -> str:
+    """A dtype the CPU kernel has no version of (integer softmax, bool matmul, integer ``rand``)."""
+    return f"\"{kernel}\" not implemented for '{type_name}'"
+
+
+def index_out_of_bounds(index: int, dim: int, size: int) -> str:
+    """An index past a dimension's size (indexing, select, gather and friends)."""
+    return f"index {index} is out of bounds for dimension {dim} with size {size}"
+
+
+def negative_dimension(dim: int, sizes: tuple) -> str:
+    """A size below zero where a new tensor's shape is made (factories, ``repeat``)."""
+    return f"Trying to create tensor with negative dimension {dim}: [{', '.join(map(str, sizes))}]"
+
+
+def random_from_to(low: int, high: int) -> str:
+    """``randint``/``random_`` with an empty range."""
+    return f"random_ expects 'from' to be less than 'to', but got from={low} >= to={high}"
+
+
+def cannot_cast(result_type: str, out_type: str) -> str:
+    """A result whose dtype cannot be written into the tensor given for it (``out=``, BCE's target)."""
+    return f"result type {result_type} can't be cast to the desired output type {out_type}"
+
+
+def no_attribute(obj: object, name: str) -> str:
+    """Python's own AttributeError wording, for objects that look attributes up themselves."""
+    return f"'{type(obj).__name__}' object has no attribute '{name}'"
+
+
+def could_not_infer_dtype(what: object) -> str:
+    """``torch.tensor(data)`` given something it cannot make a dtype of (an object, a string array)."""
+    return f"Could not infer dtype of {what}"
+
+
+def attribute_exists(name: str) -> str:
+    """Registering a submodule, parameter or buffer under a name the module already uses otherwise."""
+    return f"attribute '{name}' already exists"
+
+
+def not_single_element(name: str) -> str:
+    """``autograd.functional``'s hessian, vhp and hvp differentiate a scalar function only."""
+    return f"The Tensor returned by the function given to {name} should contain a single element"
+
+
+def dropout_probability(p: float) -> str:
+    """``Dropout(p)`` and ``F.dropout(x, p)`` check p alike."""
+    return f"dropout probability has to be between 0 and 1, but got {p}"
+
+
+NO_CUDA = "Torch not compiled with CUDA enabled"
 
 
 def warn(message: str, category: type = UserWarning) -> None:
@@ -90,3 +154,6 @@ T_NOT_2D = (
 DOF = ("{name}(): degrees of freedom is <= 0. Correction should be strictly less than the reduction factor (input "
        "numel divided by output numel). (Triggered internally at "
        "/__w/pytorch/pytorch/aten/src/ATen/native/ReduceOps.cpp:1861.)")
+SAVED_TENSORS_TAKEN = (
+    "saved_tensors can only be accessed once when clear_saved_tensors_on_access=True is set on the "
+    "autograd.Function. Either access saved_tensors only once, or set clear_saved_tensors_on_access=False.")

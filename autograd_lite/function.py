@@ -68,6 +68,18 @@ class _ForwardAD:
 
 forward_ad_state = _ForwardAD()
 
+
+class _Transforms:
+    """How many ``torch.func`` transforms and forward-AD levels are open; while any is, a custom
+    Function's ``apply`` goes through ``apply_custom`` (plugged in by ``func``), which honours
+    its ``vmap``/``jvp`` staticmethods and the transforms' rules about it."""
+
+    depth = 0
+    apply_custom: Callable = None  # type: ignore[assignment]
+
+
+transforms = _Transforms()
+
 # Python's cyclic garbage collector re-scans every live container object whenever it
 # collects its oldest generation, and a recorded graph is many small objects: with the
 # default thresholds a 100,000-op graph spends most of its build time being scanned.
@@ -270,14 +282,32 @@ class BackwardFunction(Node):
                 if version != (0 if t._vc is None else t._vc[0]):
                     raise RuntimeError(_modified_message(t, version, self, outs[i] if outs else None))
                 if outs and outs[i] is not None:  # our own output: give it its grad_fn back
-                    t = t._alias()
+                    tangent, t = t._fw_tangent, t._alias()
                     t._requires_grad, t._grad_fn = True, self
                     if outs[i]:
                         t._output_nr = outs[i]
+                    if tangent is not None and forward_ad_state.levels:  # (and its forward-AD tangent)
+                        t._fw_tangent = tangent
+                        forward_ad_state.levels[-1].append(weakref.ref(t))
             unpacked.append(t)
         return tuple(unpacked)
 
     saved_variables = saved_tensors
+
+    def _take_saved_tensors(self) -> tuple:
+        """``saved_tensors`` of a Function with ``clear_saved_tensors_on_access``: handed over once."""
+        if self._saved_taken:
+            raise RuntimeError(errors.SAVED_TENSORS_TAKEN)
+        tensors = BackwardFunction.saved_tensors.fget(self)
+        if self._saved is not None:  # (inside forward nothing is kept yet)
+            self._saved_taken, self._saved = True, ()
+        return tensors
+
+    _saved_taken = False
+
+    def save_for_forward(self, *tensors: Tensor | None) -> None:
+        """Keep tensors for ``jvp`` (forward mode), where ``ctx.saved_tensors`` gives them."""
+        self.saved_for_forward = tensors
 
     def mark_non_differentiable(self, *tensors: Tensor) -> None:
         """Outputs that get ``requires_grad=False`` (indices, masks)."""
@@ -296,19 +326,24 @@ class BackwardFunction(Node):
         what ``save_for_backward`` kept, named by slot as PyTorch names the saved arguments."""
         raw = name.startswith("_raw_saved_")
         key = name[11:] if raw else name[7:] if name.startswith("_saved_") else None
-        names = self._saved_names() if key else ()
-        if key not in names:
-            raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
-        k = names.index(key)
+        fields = saved_fields.get(type(self).__name__) if key else None
+        if fields is not None:
+            k = fields.get(key)
+            if k is not None and not isinstance(k, int) and not raw:
+                return k(self)  # a non-tensor value (a dim, a size, ...)
+        else:
+            names = self._saved_names() if key else ()
+            k = names.index(key) if key in names else None
+        if not isinstance(k, int):
+            raise AttributeError(errors.no_attribute(self, name))
         if self._freed:
             raise RuntimeError(errors.BACKWARD_TWICE)
         return SavedTensor(self, k) if raw else self._unpack(True)[k]
 
     def _saved_names(self) -> tuple:
         count = len(self._saved_versions or self.to_save or ())
-        names = _SAVED_NAMES.get(type(self).__name__, ("self", "other"))
         outs = self._saved_outputs or (None,) * count
-        return tuple("result" if outs[k] is not None else names[k] if k < len(names) else f"arg{k}"
+        return tuple("result" if outs[k] is not None else ("self", "other")[k] if k < 2 else f"arg{k}"
                      for k in range(count))
 
     def _release(self) -> None:
@@ -344,6 +379,8 @@ class FunctionMeta(type):
         module = cls.__module__ if "node_name" in attrs else "torch.autograd.function"
         namespace = {"_function": cls, "__slots__": (), "__module__": module, "_custom": "node_name" not in attrs,
                      "__repr__": BackwardFunction.__repr__ if "node_name" in attrs else _user_node_repr}
+        if getattr(cls, "clear_saved_tensors_on_access", False):
+            namespace["saved_tensors"] = property(BackwardFunction._take_saved_tensors)
         if attrs.get("node_in_torch_autograd"):  # PyTorch's C++ nodes: CopySlices, CopyBackwards
             namespace["name"] = lambda self: "torch::autograd::" + type(self).__name__
         cls._backward_cls = type(node_name, (BackwardFunction,), namespace)
@@ -393,16 +430,33 @@ class Function(metaclass=FunctionMeta):
             "You must implement either the backward or vjp method for your custom autograd.Function to use it "
             "with backward mode AD.")
 
+    @staticmethod
+    def jvp(ctx: BackwardFunction, *grad_inputs: Any) -> Any:
+        """Forward mode: the tangents of the outputs from one tangent per input (used by forward_ad)."""
+        raise NotImplementedError("You must implement the jvp function for custom autograd.Function to use it with "
+                                  "forward mode AD.")
+
+    @staticmethod
+    def vmap(info: Any, in_dims: tuple, *args: Any) -> Any:
+        """How ``forward`` runs on inputs with a batch dimension: returns ``(outputs, out_dims)``."""
+        raise NotImplementedError("To use autograd.Function with vmap, you must either override the vmap "
+                                  "staticmethod or set generate_vmap_rule=True.")
+
+    generate_vmap_rule = False  # True: under vmap, run forward per sample (it must be made of torch operations)
+    boxed_grads_call = False  # True: backward gets the output gradients as one list it may clear
+    clear_saved_tensors_on_access = False  # True: ctx.saved_tensors hands the tensors over, once
+
     @classmethod
     def apply(cls, *args: Any, **kwargs: Any) -> Any:
         """Run ``forward`` with grad mode off; record a node if any input requires grad."""
-        if profiling.events is not None or forward_ad_state.levels:
+        if profiling.events is not None or transforms.depth:  # (forward-AD levels count as transforms)
             return _apply_observed(cls, args, kwargs)
         return cls._apply(*args, **kwargs)
 
     @classmethod
-    def _apply(cls, *args: Any, **kwargs: Any) -> Any:
-        ctx = object.__new__(cls._backward_cls)
+    def _apply(cls, *args: Any, _ctx: BackwardFunction | None = None, **kwargs: Any) -> Any:
+        """``apply`` without the profiler and transforms; ``_ctx``: a node made by the caller (forward AD's)."""
+        ctx = object.__new__(cls._backward_cls) if _ctx is None else _ctx
         prev = _state.enabled
         if not prev and not ctx._custom:  # no_grad, or inside backward: a built-in op only computes
             if numpy_errstate.get() is NUMPY_QUIET:  # (inside backward: quiet already)
@@ -443,7 +497,9 @@ class Function(metaclass=FunctionMeta):
 
 
 def _apply_observed(cls: type, args: tuple, kwargs: dict) -> Any:
-    """``Function.apply`` while the profiler records or a forward-mode level is open."""
+    """``Function.apply`` while the profiler records, or a torch.func transform or forward-mode level is open."""
+    if transforms.depth and cls._backward_cls._custom:
+        return transforms.apply_custom(cls, args, kwargs)
     if profiling.events is not None:
         name = cls.__name__ if cls._backward_cls._custom else profiling.op_name(cls._backward_cls.__name__)
         with profiling.timed(name):
@@ -583,10 +639,10 @@ def _save(ctx: BackwardFunction, outputs: tuple) -> None:
         ctx._saved_outputs = tuple(out_nrs)
 
 
-# PyTorch's names for the arguments a node saves, by save_for_backward slot (default: self, other)
-_SAVED_NAMES = {"MmBackward0": ("self", "mat2"), "BmmBackward0": ("self", "mat2"), "PowBackward0": ("self", "exponent"),
-                "PowBackward1": ("self", "exponent"), "AddmmBackward0": ("self", "mat1", "mat2"),
-                "MvBackward0": ("self", "vec"), "DotBackward0": ("self", "tensor")}
+# ``grad_fn._saved_<name>``: per node class name, PyTorch's name of each value it keeps -> a
+# save_for_backward slot (int) or a function of the node (non-tensors). Filled by ops/saved.py,
+# the one owner of these names; a node not listed names its slots self, other (result: an output).
+saved_fields: dict[str, dict[str, Any]] = {}
 
 # (pack, unpack) pairs of the active torch.autograd.graph.saved_tensors_hooks, innermost last
 saved_tensors_hooks_stack: list = []

@@ -40,6 +40,7 @@ def is_grad_enabled() -> bool:
 
 
 def is_inference_mode_enabled() -> bool:
+    """Is ``inference_mode`` on in this thread (``torch.is_inference_mode_enabled``)?"""
     return _state.inference
 
 

@@ -10,12 +10,12 @@ from __future__ import annotations
 import functools
 import math
 import os
-from typing import Callable
+from typing import Any, Callable
 
 import numpy as np
 
 
-def jit(fn: Callable | None = None, **options) -> Callable:
+def jit(fn: Callable | None = None, **options: Any) -> Callable:
     """Compile ``fn`` with ``numba.njit(cache=True, **options)`` the first time it is called.
 
     Falls back to an uncached compile when no cache directory is writable, and to plain
@@ -61,7 +61,7 @@ SMALL = 256  # elements; smaller tensors stay in numpy, so a reader's first smal
 # wins at every size: numpy pays ~0.5 us per call, and these formulas are several calls.
 
 
-def tanh_backward(grad, y):
+def tanh_backward(grad: np.ndarray, y: np.ndarray) -> np.ndarray:
     """grad * (1 - y²) in one pass."""
     if grad.size < SMALL or grad.shape != y.shape or grad.dtype != y.dtype or jit_disabled():
         return grad * (1 - y * y)
@@ -76,7 +76,7 @@ def _tanh_backward(g, y, one):  # ``one`` in the data's dtype keeps float32 math
     return out
 
 
-def sigmoid_backward(grad, y):
+def sigmoid_backward(grad: np.ndarray, y: np.ndarray) -> np.ndarray:
     """grad * y * (1 - y) in one pass."""
     if grad.size < SMALL or grad.shape != y.shape or grad.dtype != y.dtype or jit_disabled():
         return grad * y * (1 - y)
@@ -91,7 +91,7 @@ def _sigmoid_backward(g, y, one):
     return out
 
 
-def threshold_backward(grad, y):
+def threshold_backward(grad: np.ndarray, y: np.ndarray) -> np.ndarray:
     """ReLU's backward: +0 where y <= 0, else grad (not grad * mask, which gives -0; NaN passes grad)."""
     if grad.size < SMALL or grad.shape != y.shape or grad.dtype != y.dtype or jit_disabled():
         return np.where(y <= 0, grad.dtype.type(0), grad)
@@ -119,7 +119,7 @@ def _rows(x, dim, below=None):
     return None
 
 
-def softmax(x, dim):
+def softmax(x: np.ndarray, dim: int) -> np.ndarray:
     """exp(x - max) / sum along ``dim``, stable for large inputs."""
     rows = _rows(x, dim, below=EXP_LARGE)
     if rows is not None:
@@ -128,7 +128,7 @@ def softmax(x, dim):
     return e / np.sum(e, axis=dim, keepdims=True)
 
 
-def log_softmax(x, dim):
+def log_softmax(x: np.ndarray, dim: int) -> np.ndarray:
     """x - max - log(sum(exp(x - max))) along ``dim``."""
     rows = _rows(x, dim, below=EXP_LARGE)
     if rows is not None:
@@ -139,7 +139,7 @@ def log_softmax(x, dim):
     return shifted - np.log(np.sum(np.exp(shifted), axis=dim, keepdims=True))
 
 
-def softmax_backward(grad, y, dim):
+def softmax_backward(grad: np.ndarray, y: np.ndarray, dim: int) -> np.ndarray:
     """y * (grad - sum(grad * y)) along ``dim``: softmax's vector-Jacobian product."""
     rows, grows = _rows(y, dim), _rows(np.ascontiguousarray(grad), dim) if grad.shape == y.shape else None
     if rows is not None and grows is not None and grad.dtype == y.dtype:
@@ -147,7 +147,7 @@ def softmax_backward(grad, y, dim):
     return y * (grad - np.sum(grad * y, axis=dim, keepdims=True))
 
 
-def log_softmax_backward(grad, y, dim):
+def log_softmax_backward(grad: np.ndarray, y: np.ndarray, dim: int) -> np.ndarray:
     """grad - exp(y) * sum(grad) along ``dim``: log_softmax's vector-Jacobian product."""
     rows = _rows(y, dim, below=EXP_LARGE)
     grows = _rows(np.ascontiguousarray(grad), dim) if grad.shape == y.shape else None
@@ -215,7 +215,7 @@ def _log_softmax_backward_rows(g, y):
     return out
 
 
-def erf(x):
+def erf(x: np.ndarray) -> np.ndarray:
     """The error function, elementwise (for GELU); numpy has none."""
     if x.size < SMALL or jit_disabled():
         return np.vectorize(math.erf, otypes=[x.dtype])(x) if x.size else x.copy()
@@ -230,7 +230,7 @@ def _erf(x):
     return out
 
 
-def axpy32(alpha, x, y):
+def axpy32(alpha: float, x: np.ndarray, y: np.ndarray) -> np.ndarray:
     """float32 ``y + alpha * x`` with a single rounding, as PyTorch's CPU kernels compute it
     (a fused multiply-add); returns None when the numpy emulation should be used instead."""
     if y.size < SMALL or x.shape != y.shape or x.dtype != np.float32 or y.dtype != np.float32 or jit_disabled():
@@ -261,7 +261,7 @@ def _axpy32(x, y, alpha):
     return out
 
 
-def sum_to_shape(x, shape):
+def sum_to_shape(x: np.ndarray, shape: tuple) -> np.ndarray:
     """Sum a broadcast array back to ``shape``: the gradient of broadcasting."""
     lead = x.ndim - len(shape)
     axes = tuple(range(lead)) + tuple(lead + i for i, s in enumerate(shape) if s == 1 and x.shape[lead + i] != 1)

@@ -122,6 +122,7 @@ class Optimizer:
         return {"state": state, "param_groups": groups}
 
     def load_state_dict(self, state_dict: dict) -> None:
+        """Restore hyperparameters and per-parameter state saved by ``state_dict``, matched by position."""
         groups = state_dict["param_groups"]
         if len(groups) != len(self.param_groups):
             raise ValueError("loaded state dict has a different number of parameter groups")
@@ -325,12 +326,14 @@ class LRScheduler:
         self.step()
 
     def get_lr(self) -> list[float]:
+        """The learning rate of each parameter group for the current epoch; each scheduler defines its rule."""
         raise NotImplementedError
 
     def get_last_lr(self) -> list[float]:
         return self._last_lr
 
     def step(self) -> None:
+        """Advance one epoch and write the new learning rates into the optimizer's parameter groups."""
         self.last_epoch += 1
         for group, lr in zip(self.optimizer.param_groups, self.get_lr()):
             group["lr"] = lr
@@ -348,6 +351,7 @@ class StepLR(LRScheduler):
         super().__init__(optimizer, last_epoch)
 
     def get_lr(self) -> list[float]:
+        """Multiply by gamma every ``step_size`` epochs (chainable form: from the current rate, as PyTorch)."""
         if self.last_epoch == 0 or self.last_epoch % self.step_size != 0:
             return [group["lr"] for group in self.optimizer.param_groups]
         return [group["lr"] * self.gamma for group in self.optimizer.param_groups]
@@ -361,6 +365,7 @@ class ExponentialLR(LRScheduler):
         super().__init__(optimizer, last_epoch)
 
     def get_lr(self) -> list[float]:
+        """Multiply by gamma every epoch (from the current rate, as PyTorch)."""
         if self.last_epoch == 0:
             return [group["lr"] for group in self.optimizer.param_groups]
         return [group["lr"] * self.gamma for group in self.optimizer.param_groups]

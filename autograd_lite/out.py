@@ -20,6 +20,7 @@ from typing import Callable
 
 import numpy as np
 
+from . import errors
 from .grad_mode import is_grad_enabled, no_grad
 from .dtypes import scalar_type_name as _scalar_type_name
 from .tensor import Tensor
@@ -50,8 +51,7 @@ def supports_out(fn: Callable[..., Tensor]) -> Callable[..., Tensor]:
 def write_out(result: Tensor, out: Tensor) -> None:
     """Copy ``result`` into ``out`` in place, resizing and casting as PyTorch does."""
     if _KIND_RANK[result._data.dtype.kind] > _KIND_RANK[out._data.dtype.kind]:
-        raise RuntimeError(f"result type {_scalar_type_name(result.dtype)} can't be cast to the desired "
-                           f"output type {_scalar_type_name(out.dtype)}")
+        raise RuntimeError(errors.cannot_cast(_scalar_type_name(result.dtype), _scalar_type_name(out.dtype)))
     if out.shape != result.shape:
         if out.numel() != 0:
             warnings.warn(

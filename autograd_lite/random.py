@@ -25,9 +25,11 @@ from __future__ import annotations
 import contextlib
 import math
 import os
+from typing import Iterator
 
 import numpy as np
 
+from . import errors
 from .kernels import jit
 
 __all__ = ["manual_seed", "initial_seed", "seed", "get_rng_state", "set_rng_state",
@@ -199,7 +201,7 @@ class _DefaultGenerator(Generator):
 default_generator = _DefaultGenerator()
 
 
-def using(generator: Generator | None):
+def using(generator: Generator | None) -> Iterator[None]:
     """The context in which to draw for a ``generator=`` argument (None: the global stream)."""
     return contextlib.nullcontext() if generator is None else generator.active()
 
@@ -285,7 +287,7 @@ def _float_type(np_dtype):
     return np.dtype(np_dtype).type
 
 
-def uniform(shape: tuple, np_dtype=np.float32, low: float = 0.0, high: float = 1.0) -> np.ndarray:
+def uniform(shape: tuple, np_dtype: np.dtype = np.float32, low: float = 0.0, high: float = 1.0) -> np.ndarray:
     """``torch.rand(*shape)`` / ``tensor.uniform_(low, high)``: x * (high - low) + low
     (one fma, in the tensor's precision); a value rounded up to ``high`` becomes ``low``."""
     if low > high:
@@ -396,7 +398,7 @@ def _normal_scalar(n, mean, std):
     return _scale_shift(out, std, mean)  # transformation::normal, in double
 
 
-def normal(shape: tuple, np_dtype=np.float32, mean: float = 0.0, std: float = 1.0,
+def normal(shape: tuple, np_dtype: np.dtype = np.float32, mean: float = 0.0, std: float = 1.0,
            contiguous: bool = True) -> np.ndarray:
     """``torch.randn(*shape)`` / ``tensor.normal_(mean, std)``, in memory order: a
     non-contiguous tensor of 16+ elements takes PyTorch's per-element path."""
@@ -414,12 +416,12 @@ def normal(shape: tuple, np_dtype=np.float32, mean: float = 0.0, std: float = 1.
 # ----------------------------------------------------------------------------------------
 
 
-def randint(low: int, high: int, shape: tuple, np_dtype=np.int64) -> np.ndarray:
+def randint(low: int, high: int, shape: tuple, np_dtype: np.dtype = np.int64) -> np.ndarray:
     """``torch.randint(low, high, shape)``: low + word % (high - low), with random() words
     for ranges below 2**28 and random64() words from 2**28 on."""
     n, span = math.prod(shape), int(high) - int(low)
     if span <= 0:
-        raise RuntimeError(f"random_ expects 'from' to be less than 'to', but got from={low} >= to={high}")
+        raise RuntimeError(errors.random_from_to(low, high))
     words = _random64(n) if span >= 2**28 else _random32(n).astype(np.uint64)
     out = (words % np.uint64(span)).astype(np.int64) + np.int64(low)
     return out.astype(np_dtype).reshape(shape)
@@ -464,7 +466,7 @@ def _unit_uniform64(n: int) -> np.ndarray:
     return (_random64(n) & np.uint64((1 << 53) - 1)).astype(np.float64) * 2.0 ** -53
 
 
-def exponential(shape: tuple, np_dtype=np.float32) -> np.ndarray:
+def exponential(shape: tuple, np_dtype: np.dtype = np.float32) -> np.ndarray:
     """``empty(shape).exponential_()``: -log1p(-u) in double, rounded to the tensor's dtype."""
     return (-np.log1p(-_unit_uniform64(math.prod(shape)))).astype(np_dtype).reshape(shape)
 

@@ -329,13 +329,13 @@ class Tensor:
         return self._data.tolist()
 
     def numpy(self, *, force: bool = False) -> np.ndarray:
-        """The values as a numpy array sharing memory (refused while the tensor requires grad)."""
-        if self._requires_grad and not force:
+        """The values as a numpy array sharing memory (refused for a tensor that requires grad, while grad mode is on)."""
+        if self._requires_grad and not force and _state.enabled:
             raise RuntimeError(errors.NUMPY_REQUIRES_GRAD)
         return self._data
 
     def __array__(self, dtype=None, copy=None) -> np.ndarray:
-        if self._requires_grad:
+        if self._requires_grad and _state.enabled:
             raise RuntimeError(errors.NUMPY_REQUIRES_GRAD)
         return self._data if dtype is None else self._data.astype(dtype)
 

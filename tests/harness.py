@@ -3,7 +3,10 @@ values, dtypes, shapes, flags, grad_fn graphs, reprs, gradients, and error types
 
 ``compare(fn, *arrays)`` runs ``fn(lib, *tensors)`` with lib = autograd_lite and lib = torch;
 ``compare_error`` does the same for code that must raise; ``case_tests(CASES)`` turns a table
-of op cases into the float64 / float32 / no-grad tests every ``tests/ops/test_*.py`` runs.
+of op cases into the float64 / float32 / no-grad tests every ``tests/ops/test_*.py`` runs;
+``same(fn)`` / ``raises_same(fn)`` run any code ``fn(lib)`` (a module, an optimizer, a hook)
+in both libraries and compare what it returns or raises. Every test file that compares with
+PyTorch imports these; none keeps its own.
 """
 from __future__ import annotations
 
@@ -234,29 +237,32 @@ def _outcome(fn, lib):
         return ("raised", type(e).__name__, _canon(str(e)))
 
 
-def _assert_same(a, b, path="result"):
+def _assert_same(a, b, path="result", rtol=1e-5, atol=1e-6):
     if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
         assert isinstance(a, np.ndarray) and isinstance(b, np.ndarray), path
         assert a.shape == b.shape, path
-        np.testing.assert_allclose(b, a, rtol=1e-5, atol=1e-6, err_msg=path)
+        np.testing.assert_allclose(b, a, rtol=rtol, atol=atol, err_msg=path)
     elif isinstance(a, (tuple, list)):
         assert isinstance(b, (tuple, list)) and len(a) == len(b), f"{path}: {a!r} != {b!r}"
         for i, (x, y) in enumerate(zip(a, b)):
-            _assert_same(x, y, f"{path}[{i}]")
+            _assert_same(x, y, f"{path}[{i}]", rtol, atol)
     elif isinstance(a, dict):
         assert isinstance(b, dict) and a.keys() == b.keys(), path
         for k in a:
-            _assert_same(a[k], b[k], f"{path}[{k!r}]")
+            _assert_same(a[k], b[k], f"{path}[{k!r}]", rtol, atol)
     elif isinstance(a, (float, np.floating)) and isinstance(b, (float, np.floating)):
-        assert b == pytest.approx(a, rel=1e-5, abs=1e-6), path
+        assert b == pytest.approx(a, rel=rtol, abs=atol), path
     else:
         assert a == b, f"{path}: torch gives {a!r}, autograd_lite gives {b!r}"
 
 
-def same(fn):
-    """Run ``fn(lib)`` with both libraries; assert equal results (or equal exceptions)."""
+def same(fn, rtol=1e-5, atol=1e-6):
+    """Run ``fn(lib)`` with both libraries; assert equal results (or equal exceptions).
+
+    Tensors compare by dtype, shape, flags, grad_fn class and values (to ``rtol``/``atol``).
+    """
     expected, got = (_outcome(fn, lib) for lib in LIBS)
-    _assert_same(expected, got)
+    _assert_same(expected, got, rtol=rtol, atol=atol)
     return got
 
 

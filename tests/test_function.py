@@ -560,26 +560,19 @@ def test_mask_sum_function():
     same(f)
 
 
-def test_gradcheck_on_custom_function():
-    for lib in (torch, autograd_lite):
-        line = make_line(lib)
-        inputs = tuple(lib.randn(2, 2, dtype=lib.float64, requires_grad=True) for _ in range(3))
-        assert lib.autograd.gradcheck(line.apply, inputs)
-        assert lib.autograd.gradgradcheck(lambda a, b: a * b.sin(), inputs[:2])
-
-
-def test_gradcheck_catches_a_wrong_backward():
-    def f(lib):
-        class Wrong(lib.autograd.Function):
+def test_instantiating_a_function_is_refused_like_pytorch():
+    def call_an_instance(lib):
+        class Double(lib.autograd.Function):
             @staticmethod
             def forward(ctx, x):
-                return x * x
+                return x * 2
 
             @staticmethod
             def backward(ctx, g):
-                return g  # should be 2 x g
+                return g * 2
 
-        x = lib.tensor([1.0, 2.0], dtype=lib.float64, requires_grad=True)
-        return lib.autograd.gradcheck(Wrong.apply, (x,), raise_exception=False)
+        with pytest.warns(DeprecationWarning):
+            f = Double()
+        f(lib.ones(2))
 
-    same(f)
+    raises_same(call_an_instance)

@@ -1,11 +1,11 @@
-"""autograd_lite.optim against PyTorch: 20-step trajectories, zero_grad, param groups, schedulers."""
+"""autograd_lite/optim.py against PyTorch: 20-step trajectories, a short training run, zero_grad, param groups,
+schedulers, reprs and constructor errors."""
 import numpy as np
 import pytest
 
 torch = pytest.importorskip("torch")
 import autograd_lite as al  # noqa: E402
-
-LIBS = (al, torch)
+from harness import LIBS, raises_same, same  # noqa: E402
 
 
 def trajectory(lib, name, kwargs, steps=20, grads="fixed"):
@@ -100,39 +100,33 @@ def test_zero_grad():
 
 
 def test_param_groups():
-    res = []
-    for lib in LIBS:
+    def groups(lib):
         a, b = lib.ones(2, requires_grad=True), lib.ones(2, requires_grad=True)
         opt = lib.optim.SGD([{"params": [a]}, {"params": [b], "lr": 0.5}], lr=0.1, momentum=0.9)
-        assert [g["lr"] for g in opt.param_groups] == [0.1, 0.5]
-        assert opt.param_groups[1]["momentum"] == 0.9
+        lrs = [g["lr"] for g in opt.param_groups]
         for _ in range(3):
             opt.zero_grad()
             (a * a + b * b * b).sum().backward()
             opt.step()
-        res.append((a.tolist(), b.tolist()))
         c = lib.ones(1, requires_grad=True)
         opt.add_param_group({"params": c, "lr": 2.0})
-        assert opt.param_groups[2]["params"][0] is c
-        assert opt.state_dict()["param_groups"][2]["params"] == [2]
-    np.testing.assert_allclose(res[0], res[1], rtol=1e-6)
+        return (lrs, opt.param_groups[1]["momentum"], a, b, opt.param_groups[2]["params"][0] is c,
+                opt.state_dict()["param_groups"][2]["params"])
+
+    same(groups)
 
 
-def test_constructor_errors_match_torch():
-    def err(fn):
-        with pytest.raises(Exception) as info:
-            fn()
-        return type(info.value), str(info.value)
-
-    for make in (lambda lib: lib.optim.SGD([], lr=0.1), lambda lib: lib.optim.SGD([lib.ones(1)], lr=-1),
-                 lambda lib: lib.optim.Adam([lib.ones(1)], betas=(1.0, 0.9)),
-                 lambda lib: lib.optim.SGD(lib.ones(1, requires_grad=True), lr=0.1)):
-        assert err(lambda: make(al)) == err(lambda: make(torch))
+@pytest.mark.parametrize("make", [
+    lambda lib: lib.optim.SGD([], lr=0.1), lambda lib: lib.optim.SGD([lib.ones(1)], lr=-1),
+    lambda lib: lib.optim.Adam([lib.ones(1)], betas=(1.0, 0.9)),
+    lambda lib: lib.optim.SGD(lib.ones(1, requires_grad=True), lr=0.1),
+], ids=["empty", "negative_lr", "beta_1", "tensor_not_iterable"])
+def test_constructor_errors_match_torch(make):
+    raises_same(make)
 
 
 def test_step_lr():
-    lrs = []
-    for lib in LIBS:
+    def schedule(lib):
         opt = lib.optim.SGD([lib.ones(1, requires_grad=True)], lr=1.0)
         sched = lib.optim.lr_scheduler.StepLR(opt, step_size=2, gamma=0.5)
         seen = []
@@ -140,8 +134,18 @@ def test_step_lr():
             opt.step()
             sched.step()
             seen.append(opt.param_groups[0]["lr"])
-        lrs.append((seen, sched.get_last_lr()))
-    assert lrs[0] == lrs[1]
+        return seen, sched.get_last_lr()
+
+    same(schedule)
+
+
+@pytest.mark.parametrize("name", ["SGD", "Adam", "AdamW", "RMSprop"])
+def test_optimizer_repr_matches_torch(name):
+    def show(lib):
+        lib.manual_seed(0)
+        return repr(getattr(lib.optim, name)(lib.nn.Linear(3, 2).parameters(), lr=0.1))
+
+    same(show)
 
 
 def test_state_dict_round_trip():
@@ -156,3 +160,40 @@ def test_state_dict_round_trip():
     opt2.load_state_dict(sd)
     assert opt2.param_groups[0]["lr"] == 0.1
     np.testing.assert_array_equal(opt2.state[w2]["exp_avg"], opt.state[w]["exp_avg"])
+
+
+def synthetic_data(n=256):
+    r = np.random.default_rng(2024)
+    x = r.standard_normal((n, 64)).astype(np.float32)
+    w = r.standard_normal((64, 10)).astype(np.float32)
+    y = np.argmax(x @ w + 0.5 * r.standard_normal((n, 10)), axis=1).astype(np.int64)
+    return x, y
+
+
+def train(lib, optimizer, epochs=3, batch=32):
+    x, y = synthetic_data()
+    lib.manual_seed(0)
+    model = lib.nn.Sequential(lib.nn.Linear(64, 32), lib.nn.ReLU(), lib.nn.Linear(32, 10))
+    opt = optimizer(lib, model.parameters())
+    loss_fn = lib.nn.CrossEntropyLoss()
+    losses = []
+    for _ in range(epochs):
+        for i in range(0, len(x), batch):
+            xb, yb = lib.tensor(x[i:i + batch]), lib.tensor(y[i:i + batch])
+            opt.zero_grad()
+            loss = loss_fn(model(xb), yb)
+            loss.backward()
+            opt.step()
+            losses.append(loss.item())
+    return np.array(losses)
+
+
+@pytest.mark.parametrize("optimizer", [
+    lambda lib, p: lib.optim.SGD(p, lr=0.1, momentum=0.9),
+    lambda lib, p: lib.optim.Adam(p, lr=1e-3),
+])
+def test_training_run_matches_torch(optimizer):
+    a, t = train(al, optimizer), train(torch, optimizer)
+    assert len(a) == 24
+    assert t[-1] < t[0]  # it learns
+    np.testing.assert_allclose(a, t, rtol=2e-6)

@@ -13,10 +13,12 @@ from ..grad_mode import _anomaly
 
 
 def is_anomaly_enabled() -> bool:
+    """Is anomaly mode on (``set_detect_anomaly`` / ``detect_anomaly``)? The engine checks it per node."""
     return _anomaly.enabled
 
 
 def is_anomaly_check_nan_enabled() -> bool:
+    """Does anomaly mode also raise when a backward returns NaN (``check_nan``, on by default)?"""
     return _anomaly.check_nan
 
 

@@ -3,6 +3,7 @@
 Inside ``dual_level()``, ``make_dual(primal, tangent)`` gives a tensor that carries
 ``tangent`` along; every operation on such tensors gives results carrying the
 Jacobian-vector product J·tangent, and ``unpack_dual`` returns ``(primal, tangent)``.
+A custom Function gives its own rule instead: its ``jvp`` staticmethod (``apply_with_jvp``).
 
 How the tangent is computed: not by per-op forward formulas, but from each operation's
 backward, by the double-vjp trick (as ``autograd.functional.jvp``): for the op's output o
@@ -19,7 +20,7 @@ from typing import Any
 import numpy as np
 
 from ..engine import grad
-from ..function import forward_ad_state
+from ..function import forward_ad_state, transforms
 from ..grad_mode import _state
 from ..tensor import Tensor, _make
 
@@ -29,14 +30,17 @@ UnpackedDualTensor = namedtuple("UnpackedDualTensor", ["primal", "tangent"])
 
 
 def enter_dual_level() -> int:
+    """Start a forward-AD level (``dual_level`` calls it); PyTorch allows one at a time."""
     if forward_ad_state.levels:
         raise RuntimeError("Nested forward mode AD is not supported at the moment")
     forward_ad_state.levels.append([])
+    transforms.depth += 1
     return len(forward_ad_state.levels) - 1
 
 
 def exit_dual_level(*, level: int | None = None) -> None:
     """Leaving the level drops every tangent made in it."""
+    transforms.depth -= 1
     for ref in forward_ad_state.levels.pop():
         t = ref()
         if t is not None:
@@ -63,16 +67,31 @@ def make_dual(tensor: Tensor, tangent: Tensor, *, level: int | None = None) -> T
             "Trying to set a forward gradient that has a different size than that of the original Tensor, this is "
             f"not supported. Tensor is of size {list(tensor._data.shape)} while the given forward gradient is of "
             f"size {list(tangent._data.shape)}.")
-    dual = tensor._alias()
-    dual._base = tensor if tensor._base is None else tensor._base
-    dual._vc = tensor._shared_version()
-    attach(dual, tangent.detach())
+    levels, forward_ad_state.levels = forward_ad_state.levels, []  # (the view itself carries no tangent)
+    try:
+        dual = tensor.view(tensor.shape)  # a view, with the tensor's history (ViewBackward0), as PyTorch's
+    finally:
+        forward_ad_state.levels = levels
+    if tangent._data.strides != tensor._data.strides:  # PyTorch copies it to the primal's layout
+        tangent = _make(np.array(tangent._data, order="C" if tensor._data.flags.c_contiguous else "K"))
+    attach(dual, tangent)  # as it is otherwise (unpack_dual gives back this very tensor)
     return dual
 
 
 def attach(t: Tensor, tangent: Tensor) -> None:
-    t._fw_tangent = tangent
-    forward_ad_state.levels[-1].append(weakref.ref(t))
+    """Give ``t`` its tangent (dropped when the level exits; a weak reference keeps nothing alive); also to the copy its node saved
+    for backward, so backward formulas run under forward AD (``jacfwd(jacrev(f))``) see it."""
+    for dual in (t, *_saved_copies(t)):
+        dual._fw_tangent = tangent
+        forward_ad_state.levels[-1].append(weakref.ref(dual))
+
+
+def _saved_copies(t: Tensor) -> list:
+    node = t._grad_fn
+    outs = getattr(node, "_saved_outputs", None) if node is not None else None
+    if not outs or node._saved is None:
+        return []
+    return [saved for saved, nr in zip(node._saved, outs) if nr == t._output_nr and isinstance(saved, Tensor)]
 
 
 def unpack_dual(tensor: Tensor, *, level: int | None = None) -> UnpackedDualTensor:
@@ -111,6 +130,51 @@ def propagate(cls: type, args: tuple, kwargs: dict, out: Any) -> None:
     results = out if isinstance(out, tuple) else (out,)
     for k, tangent in zip(targets, jv):
         attach(results[k], tangent.detach())
+
+
+def has_tangent(args: tuple) -> bool:
+    return bool(forward_ad_state.levels) and any(isinstance(a, Tensor) and a._fw_tangent is not None for a in args)
+
+
+def apply_with_jvp(cls: type, args: tuple, kwargs: dict) -> Any:
+    """A custom Function with dual inputs: ``forward``, then ``jvp(ctx, *input_tangents)`` gives the
+    outputs' tangents (zeros for a tensor input without one, None for a non-tensor), as PyTorch."""
+    ctx = object.__new__(cls._backward_cls)
+    levels, forward_ad_state.levels = forward_ad_state.levels, []  # forward and jvp see plain tensors
+    try:
+        out = cls._apply(*args, _ctx=ctx, **kwargs)
+        tangents = [None if not isinstance(a, Tensor) else a._fw_tangent if a._fw_tangent is not None
+                    else _make(np.zeros_like(a._data)) if ctx.materialize_grads else None for a in args]
+        out_tangents = cls.jvp(_ForwardCtx(ctx), *tangents)
+    finally:
+        forward_ad_state.levels = levels
+    results = out if isinstance(out, tuple) else (out,)
+    out_tangents = out_tangents if isinstance(out_tangents, tuple) else (out_tangents,)
+    for o, tangent in zip(results, out_tangents):
+        if isinstance(o, Tensor) and o._data.dtype.kind == "f" and tangent is not None:
+            attach(o, tangent)
+    return out
+
+
+class _ForwardCtx:
+    """The ctx as ``jvp`` sees it: everything of the node, but ``saved_tensors`` are those of
+    ``save_for_forward``."""
+
+    def __init__(self, ctx: Any) -> None:
+        object.__setattr__(self, "_ctx", ctx)
+
+    @property
+    def saved_tensors(self) -> tuple:
+        return tuple(getattr(self._ctx, "saved_for_forward", ()))
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._ctx, name)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        setattr(self._ctx, name, value)
+
+    def __delattr__(self, name: str) -> None:
+        delattr(self._ctx, name)
 
 
 forward_ad_state.propagate = propagate  # Function.apply calls it through this slot

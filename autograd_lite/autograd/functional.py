@@ -5,6 +5,7 @@ from typing import Callable
 
 import numpy as np
 
+from .. import errors
 from ..engine import grad as _grad
 from ..grad_mode import enable_grad, is_grad_enabled, set_grad_enabled
 from ..ops import stack
@@ -15,8 +16,8 @@ def _as_tuple(x):
     return (tuple(x), True) if isinstance(x, (tuple, list)) else ((x,), False)
 
 
-def jacobian(func: Callable, inputs, create_graph: bool = False, strict: bool = False,
-             vectorize: bool = False, strategy: str = "reverse-mode"):
+def jacobian(func: Callable, inputs: Tensor | tuple, create_graph: bool = False, strict: bool = False,
+             vectorize: bool = False, strategy: str = "reverse-mode") -> Tensor | tuple:
     """J[i][j] = d(outputs[i])/d(inputs[j]), of shape ``output.shape + input.shape``.
 
     Built row by row: one backward per output element, each with a one-hot ``grad_outputs``.
@@ -52,15 +53,15 @@ def jacobian(func: Callable, inputs, create_graph: bool = False, strict: bool = 
     return tuple(jac) if tuple_out else jac[0]
 
 
-def hessian(func: Callable, inputs, create_graph: bool = False, strict: bool = False,
-            vectorize: bool = False, outer_jacobian_strategy: str = "reverse-mode"):
+def hessian(func: Callable, inputs: Tensor | tuple, create_graph: bool = False, strict: bool = False,
+            vectorize: bool = False, outer_jacobian_strategy: str = "reverse-mode") -> Tensor | tuple:
     """The Jacobian of the gradient of a scalar function."""
     inputs_t, tuple_in = _as_tuple(inputs)
 
     def gradient(*xs):
         out = func(*xs)
         if not isinstance(out, Tensor) or out.numel() != 1:
-            raise RuntimeError("The Tensor returned by the function given to hessian should contain a single element")
+            raise RuntimeError(errors.not_single_element("hessian"))
         g = _grad(out.reshape(()), xs, create_graph=True, allow_unused=True, materialize_grads=True)
         return g if tuple_in else g[0]
 
@@ -132,7 +133,7 @@ def _scalar_output(func: Callable, inputs: tuple, strict: bool, name: str) -> Te
         raise RuntimeError(f"The function given to {name} should return a single Tensor")
     _strict_outputs((outputs,), strict)
     if outputs.numel() != 1:
-        raise RuntimeError(f"The Tensor returned by the function given to {name} should contain a single element")
+        raise RuntimeError(errors.not_single_element(name))
     return outputs
 
 
@@ -140,7 +141,8 @@ _INDEPENDENT = ("The output of the user-provided function is independent of inpu
                 "strict mode.")
 
 
-def vjp(func: Callable, inputs, v=None, create_graph: bool = False, strict: bool = False):
+def vjp(func: Callable, inputs: Tensor | tuple, v: Tensor | tuple | None = None, create_graph: bool = False,
+        strict: bool = False) -> tuple:
     """(outputs, v^T J): one backward pass weighted by ``v``."""
     with enable_grad():
         xs, tuple_in = _prepare_inputs(inputs, create_graph)
@@ -152,7 +154,8 @@ def vjp(func: Callable, inputs, v=None, create_graph: bool = False, strict: bool
     return _finish(outputs, create_graph, tuple_out), _finish(g, create_graph, tuple_in)
 
 
-def jvp(func: Callable, inputs, v=None, create_graph: bool = False, strict: bool = False):
+def jvp(func: Callable, inputs: Tensor | tuple, v: Tensor | tuple | None = None, create_graph: bool = False,
+        strict: bool = False) -> tuple:
     """(outputs, J v) by the double-vjp trick, as PyTorch: u -> J^T u is linear in u, and its
     vjp with ``v`` is J v."""
     with enable_grad():
@@ -175,12 +178,14 @@ def jvp(func: Callable, inputs, v=None, create_graph: bool = False, strict: bool
     return _finish(outputs, create_graph, tuple_out), _finish(jv, create_graph, tuple_out)
 
 
-def vhp(func: Callable, inputs, v=None, create_graph: bool = False, strict: bool = False):
+def vhp(func: Callable, inputs: Tensor | tuple, v: Tensor | tuple | None = None, create_graph: bool = False,
+        strict: bool = False) -> tuple:
     """(output, v^T H) of a scalar function: the vjp of its gradient."""
     return _hessian_product(func, inputs, v, create_graph, strict, "vhp")
 
 
-def hvp(func: Callable, inputs, v=None, create_graph: bool = False, strict: bool = False):
+def hvp(func: Callable, inputs: Tensor | tuple, v: Tensor | tuple | None = None, create_graph: bool = False,
+        strict: bool = False) -> tuple:
     """(output, H v) of a scalar function (equal to vhp's, H being symmetric; PyTorch computes it by
     the double-vjp trick, and so do we)."""
     return _hessian_product(func, inputs, v, create_graph, strict, "hvp")

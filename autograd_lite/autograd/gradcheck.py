@@ -7,11 +7,12 @@ the analytical one from backward, one output element at a time. They must agree 
 from __future__ import annotations
 
 import warnings
-from typing import Callable
+from typing import Any, Callable
 
 import numpy as np
 
 from .. import random as _random
+from . import forward_ad
 from ..engine import grad as _grad
 from ..printing import format_tensor
 from ..tensor import Tensor, _make
@@ -31,17 +32,16 @@ def _outputs(fn: Callable, inputs: tuple) -> tuple:
 
 def _numerical(fn: Callable, inputs: tuple, i: int, eps: float) -> list[np.ndarray]:
     """d(each output)/d(inputs[i]) by central differences, one column per input element."""
-    x = inputs[i]
-    flat = x._data.reshape(-1)  # a view: we perturb the input in place and restore it
+    data = inputs[i]._data  # we perturb the input in place, element by element, and restore it
     outs = _outputs(fn, inputs)
-    jac = [np.zeros((x._data.size, o._data.size)) for o in outs]
-    for k in range(flat.size):
-        orig = flat[k].copy()
-        flat[k] = orig + eps
+    jac = [np.zeros((data.size, o._data.size)) for o in outs]
+    for k, at in enumerate(np.ndindex(data.shape)):
+        orig = data[at].copy()
+        data[at] = orig + eps
         plus = [o._data.astype(np.float64).copy() for o in _outputs(fn, inputs)]
-        flat[k] = orig - eps
+        data[at] = orig - eps
         minus = [o._data.astype(np.float64).copy() for o in _outputs(fn, inputs)]
-        flat[k] = orig
+        data[at] = orig
         for j in range(len(outs)):
             jac[j][k] = ((plus[j] - minus[j]) / (2 * eps)).reshape(-1)
     return jac
@@ -65,10 +65,31 @@ def _analytical(outputs: tuple, inputs: tuple, create_graph: bool = False) -> li
     return jac
 
 
-def gradcheck(func: Callable, inputs, *, eps: float = 1e-6, atol: float = 1e-5, rtol: float = 1e-3,
+def _forward_analytical(fn: Callable, inputs: tuple, diff_idx: list) -> list[list[np.ndarray]]:
+    """jac[j][n]: d(outputs[j])/d(inputs[diff_idx[n]]) by forward mode, one input element at a time."""
+    outputs = _outputs(fn, inputs)
+    jac = [[np.zeros((inputs[i]._data.size, o._data.size)) for i in diff_idx] for o in outputs]
+    for n, i in enumerate(diff_idx):
+        x = inputs[i]
+        for k in range(x._data.size):
+            v = np.zeros(x._data.size, x._data.dtype)
+            v[k] = 1
+            with forward_ad.dual_level():
+                dual = list(inputs)
+                dual[i] = forward_ad.make_dual(x, _make(v.reshape(x._data.shape)))
+                for j, o in enumerate(_outputs(fn, tuple(dual))):
+                    tangent = forward_ad.unpack_dual(o).tangent
+                    if tangent is not None:
+                        jac[j][n][k] = tangent._data.reshape(-1)
+    return jac
+
+
+def gradcheck(func: Callable, inputs: Tensor | tuple, *, eps: float = 1e-6, atol: float = 1e-5, rtol: float = 1e-3,
               raise_exception: bool = True, nondet_tol: float = 0.0, check_undefined_grad: bool = True,
-              fast_mode: bool = False, **_ignored) -> bool:
-    """True if ``func``'s backward matches finite differences at ``inputs``."""
+              check_forward_ad: bool = False, check_backward_ad: bool = True, fast_mode: bool = False,
+              **_ignored: Any) -> bool:
+    """True if ``func``'s backward (and, with ``check_forward_ad``, its forward-mode derivatives)
+    match finite differences at ``inputs``."""
     inputs = _as_tuple(inputs)
     diff_idx = [i for i, t in enumerate(inputs) if isinstance(t, Tensor) and t.requires_grad]
     if not diff_idx:
@@ -79,25 +100,29 @@ def gradcheck(func: Callable, inputs, *, eps: float = 1e-6, atol: float = 1e-5, 
                 f"Input #{i} requires gradient and is not a double precision floating point or complex. This check "
                 "will likely fail if all the inputs are not of double precision floating point or complex. ",
                 UserWarning, stacklevel=2)
-    outputs = _outputs(func, inputs)
-    analytical = _analytical(outputs, inputs)
+    checks = []  # (analytical Jacobians, how PyTorch's message names them)
+    if check_backward_ad:
+        checks.append((_analytical(_outputs(func, inputs), inputs), "Jacobian mismatch"))
+    if check_forward_ad:
+        checks.append((_forward_analytical(func, inputs, diff_idx), "Jacobian computed with forward mode mismatch"))
     for n, i in enumerate(diff_idx):
         numerical = _numerical(func, inputs, i, eps)
-        for j in range(len(outputs)):
-            a, num = analytical[j][n], numerical[j]
-            if not np.allclose(a, num, rtol=rtol, atol=atol):
-                if not raise_exception:
-                    return False
-                raise GradcheckError(
-                    f"Jacobian mismatch for output {j} with respect to input {i},\n"
-                    f"numerical:{format_tensor(num, 'float64', [])}\n"
-                    f"analytical:{format_tensor(a, 'float64', [])}\n")
+        for analytical, what in checks:
+            for j in range(len(numerical)):
+                a, num = analytical[j][n], numerical[j]
+                if not np.allclose(a, num, rtol=rtol, atol=atol):
+                    if not raise_exception:
+                        return False
+                    raise GradcheckError(
+                        f"{what} for output {j} with respect to input {i},\n"
+                        f"numerical:{format_tensor(num, 'float64', [])}\n"
+                        f"analytical:{format_tensor(a, 'float64', [])}\n")
     return True
 
 
-def gradgradcheck(func: Callable, inputs, grad_outputs=None, *, eps: float = 1e-6, atol: float = 1e-5,
-                  rtol: float = 1e-3, gen_non_contig_grad_outputs: bool = False, raise_exception: bool = True,
-                  **_ignored) -> bool:
+def gradgradcheck(func: Callable, inputs: Tensor | tuple, grad_outputs: Tensor | tuple | None = None, *,
+                  eps: float = 1e-6, atol: float = 1e-5, rtol: float = 1e-3, gen_non_contig_grad_outputs: bool = False,
+                  raise_exception: bool = True, **_ignored: Any) -> bool:
     """gradcheck of the gradient itself: checks backward's own backward (``create_graph=True``)."""
     inputs = _as_tuple(inputs)
     outputs = _outputs(func, inputs)

@@ -58,32 +58,29 @@ class _MultiHandle:
 
 
 def register_multi_grad_hook(tensors: Sequence[Tensor], fn: Callable, *, mode: str = "all") -> _MultiHandle:
-    """``fn`` once per backward pass that computes gradients of any of ``tensors``.
+    """``fn`` once per backward pass that computes gradients of any of ``tensors``, as PyTorch.
 
-    mode "all": ``fn(grads)`` with one entry per tensor (None for those that got no
-    gradient), called at the end of the pass; mode "any": ``fn(grad)`` with the first
-    gradient computed."""
+    mode "all": ``fn(grads)``, a list with one entry per tensor (None for those this pass does
+    not compute), called as soon as the last gradient the pass will compute has arrived: at the
+    first, the hook counts the tensors whose nodes the pass runs. mode "any": ``fn(grad)`` with
+    the first gradient computed."""
     if mode not in ("all", "any"):
         raise ValueError(f"Expects mode to be one of ('all', 'any') but got {mode}")
-    grads: dict = {}
-
-    def finish() -> None:
-        if grads:
-            collected = tuple(grads.get(i) for i in range(len(tensors)))
-            grads.clear()
-            fn(collected)
+    nodes = [engine._edge(t)[0] for t in tensors]
+    state: dict = {"pass": None}  # the pass being counted, the gradients so far, how many to expect
 
     def hook_for(i: int) -> Callable:
         def hook(grad: Tensor) -> None:
-            if mode == "any":
-                if not grads:
-                    grads[i] = grad
-                    engine.at_end_of_pass(grads.clear)
-                    fn(grad)
+            current = engine._pass_graph.number
+            if state["pass"] != current:  # the first of this pass
+                expected = sum(engine.will_execute(n) for n in nodes) if mode == "all" else 1
+                state.update({"pass": current, "grads": [None] * len(tensors), "left": expected})
+            if state["left"] == 0:  # (mode "any": fn ran already in this pass)
                 return
-            if not grads:
-                engine.at_end_of_pass(finish)
-            grads[i] = grad
+            state["grads"][i] = grad
+            state["left"] -= 1
+            if state["left"] == 0:
+                fn(state["grads"] if mode == "all" else grad)
 
         return hook
 

@@ -18,10 +18,16 @@ from ..function import profiling
 __all__ = ["profile", "record_function"]
 
 
+# PyTorch's operator names that the node names do not spell out (private ops, digits)
+_OP_NAMES = {"Log1P": "log1p", "LogSoftmaxBackwardData": "_log_softmax_backward_data",
+             "SoftmaxBackwardData": "_softmax_backward_data", "UnsafeView": "_unsafe_view", "ToCopy": "_to_copy",
+             "CopySlices": "copy_", "CopyBackwards": "copy_", "NotImplemented": "not_implemented"}
+
+
 def op_name(node_name: str) -> str:
-    """``LogSoftmaxBackward0`` -> ``aten::log_softmax``."""
+    """``LogSoftmaxBackward0`` -> ``aten::log_softmax``: the operator a node's forward ran."""
     base = re.sub(r"Backward\d*$", "", node_name)
-    return "aten::" + re.sub(r"(?<!^)(?=[A-Z])", "_", base).lower()
+    return "aten::" + _OP_NAMES.get(base, re.sub(r"(?<!^)(?=[A-Z])", "_", base).lower())
 
 
 class FunctionEventAvg:

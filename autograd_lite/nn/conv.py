@@ -42,6 +42,7 @@ class Conv2d(Module):
         return conv2d(input, self.weight, self.bias, self.stride, self.padding, self.dilation)
 
     def extra_repr(self) -> str:
+        """The arguments PyTorch prints inside ``Conv2d(...)``: only those that differ from their defaults."""
         s = f"{self.in_channels}, {self.out_channels}, kernel_size={self.kernel_size}, stride={self.stride}"
         if self.padding != (0, 0):
             s += f", padding={self.padding}"

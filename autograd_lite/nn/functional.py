@@ -10,7 +10,7 @@ import warnings
 
 import numpy as np
 
-from .. import ops, random
+from .. import errors, ops, random
 from ..ops import addmm, SqueezeInPlace, UnsafeView
 from ..ops.activations import elu, gelu, leaky_relu, silu, softplus
 from ..ops.convolution import adaptive_avg_pool2d, avg_pool2d, conv2d, max_pool2d
@@ -18,6 +18,7 @@ from ..ops.indexing import embedding
 from ..ops.losses import (binary_cross_entropy, binary_cross_entropy_with_logits, cross_entropy, l1_loss, mse_loss,
                           nll_loss)
 from ..ops.normalization import batch_norm, layer_norm
+from ..dtypes import dtype as _dtype
 from ..tensor import _make, Tensor
 
 __all__ = ["adaptive_avg_pool2d", "avg_pool2d", "batch_norm", "binary_cross_entropy", "binary_cross_entropy_with_logits",
@@ -46,14 +47,14 @@ def _softmax_dim(name: str, ndim: int) -> int:
     return 0 if ndim in (0, 1, 3) else 1
 
 
-def softmax(input: Tensor, dim: int | None = None, _stacklevel: int = 3, dtype=None) -> Tensor:
+def softmax(input: Tensor, dim: int | None = None, _stacklevel: int = 3, dtype: _dtype | None = None) -> Tensor:
     """exp(x) / sum(exp(x)) along ``dim`` (``SoftmaxBackward0``)."""
     if dim is None:
         dim = _softmax_dim("softmax", input.dim())
     return ops.softmax(input if dtype is None else input.to(dtype), dim)
 
 
-def log_softmax(input: Tensor, dim: int | None = None, _stacklevel: int = 3, dtype=None) -> Tensor:
+def log_softmax(input: Tensor, dim: int | None = None, _stacklevel: int = 3, dtype: _dtype | None = None) -> Tensor:
     """x - logsumexp(x) along ``dim``, computed stably (``LogSoftmaxBackward0``)."""
     if dim is None:
         dim = _softmax_dim("log_softmax", input.dim())
@@ -104,7 +105,7 @@ def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool 
     draws Bernoulli variates through MKL, which is not reproduced here.
     """
     if not 0 <= p <= 1:
-        raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
+        raise ValueError(errors.dropout_probability(p))
     if not training or p == 0:
         return input
     keep = random.uniform(input._data.shape, input._data.dtype if input.is_floating_point() else np.float32) >= p

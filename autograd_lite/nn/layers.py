@@ -4,7 +4,7 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from .. import creation
+from .. import creation, errors
 from ..grad_mode import no_grad
 from ..tensor import Tensor
 from . import functional as F
@@ -35,6 +35,7 @@ class Linear(Module):
         self.reset_parameters()
 
     def reset_parameters(self) -> None:
+        """PyTorch's initialisation, draw for draw: weight by kaiming_uniform_(a=sqrt(5)), bias U(-1/sqrt(fan_in), 1/sqrt(fan_in))."""
         init.kaiming_uniform_(self.weight, a=math.sqrt(5))
         if self.bias is not None:
             fan_in, _ = init._calculate_fan_in_and_fan_out(self.weight)
@@ -127,7 +128,7 @@ class Dropout(Module):
     def __init__(self, p: float = 0.5, inplace: bool = False) -> None:
         super().__init__()
         if not 0 <= p <= 1:
-            raise ValueError(f"dropout probability has to be between 0 and 1, but got {p}")
+            raise ValueError(errors.dropout_probability(p))
         self.p, self.inplace = p, inplace
 
     def forward(self, input: Tensor) -> Tensor:

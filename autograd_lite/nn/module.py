@@ -10,10 +10,11 @@ from __future__ import annotations
 from collections import OrderedDict, namedtuple
 from typing import Any, Callable, Iterable, Iterator
 
-from .. import dtypes
+from .. import dtypes, errors
 from ..function import Function
 from ..grad_mode import is_grad_enabled, no_grad
 from ..hooks import RemovableHandle
+from ..ops.shape import _to_dtype_argument
 from ..tensor import Tensor
 from .parameter import Buffer, Parameter
 from .utils import zero_grads
@@ -66,6 +67,7 @@ class Module:
         object.__setattr__(self, "_modules", OrderedDict())
 
     def forward(self, *args: Any, **kwargs: Any) -> Any:
+        """What the module computes; every subclass defines it, and calling the module runs it with the hooks."""
         raise NotImplementedError(f'Module [{type(self).__name__}] is missing the required "forward" function')
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
@@ -150,7 +152,7 @@ class Module:
         if not isinstance(name, str):
             raise TypeError(f"module name should be a string. Got {type(name).__name__}")
         if hasattr(self, name) and name not in self._modules:
-            raise KeyError(f"attribute '{name}' already exists")
+            raise KeyError(errors.attribute_exists(name))
         if "." in name:
             raise KeyError(f'module name can\'t contain ".", got: {name}')
         if name == "":
@@ -167,7 +169,7 @@ class Module:
         if name == "":
             raise KeyError(f'{kind} name can\'t be empty string ""')
         if hasattr(self, name) and name not in table:
-            raise KeyError(f"attribute '{name}' already exists")
+            raise KeyError(errors.attribute_exists(name))
 
     def __setattr__(self, name: str, value: Any) -> None:
         params = self.__dict__.get("_parameters")
@@ -222,7 +224,7 @@ class Module:
             d = self.__dict__.get(table)
             if d is not None and name in d:
                 return d[name]
-        raise AttributeError(f"'{type(self).__name__}' object has no attribute '{name}'")
+        raise AttributeError(errors.no_attribute(self, name))
 
     def __delattr__(self, name: str) -> None:
         for table in ("_parameters", "_buffers", "_modules"):
@@ -261,10 +263,12 @@ class Module:
         return self._named_members(lambda m: m._buffers, prefix, recurse, remove_duplicate)
 
     def buffers(self, recurse: bool = True) -> Iterator[Tensor]:
+        """The buffers (state saved with the module but not trained, e.g. BatchNorm's running mean)."""
         for _, b in self.named_buffers(recurse=recurse):
             yield b
 
     def named_children(self) -> Iterator[tuple[str, "Module"]]:
+        """The direct submodules by attribute name, each once even if registered twice."""
         seen = set()
         for name, module in self._modules.items():
             if module is not None and id(module) not in seen:
@@ -272,6 +276,7 @@ class Module:
                 yield name, module
 
     def children(self) -> Iterator["Module"]:
+        """The direct submodules, each once."""
         for _, m in self.named_children():
             yield m
 
@@ -291,10 +296,12 @@ class Module:
             yield from module.named_modules(memo, prefix + ("." if prefix else "") + name, remove_duplicate)
 
     def modules(self) -> Iterator["Module"]:
+        """This module and every submodule below it, each once."""
         for _, m in self.named_modules():
             yield m
 
     def get_submodule(self, target: str) -> "Module":
+        """The submodule at a dotted path (``"encoder.0"``), with PyTorch's error for a missing step."""
         mod = self
         for item in target.split(".") if target else []:
             if item not in mod._modules:
@@ -323,6 +330,7 @@ class Module:
         return self.train(False)
 
     def requires_grad_(self, requires_grad: bool = True) -> "Module":
+        """Freeze (False) or unfreeze every parameter, e.g. for fine-tuning; returns the module."""
         for p in self.parameters():
             p.requires_grad_(requires_grad)
         return self
@@ -355,14 +363,7 @@ class Module:
 
     def to(self, *args: Any, **kwargs: Any) -> "Module":
         """Convert floating-point parameters and buffers to a dtype (devices other than CPU refused)."""
-        target = kwargs.get("dtype")
-        for a in args + tuple(v for k, v in kwargs.items() if k == "device"):
-            if isinstance(a, dtypes.dtype):
-                target = a
-            elif isinstance(a, Tensor):
-                target = a.dtype
-            else:
-                dtypes.check_available(a)
+        target = _to_dtype_argument(args, kwargs)
         if target is not None and not target.is_floating_point:
             raise TypeError(f"nn.Module.to only accepts floating point or complex dtypes, but got desired dtype={target}")
         if target is None:
@@ -466,7 +467,39 @@ class Module:
         return main + ")"
 
 
-class Sequential(Module):
+class _ModuleSequence(Module):
+    """What Sequential and ModuleList share: modules held in order, indexed from 0 or from the end,
+    renumbered 0, 1, 2, ... after a deletion (as PyTorch does)."""
+
+    def _index(self, idx: int) -> int:
+        n = len(self)
+        if not -n <= idx < n:
+            raise IndexError(f"index {idx} is out of range")
+        return idx % n
+
+    def _renumber(self, items: list) -> None:
+        self._modules.clear()
+        for i, m in enumerate(items):
+            self._modules[str(i)] = m
+
+    def __delitem__(self, idx: int | slice) -> None:
+        keys = list(self._modules.keys())
+        for key in keys[idx] if isinstance(idx, slice) else [keys[self._index(idx)]]:
+            delattr(self, key)
+        self._renumber(list(self._modules.values()))
+
+    def __len__(self) -> int:
+        return len(self._modules)
+
+    def __iter__(self) -> Iterator[Module]:
+        return iter(self._modules.values())
+
+    def append(self, module: Module) -> "_ModuleSequence":
+        self.add_module(str(len(self)), module)
+        return self
+
+
+class Sequential(_ModuleSequence):
     """Modules applied one after another (mirrors ``torch.nn.Sequential``).
 
     >>> model = Sequential(Linear(3, 4), ReLU(), Linear(4, 1))
@@ -482,12 +515,6 @@ class Sequential(Module):
             for i, module in enumerate(args):
                 self.add_module(str(i), module)
 
-    def _index(self, idx: int) -> int:
-        n = len(self)
-        if not -n <= idx < n:
-            raise IndexError(f"index {idx} is out of range")
-        return idx % n
-
     def __getitem__(self, idx: int | slice) -> Module:
         if isinstance(idx, slice):
             return type(self)(OrderedDict(list(self._modules.items())[idx]))
@@ -497,45 +524,20 @@ class Sequential(Module):
         key = list(self._modules.keys())[self._index(idx)]
         setattr(self, key, module)
 
-    def __delitem__(self, idx: int | slice) -> None:
-        keys = list(self._modules.keys())
-        for key in keys[idx] if isinstance(idx, slice) else [keys[self._index(idx)]]:
-            delattr(self, key)
-        # PyTorch renumbers the remaining modules so the names stay 0, 1, 2, ...
-        items = list(self._modules.values())
-        self._modules.clear()
-        for i, m in enumerate(items):
-            self._modules[str(i)] = m
-
-    def __len__(self) -> int:
-        return len(self._modules)
-
-    def __iter__(self) -> Iterator[Module]:
-        return iter(self._modules.values())
-
-    def append(self, module: Module) -> "Sequential":
-        self.add_module(str(len(self)), module)
-        return self
-
     def forward(self, input: Any) -> Any:
+        """Each module's output is the next one's input."""
         for module in self:
             input = module(input)
         return input
 
 
-class ModuleList(Module):
+class ModuleList(_ModuleSequence):
     """A list of modules, registered so their parameters are found (mirrors ``torch.nn.ModuleList``)."""
 
     def __init__(self, modules: Iterable[Module] | None = None) -> None:
         super().__init__()
         if modules is not None:
             self.extend(modules)
-
-    def _index(self, idx: int) -> int:
-        n = len(self)
-        if not -n <= idx < n:
-            raise IndexError(f"index {idx} is out of range")
-        return idx % n
 
     def __getitem__(self, idx: int | slice) -> "Module | ModuleList":
         if isinstance(idx, slice):
@@ -545,39 +547,20 @@ class ModuleList(Module):
     def __setitem__(self, idx: int, module: Module) -> None:
         setattr(self, str(self._index(idx)), module)
 
-    def __delitem__(self, idx: int | slice) -> None:
-        keys = list(self._modules.keys())
-        for key in keys[idx] if isinstance(idx, slice) else [str(self._index(idx))]:
-            delattr(self, key)
-        items = list(self._modules.values())
-        self._modules.clear()
-        for i, m in enumerate(items):
-            self._modules[str(i)] = m
-
-    def __len__(self) -> int:
-        return len(self._modules)
-
-    def __iter__(self) -> Iterator[Module]:
-        return iter(self._modules.values())
-
     def __iadd__(self, modules: Iterable[Module]) -> "ModuleList":
         return self.extend(modules)
 
-    def append(self, module: Module) -> "ModuleList":
-        self.add_module(str(len(self)), module)
-        return self
-
     def extend(self, modules: Iterable[Module]) -> "ModuleList":
+        """Append each module in turn (named 0, 1, 2, ... after the ones already held)."""
         for module in modules:
             self.append(module)
         return self
 
     def insert(self, index: int, module: Module) -> None:
+        """Insert before ``index``; the names are renumbered so they stay 0, 1, 2, ..."""
         items = list(self._modules.values())
         items.insert(index, module)
-        self._modules.clear()
-        for i, m in enumerate(items):
-            self._modules[str(i)] = m
+        self._renumber(items)
 
     def __repr__(self) -> str:
         """Runs of identical modules print once, as ``(0-2): 3 x Linear(...)`` (PyTorch's form)."""
@@ -665,6 +648,7 @@ class BackwardHook:
         return items[0] if single else type(values)(items)
 
     def wrap_inputs(self, args: tuple) -> tuple:
+        """Route the inputs through a BackwardHookFunction so the gradients w.r.t. them reach the module's hooks."""
         self.n_inputs = sum(isinstance(a, Tensor) for a in args)
         self.inputs_tracked = any(isinstance(a, Tensor) and a.requires_grad for a in args)
 
@@ -674,6 +658,7 @@ class BackwardHook:
         return self._wrap(args, on_grads)
 
     def wrap_outputs(self, out: Any) -> Any:
+        """Route the outputs through a BackwardHookFunction to catch grad_output before the inputs' gradients."""
         def on_grads(grads: tuple) -> None:
             self.grad_outputs = grads
             if not self.inputs_tracked:

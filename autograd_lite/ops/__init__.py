@@ -16,12 +16,13 @@ the engine sums it back to the input's shape.
 - ``linalg.py``       mm, addmm, mv, dot, bmm, matmul, einsum
 - ``inplace.py``      ``add_`` and friends, ``x[i] = v``, fill_/copy_/zero_
 - ``losses.py``, ``normalization.py``, ``convolution.py``   what ``nn.functional`` exposes
+- ``saved.py``        PyTorch's names for what each node saves (``grad_fn._saved_dim`` ...)
 
 The package's order is its dependency order: each file imports only files listed above it
 in ``_ORDER`` below and the core (``tensor``, ``function``, ``dtypes``, ``errors``, ``views``).
 """
 from .comparison import (
-    allclose, bitwise_not, eq, equal, ge, greater, greater_equal, gt, isclose, isfinite, isinf, isnan, le, less,
+    allclose, bitwise_and, bitwise_not, bitwise_or, bitwise_xor, eq, equal, ge, greater, greater_equal, gt, isclose, isfinite, isinf, isnan, le, less,
     less_equal, logical_and, logical_not, logical_or, logical_xor, lt, ne, not_equal, Where, where)
 from .arithmetic import (
     _save_operands, Add, add, Div, div, divide, DivMode, floor_divide, Maximum, maximum, Minimum, minimum, Mul, mul,
@@ -38,7 +39,8 @@ from .activations import (
     SoftmaxBackwardOp, Softplus, softplus, Tanh, tanh, tanh_backward, TanhBackwardOp, ThresholdBackward)
 from .shape import (
     broadcast_to, Cat, cat, chunk, Clone, clone, concat, concatenate, contiguous, Expand, expand, expand_as,
-    flatten, Flip, flip, IndexBackward, is_floating_point, is_tensor, narrow, numel, Permute, permute, Repeat, repeat,
+    flatten, Flip, flip, IndexBackward, is_floating_point, is_tensor, moveaxis, movedim, narrow, numel, Permute, permute,
+    Repeat, repeat,
     reshape, reshape_as, Select, select, Slice, split, Squeeze, squeeze, SqueezeDim, SqueezeDims, SqueezeInPlace,
     Stack, stack, swapaxes, swapdims, T, t, to, to_dtype, ToCopy, Transpose, transpose, Tril, tril, Triu, triu,
     Unbind, unbind, unflatten, UnsafeView, Unsqueeze, unsqueeze, View, view, view_as)
@@ -57,7 +59,7 @@ from .inplace import (
     pow_, relu_, scatter_, setitem, sub_, uniform_, Zero, zero_)
 from .inplace import (
     abs_, absolute_, atan_, clamp_max_, clamp_min_, clip_, cos_, cosh_, erf_, expm1_, floor_, log10_, log1p_, log2_,
-    log_, negative_, reciprocal_, sigmoid_, sign_, sin_, sinh_, sqrt_, square_, tan_, tanh_)
+    log_, negative_, reciprocal_, rsqrt_, sigmoid_, sign_, sin_, sinh_, sqrt_, square_, tan_, tanh_)
 from .losses import (
     binary_cross_entropy, binary_cross_entropy_with_logits, BinaryCrossEntropy, BinaryCrossEntropyWithLogits,
     cross_entropy, l1_loss, mse_loss, MseLoss, nll_loss, NllLoss)
@@ -65,6 +67,7 @@ from .normalization import (
     batch_norm, layer_norm, NativeBatchNorm, NativeLayerNorm)
 from .convolution import (
     adaptive_avg_pool2d, AdaptiveAvgPool, avg_pool2d, AvgPool, conv2d, Convolution, max_pool2d, MaxPool)
+from . import saved  # noqa: E402,F401  (registers the nodes' _saved_* names)
 
 _ORDER = ("_common", "comparison", "arithmetic", "activations", "shape", "indexing", "unary", "reductions", "linalg",
-          "inplace", "losses", "normalization", "convolution")
+          "inplace", "losses", "normalization", "convolution", "saved")

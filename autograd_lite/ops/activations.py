@@ -6,14 +6,16 @@ from __future__ import annotations
 
 import builtins
 import math
+from typing import Callable
 
 import numpy as np
 
-from .. import kernels, layout
+from .. import errors, kernels, layout
 from ..creation import zeros_like
-from ..function import Function
-from ..tensor import _wrap_dim, Tensor, tensor_method
-from ._common import _pointwise, _float_data, _t, _type_name
+from ..dtypes import dtype as _dtype
+from ..function import BackwardFunction, Function
+from ..tensor import _make, _wrap_dim, Tensor, tensor_method
+from ._common import _float_data, _pointwise, _t, _type_name
 from .comparison import where
 
 
@@ -141,7 +143,23 @@ def _check_float_kernel(a: Tensor, name: str, dim: int) -> None:
     """PyTorch has no integer softmax: its CPU kernels refuse them by name."""
     if a._data.dtype.kind != "f":
         kernel = f"{name}_lastdim_kernel_impl" if dim == builtins.max(a._data.ndim - 1, 0) else f"{name}_kernel_impl"
-        raise NotImplementedError(f'"{kernel}" not implemented for \'{_type_name(a)}\'')
+        raise NotImplementedError(errors.not_implemented_for(kernel, _type_name(a)))
+
+
+def _softmax_forward(ctx: BackwardFunction, a: Tensor, dim: int, name: str, kernel: Callable) -> Tensor:
+    """softmax and log_softmax alike: wrap dim, refuse integers, run the kernel, save the output y."""
+    ctx.dim = _wrap_dim(dim, a._data.ndim)
+    _check_float_kernel(a, name, ctx.dim)
+    out = _t(layout.contiguous(kernel(a._data, ctx.dim)))  # (PyTorch allocates it contiguous)
+    ctx.save_for_backward(out)
+    return out
+
+
+def _softmax_backward_data(ctx: BackwardFunction, grad: Tensor, y: Tensor, dim: int, kernel: Callable) -> Tensor:
+    """The first backward of both, in one kernel pass; saves what its own backward (create_graph) needs."""
+    ctx.dim = dim
+    ctx.save_for_backward(grad, y)
+    return _t(layout.contiguous(kernel(grad._data, y._data, dim)))
 
 
 class Softmax(Function):
@@ -149,11 +167,7 @@ class Softmax(Function):
 
     @staticmethod
     def forward(ctx, a, dim):
-        ctx.dim = _wrap_dim(dim, a._data.ndim)
-        _check_float_kernel(a, "softmax", ctx.dim)
-        out = _t(layout.contiguous(kernels.softmax(a._data, ctx.dim)))
-        ctx.save_for_backward(out)
-        return out
+        return _softmax_forward(ctx, a, dim, "softmax", kernels.softmax)
 
     @staticmethod
     def backward(ctx, grad):
@@ -162,7 +176,7 @@ class Softmax(Function):
 
 
 @tensor_method()
-def softmax(input: Tensor, dim: int, dtype=None) -> Tensor:
+def softmax(input: Tensor, dim: int, dtype: _dtype | None = None) -> Tensor:
     return Softmax.apply(input if dtype is None else input.to(dtype), dim)
 
 
@@ -173,9 +187,7 @@ class SoftmaxBackwardOp(Function):
 
     @staticmethod
     def forward(ctx, grad, y, dim):
-        ctx.dim = dim
-        ctx.save_for_backward(grad, y)
-        return _t(layout.contiguous(kernels.softmax_backward(grad._data, y._data, dim)))
+        return _softmax_backward_data(ctx, grad, y, dim, kernels.softmax_backward)
 
     @staticmethod
     def backward(ctx, gg):
@@ -190,11 +202,7 @@ class LogSoftmax(Function):
 
     @staticmethod
     def forward(ctx, a, dim):
-        ctx.dim = _wrap_dim(dim, a._data.ndim)
-        _check_float_kernel(a, "log_softmax", ctx.dim)
-        out = _t(layout.contiguous(kernels.log_softmax(a._data, ctx.dim)))
-        ctx.save_for_backward(out)
-        return out
+        return _softmax_forward(ctx, a, dim, "log_softmax", kernels.log_softmax)
 
     @staticmethod
     def backward(ctx, grad):
@@ -203,7 +211,7 @@ class LogSoftmax(Function):
 
 
 @tensor_method()
-def log_softmax(input: Tensor, dim: int, dtype=None) -> Tensor:
+def log_softmax(input: Tensor, dim: int, dtype: _dtype | None = None) -> Tensor:
     return LogSoftmax.apply(input if dtype is None else input.to(dtype), dim)
 
 
@@ -214,9 +222,7 @@ class LogSoftmaxBackwardOp(Function):
 
     @staticmethod
     def forward(ctx, grad, y, dim):
-        ctx.dim = dim
-        ctx.save_for_backward(grad, y)
-        return _t(layout.contiguous(kernels.log_softmax_backward(grad._data, y._data, dim)))
+        return _softmax_backward_data(ctx, grad, y, dim, kernels.log_softmax_backward)
 
     @staticmethod
     def backward(ctx, gg):

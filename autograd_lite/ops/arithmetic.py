@@ -111,8 +111,7 @@ Tensor.__rsub__ = rsub
 def _save_operands(ctx, a: Tensor, b: Tensor, first: int = 0) -> None:
     """For a product, each operand is needed only for the *other* one's gradient: save no more."""
     need_a, need_b = ctx.needs_input_grad[first:first + 2]
-    if need_a or need_b:
-        ctx.save_for_backward(a if need_b else None, b if need_a else None)
+    ctx.save_for_backward(a if need_b else None, b if need_a else None)
 
 
 class Mul(Function):
@@ -137,6 +136,7 @@ class Mul(Function):
 
 @tensor_method('multiply', '__mul__', '__rmul__')
 def mul(input: Any, other: Any) -> Tensor:
+    """``input * other`` (``MulBackward0``); numbers and arrays become tensors first."""
     if type(other) is not Tensor or type(input) is not Tensor:
         input, other = _binary_inputs(input, other)
     return Mul.apply(input, other)
@@ -181,6 +181,7 @@ class DivMode(Div):
 
 @tensor_method('divide', 'true_divide', '__truediv__')
 def div(input: Any, other: Any, *, rounding_mode: str | None = None) -> Tensor:
+    """``input / other`` (``DivBackward0``), or rounded by ``rounding_mode`` (``'trunc'``, ``'floor'``)."""
     a, b = _binary_inputs(input, other)
     return DivMode.apply(a, b, rounding_mode) if rounding_mode else Div.apply(a, b)
 
@@ -256,7 +257,7 @@ class Pow(Function):
 
 
 class MulScalar(Function):
-    """``tensor * number`` inside backward formulas (PyTorch's Scalar overload: one edge)."""
+    """``tensor * number`` as PyTorch records it inside backward formulas and C++ losses (mul.Scalar: one edge)."""
 
     node_name = "MulBackward1"
 
@@ -315,6 +316,7 @@ class PowScalarBase(Function):
 
 @tensor_method('__pow__')
 def pow(input: Any, exponent: Any) -> Tensor:
+    """``input ** exponent``: PyTorch records a different node for a number exponent, a tensor exponent and a number base."""
     if not isinstance(input, Tensor):
         return PowScalarBase.apply(input, exponent)
     if isinstance(exponent, Tensor):
@@ -333,8 +335,13 @@ class Maximum(Function):
     @staticmethod
     def backward(ctx, grad):
         a, b = ctx.saved_tensors
-        tie = where(a == b, grad / 2, grad)  # ties split the gradient, as PyTorch does
-        return where(a < b, 0.0, tie), where(a > b, 0.0, tie)
+        return _to_the_chosen(grad, a, b, a < b, a > b)
+
+
+def _to_the_chosen(grad: Tensor, a: Tensor, b: Tensor, a_lost: Tensor, b_lost: Tensor) -> tuple:
+    """maximum's and minimum's gradient goes to the input chosen; a tie splits it in half, as PyTorch does."""
+    tie = where(a == b, grad / 2, grad)
+    return where(a_lost, 0.0, tie), where(b_lost, 0.0, tie)
 
 
 def _tensors_only(name: str, input: Any, other: Any) -> None:
@@ -346,6 +353,7 @@ def _tensors_only(name: str, input: Any, other: Any) -> None:
 
 @tensor_method()
 def maximum(input: Tensor, other: Tensor) -> Tensor:
+    """Elementwise maximum of two tensors; a tie splits the gradient in half, as PyTorch does."""
     _tensors_only("maximum", input, other)
     return Maximum.apply(*_binary_inputs(input, other))
 
@@ -361,12 +369,12 @@ class Minimum(Function):
     @staticmethod
     def backward(ctx, grad):
         a, b = ctx.saved_tensors
-        tie = where(a == b, grad / 2, grad)
-        return where(a > b, 0.0, tie), where(a < b, 0.0, tie)
+        return _to_the_chosen(grad, a, b, a > b, a < b)
 
 
 @tensor_method()
 def minimum(input: Tensor, other: Tensor) -> Tensor:
+    """Elementwise minimum of two tensors; a tie splits the gradient in half, as PyTorch does."""
     _tensors_only("minimum", input, other)
     return Minimum.apply(*_binary_inputs(input, other))
 
@@ -449,6 +457,7 @@ class RemainderScalar(Function):
 
 @tensor_method('__mod__')
 def remainder(input: Any, other: Any) -> Tensor:
+    """Python's ``%`` (the sign of the divisor), with PyTorch's node for each operand kind."""
     if not isinstance(input, Tensor):  # remainder(number, tensor) has no derivative in PyTorch
         return NotImplementedBackward.apply("remainder", _remainder, *_binary_inputs(input, other))
     if not isinstance(other, Tensor):

@@ -2,12 +2,13 @@
 """
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Callable
 
 import numpy as np
 
+from .. import errors
 from ..creation import zeros
-from ..dtypes import result_dtype
+from ..dtypes import from_numpy_dtype, result_dtype, scalar_type_name
 from ..function import Function
 from ..tensor import _make, Tensor, tensor_method
 from ._common import _binary_inputs, _cast, _check_shapes_broadcast, _default_np, _pointwise, _t, _type_name
@@ -30,7 +31,8 @@ class Where(Function):
                 where(cond, zero, grad) if ctx.needs_input_grad[2] else None)
 
 
-def where(condition: Tensor, input: Any = None, other: Any = None):
+def where(condition: Tensor, input: Any = None, other: Any = None) -> Tensor | tuple:
+    """``input`` where ``condition`` holds, else ``other`` (``WhereBackward0``); with one argument, ``nonzero(as_tuple=True)``."""
     if input is None and other is None:
         return condition.nonzero(as_tuple=True)
     if not isinstance(input, Tensor) and not isinstance(other, Tensor):
@@ -44,86 +46,47 @@ def where(condition: Tensor, input: Any = None, other: Any = None):
     return Where.apply(condition._data, a, b)
 
 
-def _compare(fn):
-    def compare(self, other):
-        a, b = _binary_inputs(self, other)
+def _comparison(ufunc: np.ufunc, name: str, *aliases: str) -> Callable:
+    """One elementwise comparison or logical op: a bool tensor laid out as its inputs (no gradient, so
+    no Function), attached to Tensor as ``name`` and ``aliases``. The ops differ only in their ufunc."""
+    def compare(input: Tensor, other: Any) -> Tensor:
+        a, b = _binary_inputs(input, other)
         common = a._data.dtype if a._data.dtype is b._data.dtype else result_dtype(a, b)  # what PyTorch compares in
-        return _pointwise(np.asarray(fn(a._data, b._data)), a, b, common=common)
+        return _pointwise(np.asarray(ufunc(a._data, b._data)), a, b, common=common)
 
-    compare.__name__ = fn.__name__
-    return compare
-
-
-eq = _compare(np.equal)
+    compare.__name__ = compare.__qualname__ = name
+    return tensor_method(*aliases)(compare)
 
 
-Tensor.eq = Tensor.__eq__ = eq
+eq = _comparison(np.equal, "eq", "__eq__")
+ne = not_equal = _comparison(np.not_equal, "ne", "__ne__", "not_equal")
+gt = greater = _comparison(np.greater, "gt", "__gt__", "greater")
+lt = less = _comparison(np.less, "lt", "__lt__", "less")
+ge = greater_equal = _comparison(np.greater_equal, "ge", "__ge__", "greater_equal")
+le = less_equal = _comparison(np.less_equal, "le", "__le__", "less_equal")
+logical_and = _comparison(np.logical_and, "logical_and")
+logical_or = _comparison(np.logical_or, "logical_or")
+logical_xor = _comparison(np.logical_xor, "logical_xor")
 
 
-ne = _compare(np.not_equal)
+def _bitwise(ufunc: np.ufunc, name: str, *aliases: str) -> Callable:
+    """``&``, ``|``, ``^``: bitwise on integers and bools (where bitwise is logical), in the promoted
+    dtype (``bool_tensor & 1`` is int64); PyTorch has no float kernel."""
+    def bitwise(input: Tensor, other: Any) -> Tensor:
+        a, b = _binary_inputs(input, other)
+        dt = result_dtype(a, b)
+        if dt.kind not in "biu":
+            raise NotImplementedError(errors.not_implemented_for(f"{name}_cpu", scalar_type_name(from_numpy_dtype(dt))))
+        out = ufunc(a._data.astype(dt, copy=False), b._data.astype(dt, copy=False))
+        return _pointwise(np.asarray(out), a, b, common=dt)
+
+    bitwise.__name__ = bitwise.__qualname__ = name
+    return tensor_method(*aliases)(bitwise)
 
 
-Tensor.ne = Tensor.__ne__ = ne
-
-
-gt = _compare(np.greater)
-
-
-Tensor.gt = Tensor.__gt__ = gt
-
-
-lt = _compare(np.less)
-
-
-Tensor.lt = Tensor.__lt__ = lt
-
-
-ge = _compare(np.greater_equal)
-
-
-Tensor.ge = Tensor.__ge__ = ge
-
-
-le = _compare(np.less_equal)
-
-
-Tensor.le = Tensor.__le__ = le
-
-
-greater, less, greater_equal, less_equal, not_equal = gt, lt, ge, le, ne
-
-
-Tensor.greater = greater
-
-
-Tensor.less = less
-
-
-Tensor.greater_equal = greater_equal
-
-
-Tensor.less_equal = less_equal
-
-
-Tensor.not_equal = not_equal
-
-
-logical_and = _compare(np.logical_and)
-
-
-Tensor.logical_and = Tensor.__and__ = logical_and
-
-
-logical_or = _compare(np.logical_or)
-
-
-Tensor.logical_or = Tensor.__or__ = logical_or
-
-
-logical_xor = _compare(np.logical_xor)
-
-
-Tensor.logical_xor = Tensor.__xor__ = logical_xor
+bitwise_and = _bitwise(np.bitwise_and, "bitwise_and", "__and__", "__rand__")
+bitwise_or = _bitwise(np.bitwise_or, "bitwise_or", "__or__", "__ror__")
+bitwise_xor = _bitwise(np.bitwise_xor, "bitwise_xor", "__xor__", "__rxor__")
 
 
 @tensor_method()
@@ -152,6 +115,7 @@ def isfinite(input: Tensor) -> Tensor:
 
 @tensor_method()
 def equal(input: Tensor, other: Tensor) -> bool:
+    """True if both tensors have the same shape and elements (a Python bool, unlike ``eq``)."""
     return input._data.shape == other._data.shape and bool(np.array_equal(input._data, other._data))
 
 

@@ -14,6 +14,7 @@ from .. import errors, random
 from ..creation import zeros, zeros_like
 from ..function import Function
 from ..grad_mode import _state
+from ..random import Generator
 from ..tensor import _make, Tensor, tensor_method
 from .. import views
 from ..views import _view_of
@@ -21,7 +22,7 @@ from ._common import _check_shapes_broadcast, _t, _type_name, _type_str, as_tens
 from .activations import relu
 from .arithmetic import add, div, mul, neg, pow, sub
 from .indexing import _index_key, CopySlices, getitem, IndexPut, masked_fill, scatter
-from .shape import _expandable_to
+from .shape import _expand_target, _expandable_to
 from .unary import clamp, exp
 from . import activations, arithmetic, unary
 
@@ -169,61 +170,51 @@ def _check_expand(value: Tensor, shape: tuple, index: Any) -> None:
             raise RuntimeError(f"shape mismatch: value tensor of shape [{', '.join(map(str, vs))}] cannot be "
                                f"broadcast to indexing result of shape [{', '.join(map(str, shape))}]")
         return
-    if len(vs) > len(shape):
-        raise RuntimeError(
-            f"expand({_type_str(value)}{{[{', '.join(map(str, vs))}]}}, size=[{', '.join(map(str, shape))}]): the "
-            f"number of sizes provided ({len(shape)}) must be greater or equal to the number of dimensions in the "
-            f"tensor ({len(vs)})")
-    for i, (s, t) in enumerate(zip(reversed(vs), reversed(shape))):
-        if s != t and s != 1:
-            raise RuntimeError(
-                f"The expanded size of the tensor ({t}) must match the existing size ({s}) at non-singleton "
-                f"dimension {len(shape) - 1 - i}.  Target sizes: [{', '.join(map(str, shape))}].  Tensor sizes: "
-                f"[{', '.join(map(str, vs))}]")
+    _expand_target(_type_str(value), vs, tuple(shape))
 
 
 @tensor_method('__iadd__')
-def add_(self, other, *, alpha=1):
+def add_(self: Tensor, other: Any, *, alpha: float = 1) -> Tensor:
     return _inplace(self, lambda s, o: add(s, o, alpha=alpha), other)
 
 
 @tensor_method('__isub__')
-def sub_(self, other, *, alpha=1):
+def sub_(self: Tensor, other: Any, *, alpha: float = 1) -> Tensor:
     return _inplace(self, lambda s, o: sub(s, o, alpha=alpha), other)
 
 
 @tensor_method('__imul__')
-def mul_(self, other):
+def mul_(self: Tensor, other: Any) -> Tensor:
     return _inplace(self, mul, other)
 
 
 @tensor_method('__itruediv__')
-def div_(self, other, *, rounding_mode=None):
+def div_(self: Tensor, other: Any, *, rounding_mode: str | None = None) -> Tensor:
     return _inplace(self, lambda s, o: div(s, o, rounding_mode=rounding_mode), other)
 
 
 @tensor_method()
-def pow_(self, exponent):
+def pow_(self: Tensor, exponent: Any) -> Tensor:
     return _inplace(self, pow, exponent)
 
 
 @tensor_method()
-def clamp_(self, min=None, max=None):
+def clamp_(self: Tensor, min: Any = None, max: Any = None) -> Tensor:
     return _inplace(self, lambda s: clamp(s, min, max))
 
 
 @tensor_method()
-def relu_(self):
+def relu_(self: Tensor) -> Tensor:
     return _inplace(self, relu)
 
 
 @tensor_method()
-def neg_(self):
+def neg_(self: Tensor) -> Tensor:
     return _inplace(self, neg)
 
 
 @tensor_method()
-def exp_(self):
+def exp_(self: Tensor) -> Tensor:
     return _inplace(self, exp)
 
 
@@ -260,7 +251,8 @@ FillTensor = overload(Fill, "FillTensor", "FillBackward2")  # fill_(0-d tensor)
 
 
 @tensor_method()
-def fill_(self: Tensor, value) -> Tensor:
+def fill_(self: Tensor, value: Any) -> Tensor:
+    """Fill in place with a number (or a one-element tensor, whose value is used), as the graph requires."""
     if isinstance(value, Tensor):
         value = value.item()
     return _inplace(self, FillTensor.apply if _tracked(self) else Fill.apply, value)
@@ -283,12 +275,14 @@ class Copy(Function):
 
 @tensor_method()
 def copy_(self: Tensor, src: Tensor, non_blocking: bool = False) -> Tensor:
+    """Copy ``src`` (broadcast, cast) into ``self`` in place; the gradient flows to ``src``."""
     src = src if isinstance(src, Tensor) else as_tensor_like(src, self)
     return _inplace(self, Copy.apply, src)
 
 
 @tensor_method()
-def uniform_(self: Tensor, a: float = 0.0, b: float = 1.0, generator=None) -> Tensor:
+def uniform_(self: Tensor, a: float = 0.0, b: float = 1.0, generator: Generator | None = None) -> Tensor:
+    """Refill in place with U(a, b) samples from PyTorch's CPU generator; outside the graph, a new version."""
     with random.using(generator):
         self._data[...] = random.uniform(self._data.shape, self._data.dtype, a, b)
     self._bump_version()
@@ -296,7 +290,8 @@ def uniform_(self: Tensor, a: float = 0.0, b: float = 1.0, generator=None) -> Te
 
 
 @tensor_method()
-def normal_(self: Tensor, mean: float = 0.0, std: float = 1.0, generator=None) -> Tensor:
+def normal_(self: Tensor, mean: float = 0.0, std: float = 1.0, generator: Generator | None = None) -> Tensor:
+    """Refill in place with N(mean, std) samples from PyTorch's CPU generator; outside the graph, a new version."""
     with random.using(generator):
         self._data[...] = random.normal(self._data.shape, self._data.dtype, mean, std)
     self._bump_version()
@@ -318,11 +313,11 @@ def _inplace_of(op: Callable, *aliases: str) -> Callable:
 
 
 # The in-place forms of the elementwise ops (add_, exp_, clamp_, ... are written above)
-(sin_, cos_, tan_, atan_, sinh_, cosh_, log_, log10_, log2_, log1p_, expm1_, sqrt_, erf_, sign_, floor_,
+(sin_, cos_, tan_, atan_, sinh_, cosh_, log_, log10_, log2_, log1p_, expm1_, sqrt_, rsqrt_, erf_, sign_, floor_,
  clamp_min_, clamp_max_, sigmoid_, tanh_, reciprocal_, square_) = map(_inplace_of, (
     unary.sin, unary.cos, unary.tan, unary.atan, unary.sinh, unary.cosh, unary.log, unary.log10, unary.log2,
-    unary.log1p, unary.expm1, unary.sqrt, unary.erf, unary.sign, unary.floor, unary.clamp_min, unary.clamp_max,
-    activations.sigmoid, activations.tanh, arithmetic.reciprocal, arithmetic.square))
+    unary.log1p, unary.expm1, unary.sqrt, unary.rsqrt, unary.erf, unary.sign, unary.floor, unary.clamp_min,
+    unary.clamp_max, activations.sigmoid, activations.tanh, arithmetic.reciprocal, arithmetic.square))
 abs_ = absolute_ = _inplace_of(unary.abs, "absolute_")
 clip_ = tensor_method("clip_")(clamp_)
 negative_ = tensor_method("negative_")(neg_)

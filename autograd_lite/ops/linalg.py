@@ -6,9 +6,9 @@ import builtins
 
 import numpy as np
 
-from .. import dtypes, layout
+from .. import dtypes, errors, layout
 from ..dtypes import result_dtype
-from ..function import Function
+from ..function import BackwardFunction, Function
 from ..grad_mode import _state
 from ..tensor import Tensor, tensor_method
 from ._common import _check_shapes_broadcast, _new, _t
@@ -42,7 +42,34 @@ def _check_matmul_operands(op: str, *dts: np.dtype) -> None:
     if any(dt != dts[0] for dt in dts):
         raise RuntimeError(message(*dts))
     if dts[0].kind == "b":
-        raise NotImplementedError(f'"{kernel}" not implemented for \'Bool\'')
+        raise NotImplementedError(errors.not_implemented_for(kernel, "Bool"))
+
+
+def _check_mm_shapes(a: Tensor, b: Tensor) -> None:
+    """mm and addmm: the inner sizes must agree."""
+    if a._data.shape[1] != b._data.shape[0]:
+        raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({a._data.shape[0]}x{a._data.shape[1]} and "
+                           f"{b._data.shape[0]}x{b._data.shape[1]})")
+
+
+def _column_major(t: Tensor) -> bool:
+    """A transposed-contiguous matrix: mm's gradient for it is computed transposed, so that it is laid out alike."""
+    (rows, _), (s0, s1) = t._data.shape, t.stride()
+    return s0 == 1 and s1 == rows
+
+
+def _mm_backward(ctx: BackwardFunction, grad: Tensor, need_a: bool, need_b: bool) -> tuple:
+    """The gradient of ``a @ b`` (mm's and addmm's): ``grad @ b.T`` for a, ``a.T @ grad`` for b, each
+    computed as the transpose of the transposed product when its operand was column-major
+    (``mm_mat1_backward``/``mm_mat2_backward``: PyTorch's layout choice)."""
+    a, b = ctx.saved_tensors
+    column_a, column_b = ctx.layouts
+    ga = gb = None
+    if need_a:
+        ga = b.mm(grad.t()).t() if column_a else grad.mm(b.t())
+    if need_b:
+        gb = grad.t().mm(a).t() if column_b else a.t().mm(grad)
+    return ga, gb
 
 
 class Mm(Function):
@@ -54,11 +81,7 @@ class Mm(Function):
             raise RuntimeError("self must be a matrix")
         if b._data.ndim != 2:
             raise RuntimeError("mat2 must be a matrix")
-        if a._data.shape[1] != b._data.shape[0]:
-            raise RuntimeError(
-                f"mat1 and mat2 shapes cannot be multiplied ({a._data.shape[0]}x{a._data.shape[1]} and "
-                f"{b._data.shape[0]}x{b._data.shape[1]})"
-            )
+        _check_mm_shapes(a, b)
         _check_matmul_operands("mm", a._data.dtype, b._data.dtype)
         _save_operands(ctx, a, b)
         ctx.layouts = _column_major(a), _column_major(b)
@@ -66,27 +89,7 @@ class Mm(Function):
 
     @staticmethod
     def backward(ctx, grad):
-        a, b = ctx.saved_tensors
-        need_a, need_b = ctx.needs_input_grad
-        return _mm_backward(ctx, grad, a, b, need_a, need_b)
-
-
-def _column_major(t: Tensor) -> bool:
-    """A transposed-contiguous matrix: mm's gradient for it is computed transposed, so that it is laid out alike."""
-    (rows, _), (s0, s1) = t._data.shape, t.stride()
-    return s0 == 1 and s1 == rows
-
-
-def _mm_backward(ctx, grad: Tensor, a: Tensor, b: Tensor, need_a: bool, need_b: bool) -> tuple:
-    """``mm_mat1_backward``/``mm_mat2_backward``: grad @ b.T and a.T @ grad, each computed as the
-    transpose of the transposed product when its operand was column-major (PyTorch's layout choice)."""
-    column_a, column_b = ctx.layouts
-    ga = gb = None
-    if need_a:
-        ga = b.mm(grad.t()).t() if column_a else grad.mm(b.t())
-    if need_b:
-        gb = grad.t().mm(a).t() if column_b else a.t().mm(grad)
-    return ga, gb
+        return _mm_backward(ctx, grad, *ctx.needs_input_grad)
 
 
 @tensor_method()
@@ -101,11 +104,7 @@ class Addmm(Function):
 
     @staticmethod
     def forward(ctx, bias, a, b):
-        if a._data.shape[1] != b._data.shape[0]:
-            raise RuntimeError(
-                f"mat1 and mat2 shapes cannot be multiplied ({a._data.shape[0]}x{a._data.shape[1]} and "
-                f"{b._data.shape[0]}x{b._data.shape[1]})"
-            )
+        _check_mm_shapes(a, b)
         _check_matmul_operands("addmm", bias._data.dtype, a._data.dtype, b._data.dtype)
         _save_operands(ctx, a, b, first=1)
         ctx.layouts = _column_major(a), _column_major(b)
@@ -115,9 +114,7 @@ class Addmm(Function):
 
     @staticmethod
     def backward(ctx, grad):
-        a, b = ctx.saved_tensors
-        _, need_a, need_b = ctx.needs_input_grad
-        return (grad, *_mm_backward(ctx, grad, a, b, need_a, need_b))
+        return (grad,) + _mm_backward(ctx, grad, *ctx.needs_input_grad[1:])
 
 
 def addmm(input: Tensor, mat1: Tensor, mat2: Tensor) -> Tensor:
@@ -381,6 +378,7 @@ def _should_fold(a: Tensor, b: Tensor) -> bool:
 
 @tensor_method()
 def outer(input: Tensor, vec2: Tensor) -> Tensor:
+    """Outer product of two vectors, as a broadcast product (PyTorch records ``MulBackward0`` too)."""
     return input.unsqueeze(1) * vec2
 
 

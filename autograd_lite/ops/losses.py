@@ -10,10 +10,12 @@ import numpy as np
 
 from .. import layout
 from ..dtypes import result_dtype, scalar_type_name
+from ..errors import cannot_cast
 from ..function import Function
 from ..tensor import _make, Tensor
 from ._common import _with_number, np_mean, overload
 from .activations import log_softmax
+from .arithmetic import MulScalar  # number * tensor as PyTorch's C++ losses record it: MulBackward1
 
 
 _REDUCTIONS = ("none", "mean", "sum")
@@ -63,7 +65,7 @@ class MseLoss(Function):
         return g if need_input else None, -g if need_target else None, None
 
 
-def mse_loss(input: Tensor, target: Tensor, size_average=None, reduce=None, reduction: str = "mean",
+def mse_loss(input: Tensor, target: Tensor, size_average: bool | None = None, reduce: bool | None = None, reduction: str = "mean",
              weight: Tensor | None = None) -> Tensor:
     """Mean squared error (``MseLossBackward0``); warns, as PyTorch does, when the shapes differ."""
     _check_reduction(reduction)
@@ -81,7 +83,7 @@ def mse_loss(input: Tensor, target: Tensor, size_average=None, reduce=None, redu
     return MseLoss.apply(input, target, reduction)
 
 
-def l1_loss(input: Tensor, target: Tensor, size_average=None, reduce=None, reduction: str = "mean") -> Tensor:
+def l1_loss(input: Tensor, target: Tensor, size_average: bool | None = None, reduce: bool | None = None, reduction: str = "mean") -> Tensor:
     """Mean absolute error; PyTorch composes it as ``(input - target).abs()`` then the reduction."""
     _check_reduction(reduction)
     _warn_size(input, target)
@@ -181,8 +183,8 @@ class NllLoss(Function):
         return grad * _make(np.ascontiguousarray(coef)), None, None, None, None
 
 
-def nll_loss(input: Tensor, target: Tensor, weight: Tensor | None = None, size_average=None,
-             ignore_index: int = -100, reduce=None, reduction: str = "mean") -> Tensor:
+def nll_loss(input: Tensor, target: Tensor, weight: Tensor | None = None, size_average: bool | None = None,
+             ignore_index: int = -100, reduce: bool | None = None, reduction: str = "mean") -> Tensor:
     """Negative log-likelihood of class indices given log-probabilities (``NllLossBackward0``)."""
     _check_reduction(reduction)
     target = _check_target(input, target)
@@ -202,8 +204,8 @@ def nll_loss(input: Tensor, target: Tensor, weight: Tensor | None = None, size_a
 NllLoss2D = overload(NllLoss, "NllLoss2D", "NllLoss2DBackward0")
 
 
-def cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None, size_average=None,
-                  ignore_index: int = -100, reduce=None, reduction: str = "mean",
+def cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None, size_average: bool | None = None,
+                  ignore_index: int = -100, reduce: bool | None = None, reduction: str = "mean",
                   label_smoothing: float = 0.0) -> Tensor:
     """``nll_loss(log_softmax(input, 1), target)``: the graph is NllLossBackward0 → LogSoftmaxBackward0.
 
@@ -251,21 +253,6 @@ def _cross_entropy_probabilities(logp: Tensor, target: Tensor, weight: Tensor | 
     if logp.numel() == 0:
         return -product.sum().fill_(float("nan"))
     return DivScalar.apply(-product.sum(), logp.numel() // n_classes)
-
-
-class MulScalar(Function):
-    """``number * tensor`` as PyTorch's C++ losses compute it (mul.Scalar): one edge, ``MulBackward1``."""
-
-    node_name = "MulBackward1"
-
-    @staticmethod
-    def forward(ctx, a, number):
-        ctx.number = number
-        return _with_number((a._data * number).astype(a._data.dtype, copy=False), a)
-
-    @staticmethod
-    def backward(ctx, grad):
-        return grad * ctx.number, None
 
 
 class DivScalar(Function):
@@ -351,15 +338,14 @@ class BinaryCrossEntropyWithLogits(Function):
 
 
 def binary_cross_entropy_with_logits(input: Tensor, target: Tensor, weight: Tensor | None = None,
-                                     size_average=None, reduce=None, reduction: str = "mean",
+                                     size_average: bool | None = None, reduce: bool | None = None, reduction: str = "mean",
                                      pos_weight: Tensor | None = None) -> Tensor:
     """Binary cross-entropy on logits, stable for any x (``BinaryCrossEntropyWithLogitsBackward0``)."""
     _check_reduction(reduction)
     if target.shape != input.shape:
         raise ValueError(f"Target size ({target.size()}) must be the same as input size ({input.size()})")
     if not target.is_floating_point():  # PyTorch computes the loss in place in a tensor of target's dtype
-        raise RuntimeError(f"result type {scalar_type_name(result_dtype(input, target))} can't be cast to the "
-                           f"desired output type {scalar_type_name(target.dtype)}")
+        raise RuntimeError(cannot_cast(scalar_type_name(result_dtype(input, target)), scalar_type_name(target.dtype)))
     return BinaryCrossEntropyWithLogits.apply(input, target, weight, pos_weight, reduction)
 
 
@@ -392,8 +378,8 @@ class BinaryCrossEntropy(Function):
         return (*_weighted(ctx, weight, grad_input, grad_target), None, None)
 
 
-def binary_cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None, size_average=None,
-                         reduce=None, reduction: str = "mean") -> Tensor:
+def binary_cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None, size_average: bool | None = None,
+                         reduce: bool | None = None, reduction: str = "mean") -> Tensor:
     """Binary cross-entropy on probabilities in [0, 1] (``BinaryCrossEntropyBackward0``)."""
     _check_reduction(reduction)
     if target.shape != input.shape:

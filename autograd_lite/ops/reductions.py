@@ -11,6 +11,7 @@ import numpy as np
 from .. import errors, kernels, layout
 from ..creation import arange, eye, linspace
 from ..dtypes import bool_
+from ..dtypes import dtype as _dtype
 from ..function import Function
 from ..tensor import _sizes, _wrap_dim, Tensor, tensor_method
 from ._common import _dims, _float_data, _new, _scalar_name, _t, _type_name, np_mean, overload
@@ -62,7 +63,8 @@ class SumDim(Function):
 
 
 @tensor_method()
-def sum(input: Tensor, dim: Any = None, keepdim: bool = False, *, dtype=None) -> Tensor:
+def sum(input: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: _dtype | None = None) -> Tensor:
+    """Sum of all elements (``SumBackward0``) or along ``dim`` (``SumBackward1``)."""
     if dim is None:
         return Sum.apply(input, dtype) if dtype else Sum.apply(input)
     return SumDim.apply(input, dim, keepdim, dtype)
@@ -114,7 +116,8 @@ class MeanDim(Function):
 
 
 @tensor_method()
-def mean(input: Tensor, dim: Any = None, keepdim: bool = False, *, dtype=None) -> Tensor:
+def mean(input: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: _dtype | None = None) -> Tensor:
+    """Mean of all elements (``MeanBackward0``) or along ``dim`` (``MeanBackward1``)."""
     if dim is None:
         return Mean.apply(input, dtype) if dtype else Mean.apply(input)
     return MeanDim.apply(input, dim, keepdim, dtype)
@@ -218,7 +221,7 @@ class Cumsum(Function):
 
 
 @tensor_method()
-def cumsum(input: Tensor, dim: int, *, dtype=None) -> Tensor:
+def cumsum(input: Tensor, dim: int, *, dtype: _dtype | None = None) -> Tensor:
     """Running sums along ``dim``; the gradient is the reversed running sum of the gradient."""
     out = Cumsum.apply(input if dtype is None else input.to(dtype), _wrap_dim(dim, input._data.ndim))
     return out
@@ -256,6 +259,7 @@ ProdDim = overload(Prod, "ProdDim", "ProdBackward1")  # prod(x, dim): the second
 
 @tensor_method()
 def prod(input: Tensor, dim: int | None = None, keepdim: bool = False) -> Tensor:
+    """Product of all elements or along ``dim`` (``ProdBackward0``/``ProdBackward1``); zeros handled in backward."""
     if dim is None:
         return Prod.apply(input)
     return ProdDim.apply(input, dim, keepdim)
@@ -365,7 +369,7 @@ class Sort(Function):
 
 
 @tensor_method()
-def sort(input: Tensor, dim: int = -1, descending: bool = False, stable: bool = False):
+def sort(input: Tensor, dim: int = -1, descending: bool = False, stable: bool = False) -> tuple:
     """(values, indices) sorted along ``dim`` (mirrors ``torch.sort``; ties keep their order)."""
     return _sort_type(*Sort.apply(input, _wrap_dim(dim, input._data.ndim), descending))
 
@@ -374,7 +378,7 @@ Topk = overload(Sort, "Topk", "TopkBackward0")
 
 
 @tensor_method()
-def topk(input: Tensor, k: int, dim: int = -1, largest: bool = True, sorted: bool = True):
+def topk(input: Tensor, k: int, dim: int = -1, largest: bool = True, sorted: bool = True) -> tuple:
     """The ``k`` largest (or smallest) values along ``dim`` and their indices (mirrors ``torch.topk``)."""
     d = _wrap_dim(dim, input._data.ndim)
     if not 0 <= k <= (input._data.shape[d] if input._data.ndim else 1):
@@ -418,7 +422,8 @@ class MaxDim(Function):
 
 
 @tensor_method()
-def max(input: Tensor, dim: Any = None, keepdim: bool = False):
+def max(input: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor | tuple:
+    """The largest element; along ``dim`` a (values, indices) named tuple; with a tensor, ``maximum``."""
     if dim is None:
         return MaxAll.apply(input)
     if isinstance(dim, Tensor):
@@ -430,7 +435,8 @@ MinDim = overload(MaxDim, "MinDim", "MinBackward0", _arg=staticmethod(np.argmin)
 
 
 @tensor_method()
-def min(input: Tensor, dim: Any = None, keepdim: bool = False):
+def min(input: Tensor, dim: Any = None, keepdim: bool = False) -> Tensor | tuple:
+    """The smallest element; along ``dim`` a (values, indices) named tuple; with a tensor, ``minimum``."""
     if dim is None:
         return MinAll.apply(input)
     if isinstance(dim, Tensor):
@@ -508,13 +514,22 @@ class Norm(Function):
         return where(norm == 0, 0.0, g * scale), None, None, None
 
 
-@tensor_method(numpy_names=False)  # torch.norm is Python code: no keepdims=
-def norm(input: Tensor, p: float | str = "fro", dim: Any = None, keepdim: bool = False, dtype=None) -> Tensor:
+def norm(input: Tensor, p: float | str = "fro", dim: Any = None, keepdim: bool = False, dtype: _dtype | None = None) -> Tensor:
     """The vector p-norm over ``dim`` (all elements by default); "fro" is the 2-norm (of at most 2 dims)."""
     if p == "fro" and isinstance(dim, (tuple, list)) and len(dim) > 2:
         raise RuntimeError(f"linalg.matrix_norm: dim must be a 2-tuple. Got {' '.join(map(str, dim))}")
     p = 2 if p in ("fro", None) else math.inf if p in ("inf", float("inf")) else p
     return Norm.apply(input, p, dim, keepdim)
+
+
+def _norm_method(self: Tensor, p: float | str = "fro", dim: Any = None, keepdim: bool = False, dtype=None) -> Tensor:
+    return norm(self, p, dim, keepdim, dtype)
+
+
+# torch.norm and Tensor.norm are Python code (no numpy keywords), and Python names them in its
+# messages: "Tensor.norm() got an unexpected keyword argument 'keepdims'"
+_norm_method.__name__, _norm_method.__qualname__, _norm_method.__doc__ = "norm", "Tensor.norm", norm.__doc__
+Tensor.norm = _norm_method
 
 
 class SumToSize(Function):
@@ -533,7 +548,8 @@ class SumToSize(Function):
 
 
 @tensor_method()
-def sum_to_size(input: Tensor, *size) -> Tensor:
+def sum_to_size(input: Tensor, *size: Any) -> Tensor:
+    """Sum broadcast dimensions away until the tensor has ``size`` (how gradients of broadcasts are reduced)."""
     shape = _sizes(size)
     if tuple(shape) == input._data.shape:
         return input
@@ -544,6 +560,7 @@ def sum_to_size(input: Tensor, *size) -> Tensor:
 
 @tensor_method()
 def argmax(input: Tensor, dim: int | None = None, keepdim: bool = False) -> Tensor:
+    """Index of the largest element (of the flattened tensor without ``dim``); int64, no gradient."""
     if dim is None:
         return _new(np.asarray(np.argmax(input._data, keepdims=keepdim), dtype=np.int64))
     return _new(np.argmax(input._data, axis=_wrap_dim(dim, input._data.ndim), keepdims=keepdim).astype(np.int64))
@@ -551,6 +568,7 @@ def argmax(input: Tensor, dim: int | None = None, keepdim: bool = False) -> Tens
 
 @tensor_method()
 def argmin(input: Tensor, dim: int | None = None, keepdim: bool = False) -> Tensor:
+    """Index of the smallest element (of the flattened tensor without ``dim``); int64, no gradient."""
     if dim is None:
         return _new(np.asarray(np.argmin(input._data, keepdims=keepdim), dtype=np.int64))
     return _new(np.argmin(input._data, axis=_wrap_dim(dim, input._data.ndim), keepdims=keepdim).astype(np.int64))
@@ -558,6 +576,7 @@ def argmin(input: Tensor, dim: int | None = None, keepdim: bool = False) -> Tens
 
 @tensor_method()
 def argsort(input: Tensor, dim: int = -1, descending: bool = False, stable: bool = False) -> Tensor:
+    """The indices ``sort`` would return: the order, without the values."""
     return sort(input, dim, descending, stable)[1]
 
 
@@ -653,7 +672,7 @@ def _histogram_counts(x: np.ndarray, edges: np.ndarray, weight: np.ndarray | Non
 
 def _check_histogram_dtype(input: Tensor, kernel: str) -> None:
     if input._data.dtype.kind != "f":
-        raise NotImplementedError(f'"{kernel}" not implemented for \'{_type_name(input)}\'')
+        raise NotImplementedError(errors.not_implemented_for(kernel, _type_name(input)))
 
 
 def _check_bins(bins: int) -> None:
@@ -680,18 +699,15 @@ def histc(input: Tensor, bins: int = 100, min: float = 0, max: float = 0) -> Ten
 
 
 class Histogram(Function):
-    """``torch.histogram``: PyTorch records a node whose backward raises, so this one does too."""
+    """``torch.histogram``: PyTorch records a node whose backward raises, so this one does too; its
+    inputs are the tensors (input, bins, weight) that require grad, and ``compute`` gives the outputs."""
 
     node_name = "NotImplemented"
     node_in_torch_autograd = True
 
     @staticmethod
-    def forward(ctx, input, edges, weight, density, linear):
-        x = input._data.reshape(-1)
-        hist = _histogram_counts(x, edges, weight, linear)
-        if density:
-            hist = hist / x.dtype.type(hist.sum()) / np.diff(edges)
-        return _t(hist), _t(edges.copy())
+    def forward(ctx, *differentiable, compute):
+        return compute()
 
     @staticmethod
     def backward(ctx, *grads):
@@ -700,7 +716,7 @@ class Histogram(Function):
 
 @tensor_method()
 def histogram(input: Tensor, bins: Any, *, range: Any = None, weight: Tensor | None = None,
-              density: bool = False):
+              density: bool = False) -> tuple:
     """(hist, bin_edges): counts (or summed weights, or a density) in ``bins`` equal bins or between given edges."""
     name = _scalar_name(input)
     if isinstance(bins, Tensor):
@@ -738,8 +754,16 @@ def histogram(input: Tensor, bins: Any, *, range: Any = None, weight: Tensor | N
         edges, linear = linspace(lo, hi, bins + 1, dtype=input.dtype)._data, True
         _check_weight(input, weight)
     _check_histogram_dtype(input, "histogram_cpu")
-    weight = None if weight is None else weight._data.reshape(-1)  # PyTorch's node has one input: ``input``
-    return _histogram_type(*Histogram.apply(input, edges, weight, density, linear))
+    x, w = input._data.reshape(-1), None if weight is None else weight._data.reshape(-1)
+
+    def compute() -> tuple:
+        hist = _histogram_counts(x, edges, w, linear)
+        if density:
+            hist = hist / x.dtype.type(hist.sum()) / np.diff(edges)
+        return _t(hist), _t(edges.copy())
+
+    differentiable = [t for t in (input, bins, weight) if isinstance(t, Tensor) and t.requires_grad]
+    return _histogram_type(*Histogram.apply(*differentiable, compute=compute))
 
 
 def _check_weight(input: Tensor, weight: Tensor | None) -> None:

@@ -128,13 +128,36 @@ def _infer_shape(shape: Sequence[int], numel: int) -> tuple:
     if shape.count(-1) > 1:
         raise RuntimeError("only one dimension can be inferred")
     known = int(np.prod([s for s in shape if s != -1], dtype=np.int64))
-    if -1 in shape:
-        if known == 0 or numel % known:
-            raise RuntimeError(f"shape '[{', '.join(map(str, shape))}]' is invalid for input of size {numel}")
+    if -1 in shape and known == 0 == numel:
+        raise RuntimeError(f"cannot reshape tensor of 0 elements into shape [{', '.join(map(str, shape))}] because the "
+                           "unspecified dimension size -1 can be any value and is ambiguous")
+    if -1 in shape and known and numel % known == 0:
         shape = tuple(numel // known if s == -1 else s for s in shape)
-    elif known != numel:
+    elif -1 in shape or known != numel:
         raise RuntimeError(f"shape '[{', '.join(map(str, shape))}]' is invalid for input of size {numel}")
     return shape
+
+
+def _expand_target(type_str: str, shape: tuple, sizes: tuple) -> tuple:
+    """PyTorch's expand rule, its one owner (``expand`` and ``x[...] = value`` use it): the shape that
+    ``sizes`` asks of a tensor of ``shape`` (-1 keeps a size), new dimensions in front, or its errors."""
+    if len(sizes) < len(shape):
+        raise RuntimeError(
+            f"expand({type_str}{{[{', '.join(map(str, shape))}]}}, size=[{', '.join(map(str, sizes))}]): "
+            "the number of sizes provided "
+            f"({len(sizes)}) must be greater or equal to the number of dimensions in the tensor ({len(shape)})"
+        )
+    lead = len(sizes) - len(shape)
+    target = tuple(s if s != -1 else shape[i - lead] for i, s in enumerate(sizes))
+    for i in reversed(range(len(shape))):  # PyTorch checks from the last dimension
+        s, t = shape[i], target[lead + i]
+        if s != t and s != 1:
+            raise RuntimeError(
+                f"The expanded size of the tensor ({t}) must match the existing size ({s}) at non-singleton "
+                f"dimension {i + lead}.  Target sizes: [{', '.join(map(str, sizes))}].  Tensor sizes: "
+                f"[{', '.join(map(str, shape))}]"
+            )
+    return target
 
 
 class Expand(Function):
@@ -142,24 +165,9 @@ class Expand(Function):
 
     @staticmethod
     def forward(ctx, a, sizes):
-        shape = a._data.shape
-        if len(sizes) < len(shape):
-            raise RuntimeError(
-                f"expand({_type_str(a)}{{[{', '.join(map(str, shape))}]}}, size=[{', '.join(map(str, sizes))}]): "
-                "the number of sizes provided "
-                f"({len(sizes)}) must be greater or equal to the number of dimensions in the tensor ({len(shape)})"
-            )
-        lead = len(sizes) - len(shape)
-        target = tuple(s if s != -1 else shape[i - lead] for i, s in enumerate(sizes))
-        for i, (s, t) in enumerate(zip(shape, target[lead:])):
-            if s != t and s != 1:
-                raise RuntimeError(
-                    f"The expanded size of the tensor ({t}) must match the existing size ({s}) at non-singleton "
-                    f"dimension {i + lead}.  Target sizes: [{', '.join(map(str, sizes))}].  Tensor sizes: "
-                    f"[{', '.join(map(str, shape))}]"
-                )
-        ctx.shape = shape
-        strides = layout.expand_strides(shape, layout.strides_of(a._data), target)
+        target = _expand_target(_type_str(a), a._data.shape, sizes)
+        ctx.shape = a._data.shape
+        strides = layout.expand_strides(a._data.shape, layout.strides_of(a._data), target)
         return _view_of(_t(layout.restrided(np.broadcast_to(a._data, target), strides)), a, None)
 
     @staticmethod
@@ -193,6 +201,21 @@ class Permute(Function):
 
 def permute(input: Tensor, dims: Sequence[int]) -> Tensor:
     return Permute.apply(input, tuple(dims))
+
+
+@tensor_method('moveaxis')
+def movedim(input: Tensor, source: int | Sequence[int], destination: int | Sequence[int]) -> Tensor:
+    """The dims ``source`` moved to positions ``destination``, the others keeping their order: a permute."""
+    n = input.dim()
+    src = [_wrap_dim(d, n) for d in ((source,) if isinstance(source, int) else source)]
+    dst = [_wrap_dim(d, n) for d in ((destination,) if isinstance(destination, int) else destination)]
+    order = [d for d in range(n) if d not in src]
+    for s, d in sorted(zip(dst, src)):
+        order.insert(s, d)
+    return Permute.apply(input, tuple(order))
+
+
+moveaxis = movedim
 
 
 class Transpose(Function):
@@ -273,6 +296,7 @@ class Squeeze(Function):
 
 @tensor_method()
 def squeeze(input: Tensor, dim: Any = None) -> Tensor:
+    """Drop size-1 dimensions (all, one, or several); a view, with PyTorch's node for each form."""
     if dim is None:
         return Squeeze.apply(input)
     return (SqueezeDims if isinstance(dim, (tuple, list)) else SqueezeDim).apply(input, dim)
@@ -465,6 +489,7 @@ def _expandable_to(shape: tuple, to: tuple) -> bool:
 
 @tensor_method()
 def flatten(input: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:
+    """Merge dimensions ``start_dim`` .. ``end_dim`` into one (a reshape: a view when it can be)."""
     shape = input._data.shape
     if not shape:
         return reshape(input, (1,))
@@ -478,6 +503,7 @@ def flatten(input: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:
 
 @tensor_method()
 def unflatten(input: Tensor, dim: int, sizes: Sequence[int]) -> Tensor:
+    """Split dimension ``dim`` into ``sizes`` (a view)."""
     d = _wrap_dim(dim, input._data.ndim)
     shape = input._data.shape
     return view(input, shape[:d] + tuple(sizes) + shape[d + 1:])
@@ -520,7 +546,7 @@ def _split_dim(input: Tensor, dim: int, name: str) -> int:
 
 
 @tensor_method()
-def split(tensor: Tensor, split_size_or_sections, dim: int = 0) -> tuple:
+def split(tensor: Tensor, split_size_or_sections: int | Sequence[int], dim: int = 0) -> tuple:
     """Pieces of ``split_size`` (the last one shorter), or of the listed sizes."""
     if not isinstance(split_size_or_sections, int):
         return _split_with_sizes(tensor, list(split_size_or_sections), dim)
@@ -577,8 +603,7 @@ class Repeat(Function):
         shape = (1,) * (len(sizes) - a._data.ndim) + a._data.shape
         final = [r * s for r, s in zip(sizes, shape)]
         if builtins.any(r < 0 for r in sizes):
-            raise RuntimeError(f"Trying to create tensor with negative dimension {builtins.min(final)}: "
-                               f"[{', '.join(map(str, final))}]")
+            raise RuntimeError(errors.negative_dimension(builtins.min(final), final))
         ctx.sizes, ctx.shape, ctx.in_shape = sizes, shape, a._data.shape
         return _t(np.ascontiguousarray(np.tile(a._data.reshape(shape), sizes)))
 
@@ -615,6 +640,7 @@ def flip(input: Tensor, dims: Sequence[int]) -> Tensor:
 
 
 def numel(input: Tensor) -> int:
+    """The number of elements (``torch.numel``)."""
     return input._data.size
 
 
@@ -623,6 +649,7 @@ def is_tensor(obj: Any) -> bool:
 
 
 def is_floating_point(input: Tensor) -> bool:
+    """True for float dtypes: only those can require gradients."""
     return input._data.dtype.kind == "f"
 
 
@@ -691,17 +718,24 @@ def _mT(self: Tensor) -> Tensor:
 Tensor.mT = property(_mT)
 
 
-@tensor_method()
-def to(self: Tensor, *args: Any, **kwargs: Any) -> Tensor:
-    """Convert dtype (``to(torch.float64)``); device arguments must name the CPU."""
+def _to_dtype_argument(args: tuple, kwargs: dict) -> dtypes.dtype | None:
+    """The dtype ``Tensor.to`` and ``Module.to`` are asked for: a dtype, or a tensor's dtype, positionally or
+    as ``dtype=``; a device (a name, a device, an index) must be the CPU; flags such as ``copy`` pass."""
     target = kwargs.get("dtype")
     for a in args + tuple(v for k, v in kwargs.items() if k == "device"):
         if isinstance(a, dtypes.dtype):
             target = a
         elif isinstance(a, Tensor):
             target = a.dtype
-        elif isinstance(a, (str, dtypes.device)):
+        elif isinstance(a, (str, dtypes.device)) or (isinstance(a, int) and not isinstance(a, bool)):
             dtypes.check_available(a)
+    return target
+
+
+@tensor_method()
+def to(self: Tensor, *args: Any, **kwargs: Any) -> Tensor:
+    """Convert dtype (``to(torch.float64)``); device arguments must name the CPU."""
+    target = _to_dtype_argument(args, kwargs)
     if target is None or target.np == self._data.dtype:
         return self.clone() if kwargs.get("copy") else self
     return to_dtype(self, target)
@@ -709,6 +743,7 @@ def to(self: Tensor, *args: Any, **kwargs: Any) -> Tensor:
 
 @tensor_method()
 def contiguous(self: Tensor) -> Tensor:
+    """``self`` if already in C order, else a C-ordered copy (``CloneBackward0``), as kernels may need."""
     return self if self._data.flags.c_contiguous else Clone.apply(self, layout.contiguous_format)
 
 

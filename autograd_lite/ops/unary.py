@@ -110,6 +110,8 @@ Atan, atan = _elementwise("Atan", "AtanBackward0", np.arctan, False, lambda grad
 Sinh, sinh = _elementwise("Sinh", "SinhBackward0", np.sinh, False, lambda grad, a: grad * a.cosh())
 Cosh, cosh = _elementwise("Cosh", "CoshBackward0", np.cosh, False, lambda grad, a: grad * a.sinh())
 Log10, log10 = _elementwise("Log10", "Log10Backward0", np.log10, False, lambda grad, a: grad / (a * math.log(10)))
+Rsqrt, rsqrt = _elementwise("Rsqrt", "RsqrtBackward0", lambda x: 1 / np.sqrt(x), True,
+                            lambda grad, out: grad * out.pow(3) * -0.5)
 Log2, log2 = _elementwise("Log2", "Log2Backward0", np.log2, False, lambda grad, a: grad / (a * math.log(2)))
 
 
@@ -145,6 +147,7 @@ class Clamp(Function):
 
 @tensor_method('clip')
 def clamp(input: Tensor, min: Any = None, max: Any = None) -> Tensor:
+    """Limit to [min, max] (``ClampBackward1``); tensor bounds become ``maximum``/``minimum``, as in PyTorch."""
     if isinstance(min, Tensor) or isinstance(max, Tensor):
         out = input
         if min is not None:
@@ -193,16 +196,19 @@ def floor(input: Tensor) -> Tensor:
     return Floor.apply(input)
 
 
-@tensor_method()
-def rsqrt(input: Tensor) -> Tensor:
-    return reciprocal(sqrt(input))
+class ClampMin(Clamp):
+    node_name = "ClampMinBackward0"  # clamp_min (clamp(min=...) records ClampBackward1)
+
+
+class ClampMax(Clamp):
+    node_name = "ClampMaxBackward0"
 
 
 @tensor_method()
 def clamp_min(input: Tensor, min: Any) -> Tensor:
-    return clamp(input, min=min)
+    return clamp(input, min=min) if isinstance(min, Tensor) else ClampMin.apply(input, min, None)
 
 
 @tensor_method()
 def clamp_max(input: Tensor, max: Any) -> Tensor:
-    return clamp(input, max=max)
+    return clamp(input, max=max) if isinstance(max, Tensor) else ClampMax.apply(input, None, max)

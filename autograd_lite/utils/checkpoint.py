@@ -26,6 +26,7 @@ __all__ = ["checkpoint"]
 
 def checkpoint(function: Callable, *args: Any, use_reentrant: bool | None = None, preserve_rng_state: bool = True,
                **kwargs: Any) -> Any:
+    """Trade compute for memory: run ``function`` without keeping its graph, and again in backward to get gradients."""
     if use_reentrant is None:
         warnings.warn(
             "torch.utils.checkpoint: the use_reentrant parameter should be passed explicitly. Starting in PyTorch "

@@ -200,7 +200,7 @@ class BatchSampler(Sampler):
 
 
 # --- collation ---------------------------------------------------------------------------
-def default_collate(batch: list):
+def default_collate(batch: list) -> Any:
     """Stack a list of samples into a batch, as ``torch.utils.data.default_collate`` does: tensors
     are stacked, Python ints become an int64 tensor, floats a float64 tensor, tuples and dicts are
     collated field by field, strings are left as a list."""
@@ -232,7 +232,7 @@ def default_collate(batch: list):
                     f"found {type(elem)}")
 
 
-def default_convert(data):
+def default_convert(data: Any) -> Any:
     """What ``DataLoader(batch_size=None)`` does to each sample: numpy arrays become tensors."""
     if isinstance(data, np.ndarray):
         return _make(data)

@@ -11,7 +11,8 @@ import pytest
 torch = pytest.importorskip("torch")
 
 import autograd_lite  # noqa: E402,F401
-from harness import P, arrays, assert_same_tensor, case_tests, compare, compare_error, compare_layout, leaves, rng, setitem, ties  # noqa: E402,F401,E501
+from harness import P, arrays, assert_same_tensor, case_tests, compare, compare_error, leaves, rng, setitem, ties  # noqa: E402,F401
+from harness import compare_layout  # noqa: E402
 
 
 COMPARE = [
@@ -30,6 +31,23 @@ def test_compare(case, requires_grad):
     a = np.array([[1., 2., 3.], [0., -1., 1.]])
     b = np.array([1., 0., 3.])
     compare(case[1], a, b, requires_grad=requires_grad, grad=False)
+
+
+BITWISE = ["a & b", "a | b", "a ^ b", "a & 3", "3 | a", "a ^ True", "L.bitwise_and(a, b)", "a.bitwise_or(b)",
+           "L.bitwise_xor(a, 1)", "a.logical_and(b)", "L.logical_xor(b, a)"]
+
+
+@pytest.mark.parametrize("source", BITWISE)
+@pytest.mark.parametrize("dtypes", [("int64", "int64"), ("bool", "bool"), ("bool", "int64"), ("int32", "bool")])
+def test_bitwise_and_logical(source, dtypes):
+    """``&``, ``|``, ``^`` are bitwise (logical on bools) in the promoted dtype; ``logical_*`` give bools."""
+    a, b = np.array([[1, 0, 6], [3, 2, 0]]).astype(dtypes[0]), np.array([1, 3, 0]).astype(dtypes[1])
+    compare(lambda L, a, b: eval(source), a, b, requires_grad=False, grad=False)
+
+
+@pytest.mark.parametrize("source", ["a & b", "a | 1", "a ^ b", "L.bitwise_and(a, 1)", "a & None", "a.bitwise_or(1.5)"])
+def test_bitwise_refuses_floats(source):
+    compare_error(lambda L, a, b: eval(source), np.ones(3), np.ones(3), requires_grad=True)
 
 
 @pytest.mark.parametrize("args", [((1.0, 2.0), (1.0, 2.0000001), {}), ((1.0, 2.0), (1.0, 2.1), {}),

@@ -11,7 +11,9 @@ import pytest
 torch = pytest.importorskip("torch")
 
 import autograd_lite  # noqa: E402,F401
-from harness import P, arrays, assert_same_tensor, case_tests, compare, compare_error, compare_layout, leaves, rng, setitem, ties  # noqa: E402,F401,E501
+from harness import P, arrays, assert_same_tensor, case_tests, compare, compare_error, leaves, rng, setitem, ties  # noqa: E402,F401
+from harness import raises_same, same  # noqa: E402
+from harness import compare_layout  # noqa: E402
 
 
 CASES = [
@@ -63,6 +65,36 @@ INDEX_ERRORS = [
 def test_index_error_messages(case):
     """PyTorch's messages name the place in the index, never numpy's text."""
     compare_error(INDEX_ERRORS[case], rng().standard_normal((2, 3)))
+
+
+def _gather_scatter(lib):
+    lib.manual_seed(0)
+    x = lib.rand(3, 4, requires_grad=True)
+    i = lib.tensor([[0, 1], [2, 3], [1, 1]])
+    g = lib.gather(x, 1, i)
+    (g * lib.tensor([[1.0, 2.0], [3.0, 4.0], [5.0, 6.0]])).sum().backward()
+    out = [g.detach(), x.grad, g.grad_fn.name()]
+    x.grad = None
+    s = lib.rand(3, 2, requires_grad=True)
+    y = x * 1
+    y.scatter_(1, i, s)
+    (y * lib.arange(12.0).reshape(3, 4)).sum().backward()
+    out += [y.detach(), x.grad, s.grad, y.grad_fn.name(), [n.name() if n else None for n, _ in y.grad_fn.next_functions]]
+    y2 = x * 1
+    y2.scatter_(1, i, 5.0)
+    out += [y2.grad_fn.name(), len(y2.grad_fn.next_functions)]
+    out += [lib.zeros(10, dtype=lib.float).scatter_(0, lib.tensor(3), value=1)]
+    (gg,) = lib.autograd.grad(lib.gather(x, 1, i).pow(2).sum(), x, create_graph=True)
+    out += [lib.autograd.grad(gg.sum(), x)[0]]
+    return out
+
+
+def test_gather_and_scatter_match_torch():
+    same(_gather_scatter)
+
+
+def test_gather_index_out_of_range_message():
+    raises_same(lambda lib: lib.gather(lib.rand(3, 4), 1, lib.tensor([[9]])))
 
 
 def test_make_holds_an_ndarray():

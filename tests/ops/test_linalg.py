@@ -11,7 +11,8 @@ import pytest
 torch = pytest.importorskip("torch")
 
 import autograd_lite  # noqa: E402,F401
-from harness import P, arrays, assert_same_tensor, case_tests, compare, compare_error, compare_layout, leaves, raises_same, rng, same, setitem, ties  # noqa: E402,F401,E501
+from harness import P, arrays, assert_same_tensor, case_tests, compare, compare_error, leaves, raises_same, rng, same, setitem, ties  # noqa: E402,F401
+from harness import compare_layout  # noqa: E402
 
 
 CASES = [
@@ -106,3 +107,16 @@ def _mm_grads(L, a):
 def test_linalg_layout(case):
     compare_layout(LINALG_LAYOUTS[case], rng().standard_normal((3, 4)), rng(1).standard_normal((2, 3, 4)),
                    rng(2).standard_normal((3, 1)))
+
+
+@pytest.mark.parametrize("frozen", ["weight", "bias", "both_operands"])
+def test_addmm_backward_with_frozen_operands(frozen):
+    """A frozen weight (no grad for either matmul operand) still lets the bias train."""
+    def fn(L):
+        L.manual_seed(0)
+        layer = L.nn.Linear(3, 2)
+        x = L.randn(4, 3, requires_grad=frozen == "bias")
+        (layer.bias if frozen == "bias" else layer.weight).requires_grad_(False)
+        layer(x).sum().backward()
+        return layer.weight.grad, layer.bias.grad, x.grad
+    same(fn)

@@ -2,13 +2,18 @@
 targets, ignore_index and node names; dtype promotion and empty inputs of mse/bce."""
 from __future__ import annotations
 
+import math
+import warnings
+
 import numpy as np
 import pytest
 
 torch = pytest.importorskip("torch")
 
 import autograd_lite  # noqa: E402,F401
-from harness import compare, compare_layout, raises_same, rng  # noqa: E402
+from harness import compare, raises_same, rng  # noqa: E402
+from harness import graph_names, same  # noqa: E402
+from harness import compare_layout  # noqa: E402
 
 SHAPES = [(4,), (3, 4), (2, 3, 4), (2, 3, 2, 2), (2, 3, 2, 1, 2)]
 
@@ -52,6 +57,116 @@ def test_cross_entropy_probabilities(shape, reduction, smoothing, weighted):
     compare(fn, rng(0).standard_normal(shape), rng(3).random(shape), check_repr=False)
 
 
+REDUCTIONS = ["mean", "sum", "none"]
+LOSSES = ["mse_loss", "l1_loss", "cross_entropy", "nll_loss", "binary_cross_entropy_with_logits",
+          "binary_cross_entropy"]
+
+
+def loss_case(name: str, rng: np.random.Generator) -> list:
+    """float32 (input, target) arrays for each loss."""
+    x = rng.standard_normal((5, 4)).astype(np.float32)
+    if name in ("mse_loss", "l1_loss"):
+        return [x, rng.standard_normal((5, 4)).astype(np.float32)]
+    if name in ("cross_entropy", "nll_loss"):
+        return [x, np.array([3, 0, 1, 3, 2])]
+    if name == "binary_cross_entropy_with_logits":
+        return [x * 4, rng.random((5, 4)).astype(np.float32)]
+    if name == "binary_cross_entropy":
+        return [1 / (1 + np.exp(-x)), rng.random((5, 4)).astype(np.float32)]
+    raise AssertionError(name)
+
+
+@pytest.mark.parametrize("name", LOSSES)
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+def test_loss_values_grads_and_names(name, reduction):
+    data = loss_case(name, np.random.default_rng(7))
+
+    def loss(lib):
+        x = lib.tensor(data[0], requires_grad=True)
+        y = lib.tensor(data[1], requires_grad=data[1].dtype.kind == "f")
+        out = getattr(lib.nn.functional, name)(x, y, reduction=reduction)
+        out.backward(lib.ones(out.shape) * 1.5 if out.dim() else None)
+        return out, out.grad_fn.name(), x.grad, y.grad
+
+    same(loss)
+
+
+def test_cross_entropy_graph_and_shapes():
+    def graph(lib):
+        x = lib.randn(3, 5, requires_grad=True)
+        return graph_names(lib.nn.functional.cross_entropy(x, lib.tensor([1, 0, 4])).grad_fn, 3)
+
+    assert same(graph)[1][1][0] == "NllLossBackward0"
+    # (N, C, d) inputs and a single (C,) prediction
+    r = np.random.default_rng(5)
+    x3 = r.standard_normal((2, 4, 3)).astype(np.float32)
+    t3 = np.array([[0, 3, 1], [2, 2, 0]])
+    x1 = r.standard_normal(4).astype(np.float32)
+    for x, t in ((x3, t3), (x1, np.array(2))):
+        for reduction in REDUCTIONS:
+            def loss(lib):
+                xx = lib.tensor(x, requires_grad=True)
+                out = lib.nn.functional.cross_entropy(xx, lib.tensor(t), reduction=reduction)
+                out.sum().backward()
+                return out, xx.grad
+
+            same(loss)
+
+
+def test_cross_entropy_soft_targets():
+    r = np.random.default_rng(9)
+    x = r.standard_normal((3, 4)).astype(np.float32)
+    p = r.random((3, 4)).astype(np.float32)
+    p /= p.sum(1, keepdims=True)
+
+    def loss(lib):
+        xx = lib.tensor(x, requires_grad=True)
+        out = lib.nn.functional.cross_entropy(xx, lib.tensor(p))
+        out.backward()
+        return out, xx.grad
+
+    same(loss)
+
+
+def test_losses_stable_for_large_logits():
+    def large(lib):
+        x = lib.tensor([[1000.0, -1000.0, 0.0]], requires_grad=True)
+        z = lib.tensor([100.0, -100.0, 0.0])
+        return (lib.nn.functional.cross_entropy(x, lib.tensor([1])).item(),
+                lib.nn.functional.binary_cross_entropy_with_logits(z, lib.tensor([0.0, 1.0, 1.0]), reduction="none"))
+
+    got = same(large)
+    assert math.isfinite(got[1][1][0])
+    np.testing.assert_allclose(got[1][1][1][-1], [100.0, 100.0, math.log(2)], rtol=1e-6)
+
+
+@pytest.mark.parametrize("name", ["mse_loss", "cross_entropy", "binary_cross_entropy_with_logits", "nll_loss"])
+def test_double_backward(name):
+    data = loss_case(name, np.random.default_rng(11))
+    if name == "nll_loss":
+        data[0] = np.log(np.exp(data[0]) / np.exp(data[0]).sum(1, keepdims=True))
+
+    def twice(lib):
+        x = lib.tensor(data[0], requires_grad=True)
+        loss = getattr(lib.nn.functional, name)(x * x if name == "nll_loss" else x, lib.tensor(data[1]))
+        g, = lib.autograd.grad(loss, x, create_graph=True)
+        (g * g).sum().backward()
+        return g.requires_grad, g.detach(), x.grad
+
+    same(twice, rtol=1e-4)
+
+
+def test_mse_size_mismatch_warning():
+    def warn(lib):
+        with warnings.catch_warnings(record=True) as w:
+            warnings.simplefilter("always")
+            loss = lib.nn.functional.mse_loss(lib.zeros(3, 1), lib.ones(3))
+        return [str(x.message) for x in w], loss.item()
+
+    got = same(warn)
+    assert len(got[1][1][0][1]) == 1 and got[1][1][1] == 1.0
+
+
 def test_nll_loss_ignored_row_with_nan_stays_out():
     """A NaN in an ignored prediction neither poisons the loss nor the gradient (N19)."""
     x = np.array([[np.nan, 1.0, 2.0], [0.5, 0.1, -1.0]])
@@ -64,6 +179,17 @@ def test_nll_loss_ignored_row_with_nan_stays_out():
     "F.cross_entropy(L.ones(2, 3), L.ones(2, 3) / 3, ignore_index=1)",
     "F.cross_entropy(L.ones(2, 3), L.tensor([0, 1]), label_smoothing=1.5)",
     "F.binary_cross_entropy_with_logits(L.ones(3), L.tensor([1, 0, 1]))",
+    "F.cross_entropy(L.zeros(3, 5), L.tensor([1, 0, 5]))",
+    "F.cross_entropy(L.zeros(3, 5), L.tensor([1, 0, -3]))",
+    "F.cross_entropy(L.zeros(3, 5), L.tensor([1.0, 0.0]))",
+    "F.cross_entropy(L.zeros(3, 5), L.tensor([1, 0]))",
+    "F.cross_entropy(L.zeros(3, 5), L.zeros(3, 4, dtype=L.long))",
+    "F.cross_entropy(L.zeros(3, 5), L.tensor([1.0, 0.0, 2.0]))",
+    "F.cross_entropy(L.tensor([2.0, 0.0, 1.0]), L.tensor([0, 1, 2]))",
+    "F.binary_cross_entropy_with_logits(L.zeros(3, 5), L.zeros(3))",
+    "F.binary_cross_entropy(L.zeros(3, 5), L.zeros(3))",
+    "F.binary_cross_entropy(L.ones(2) * 2, L.zeros(2))",
+    "F.mse_loss(L.zeros(2), L.zeros(2), reduction='avg')",
 ])
 def test_loss_argument_errors(source):
     raises_same(lambda L: eval(source, {"L": L, "F": L.nn.functional}))
@@ -77,7 +203,6 @@ def test_loss_argument_errors(source):
     "F.binary_cross_entropy_with_logits(L.ones(3), L.ones(3, dtype=L.float64))",
 ])
 def test_loss_dtypes_and_shapes(source):
-    from harness import same
     same(lambda L: eval(source, {"L": L, "F": L.nn.functional}))
 
 

@@ -11,7 +11,8 @@ import pytest
 torch = pytest.importorskip("torch")
 
 import autograd_lite  # noqa: E402,F401
-from harness import P, arrays, assert_same_tensor, case_tests, compare, compare_error, compare_layout, leaves, raises_same, rng, same, setitem, ties  # noqa: E402,F401,E501
+from harness import P, arrays, assert_same_tensor, case_tests, compare, compare_error, leaves, raises_same, rng, same, setitem, ties  # noqa: E402,F401,E501
+from harness import compare_layout  # noqa: E402
 
 
 CASES = [
@@ -93,6 +94,15 @@ def test_keepdims_refused(call):
 
 
 # --- torch.histogram / torch.histc -------------------------------------------------------------
+NORM_MATRIX = np.array([[3.0, -4.0, 0.0], [1.0, 2.0, -2.0], [0.0, 0.0, 0.0]])
+
+
+@pytest.mark.parametrize("args", [(), (2,), (1,), (float("inf"),), (2, 1), (3, 0, True), (2, (0, 1))])
+def test_norm_matches_torch(args):
+    """A zero row: the gradient where the norm's derivative has a 0/0 is PyTorch's."""
+    compare(lambda L, a: a.norm(*args), NORM_MATRIX, rtol=1e-10)
+
+
 def _histogram_inputs(seed: int, dtype) -> list:
     """Random values, values on the bin edges of a few ranges, ties and an outlier: where float32 rounding bites."""
     r = rng(seed)

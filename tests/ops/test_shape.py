@@ -11,7 +11,8 @@ import pytest
 torch = pytest.importorskip("torch")
 
 import autograd_lite  # noqa: E402,F401
-from harness import P, arrays, assert_same_tensor, case_tests, compare, compare_error, compare_layout, leaves, rng, setitem, ties  # noqa: E402,F401,E501
+from harness import P, arrays, assert_same_tensor, case_tests, compare, compare_error, leaves, rng, setitem, ties  # noqa: E402,F401
+from harness import compare_layout  # noqa: E402
 
 
 CASES = [
@@ -62,6 +63,17 @@ test_op_float64, test_op_float32, test_op_no_grad = case_tests(CASES)
 def _strides(L, t):
     """A tensor's strides as a tensor, so the harness compares the layout."""
     return L.tensor(list(t.stride()))
+
+
+@pytest.mark.parametrize("n,shape", [(6, (-1, 4)), (6, (4, 2)), (6, (0, -1)), (0, (0, -1)), (0, (-1, 0, 2))])
+def test_view_size_errors(n, shape):
+    """Sizes that do not fit, and a -1 that an empty tensor leaves ambiguous."""
+    compare_error(lambda L, a: a.view(*shape), rng().standard_normal(n))
+
+
+@pytest.mark.parametrize("sizes", [(2, 2), (4,), (5, 3, 1), (-1, 5)])
+def test_expand_errors_name_the_last_mismatch(sizes):
+    compare_error(lambda L, a: a.expand(*sizes), rng().standard_normal((3, 4)))
 
 
 @pytest.mark.parametrize("sizes", [(2, 1), (2, 2, 1), (1, 1), (0, 2)])

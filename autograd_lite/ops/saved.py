@@ -1,0 +1,147 @@
+"""What ``grad_fn._saved_<name>`` shows, per node: PyTorch's argument names (derivatives.yaml).
+
+PyTorch names each value a node keeps after the argument it came from: ``_saved_self``,
+``_saved_other``, ``_saved_result`` for tensors, and ``_saved_dim``, ``_saved_keepdim``,
+``_saved_self_sym_sizes`` ... for the rest. Here each node lists its names: an int is a
+``save_for_backward`` slot (a tensor, also reachable as ``_raw_saved_<name>``), a function
+reads a non-tensor from the node. Nodes not listed name their slots self, other (result
+for an output). This module is the one owner of those names.
+"""
+from __future__ import annotations
+
+import math
+from typing import Any, Callable
+
+import numpy as np
+
+from ..function import saved_fields
+from ..tensor import _make
+
+_REDUCTION = {"none": 0, "mean": 1, "sum": 2}  # PyTorch's Reduction enum
+_INT64_MAX = 2 ** 63 - 1
+
+
+def _int(v: int) -> int:
+    """PyTorch hands a saved int64 back as unsigned: -1 comes back as 2**64 - 1."""
+    return v % 2 ** 64
+
+
+def attr(name: str, convert: Callable[[Any], Any] = lambda v: v) -> Callable:
+    """A saved non-tensor value read from the node's own attribute (what forward kept on ctx)."""
+    return lambda node: convert(getattr(node, name))
+
+
+def _sizes(node) -> tuple:
+    return tuple(node.shape)
+
+
+def _tensor(name: str):
+    return lambda node: _make(np.asarray(getattr(node, name)))
+
+
+def _sizes_of(k: int):
+    return lambda node: tuple(node.saved_tensors[k].shape)
+
+
+def _strides_of(k: int):
+    return lambda node: node.saved_tensors[k].stride()
+
+
+def _indexed_dim(node) -> tuple[int, object]:
+    """(dim, item) of the one position of an indexing key that is not a full slice."""
+    for d, item in enumerate(node.key):
+        if not (isinstance(item, slice) and item == slice(None)):
+            return d, item
+    return 0, slice(None)
+
+
+def _slice_field(field: str):
+    def get(node):
+        d, item = _indexed_dim(node)
+        value = {"dim": d, "start": item.start or 0, "step": item.step or 1,
+                 "end": _INT64_MAX if item.stop is None else item.stop}[field]
+        return _int(value)
+
+    return get
+
+
+_REDUCE = {"dim": attr("dims"), "keepdim": attr("keepdim")}
+_MATMUL = {"self": 0, "mat2": 1, "self_sym_sizes": _sizes_of(0), "self_sym_strides": _strides_of(0),
+           "mat2_sym_sizes": _sizes_of(1), "mat2_sym_strides": _strides_of(1)}
+
+saved_fields.update({
+    "AddBackward0": {"alpha": attr("alpha")},
+    "SubBackward0": {"alpha": attr("alpha")},
+    "PowBackward0": {"self": 0, "exponent": attr("exponent")},
+    "PowBackward1": {"self": 0, "exponent": 1, "result": 2},
+    "PowBackward2": {"self": attr("base"), "result": 0},
+    "ClampBackward1": {"self": 0, "min": attr("min"), "max": attr("max")},
+    "ClampMinBackward0": {"self": 0, "min": attr("min")},
+    "ClampMaxBackward0": {"self": 0, "max": attr("max")},
+    "WhereBackward0": {"condition": _tensor("cond")},
+    "MmBackward0": _MATMUL,
+    "BmmBackward0": {"self": 0, "mat2": 1},
+    "MvBackward0": {"self": 0, "vec": 1},
+    "DotBackward0": {"self": 0, "tensor": 1},
+    "AddmmBackward0": {"mat1": 0, "mat2": 1, "alpha": lambda node: 1, "beta": lambda node: 1,
+                       "mat1_sym_sizes": _sizes_of(0), "mat1_sym_strides": _strides_of(0),
+                       "mat2_sym_sizes": _sizes_of(1), "mat2_sym_strides": _strides_of(1)},
+    "SumBackward0": {"self_sym_sizes": _sizes},
+    "SumBackward1": {"self_sym_sizes": _sizes, **_REDUCE},
+    "MeanBackward0": {"self_sym_sizes": _sizes, "self_sym_numel": lambda node: math.prod(node.shape)},
+    "MeanBackward1": {"self_sym_sizes": _sizes, "self_sym_numel": lambda node: math.prod(node.shape), **_REDUCE},
+    "ProdBackward0": {"self": 0, "result": 1},
+    "ProdBackward1": {"self": 0, "result": 1, "dim": lambda node: node.dims[0], "keepdim": attr("keepdim")},
+    "MaxBackward0": {"indices": 0, "dim": attr("dim"), "keepdim": attr("keepdim"), "self_sym_sizes": _sizes},
+    "MinBackward0": {"indices": 0, "dim": attr("dim"), "keepdim": attr("keepdim"), "self_sym_sizes": _sizes},
+    "MaxBackward1": {"self": 0, "result": 1},
+    "MinBackward1": {"self": 0, "result": 1},
+    "AmaxBackward0": {"self": 0, "result": 1, **_REDUCE},
+    "AminBackward0": {"self": 0, "result": 1, **_REDUCE},
+    "LogsumexpBackward0": {"self": 0, "result": 1, **_REDUCE},
+    "SoftmaxBackward0": {"result": 0, "dim": attr("dim")},
+    "LogSoftmaxBackward0": {"result": 0, "dim": attr("dim")},
+    "CatBackward0": {"dim": attr("dim")},
+    "StackBackward0": {"dim": attr("dim")},
+    "CumsumBackward0": {"dim": attr("dim")},
+    "UnbindBackward0": {"dim": attr("dim")},
+    "ViewBackward0": {"self_sym_sizes": _sizes},
+    "ExpandBackward0": {"self_sym_sizes": _sizes},
+    "SqueezeBackward0": {"self_sym_sizes": _sizes},
+    "SqueezeBackward1": {"self_sym_sizes": _sizes},
+    "TransposeBackward0": {"dim0": lambda node: node.d[0], "dim1": lambda node: node.d[1]},
+    "PermuteBackward0": {"dims": attr("dims")},
+    "UnsqueezeBackward0": {"dim": attr("dim")},
+    "FlipBackward0": {"dims": attr("dims")},
+    "RepeatBackward0": {"repeats": attr("sizes"), "self_sym_sizes": attr("in_shape")},
+    "SplitBackward0": {"dim": attr("dim"), "self_sym_sizes": _sizes, "split_size": lambda node: node.sizes[0]},
+    "SelectBackward0": {"dim": lambda node: _indexed_dim(node)[0],
+                        "index": lambda node: _int(_indexed_dim(node)[1]), "self_sym_sizes": _sizes},
+    "SliceBackward0": {"dim": _slice_field("dim"), "start": _slice_field("start"), "end": _slice_field("end"),
+                       "step": _slice_field("step"), "self_sym_sizes": _sizes},
+    "IndexBackward0": {"indices": lambda node: tuple(_make(k) if isinstance(k, np.ndarray) else None
+                                                     for k in node.key),
+                       "self_sym_sizes": _sizes},
+    "IndexSelectBackward0": {"dim": lambda node: _indexed_dim(node)[0],
+                             "index": lambda node: _make(_indexed_dim(node)[1]), "self_sym_sizes": _sizes},
+    "GatherBackward0": {"dim": attr("dim"), "index": _tensor("index"), "sparse_grad": lambda node: False},
+    "MaskedFillBackward0": {"mask": _tensor("mask")},
+    "TrilBackward0": {"diagonal": attr("diagonal")},
+    "TriuBackward0": {"diagonal": attr("diagonal")},
+    "SortBackward0": {"dim": attr("dim"), "indices": _tensor("order"), "self_sym_sizes": _sizes},
+    "TopkBackward0": {"dim": attr("dim"), "indices": _tensor("order"), "self_sym_sizes": _sizes},
+    "GeluBackward0": {"self": 0, "approximate": attr("approximate")},
+    "LeakyReluBackward0": {"self": 0, "negative_slope": attr("slope")},
+    "SoftplusBackward0": {"self": 0, "beta": attr("beta"), "threshold": attr("threshold")},
+    "EluBackward0": {"self": 0, "alpha": attr("alpha"), "scale": lambda node: 1, "input_scale": lambda node: 1},
+    "LinalgVectorNormBackward0": {"self": 0, "result": 1, "ord": attr("p"), "keepdim": attr("keepdim")},
+    "StdBackward0": {"self": 0, "result": 1, "keepdim": attr("keepdim")},
+    "VarBackward0": {"self": 0, "keepdim": attr("keepdim")},
+    "MseLossBackward0": {"self": 0, "target": 1, "reduction": attr("reduction", _REDUCTION.get)},
+    "BinaryCrossEntropyBackward0": {"self": 0, "target": 1, "weight": 2,
+                                    "reduction": attr("reduction", _REDUCTION.get)},
+    "BinaryCrossEntropyWithLogitsBackward0": {"self": 0, "target": 1, "weight": 2, "pos_weight": 3,
+                                              "reduction": attr("reduction", _REDUCTION.get)},
+    "NllLossBackward0": {"reduction": attr("reduction", _REDUCTION.get),
+                         "total_weight": lambda node: _make(np.asarray(node.total_weight))},
+})

@@ -1,0 +1,1 @@
+"""Tests of autograd_lite/autograd/<module>.py, one file per module."""

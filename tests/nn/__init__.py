@@ -1,0 +1,1 @@
+"""Tests of autograd_lite/nn/<module>.py, one file per module."""

@@ -1,0 +1,29 @@
+"""autograd_lite/nn/functional.py against PyTorch: linear's graph, softmax and log_softmax
+(the losses, convolutions and activations it re-exports are tested beside their ops in tests/ops/)."""
+import numpy as np
+import pytest
+
+torch = pytest.importorskip("torch")
+from harness import graph_names, same  # noqa: E402
+
+
+@pytest.mark.parametrize("shape", [(3,), (2, 3), (5, 2, 3)])
+@pytest.mark.parametrize("bias", [True, False])
+def test_linear_graph_names_and_values(shape, bias):
+    x = np.random.default_rng(1).standard_normal(shape).astype(np.float32)
+    w = np.random.default_rng(2).standard_normal((4, 3)).astype(np.float32)
+    b = np.random.default_rng(3).standard_normal(4).astype(np.float32)
+
+    def linear(lib):
+        xx, ww, bb = (lib.tensor(v, requires_grad=True) for v in (x, w, b))
+        y = lib.nn.functional.linear(xx, ww, bb if bias else None)
+        y.backward(lib.ones(y.shape) * 0.5)
+        return y, graph_names(y.grad_fn, 3), xx.grad, ww.grad
+
+    same(linear)
+
+
+@pytest.mark.parametrize("name,dim", [("softmax", 1), ("log_softmax", 0)])
+def test_softmax_functions(name, dim):
+    x = np.random.default_rng(4).standard_normal((2, 3)).astype(np.float32)
+    same(lambda lib: getattr(lib.nn.functional, name)(lib.tensor(x), dim=dim))

@@ -1,0 +1,1 @@
+"""Tests of autograd_lite/ops/<family>.py, one file per family."""
