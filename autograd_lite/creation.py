@@ -252,6 +252,7 @@ def empty_like(input: Tensor, *, dtype: _dtype | None = None, device: Any = None
 
 def full_like(input: Tensor, fill_value: Any, *, dtype: _dtype | None = None, device: Any = None,
               requires_grad: bool = False, memory_format: Any = None) -> Tensor:
+    """``fill_value`` everywhere, laid out as ``input`` (``preserve_format``, as every ``*_like``)."""
     values = np.full(input._data.size, fill_value, _resolve(dtype, input.dtype))
     return _finish(_like(input, values, memory_format), requires_grad, device)
 
@@ -336,12 +337,15 @@ def randperm(n: int, *, generator: Any = None, dtype: _dtype | None = None, devi
 
 def rand_like(input: Tensor, *, dtype: _dtype | None = None, device: Any = None,
               requires_grad: bool = False, memory_format: Any = None) -> Tensor:
+    """Uniform numbers laid out as ``input``, generated in memory order (PyTorch fills a new tensor so)."""
     values = rand(input._data.size, dtype=dtype or input.dtype)._data
     return _finish(_like(input, values, memory_format), requires_grad, device)
 
 
 def randn_like(input: Tensor, *, dtype: _dtype | None = None, device: Any = None,
                requires_grad: bool = False, memory_format: Any = None) -> Tensor:
+    """Normal numbers laid out as ``input``, in memory order; a non-contiguous layout takes
+    PyTorch's per-element generator."""
     contiguous = layout.like_strides(input._data, memory_format) == layout.contiguous_strides(input._data.shape)
     np_dtype = _float_dtype(dtype or input.dtype, "normal_kernel_cpu")
     values = _random.normal((input._data.size,), np_dtype, contiguous=contiguous)
@@ -350,6 +354,7 @@ def randn_like(input: Tensor, *, dtype: _dtype | None = None, device: Any = None
 
 def randint_like(input: Tensor, low: int, high: int | None = None, *, dtype: _dtype | None = None,
                  requires_grad: bool = False, memory_format: Any = None) -> Tensor:
+    """Integers in [low, high) laid out as ``input``, generated in memory order."""
     values = randint(low, high, (input._data.size,), dtype=dtype or input.dtype)._data
     return _finish(_like(input, values, memory_format), requires_grad)
 

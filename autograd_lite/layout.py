@@ -36,6 +36,7 @@ _CONTIGUOUS_BYTES: dict = {}  # (shape, itemsize) -> contiguous strides in bytes
 
 
 def strides_of(x: np.ndarray) -> tuple:
+    """numpy counts strides in bytes, PyTorch in elements."""
     item = x.itemsize
     return tuple(s // item for s in x.strides)
 

@@ -126,6 +126,7 @@ def allclose(input: Tensor, other: Tensor, rtol: float = 1e-05, atol: float = 1e
 
 @tensor_method()
 def isclose(input: Tensor, other: Tensor, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: bool = False) -> Tensor:
+    """|input - other| <= atol + rtol |other|, elementwise."""
     out = np.isclose(input._data, other._data, rtol=rtol, atol=atol, equal_nan=equal_nan)
     return _pointwise(out, input, other, common=None)
 
