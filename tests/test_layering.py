@@ -156,7 +156,7 @@ def test_public_functions_say_why():
         return len(fn.body) == 1 and isinstance(fn.body[0], ast.Return)
 
     missing = [name for name, fn in _public_functions() if ast.get_docstring(fn) is None and not one_line(fn)]
-    assert missing == BOOK_PINNED
+    assert [name for name in missing if name not in BOOK_PINNED] == []
 
 
 # The book links to line ranges of ops/arithmetic.py below these three (Mul): a docstring would move
