@@ -100,6 +100,12 @@ def tensor_type_name(d: dtype) -> str:
     return f"torch.{_NAMES[d.name][0]}Tensor"
 
 
+def cpp_tensor_type_name(d: dtype) -> str:
+    """The type as PyTorch's C++ messages print it: the legacy name, but ``CPUBoolType`` for bool
+    (C++ has no legacy BoolTensor)."""
+    return "CPUBoolType" if d.name == "bool" else tensor_type_name(d)
+
+
 # --- type promotion: PyTorch's rule, owned here --------------------------------------
 
 _CATEGORY = {"b": 0, "u": 1, "i": 1, "f": 2}  # bool < integers < floats

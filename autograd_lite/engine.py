@@ -51,10 +51,9 @@ def backward(tensors: Sequence[Tensor], grad_tensors: Sequence[Tensor] | None = 
         inputs = (inputs,) if isinstance(inputs, Tensor) else tuple(inputs)
         if not inputs:
             raise RuntimeError("`inputs` argument to `backward()` cannot be empty.")
+        for t in inputs:  # PyTorch retains the grad of each of ``inputs`` (refusing one without grad)
+            t.retain_grad()
         targets = [_edge(t) for t in inputs]
-        for t in inputs:  # PyTorch retains the grad of a non-leaf named in ``inputs``
-            if t._grad_fn is not None and t._requires_grad:
-                t.retain_grad()
     run(tensors, grads, create_graph if retain_graph is None else retain_graph, create_graph,
         targets=targets, accumulate=True)
 
@@ -66,6 +65,8 @@ def grad(outputs: Sequence[Tensor], inputs: Sequence[Tensor], grad_outputs: Sequ
     outputs, grads = _roots(outputs, grad_outputs)
     single = isinstance(inputs, Tensor)
     inputs = (inputs,) if single else tuple(inputs)
+    if not inputs:
+        raise RuntimeError("`inputs` argument to `grad()` cannot be empty.")
     if allow_unused is None:
         allow_unused = materialize_grads
     elif materialize_grads and not allow_unused:
@@ -87,26 +88,25 @@ def grad(outputs: Sequence[Tensor], inputs: Sequence[Tensor], grad_outputs: Sequ
 
 
 def _roots(tensors, grads) -> tuple[list, list]:
-    """The outputs to start from and their gradients, checked as PyTorch checks them."""
+    """The outputs to start from and their gradients, checked in PyTorch's order: the gradients
+    first (``list(1.0)`` fails as PyTorch's ``tuple(1.0)`` does), then that outputs require grad."""
     tensors = [tensors] if isinstance(tensors, Tensor) else list(tensors)
-    if grads is None or isinstance(grads, Tensor):
-        grads = [grads] * len(tensors) if grads is None else [grads]
-    else:
-        grads = list(grads)
+    grads = [None] * len(tensors) if grads is None else [grads] if isinstance(grads, Tensor) else list(grads)
     if len(grads) != len(tensors):
         raise RuntimeError(f"got {len(tensors)} tensors and {len(grads)} gradients")
     for i, (t, g) in enumerate(zip(tensors, grads)):
+        if g is None:
+            if t._requires_grad:
+                if t._data.size != 1:
+                    raise RuntimeError(errors.SCALAR_OUTPUTS)
+                grads[i] = _make(np.ones_like(t._data))
+        elif not isinstance(g, Tensor):
+            raise TypeError(f"gradients can be either Tensors or None, but got {type(g).__name__}")
+        elif g._data.shape != t._data.shape:
+            raise RuntimeError(errors.SHAPE_MISMATCH.format(i=i, grad=Size(g._data.shape), out=Size(t._data.shape)))
+    for i, t in enumerate(tensors):
         if not t._requires_grad:
             raise RuntimeError(errors.NO_GRAD_FN.format(i=i))
-        if g is None:
-            if t._data.size != 1:
-                raise RuntimeError(errors.SCALAR_OUTPUTS)
-            grads[i] = _make(np.ones_like(t._data))
-        else:
-            if not isinstance(g, Tensor):
-                raise TypeError(f"gradients can be either Tensors or None, but got {type(g).__name__}")
-            if g._data.shape != t._data.shape:
-                raise RuntimeError(errors.SHAPE_MISMATCH.format(i=i, grad=Size(g._data.shape), out=Size(t._data.shape)))
     return tensors, grads
 
 
@@ -260,8 +260,8 @@ def _call(node: BackwardFunction, grads: list) -> list:
     fn = node._function
     # what ``node.apply(*grads)`` does, one call less (boxed: the list itself, which backward may clear)
     out = fn.backward(node, grads) if fn.boxed_grads_call else fn.backward(node, *grads)
-    if type(out) is not tuple:
-        out = tuple(out) if isinstance(out, (tuple, list)) else (out,)
+    if type(out) is not tuple:  # a list is one (wrong) gradient, as in PyTorch
+        out = tuple(out) if isinstance(out, tuple) else (out,)
     nexts = node._next
     if len(out) != len(nexts) or node._non_tensor_args:
         out = _one_per_tensor_input(node, list(out))
@@ -271,7 +271,7 @@ def _call(node: BackwardFunction, grads: list) -> list:
         if g is None or nxt is None:
             continue
         if type(g) is not Tensor and not isinstance(g, Tensor):
-            raise TypeError(f"expected Tensor or None as gradient {i} of {node.name()}, got {type(g).__name__}")
+            raise RuntimeError(f"expected Variable or None (got {type(g).__name__})")
         shape, dtype = nxt._output_meta[nrs[i] if nrs else 0]  # the input's shape and dtype, as recorded
         data = g._data
         if data.shape != shape:  # a broadcast input: its gradient is summed back (sum_to_size checks it can be)
@@ -347,7 +347,7 @@ def _tensor_backward(self: Tensor, gradient: Tensor | None = None, retain_graph:
     ``gradient`` is the vector v of the vector-Jacobian product v^T J; it may be
     omitted only for a single-element output (then v = 1).
     """
-    backward((self,), None if gradient is None else (gradient,), retain_graph, create_graph, inputs=inputs)
+    backward((self,), gradient, retain_graph, create_graph, inputs=inputs)
 
 
 Tensor.backward = _tensor_backward  # the engine is above the Tensor: it attaches its entry point

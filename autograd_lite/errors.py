@@ -78,6 +78,14 @@ def warn(message: str, category: type = UserWarning) -> None:
     warnings.warn(message, category, stacklevel=level)
 
 
+def missing_arguments(name: str, *params: str) -> TypeError:
+    """PyTorch's argument parser's TypeError for required arguments left out (its grammar: "1 required
+    positional arguments", "2 required positional argument")."""
+    plural = "s" if len(params) == 1 else ""
+    quoted = ", ".join(f'"{p}"' for p in params)
+    return TypeError(f"{name}() missing {len(params)} required positional argument{plural}: {quoted}")
+
+
 SCALAR_OUTPUTS = "grad can be implicitly created only for scalar outputs"
 SHAPE_MISMATCH = "Mismatch in shape: grad_output[{i}] has a shape of {grad} and output[{i}] has a shape of {out}."
 NO_GRAD_FN = "element {i} of tensors does not require grad and does not have a grad_fn"
@@ -90,6 +98,16 @@ BACKWARD_TWICE = (
 LEAF_INPLACE = "a leaf Variable that requires grad is being used in an in-place operation."
 LEAF_MARKED_DIRTY = "a leaf Variable that requires grad has been used in an in-place operation."
 VIEW_OF_LEAF_INPLACE = "a view of a leaf Variable that requires grad is being used in an in-place operation."
+INTERNAL_OVERLAP = (
+    "unsupported operation: more than one element of the written-to tensor refers to a single memory location. "
+    "Please clone() the tensor before performing the operation.")
+PARTIAL_OVERLAP = (
+    "unsupported operation: some elements of the input tensor and the written-to tensor refer to a single memory "
+    "location. Please clone() the tensor before performing the operation.")
+EXPANDED_WRITE = (
+    "Use of {op} on expanded tensors is deprecated. Please clone() the tensor before performing this operation. "
+    "This also applies to advanced indexing e.g. tensor[{what}] = {value} (Triggered internally at "
+    "/__w/pytorch/pytorch/aten/src/ATen/native/TensorAdvancedIndexing.cpp:{line}.)")
 MODIFIED_INPLACE = (
     "one of the variables needed for gradient computation has been modified by an inplace operation: "
     "[{type} {shape}]{output} is at version {version}; expected version {expected} instead. Hint: enable "
@@ -133,7 +151,12 @@ NUMPY_REQUIRES_GRAD = "Can't call numpy() on Tensor that requires grad. Use tens
 ITEM_NUMEL = "a Tensor with {n} elements cannot be converted to Scalar"
 SCALAR_CONVERSION = "only one element tensors can be converted to Python scalars"
 SCALAR_REQUIRES_GRAD = ("Converting a tensor with requires_grad=True to a scalar may lead to unexpected behavior.\n"
-                        "Consider using tensor.detach() first.")
+                        "Consider using tensor.detach() first. (Triggered internally at "
+                        "/__w/pytorch/pytorch/torch/csrc/autograd/generated/python_variable_methods.cpp:822.)")
+DUPLICATE_PARAMETERS = ("optimizer contains a parameter group with duplicate parameters; in future, this will cause an "
+                        "error; see github.com/pytorch/pytorch/issues/40967 for more information")
+ANOMALY_ENABLED = ("Anomaly Detection has been enabled. This mode will increase the runtime and should only be "
+                   "enabled for debugging.")
 INPUT_NO_GRAD = "One of the differentiated Tensors does not require grad"
 BACKWARD_CREATE_GRAPH = (
     "Using backward() with create_graph=True will create a reference cycle between the parameter and its gradient "

@@ -27,7 +27,7 @@ import numpy as np
 from numpy._core._ufunc_config import _extobj_contextvar as numpy_errstate  # (numpy 2: errstate is a context variable)
 
 from . import errors, layout
-from .dtypes import tensor_type_name
+from .dtypes import cpp_tensor_type_name
 from .grad_mode import _anomaly, _inference_tensors, _state, no_grad
 from .hooks import RemovableHandle
 from .tensor import Tensor, _make
@@ -361,7 +361,7 @@ def _modified_message(t: Tensor, version: int, node: Node, output_nr: int | None
     producer = node if output_nr is not None else t._grad_fn
     nr = output_nr if output_nr is not None else t._output_nr
     output = f", which is output {nr} of {_short_name(producer)}," if producer is not None else ""
-    return errors.MODIFIED_INPLACE.format(type=tensor_type_name(t.dtype), shape=shape, output=output,
+    return errors.MODIFIED_INPLACE.format(type=cpp_tensor_type_name(t.dtype), shape=shape, output=output,
                                           version=t._version, expected=version)
 
 

@@ -8,7 +8,8 @@ from typing import Any, Callable
 
 
 class _State(threading.local):
-    enabled = True
+    enabled = True  # recording now (also off inside an op's forward and in backward)
+    user = True     # the mode the user set (no_grad, enable_grad ...): views remember it (views.py)
     inference = False
 
 
@@ -85,7 +86,7 @@ class _GradModeContext:
     _args: tuple = ()
 
     def __exit__(self, *exc: object) -> None:
-        _state.enabled = self._prev
+        _state.enabled = _state.user = self._prev
 
     def clone(self):
         return self.__class__(*self._args)
@@ -110,7 +111,7 @@ class no_grad(_GradModeContext):
 
     def __enter__(self) -> None:
         self._prev = _state.enabled
-        _state.enabled = False
+        _state.enabled = _state.user = False
 
 
 class enable_grad(no_grad):
@@ -118,7 +119,7 @@ class enable_grad(no_grad):
 
     def __enter__(self) -> None:
         self._prev = _state.enabled
-        _state.enabled = True
+        _state.enabled = _state.user = True
 
 
 class set_grad_enabled(_GradModeContext):
@@ -127,13 +128,13 @@ class set_grad_enabled(_GradModeContext):
     def __init__(self, mode: bool) -> None:
         self._prev = _state.enabled
         self._args = (mode,)
-        _state.enabled = bool(mode)
+        _state.enabled = _state.user = bool(mode)
 
     def __enter__(self) -> None:
         pass
 
     def __call__(self, fn: Callable) -> Callable:
-        _state.enabled = self._prev  # as a decorator it must not switch the mode now
+        _state.enabled = _state.user = self._prev  # as a decorator it must not switch the mode now
         return super().__call__(fn)
 
 
@@ -155,8 +156,9 @@ class inference_mode(_GradModeContext):
     def __enter__(self) -> None:
         self._prev, self._prev_inf = _state.enabled, _state.inference
         if self.mode:
-            _state.enabled, _state.inference = False, True
+            _state.enabled, _state.user, _state.inference = False, False, True
             _inference_tensors.seen = True
 
     def __exit__(self, *exc: object) -> None:
         _state.enabled, _state.inference = self._prev, self._prev_inf
+        _state.user = self._prev

@@ -15,7 +15,7 @@ from typing import Callable, Iterable
 
 import numpy as np
 
-from . import kernels
+from . import errors, kernels
 from .grad_mode import enable_grad, no_grad
 from .nn.utils import zero_grads
 from .random import _fma32, _fma64
@@ -79,6 +79,8 @@ class Optimizer:
                 raise TypeError(f"optimizer can only optimize Tensors, but one of the params is {type(p).__name__}")
             if not p.is_leaf:
                 raise ValueError("can't optimize a non-leaf Tensor")
+        if len({id(p) for p in param_group["params"]}) != len(param_group["params"]):
+            errors.warn(errors.DUPLICATE_PARAMETERS)
         for name, default in self.defaults.items():
             if default is required and name not in param_group:
                 raise ValueError(f"parameter group didn't specify a value of required optimization parameter {name}")

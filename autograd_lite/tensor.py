@@ -103,6 +103,10 @@ class Tensor:
     # --- autograd fields ----------------------------------------------------------
     @property
     def requires_grad(self) -> bool:
+        if self._base is not None:  # a (float) view requires grad with its base, even one made in no_grad
+            if self._creation == "default":  # (the others refuse to be rebuilt: see views.refresh_view)
+                refresh_view(self)
+            return self._requires_grad or self._base._requires_grad and self._data.dtype.kind == "f"
         return self._requires_grad
 
     @requires_grad.setter

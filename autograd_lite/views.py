@@ -27,6 +27,9 @@ def _view_of(out: Tensor, base: Tensor, view_func) -> Tensor:
     out._base = base if base._base is None else base._base
     out._vc = base._shared_version()
     out._view_version = out._vc[0]
+    out._inference = base._inference  # a view of an inference tensor is one (its in-place ops are refused)
+    if not _state.user and out._data.dtype.kind == "f":  # (PyTorch's creation meta; see check_inplace)
+        out._creation = "no_grad"
     if base._base is None:
         out._view_func = view_func
     elif base._view_func is not None and view_func is not None:
@@ -39,7 +42,11 @@ def refresh_view(t: Tensor) -> None:
     """If ``t`` is a view whose base was modified in place since ``t``'s grad_fn was set,
     point ``t`` at the base's new graph (PyTorch regenerates it the same way)."""
     base = t._base
-    if t._view_func is None or t._view_version == t._vc[0] or not base._requires_grad:
+    if t._view_version == t._vc[0] or not base._requires_grad:
+        return
+    if t._creation != "default":  # PyTorch cannot rebuild these views either
+        _refuse(t, "its base or another view of its base has been modified inplace")
+    if t._view_func is None:
         return
     prev = _state.enabled
     _state.enabled = True
@@ -54,7 +61,7 @@ def refresh_view(t: Tensor) -> None:
 _MULTI_OUTPUT = (" This view is the output of a function that returns multiple views. "
                  "Such functions do not allow the output views to be modified inplace. You should replace the "
                  "inplace operation by an out-of-place one.")
-_NO_GRAD = (" is being modified inplace with grad mode enabled. Given that this use case is ambiguous and "
+_NO_GRAD = (" with grad mode enabled. Given that this use case is ambiguous and "
             "error-prone, it is forbidden. You can clarify your code by moving both the view and the inplace "
             "either both inside the no_grad block (if you don't want the inplace to be tracked) or both outside "
             "(if you want the inplace to be tracked).")
@@ -71,15 +78,18 @@ def multi_output(views: tuple) -> tuple:
 
 def check_inplace(t: Tensor) -> None:
     """Refuse a tracked in-place op on a view PyTorch cannot rebase (multi-output or no_grad views)."""
-    creation = t._creation
-    if creation == "default" or t._base is None:
-        return
+    if t._creation != "default" and t._base is not None:
+        _refuse(t, "is being modified inplace")
+
+
+def _refuse(t: Tensor, what: str) -> None:
+    """PyTorch's message for a multi-output or no_grad view that is (or whose base was) modified in place."""
     fn = t._grad_fn
     if fn is not None:
-        head = f"Output {t._output_nr} of {fn.name().removesuffix('Backward0')} is a view and"
+        head = f"Output {t._output_nr} of {fn.name().removesuffix('Backward0')} is a view and {what}"
     else:
-        head = "A view was created in no_grad mode and"
-    if creation == "multi_output":
-        where = " is being modified inplace." if fn is not None else " is being modified inplace with grad mode enabled."
+        head = f"A view was created in no_grad mode and {what}"
+    if t._creation == "multi_output":
+        where = "." if fn is not None else " with grad mode enabled."
         raise RuntimeError(head + where + _MULTI_OUTPUT)
     raise RuntimeError(head + _NO_GRAD)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from .. import errors
 from ..grad_mode import _anomaly
 
 
@@ -41,6 +42,7 @@ class detect_anomaly(set_detect_anomaly):
 
     def __init__(self, check_nan: bool = True) -> None:
         self.check_nan = check_nan
+        errors.warn(errors.ANOMALY_ENABLED)
 
     def __enter__(self) -> None:
         self.prev = (_anomaly.enabled, _anomaly.check_nan)

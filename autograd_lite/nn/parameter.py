@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .. import dtypes
+from .. import dtypes, errors
 from ..tensor import Tensor, _init, _make
 
 
@@ -30,8 +30,10 @@ class Parameter(Tensor):
         p = object.__new__(cls)
         _init(p, data._data)
         p._vc = data._shared_version()
-        if requires_grad:
-            p.requires_grad_(True)  # the dtype check and message of requires_grad_()
+        if requires_grad:  # PyTorch's _make_subclass: the check and message of creating with requires_grad
+            if p._data.dtype.kind != "f":
+                raise RuntimeError(errors.INT_REQUIRES_GRAD_CREATE)
+            p._requires_grad = True
         return p
 
     def __init__(self, data: Tensor | None = None, requires_grad: bool = True) -> None:

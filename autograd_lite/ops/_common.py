@@ -139,7 +139,7 @@ def _type_name(t: Tensor) -> str:
 
 
 def _type_str(t: Tensor) -> str:
-    return dtypes.tensor_type_name(t.dtype)
+    return dtypes.cpp_tensor_type_name(t.dtype)
 
 
 def _scalar_name(t: Tensor) -> str:

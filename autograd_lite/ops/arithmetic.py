@@ -431,14 +431,17 @@ class Remainder(Function):
 
     @staticmethod
     def forward(ctx, a, b):
-        ctx.save_for_backward(a, b)
+        if ctx.needs_input_grad[1]:  # only b's gradient reads them (PyTorch saves nothing otherwise)
+            ctx.save_for_backward(a, b)
         return _remainder(a, b)
 
     @staticmethod
     def backward(ctx, grad):
-        a, b = ctx.saved_tensors
         need_a, need_b = ctx.needs_input_grad
-        return grad if need_a else None, -grad * _floor_divide(a, b) if need_b else None
+        if not need_b:
+            return grad, None
+        a, b = ctx.saved_tensors  # floor(a / b) recorded as PyTorch records it (a zero-gradient node)
+        return grad if need_a else None, -grad * div(a, b, rounding_mode="floor")
 
 
 class RemainderScalar(Function):

@@ -12,10 +12,25 @@ import numpy as np
 from .. import errors, layout
 from ..function import Function
 from ..tensor import _make, _wrap_dim, Tensor, tensor_method
-from ._common import _new, _t, overload
+from ._common import _new, _scalar_name, _t, overload
 from .comparison import where
 from .shape import IndexBackward, Select, Slice
 from ..views import _view_of
+
+
+class _Writable:
+    """An array interface saying "writable" for memory numpy marked read-only."""
+
+    def __init__(self, a: np.ndarray) -> None:
+        self.__array_interface__ = dict(a.__array_interface__, data=(a.__array_interface__["data"][0], False))
+        self.base = a
+
+
+def writable(a: np.ndarray) -> np.ndarray:
+    """``a``, or the same memory made writable: numpy's ``broadcast_to`` views (expanded tensors) are
+    read-only, but PyTorch writes into an expanded tensor where no two written elements share memory
+    (``e[0] = 1``) and refuses the other writes itself (see ``inplace._check_overlap``)."""
+    return a if a.flags.writeable else np.asarray(_Writable(a))
 
 
 class Index(Function):
@@ -30,15 +45,25 @@ class Index(Function):
             out = a._data[key]
         except IndexError as e:  # numpy says "axis", PyTorch "dimension"
             raise IndexError(str(e).replace(" for axis ", " for dimension ")) from None
+        # the index arrays are saved as PyTorch saves its indices: freed after backward
+        ctx.save_for_backward(*(_t(k) for k in key if isinstance(k, np.ndarray)))
         return _t(layout.laid_out(out, layout.index_strides(a._data, key, out.shape)))
 
     @staticmethod
     def backward(ctx, grad):
-        return IndexBackward.apply(grad, ctx.shape, ctx.key), None
+        arrays = iter(t._data for t in ctx.saved_tensors)
+        key = tuple(next(arrays) if isinstance(k, np.ndarray) else k for k in ctx.key)
+        return IndexBackward.apply(grad, ctx.shape, key), None
 
 
 def getitem(self: Tensor, index: Any) -> Tensor:
     """``x[...]``: basic indices become a chain of views, advanced ones one gather (as in PyTorch)."""
+    if not self._data.ndim and not isinstance(index, tuple):  # PyTorch's own words for x[0], x[:] of a 0-d x
+        if isinstance(index, numbers.Integral) and not isinstance(index, bool):
+            raise IndexError("invalid index of a 0-dim tensor. Use `tensor.item()` in Python or `tensor.item<T>()` "
+                             "in C++ to convert a 0-dim tensor to a number")
+        if isinstance(index, slice):
+            raise IndexError("slice() cannot be applied to a 0-dim tensor.")
     key = _index_key(index)
     n_real = builtins.sum(1 for k in key if k is not None and k is not Ellipsis
                           and not (isinstance(k, np.ndarray) and k.dtype == np.bool_))
@@ -117,8 +142,11 @@ def _index_key(index: Any) -> tuple:
             key.append(i._data if i._data.ndim or i._data.dtype == np.bool_ else int(i._data))
         elif isinstance(i, list):
             key.append(np.asarray(i) if i else np.zeros(0, np.int64))  # ``x[[]]``: an empty long index
-        else:
+        elif not isinstance(i, float):
             key.append(i)
+        else:
+            raise IndexError("only integers, slices (`:`), ellipsis (`...`), None and long or byte Variables are "
+                             f"valid indices (got {type(i).__name__})")
     return tuple(key)
 
 
@@ -143,13 +171,23 @@ def _along(index: np.ndarray, dim: int) -> tuple:
 
 
 def _check_index(index: Tensor, dim: int, shape: tuple, name: str) -> np.ndarray:
+    """An int32/int64 index with every entry in ``[0, size)`` (no negative indices here), refused
+    with the message of ``name``'s kernel."""
     idx = index._data if index._data.ndim else index._data.reshape(1)
-    if idx.dtype != np.int64:
-        raise RuntimeError(f"{name}(): Expected dtype int64 for index")
-    if idx.size and (idx.min() < -shape[dim] or idx.max() >= shape[dim]):
-        bad = idx[(idx < -shape[dim]) | (idx >= shape[dim])].flat[0]
-        raise RuntimeError(errors.index_out_of_bounds(bad, dim, shape[dim]))
-    return idx
+    if idx.dtype not in (np.int64, np.int32):
+        raise RuntimeError(f"{name}(): Expected dtype int32{' or ' if name == 'index_select' else '/'}int64 for index")
+    size = shape[dim] if shape else 1
+    bad = (idx < 0) | (idx >= size)
+    if not bad.any():
+        return idx.astype(np.int64, copy=False)
+    first = idx[bad].flat[0]
+    if name != "index_select":
+        raise RuntimeError(errors.index_out_of_bounds(first, dim, size))
+    if size == 0:
+        raise RuntimeError("index_select(): self indexing axis dim should be positive")
+    if dim == 1 and len(shape) > 1:  # (PyTorch has a kernel of its own for dim 1)
+        raise RuntimeError(f"INDICES element is out of DATA bounds, id={first} axis_dim={size}")
+    raise IndexError("index out of range in self")
 
 
 class Gather(Function):
@@ -171,7 +209,14 @@ class Gather(Function):
 def gather(input: Tensor, dim: int, index: Tensor) -> Tensor:
     """Pick ``input``'s elements at ``index`` along ``dim`` (mirrors ``torch.gather``)."""
     d = _wrap_dim(dim, input._data.ndim)
+    _check_same_ndim(index, input)
     return Gather.apply(input, d, _check_index(index, d, input._data.shape, "gather"))
+
+
+def _check_same_ndim(index: Tensor, input: Tensor) -> None:
+    """gather/scatter pair ``index`` with ``input`` elementwise (a 0-d tensor counts as 1-d)."""
+    if builtins.max(index._data.ndim, 1) != builtins.max(input._data.ndim, 1):
+        raise RuntimeError("Index tensor must have the same number of dimensions as input tensor")
 
 
 class ScatterAdd(Function):
@@ -222,6 +267,7 @@ ScatterValue = overload(Scatter, "ScatterValue", "ScatterBackward1")  # scatter(
 def scatter(input: Tensor, dim: int, index: Tensor, src: Any = None, *, value: Any = None) -> Tensor:
     """A copy of ``input`` with ``src`` (a tensor) or ``value`` written at ``index`` along ``dim``."""
     d = _wrap_dim(dim, input._data.ndim)
+    _check_same_ndim(index, input)
     idx = _check_index(index, d, input._data.shape, "scatter")
     if src is None:
         src = value
@@ -238,6 +284,9 @@ class IndexSelect(Function):
     @staticmethod
     def forward(ctx, a, dim, index):
         ctx.shape, ctx.key = a._data.shape, (slice(None),) * dim + (index,)
+        if not a._data.ndim:  # a 0-d input is one element, and index [0] gives it back 0-d
+            ctx.key = ()
+            return _t(a._data.copy())
         return _new(np.take(a._data, index, axis=dim))
 
     @staticmethod
@@ -249,8 +298,10 @@ class IndexSelect(Function):
 def index_select(input: Tensor, dim: int, index: Tensor) -> Tensor:
     """``input`` restricted to ``index`` along ``dim`` (mirrors ``torch.index_select``)."""
     d = _wrap_dim(dim, input._data.ndim)
-    if index._data.dtype.kind not in "iu" or index._data.ndim > 1:
-        raise RuntimeError("index_select(): Expected dtype int32/int64 for index")
+    if index._data.ndim > 1:
+        raise IndexError("index_select(): Index is supposed to be a vector")
+    if not input._data.ndim and index._data.size != 1:
+        raise RuntimeError(f"index_select(): Index to scalar can have only 1 value, got {index._data.size} value(s)")
     return IndexSelect.apply(input, d, _check_index(index, d, input._data.shape, "index_select"))
 
 
@@ -273,8 +324,11 @@ class MaskedFill(Function):
 def masked_fill(input: Tensor, mask: Tensor, value: Any) -> Tensor:
     """A copy of ``input`` with ``value`` where ``mask`` (broadcast) is True."""
     if mask._data.dtype != np.bool_:
-        raise RuntimeError(f"masked_fill_ only supports boolean masks, but got mask with dtype {mask.dtype}")
+        raise RuntimeError(f"masked_fill_ only supports boolean masks, but got mask with dtype {_scalar_name(mask)}")
     if isinstance(value, Tensor):
+        if value._data.ndim:
+            raise RuntimeError(f"masked_fill_ only supports a 0-dimensional value tensor, but got tensor with "
+                               f"{value._data.ndim} dimension(s).")
         value = value.item()
     return MaskedFill.apply(input, np.broadcast_to(mask._data, input._data.shape), value)
 
@@ -289,7 +343,7 @@ class IndexPut(Function):
         ctx.key, ctx.view_func = key, view_func
         out = _t(base._data.copy())
         if view_func is not None:
-            view_func(out)._data[...] = value._data
+            writable(view_func(out)._data)[...] = value._data
         else:
             out._data[key] = value._data
         return out
@@ -298,7 +352,7 @@ class IndexPut(Function):
     def backward(ctx, grad):
         mask = np.ones(grad.shape, dtype=bool)
         if ctx.view_func is not None:
-            ctx.view_func(_t(mask))._data[...] = False
+            writable(ctx.view_func(_t(mask))._data)[...] = False
             g_value = ctx.view_func(grad) if ctx.needs_input_grad[1] else None
         else:
             mask[ctx.key] = False

@@ -17,11 +17,11 @@ from ..grad_mode import _state
 from ..random import Generator
 from ..tensor import _make, Tensor, tensor_method
 from .. import views
-from ..views import _view_of
-from ._common import _check_shapes_broadcast, _t, _type_name, _type_str, as_tensor_like, overload
+from ..views import _view_of, refresh_view
+from ._common import _check_shapes_broadcast, _scalar_name, _t, _type_name, _type_str, as_tensor_like, overload
 from .activations import relu
 from .arithmetic import add, div, mul, neg, pow, sub
-from .indexing import _index_key, CopySlices, getitem, IndexPut, masked_fill, scatter
+from .indexing import _index_key, CopySlices, getitem, IndexPut, masked_fill, scatter, writable
 from .shape import _expand_target, _expandable_to
 from .unary import clamp, exp
 from . import activations, arithmetic, unary
@@ -52,35 +52,121 @@ def scatter_(self: Tensor, dim: int, index: Tensor, src: Any = None, *, value: A
 
 @tensor_method()
 def masked_fill_(self: Tensor, mask: Tensor, value: Any) -> Tensor:
-    return _inplace(self, lambda s: masked_fill(s, mask, value))
+    """``value`` where ``mask`` is True, in place (an expanded ``self`` is written, with PyTorch's warning)."""
+    _warn_if_expanded(self, "masked_fill_", "mask", "scalar", 2450)
+    return _inplace(self, lambda s: masked_fill(s, mask, value), overlap=False)
 
 
-def _tracked(*tensors: Any) -> bool:
-    return _state.enabled and builtins.any(isinstance(t, Tensor) and t._requires_grad for t in tensors)
+def _tracked(self: Tensor, *others: Any) -> bool:
+    """An in-place op on ``self`` is recorded when grad mode is on, something requires grad and
+    ``self`` can hold a gradient (writing a float that requires grad into a bool tensor is not)."""
+    return _state.enabled and self._data.dtype.kind == "f" and (self.requires_grad or builtins.any(
+        isinstance(t, Tensor) and t._requires_grad for t in others))
 
 
 def _check_leaf_inplace(self: Tensor) -> None:
+    """PyTorch's check_inplace: no in-place op recorded on a leaf that requires grad, nor on a
+    view whose base is a leaf (``x[0]`` of a parameter, or ``x`` itself when it is a view)."""
     views.check_inplace(self)
+    if self._base is not None:
+        refresh_view(self)
+        if self._requires_grad and self._base._grad_fn is None:
+            raise RuntimeError(errors.VIEW_OF_LEAF_INPLACE)
     if self._grad_fn is None and self._requires_grad:
         raise RuntimeError(errors.LEAF_INPLACE)
-    base = self._base
-    if base is not None and base._grad_fn is None and base._requires_grad and self._grad_fn is not None:
-        raise RuntimeError(errors.VIEW_OF_LEAF_INPLACE)
 
 
-def _inplace(self: Tensor, op, *args: Any) -> Tensor:
-    """Run ``op(self, *args)`` and store the result in ``self`` (PyTorch's in-place semantics)."""
-    if not _tracked(self, *args):
-        out = op(self.detach(), *args)
-        if self._data.dtype.kind != "f" and out._data.dtype.kind == "f":
-            raise RuntimeError(f"result type Float can't be cast to the desired output type {_type_name(self)}")
-        np.copyto(self._data, out._data, casting="unsafe")
-        self._bump_version()
-        return self
-    _check_leaf_inplace(self)
-    result = op(_snapshot(self), *args)
-    _write_into(self, result)
+def _inplace(self: Tensor, op, *args: Any, overlap: bool = True, desired: Callable = _type_name) -> Tensor:
+    """Run ``op(self, *args)`` and store the result in ``self`` (PyTorch's in-place semantics).
+
+    The checks come in PyTorch's order: autograd's (leaf, view), then the written-to memory
+    (``overlap=False`` for the ops that skip it: fill_, zero_), then the result's shape and
+    type (``desired`` names the destination type in the message; None: any cast, as copy_).
+    """
+    tracked = _tracked(self, *args)
+    if tracked:
+        _check_leaf_inplace(self)
+    if overlap:
+        _check_overlap(self, args)
+    result = op(_snapshot(self) if tracked else self.detach(), *args)
+    _check_result(self, result, desired)
+    if tracked:
+        _write_into(self, result)
+    else:
+        _store(self, result._data)
     return self
+
+
+def _check_overlap(self: Tensor, inputs: tuple) -> None:
+    """PyTorch refuses to write into memory it would read twice: an expanded tensor, or an
+    input that partly overlaps the output (``x[::2] = x``, ``x.t().mul_(x)``)."""
+    if _internal_overlap(self):
+        raise RuntimeError(errors.INTERNAL_OVERLAP)
+    for t in inputs:
+        if isinstance(t, Tensor) and _overlap_status(self, t) == "partial":
+            raise RuntimeError(errors.PARTIAL_OVERLAP)
+
+
+def _dense(t: Tensor) -> bool:
+    """PyTorch's is_non_overlapping_and_dense: the elements fill a block of memory exactly once."""
+    dims = sorted((d for d in range(t._data.ndim) if t._data.shape[d] > 1), key=t.stride)
+    expected = 1
+    for d in dims:
+        if t.stride(d) != expected:
+            return False
+        expected *= t._data.shape[d]
+    return True
+
+
+def _internal_overlap(t: Tensor) -> bool:
+    """More than one element of ``t`` at one memory location (a stride 0 on a dimension > 1)."""
+    return (t._data.size > 0 and not _dense(t)
+            and builtins.any(s == 0 and n > 1 for s, n in zip(t.stride(), t._data.shape)))
+
+
+def _overlap_status(a: Tensor, b: Tensor) -> str:
+    """PyTorch's get_overlap_status: "full" (the same elements), "partial", "no" or "too hard"."""
+    if a is b:
+        return "full"
+    x, y = a._data, b._data
+    if x.size == 0 or y.size == 0:
+        return "no"
+    if not _dense(a) or not _dense(b):
+        return "too hard"
+    x0, y0 = x.__array_interface__["data"][0], y.__array_interface__["data"][0]
+    x1, y1 = x0 + x.nbytes, y0 + y.nbytes
+    if x0 == y0 and x1 == y1:
+        return "full" if a.stride() == b.stride() else "partial"
+    return "partial" if x0 < y1 and y0 < x1 else "no"
+
+
+def _check_result(self: Tensor, result: Tensor, desired: Callable = _type_name) -> None:
+    """The out-of-place result must fit ``self``: the same shape and a type castable to its own."""
+    if result._data.shape != self._data.shape:
+        raise RuntimeError(f"output with shape {_shape_str(self)} doesn't match the broadcast shape "
+                           f"{_shape_str(result)}")
+    if desired is not None and not _can_cast(result._data.dtype, self._data.dtype):
+        raise RuntimeError(f"result type {_type_name(result)} can't be cast to the desired output type "
+                           f"{desired(self)}")
+
+
+def _shape_str(t: Tensor) -> str:
+    return f"[{', '.join(map(str, t._data.shape))}]"
+
+
+def _can_cast(source: np.dtype, target: np.dtype) -> bool:
+    """PyTorch's canCast: never floating to integral, nor anything but bool to bool."""
+    if source.kind == "c" and target.kind != "c":
+        return False
+    if source.kind == "f" and target.kind in "iub":
+        return False
+    return not (source.kind != "b" and target.kind == "b")
+
+
+def _store(self: Tensor, values: np.ndarray) -> None:
+    """Write ``values`` into ``self``'s memory and bump its version."""
+    np.copyto(writable(self._data), values, casting="unsafe")
+    self._bump_version()  # after the write: PyTorch also writes before refusing an inference tensor
 
 
 def _snapshot(self: Tensor) -> Tensor:
@@ -101,8 +187,7 @@ def _write_into(self: Tensor, result: Tensor) -> None:
         self._grad_fn, self._output_nr, self._requires_grad = fresh._grad_fn, fresh._output_nr, fresh._requires_grad
         self._view_version = self._vc[0]
         return
-    np.copyto(self._data, result._data, casting="unsafe")
-    self._bump_version()
+    _store(self, result._data)
     self._grad_fn, self._output_nr, self._requires_grad = result._grad_fn, result._output_nr, result._requires_grad
     if result._grad_fn is not None and result._grad_fn._saved_outputs:
         _resave_output(result._grad_fn, self)
@@ -125,45 +210,87 @@ def _setitem_tracked(self: Tensor, key, value: Tensor, view_func=None) -> None:
         value = value.to(self.dtype)
     node = CopySlices if view_func is not None else IndexPut
     result = node.apply(old, value, key, view_func)
-    np.copyto(self._data, result._data)
-    self._bump_version()
+    _store(self, result._data)
     self._grad_fn, self._output_nr, self._requires_grad = result._grad_fn, result._output_nr, True
 
 
 @tensor_method('__setitem__')
 def setitem(self: Tensor, index: Any, value: Any) -> None:
-    """``x[index] = value``."""
-    value = value if isinstance(value, Tensor) else as_tensor_like(value, self)
+    """``x[index] = value``, as PyTorch's indexing does it: a basic index copies into the view
+    ``x[index]`` (into ``x`` itself when the index selects all of it), an advanced one is an
+    index_put_ (run as a masked_fill_ for one bool mask and a 0-d value)."""
+    number = not isinstance(value, Tensor)
+    value = as_tensor_like(value, self) if number else value
+    key = _index_key(index)
+    if builtins.all(k is None or k is Ellipsis or isinstance(k, (numbers.Integral, slice)) for k in key):
+        _copy_to(self if _selects_all(key, self._data.shape) else getitem(self, index), value, index)
+        return
+    by_mask = len(key) == 1 and isinstance(key[0], np.ndarray) and key[0].dtype == np.bool_ and not value._data.ndim
+    if value._data.dtype != self._data.dtype and not (by_mask and not value._requires_grad):
+        raise RuntimeError(f"Index put requires the source and destination dtypes match, got {_type_name(self)} "
+                           f"for the destination and {_type_name(value)} for the source.")
     if value._data.ndim:
         _check_expand(value, getitem(self.detach(), index)._data.shape, index)
-        if value._data.shape[0] == 1:
-            value = value.reshape(tuple(np.trim_zeros(np.array(value._data.shape) - 1, "f") + 1))
-    if not _tracked(self, value):
-        view = getitem(self.detach(), index)
-        try:
-            if view._base is not None:
-                np.copyto(view._data, np.broadcast_to(value._data, view._data.shape), casting="unsafe")
-            else:
-                self._data[_index_key(index)] = value._data
-        except ValueError as e:
-            raise RuntimeError(str(e)) from None
-        self._bump_version()
-        return
-    key = _index_key(index)
-    basic = builtins.all(k is None or k is Ellipsis or isinstance(k, (numbers.Integral, slice)) for k in key)
-    if basic:  # write through the view self[index]: CopySlices on the base, as PyTorch
-        view = getitem(self, index)
-        _check_leaf_inplace(view)
-        _write_into(view, value)
+        value = _strip_leading_ones(value)
+    if not number:
+        _warn_if_expanded(self, "index_put_", "indices", "tensor", 976)
+    if by_mask:
+        _warn_if_expanded(self, "masked_fill_", "mask", "scalar", 2450)
+    _inplace(self, lambda s, v: IndexPut.apply(s, v, key, None), value, overlap=False)
+
+
+def _selects_all(key: tuple, shape: tuple) -> bool:
+    """PyTorch's indexing returns ``x`` itself, not a view, for ``x[...]``, ``x[:]``, ``x[0:n]``:
+    only ellipses and slices from 0 to at least the end with step 1."""
+    at = key.index(Ellipsis) if Ellipsis in key else len(key)
+    before, after = key[:at], key[at + 1:]
+    if len(before) + len(after) > len(shape):
+        return False
+    pairs = list(zip(before, shape)) + list(zip(reversed(after), reversed(shape)))
+    return builtins.all(isinstance(k, slice) and (k.start or 0) == 0 and k.step in (None, 1)
+                        and (k.stop is None or k.stop >= n) for k, n in pairs)
+
+
+def _copy_to(target: Tensor, value: Tensor, index: Any) -> None:
+    """PyTorch's copy_to: ``copy_`` of the same shape, ``fill_`` with a 0-d value, else ``copy_``
+    of the value without its leading ones, expanded to the target. Into a tracked view, the
+    value itself is the written part of the base (CopySlices' inputs are the base and the value)."""
+    fill = not value._data.ndim and value._data.shape != target._data.shape
+    if value._data.ndim and value._data.shape != target._data.shape:
+        _check_expand(value, target._data.shape, index)
+        value = _strip_leading_ones(value)
+    if target._base is not None and _tracked(target, value):
+        _check_leaf_inplace(target)
+        if value is not target:  # (x[...] = x copies nothing)
+            _check_overlap(target, (value,))
+        _write_into(target, value)
+    elif fill:
+        fill_(target, value)
     else:
-        _inplace(self, lambda s, v: IndexPut.apply(s, v, key, None), value)
+        copy_(target, value)
+
+
+def _strip_leading_ones(value: Tensor) -> Tensor:
+    """PyTorch's slicePrefix1sSize: ``x[i] = v`` ignores v's leading dimensions of size 1."""
+    shape = _leading_ones_dropped(value._data.shape)
+    return value if shape == value._data.shape else value.reshape(shape)
+
+
+def _leading_ones_dropped(shape: tuple) -> tuple:
+    while shape and shape[0] == 1:
+        shape = shape[1:]
+    return shape
+
+
+def _warn_if_expanded(self: Tensor, op: str, what: str, value: str, line: int) -> None:
+    """PyTorch still writes into an expanded tensor with masked_fill_/index_put_, with a warning."""
+    if _internal_overlap(self):
+        errors.warn(errors.EXPANDED_WRITE.format(op=op, what=what, value=value, line=line))
 
 
 def _check_expand(value: Tensor, shape: tuple, index: Any) -> None:
     """``x[index] = value`` broadcasts ``value`` to the indexed shape: PyTorch's errors when it cannot."""
-    vs = value._data.shape
-    while vs and vs[0] == 1:  # leading ones are dropped (PyTorch's slicePrefix1sSize)
-        vs = vs[1:]
+    vs = _leading_ones_dropped(value._data.shape)
     if not builtins.all(k is None or k is Ellipsis or isinstance(k, (numbers.Integral, slice))
                         for k in _index_key(index)):
         if not _expandable_to(vs, shape):
@@ -200,7 +327,22 @@ def pow_(self: Tensor, exponent: Any) -> Tensor:
 
 @tensor_method()
 def clamp_(self: Tensor, min: Any = None, max: Any = None) -> Tensor:
-    return _inplace(self, lambda s: clamp(s, min, max))
+    return _inplace(self, lambda s: clamp(s, min, max), desired=_clamp_desired(min, max))
+
+
+@tensor_method()
+def clamp_min_(self: Tensor, min: Any) -> Tensor:
+    return _inplace(self, lambda s: unary.clamp_min(s, min), desired=_clamp_desired(min))
+
+
+@tensor_method()
+def clamp_max_(self: Tensor, max: Any) -> Tensor:
+    return _inplace(self, lambda s: unary.clamp_max(s, max), desired=_clamp_desired(max))
+
+
+def _clamp_desired(*bounds: Any) -> Callable:
+    """With number bounds PyTorch's cast message names the destination type in C (``long int``)."""
+    return _type_name if builtins.any(isinstance(b, Tensor) for b in bounds) else _scalar_name
 
 
 @tensor_method()
@@ -219,7 +361,7 @@ def exp_(self: Tensor) -> Tensor:
 
 
 class Fill(Function):
-    node_name = "FillBackward0"
+    node_name = "FillBackward2"
 
     @staticmethod
     def forward(ctx, a, value):
@@ -244,18 +386,33 @@ class Zero(Function):
 
 @tensor_method()
 def zero_(self: Tensor) -> Tensor:
-    return _inplace(self, Zero.apply)
+    return _inplace(self, Zero.apply, overlap=False)
 
 
-FillTensor = overload(Fill, "FillTensor", "FillBackward2")  # fill_(0-d tensor)
+class FillTensor(Function):
+    """``fill_`` with a 0-d tensor: the value's gradient is the sum of the filled places'."""
+
+    node_name = "FillBackward3"
+
+    @staticmethod
+    def forward(ctx, a, value):
+        return _t(np.full_like(a._data, value._data))
+
+    @staticmethod
+    def backward(ctx, grad):
+        return zeros_like(grad), grad.sum()
 
 
 @tensor_method()
 def fill_(self: Tensor, value: Any) -> Tensor:
-    """Fill in place with a number (or a one-element tensor, whose value is used), as the graph requires."""
-    if isinstance(value, Tensor):
-        value = value.item()
-    return _inplace(self, FillTensor.apply if _tracked(self) else Fill.apply, value)
+    """``x.fill_(v)``; with a 0-d tensor ``v`` it is another op to PyTorch (FillBackward3), which
+    also refuses an expanded ``x``."""
+    if not isinstance(value, Tensor):
+        return _inplace(self, Fill.apply, value, overlap=False)
+    if value._data.ndim:
+        raise RuntimeError(f"fill_ only supports 0-dimension value tensor but got tensor with "
+                           f"{value._data.ndim} dimensions.")
+    return _inplace(self, FillTensor.apply, value)
 
 
 class Copy(Function):
@@ -266,7 +423,8 @@ class Copy(Function):
     def forward(ctx, a, src):
         ctx.src_dtype = src.dtype
         _check_shapes_broadcast(a._data.shape, src._data.shape)
-        return _t(np.broadcast_to(src._data, a._data.shape).astype(a._data.dtype))
+        shape = np.broadcast_shapes(a._data.shape, src._data.shape)  # larger than ``a``: _check_result refuses
+        return _t(np.broadcast_to(src._data, shape).astype(a._data.dtype))
 
     @staticmethod
     def backward(ctx, grad):
@@ -275,9 +433,10 @@ class Copy(Function):
 
 @tensor_method()
 def copy_(self: Tensor, src: Tensor, non_blocking: bool = False) -> Tensor:
-    """Copy ``src`` (broadcast, cast) into ``self`` in place; the gradient flows to ``src``."""
+    """Copy ``src`` (broadcast, cast to ``self``'s dtype whatever it is) into ``self``; the gradient flows to it."""
     src = src if isinstance(src, Tensor) else as_tensor_like(src, self)
-    return _inplace(self, Copy.apply, src)
+    # x.copy_(x) copies nothing: PyTorch skips the memory checks (not autograd's)
+    return _inplace(self, Copy.apply, src, desired=None, overlap=src is not self)
 
 
 @tensor_method()
@@ -314,10 +473,10 @@ def _inplace_of(op: Callable, *aliases: str) -> Callable:
 
 # The in-place forms of the elementwise ops (add_, exp_, clamp_, ... are written above)
 (sin_, cos_, tan_, atan_, sinh_, cosh_, log_, log10_, log2_, log1p_, expm1_, sqrt_, rsqrt_, erf_, sign_, floor_,
- clamp_min_, clamp_max_, sigmoid_, tanh_, reciprocal_, square_) = map(_inplace_of, (
+ sigmoid_, tanh_, reciprocal_, square_) = map(_inplace_of, (
     unary.sin, unary.cos, unary.tan, unary.atan, unary.sinh, unary.cosh, unary.log, unary.log10, unary.log2,
-    unary.log1p, unary.expm1, unary.sqrt, unary.rsqrt, unary.erf, unary.sign, unary.floor, unary.clamp_min,
-    unary.clamp_max, activations.sigmoid, activations.tanh, arithmetic.reciprocal, arithmetic.square))
+    unary.log1p, unary.expm1, unary.sqrt, unary.rsqrt, unary.erf, unary.sign, unary.floor, activations.sigmoid,
+    activations.tanh, arithmetic.reciprocal, arithmetic.square))
 abs_ = absolute_ = _inplace_of(unary.abs, "absolute_")
 clip_ = tensor_method("clip_")(clamp_)
 negative_ = tensor_method("negative_")(neg_)

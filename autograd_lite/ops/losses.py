@@ -13,7 +13,7 @@ from ..dtypes import result_dtype, scalar_type_name
 from ..errors import cannot_cast
 from ..function import Function
 from ..tensor import _make, Tensor
-from ._common import _with_number, np_mean, overload
+from ._common import _check_shapes_broadcast, _with_number, np_mean, overload
 from .activations import log_softmax
 from .arithmetic import MulScalar  # number * tensor as PyTorch's C++ losses record it: MulBackward1
 
@@ -72,6 +72,7 @@ def mse_loss(input: Tensor, target: Tensor, size_average: bool | None = None, re
     _warn_size(input, target)
     if target.shape != input.shape:
         # As torch.broadcast_tensors: only a tensor whose shape changes is expanded.
+        _check_shapes_broadcast(input.shape, target.shape)
         shape = np.broadcast_shapes(input.shape, target.shape)
         if input.shape != shape:
             input = input.expand(shape)

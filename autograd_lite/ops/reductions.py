@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 
 from .. import errors, kernels, layout
-from ..creation import arange, eye, linspace
+from ..creation import eye, linspace, zeros
 from ..dtypes import bool_
 from ..dtypes import dtype as _dtype
 from ..function import Function
@@ -19,6 +19,8 @@ from .arithmetic import maximum, minimum
 from .comparison import where
 from .indexing import ScatterAdd
 from .shape import _expandable_to
+
+_REQUIRED = object()  # a required argument PyTorch names in its own TypeError when left out
 
 
 def _unsqueeze_back(grad: Tensor, dims: tuple, keepdim: bool) -> Tensor:
@@ -129,8 +131,6 @@ def _variance(ctx, a: Tensor, dims: tuple | None, correction: float, keepdim: bo
     As in PyTorch, a non-positive dof divides by 0 (nan or inf, never a negative variance) and
     warns; ``dims`` None means every element (it picks the backward formula, see ``_var_backward``).
     """
-    if a._data.dtype.kind != "f":
-        raise RuntimeError("std and var only support floating point and complex dtypes")
     x = a._data
     ctx.all, dims = dims is None or not x.ndim, tuple(range(x.ndim)) if dims is None else dims
     n = int(np.prod([x.shape[d] for d in dims]))
@@ -198,6 +198,8 @@ def std(input: Tensor, dim: Any = None, unbiased: Any = None, keepdim: bool = Fa
 
 
 def _var_args(input: Tensor, dim: Any, unbiased: Any, keepdim: bool, correction: Any) -> tuple:
+    if input._data.dtype.kind != "f":  # before the dims are checked, as PyTorch does
+        raise RuntimeError("std and var only support floating point and complex dtypes")
     if isinstance(dim, bool):  # var(True): the old ``unbiased`` positional form
         dim, unbiased = None, dim
     if correction is None:
@@ -281,6 +283,23 @@ def _prod_of_others(a: Tensor, dims: tuple) -> Tensor:
     return others.reshape(moved.shape).permute([order.index(d) for d in range(a.ndim)])
 
 
+def _check_nonempty(name: str, a: Tensor, dim: Any, as_given: bool = False) -> None:
+    """max/min-like reductions have no value for an empty set: PyTorch refuses to reduce over a
+    dimension of size 0 (naming the dim ``as_given`` by the caller or wrapped, as each op does)."""
+    if a._data.size:
+        return
+    if dim is None or dim == ():
+        if name.startswith("arg"):
+            raise IndexError(f"{name}(): Expected reduction dim to be specified for input.numel() == 0.")
+        raise RuntimeError(f"{name}(): Expected reduction dim to be specified for input.numel() == 0. Specify the "
+                           "reduction dim with the 'dim' argument.")
+    n = a._data.ndim
+    for d in sorted(dim if isinstance(dim, (tuple, list)) else (dim,), key=lambda d: _wrap_dim(d, n)):
+        if a._data.shape[_wrap_dim(d, n)] == 0:
+            raise IndexError(f"{name}(): Expected reduction dim {d if as_given else _wrap_dim(d, n)} to have "
+                             "non-zero size.")
+
+
 class MaxAll(Function):
     """``x.max()``: the gradient is shared evenly among the elements equal to the max."""
 
@@ -291,11 +310,7 @@ class MaxAll(Function):
     @staticmethod
     def forward(ctx, a):
         reduce = ctx._function._reduce
-        if a._data.size == 0:
-            raise RuntimeError(
-                f"{'max' if reduce is np.max else 'min'}(): Expected reduction dim to be specified for input.numel() "
-                "== 0. Specify the reduction dim with the 'dim' argument."
-            )
+        _check_nonempty("max" if reduce is np.max else "min", a, None)
         out = _new(reduce(a._data))
         ctx.save_for_backward(a, out)
         return out
@@ -335,8 +350,10 @@ class Logsumexp(Function):
 
 
 @tensor_method()
-def logsumexp(input: Tensor, dim: Any, keepdim: bool = False) -> Tensor:
+def logsumexp(input: Tensor, dim: Any = _REQUIRED, keepdim: bool = False) -> Tensor:
     """log(sum(exp(input))) over ``dim`` without overflow (mirrors ``torch.logsumexp``)."""
+    if dim is _REQUIRED:
+        raise errors.missing_arguments("logsumexp", "dim")
     return Logsumexp.apply(input, _dims(dim, input._data.ndim), keepdim)
 
 
@@ -358,14 +375,16 @@ class Sort(Function):
         lay = (lambda r: layout.like(r, a._data)) if k is None else layout.contiguous
         indices = _t(lay(order.astype(np.int64)))
         ctx.mark_non_differentiable(indices)
-        ctx.shape, ctx.dim, ctx.order = a._data.shape, dim, order
+        ctx.save_for_backward(indices)  # saved as PyTorch saves them: freed after backward
+        ctx.shape, ctx.dim = a._data.shape, dim
         return _t(lay(values)), indices
 
     @staticmethod
     def backward(ctx, grad, _):
+        indices, = ctx.saved_tensors
         if not ctx.shape:
             return grad, None, None, None
-        return ScatterAdd.apply(grad, ctx.shape, ctx.dim, ctx.order), None, None, None
+        return ScatterAdd.apply(grad, ctx.shape, ctx.dim, indices._data), None, None, None
 
 
 @tensor_method()
@@ -381,6 +400,8 @@ Topk = overload(Sort, "Topk", "TopkBackward0")
 def topk(input: Tensor, k: int, dim: int = -1, largest: bool = True, sorted: bool = True) -> tuple:
     """The ``k`` largest (or smallest) values along ``dim`` and their indices (mirrors ``torch.topk``)."""
     d = _wrap_dim(dim, input._data.ndim)
+    if input._data.dtype == np.bool_:
+        raise RuntimeError("topk does not support bool dtypes on CPU")
     if not 0 <= k <= (input._data.shape[d] if input._data.ndim else 1):
         raise RuntimeError("selected index k out of range")
     return _topk_type(*Topk.apply(input, d, largest, k))
@@ -397,6 +418,7 @@ class MaxDim(Function):
     def forward(ctx, a, dim, keepdim=False):
         arg = ctx._function._arg
         d = _wrap_dim(dim, a._data.ndim)
+        _check_nonempty("max" if arg is np.argmax else "min", a, d)
         if a._data.ndim == 0:
             idx = np.zeros((), np.int64)
         else:
@@ -417,8 +439,8 @@ class MaxDim(Function):
             return grad, None, None
         idx = indices if ctx.keepdim else indices.unsqueeze(ctx.dim)
         g = grad if ctx.keepdim else grad.unsqueeze(ctx.dim)
-        positions = arange(ctx.shape[ctx.dim]).reshape([-1] + [1] * (len(ctx.shape) - 1 - ctx.dim))
-        return g * (positions == idx), None, None
+        # PyTorch's value_selecting_reduction_backward: the gradient scattered into zeros (+0. elsewhere)
+        return zeros(ctx.shape, dtype=grad.dtype).scatter(ctx.dim, idx, g), None, None
 
 
 @tensor_method()
@@ -454,6 +476,7 @@ class Amax(Function):
     @staticmethod
     def forward(ctx, a, dim=(), keepdim=False):
         reduce = ctx._function._reduce
+        _check_nonempty("amax" if reduce is np.max else "amin", a, dim, as_given=True)
         ctx.dims = _dims(dim if dim != () else None, a._data.ndim)
         ctx.keepdim = keepdim
         out = _new(reduce(a._data, axis=ctx.dims, keepdims=keepdim))
@@ -561,6 +584,7 @@ def sum_to_size(input: Tensor, *size: Any) -> Tensor:
 @tensor_method()
 def argmax(input: Tensor, dim: int | None = None, keepdim: bool = False) -> Tensor:
     """Index of the largest element (of the flattened tensor without ``dim``); int64, no gradient."""
+    _check_nonempty("argmax", input, dim)
     if dim is None:
         return _new(np.asarray(np.argmax(input._data, keepdims=keepdim), dtype=np.int64))
     return _new(np.argmax(input._data, axis=_wrap_dim(dim, input._data.ndim), keepdims=keepdim).astype(np.int64))
@@ -569,6 +593,7 @@ def argmax(input: Tensor, dim: int | None = None, keepdim: bool = False) -> Tens
 @tensor_method()
 def argmin(input: Tensor, dim: int | None = None, keepdim: bool = False) -> Tensor:
     """Index of the smallest element (of the flattened tensor without ``dim``); int64, no gradient."""
+    _check_nonempty("argmin", input, dim)
     if dim is None:
         return _new(np.asarray(np.argmin(input._data, keepdims=keepdim), dtype=np.int64))
     return _new(np.argmin(input._data, axis=_wrap_dim(dim, input._data.ndim), keepdims=keepdim).astype(np.int64))

@@ -224,7 +224,7 @@ class Transpose(Function):
     @staticmethod
     def forward(ctx, a, d0, d1):
         n = a._data.ndim
-        ctx.d = (_wrap_dim(d0, n), _wrap_dim(d1, n)) if n else (0, 0)
+        ctx.d = (_wrap_dim(d0, n), _wrap_dim(d1, n))
         return _view_of(_t(np.swapaxes(a._data, *ctx.d) if n else a._data.view()), a, lambda t: t.transpose(d0, d1))
 
     @staticmethod
@@ -344,7 +344,8 @@ class Cat(Function):
                     raise RuntimeError(
                         f"Sizes of tensors must match except in dimension {d}. Expected size {ref._data.shape[k]} "
                         f"but got size {t._data.shape[k]} for tensor number {i} in the list.")
-        ctx.dim, ctx.sizes = d, [t._data.shape[d] if t._data.ndim else 0 for t in tensors]
+        # (None: a legacy 1-D empty input, skipped; its gradient is a fresh empty tensor, as in PyTorch)
+        ctx.dim, ctx.sizes = d, [None if t._data.shape == (0,) else t._data.shape[d] for t in tensors]
         dt = result_dtype(*parts) if len(parts) > 1 else ref._data.dtype
         return _t(layout.contiguous(np.concatenate([t._data for t in parts], axis=d).astype(dt, copy=False)))
 
@@ -352,13 +353,24 @@ class Cat(Function):
     def backward(ctx, grad):
         grads, start = [], 0
         for size, need in zip(ctx.sizes, ctx.needs_input_grad[1:]):
+            if size is None:
+                grads.append(zeros(0, dtype=grad.dtype) if need else None)
+                continue
             grads.append(grad.narrow(ctx.dim, start, size) if need else None)
             start += size
         return (None, *grads)
 
 
 def cat(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
+    """The tensors joined along ``dim`` (1-D empty ones are skipped, PyTorch's legacy rule)."""
+    _check_sequence("cat", tensors)
     return Cat.apply(dim, *tensors)
+
+
+def _check_sequence(name: str, tensors: Any) -> None:
+    """``T.cat(a, b)``: PyTorch's argument parser refuses a tensor where a sequence of them belongs."""
+    if isinstance(tensors, Tensor):
+        raise TypeError(f"{name}(): argument 'tensors' (position 1) must be tuple of Tensors, not Tensor")
 
 
 concat = concatenate = cat
@@ -387,6 +399,8 @@ class Stack(Function):
 
 
 def stack(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
+    """The tensors joined along a new dimension ``dim``."""
+    _check_sequence("stack", tensors)
     return Stack.apply(dim, *tensors)
 
 
@@ -419,7 +433,8 @@ class Select(Function):
     def forward(ctx, a, dim, index):
         n = a._data.shape[dim]
         if not -n <= index < n:
-            raise IndexError(f"index {index} is out of bounds for dimension {dim} with size {n}")
+            raise IndexError(f"select(): index {index} out of range for tensor of size "
+                             f"[{', '.join(map(str, a._data.shape))}] at dimension {dim}")
         ctx.shape, ctx.key = a._data.shape, (slice(None),) * dim + (index,)
         view = a._data[ctx.key + (Ellipsis,)]  # the Ellipsis keeps a view even for a single element
         return _view_of(_t(view), a, lambda t: t.select(dim, index))
@@ -431,6 +446,9 @@ class Select(Function):
 
 @tensor_method()
 def select(input: Tensor, dim: int, index: int) -> Tensor:
+    """The slice at ``index`` along ``dim``, that dimension removed: a view."""
+    if input._data.ndim == 0:
+        raise IndexError("select() cannot be applied to a 0-dim tensor.")
     return Select.apply(input, _wrap_dim(dim, input._data.ndim), index)
 
 
@@ -440,7 +458,7 @@ class Slice(Function):
     @staticmethod
     def forward(ctx, a, dim, sl):
         if sl.step is not None and sl.step <= 0:
-            raise ValueError("step must be greater than zero")
+            raise ValueError("slice step cannot be zero" if sl.step == 0 else "step must be greater than zero")
         ctx.shape, ctx.key = a._data.shape, (slice(None),) * dim + (sl,)
         return _view_of(_t(a._data[ctx.key]), a, lambda t: Slice.apply(t, dim, sl))
 
@@ -660,19 +678,26 @@ def _view(self: Tensor, *shape: Any) -> Tensor:
 
 
 def _reshape(self: Tensor, *shape: Any) -> Tensor:
-    return reshape(self, _sizes(shape))
+    return reshape(self, _given(shape, "reshape", "shape"))
 
 
 def _expand(self: Tensor, *sizes: Any) -> Tensor:
-    return expand(self, _sizes(sizes))
+    return expand(self, _given(sizes, "expand", "size"))
 
 
 def _permute(self: Tensor, *dims: Any) -> Tensor:
-    return permute(self, _sizes(dims))
+    return permute(self, _given(dims, "permute", "dims"))
 
 
 def _repeat(self: Tensor, *sizes: Any) -> Tensor:
-    return repeat(self, _sizes(sizes))
+    return repeat(self, _given(sizes, "repeat", "repeats"))
+
+
+def _given(args: tuple, name: str, param: str) -> tuple:
+    """The sizes of ``x.reshape(2, 3)`` or ``x.reshape((2, 3))``; none at all is PyTorch's TypeError."""
+    if not args:
+        raise errors.missing_arguments(name, param)
+    return _sizes(args)
 
 
 Tensor.view, Tensor.reshape, Tensor.expand, Tensor.permute, Tensor.repeat = _view, _reshape, _expand, _permute, _repeat
