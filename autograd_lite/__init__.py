@@ -10,6 +10,7 @@ The core (knows nothing of the ops):
 - ``engine.py``     ``backward()``: walking the graph
 - ``grad_mode.py``  ``no_grad`` and friends
 - ``views.py``      views and version counters; ``hooks.py`` hook handles
+- ``layout.py``     strides: how PyTorch lays out every new result (and a leaf's ``.grad``)
 - ``dtypes.py``     dtypes and PyTorch's type promotion; ``errors.py`` the messages
 
 On top of it, pointing one way (core -> ops -> nn, optim):
@@ -48,6 +49,7 @@ from .out import supports_out as _supports_out
  sigmoid, clamp, maximum, minimum, matmul, mm, bmm, mv, dot, cat, stack) = map(_supports_out, (
     add, sub, subtract, mul, multiply, div, divide, true_divide, pow, neg, abs, exp, log, sqrt, sin, cos, tanh,
     sigmoid, clamp, maximum, minimum, matmul, mm, bmm, mv, dot, cat, stack))
+from .layout import contiguous_format, memory_format, preserve_format
 from .printing import set_printoptions
 from .tensor import Size, Tensor
 

@@ -8,7 +8,7 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from . import dtypes, errors
+from . import dtypes, errors, layout
 from . import random as _random
 from .dtypes import dtype as _dtype
 from .tensor import Size, Tensor, _make, tensor_method
@@ -19,7 +19,7 @@ _SUPPORTED = ("f", "i", "u", "b")
 def _finish(data: np.ndarray, requires_grad: bool, device: Any = None) -> Tensor:
     if device is not None or dtypes._default_device is not dtypes.cpu:
         dtypes.check_available(dtypes._default_device if device is None else device)
-    t = _make(data)
+    t = _make(data if data.size else layout.contiguous(data))  # (numpy gives empty arrays 0 strides)
     if requires_grad:
         if data.dtype.kind != "f":
             raise RuntimeError(errors.INT_REQUIRES_GRAD_CREATE)
@@ -117,6 +117,9 @@ def tensor(data: Any, dtype: _dtype | None = None, device: Any = None, requires_
                          np.bool_ if kind == "b" else _unsupported(arr))
     else:
         dtypes.from_numpy_dtype(arr.dtype)
+    source = data._data if isinstance(data, Tensor) else data if isinstance(data, np.ndarray) else None
+    if source is not None:  # a copy of an array or a tensor keeps its layout (preserve_format)
+        return _finish(layout.like(arr, source), requires_grad, device)
     return _finish(arr if arr.flags.c_contiguous else arr.copy(), requires_grad, device)
 
 
@@ -222,24 +225,36 @@ def linspace(start: float, end: float, steps: int, dtype: _dtype | None = None, 
     return _finish(values.astype(np_dtype), requires_grad, device)
 
 
+def _like(input: Tensor, values: np.ndarray, memory_format: Any) -> np.ndarray:
+    """``values`` (in memory order, as PyTorch fills a new tensor) shaped like ``input`` and laid
+    out as ``empty_like`` lays it out (``preserve_format``: a transposed input, a transposed result)."""
+    data = input._data
+    strides = layout.like_strides(data, memory_format)
+    if strides == layout.contiguous_strides(data.shape):
+        return values.reshape(data.shape)
+    return np.ndarray(data.shape, values.dtype, values, strides=[s * values.itemsize for s in strides])
+
+
 def zeros_like(input: Tensor, *, dtype: _dtype | None = None, device: Any = None,
                requires_grad: bool = False, memory_format: Any = None) -> Tensor:
-    return _finish(np.zeros(input._data.shape, _resolve(dtype, input.dtype)), requires_grad, device)
+    return full_like(input, 0, dtype=dtype, device=device, requires_grad=requires_grad, memory_format=memory_format)
 
 
 def ones_like(input: Tensor, *, dtype: _dtype | None = None, device: Any = None,
               requires_grad: bool = False, memory_format: Any = None) -> Tensor:
-    return _finish(np.ones(input._data.shape, _resolve(dtype, input.dtype)), requires_grad, device)
+    return full_like(input, 1, dtype=dtype, device=device, requires_grad=requires_grad, memory_format=memory_format)
 
 
 def empty_like(input: Tensor, *, dtype: _dtype | None = None, device: Any = None,
                requires_grad: bool = False, memory_format: Any = None) -> Tensor:
-    return zeros_like(input, dtype=dtype, requires_grad=requires_grad)
+    return zeros_like(input, dtype=dtype, requires_grad=requires_grad, memory_format=memory_format)
 
 
 def full_like(input: Tensor, fill_value: Any, *, dtype: _dtype | None = None, device: Any = None,
               requires_grad: bool = False, memory_format: Any = None) -> Tensor:
-    return _finish(np.full(input._data.shape, fill_value, _resolve(dtype, input.dtype)), requires_grad, device)
+    """``fill_value`` everywhere, laid out as ``input`` (``preserve_format``, as every ``*_like``)."""
+    values = np.full(input._data.size, fill_value, _resolve(dtype, input.dtype))
+    return _finish(_like(input, values, memory_format), requires_grad, device)
 
 
 # --- Random numbers: PyTorch's CPU generator, reproduced in random.py ------------------
@@ -321,18 +336,27 @@ def randperm(n: int, *, generator: Any = None, dtype: _dtype | None = None, devi
 
 
 def rand_like(input: Tensor, *, dtype: _dtype | None = None, device: Any = None,
-              requires_grad: bool = False) -> Tensor:
-    return rand(*input._data.shape, dtype=dtype or input.dtype, requires_grad=requires_grad)
+              requires_grad: bool = False, memory_format: Any = None) -> Tensor:
+    """Uniform numbers laid out as ``input``, generated in memory order (PyTorch fills a new tensor so)."""
+    values = rand(input._data.size, dtype=dtype or input.dtype)._data
+    return _finish(_like(input, values, memory_format), requires_grad, device)
 
 
 def randn_like(input: Tensor, *, dtype: _dtype | None = None, device: Any = None,
-               requires_grad: bool = False) -> Tensor:
-    return randn(*input._data.shape, dtype=dtype or input.dtype, requires_grad=requires_grad)
+               requires_grad: bool = False, memory_format: Any = None) -> Tensor:
+    """Normal numbers laid out as ``input``, in memory order; a non-contiguous layout takes
+    PyTorch's per-element generator."""
+    contiguous = layout.like_strides(input._data, memory_format) == layout.contiguous_strides(input._data.shape)
+    np_dtype = _float_dtype(dtype or input.dtype, "normal_kernel_cpu")
+    values = _random.normal((input._data.size,), np_dtype, contiguous=contiguous)
+    return _finish(_like(input, values, memory_format), requires_grad, device)
 
 
 def randint_like(input: Tensor, low: int, high: int | None = None, *, dtype: _dtype | None = None,
-                 requires_grad: bool = False) -> Tensor:
-    return randint(low, high, input._data.shape, dtype=dtype or input.dtype, requires_grad=requires_grad)
+                 requires_grad: bool = False, memory_format: Any = None) -> Tensor:
+    """Integers in [low, high) laid out as ``input``, generated in memory order."""
+    values = randint(low, high, (input._data.size,), dtype=dtype or input.dtype)._data
+    return _finish(_like(input, values, memory_format), requires_grad)
 
 
 def normal(mean: float, std: float, size: Sequence[int], *, generator: Any = None, dtype: _dtype | None = None,

@@ -19,7 +19,7 @@ from typing import Callable, Sequence
 
 import numpy as np
 
-from . import errors
+from . import errors, layout
 from .dtypes import from_numpy_dtype
 from .function import (NUMPY_QUIET, AccumulateGrad, BackwardFunction, Node, checked_hook_result,
                        checked_hook_results, grad_accumulator, numpy_errstate, profiling)
@@ -227,7 +227,7 @@ def _add_to_buffer(buffers: dict, node: Node, nr: int, grad: Tensor) -> None:
     elif _state.enabled:  # create_graph: the sum must be recorded too
         slots[nr] = prev + grad
     else:
-        slots[nr] = _make(prev._data + grad._data)
+        slots[nr] = _make(layout.summed(prev._data + grad._data, prev._data, grad._data))
 
 
 def _run_pre_hooks(node: Node, grads: list) -> list:

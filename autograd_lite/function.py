@@ -26,7 +26,7 @@ from typing import Any, Callable
 import numpy as np
 from numpy._core._ufunc_config import _extobj_contextvar as numpy_errstate  # (numpy 2: errstate is a context variable)
 
-from . import errors
+from . import errors, layout
 from .dtypes import cpp_tensor_type_name
 from .grad_mode import _anomaly, _inference_tensors, _state, no_grad
 from .hooks import RemovableHandle
@@ -158,13 +158,13 @@ class AccumulateGrad(Node):
             new = hook(grad)
             if new is not None:
                 grad = checked_hook_result(hook, new, grad)
-        if var._grad is None:
+        if var._grad is None:  # laid out by PyTorch's gradient layout contract (see layout.py)
             if create_graph:  # a recorded copy, as PyTorch's CopyBackwards
-                var._grad = _make(np.empty_like(grad._data)).copy_(grad)
-            elif _only_reference(grad):
+                var._grad = _make(layout.grad_layout(grad._data, var._data)).copy_(grad)
+            elif _only_reference(grad) and layout.obeys_grad_layout(grad._data, var._data):
                 var._grad = grad  # a fresh gradient nobody else holds: keep it, as PyTorch does
             else:  # it may be the caller's own tensor, or share memory with one: copy it
-                var._grad = grad.detach().clone()
+                var._grad = _make(layout.grad_layout(grad._data, var._data))
         elif create_graph:  # the sum must be recorded: out of place
             var._grad = var._grad + grad
         else:
@@ -209,11 +209,12 @@ def _type_name(t: Tensor) -> str:
 
 def _only_reference(grad: Tensor) -> bool:
     """True when ``grad`` and its memory are referenced only by the engine's buffer (here:
-    the buffer list, the ``grad`` argument and getrefcount's own)."""
+    the buffer list, the ``grad`` arguments and getrefcount's own; for the memory: the
+    tensor, ``data`` and getrefcount's own)."""
     data = grad._data
     return (type(grad) is Tensor and grad._grad_fn is None and grad._base is None and grad._vc is None
             and data.base is None and data.flags.writeable
-            and sys.getrefcount(grad) <= 4 and sys.getrefcount(data) <= 2)
+            and sys.getrefcount(grad) <= 4 and sys.getrefcount(data) <= 3)
 
 
 def grad_accumulator(tensor: Tensor) -> AccumulateGrad:

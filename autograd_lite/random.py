@@ -398,14 +398,15 @@ def _normal_scalar(n, mean, std):
     return _scale_shift(out, std, mean)  # transformation::normal, in double
 
 
-def normal(shape: tuple, np_dtype: np.dtype = np.float32, mean: float = 0.0, std: float = 1.0) -> np.ndarray:
-    """``torch.randn(*shape)`` / ``tensor.normal_(mean, std)`` on a contiguous tensor.
-    (A non-contiguous tensor of 16+ elements takes PyTorch's per-element path instead.)"""
+def normal(shape: tuple, np_dtype: np.dtype = np.float32, mean: float = 0.0, std: float = 1.0,
+           contiguous: bool = True) -> np.ndarray:
+    """``torch.randn(*shape)`` / ``tensor.normal_(mean, std)``, in memory order: a
+    non-contiguous tensor of 16+ elements takes PyTorch's per-element path."""
     if std < 0:
         raise RuntimeError(f"normal expects std >= 0.0, but found std {std}")
     _float_type(np_dtype)
     n = math.prod(shape)
-    out = _normal_fill(n, np_dtype, mean, std) if n >= 16 else _normal_scalar(n, mean, std)
+    out = _normal_fill(n, np_dtype, mean, std) if n >= 16 and contiguous else _normal_scalar(n, mean, std)
     return out.astype(np_dtype).reshape(shape)
 
 

@@ -101,6 +101,22 @@ def compare(fn, *arrays, requires_grad=True, grad=True, check_repr=True, depth=2
     return ours, theirs
 
 
+def layout_of(t) -> tuple:
+    """What PyTorch's layout rules decide: shape, strides (size-1 dimensions too) and contiguity."""
+    return tuple(t.shape), tuple(t.stride()), t.is_contiguous()
+
+
+def compare_layout(fn, *arrays, requires_grad=False):
+    """Run ``fn(lib, *tensors)`` in both libraries; every output tensor must be laid out as
+    PyTorch lays it out (``fn`` makes the non-contiguous inputs: ``t()``, ``permute``, slices)."""
+    outs = []
+    for lib in (autograd_lite, torch):
+        out = _outputs(fn(lib, *leaves(lib, arrays, requires_grad)))
+        outs.append([layout_of(o) for o in out])
+    ours, theirs = outs
+    assert ours == theirs, f"autograd_lite {ours} != torch {theirs}"
+
+
 def first_sentence(msg: str) -> str:
     return re.split(r"(?<=[.:])\s|\n", msg.strip(), maxsplit=1)[0]
 

@@ -247,3 +247,19 @@ def test_large_nested_list_of_python_numbers():
     assert elapsed < 1.5  # was 2.4 s element by element
     for data in ([[1, 2, True], [3, 4, 5]], [[True, False]], [[], []], [(1, 2.5)]):
         assert str(autograd_lite.tensor(data)) == str(torch.tensor(data))
+
+
+@pytest.mark.parametrize("make", ["zeros_like", "ones_like", "empty_like", "rand_like", "randn_like"])
+@pytest.mark.parametrize("shape,perm", [((3, 4), (1, 0)), ((2, 3, 4), (2, 0, 1)), ((5, 4), (1, 0))])
+def test_like_preserves_layout(make, shape, perm):
+    """``*_like`` lay out their result as ``empty_like`` does (``preserve_format``); random ones
+    fill it in memory order, so the values match PyTorch's too."""
+    import autograd_lite
+    results = []
+    for lib in (autograd_lite, torch):
+        x = lib.zeros(shape).permute(perm)
+        lib.manual_seed(0)
+        r = getattr(lib, make)(x)
+        values = r.numpy().tolist() if make != "empty_like" else None  # (PyTorch's are uninitialised)
+        results.append((tuple(r.stride()), r.is_contiguous(), values))
+    assert results[0] == results[1]

@@ -1,6 +1,6 @@
 """The package's layering, read from its import statements (issue 11).
 
-The core (tensor, function, engine, grad_mode, views, hooks, dtypes, errors, printing,
+The core (tensor, function, engine, grad_mode, views, hooks, dtypes, errors, printing, layout,
 creation, random, kernels) imports nothing above it; ``ops/`` files import only the core
 and the families before them in ``ops._ORDER``; nothing imports inside a function to
 dodge a cycle; and the module graph has no cycle. Every public function has type hints and a
@@ -15,7 +15,7 @@ import autograd_lite.ops as ops
 
 PKG = Path(__file__).resolve().parent.parent / "autograd_lite"
 CORE = {"tensor", "function", "engine", "grad_mode", "views", "hooks", "dtypes", "errors", "printing", "creation",
-        "random", "kernels", "out"}
+        "random", "kernels", "out", "layout"}
 # Imports inside a function that are not about a cycle: numba is optional and heavy, warmup is a script,
 # the book's figures need ipywidgets/matplotlib only when drawn, and the exercise checks use whichever
 # library (autograd_lite or torch) the reader's code came from.

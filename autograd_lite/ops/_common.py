@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 
-from .. import dtypes
+from .. import dtypes, layout
 from ..creation import tensor
 from ..dtypes import _CATEGORY, result_dtype
 from ..function import Function
@@ -67,87 +67,36 @@ def _cast(out: np.ndarray, a: Tensor, b: Tensor, *first: np.ndarray) -> Tensor:
     x, y = a._data, b._data
     dt = x.dtype
     if dt is y.dtype and type(out) is np.ndarray and out.dtype is dt:  # the common case: same dtypes in and out
-        if not first and out.flags.c_contiguous and x.flags.c_contiguous and y.flags.c_contiguous:
-            return _make(out)
-        return _make(_laid_out(out, *first, x, y))
+        if (not first and x.flags.c_contiguous and y.flags.c_contiguous and out.flags.c_contiguous
+                and 1 not in x.shape and 1 not in y.shape):
+            return _make(out)  # (C order and no size-1 dimension: PyTorch's strides exactly)
+        return _make(layout.elementwise(out, *first, x, y, exempt=len(first)))
     if dt is not b._data.dtype:
         dt = result_dtype(a, b)
     out = np.asarray(out)
-    return _make(_laid_out(out if out.dtype == dt else out.astype(dt), *first, a._data, b._data))
+    return _make(layout.elementwise(out if out.dtype == dt else out.astype(dt), *first, a._data, b._data,
+                                    exempt=len(first)))
 
 
-def _laid_out(out: np.ndarray, *inputs: np.ndarray) -> np.ndarray:
-    """``out`` (an elementwise result of ``inputs``) with the strides PyTorch gives it.
-
-    numpy picks C order when its inputs' layouts disagree; PyTorch's TensorIterator sorts
-    the dimensions by the inputs' strides, the first input that orders two dimensions
-    deciding. The layout matters beyond printing: it decides whether a later ``view`` or
-    ``reshape`` can alias the result.
-    """
-    if out.flags.c_contiguous:
-        for x in inputs:
-            if not x.flags.c_contiguous:
-                break
-        else:
-            return out  # the common case: everything in C order
-    order = _output_order(out.shape, inputs)
-    if order is None:
-        return np.ascontiguousarray(out)
-    buf = np.empty([out.shape[d] for d in order], out.dtype)
-    laid = buf.transpose(np.argsort(order))
-    laid[...] = out
-    return laid
+def _new(x: Any) -> Tensor:
+    """A fresh tensor around a result PyTorch allocates contiguous (reductions, cat, matmul, softmax...)."""
+    return _make(layout.contiguous(x if type(x) is np.ndarray else np.asarray(x)))
 
 
-def _output_order(shape: tuple, inputs: tuple) -> list[int] | None:
-    """TensorIterator's dimension order for a new output, outermost first (None: C order)."""
-    ndim = len(shape)
-    strides = []
-    for x in inputs:
-        lead = ndim - x.ndim
-        item = x.itemsize
-        strides.append([0] * lead + [0 if n == 1 and shape[lead + i] != 1 else s // item
-                                     for i, (n, s) in enumerate(zip(x.shape, x.strides))])
-    if builtins.all(x.shape == shape for x in inputs):  # TensorIterator's fast setups
-        if builtins.all(x.flags.c_contiguous for x in inputs):
-            return None
-        if builtins.all(s == strides[0] for s in strides) and _dense(shape, strides[0]):
-            return sorted(range(ndim), key=lambda d: (-strides[0][d], d))
-
-    def should_swap(d0: int, d1: int) -> int:
-        for st in strides:
-            s0, s1 = st[d0], st[d1]
-            if s0 == 0 or s1 == 0:
-                continue
-            if s0 != s1:
-                return -1 if s0 < s1 else 1
-            if shape[d0] > shape[d1]:
-                return 1
-        return 0
-
-    perm = list(range(ndim - 1, -1, -1))  # innermost first, as TensorIterator sorts
-    for i in range(1, ndim):
-        d1 = i
-        for d0 in range(i - 1, -1, -1):
-            c = should_swap(perm[d0], perm[d1])
-            if c > 0:
-                perm[d0], perm[d1] = perm[d1], perm[d0]
-                d1 = d0
-            elif c < 0:
-                break
-    return None if perm == list(range(ndim - 1, -1, -1)) else perm[::-1]
+def _pointwise(out: Any, *inputs: Tensor, common: Any = "out") -> Tensor:
+    """A fresh tensor around an elementwise result of ``inputs``, laid out as PyTorch lays it out
+    (``common``: the dtype PyTorch computes in, see ``layout.elementwise``)."""
+    return _make(layout.elementwise(out if type(out) is np.ndarray else np.asarray(out),
+                                    *(x._data for x in inputs), common=common))
 
 
-def _dense(shape: tuple, strides: list) -> bool:
-    """Non-overlapping and dense: the elements fill a block of memory exactly once."""
-    expected = 1
-    for d in sorted(range(len(shape)), key=lambda d: strides[d]):
-        if shape[d] == 1:
-            continue
-        if strides[d] != expected:
-            return False
-        expected *= shape[d]
-    return True
+_WRAPPED_NUMBER = np.zeros(())
+
+
+def _with_number(out: np.ndarray, a: Tensor) -> Tensor:
+    """A fresh tensor around ``a`` (op) a Python number: PyTorch wraps the number as a 0-d
+    operand, which keeps TensorIterator off its same-shape fast path (so size-1 strides differ)."""
+    return _make(layout.elementwise(out, a._data, _WRAPPED_NUMBER))
 
 
 def _float_data(x: Tensor) -> np.ndarray:

@@ -10,12 +10,12 @@ from typing import Callable
 
 import numpy as np
 
-from .. import dtypes, kernels
+from .. import dtypes, errors, kernels, layout
 from ..creation import zeros_like
 from ..dtypes import dtype as _dtype
 from ..function import BackwardFunction, Function
 from ..tensor import _make, _wrap_dim, Tensor, tensor_method
-from ._common import _float_data, _t
+from ._common import _float_data, _pointwise, _t, _type_name
 from .comparison import where
 
 
@@ -25,7 +25,7 @@ class Tanh(Function):
     @staticmethod
     def forward(ctx, a):
         d = a._data
-        out = _t(np.tanh(d if d.dtype.kind == "f" else _float_data(a)))
+        out = _pointwise(np.tanh(d if d.dtype.kind == "f" else _float_data(a)), a)
         ctx.save_for_backward(out)
         return out
 
@@ -46,7 +46,7 @@ class Sigmoid(Function):
     @staticmethod
     def forward(ctx, a):
         x = _float_data(a)
-        out = _t(1 / (1 + np.exp(-x)))
+        out = _pointwise(1 / (1 + np.exp(-x)), a)
         ctx.save_for_backward(out)
         return out
 
@@ -69,7 +69,7 @@ class TanhBackwardOp(Function):
     @staticmethod
     def forward(ctx, grad, y):
         ctx.save_for_backward(grad, y)
-        return _t(kernels.tanh_backward(grad._data, y._data))
+        return _pointwise(kernels.tanh_backward(grad._data, y._data), grad, y)
 
     @staticmethod
     def backward(ctx, gg):
@@ -89,7 +89,7 @@ class SigmoidBackwardOp(Function):
     @staticmethod
     def forward(ctx, grad, y):
         ctx.save_for_backward(grad, y)
-        return _t(kernels.sigmoid_backward(grad._data, y._data))
+        return _pointwise(kernels.sigmoid_backward(grad._data, y._data), grad, y)
 
     @staticmethod
     def backward(ctx, gg):
@@ -108,7 +108,7 @@ class Relu(Function):
     def forward(ctx, a):
         dtypes.check_accepts("relu", a)
         x = a._data
-        out = _t(np.maximum(x.dtype.type(0), x))  # clamp_min(0): -0. and NaN stay (numpy keeps x when equal)
+        out = _pointwise(np.maximum(x.dtype.type(0), x), a)  # clamp_min(0): -0. and NaN stay (numpy keeps x when equal)
         ctx.save_for_backward(out)
         return out
 
@@ -132,7 +132,7 @@ class ThresholdBackward(Function):
     @staticmethod
     def forward(ctx, grad, out):
         ctx.save_for_backward(out)
-        return _t(kernels.threshold_backward(grad._data, out._data))
+        return _pointwise(kernels.threshold_backward(grad._data, out._data), out, grad)  # (PyTorch's operand order)
 
     @staticmethod
     def backward(ctx, gg):
@@ -152,7 +152,7 @@ def _softmax_forward(ctx: BackwardFunction, a: Tensor, dim: int, name: str, kern
     """softmax and log_softmax alike: wrap dim, refuse integers, run the kernel, save the output y."""
     ctx.dim = _wrap_dim(dim, a._data.ndim)
     _check_float_kernel(a, name, ctx.dim)
-    out = _t(kernel(a._data, ctx.dim) if a._data.size else a._data.copy())
+    out = _t(layout.contiguous(kernel(a._data, ctx.dim) if a._data.size else a._data.copy()))  # (PyTorch allocates it contiguous)
     ctx.save_for_backward(out)
     return out
 
@@ -161,7 +161,7 @@ def _softmax_backward_data(ctx: BackwardFunction, grad: Tensor, y: Tensor, dim: 
     """The first backward of both, in one kernel pass; saves what its own backward (create_graph) needs."""
     ctx.dim = dim
     ctx.save_for_backward(grad, y)
-    return _t(kernel(grad._data, y._data, dim))
+    return _t(layout.contiguous(kernel(grad._data, y._data, dim)))
 
 
 class Softmax(Function):
@@ -241,7 +241,7 @@ class LeakyRelu(Function):
         dtypes.check_accepts("leaky_relu", a)
         ctx.slope = slope
         ctx.save_for_backward(a)
-        return _make(np.where(a._data > 0, a._data, a._data * a._data.dtype.type(slope)))
+        return _pointwise(np.where(a._data > 0, a._data, a._data * a._data.dtype.type(slope)), a)
 
     @staticmethod
     def backward(ctx, grad):
@@ -265,7 +265,7 @@ class LeakyReluBackward(Function):
         ctx.slope = slope
         ctx.save_for_backward(a)
         g = grad._data
-        return _make(np.where(a._data > 0, g, g * g.dtype.type(slope)))
+        return _pointwise(np.where(a._data > 0, g, g * g.dtype.type(slope)), grad, a)
 
     @staticmethod
     def backward(ctx, gg):
@@ -280,7 +280,7 @@ class Elu(Function):
     def forward(ctx, a, alpha):
         dtypes.check_accepts("elu", a)
         x = a._data
-        out = _make(np.where(x > 0, x, (alpha * np.expm1(np.where(x > 0, 0, x))).astype(x.dtype)))
+        out = _pointwise(np.where(x > 0, x, (alpha * np.expm1(np.where(x > 0, 0, x))).astype(x.dtype)), a)
         ctx.alpha = alpha
         ctx.save_for_backward(a)
         return out
@@ -327,7 +327,7 @@ class Softplus(Function):
         out = np.where(bx > threshold, x, np.log1p(np.exp(np.minimum(bx, threshold))) / x.dtype.type(beta))
         ctx.beta, ctx.threshold = beta, threshold
         ctx.save_for_backward(a)
-        return _make(out.astype(x.dtype))
+        return _pointwise(out.astype(x.dtype), a)
 
     @staticmethod
     def backward(ctx, grad):
@@ -376,7 +376,7 @@ class Gelu(Function):
             out = 0.5 * x * (1 + np.tanh(k * (x + 0.044715 * x ** 3)))
         else:
             out = 0.5 * x * (1 + kernels.erf(x / math.sqrt(2)))
-        return _make(np.asarray(out).astype(x.dtype))
+        return _pointwise(np.asarray(out).astype(x.dtype), a)
 
     @staticmethod
     def backward(ctx, grad):
@@ -413,7 +413,7 @@ class Silu(Function):
         dtypes.check_accepts("silu", a)
         x = a._data
         ctx.save_for_backward(a)
-        return _make((x / (1 + np.exp(-x))).astype(x.dtype))
+        return _pointwise((x / (1 + np.exp(-x))).astype(x.dtype), a)
 
     @staticmethod
     def backward(ctx, grad):

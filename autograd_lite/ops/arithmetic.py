@@ -10,12 +10,12 @@ from typing import Any
 
 import numpy as np
 
-from .. import dtypes
+from .. import dtypes, layout
 from ..creation import zeros_like
 from ..dtypes import result_dtype
 from ..function import Function
 from ..tensor import Tensor, tensor_method
-from ._common import _binary_inputs, _cast, _check_shapes_broadcast, _float_data, _laid_out, _t, as_tensor_like
+from ._common import _binary_inputs, _cast, _check_shapes_broadcast, _float_data, _new, _pointwise, _t, _with_number, as_tensor_like
 from .comparison import where
 
 
@@ -159,7 +159,7 @@ class Div(Function):
             out = np.floor(out)
         elif rounding_mode == "trunc":
             out = np.trunc(out)
-        return _t(_laid_out(out.astype(dt, copy=False), a._data, b._data))
+        return _pointwise(out.astype(dt, copy=False), a, b)
 
     @staticmethod
     def backward(ctx, grad):
@@ -194,7 +194,7 @@ class Reciprocal(Function):
 
     @staticmethod
     def forward(ctx, a):
-        out = _t(1 / _float_data(a))
+        out = _pointwise(1 / _float_data(a), a)
         ctx.save_for_backward(out)
         return out
 
@@ -216,7 +216,7 @@ class Neg(Function):
     def forward(ctx, a):
         if a._data.dtype == np.bool_:
             raise RuntimeError("Negation, the `-` operator, on a bool tensor is not supported. If you are trying to invert a mask, use the `~` or `logical_not()` operator instead.")
-        return _t(-a._data)
+        return _pointwise(-a._data, a)
 
     @staticmethod
     def backward(ctx, grad):
@@ -245,14 +245,14 @@ class Pow(Function):
             return _t(a._data | (not exponent))
         if dt.kind in "iu" and exponent < 0:
             raise RuntimeError("Integers to negative integer powers are not allowed.")
-        return _t(np.power(a._data.astype(dt, copy=False), np.asarray(exponent, dtype=dt)))
+        return _pointwise(np.power(a._data.astype(dt, copy=False), np.asarray(exponent, dtype=dt)), a)
 
     @staticmethod
     def backward(ctx, grad):
         a, = ctx.saved_tensors
         p = ctx.exponent
-        if p == 0:
-            return zeros_like(a), None
+        if p == 0:  # (PyTorch's zeros here are contiguous, whatever a's layout)
+            return zeros_like(a, memory_format=layout.contiguous_format), None
         return grad * MulScalar.apply(a ** (p - 1), p), None
 
 
@@ -264,7 +264,7 @@ class MulScalar(Function):
     @staticmethod
     def forward(ctx, a, number):
         ctx.number = number
-        return _t(a._data * np.asarray(number, a._data.dtype))
+        return _with_number(a._data * np.asarray(number, a._data.dtype), a)
 
     @staticmethod
     def backward(ctx, grad):
@@ -302,9 +302,10 @@ class PowScalarBase(Function):
     @staticmethod
     def forward(ctx, base, b):
         ctx.base = base
+        # (PyTorch allocates this overload's result contiguous, then runs tensor ** tensor into it)
         dt = result_dtype(as_tensor_like(base, b), b)
         dtypes.check_accepts("pow", dt)
-        out = _t(_power(np.asarray(base, dtype=dt), b._data.astype(dt, copy=False)))
+        out = _new(_power(np.asarray(base, dtype=dt), b._data.astype(dt, copy=False)))
         ctx.save_for_backward(out)
         return out
 
@@ -403,7 +404,7 @@ def _integer_divisor(a: Tensor, b: Tensor, op: str) -> np.dtype:
 
 def _floor_divide(a: Tensor, b: Tensor) -> Tensor:
     dt = _integer_divisor(a, b, "floor_divide")
-    return _t(np.floor_divide(a._data.astype(dt, copy=False), b._data.astype(dt, copy=False)))
+    return _pointwise(np.floor_divide(a._data.astype(dt, copy=False), b._data.astype(dt, copy=False)), a, b)
 
 
 def _remainder(a: Tensor, b: Tensor) -> Tensor:
@@ -411,9 +412,9 @@ def _remainder(a: Tensor, b: Tensor) -> Tensor:
     dt = _integer_divisor(a, b, "remainder")
     x, y = a._data.astype(dt, copy=False), b._data.astype(dt, copy=False)
     if dt.kind != "f":
-        return _t(np.remainder(x, y))
+        return _pointwise(np.remainder(x, y), a, b)
     m = np.fmod(x, y)
-    return _t(np.where((m != 0) & ((y < 0) != (m < 0)), m + y, m))
+    return _pointwise(np.where((m != 0) & ((y < 0) != (m < 0)), m + y, m), a, b)
 
 
 class NotImplementedBackward(Function):

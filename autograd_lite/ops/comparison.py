@@ -11,7 +11,7 @@ from ..creation import zeros
 from ..dtypes import result_dtype
 from ..function import Function
 from ..tensor import _make, Tensor, tensor_method
-from ._common import _binary_inputs, _cast, _check_shapes_broadcast, _default_np, _laid_out, _t, _type_name
+from ._common import _binary_inputs, _cast, _check_shapes_broadcast, _default_np, _pointwise, _t, _type_name
 
 
 class Where(Function):
@@ -51,7 +51,8 @@ def _comparison(ufunc: np.ufunc, name: str, *aliases: str) -> Callable:
     no Function), attached to Tensor as ``name`` and ``aliases``. The ops differ only in their ufunc."""
     def compare(input: Tensor, other: Any) -> Tensor:
         a, b = _binary_inputs(input, other)
-        return _t(_laid_out(np.asarray(ufunc(a._data, b._data)), a._data, b._data))
+        common = a._data.dtype if a._data.dtype is b._data.dtype else result_dtype(a, b)  # what PyTorch compares in
+        return _pointwise(np.asarray(ufunc(a._data, b._data)), a, b, common=common)
 
     compare.__name__ = compare.__qualname__ = name
     return tensor_method(*aliases)(compare)
@@ -76,7 +77,7 @@ def _bitwise(ufunc: np.ufunc, name: str, *aliases: str) -> Callable:
         dt = result_dtype(a, b)
         dtypes.check_accepts(name, dt)
         out = ufunc(a._data.astype(dt, copy=False), b._data.astype(dt, copy=False))
-        return _t(_laid_out(np.asarray(out), a._data, b._data))
+        return _pointwise(np.asarray(out), a, b, common=dt)
 
     bitwise.__name__ = bitwise.__qualname__ = name
     return tensor_method(*aliases)(bitwise)
@@ -89,28 +90,28 @@ bitwise_xor = _bitwise(np.bitwise_xor, "bitwise_xor", "__xor__", "__rxor__")
 
 @tensor_method()
 def logical_not(input: Tensor) -> Tensor:
-    return _t(np.logical_not(input._data))
+    return _pointwise(np.logical_not(input._data), input, common=None)
 
 
 def bitwise_not(input: Tensor) -> Tensor:
     """``~`` on integers (and bools); PyTorch has no float kernel."""
     dtypes.check_accepts("bitwise_not", input)
-    return _t(np.invert(input._data))
+    return _pointwise(np.invert(input._data), input)
 
 
 @tensor_method()
 def isnan(input: Tensor) -> Tensor:
-    return _t(np.isnan(input._data))
+    return _pointwise(np.isnan(input._data), input, common=None)
 
 
 @tensor_method()
 def isinf(input: Tensor) -> Tensor:
-    return _t(np.isinf(input._data))
+    return _pointwise(np.isinf(input._data), input, common=None)
 
 
 @tensor_method()
 def isfinite(input: Tensor) -> Tensor:
-    return _t(np.isfinite(input._data))
+    return _pointwise(np.isfinite(input._data), input, common=None)
 
 
 @tensor_method()
@@ -126,7 +127,9 @@ def allclose(input: Tensor, other: Tensor, rtol: float = 1e-05, atol: float = 1e
 
 @tensor_method()
 def isclose(input: Tensor, other: Tensor, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: bool = False) -> Tensor:
-    return _t(np.isclose(input._data, other._data, rtol=rtol, atol=atol, equal_nan=equal_nan))
+    """|input - other| <= atol + rtol |other|, elementwise."""
+    out = np.isclose(input._data, other._data, rtol=rtol, atol=atol, equal_nan=equal_nan)
+    return _pointwise(out, input, other, common=None)
 
 
 def _invert(self: Tensor) -> Tensor:

@@ -9,10 +9,10 @@ from typing import Any
 
 import numpy as np
 
-from .. import errors
+from .. import errors, layout
 from ..function import Function
 from ..tensor import _make, _wrap_dim, Tensor, tensor_method
-from ._common import _scalar_name, _t, overload
+from ._common import _new, _scalar_name, _t, overload
 from .comparison import where
 from .shape import EmbeddingBackward, IndexAddBackward, IndexBackward, Select, Slice
 from ..views import _view_of
@@ -42,12 +42,12 @@ class Index(Function):
     def forward(ctx, a, key):
         ctx.shape, ctx.key = a._data.shape, key
         try:
-            out = _t(a._data[key])
+            out = a._data[key]
         except IndexError as e:  # numpy says "axis", PyTorch "dimension"
             raise IndexError(str(e).replace(" for axis ", " for dimension ")) from None
         # the index arrays are saved as PyTorch saves its indices: freed after backward
         ctx.save_for_backward(*(_t(k) for k in key if isinstance(k, np.ndarray)))
-        return out
+        return _t(layout.laid_out(out, layout.index_strides(a._data, key, out.shape)))
 
     @staticmethod
     def backward(ctx, grad):
@@ -204,7 +204,7 @@ class Gather(Function):
     @staticmethod
     def forward(ctx, a, dim, index):
         ctx.shape, ctx.dim, ctx.index = a._data.shape, dim, index
-        return _t(a._data[_along(index, dim)])
+        return _new(a._data[_along(index, dim)])
 
     @staticmethod
     def backward(ctx, grad):
@@ -293,7 +293,7 @@ class IndexSelect(Function):
         if not a._data.ndim:  # a 0-d input is one element, and index [0] gives it back 0-d
             ctx.key = ()
             return _t(a._data.copy())
-        return _t(np.take(a._data, index, axis=dim))
+        return _new(np.take(a._data, index, axis=dim))
 
     @staticmethod
     def backward(ctx, grad):
@@ -319,7 +319,7 @@ class MaskedFill(Function):
     @staticmethod
     def forward(ctx, a, mask, value):
         ctx.mask = mask
-        return _t(np.where(mask, np.asarray(value, a._data.dtype), a._data))
+        return _new(np.where(mask, np.asarray(value, a._data.dtype), a._data))
 
     @staticmethod
     def backward(ctx, grad):

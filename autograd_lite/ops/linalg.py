@@ -6,11 +6,11 @@ import builtins
 
 import numpy as np
 
-from .. import dtypes, errors
+from .. import dtypes, errors, layout
 from ..dtypes import result_dtype
 from ..function import BackwardFunction, Function
 from ..tensor import Tensor, tensor_method
-from ._common import _check_shapes_broadcast, _t
+from ._common import _check_shapes_broadcast, _new, _t
 from .arithmetic import _save_operands
 from ..views import _view_of
 from .shape import expand, reshape, SqueezeInPlace, UnsafeView
@@ -57,10 +57,24 @@ def _check_mm_shapes(a: Tensor, b: Tensor) -> None:
                            f"{b._data.shape[0]}x{b._data.shape[1]})")
 
 
+def _column_major(t: Tensor) -> bool:
+    """A transposed-contiguous matrix: mm's gradient for it is computed transposed, so that it is laid out alike."""
+    (rows, _), (s0, s1) = t._data.shape, t.stride()
+    return s0 == 1 and s1 == rows
+
+
 def _mm_backward(ctx: BackwardFunction, grad: Tensor, need_a: bool, need_b: bool) -> tuple:
-    """The gradient of ``a @ b`` (mm's and addmm's): ``grad @ b.T`` for a, ``a.T @ grad`` for b."""
+    """The gradient of ``a @ b`` (mm's and addmm's): ``grad @ b.T`` for a, ``a.T @ grad`` for b, each
+    computed as the transpose of the transposed product when its operand was column-major
+    (``mm_mat1_backward``/``mm_mat2_backward``: PyTorch's layout choice)."""
     a, b = ctx.saved_tensors
-    return grad.mm(b.t()) if need_a else None, a.t().mm(grad) if need_b else None
+    column_a, column_b = ctx.layouts
+    ga = gb = None
+    if need_a:
+        ga = b.mm(grad.t()).t() if column_a else grad.mm(b.t())
+    if need_b:
+        gb = grad.t().mm(a).t() if column_b else a.t().mm(grad)
+    return ga, gb
 
 
 class Mm(Function):
@@ -75,7 +89,8 @@ class Mm(Function):
         _check_mm_shapes(a, b)
         _check_matmul_operands("mm", a._data.dtype, b._data.dtype, empty=not (a._data.size and b._data.size))
         _save_operands(ctx, a, b)
-        return _t(a._data @ b._data)
+        ctx.layouts = _column_major(a), _column_major(b)
+        return _new(a._data @ b._data)
 
     @staticmethod
     def backward(ctx, grad):
@@ -97,9 +112,10 @@ class Addmm(Function):
         _check_mm_shapes(a, b)
         _check_matmul_operands("addmm", bias._data.dtype, a._data.dtype, b._data.dtype)
         _save_operands(ctx, a, b, first=1)
+        ctx.layouts = _column_major(a), _column_major(b)
         out = a._data @ b._data
         out += bias._data
-        return _t(out)
+        return _new(out)
 
     @staticmethod
     def backward(ctx, grad):
@@ -122,7 +138,7 @@ class Mv(Function):
             )
         _check_matmul_operands("mv", a._data.dtype, v._data.dtype, empty=not (a._data.size and v._data.size))
         _save_operands(ctx, a, v)
-        return _t(a._data @ v._data)
+        return _new(a._data @ v._data)
 
     @staticmethod
     def backward(ctx, grad):
@@ -152,7 +168,7 @@ class Dot(Function):
             )
         _check_matmul_operands("dot", a._data.dtype, b._data.dtype)
         _save_operands(ctx, a, b)
-        return _t(np.dot(a._data, b._data))
+        return _new(np.dot(a._data, b._data))
 
     @staticmethod
     def backward(ctx, grad):
@@ -185,7 +201,7 @@ class Bmm(Function):
         if a._data.size and b._data.size:  # (an empty product is returned before the kernel, in mat2's dtype)
             _check_matmul_operands("bmm", a._data.dtype, b._data.dtype)
         _save_operands(ctx, a, b)
-        return _t(np.matmul(a._data, b._data).astype(b._data.dtype, copy=False))
+        return _new(np.matmul(a._data, b._data).astype(b._data.dtype, copy=False))
 
     @staticmethod
     def backward(ctx, grad):

@@ -8,12 +8,12 @@ import warnings
 
 import numpy as np
 
-from .. import dtypes
+from .. import dtypes, layout
 from ..dtypes import result_dtype, scalar_type_name
 from ..errors import cannot_cast
 from ..function import Function
 from ..tensor import _make, Tensor
-from ._common import _check_shapes_broadcast, np_mean, overload
+from ._common import _check_shapes_broadcast, _with_number, np_mean, overload
 from .activations import log_softmax
 from .arithmetic import MulScalar  # number * tensor as PyTorch's C++ losses record it: MulBackward1
 
@@ -27,12 +27,13 @@ def _check_reduction(reduction: str) -> str:
     return reduction
 
 
-def _reduce(loss: np.ndarray, reduction: str) -> np.ndarray:
+def _reduce(loss: np.ndarray, reduction: str, *inputs: Tensor) -> np.ndarray:
+    """The loss reduced; unreduced, it is an elementwise result of ``inputs`` and laid out as one."""
     if reduction == "mean":
         return np.asarray(np_mean(loss), dtype=loss.dtype)
     if reduction == "sum":
         return np.asarray(loss.sum(), dtype=loss.dtype)
-    return loss
+    return layout.elementwise(loss, *(t._data for t in inputs))
 
 
 def _warn_size(input: Tensor, target: Tensor) -> None:
@@ -54,13 +55,13 @@ class MseLoss(Function):
         ctx.reduction = reduction
         diff = (input._data - target._data).astype(result_dtype(input, target), copy=False)
         ctx.n = diff.size
-        return _make(_reduce(diff * diff, reduction))
+        return _make(_reduce(diff * diff, reduction, input, target))
 
     @staticmethod
     def backward(ctx, grad):
         input, target = ctx.saved_tensors
         norm = 2.0 / max(ctx.n, 1) if ctx.reduction == "mean" else 2.0  # (empty input: empty gradient)
-        g = (input - target) * norm * grad
+        g = ((input - target) * norm * grad).contiguous()  # (PyTorch's mse_loss_backward writes into contiguous zeros)
         need_input, need_target, _ = ctx.needs_input_grad
         return g if need_input else None, -g if need_target else None, None
 
@@ -264,7 +265,7 @@ class DivScalar(Function):
     @staticmethod
     def forward(ctx, a, number):
         ctx.number = number
-        return _make((a._data / number).astype(a._data.dtype, copy=False))
+        return _with_number((a._data / number).astype(a._data.dtype, copy=False), a)
 
     @staticmethod
     def backward(ctx, grad):
@@ -316,7 +317,7 @@ class BinaryCrossEntropyWithLogits(Function):
             loss = loss * weight._data
         ctx.save_for_backward(input, target, weight, pos_weight)
         ctx.reduction, ctx.n = reduction, x.size
-        return _make(_reduce(loss.astype(y.dtype, copy=False), reduction))
+        return _make(_reduce(loss.astype(y.dtype, copy=False), reduction, target))  # ((1 - target) first)
 
     @staticmethod
     def backward(ctx, grad):
@@ -365,7 +366,7 @@ class BinaryCrossEntropy(Function):
             loss = loss * weight._data
         ctx.save_for_backward(input, target, weight)
         ctx.reduction, ctx.n = reduction, x.size
-        return _make(_reduce(loss.astype(x.dtype, copy=False), reduction))
+        return _make(_reduce(loss.astype(x.dtype, copy=False), reduction, input, target))
 
     @staticmethod
     def backward(ctx, grad):

@@ -8,7 +8,7 @@ import numpy as np
 
 from ..function import Function
 from ..tensor import _make, Tensor
-from ._common import np_mean
+from ._common import _new, np_mean
 
 
 def _normalization_backward(input: Tensor, gx: Tensor, dims: tuple, eps: float) -> tuple[Tensor, Tensor]:
@@ -38,7 +38,7 @@ class NativeLayerNorm(Function):
             out = out + bias._data
         ctx.dims, ctx.eps = dims, eps
         ctx.save_for_backward(input, weight)
-        return _make(out.astype(x.dtype, copy=False))
+        return _new(out.astype(x.dtype, copy=False))
 
     @staticmethod
     def backward(ctx, grad):
@@ -96,7 +96,7 @@ class NativeBatchNorm(Function):
         ctx.mean = _make(np.asarray(mean).reshape(shape).astype(x.dtype))  # (constants in eval mode)
         ctx.rstd = _make(rstd.reshape(shape).astype(x.dtype))
         ctx.save_for_backward(input, weight)
-        return _make(out.astype(x.dtype, copy=False))
+        return _new(out.astype(x.dtype, copy=False))
 
     @staticmethod
     def backward(ctx, grad):

@@ -8,13 +8,13 @@ from typing import Any
 
 import numpy as np
 
-from .. import dtypes, errors, kernels
+from .. import dtypes, errors, kernels, layout
 from ..creation import arange, eye, linspace, zeros
 from ..dtypes import bool_
 from ..dtypes import dtype as _dtype
 from ..function import Function
 from ..tensor import _sizes, _wrap_dim, Tensor, tensor_method
-from ._common import _dims, _float_data, _scalar_name, _t, _type_name, np_mean, overload
+from ._common import _dims, _float_data, _new, _scalar_name, _t, _type_name, np_mean, overload
 from .arithmetic import maximum, minimum
 from .comparison import where
 from .indexing import ScatterAdd
@@ -23,12 +23,17 @@ from .shape import _expandable_to
 _REQUIRED = object()  # a required argument PyTorch names in its own TypeError when left out
 
 
-def _expand_back(grad: Tensor, shape: tuple, dims: tuple, keepdim: bool) -> Tensor:
-    """Undo a reduction over ``dims``: put the reduced dimensions back and broadcast."""
+def _unsqueeze_back(grad: Tensor, dims: tuple, keepdim: bool) -> Tensor:
+    """Put a reduction's reduced dimensions back (size 1), for a gradient that broadcasts."""
     if not keepdim:
         for d in dims:
             grad = grad.unsqueeze(d)
-    return grad.expand(shape)
+    return grad
+
+
+def _expand_back(grad: Tensor, shape: tuple, dims: tuple, keepdim: bool) -> Tensor:
+    """Undo a reduction over ``dims``: put the reduced dimensions back and broadcast."""
+    return _unsqueeze_back(grad, dims, keepdim).expand(shape)
 
 
 class Sum(Function):
@@ -38,7 +43,7 @@ class Sum(Function):
     def forward(ctx, a, dtype=None):
         ctx.shape = a._data.shape
         data = a._data if dtype is None else a._data.astype(dtype.np)
-        return _t(np.sum(data, dtype=np.int64 if data.dtype.kind in "biu" else None))
+        return _new(np.sum(data, dtype=np.int64 if data.dtype.kind in "biu" else None))
 
     @staticmethod
     def backward(ctx, grad):
@@ -52,7 +57,7 @@ class SumDim(Function):
     def forward(ctx, a, dim, keepdim=False, dtype=None):
         ctx.shape, ctx.dims, ctx.keepdim = a._data.shape, _dims(dim, a._data.ndim), keepdim
         data = a._data if dtype is None else a._data.astype(dtype.np)
-        return _t(np.sum(data, axis=ctx.dims, keepdims=keepdim, dtype=np.int64 if data.dtype.kind in "biu" else None))
+        return _new(np.sum(data, axis=ctx.dims, keepdims=keepdim, dtype=np.int64 if data.dtype.kind in "biu" else None))
 
     @staticmethod
     def backward(ctx, grad):
@@ -90,7 +95,7 @@ class Mean(Function):
     def forward(ctx, a, dtype=None):
         _check_mean_dtype(a, dtype)
         ctx.shape, ctx.n = a._data.shape, a._data.size
-        return _t(_mean(a._data, None, False, dtype))
+        return _new(_mean(a._data, None, False, dtype))
 
     @staticmethod
     def backward(ctx, grad):
@@ -105,7 +110,7 @@ class MeanDim(Function):
         _check_mean_dtype(a, dtype)
         ctx.shape, ctx.dims, ctx.keepdim = a._data.shape, _dims(dim, a._data.ndim), keepdim
         ctx.n = int(np.prod([a._data.shape[d] for d in ctx.dims]))
-        return _t(_mean(a._data, ctx.dims, keepdim, dtype))
+        return _new(_mean(a._data, ctx.dims, keepdim, dtype))
 
     @staticmethod
     def backward(ctx, grad):
@@ -143,7 +148,7 @@ def _var_backward(ctx, grad: Tensor, a: Tensor) -> Tensor:
         return grad * where(a == a.mean(), math.nan, math.inf)
     centered = a - a.mean(ctx.dims, keepdim=True)
     factor = 2 / ctx.dof if ctx.dof else math.inf
-    return factor * _expand_back(grad, a.shape, ctx.dims, ctx.keepdim) * centered
+    return factor * _unsqueeze_back(grad, ctx.dims, ctx.keepdim) * centered  # (broadcast, as PyTorch's)
 
 
 class Var(Function):
@@ -153,7 +158,7 @@ class Var(Function):
 
     @staticmethod
     def forward(ctx, a, dims, correction, keepdim):
-        out = _t(_variance(ctx, a, dims, correction, keepdim, "var"))
+        out = _new(_variance(ctx, a, dims, correction, keepdim, "var"))
         ctx.save_for_backward(a)
         return out
 
@@ -176,7 +181,7 @@ class Std(Function):
 
     @staticmethod
     def forward(ctx, a, dims, correction, keepdim):
-        out = _t(np.sqrt(_variance(ctx, a, dims, correction, keepdim, "std")))
+        out = _new(np.sqrt(_variance(ctx, a, dims, correction, keepdim, "std")))
         ctx.save_for_backward(a, out)
         return out
 
@@ -210,7 +215,7 @@ class Cumsum(Function):
         ctx.dim = dim
         data = a._data
         out = np.cumsum(data, axis=dim, dtype=np.int64 if data.dtype.kind in "biu" else None)
-        return _t(out.reshape(data.shape))  # (numpy flattens a 0-d input to shape [1])
+        return _new(out.reshape(data.shape))  # (numpy flattens a 0-d input to shape [1])
 
     @staticmethod
     def backward(ctx, grad):
@@ -231,7 +236,7 @@ class Prod(Function):
     def forward(ctx, a, dim=None, keepdim=False):
         ctx.dims = None if dim is None else _dims(dim, a._data.ndim)
         ctx.keepdim = keepdim
-        out = _t(np.prod(a._data, axis=ctx.dims, keepdims=keepdim,
+        out = _new(np.prod(a._data, axis=ctx.dims, keepdims=keepdim,
                          dtype=np.int64 if a._data.dtype.kind in "biu" else None))
         ctx.save_for_backward(a, out)
         return out
@@ -306,7 +311,7 @@ class MaxAll(Function):
     def forward(ctx, a):
         reduce = ctx._function._reduce
         _check_nonempty("max" if reduce is np.max else "min", a, None)
-        out = _t(reduce(a._data))
+        out = _new(reduce(a._data))
         ctx.save_for_backward(a, out)
         return out
 
@@ -332,7 +337,7 @@ class Logsumexp(Function):
         m = np.where(np.isfinite(m), m, 0)
         out = np.log(np.sum(np.exp(x - m), axis=dims, keepdims=True)) + m
         ctx.dims, ctx.keepdim = dims, keepdim
-        out = _t((out if keepdim else out.squeeze(dims)).astype(x.dtype))
+        out = _new((out if keepdim else out.squeeze(dims)).astype(x.dtype))
         ctx.save_for_backward(a, out)
         return out
 
@@ -366,11 +371,13 @@ class Sort(Function):
         values = np.take_along_axis(x, order, dim)
         if not a._data.ndim:
             order, values = order.reshape(order.shape[1:]), values.reshape(values.shape[1:])
-        indices = _t(order.astype(np.int64))
+        # sort keeps the input's layout (as empty_like), topk's results are contiguous
+        lay = (lambda r: layout.like(r, a._data)) if k is None else layout.contiguous
+        indices = _t(lay(order.astype(np.int64)))
         ctx.mark_non_differentiable(indices)
         ctx.save_for_backward(indices)  # saved as PyTorch saves them: freed after backward
         ctx.shape, ctx.dim = a._data.shape, dim
-        return _t(values), indices
+        return _t(lay(values)), indices
 
     @staticmethod
     def backward(ctx, grad, _):
@@ -419,11 +426,11 @@ class MaxDim(Function):
         values = np.take_along_axis(a._data, idx, d) if a._data.ndim else a._data.copy()
         if not keepdim and a._data.ndim:
             values, idx = values.squeeze(d), idx.squeeze(d)
-        indices = _t(idx.astype(np.int64))
+        indices = _new(idx.astype(np.int64))
         ctx.mark_non_differentiable(indices)
         ctx.save_for_backward(indices)
         ctx.shape, ctx.dim, ctx.keepdim = a._data.shape, d, keepdim
-        return _t(values), indices
+        return _new(values), indices
 
     @staticmethod
     def backward(ctx, grad, _):
@@ -472,7 +479,7 @@ class Amax(Function):
         _check_nonempty("amax" if reduce is np.max else "amin", a, dim, as_given=True)
         ctx.dims = _dims(dim if dim != () else None, a._data.ndim)
         ctx.keepdim = keepdim
-        out = _t(reduce(a._data, axis=ctx.dims, keepdims=keepdim))
+        out = _new(reduce(a._data, axis=ctx.dims, keepdims=keepdim))
         ctx.save_for_backward(a, out)
         return out
 
@@ -481,7 +488,7 @@ class Amax(Function):
         a, out = ctx.saved_tensors
         mask = a == _expand_back(out, a.shape, ctx.dims, ctx.keepdim)
         count = mask.sum(ctx.dims, keepdim=True)
-        return _expand_back(grad, a.shape, ctx.dims, ctx.keepdim) / count * mask, None, None  # scale_grad_by_count
+        return _unsqueeze_back(grad, ctx.dims, ctx.keepdim) / count * mask, None, None  # scale_grad_by_count
 
 
 @tensor_method()
@@ -513,23 +520,23 @@ class Norm(Function):
             out = np.max(x, axis=ctx.dims, keepdims=keepdim)
         else:
             out = np.sum(x ** p, axis=ctx.dims, keepdims=keepdim) ** (1 / p)
-        out = _t(out.astype(x.dtype, copy=False))
+        out = _new(out.astype(x.dtype, copy=False))
         ctx.save_for_backward(a, out)
         return out
 
     @staticmethod
     def backward(ctx, grad):
         a, out = ctx.saved_tensors
-        norm = _expand_back(out, a.shape, ctx.dims, ctx.keepdim)
-        g = _expand_back(grad, a.shape, ctx.dims, ctx.keepdim)
+        norm = _unsqueeze_back(out, ctx.dims, ctx.keepdim)  # (broadcast in the formulas, as PyTorch's)
+        g = _unsqueeze_back(grad, ctx.dims, ctx.keepdim)
         if ctx.p == 1:
             return g * a.sign(), None, None, None
         if ctx.p == math.inf:
             mask = a.abs() == norm
             return g * a.sign() * mask / mask.sum(ctx.dims, keepdim=True), None, None, None
         if ctx.p == 2:  # derivatives.yaml's norm_backward; 0 where the norm is 0 (a subgradient)
-            return g * (a / norm).masked_fill(norm == 0, 0), None, None, None
-        return a * a.abs().pow(ctx.p - 2) * (g / norm.pow(ctx.p - 1)).masked_fill(norm == 0, 0), None, None, None
+            return g * (a / norm).masked_fill_(norm == 0, 0), None, None, None  # (in place, as PyTorch's)
+        return a * a.abs().pow(ctx.p - 2) * (g / norm.pow(ctx.p - 1)).masked_fill_(norm == 0, 0), None, None, None
 
 
 def norm(input: Tensor, p: float | str = "fro", dim: Any = None, keepdim: bool = False, dtype: _dtype | None = None) -> Tensor:
@@ -558,7 +565,7 @@ class SumToSize(Function):
     @staticmethod
     def forward(ctx, a, shape):
         ctx.shape = a._data.shape
-        return _t(kernels.sum_to_shape(a._data, tuple(shape)))
+        return _new(kernels.sum_to_shape(a._data, tuple(shape)))
 
     @staticmethod
     def backward(ctx, grad):
@@ -582,8 +589,8 @@ def argmax(input: Tensor, dim: int | None = None, keepdim: bool = False) -> Tens
     dtypes.check_accepts("argmax", input)
     _check_nonempty("argmax", input, dim)
     if dim is None:
-        return _t(np.asarray(np.argmax(input._data, keepdims=keepdim), dtype=np.int64))
-    return _t(np.argmax(input._data, axis=_wrap_dim(dim, input._data.ndim), keepdims=keepdim).astype(np.int64))
+        return _new(np.asarray(np.argmax(input._data, keepdims=keepdim), dtype=np.int64))
+    return _new(np.argmax(input._data, axis=_wrap_dim(dim, input._data.ndim), keepdims=keepdim).astype(np.int64))
 
 
 @tensor_method()
@@ -592,8 +599,8 @@ def argmin(input: Tensor, dim: int | None = None, keepdim: bool = False) -> Tens
     dtypes.check_accepts("argmin", input)
     _check_nonempty("argmin", input, dim)
     if dim is None:
-        return _t(np.asarray(np.argmin(input._data, keepdims=keepdim), dtype=np.int64))
-    return _t(np.argmin(input._data, axis=_wrap_dim(dim, input._data.ndim), keepdims=keepdim).astype(np.int64))
+        return _new(np.asarray(np.argmin(input._data, keepdims=keepdim), dtype=np.int64))
+    return _new(np.argmin(input._data, axis=_wrap_dim(dim, input._data.ndim), keepdims=keepdim).astype(np.int64))
 
 
 @tensor_method()
@@ -618,17 +625,17 @@ def _argsort(x: np.ndarray, dim: int, descending: bool) -> np.ndarray:
 
 @tensor_method()
 def any(input: Tensor, dim: int | None = None, keepdim: bool = False) -> Tensor:
-    return _t(np.any(input._data, axis=dim, keepdims=keepdim))
+    return _new(np.any(input._data, axis=dim, keepdims=keepdim))
 
 
 @tensor_method()
 def all(input: Tensor, dim: int | None = None, keepdim: bool = False) -> Tensor:
-    return _t(np.all(input._data, axis=dim, keepdims=keepdim))
+    return _new(np.all(input._data, axis=dim, keepdims=keepdim))
 
 
 @tensor_method()
 def count_nonzero(input: Tensor, dim: int | None = None) -> Tensor:
-    return _t(np.asarray(np.count_nonzero(input._data, axis=dim), dtype=np.int64))
+    return _new(np.asarray(np.count_nonzero(input._data, axis=dim), dtype=np.int64))
 
 
 class _ReturnTypes(tuple):

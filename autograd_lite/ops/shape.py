@@ -9,7 +9,7 @@ from typing import Any, Iterator, Sequence
 
 import numpy as np
 
-from .. import dtypes, errors
+from .. import dtypes, errors, layout
 from ..creation import zeros
 from ..dtypes import result_dtype
 from ..function import Function
@@ -25,7 +25,7 @@ class ToCopy(Function):
     @staticmethod
     def forward(ctx, a, dtype):
         ctx.dtype = a.dtype
-        return _t(a._data.astype(dtype.np))
+        return _t(layout.like(a._data.astype(dtype.np), a._data))
 
     @staticmethod
     def backward(ctx, grad):
@@ -40,17 +40,17 @@ class Clone(Function):
     node_name = "CloneBackward0"
 
     @staticmethod
-    def forward(ctx, a):
-        return _t(a._data.copy())
+    def forward(ctx, a, memory_format=None):
+        return _t(layout.like(a._data.copy(), a._data, memory_format))
 
     @staticmethod
     def backward(ctx, grad):
-        return grad
+        return grad, None
 
 
 @tensor_method()
-def clone(input: Tensor, *, memory_format: Any = None) -> Tensor:
-    return Clone.apply(input)
+def clone(input: Tensor, *, memory_format: layout.memory_format | None = None) -> Tensor:
+    return Clone.apply(input, memory_format)
 
 
 class Tril(Function):
@@ -64,7 +64,7 @@ class Tril(Function):
         if a._data.ndim < 2:
             raise RuntimeError(f"{ctx._function._numpy.__name__}: input tensor must have at least 2 dimensions")
         ctx.diagonal = diagonal
-        return _t(ctx._function._numpy(a._data, diagonal))
+        return _t(layout.contiguous(ctx._function._numpy(a._data, diagonal)))
 
     @staticmethod
     def backward(ctx, grad):
@@ -99,6 +99,7 @@ class View(Function):
                 "view size is not compatible with input tensor's size and stride (at least one dimension spans "
                 "across two contiguous subspaces). Use .reshape(...) instead."
             ) from None
+        v = layout.restrided(v, layout.view_strides(a._data.shape, layout.strides_of(a._data), shape))
         return _view_of(_t(v), a, lambda t: t.view(shape))
 
     @staticmethod
@@ -141,7 +142,7 @@ def reshape(input: Tensor, shape: Sequence[int]) -> Tensor:
     try:
         v.shape = shape
     except AttributeError:
-        return UnsafeView.apply(Clone.apply(input), shape)
+        return UnsafeView.apply(Clone.apply(input, layout.contiguous_format), shape)
     return ReshapeAlias.apply(input, shape)  # a view of a non-contiguous tensor: PyTorch's _reshape_alias
 
 
@@ -189,7 +190,8 @@ class Expand(Function):
     def forward(ctx, a, sizes):
         target = _expand_target(_type_str(a), a._data.shape, sizes)
         ctx.shape = a._data.shape
-        return _view_of(_t(np.broadcast_to(a._data, target)), a, None)
+        strides = layout.expand_strides(a._data.shape, layout.strides_of(a._data), target)
+        return _view_of(_t(layout.restrided(np.broadcast_to(a._data, target), strides)), a, None)
 
     @staticmethod
     def backward(ctx, grad):
@@ -286,7 +288,11 @@ class Unsqueeze(Function):
     @staticmethod
     def forward(ctx, a, dim):
         ctx.dim = _wrap_dim(dim, a._data.ndim + 1)
-        return _view_of(_t(np.expand_dims(a._data, ctx.dim)), a, lambda t: t.unsqueeze(dim))
+        data = a._data
+        strides = list(layout.strides_of(data))
+        strides.insert(ctx.dim, layout.unsqueeze_stride(data.shape, strides, ctx.dim))
+        out = layout.restrided(np.expand_dims(data, ctx.dim), tuple(strides))
+        return _view_of(_t(out), a, lambda t: t.unsqueeze(dim))
 
     @staticmethod
     def backward(ctx, grad):
@@ -376,7 +382,7 @@ class Cat(Function):
         # (None: a legacy 1-D empty input, skipped; its gradient is a fresh empty tensor, as in PyTorch)
         ctx.dim, ctx.sizes = d, [None if t._data.shape == (0,) else t._data.shape[d] for t in tensors]
         dt = result_dtype(*parts) if len(parts) > 1 else ref._data.dtype
-        return _t(np.concatenate([t._data for t in parts], axis=d).astype(dt, copy=False))
+        return _t(layout.contiguous(np.concatenate([t._data for t in parts], axis=d).astype(dt, copy=False)))
 
     @staticmethod
     def backward(ctx, grad):
@@ -419,7 +425,7 @@ class Stack(Function):
                     f"at entry 0 and [{', '.join(map(str, t._data.shape))}] at entry {i}")
         ctx.dim = _wrap_dim(dim, tensors[0]._data.ndim + 1)
         dt = result_dtype(*tensors)
-        return _t(np.stack([t._data for t in tensors], axis=ctx.dim).astype(dt, copy=False))
+        return _t(layout.contiguous(np.stack([t._data for t in tensors], axis=ctx.dim).astype(dt, copy=False)))
 
     @staticmethod
     def backward(ctx, grad):
@@ -682,7 +688,7 @@ class Flip(Function):
     @staticmethod
     def forward(ctx, a, dims):
         ctx.dims = dims
-        return _t(np.flip(a._data, dims).copy())
+        return _t(layout.like(np.flip(a._data, dims), a._data))
 
     @staticmethod
     def backward(ctx, grad):
@@ -808,7 +814,7 @@ def to(self: Tensor, *args: Any, **kwargs: Any) -> Tensor:
 @tensor_method()
 def contiguous(self: Tensor) -> Tensor:
     """``self`` if already in C order, else a C-ordered copy (``CloneBackward0``), as kernels may need."""
-    return self if self._data.flags.c_contiguous else clone(self)
+    return self if self._data.flags.c_contiguous else Clone.apply(self, layout.contiguous_format)
 
 
 def _iter(self: Tensor) -> Iterator[Tensor]:

@@ -8,12 +8,12 @@ from typing import Any, Callable
 
 import numpy as np
 
-from .. import dtypes, kernels
-from ..creation import ones_like, zeros_like
+from .. import dtypes, kernels, layout
+from ..creation import zeros_like
 from ..function import Function
 from ..tensor import Tensor, tensor_method
-from ._common import _float_data, _t, as_tensor_like
-from .arithmetic import maximum, minimum
+from ._common import _float_data, _pointwise, _t, as_tensor_like
+from .arithmetic import maximum, minimum, reciprocal
 from .comparison import where
 
 
@@ -24,7 +24,7 @@ class Abs(Function):
     def forward(ctx, a):
         dtypes.check_accepts("abs", a)
         ctx.save_for_backward(a)
-        return _t(np.abs(a._data))
+        return _pointwise(np.abs(a._data), a)
 
     @staticmethod
     def backward(ctx, grad):
@@ -45,7 +45,7 @@ class Exp(Function):
 
     @staticmethod
     def forward(ctx, a):
-        out = _t(np.exp(_float_data(a)))
+        out = _pointwise(np.exp(_float_data(a)), a)
         ctx.save_for_backward(out)
         return out
 
@@ -70,7 +70,7 @@ class _Elementwise(Function):
     @staticmethod
     def forward(ctx, a):
         op = ctx._function
-        out = _t(op.numpy(_float_data(a)))
+        out = _pointwise(op.numpy(_float_data(a)), a)
         ctx.save_for_backward(out if op.saves_output else a)
         return out
 
@@ -132,16 +132,17 @@ class Clamp(Function):
             out = np.maximum(out, np.asarray(min, dtype=out.dtype))
         if max is not None:
             out = np.minimum(out, np.asarray(max, dtype=out.dtype))
-        return _t(out.copy() if out is a._data else out)
+        return _pointwise(out.copy() if out is a._data else out, a)
 
     @staticmethod
     def backward(ctx, grad):
         a, = ctx.saved_tensors
-        inside = ones_like(a, dtype=dtypes.bool_)
-        if ctx.min is not None:
-            inside = inside & (a >= ctx.min)
-        if ctx.max is not None:
-            inside = inside & (a <= ctx.max)
+        below = a >= ctx.min if ctx.min is not None else None
+        above = a <= ctx.max if ctx.max is not None else None
+        if below is None or above is None:
+            inside = above if below is None else below
+        else:  # PyTorch's (a >= min).logical_and_(a <= max): in place, so laid out as the first
+            inside = _t(layout.laid_out(below._data & above._data, layout.strides_of(below._data)))
         return where(inside, grad, 0.0), None, None  # a mask by where: blocked gradients are +0
 
 
@@ -168,8 +169,8 @@ class Sign(Function):
     def forward(ctx, a):
         kind = a._data.dtype.kind
         if kind == "b":  # the sign of a bool is itself
-            return _t(a._data.copy())
-        return _t(np.nan_to_num(np.sign(a._data), nan=0.0) if kind == "f" else np.sign(a._data))
+            return _pointwise(a._data.copy(), a)
+        return _pointwise(np.nan_to_num(np.sign(a._data), nan=0.0) if kind == "f" else np.sign(a._data), a)
 
     @staticmethod
     def backward(ctx, grad):
@@ -187,7 +188,7 @@ class Floor(Function):
     @staticmethod
     def forward(ctx, a):
         dtypes.check_accepts("floor", a)
-        return _t(np.floor(a._data) if a._data.dtype.kind == "f" else a._data.copy())
+        return _pointwise(np.floor(a._data) if a._data.dtype.kind == "f" else a._data.copy(), a)
 
     @staticmethod
     def backward(ctx, grad):

@@ -12,6 +12,7 @@ torch = pytest.importorskip("torch")
 
 import autograd_lite  # noqa: E402,F401
 from harness import P, arrays, assert_same_tensor, case_tests, compare, compare_error, leaves, raises_same, rng, same, setitem, ties  # noqa: E402,F401
+from harness import compare_layout  # noqa: E402
 
 
 CASES = [
@@ -121,3 +122,42 @@ MISUSES = [
 @pytest.mark.parametrize("op", MISUSES)
 def test_operand_misuses(op):
     raises_same(lambda L: op(L, L.ones(3), L.ones(3, dtype=L.bool)))
+
+
+# TensorIterator's layout rule (autograd_lite/layout.py): results follow their inputs' stride order,
+# the first input deciding; size-1 dimensions get PyTorch's strides; a number is a 0-d operand.
+ELEMENTWISE_LAYOUTS = [
+    lambda L, a, c, s: a.t() * 2,
+    lambda L, a, c, s: 2 - a.t(),
+    lambda L, a, c, s: s.t() * 1,
+    lambda L, a, c, s: -1.0 + s.t().unsqueeze(0),
+    lambda L, a, c, s: c.permute(2, 1, 0) / c.permute(2, 1, 0),
+    lambda L, a, c, s: c.permute(2, 1, 0) + c.permute(2, 0, 1).transpose(1, 2),
+    lambda L, a, c, s: c.permute(1, 2, 0)[..., ::2] * 3,
+    lambda L, a, c, s: c[:1].permute(2, 0, 1).float() % 0.5,
+    lambda L, a, c, s: c.permute(2, 1, 0) ** 2,
+    lambda L, a, c, s: 2 ** c.permute(2, 1, 0),
+    lambda L, a, c, s: c.permute(2, 1, 0) ** c.permute(2, 1, 0),
+    lambda L, a, c, s: c.permute(2, 1, 0) // 0.5,
+    lambda L, a, c, s: L.maximum(c.permute(2, 1, 0), c[0].t().unsqueeze(-1)),
+    lambda L, a, c, s: L.div(a.t().contiguous(), a.t()),
+    lambda L, a, c, s: a.t().reciprocal(),
+    lambda L, a, c, s: -c.transpose(0, 2),
+    lambda L, a, c, s: c.reshape(2, 3, 2, 2).permute(0, 2, 3, 1) + 1,  # channels-last
+    lambda L, a, c, s: c.reshape(2, 3, 2, 2).permute(0, 2, 3, 1) * c.reshape(2, 3, 2, 2).permute(0, 2, 3, 1),
+]
+
+
+@pytest.mark.parametrize("case", range(len(ELEMENTWISE_LAYOUTS)))
+def test_elementwise_layout(case):
+    compare_layout(ELEMENTWISE_LAYOUTS[case], rng().standard_normal((3, 4)), rng(1).standard_normal((2, 3, 4)),
+                   rng(2).standard_normal((3, 1)))
+
+
+def test_number_operand_layout():
+    """A Python number is a 0-d operand in PyTorch (mul.Scalar wraps it), so a (4, 1) tensor with
+    strides (1, 4) keeps them: TensorIterator's same-shape fast path does not apply (pow's gradient)."""
+    def fn(L, a):
+        x = a[:1].t().detach().requires_grad_()
+        return (x * 2, *L.autograd.grad(x.pow(2).sum(), [x], create_graph=True))
+    compare_layout(fn, rng().standard_normal((3, 4)))

@@ -12,6 +12,7 @@ torch = pytest.importorskip("torch")
 
 import autograd_lite  # noqa: E402,F401
 from harness import P, arrays, assert_same_tensor, case_tests, compare, compare_error, leaves, rng, setitem, ties  # noqa: E402,F401
+from harness import compare_layout  # noqa: E402
 
 
 COMPARE = [
@@ -83,3 +84,20 @@ def test_bitwise_operators_promote_and_refuse_floats():
                     True ^ L.tensor([True, False]), 3 & L.tensor([1, 2]), L.bitwise_xor(L.tensor([5]), 3)))
     raises_same(lambda L: L.tensor([1.0]) | True)
     raises_same(lambda L: ~L.tensor([1.0]))
+
+
+COMPARISON_LAYOUTS = [
+    lambda L, a, c, s: a.t() > 0,
+    lambda L, a, c, s: s.t() != -1,
+    lambda L, a, c, s: L.where(s.t() > 0, s.t(), -0.0),
+    lambda L, a, c, s: L.where(c.permute(2, 1, 0) > 0, c.permute(2, 0, 1).transpose(1, 2), 1.0),
+    lambda L, a, c, s: L.logical_not(c.permute(1, 2, 0) > 0),
+    lambda L, a, c, s: c.permute(2, 1, 0).isnan(),
+]
+
+
+@pytest.mark.parametrize("case", range(len(COMPARISON_LAYOUTS)))
+def test_comparison_layout(case):
+    """``where``: the condition is TensorIterator's first operand, so its layout decides first."""
+    compare_layout(COMPARISON_LAYOUTS[case], rng().standard_normal((3, 4)), rng(1).standard_normal((2, 3, 4)),
+                   rng(2).standard_normal((3, 1)))

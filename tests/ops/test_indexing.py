@@ -13,6 +13,7 @@ torch = pytest.importorskip("torch")
 import autograd_lite  # noqa: E402,F401
 from harness import P, arrays, assert_same_tensor, case_tests, compare, compare_error, leaves, rng, setitem, ties  # noqa: E402,F401
 from harness import raises_same, same  # noqa: E402
+from harness import compare_layout  # noqa: E402
 
 
 CASES = [
@@ -124,3 +125,26 @@ def test_indexing_a_0d_tensor():
     from harness import raises_same
     raises_same(lambda L: L.tensor(1.0)[0])
     raises_same(lambda L: L.tensor(1.0)[:])
+
+
+INDEX_LAYOUTS = [
+    lambda L, a, c, s: a.t()[[0, 1]],
+    lambda L, a, c, s: a.t()[:, [0, 1]],
+    lambda L, a, c, s: c.permute(2, 0, 1)[:, [0, 1]],
+    lambda L, a, c, s: c.permute(2, 0, 1)[..., [0, 1]],
+    lambda L, a, c, s: c.permute(2, 0, 1)[[0, 1], :, [0, 1]],
+    lambda L, a, c, s: c.permute(2, 0, 1)[:, L.tensor([[0, 1], [1, 0]])],
+    lambda L, a, c, s: c.permute(2, 0, 1)[:, [0, 1], [[1], [0]]],
+    lambda L, a, c, s: c[:1].permute(2, 0, 1)[L.tensor([True, False, True, True])],
+    lambda L, a, c, s: c.permute(2, 0, 1)[:, L.tensor([[True, False, True], [False, True, True]])],
+    lambda L, a, c, s: a.t().gather(0, L.zeros(3, 3, dtype=L.int64).t()),
+    lambda L, a, c, s: a.t().index_select(1, L.tensor([0, 2])),
+    lambda L, a, c, s: a.t().masked_fill(a.t() > 0, 1.0),
+]
+
+
+@pytest.mark.parametrize("case", range(len(INDEX_LAYOUTS)))
+def test_index_layout(case):
+    """Advanced indexing is a TensorIterator over the restrided input and the indices."""
+    compare_layout(INDEX_LAYOUTS[case], rng().standard_normal((3, 4)), rng(1).standard_normal((2, 3, 4)),
+                   rng(2).standard_normal((3, 1)))

@@ -12,6 +12,7 @@ torch = pytest.importorskip("torch")
 
 import autograd_lite  # noqa: E402,F401
 from harness import P, arrays, assert_same_tensor, case_tests, compare, compare_error, graph_names, leaves, raises_same, rng, same, setitem, ties  # noqa: E402,F401
+from harness import compare_layout  # noqa: E402
 
 
 CASES = [
@@ -156,6 +157,27 @@ def test_bool_matmul_of_empty_operands():
                     L.zeros(2, 0, dtype=L.bool) @ L.zeros(0, 2, dtype=L.bool),
                     L.mv(L.zeros(0, 3, dtype=L.bool), L.zeros(3, dtype=L.bool))))
     raises_same(lambda L: L.zeros(2, 3, dtype=L.bool) @ L.zeros(3, 1, dtype=L.bool))
+
+
+LINALG_LAYOUTS = [
+    lambda L, a, c, s: a.t() @ a,
+    lambda L, a, c, s: L.einsum('ij,jk->ik', a.t(), a),
+    lambda L, a, c, s: L.einsum('ij,ij->ij', a.t(), a.t()),
+    lambda L, a, c, s: L.einsum('ijk,ijk->kji', c.permute(2, 0, 1), c.permute(2, 0, 1)),
+    lambda L, a, c, s: _mm_grads(L, a),
+]
+
+
+def _mm_grads(L, a):
+    """mm's gradient for a column-major operand is computed transposed (laid out like it)."""
+    x, w = a.t().detach().requires_grad_(), a[:, :2].t().contiguous().t().detach().requires_grad_()
+    return L.autograd.grad((x @ w).sum(), [x, w])
+
+
+@pytest.mark.parametrize("case", range(len(LINALG_LAYOUTS)))
+def test_linalg_layout(case):
+    compare_layout(LINALG_LAYOUTS[case], rng().standard_normal((3, 4)), rng(1).standard_normal((2, 3, 4)),
+                   rng(2).standard_normal((3, 1)))
 
 
 @pytest.mark.parametrize("frozen", ["weight", "bias", "both_operands"])

@@ -13,6 +13,7 @@ torch = pytest.importorskip("torch")
 import autograd_lite  # noqa: E402,F401
 from harness import compare, raises_same, rng  # noqa: E402
 from harness import graph_names, same  # noqa: E402
+from harness import compare_layout  # noqa: E402
 
 SHAPES = [(4,), (3, 4), (2, 3, 4), (2, 3, 2, 2), (2, 3, 2, 1, 2)]
 
@@ -207,3 +208,24 @@ def test_loss_dtypes_and_shapes(source):
 
 def test_mse_loss_of_empty_input_backward():
     compare(lambda L, a: L.nn.functional.mse_loss(a, a.detach() + 1), np.zeros((0, 3)))
+
+
+def _loss_grads(L, a, b, fn):
+    x, y = a.t().detach().requires_grad_(), b.t().detach().requires_grad_()
+    out = fn(L, x, y)
+    return (out, *L.autograd.grad(out.sum(), [x, y]))
+
+
+LOSS_LAYOUTS = [
+    lambda L, x, y: L.nn.functional.mse_loss(x, y, reduction="none"),
+    lambda L, x, y: L.nn.functional.mse_loss(x, y),
+    lambda L, x, y: L.nn.functional.binary_cross_entropy_with_logits(x, y.sigmoid().contiguous(), reduction="none"),
+]
+
+
+@pytest.mark.parametrize("case", range(len(LOSS_LAYOUTS)))
+def test_loss_layout(case):
+    """Unreduced losses are elementwise results; mse_loss's gradients are contiguous (PyTorch writes
+    them into contiguous zeros)."""
+    compare_layout(lambda L, a, b: _loss_grads(L, a, b, LOSS_LAYOUTS[case]), rng().standard_normal((3, 4)),
+                   rng(1).standard_normal((3, 4)))

@@ -12,6 +12,7 @@ torch = pytest.importorskip("torch")
 
 import autograd_lite  # noqa: E402,F401
 from harness import P, arrays, assert_same_tensor, case_tests, compare, compare_error, leaves, raises_same, rng, same, setitem, ties  # noqa: E402,F401,E501
+from harness import compare_layout  # noqa: E402
 
 
 CASES = [
@@ -232,3 +233,47 @@ def test_sort_nan_order():
     """NaN sorts as the largest value (first when descending), as in PyTorch."""
     data = [1.0, float("nan"), float("inf"), -1.0, float("nan"), 2.0, float("inf")]
     same(lambda L: [L.tensor(data).sort(descending=d) for d in (False, True)] + [L.tensor(data).argsort(descending=True)])
+
+
+REDUCTION_LAYOUTS = [
+    lambda L, a, c, s: c.permute(2, 1, 0).sum(0),
+    lambda L, a, c, s: a.t().sum(0, keepdim=True),
+    lambda L, a, c, s: c.permute(2, 1, 0).prod(0),
+    lambda L, a, c, s: c.permute(2, 1, 0).amax(-1),
+    lambda L, a, c, s: (c > 0).permute(2, 1, 0).all(-1),
+    lambda L, a, c, s: c.permute(2, 1, 0).var(2, keepdim=True),
+    lambda L, a, c, s: c.permute(2, 1, 0).logsumexp(2),
+    lambda L, a, c, s: c.permute(2, 1, 0).max(1),
+    lambda L, a, c, s: a.t().cumsum(-1),
+    lambda L, a, c, s: a.t().sort(1),  # sort keeps the input's layout
+    lambda L, a, c, s: c.permute(2, 1, 0)[:, ::2].sort(0),
+    lambda L, a, c, s: s.t().t().argsort(1),
+    lambda L, a, c, s: a.t().topk(2, 0),  # topk does not
+]
+
+
+@pytest.mark.parametrize("case", range(len(REDUCTION_LAYOUTS)))
+def test_reduction_layout(case):
+    """Reductions, cumsum and topk are contiguous; sort lays its results out as ``empty_like``."""
+    compare_layout(REDUCTION_LAYOUTS[case], rng().standard_normal((3, 4)), rng(1).standard_normal((2, 3, 4)),
+                   rng(2).standard_normal((3, 1)))
+
+
+GRAD_LAYOUT_REDUCTIONS = [lambda x: x.sum(), lambda x: x.mean(), lambda x: x.var(1).sum(), lambda x: x.norm(),
+                          lambda x: (x.amax(1) * 2).sum(), lambda x: x.pow(2).sum()]
+
+
+@pytest.mark.parametrize("case", range(len(GRAD_LAYOUT_REDUCTIONS)))
+def test_gradient_layout(case):
+    """autograd.grad returns what the backward formulas make; ``.grad`` follows the gradient layout
+    contract (a dense leaf's strides; a fresh gradient that already obeys it is kept)."""
+    f = GRAD_LAYOUT_REDUCTIONS[case]
+
+    def grads(L, a, c, s):
+        x, y = a.t().detach().requires_grad_(), s.t().detach().requires_grad_()
+        gx, = L.autograd.grad(f(x), [x])
+        f(x).backward()
+        f(y).backward()
+        return gx, x.grad, y.grad
+    compare_layout(grads, rng().standard_normal((3, 4)), rng(1).standard_normal((2, 3, 4)),
+                   rng(2).standard_normal((3, 1)))

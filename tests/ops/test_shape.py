@@ -12,6 +12,7 @@ torch = pytest.importorskip("torch")
 
 import autograd_lite  # noqa: E402,F401
 from harness import P, arrays, assert_same_tensor, case_tests, compare, compare_error, leaves, rng, setitem, ties  # noqa: E402,F401
+from harness import compare_layout  # noqa: E402
 
 
 CASES = [
@@ -155,3 +156,34 @@ SPLIT_ERRORS = [
 @pytest.mark.parametrize("case", range(len(SPLIT_ERRORS)))
 def test_split_errors(case):
     compare_error(SPLIT_ERRORS[case], rng().standard_normal((5, 2)))
+
+
+SHAPE_LAYOUTS = [
+    lambda L, a, c, s: L.tensor([[1, 3, -2]]).expand(2, -1, -1),
+    lambda L, a, c, s: s.expand(2, 3, 4),
+    lambda L, a, c, s: L.tensor(1.0).expand(1, 3),
+    lambda L, a, c, s: a[:, ::2].unsqueeze(1),
+    lambda L, a, c, s: a.t()[::2].unsqueeze(2),
+    lambda L, a, c, s: s.t().unflatten(1, (1, 3)),
+    lambda L, a, c, s: s.t().t().unflatten(0, (1, 3)),
+    lambda L, a, c, s: c.permute(2, 1, 0).reshape(4, 3, 1, 2),
+    lambda L, a, c, s: a.t().reshape(12),
+    lambda L, a, c, s: L.cat([a.t(), a.t()]),
+    lambda L, a, c, s: L.stack([c.permute(2, 1, 0)] * 2, -3),
+    lambda L, a, c, s: c.permute(2, 1, 0).clone(),
+    lambda L, a, c, s: c.permute(2, 1, 0)[:, ::2].clone(),
+    lambda L, a, c, s: c.permute(2, 1, 0).clone(memory_format=L.contiguous_format),
+    lambda L, a, c, s: c[:1].permute(2, 1, 0).to(L.float32),
+    lambda L, a, c, s: a.t().contiguous(),
+    lambda L, a, c, s: (a > 0).t().flip(0),
+    lambda L, a, c, s: c.permute(1, 2, 0)[:, ::2].flip(-1),
+    lambda L, a, c, s: c.permute(2, 1, 0).triu(1),
+]
+
+
+@pytest.mark.parametrize("case", range(len(SHAPE_LAYOUTS)))
+def test_shape_layout(case):
+    """Views get PyTorch's stride formulas (size-1 dimensions too); cat/stack/triu are contiguous;
+    clone/to/flip keep a dense input's strides (``preserve_format``)."""
+    compare_layout(SHAPE_LAYOUTS[case], rng().standard_normal((3, 4)), rng(1).standard_normal((2, 3, 4)),
+                   rng(2).standard_normal((3, 1)))

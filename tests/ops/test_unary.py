@@ -12,6 +12,7 @@ torch = pytest.importorskip("torch")
 
 import autograd_lite  # noqa: E402,F401
 from harness import P, arrays, assert_same_tensor, case_tests, compare, compare_error, leaves, raises_same, rng, same, setitem, ties  # noqa: E402,F401
+from harness import compare_layout  # noqa: E402
 
 
 CASES = [
@@ -128,3 +129,32 @@ def test_activation_double_backward_nodes(act):
         h, = L.autograd.grad(g.sum(), x)
         return fn(x), g, h
     same(f)
+
+
+UNARY_LAYOUTS = [
+    lambda L, a, c, s: a.t().exp(),
+    lambda L, a, c, s: a.t().sin(),
+    lambda L, a, c, s: c.permute(2, 1, 0).abs(),
+    lambda L, a, c, s: c.permute(2, 1, 0)[::2].sqrt(),
+    lambda L, a, c, s: (c * 3).long().permute(2, 0, 1).floor(),
+    lambda L, a, c, s: L.clamp(c.permute(2, 1, 0)[..., ::2].mT, max=0.0),
+    lambda L, a, c, s: s.t().sign(),
+    lambda L, a, c, s: s.t()[None].log1p(),
+    lambda L, a, c, s: s.expand(3, 2).t().tanh(),
+]
+
+
+@pytest.mark.parametrize("case", range(len(UNARY_LAYOUTS)))
+def test_unary_layout(case):
+    """One input: a dense one's strides are kept exactly, others are ordered like it."""
+    compare_layout(UNARY_LAYOUTS[case], rng().standard_normal((3, 4)), rng(1).standard_normal((2, 3, 4)),
+                   rng(2).standard_normal((3, 1)))
+
+
+@pytest.mark.parametrize("bounds", [(-0.0, None), (None, 0.5), (-0.5, 0.5)])
+def test_clamp_gradient_layout(bounds):
+    """clamp's gradient masks by ``(a >= min).logical_and_(a <= max)``: laid out as ``a >= min``."""
+    def fn(L, a):
+        x = a[:, :1].t().detach().requires_grad_()
+        return L.autograd.grad(x.clamp(*bounds).mean(), [x], create_graph=True)
+    compare_layout(fn, rng().standard_normal((3, 4)))
