@@ -146,6 +146,17 @@ def like(out: np.ndarray, src: np.ndarray, fmt: memory_format | None = None) -> 
 
 # --- TensorIterator ---------------------------------------------------------------------
 
+def plain(out: np.ndarray, *inputs: np.ndarray) -> bool:
+    """The commonest case, tested first: ``out`` and the inputs (0-d ones aside) in C order with no
+    size-1 or empty dimension; numpy's strides are then PyTorch's, and the result is contiguous."""
+    if not (out.flags.c_contiguous and out.size and 1 not in out.shape):
+        return False
+    for x in inputs:
+        if x.ndim and not (x.flags.c_contiguous and x.size and 1 not in x.shape):
+            return False
+    return True
+
+
 def elementwise(out: np.ndarray, *inputs: np.ndarray, common: np.dtype | None | str = "out",
                 exempt: int = 0) -> np.ndarray:
     """``out`` (the elementwise result of ``inputs``, in numpy's layout) laid out as
@@ -155,7 +166,9 @@ def elementwise(out: np.ndarray, *inputs: np.ndarray, common: np.dtype | None | 
     it computes in (``x.to(common)``, so with ``like``'s dense strides); ``common`` is the
     result's dtype unless given (None: no conversion); the first ``exempt`` inputs (``where``'s
     condition) are never converted."""
-    known = _CONTIGUOUS_BYTES  # the common case first, inline: contiguous inputs, a contiguous result
+    if plain(out, *inputs):
+        return out
+    known = _CONTIGUOUS_BYTES  # then, inline: contiguous inputs, a contiguous result
     for x in inputs:
         if x.ndim and x.strides != known.get((x.shape, x.itemsize)):
             break
@@ -245,6 +258,8 @@ def _channels_last_strides(shape: tuple) -> tuple:
 def summed(out: np.ndarray, prev: np.ndarray, new: np.ndarray) -> np.ndarray:
     """``out = prev + new`` as the engine sums two gradients of one tensor (without create_graph):
     in place into a dense ``prev`` (its strides kept), else out of place (TensorIterator)."""
+    if plain(out, prev, new):
+        return out
     if standard(prev) or out.shape != prev.shape:
         return elementwise(out, prev, new)
     strides = strides_of(prev)

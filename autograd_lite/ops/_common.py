@@ -86,8 +86,9 @@ def _new(x: Any) -> Tensor:
 def _pointwise(out: Any, *inputs: Tensor, common: Any = "out") -> Tensor:
     """A fresh tensor around an elementwise result of ``inputs``, laid out as PyTorch lays it out
     (``common``: the dtype PyTorch computes in, see ``layout.elementwise``)."""
-    return _make(layout.elementwise(out if type(out) is np.ndarray else np.asarray(out),
-                                    *(x._data for x in inputs), common=common))
+    out = out if type(out) is np.ndarray else np.asarray(out)
+    data = [x._data for x in inputs]
+    return _make(out if layout.plain(out, *data) else layout.elementwise(out, *data, common=common))
 
 
 _WRAPPED_NUMBER = np.zeros(())
