@@ -87,7 +87,9 @@ def _pointwise(out: Any, *inputs: Tensor, common: Any = "out") -> Tensor:
     """A fresh tensor around an elementwise result of ``inputs``, laid out as PyTorch lays it out
     (``common``: the dtype PyTorch computes in, see ``layout.elementwise``)."""
     out = out if type(out) is np.ndarray else np.asarray(out)
-    data = [x._data for x in inputs]
+    data = []  # (a plain loop: a list comprehension is one more function call on Python 3.11)
+    for x in inputs:
+        data.append(x._data)
     return _make(out if layout.plain(out, *data) else layout.elementwise(out, *data, common=common))
 
 
