@@ -267,6 +267,15 @@ def _argnums(argnums: Any, args: tuple, where: str) -> tuple:
     return tuple(n % len(args) for n in nums)
 
 
+def _call_on_fresh(func: Callable, args: tuple, kwargs: dict, nums: tuple) -> tuple[list, Any]:
+    """``func(*args)`` with the differentiated arguments (``nums``) replaced by fresh leaves of
+    this level: the arguments as called, and the output."""
+    args = list(args)
+    for n in nums:
+        args[n] = _map(_fresh, args[n])
+    return args, func(*args, **kwargs)
+
+
 def grad_and_value(func: Callable, argnums: Any = 0, has_aux: bool = False) -> Callable:
     """``(gradient, value)`` of a function returning a scalar (``(value, aux)`` with has_aux)."""
 
@@ -274,10 +283,7 @@ def grad_and_value(func: Callable, argnums: Any = 0, has_aux: bool = False) -> C
     def wrapped(*args: Any, **kwargs: Any) -> Any:
         nums = _argnums(argnums, args, "grad_and_value(f)(*args)")
         with _level(), enable_grad():
-            args = list(args)
-            for n in nums:
-                args[n] = _map(_fresh, args[n])
-            out = func(*args, **kwargs)
+            args, out = _call_on_fresh(func, args, kwargs, nums)
             aux = None
             if has_aux:
                 if not (isinstance(out, tuple) and len(out) == 2):
@@ -342,10 +348,7 @@ def jacrev(func: Callable, argnums: Any = 0, *, has_aux: bool = False, chunk_siz
     def wrapped(*args: Any, **kwargs: Any) -> Any:
         nums = _argnums(argnums, args, "jacrev(f)(*args)")
         with _level(), enable_grad():
-            args = list(args)
-            for n in nums:
-                args[n] = _map(_fresh, args[n])
-            out = func(*args, **kwargs)
+            args, out = _call_on_fresh(func, args, kwargs, nums)
             aux = None
             if has_aux:
                 out, aux = out
