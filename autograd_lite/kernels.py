@@ -230,16 +230,21 @@ def _erf(x):
     return out
 
 
-def axpy32(alpha: float, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+def axpy32(alpha: float, x: np.ndarray, y: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
     """float32 ``y + alpha * x`` with a single rounding, as PyTorch's CPU kernels compute it
-    (a fused multiply-add); returns None when the numpy emulation should be used instead."""
-    if y.size < SMALL or x.shape != y.shape or x.dtype != np.float32 or y.dtype != np.float32 or jit_disabled():
+    (a fused multiply-add), into ``out`` if given (a C-contiguous array, ``y`` itself for
+    ``add_``); returns None when the numpy emulation should be used instead."""
+    if (y.size < SMALL or x.shape != y.shape or x.dtype != np.float32 or y.dtype != np.float32 or jit_disabled()
+            or out is not None and not (out.flags.c_contiguous and out.shape == y.shape and out.dtype == y.dtype)):
         return None
-    return _axpy32(x.ravel(), y.ravel(), np.float32(alpha)).reshape(y.shape)
+    if out is None:
+        out = np.empty(y.shape, np.float32)
+    _axpy32(x.ravel(), y.ravel(), np.float32(alpha), out.reshape(-1))
+    return out
 
 
 @jit
-def _axpy32(x, y, alpha):
+def _axpy32(x, y, alpha, out):
     # The float64 product of two float32 is exact, so s = p + y is the exact sum rounded once
     # to float64; rounding s to float32 is then right unless s sits exactly on a float32
     # midpoint without being exact: those rare sums are moved one float64 step towards the
@@ -249,8 +254,7 @@ def _axpy32(x, y, alpha):
     for i in range(x.size):
         s[i] = a * np.float64(x[i]) + np.float64(y[i])
     bits = s.view(np.int64)
-    out = np.empty(x.size, np.float32)
-    for i in range(x.size):
+    for i in range(x.size):  # (out may be y itself: element i is read before it is written)
         if bits[i] & 0x1FFFFFFF == 0x10000000:  # on a float32 midpoint: was the sum exact?
             p, c = a * np.float64(x[i]), np.float64(y[i])
             b = s[i] - p
@@ -258,7 +262,6 @@ def _axpy32(x, y, alpha):
             if err != 0:
                 s[i] = np.nextafter(s[i], np.inf if err > 0 else -np.inf)
         out[i] = np.float32(s[i])
-    return out
 
 
 def sum_to_shape(x: np.ndarray, shape: tuple) -> np.ndarray:

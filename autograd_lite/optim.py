@@ -42,6 +42,15 @@ def _write(param: Tensor, value: np.ndarray) -> None:
     param._bump_version()
 
 
+def _add_(param: Tensor, alpha: float, x: np.ndarray) -> None:
+    """``param.add_(x, alpha=alpha)``: ``_axpy`` computed straight into the parameter's storage
+    when the fused kernel can (no temporary to copy back), version bumped as an in-place op."""
+    y = param._data
+    if np.may_share_memory(x, y) or kernels.axpy32(alpha, x, y, out=y) is None:
+        np.copyto(y, _axpy(alpha, x, y), casting="unsafe")
+    param._bump_version()
+
+
 class _RequiredParameter:
     def __repr__(self) -> str:
         return "<required parameter>"
@@ -186,7 +195,7 @@ class SGD(Optimizer):
                 buf = _axpy(1 - group["dampening"], grad, buf * buf.dtype.type(momentum))
             state["momentum_buffer"] = buf
             grad = _axpy(momentum, buf, grad) if group["nesterov"] else buf
-        _write(p, _axpy(-group["lr"], grad, param))
+        _add_(p, -group["lr"], grad)
 
 
 def _cpu_flags(**flags) -> dict:
@@ -308,7 +317,7 @@ class RMSprop(Optimizer):
         avg = avg + f(group["eps"])
         if group["momentum"] > 0:
             buf = state["momentum_buffer"] = state["momentum_buffer"] * f(group["momentum"]) + grad / avg
-            _write(p, _axpy(-group["lr"], buf, param))
+            _add_(p, -group["lr"], buf)
         else:
             _write(p, param + f(-group["lr"]) * grad / avg)
 

@@ -77,6 +77,26 @@ def test_updates_bump_version_and_keep_leaf():
     np.testing.assert_array_equal(w.detach().numpy(), [0.0, 0.0, 0.0])
 
 
+@pytest.mark.parametrize("kwargs", [dict(lr=0.1), dict(lr=0.05, momentum=0.9, nesterov=True, weight_decay=0.01)])
+def test_sgd_large_and_strided_parameters_bit_for_bit(kwargs):
+    """Parameters big enough for the fused kernel, written in place (one C-contiguous, one a
+    transposed leaf): the same bits and the same versions as PyTorch."""
+    def run(lib):
+        rng = np.random.default_rng(1)
+        w = lib.tensor(rng.standard_normal((40, 30)).astype(np.float32), requires_grad=True)
+        v = lib.tensor(rng.standard_normal((30, 40)).astype(np.float32)).t().requires_grad_()
+        opt = lib.optim.SGD([w, v], **kwargs)
+        for k in range(3):
+            w.grad = lib.tensor(np.sin(np.float32(k + 1) * w.detach().numpy()))
+            v.grad = lib.tensor(np.cos(np.float32(k + 1) * v.detach().numpy()))
+            opt.step()
+        return w.detach().numpy().copy(), v.detach().numpy().copy(), w._version, v._version, v.stride()
+    a, t = run(al), run(torch)
+    for x, y in zip(a[:2], t[:2]):
+        np.testing.assert_array_equal(x, y)
+    assert a[2:] == t[2:]
+
+
 def test_param_without_grad_is_skipped():
     for lib in LIBS:
         a, b = lib.ones(2, requires_grad=True), lib.ones(2, requires_grad=True)

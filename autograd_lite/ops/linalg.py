@@ -40,14 +40,16 @@ def _check_matmul_operands(op: str, *dts: np.dtype, empty: bool = False) -> None
     """The one dtype rule of the matmul family: its kernels compute in one dtype, so PyTorch refuses
     mixed dtypes (each op with its own message; numpy would silently promote) and has no bool kernel
     (an ``empty`` product returns before reaching it)."""
+    first = dts[0]
+    if first.kind != "b" and all(dt is first for dt in dts):  # the common case: nothing to refuse
+        return
     message, kernel, kernel_first = _MATMUL_RULES[op]
-    no_bool = NotImplementedError(errors.not_implemented_for(kernel, "Bool"))
-    if kernel_first and dts[0].kind == "b":
-        raise no_bool
-    if any(dt != dts[0] for dt in dts):
+    if kernel_first and first.kind == "b":
+        raise NotImplementedError(errors.not_implemented_for(kernel, "Bool"))
+    if any(dt != first for dt in dts):
         raise RuntimeError(message(*dts))
-    if dts[0].kind == "b" and not empty:
-        raise no_bool
+    if first.kind == "b" and not empty:
+        raise NotImplementedError(errors.not_implemented_for(kernel, "Bool"))
 
 
 def _check_mm_shapes(a: Tensor, b: Tensor) -> None:
@@ -59,8 +61,17 @@ def _check_mm_shapes(a: Tensor, b: Tensor) -> None:
 
 def _column_major(t: Tensor) -> bool:
     """A transposed-contiguous matrix: mm's gradient for it is computed transposed, so that it is laid out alike."""
-    (rows, _), (s0, s1) = t._data.shape, t.stride()
-    return s0 == 1 and s1 == rows
+    x = t._data
+    s0, s1 = x.strides
+    return s0 == x.itemsize and s1 == x.shape[0] * x.itemsize
+
+
+def _save_mm(ctx: BackwardFunction, a: Tensor, b: Tensor, first: int = 0) -> None:
+    """What mm's backward needs: each operand for the other's gradient, and whether an operand
+    that gets a gradient is column-major."""
+    need_a, need_b = ctx.needs_input_grad[first:first + 2]
+    ctx.save_for_backward(a if need_b else None, b if need_a else None)
+    ctx.layouts = need_a and _column_major(a), need_b and _column_major(b)
 
 
 def _mm_backward(ctx: BackwardFunction, grad: Tensor, need_a: bool, need_b: bool) -> tuple:
@@ -88,8 +99,7 @@ class Mm(Function):
             raise RuntimeError("mat2 must be a matrix")
         _check_mm_shapes(a, b)
         _check_matmul_operands("mm", a._data.dtype, b._data.dtype, empty=not (a._data.size and b._data.size))
-        _save_operands(ctx, a, b)
-        ctx.layouts = _column_major(a), _column_major(b)
+        _save_mm(ctx, a, b)
         return _new(a._data @ b._data)
 
     @staticmethod
@@ -111,8 +121,7 @@ class Addmm(Function):
     def forward(ctx, bias, a, b):
         _check_mm_shapes(a, b)
         _check_matmul_operands("addmm", bias._data.dtype, a._data.dtype, b._data.dtype)
-        _save_operands(ctx, a, b, first=1)
-        ctx.layouts = _column_major(a), _column_major(b)
+        _save_mm(ctx, a, b, first=1)
         out = a._data @ b._data
         out += bias._data
         return _new(out)
