@@ -158,7 +158,9 @@ class NllLoss(Function):
         losses = -w * rows[np.arange(rows.shape[0]), idx]
         if keep is not None:  # ignored rows are skipped: a NaN there stays out
             losses = np.where(keep, losses, 0)
+        ctx.save_for_backward(input)  # (as PyTorch: its backward op takes input, for the edge)
         ctx.idx, ctx.w, ctx.keep, ctx.reduction, ctx.shape = idx, w, keep, reduction, x.shape
+        ctx.target, ctx.weight, ctx.ignore_index = target, weight, ignore_index
         if reduction == "none":
             return _make(losses.reshape(target.shape))
         ctx.total_weight = np.add.reduce(w, dtype=x.dtype)  # (the ufunc: ``.sum`` adds Python layers)
@@ -167,22 +169,52 @@ class NllLoss(Function):
 
     @staticmethod
     def backward(ctx, grad):
-        # d loss / d input is a constant sparse tensor (-w_i at each target), scaled by grad:
-        # linear in grad, so it is differentiable again for free.
-        rows = np.zeros((ctx.idx.size, ctx.shape[0] if len(ctx.shape) == 1 else ctx.shape[1]), grad._data.dtype)
-        keep = ctx.keep if ctx.keep is not None else slice(None)
-        rows[np.arange(rows.shape[0])[keep], ctx.idx[keep]] = (
-            -ctx.w[keep] / ctx.total_weight if ctx.reduction == "mean" else -ctx.w[keep])
-        if len(ctx.shape) == 1:
-            coef = rows[0]
-        elif len(ctx.shape) == 2:
-            coef = rows
+        input, = ctx.saved_tensors
+        return ctx._function.backward_op.apply(grad, input, ctx), None, None, None, None
+
+
+class NllLossBackward(Function):
+    """nll_loss's input gradient (PyTorch's ``nll_loss_backward`` op): ``-w_i grad`` at each
+    prediction's target (``-w_i grad / total weight`` for the mean), zero elsewhere.
+
+    An op of its own, as in PyTorch, so that it can be differentiated again: it is linear in
+    ``grad`` (whose gradient is nll_loss itself) and constant in ``input``.
+    """
+
+    node_name = "NllLossBackwardBackward0"
+
+    @staticmethod
+    def forward(ctx, grad, input, loss):  # ``loss``: the NllLoss node whose input gradient this is
+        ctx.loss = loss
+        g, shape = grad._data, loss.shape
+        if loss.reduction == "none":
+            scale = -g.reshape(-1)
         else:
-            moved = (ctx.shape[0],) + tuple(ctx.shape[2:]) + (ctx.shape[1],)
-            coef = np.moveaxis(rows.reshape(moved), -1, 1)
-        if ctx.reduction == "none" and grad.dim() > 0:
-            grad = grad.unsqueeze(1)
-        return grad * _make(np.ascontiguousarray(coef)), None, None, None, None
+            scale = -(g / loss.total_weight) if loss.reduction == "mean" else -g
+        rows = np.zeros((loss.idx.size, shape[0] if len(shape) == 1 else shape[1]), g.dtype)
+        values = scale if loss.weight is None else loss.w * scale
+        if loss.keep is None:
+            rows[np.arange(rows.shape[0]), loss.idx] = values
+        else:
+            keep = loss.keep
+            rows[np.arange(rows.shape[0])[keep], loss.idx[keep]] = values if values.ndim == 0 else values[keep]
+        if len(shape) == 1:
+            return _make(rows[0])
+        if len(shape) == 2:
+            return _make(rows)
+        moved = (shape[0],) + tuple(shape[2:]) + (shape[1],)
+        return _make(np.ascontiguousarray(np.moveaxis(rows.reshape(moved), -1, 1)))
+
+    @staticmethod
+    def backward(ctx, gg):
+        loss = ctx.loss
+        grad_grad = loss._function.apply(gg, loss.target, loss.weight, loss.reduction, loss.ignore_index)
+        return grad_grad, _make(np.zeros_like(gg._data)), None
+
+
+NllLoss.backward_op = NllLossBackward
+NllLoss2D = overload(NllLoss, "NllLoss2D", "NllLoss2DBackward0",
+                     backward_op=overload(NllLossBackward, "NllLoss2DBackward", "NllLoss2DBackwardBackward0"))
 
 
 def nll_loss(input: Tensor, target: Tensor, weight: Tensor | None = None, size_average: bool | None = None,
@@ -201,9 +233,6 @@ def nll_loss(input: Tensor, target: Tensor, weight: Tensor | None = None, size_a
     t = target._data.reshape(n, 1, -1) if target.numel() else target._data.reshape(n, 0, 0)
     out = NllLoss2D.apply(folded, t, w, reduction, ignore_index)
     return out.view((n,) + tuple(input.shape[2:])) if reduction == "none" else out
-
-
-NllLoss2D = overload(NllLoss, "NllLoss2D", "NllLoss2DBackward0")
 
 
 def cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None, size_average: bool | None = None,

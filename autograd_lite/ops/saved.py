@@ -69,6 +69,11 @@ _REDUCE = {"dim": attr("dims"), "keepdim": attr("keepdim")}
 _MATMUL = {"self": 0, "mat2": 1, "self_sym_sizes": _sizes_of(0), "self_sym_strides": _strides_of(0),
            "mat2_sym_sizes": _sizes_of(1), "mat2_sym_strides": _strides_of(1)}
 
+_NLL = {"reduction": attr("reduction", _REDUCTION.get), "target": _tensor("target"), "ignore_index": attr("ignore_index", _int),
+        "weight": lambda node: None if node.weight is None else _make(node.weight)}
+_NLL_LOSS = {"self": 0, **_NLL, "total_weight": _tensor("total_weight")}
+_NLL_LOSS_BACKWARD = {name: (lambda node, read=read: read(node.loss)) for name, read in _NLL.items()}
+
 saved_fields.update({
     "AddBackward0": {"alpha": attr("alpha")},
     "SubBackward0": {"alpha": attr("alpha")},
@@ -142,6 +147,8 @@ saved_fields.update({
                                     "reduction": attr("reduction", _REDUCTION.get)},
     "BinaryCrossEntropyWithLogitsBackward0": {"self": 0, "target": 1, "weight": 2, "pos_weight": 3,
                                               "reduction": attr("reduction", _REDUCTION.get)},
-    "NllLossBackward0": {"reduction": attr("reduction", _REDUCTION.get),
-                         "total_weight": lambda node: _make(np.asarray(node.total_weight))},
+    "NllLossBackward0": _NLL_LOSS,
+    "NllLoss2DBackward0": _NLL_LOSS,
+    "NllLossBackwardBackward0": _NLL_LOSS_BACKWARD,
+    "NllLoss2DBackwardBackward0": _NLL_LOSS_BACKWARD,
 })

@@ -229,3 +229,28 @@ def test_loss_layout(case):
     them into contiguous zeros)."""
     compare_layout(lambda L, a, b: _loss_grads(L, a, b, LOSS_LAYOUTS[case]), rng().standard_normal((3, 4)),
                    rng(1).standard_normal((3, 4)))
+
+
+@pytest.mark.parametrize("shape", [(3,), (4, 3), (2, 3, 2, 2), (2, 3, 4)])
+@pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
+@pytest.mark.parametrize("weighted", [False, True])
+def test_nll_loss_backward_is_an_op(shape, reduction, weighted):
+    """The input gradient is PyTorch's nll_loss_backward op: NllLoss(2D)BackwardBackward0 with an
+    edge to the input, its saved fields, and its gradients (nll_loss for grad_output, zeros for input)."""
+    target = _index_target(shape, 1 if weighted else None)
+    weight = rng(2).random(shape[0] if len(shape) == 1 else shape[1]).astype(np.float32)
+    x = rng(0).standard_normal(shape).astype(np.float32)
+
+    def run(lib):
+        z = lib.tensor(x, requires_grad=True)
+        kw = {"reduction": reduction, **({"weight": lib.tensor(weight), "ignore_index": 1} if weighted else {})}
+        loss = lib.nn.functional.nll_loss(z, lib.tensor(target), **kw)
+        v = lib.ones_like(loss).mul(2).requires_grad_()
+        g, = lib.autograd.grad(loss, z, v, create_graph=True)
+        fn = g.grad_fn
+        node = fn.next_functions[0][0] if fn.name() == "ViewBackward0" else fn
+        saved = (node._saved_target, node._saved_weight, node._saved_reduction, node._saved_ignore_index)
+        gv, gz = lib.autograd.grad((g * lib.arange(g.numel(), dtype=g.dtype).view(g.shape)).sum(), [v, z])
+        return graph_names(fn), g, node.name(), saved, gv, gz, loss.grad_fn._saved_self is z
+
+    same(run)
