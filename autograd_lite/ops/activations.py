@@ -106,8 +106,9 @@ class Relu(Function):
 
     @staticmethod
     def forward(ctx, a):
-        dtypes.check_accepts("relu", a)
         x = a._data
+        if x.dtype.kind != "f":  # (every floating dtype has a kernel)
+            dtypes.check_accepts("relu", a)
         out = _pointwise(np.maximum(x.dtype.type(0), x), a)  # clamp_min(0): -0. and NaN stay (numpy keeps x when equal)
         ctx.save_for_backward(out)
         return out
@@ -143,7 +144,7 @@ class ThresholdBackward(Function):
 def _check_float_kernel(a: Tensor, name: str, dim: int) -> None:
     """PyTorch has no integer softmax: its CPU kernels refuse them by name (an empty input returns
     before any kernel, in its own dtype)."""
-    if a._data.size:
+    if a._data.size and a._data.dtype.kind != "f":  # (every floating dtype has a kernel)
         last = dim == builtins.max(a._data.ndim - 1, 0)
         dtypes.check_accepts("softmax", a, kernel=f"{name}_lastdim_kernel_impl" if last else f"{name}_kernel_impl")
 

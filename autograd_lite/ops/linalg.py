@@ -41,7 +41,7 @@ def _check_matmul_operands(op: str, *dts: np.dtype, empty: bool = False) -> None
     mixed dtypes (each op with its own message; numpy would silently promote) and has no bool kernel
     (an ``empty`` product returns before reaching it)."""
     first = dts[0]
-    if first.kind != "b" and all(dt is first for dt in dts):  # the common case: nothing to refuse
+    if first.kind != "b" and dts.count(first) == len(dts):  # the common case: nothing to refuse
         return
     message, kernel, kernel_first = _MATMUL_RULES[op]
     if kernel_first and first.kind == "b":
@@ -59,19 +59,18 @@ def _check_mm_shapes(a: Tensor, b: Tensor) -> None:
                            f"{b._data.shape[0]}x{b._data.shape[1]})")
 
 
-def _column_major(t: Tensor) -> bool:
-    """A transposed-contiguous matrix: mm's gradient for it is computed transposed, so that it is laid out alike."""
-    x = t._data
-    s0, s1 = x.strides
-    return s0 == x.itemsize and s1 == x.shape[0] * x.itemsize
-
-
 def _save_mm(ctx: BackwardFunction, a: Tensor, b: Tensor, first: int = 0) -> None:
-    """What mm's backward needs: each operand for the other's gradient, and whether an operand
-    that gets a gradient is column-major."""
+    """What mm's backward needs, as PyTorch keeps it: each operand for the other's gradient, both
+    sizes, and the strides of an operand that gets a gradient (its gradient is laid out alike)."""
     need_a, need_b = ctx.needs_input_grad[first:first + 2]
     ctx.save_for_backward(a if need_b else None, b if need_a else None)
-    ctx.layouts = need_a and _column_major(a), need_b and _column_major(b)
+    ctx.sizes = a._data.shape, b._data.shape
+    ctx.strides = layout.strides_of(a._data) if need_a else (), layout.strides_of(b._data) if need_b else ()
+
+
+def _column_major(sizes: tuple, strides: tuple) -> bool:
+    """A transposed-contiguous matrix: mm's gradient for it is computed transposed, so that it is laid out alike."""
+    return strides == (1, sizes[0])
 
 
 def _mm_backward(ctx: BackwardFunction, grad: Tensor, need_a: bool, need_b: bool) -> tuple:
@@ -79,12 +78,12 @@ def _mm_backward(ctx: BackwardFunction, grad: Tensor, need_a: bool, need_b: bool
     computed as the transpose of the transposed product when its operand was column-major
     (``mm_mat1_backward``/``mm_mat2_backward``: PyTorch's layout choice)."""
     a, b = ctx.saved_tensors
-    column_a, column_b = ctx.layouts
+    (size_a, size_b), (strides_a, strides_b) = ctx.sizes, ctx.strides
     ga = gb = None
     if need_a:
-        ga = b.mm(grad.t()).t() if column_a else grad.mm(b.t())
+        ga = b.mm(grad.t()).t() if _column_major(size_a, strides_a) else grad.mm(b.t())
     if need_b:
-        gb = grad.t().mm(a).t() if column_b else a.t().mm(grad)
+        gb = grad.t().mm(a).t() if _column_major(size_b, strides_b) else a.t().mm(grad)
     return ga, gb
 
 
@@ -93,14 +92,15 @@ class Mm(Function):
 
     @staticmethod
     def forward(ctx, a, b):
-        if a._data.ndim != 2:
+        x, y = a._data, b._data
+        if x.ndim != 2:
             raise RuntimeError("self must be a matrix")
-        if b._data.ndim != 2:
+        if y.ndim != 2:
             raise RuntimeError("mat2 must be a matrix")
         _check_mm_shapes(a, b)
-        _check_matmul_operands("mm", a._data.dtype, b._data.dtype, empty=not (a._data.size and b._data.size))
+        _check_matmul_operands("mm", x.dtype, y.dtype, empty=not (x.size and y.size))
         _save_mm(ctx, a, b)
-        return _new(a._data @ b._data)
+        return _new(x @ y)
 
     @staticmethod
     def backward(ctx, grad):

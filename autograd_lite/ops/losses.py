@@ -104,34 +104,36 @@ def _class_layout(x: np.ndarray) -> np.ndarray:
 
 def _check_target(input: Tensor, target: Tensor) -> Tensor:
     """The class-index target checked against the input; a (1,) target of a 1-D input is its 0-d."""
-    if input.dim() < 1:
-        raise ValueError(f"Expected 1 or more dimensions (got {input.dim()})")
-    if input.dim() == 1 and target.dim() == 1:
-        if target.shape[0] != 1:
-            raise ValueError(f"For 1D input, 1D target must have size 1, but got target size: {target.shape[0]}")
+    shape, t_shape = input._data.shape, target._data.shape
+    ndim, t_ndim = len(shape), len(t_shape)
+    if ndim < 1:
+        raise ValueError(f"Expected 1 or more dimensions (got {ndim})")
+    if ndim == 1 and t_ndim == 1:
+        if t_shape[0] != 1:
+            raise ValueError(f"For 1D input, 1D target must have size 1, but got target size: {t_shape[0]}")
         target = target.reshape(())
-    batch = target.shape[0] if target.dim() else 0  # (PyTorch reads a 0-d target's batch size as 0)
-    if input.dim() != 1 and input.shape[0] != batch:
-        raise ValueError(f"Expected input batch_size ({input.shape[0]}) to match target batch_size ({batch}).")
-    if input.dim() == 2 and target.dim() > 1 or input.dim() == 1 and target.dim() > 0:
+        t_shape, t_ndim = (), 0
+    batch = t_shape[0] if t_ndim else 0  # (PyTorch reads a 0-d target's batch size as 0)
+    if ndim != 1 and shape[0] != batch:
+        raise ValueError(f"Expected input batch_size ({shape[0]}) to match target batch_size ({batch}).")
+    if ndim == 2 and t_ndim > 1 or ndim == 1 and t_ndim > 0:
         raise RuntimeError("0D or 1D target tensor expected, multi-target not supported")
-    if input.dim() > 2 and tuple(target.shape) != (input.shape[0],) + tuple(input.shape[2:]):
-        raise RuntimeError(f"Expected target size {list((input.shape[0],) + tuple(input.shape[2:]))}, got "
-                           f"{list(target.shape)}")
+    if ndim > 2 and t_shape != shape[:1] + shape[2:]:
+        raise RuntimeError(f"Expected target size {list(shape[:1] + shape[2:])}, got {list(t_shape)}")
     if target._data.dtype != np.int64:
         raise RuntimeError(f"expected target dtype to be Long or Byte, but got {scalar_type_name(target.dtype)}")
     return target
 
 
 def _nll_coefficients(target: np.ndarray, n_classes: int, weight: np.ndarray | None, ignore_index: int,
-                      dtype: np.dtype) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
-    """Per-prediction class index (clipped), weight w_i (0 where ignored) and which predictions
-    count (None: all of them); bounds checked."""
+                      dtype: np.dtype) -> tuple[np.ndarray, np.ndarray | None, np.ndarray | None]:
+    """Per-prediction class index (clipped), weight w_i (0 where ignored; None: all 1) and which
+    predictions count (None: all of them); bounds checked."""
     t = target.reshape(-1)
     if t.size:  # the common case, in two C reductions: every target a class, none equal to ignore_index
         lo, hi = np.minimum.reduce(t), np.maximum.reduce(t)
         if 0 <= lo and hi < n_classes and not lo <= ignore_index <= hi:
-            return t, (weight[t].astype(dtype) if weight is not None else np.ones(t.shape, dtype)), None
+            return t, (weight[t].astype(dtype) if weight is not None else None), None
     keep = t != ignore_index
     bad = keep & ((t < 0) | (t >= n_classes))
     if np.logical_or.reduce(bad, axis=None):  # (the C reduction; ``bad.any()`` goes through Python)
@@ -155,7 +157,8 @@ class NllLoss(Function):
         x = input._data
         rows = _class_layout(x)
         idx, w, keep = _nll_coefficients(target, rows.shape[1], weight, ignore_index, x.dtype)
-        losses = -w * rows[np.arange(rows.shape[0]), idx]
+        picked = rows[np.arange(rows.shape[0]), idx]
+        losses = -picked if w is None else -w * picked
         if keep is not None:  # ignored rows are skipped: a NaN there stays out
             losses = np.where(keep, losses, 0)
         ctx.save_for_backward(input)  # (as PyTorch: its backward op takes input, for the edge)
@@ -163,7 +166,8 @@ class NllLoss(Function):
         ctx.target, ctx.weight, ctx.ignore_index = target, weight, ignore_index
         if reduction == "none":
             return _make(losses.reshape(target.shape))
-        ctx.total_weight = np.add.reduce(w, dtype=x.dtype)  # (the ufunc: ``.sum`` adds Python layers)
+        # (the ufunc: ``.sum`` adds Python layers)
+        ctx.total_weight = x.dtype.type(idx.size) if w is None else np.add.reduce(w, dtype=x.dtype)
         out = np.add.reduce(losses, dtype=x.dtype)
         return _make(np.asarray(out / ctx.total_weight if reduction == "mean" else out, dtype=x.dtype))
 
@@ -223,9 +227,9 @@ def nll_loss(input: Tensor, target: Tensor, weight: Tensor | None = None, size_a
     _check_reduction(reduction)
     target = _check_target(input, target)
     w = None if weight is None else weight._data
-    if input.dim() <= 2:
+    if input._data.ndim <= 2:
         return NllLoss.apply(input, target._data, w, reduction, ignore_index)
-    if input.dim() == 4:
+    if input._data.ndim == 4:
         return NllLoss2D.apply(input, target._data, w, reduction, ignore_index)
     # PyTorch folds other shapes (N, C, d1, ...) into the 4-D (N, C, 1, d1 * ...) of nll_loss2d.
     n, c = input.shape[:2]
@@ -243,8 +247,8 @@ def cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None, s
     ``target`` holds class indices (int64), or class probabilities of the input's shape.
     """
     _check_reduction(reduction)
-    class_dim = 0 if input.dim() == 1 else 1
-    probabilities = target.shape == input.shape  # PyTorch reads a target of the input's shape as probabilities
+    class_dim = 0 if input._data.ndim == 1 else 1
+    probabilities = target._data.shape == input._data.shape  # PyTorch reads a target of the input's shape as probabilities
     if probabilities:
         if not target.is_floating_point():
             raise RuntimeError("Expected floating point type for target with class probabilities, got "

@@ -39,14 +39,6 @@ def _tensor(name: str):
     return lambda node: _make(np.asarray(getattr(node, name)))
 
 
-def _sizes_of(k: int):
-    return lambda node: tuple(node.saved_tensors[k].shape)
-
-
-def _strides_of(k: int):
-    return lambda node: node.saved_tensors[k].stride()
-
-
 def _indexed_dim(node) -> tuple[int, object]:
     """(dim, item) of the one position of an indexing key that is not a full slice."""
     for d, item in enumerate(node.key):
@@ -66,8 +58,8 @@ def _slice_field(field: str):
 
 
 _REDUCE = {"dim": attr("dims"), "keepdim": attr("keepdim")}
-_MATMUL = {"self": 0, "mat2": 1, "self_sym_sizes": _sizes_of(0), "self_sym_strides": _strides_of(0),
-           "mat2_sym_sizes": _sizes_of(1), "mat2_sym_strides": _strides_of(1)}
+# mm/addmm keep both operands' sizes, and the strides of an operand that gets a gradient (else ())
+_MM = {"sym_sizes": lambda k: lambda node: node.sizes[k], "sym_strides": lambda k: lambda node: node.strides[k]}
 
 _NLL = {"reduction": attr("reduction", _REDUCTION.get), "target": _tensor("target"), "ignore_index": attr("ignore_index", _int),
         "weight": lambda node: None if node.weight is None else _make(node.weight)}
@@ -84,13 +76,14 @@ saved_fields.update({
     "ClampMinBackward0": {"self": 0, "min": attr("min")},
     "ClampMaxBackward0": {"self": 0, "max": attr("max")},
     "WhereBackward0": {"condition": _tensor("cond")},
-    "MmBackward0": _MATMUL,
+    "MmBackward0": {"self": 0, "mat2": 1, **{f"{operand}_{field}": read(k) for k, operand in enumerate(("self", "mat2"))
+                                             for field, read in _MM.items()}},
     "BmmBackward0": {"self": 0, "mat2": 1},
     "MvBackward0": {"self": 0, "vec": 1},
     "DotBackward0": {"self": 0, "tensor": 1},
     "AddmmBackward0": {"mat1": 0, "mat2": 1, "alpha": lambda node: 1, "beta": lambda node: 1,
-                       "mat1_sym_sizes": _sizes_of(0), "mat1_sym_strides": _strides_of(0),
-                       "mat2_sym_sizes": _sizes_of(1), "mat2_sym_strides": _strides_of(1)},
+                       **{f"{operand}_{field}": read(k) for k, operand in enumerate(("mat1", "mat2"))
+                          for field, read in _MM.items()}},
     "SumBackward0": {"self_sym_sizes": _sizes},
     "SumBackward1": {"self_sym_sizes": _sizes, **_REDUCE},
     "MeanBackward0": {"self_sym_sizes": _sizes, "self_sym_numel": lambda node: math.prod(node.shape)},

@@ -191,3 +191,19 @@ def test_addmm_backward_with_frozen_operands(frozen):
         layer(x).sum().backward()
         return layer.weight.grad, layer.bias.grad, x.grad
     same(fn)
+
+
+@pytest.mark.parametrize("op", ["mm", "addmm", "linear"])
+@pytest.mark.parametrize("grads", [(True, True), (True, False), (False, True), (False, False)])
+def test_mm_saved_sizes_and_strides(op, grads):
+    """mm and addmm keep both operands' sizes and the strides of an operand that gets a gradient."""
+    def fn(L):
+        a = L.tensor(rng().standard_normal((5, 4)), requires_grad=grads[0])
+        b = L.tensor(rng(1).standard_normal((3, 4)), requires_grad=grads[1]).t()
+        bias = L.ones(3, requires_grad=True)  # (the only input that needs a gradient, in the last case)
+        node = {"mm": lambda: a.mm(b), "addmm": lambda: L.addmm(bias, a, b),
+                "linear": lambda: L.nn.functional.linear(a, b.t(), bias)}[op]().grad_fn
+        first = "self" if op == "mm" else "mat1"
+        return [tuple(getattr(node, f"_saved_{name}_sym_{field}")) for name in (first, "mat2")
+                for field in ("sizes", "strides")]
+    same(fn)
