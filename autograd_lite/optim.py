@@ -22,13 +22,17 @@ from .random import _fma32, _fma64
 from .tensor import Tensor, _make
 
 
-def _axpy(alpha: float, x: np.ndarray, y: np.ndarray) -> np.ndarray:
-    """``y + alpha * x`` with one rounding, in y's precision (PyTorch's ``y.add(x, alpha=alpha)``)."""
-    fused = kernels.axpy32(alpha, x, y)
+def _axpy(alpha: float, x: np.ndarray, y: np.ndarray, out: np.ndarray | None = None) -> np.ndarray:
+    """``y + alpha * x`` with one rounding, in y's precision (PyTorch's ``y.add(x, alpha=alpha)``),
+    written into ``out`` if given."""
+    fused = kernels.axpy32(alpha, x, y, out=out)
     if fused is not None:
         return fused
-    a = y.dtype.type(alpha)
-    return (_fma32 if y.dtype == np.float32 else _fma64)(x, a, y)
+    result = (_fma32 if y.dtype == np.float32 else _fma64)(x, y.dtype.type(alpha), y)
+    if out is None:
+        return result
+    np.copyto(out, result, casting="unsafe")
+    return out
 
 
 def _addcmul(y: np.ndarray, value: float, a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -43,11 +47,13 @@ def _write(param: Tensor, value: np.ndarray) -> None:
 
 
 def _add_(param: Tensor, alpha: float, x: np.ndarray) -> None:
-    """``param.add_(x, alpha=alpha)``: ``_axpy`` computed straight into the parameter's storage
-    when the fused kernel can (no temporary to copy back), version bumped as an in-place op."""
+    """``param.add_(x, alpha=alpha)``: ``_axpy`` written straight into the parameter's storage
+    (by the fused kernel, no temporary, when it can), version bumped as an in-place op."""
     y = param._data
-    if np.may_share_memory(x, y) or kernels.axpy32(alpha, x, y, out=y) is None:
+    if np.may_share_memory(x, y):  # (the kernel writes as it reads: an overlapping x goes through a temporary)
         np.copyto(y, _axpy(alpha, x, y), casting="unsafe")
+    else:
+        _axpy(alpha, x, y, out=y)
     param._bump_version()
 
 
