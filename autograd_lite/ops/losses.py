@@ -143,40 +143,6 @@ def _nll_coefficients(target: np.ndarray, n_classes: int, weight: np.ndarray | N
     return idx, w.astype(dtype), keep
 
 
-class NllLoss(Function):
-    """-w[t] · input[t] per prediction, reduced (the mean divides by the summed weights).
-
-    ``target`` and ``weight`` come in as numpy arrays: like PyTorch, the node has an edge
-    for ``input`` only (they are not differentiable).
-    """
-
-    node_name = "NllLossBackward0"
-
-    @staticmethod
-    def forward(ctx, input, target, weight, reduction, ignore_index):
-        x = input._data
-        rows = _class_layout(x)
-        idx, w, keep = _nll_coefficients(target, rows.shape[1], weight, ignore_index, x.dtype)
-        picked = rows[np.arange(rows.shape[0]), idx]
-        losses = -picked if w is None else -w * picked
-        if keep is not None:  # ignored rows are skipped: a NaN there stays out
-            losses = np.where(keep, losses, 0)
-        ctx.save_for_backward(input)  # (as PyTorch: its backward op takes input, for the edge)
-        ctx.idx, ctx.w, ctx.keep, ctx.reduction, ctx.shape = idx, w, keep, reduction, x.shape
-        ctx.target, ctx.weight, ctx.ignore_index = target, weight, ignore_index
-        if reduction == "none":
-            return _make(losses.reshape(target.shape))
-        # (the ufunc: ``.sum`` adds Python layers)
-        ctx.total_weight = x.dtype.type(idx.size) if w is None else np.add.reduce(w, dtype=x.dtype)
-        out = np.add.reduce(losses, dtype=x.dtype)
-        return _make(np.asarray(out / ctx.total_weight if reduction == "mean" else out, dtype=x.dtype))
-
-    @staticmethod
-    def backward(ctx, grad):
-        input, = ctx.saved_tensors
-        return ctx._function.backward_op.apply(grad, input, ctx), None, None, None, None
-
-
 class NllLossBackward(Function):
     """nll_loss's input gradient (PyTorch's ``nll_loss_backward`` op): ``-w_i grad`` at each
     prediction's target (``-w_i grad / total weight`` for the mean), zero elsewhere.
@@ -216,7 +182,41 @@ class NllLossBackward(Function):
         return grad_grad, _make(np.zeros_like(gg._data)), None
 
 
-NllLoss.backward_op = NllLossBackward
+class NllLoss(Function):
+    """-w[t] · input[t] per prediction, reduced (the mean divides by the summed weights).
+
+    ``target`` and ``weight`` come in as numpy arrays: like PyTorch, the node has an edge
+    for ``input`` only (they are not differentiable).
+    """
+
+    node_name = "NllLossBackward0"
+    backward_op = NllLossBackward  # (NllLoss2D's: NllLoss2DBackward)
+
+    @staticmethod
+    def forward(ctx, input, target, weight, reduction, ignore_index):
+        x = input._data
+        rows = _class_layout(x)
+        idx, w, keep = _nll_coefficients(target, rows.shape[1], weight, ignore_index, x.dtype)
+        picked = rows[np.arange(rows.shape[0]), idx]
+        losses = -picked if w is None else -w * picked
+        if keep is not None:  # ignored rows are skipped: a NaN there stays out
+            losses = np.where(keep, losses, 0)
+        ctx.save_for_backward(input)  # (as PyTorch: its backward op takes input, for the edge)
+        ctx.idx, ctx.w, ctx.keep, ctx.reduction, ctx.shape = idx, w, keep, reduction, x.shape
+        ctx.target, ctx.weight, ctx.ignore_index = target, weight, ignore_index
+        if reduction == "none":
+            return _make(losses.reshape(target.shape))
+        # (the ufunc: ``.sum`` adds Python layers)
+        ctx.total_weight = x.dtype.type(idx.size) if w is None else np.add.reduce(w, dtype=x.dtype)
+        out = np.add.reduce(losses, dtype=x.dtype)
+        return _make(np.asarray(out / ctx.total_weight if reduction == "mean" else out, dtype=x.dtype))
+
+    @staticmethod
+    def backward(ctx, grad):
+        input, = ctx.saved_tensors
+        return ctx._function.backward_op.apply(grad, input, ctx), None, None, None, None
+
+
 NllLoss2D = overload(NllLoss, "NllLoss2D", "NllLoss2DBackward0",
                      backward_op=overload(NllLossBackward, "NllLoss2DBackward", "NllLoss2DBackwardBackward0"))
 
@@ -248,7 +248,7 @@ def cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None, s
     """
     _check_reduction(reduction)
     class_dim = 0 if input._data.ndim == 1 else 1
-    probabilities = target._data.shape == input._data.shape  # PyTorch reads a target of the input's shape as probabilities
+    probabilities = target._data.shape == input._data.shape  # (PyTorch reads such a target as probabilities)
     if probabilities:
         if not target.is_floating_point():
             raise RuntimeError("Expected floating point type for target with class probabilities, got "

@@ -58,11 +58,17 @@ def _slice_field(field: str):
 
 
 _REDUCE = {"dim": attr("dims"), "keepdim": attr("keepdim")}
-# mm/addmm keep both operands' sizes, and the strides of an operand that gets a gradient (else ())
-_MM = {"sym_sizes": lambda k: lambda node: node.sizes[k], "sym_strides": lambda k: lambda node: node.strides[k]}
 
-_NLL = {"reduction": attr("reduction", _REDUCTION.get), "target": _tensor("target"), "ignore_index": attr("ignore_index", _int),
-        "weight": lambda node: None if node.weight is None else _make(node.weight)}
+
+def _mm_fields(first: str) -> dict:
+    """mm and addmm keep both operands' sizes, and the strides of an operand that gets a gradient (else ())."""
+    return {f"{first}_sym_sizes": lambda node: node.sizes[0], f"{first}_sym_strides": lambda node: node.strides[0],
+            "mat2_sym_sizes": lambda node: node.sizes[1], "mat2_sym_strides": lambda node: node.strides[1]}
+
+
+# nll_loss and its backward op (which reads them from the NllLoss node it differentiates)
+_NLL = {"reduction": attr("reduction", _REDUCTION.get), "target": _tensor("target"),
+        "ignore_index": attr("ignore_index", _int), "weight": lambda node: None if node.weight is None else _make(node.weight)}
 _NLL_LOSS = {"self": 0, **_NLL, "total_weight": _tensor("total_weight")}
 _NLL_LOSS_BACKWARD = {name: (lambda node, read=read: read(node.loss)) for name, read in _NLL.items()}
 
@@ -76,14 +82,11 @@ saved_fields.update({
     "ClampMinBackward0": {"self": 0, "min": attr("min")},
     "ClampMaxBackward0": {"self": 0, "max": attr("max")},
     "WhereBackward0": {"condition": _tensor("cond")},
-    "MmBackward0": {"self": 0, "mat2": 1, **{f"{operand}_{field}": read(k) for k, operand in enumerate(("self", "mat2"))
-                                             for field, read in _MM.items()}},
+    "MmBackward0": {"self": 0, "mat2": 1, **_mm_fields("self")},
     "BmmBackward0": {"self": 0, "mat2": 1},
     "MvBackward0": {"self": 0, "vec": 1},
     "DotBackward0": {"self": 0, "tensor": 1},
-    "AddmmBackward0": {"mat1": 0, "mat2": 1, "alpha": lambda node: 1, "beta": lambda node: 1,
-                       **{f"{operand}_{field}": read(k) for k, operand in enumerate(("mat1", "mat2"))
-                          for field, read in _MM.items()}},
+    "AddmmBackward0": {"mat1": 0, "mat2": 1, "alpha": lambda node: 1, "beta": lambda node: 1, **_mm_fields("mat1")},
     "SumBackward0": {"self_sym_sizes": _sizes},
     "SumBackward1": {"self_sym_sizes": _sizes, **_REDUCE},
     "MeanBackward0": {"self_sym_sizes": _sizes, "self_sym_numel": lambda node: math.prod(node.shape)},
