@@ -204,10 +204,13 @@ class NllLoss(Function):
         ctx.save_for_backward(input)  # (as PyTorch: its backward op takes input, for the edge)
         ctx.idx, ctx.w, ctx.keep, ctx.reduction, ctx.shape = idx, w, keep, reduction, x.shape
         ctx.target, ctx.weight, ctx.ignore_index = target, weight, ignore_index
-        if reduction == "none":
+        if reduction == "none" and x.ndim > 1:
+            ctx.total_weight = x.dtype.type(0)  # (PyTorch sums no weights for an unreduced batch)
             return _make(losses.reshape(target.shape))
         # (the ufunc: ``.sum`` adds Python layers)
         ctx.total_weight = x.dtype.type(idx.size) if w is None else np.add.reduce(w, dtype=x.dtype)
+        if reduction == "none":
+            return _make(losses.reshape(target.shape))
         out = np.add.reduce(losses, dtype=x.dtype)
         return _make(np.asarray(out / ctx.total_weight if reduction == "mean" else out, dtype=x.dtype))
 

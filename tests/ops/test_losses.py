@@ -251,6 +251,7 @@ def test_nll_loss_backward_is_an_op(shape, reduction, weighted):
         node = fn.next_functions[0][0] if fn.name() == "ViewBackward0" else fn
         saved = (node._saved_target, node._saved_weight, node._saved_reduction, node._saved_ignore_index)
         gv, gz = lib.autograd.grad((g * lib.arange(g.numel(), dtype=g.dtype).view(g.shape)).sum(), [v, z])
-        return graph_names(fn), g, node.name(), saved, gv, gz, loss.grad_fn._saved_self is z
+        return graph_names(fn), g, node.name(), saved, gv, gz, loss.grad_fn._saved_self is z, \
+            loss.grad_fn._saved_total_weight
 
     same(run)
