@@ -118,11 +118,13 @@ class Optimizer:
         with no_grad():
             for group in self.param_groups:
                 for p in group["params"]:
-                    if p.grad is not None:
-                        self._update(p, p.grad._data, group, self.state[p])
+                    grad = p.grad
+                    if grad is not None:
+                        self._update(p, grad._data, group)
         return loss
 
-    def _update(self, p: Tensor, grad: np.ndarray, group: dict, state: dict) -> None:
+    def _update(self, p: Tensor, grad: np.ndarray, group: dict) -> None:
+        """Update one parameter in place; its per-parameter state (``self.state[p]``) is made on first use."""
         raise NotImplementedError
 
     def state_dict(self) -> dict:
@@ -186,7 +188,7 @@ class SGD(Optimizer):
                                       nesterov=nesterov, maximize=maximize,
                                       **_cpu_flags(foreach=foreach, differentiable=differentiable, fused=fused)))
 
-    def _update(self, p, grad, group, state):
+    def _update(self, p, grad, group):
         param = p._data
         if group["maximize"]:
             grad = -grad
@@ -194,6 +196,7 @@ class SGD(Optimizer):
             grad = _axpy(group["weight_decay"], param, grad)
         momentum = group["momentum"]
         if momentum != 0:
+            state = self.state[p]  # (PyTorch keeps no state without momentum)
             buf = state.get("momentum_buffer")
             if buf is None:
                 buf = grad.copy()
@@ -238,7 +241,8 @@ class Adam(Optimizer):
                                       **_cpu_flags(foreach=foreach, capturable=capturable,
                                                    differentiable=differentiable, fused=fused)))
 
-    def _update(self, p, grad, group, state):
+    def _update(self, p, grad, group):
+        state = self.state[p]
         param = p._data
         f = param.dtype.type
         lr, (beta1, beta2), eps, wd = group["lr"], group["betas"], group["eps"], group["weight_decay"]
@@ -298,7 +302,8 @@ class RMSprop(Optimizer):
                                       **_cpu_flags(foreach=foreach, capturable=capturable,
                                                    differentiable=differentiable)))
 
-    def _update(self, p, grad, group, state):
+    def _update(self, p, grad, group):
+        state = self.state[p]
         param = p._data
         f = param.dtype.type
         alpha = group["alpha"]

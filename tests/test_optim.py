@@ -97,6 +97,18 @@ def test_sgd_large_and_strided_parameters_bit_for_bit(kwargs):
     assert a[2:] == t[2:]
 
 
+@pytest.mark.parametrize("kwargs", [dict(lr=0.1), dict(lr=0.1, momentum=0.9)])
+def test_sgd_state_only_with_momentum(kwargs):
+    """Plain SGD keeps no per-parameter state; with momentum, a buffer per parameter that had a gradient."""
+    def fn(lib):
+        w, b = lib.ones(3, requires_grad=True), lib.ones(2, requires_grad=True)
+        opt = lib.optim.SGD([w, b], **kwargs)
+        (w.sum() * 2).backward()
+        opt.step()
+        return len(opt.state), {k: sorted(v) for k, v in opt.state_dict()["state"].items()}
+    same(fn)
+
+
 def test_param_without_grad_is_skipped():
     for lib in LIBS:
         a, b = lib.ones(2, requires_grad=True), lib.ones(2, requires_grad=True)
