@@ -214,7 +214,14 @@ class Cumsum(Function):
     def forward(ctx, a, dim):
         ctx.dim = dim
         data = a._data
-        out = np.cumsum(data, axis=dim, dtype=np.int64 if data.dtype.kind in "biu" else None)
+        if data.dtype.kind in "biu":
+            out = np.cumsum(data, axis=dim, dtype=np.int64)
+        else:  # PyTorch's running sum starts from +0 in float64 (its CPU accumulate type), so an
+            # all -0 prefix sums to +0 and float32 partial sums are rounded once
+            out = np.cumsum(data, axis=dim, dtype=np.float64)
+            if data.ndim:  # (a 0-d input is copied)
+                out += 0.0
+            out = out.astype(data.dtype, copy=False)
         return _new(out.reshape(data.shape))  # (numpy flattens a 0-d input to shape [1])
 
     @staticmethod
@@ -479,7 +486,8 @@ class Amax(Function):
         _check_nonempty("amax" if reduce is np.max else "amin", a, dim, as_given=True)
         ctx.dims = _dims(dim if dim != () else None, a._data.ndim)
         ctx.keepdim = keepdim
-        out = _new(reduce(a._data, axis=ctx.dims, keepdims=keepdim))
+        out = reduce(a._data, axis=ctx.dims, keepdims=keepdim)
+        out = _new(_first_zero(a._data, out, ctx.dims, keepdim))
         ctx.save_for_backward(a, out)
         return out
 
@@ -489,6 +497,19 @@ class Amax(Function):
         mask = a == _expand_back(out, a.shape, ctx.dims, ctx.keepdim)
         count = mask.sum(ctx.dims, keepdim=True)
         return _unsqueeze_back(grad, ctx.dims, ctx.keepdim) / count * mask, None, None  # scale_grad_by_count
+
+
+def _first_zero(x: np.ndarray, out: np.ndarray, dims: tuple | None, keepdim: bool) -> np.ndarray:
+    """amax/amin keep the first of equal values (PyTorch's kernel replaces its running value only by
+    a greater/smaller one): a zero result takes the sign of the first zero along the reduced dims."""
+    if out.dtype.kind != "f" or not (out == 0).any():
+        return out
+    dims = tuple(range(x.ndim)) if dims is None else dims
+    kept = [d for d in range(x.ndim) if d not in dims]
+    rows = np.transpose(x, kept + list(dims)).reshape([x.shape[d] for d in kept] + [-1])
+    first = np.take_along_axis(rows, np.argmax(rows == 0, axis=-1)[..., None], -1)[..., 0]
+    first = first.reshape(out.shape)
+    return np.where(out == 0, first, out)
 
 
 @tensor_method()
