@@ -379,6 +379,19 @@ def nonzero(input: Tensor, *, as_tuple: bool = False) -> Tensor | tuple:
     return _t(np.stack(idx, axis=1).astype(np.int64) if idx else np.zeros((0, 0), np.int64))
 
 
+def _unique_flat(x: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Distinct values by a stable sort, as PyTorch's: a new value wherever the sorted neighbours
+    differ, so every NaN stays on its own (NaN != NaN) and equal values (``0.`` and ``-0.``) are
+    represented by the first one met."""
+    perm = np.argsort(x, kind="stable")
+    ordered = x[perm]
+    starts = np.ones(x.size, dtype=bool)
+    starts[1:] = ordered[1:] != ordered[:-1]
+    inverse = np.empty(x.size, dtype=np.int64)
+    inverse[perm] = np.cumsum(starts) - 1
+    return ordered[starts], inverse, np.diff(np.append(np.flatnonzero(starts), x.size))
+
+
 class Unique(Function):
     """Sorted distinct values. Not differentiable: backward raises, as PyTorch's does."""
 
@@ -386,7 +399,10 @@ class Unique(Function):
 
     @staticmethod
     def forward(ctx, a, sorted=True, return_inverse=False, return_counts=False, dim=None):
-        values, inverse, counts = np.unique(a._data, return_inverse=True, return_counts=True, axis=dim)
+        if dim is None:
+            values, inverse, counts = _unique_flat(a._data.ravel())
+        else:
+            values, inverse, counts = np.unique(a._data, return_inverse=True, return_counts=True, axis=dim)
         out = [_t(values)]
         if return_inverse:
             out.append(_t(inverse.reshape(a._data.shape).astype(np.int64)))

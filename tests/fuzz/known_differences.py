@@ -71,10 +71,71 @@ def rounding_at_zero(d, lines: list[str]) -> bool:
     return bool(m) and float(m.group(1)) <= 1.0
 
 
+def gelu_float32_inf(d, lines: list[str]) -> bool:
+    """``F.gelu`` (exact form) of float32 ``+inf``: PyTorch gives NaN on its vectorised path.
+
+    PyTorch's float32 GELU kernel evaluates erf with a polynomial times ``exp(-x*x)``, which
+    is ``inf * 0 = NaN`` at ``+inf``, but only for elements it processes in SIMD registers:
+    a lone element or a strided row takes the scalar path and gives ``inf``, as float64
+    does (and as ``x * 0.5 * (1 + erf(x / sqrt 2))`` is). Which elements are vectorised
+    depends on the layout and the CPU's vector width, so autograd_lite keeps ``inf``.
+    """
+    return (d.kind == "value" and "error inf allowances" in d.detail and d.theirs.startswith("float32")
+            and re.search(r"\bF\.gelu\((?![^)]*approximate)", lines[d.line]) is not None
+            and "nan" in d.theirs and "inf" in d.ours)
+
+
+_VIEW = (r"(\[|\.(narrow|select|t|T|mT|transpose|permute|view|view_as|expand|expand_as|squeeze|unsqueeze|"
+         r"diagonal|unfold|as_strided|flatten|unflatten|movedim|swapaxes|swapdims|real|detach)\b)")
+
+
+def inplace_reads_own_view(d, lines: list[str]) -> bool:
+    """An in-place op whose other operand is a view of the tensor it writes, overlapping it.
+
+    PyTorch refuses a partial overlap only when both tensors are dense; otherwise its kernel
+    reads the operand while it writes, element by element: whether a later element sees the
+    operand already updated depends on the order its loop visits memory and on which
+    elements its SIMD path loads ahead (``x.t().div_(x.t()[1:2])`` of a 4 x n tensor gives
+    different values for n = 5 and n = 17). autograd_lite computes the result from the
+    operands as they were before the op (the value the op is defined to have).
+    """
+    m = re.match(r"\s*(\w+)\.\w+_\((\w+)\b", lines[d.line])
+    if d.kind != "value" or not m:
+        return False
+    target, other = m.groups()
+    return any(re.match(rf"\s*{other}\s*=\s*{target}{_VIEW}", line) for line in lines[:d.line])
+
+
 KEPT: dict[str, Callable] = {
+    "inplace-reads-own-view": inplace_reads_own_view,
+    "gelu-float32-inf": gelu_float32_inf,
     "float32-rounding": float32_rounding,
     "rounding-at-zero": rounding_at_zero,
 }
+
+
+# Kept differences that change a value rather than round it: what a later line computes
+# from that value differs too, and is the same difference one step later.
+PROPAGATING = {"gelu-float32-inf", "inplace-reads-own-view"}
+
+
+def sort_out(found: list, lines: list[str]) -> tuple[list, set[str]]:
+    """The differences not kept, and the ids of the kept ones skipped (``found`` in line order).
+
+    A difference on a line that reads a variable changed by a propagating kept difference
+    (or by such a consequence) counts as that kept difference.
+    """
+    remaining, kept, tainted = [], set(), {}
+    for d in found:
+        name = kept_difference(d, lines) or next(
+            (n for var, n in tainted.items() if re.search(rf"(?<![\w.]){re.escape(var)}\b", lines[d.line])), None)
+        if name is None:
+            remaining.append(d)
+            continue
+        kept.add(name)
+        if name in PROPAGATING:
+            tainted[d.detail.split(" ")[0]] = name
+    return remaining, kept
 
 
 def kept_difference(d, lines: list[str]) -> str | None:

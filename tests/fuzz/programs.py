@@ -30,7 +30,7 @@ import numpy as np
 
 import autograd_lite
 
-from .known_differences import kept_difference
+from .known_differences import sort_out
 
 try:
     import torch
@@ -782,13 +782,7 @@ class Result:
 
 def check(lines: list[str], seed: int = 0, layout: bool = True) -> Result:
     ours, theirs = run("autograd_lite", lines), run("torch", lines)
-    found, kept = [], set()
-    for d in differences(ours, theirs, layout):
-        name = kept_difference(d, lines)
-        if name:
-            kept.add(name)
-        else:
-            found.append(d)
+    found, kept = sort_out(differences(ours, theirs, layout), lines)
     return Result(Program(seed, lines), root_difference(found), found, sorted(kept))
 
 
