@@ -287,7 +287,8 @@ def _prod_of_others(a: Tensor, dims: tuple) -> Tensor:
     n = flat.shape[-1]
     rows = flat.unsqueeze(-2).expand(*flat.shape[:-1], n, n)
     others = where(eye(n, dtype=bool_), 1.0, rows).prod(-1)
-    return others.reshape(moved.shape).permute([order.index(d) for d in range(a.ndim)])
+    # contiguous, as PyTorch's exclusive cumulative products (cat, cumprod, flip) are
+    return others.reshape(moved.shape).permute([order.index(d) for d in range(a.ndim)]).contiguous()
 
 
 def _check_nonempty(name: str, a: Tensor, dim: Any, as_given: bool = False) -> None:

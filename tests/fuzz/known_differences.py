@@ -61,9 +61,13 @@ def rounding_at_zero(d, lines: list[str]) -> bool:
     constant ``g``, layer norm's gradient of a sum: each cancels to zero in exact
     arithmetic, and whether the float result is exactly 0 or a few epsilons off depends on
     the last bit of each term (PyTorch's vectorised exp and its summation order against
-    numpy's). Matching which ones come out exactly 0 would mean copying those kernels. Kept
-    only while the residue stays within the comparison's own allowance (64 epsilons of the
-    tensor's scale, at least 1); a larger value against an exact zero is reported.
+    numpy's). So does ``float64_0d - float32_tensor``: PyTorch rounds the 0-d operand to
+    float32 before it subtracts, numpy subtracts in float64 and rounds the result (one
+    rounding, at a different place; computing in PyTorch's dtype would cost every mixed
+    operation a cast on the hot path). Matching which results come out exactly 0 would
+    mean copying those kernels. Kept only while the residue stays within the comparison's
+    own allowance (64 epsilons of the tensor's scale, at least 1); a larger value against
+    an exact zero is reported.
     """
     if d.kind not in ("value", "grad"):
         return False
@@ -106,7 +110,19 @@ def inplace_reads_own_view(d, lines: list[str]) -> bool:
     return any(re.match(rf"\s*{other}\s*=\s*{target}{_VIEW}", line) for line in lines[:d.line])
 
 
+def unique_zero_representative(d, lines: list[str]) -> bool:
+    """``T.unique``: which of ``0.`` and ``-0.`` stands for their group in a large input.
+
+    Both libraries sort and keep one value per run of equal values. PyTorch sorts with
+    ``std::sort``, which is stable only below 17 elements (insertion sort); above, the
+    zero it keeps depends on introsort's partitioning. autograd_lite sorts stably and keeps
+    the first zero met, PyTorch's answer for small inputs.
+    """
+    return d.kind == "value" and "(sign of zero)" in d.detail and re.search(r"\bT\.unique\(|\.unique\(", lines[d.line]) is not None
+
+
 KEPT: dict[str, Callable] = {
+    "unique-zero-representative": unique_zero_representative,
     "inplace-reads-own-view": inplace_reads_own_view,
     "gelu-float32-inf": gelu_float32_inf,
     "float32-rounding": float32_rounding,
