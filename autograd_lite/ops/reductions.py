@@ -13,7 +13,7 @@ from ..creation import arange, eye, linspace, zeros
 from ..dtypes import bool_
 from ..dtypes import dtype as _dtype
 from ..function import Function
-from ..tensor import _sizes, _wrap_dim, Tensor, tensor_method
+from ..tensor import _numpy_keywords, _sizes, _wrap_dim, Tensor, tensor_method
 from ._common import _dims, _float_data, _new, _scalar_name, _t, _type_name, np_mean, overload
 from .arithmetic import maximum, minimum
 from .comparison import where
@@ -271,7 +271,37 @@ def prod(input: Tensor, dim: int | None = None, keepdim: bool = False) -> Tensor
     """Product of all elements or along ``dim`` (``ProdBackward0``/``ProdBackward1``); zeros handled in backward."""
     if dim is None:
         return Prod.apply(input)
+    if not isinstance(dim, int):
+        raise _prod_dim_error(dim, keepdim, method=False)
     return ProdDim.apply(input, dim, keepdim)
+
+
+def _prod_method(self: Tensor, dim: int | None = None, keepdim: bool = False) -> Tensor:
+    if dim is not None and not isinstance(dim, int):
+        raise _prod_dim_error(dim, keepdim, method=True)
+    return prod(self, dim, keepdim)
+
+
+def _prod_dim_error(dim: Any, keepdim: bool, method: bool) -> TypeError:
+    """prod takes one dim only (unlike sum): PyTorch's argument parser finds no signature for a
+    tuple, and lists both (the method's without ``input``); with ``keepdim`` only one is left."""
+    kind = type(dim).__name__
+    if keepdim:
+        return TypeError(f"prod(): argument 'dim' (position 1) must be int, not {kind}")
+    if method:
+        got, signatures = f"(dim={kind}, )", ("(*, torch.dtype dtype = None)",
+                                              "(int dim, bool keepdim = False, *, torch.dtype dtype = None)")
+    else:
+        got, signatures = f"(Tensor, dim={kind})", (
+            "(Tensor input, *, torch.dtype dtype = None)",
+            "(Tensor input, int dim, bool keepdim = False, *, torch.dtype dtype = None, Tensor out = None)")
+    return TypeError(f"prod() received an invalid combination of arguments - got {got}, but expected one of:\n"
+                     + "".join(f" * {s}\n" for s in signatures))
+
+
+_prod_method.__name__ = _prod_method.__qualname__ = "prod"
+_prod_method.__doc__ = prod.__doc__
+Tensor.prod = _numpy_keywords(_prod_method)
 
 
 def _prod_of_others(a: Tensor, dims: tuple) -> Tensor:
