@@ -159,7 +159,7 @@ def log_softmax_backward(grad: np.ndarray, y: np.ndarray, dim: int) -> np.ndarra
 def _sum_from_first(x: np.ndarray, dim: int) -> np.ndarray:
     """A sum along ``dim`` (kept) that starts from the first element, as PyTorch's in-kernel
     ``vec::reduce_all`` does, where numpy's starts from +0: the sum of -0. values is -0."""
-    s = np.sum(x, axis=dim, keepdims=True)
+    s = np.asarray(np.sum(x, axis=dim, keepdims=True))  # (an array even for a 0-d x)
     zero = s == 0
     if zero.any():
         s[zero & np.signbit(x).all(axis=dim, keepdims=True)] = -0.0
