@@ -162,7 +162,8 @@ class AccumulateGrad(Node):
             if create_graph:  # a recorded copy, as PyTorch's CopyBackwards
                 var._grad = _make(layout.grad_layout(grad._data, var._data)).copy_(grad)
             elif _only_reference(grad) and layout.obeys_grad_layout(grad._data, var._data):
-                var._grad = grad  # a fresh gradient nobody else holds: keep it, as PyTorch does
+                # a fresh gradient nobody else holds: keep it (detached, as PyTorch: no forward-AD tangent)
+                var._grad = grad if grad._fw_tangent is None else grad.detach()
             else:  # it may be the caller's own tensor, or share memory with one: copy it
                 var._grad = _make(layout.grad_layout(grad._data, var._data))
         elif create_graph:  # the sum must be recorded: out of place

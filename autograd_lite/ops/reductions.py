@@ -286,8 +286,8 @@ def _prod_dim_error(dim: Any, keepdim: bool, method: bool) -> TypeError:
     """prod takes one dim only (unlike sum): PyTorch's argument parser finds no signature for a
     tuple, and lists both (the method's without ``input``); with ``keepdim`` only one is left."""
     kind = type(dim).__name__
-    if keepdim:
-        return TypeError(f"prod(): argument 'dim' (position 1) must be int, not {kind}")
+    if keepdim:  # (as the method's positional dim or the function's keyword one)
+        return TypeError(f"prod(): argument 'dim' {'(position 1) ' if method else ''}must be int, not {kind}")
     if method:
         got, signatures = f"(dim={kind}, )", ("(*, torch.dtype dtype = None)",
                                               "(int dim, bool keepdim = False, *, torch.dtype dtype = None)")

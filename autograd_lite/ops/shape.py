@@ -314,7 +314,12 @@ class Squeeze(Function):
 
     @staticmethod
     def backward(ctx, grad):
-        return grad.reshape(ctx.shape)
+        return _unsqueeze_to(grad, ctx.shape)
+
+
+def _unsqueeze_to(grad: Tensor, shape: tuple) -> Tensor:
+    """squeeze's gradient: ``grad`` itself when nothing was squeezed (PyTorch's ``unsqueeze_to``)."""
+    return grad if grad._data.shape == shape else grad.reshape(shape)
 
 
 @tensor_method()
@@ -336,7 +341,7 @@ class SqueezeDim(Function):
 
     @staticmethod
     def backward(ctx, grad):
-        return grad.reshape(ctx.shape), None
+        return _unsqueeze_to(grad, ctx.shape), None
 
 
 SqueezeDims = overload(SqueezeDim, "SqueezeDims", "SqueezeBackward2")  # squeeze(x, (dims))
