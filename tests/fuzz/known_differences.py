@@ -121,7 +121,30 @@ def unique_zero_representative(d, lines: list[str]) -> bool:
     return d.kind == "value" and "(sign of zero)" in d.detail and re.search(r"\bT\.unique\(|\.unique\(", lines[d.line]) is not None
 
 
+def _simd_width(dtype: str) -> int:
+    """Elements of ``dtype`` in one of this CPU's vector registers, as PyTorch's kernels use them."""
+    import torch
+    bits = 512 if torch.backends.cpu.get_cpu_capability().startswith("AVX512") else 256
+    return bits // (32 if dtype == "float32" else 64)
+
+
+def simd_zero_ties(d, lines: list[str]) -> bool:
+    """``T.maximum``/``T.minimum`` of ``-0.`` and ``0.``: which one PyTorch returns depends on the CPU.
+
+    Its scalar loop keeps the first operand of a tie (``std::max``), as autograd_lite does;
+    its vectorised loop (``_mm512_max_ps``, on runs of a register's width and more) keeps the
+    second. Kept only for a sign of zero in a result of at least one register's width.
+    """
+    m = re.match(r"(float32|float64)\[([0-9, ]*)\]", d.theirs)
+    if d.kind != "value" or "(sign of zero)" not in d.detail or not m:
+        return False
+    numel = int(np.prod([int(n) for n in m.group(2).split(",") if n.strip()]))
+    return (re.search(r"\bT\.(maximum|minimum)\(|\.(maximum|minimum)\(", lines[d.line]) is not None
+            and numel >= _simd_width(m.group(1)))
+
+
 KEPT: dict[str, Callable] = {
+    "simd-zero-ties": simd_zero_ties,
     "unique-zero-representative": unique_zero_representative,
     "inplace-reads-own-view": inplace_reads_own_view,
     "gelu-float32-inf": gelu_float32_inf,

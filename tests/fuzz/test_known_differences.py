@@ -15,6 +15,7 @@ KEPT_REPRODUCERS = {
     "inplace-reads-own-view": [
         "x1 = T.tensor([[0.0, 1.0, 1.0], [-0.0, -0.0, -1.0], [1.0, 0.0, 1.0], [-1.0, 0.0, 0.0]], dtype=T.float64).t()",
         "v3 = x1.narrow(0, 1, 1)", "x1.div_(v3)", "v4 = x1.sum()"],
+    "simd-zero-ties": ["x = T.tensor([-0.0] * 16 + [1.0] * 16)", "v = T.maximum(x, T.zeros(32))"],
     "unique-zero-representative": ["x = T.tensor([-0.0, 0.0] + [float(i) for i in range(1, 16)])",
                                    "v = T.unique(x)"],
 }
@@ -29,6 +30,7 @@ def test_kept_difference_skips_its_reproducer(name):
 @pytest.mark.parametrize("lines", [
     ["x = T.tensor([1.0, float('inf')])", "v = F.gelu(x, approximate='tanh')", "w = v.clamp(max=-0.0)"],
     ["x = T.tensor([[1.0, 2.0], [3.0, 4.0]])", "v = x[0:1]", "x.clamp_(min=-0.0)"],
+    ["x = T.tensor([-0.0, 0.0, 1.0])", "v = T.maximum(x, T.tensor([0.0, -0.0, 1.0]))"],
 ])
 def test_kept_differences_do_not_hide_others(lines):
     """Lines like a kept difference's that agree are no kept difference (nothing is skipped)."""
