@@ -87,6 +87,15 @@ def _mm_backward(ctx: BackwardFunction, grad: Tensor, need_a: bool, need_b: bool
     return ga, gb
 
 
+def _gemm(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """``a @ b`` of two matrices with the zeros PyTorch's BLAS call gives: with a single inner
+    term (k = 1) gemm writes each product as it is, -0. included, where numpy's sum starts
+    from +0; a row or column vector goes to gemv, which sums from +0 like numpy."""
+    if a.shape[1] == 1 and a.shape[0] > 1 and b.shape[1] > 1:
+        return a * b  # the outer product: (m, 1) * (1, n)
+    return a @ b
+
+
 class Mm(Function):
     node_name = "MmBackward0"
 
@@ -100,7 +109,7 @@ class Mm(Function):
         _check_mm_shapes(a, b)
         _check_matmul_operands("mm", x.dtype, y.dtype, empty=not (x.size and y.size))
         _save_mm(ctx, a, b)
-        return _new(x @ y)
+        return _new(_gemm(x, y))
 
     @staticmethod
     def backward(ctx, grad):
@@ -122,7 +131,7 @@ class Addmm(Function):
         _check_mm_shapes(a, b)
         _check_matmul_operands("addmm", bias._data.dtype, a._data.dtype, b._data.dtype)
         _save_mm(ctx, a, b, first=1)
-        out = a._data @ b._data
+        out = _gemm(a._data, b._data)
         out += bias._data
         return _new(out)
 
@@ -170,6 +179,8 @@ class Dot(Function):
             raise RuntimeError(
                 f"1D tensors expected, but got {a._data.ndim}D and {b._data.ndim}D tensors"
             )
+        if a._data.dtype != b._data.dtype:  # (dot compares the dtypes before the sizes)
+            _check_matmul_operands("dot", a._data.dtype, b._data.dtype)
         if a._data.shape != b._data.shape:
             raise RuntimeError(
                 "inconsistent tensor size, expected tensor [{}] and src [{}] to have the same number of elements, "
@@ -177,7 +188,7 @@ class Dot(Function):
             )
         _check_matmul_operands("dot", a._data.dtype, b._data.dtype)
         _save_operands(ctx, a, b)
-        return _new(np.dot(a._data, b._data))
+        return _new(np.dot(a._data, b._data) + 0)  # (PyTorch's dot sums from +0, numpy's one term does not)
 
     @staticmethod
     def backward(ctx, grad):
