@@ -246,7 +246,8 @@ def axpy32(alpha: float, x: np.ndarray, y: np.ndarray, out: np.ndarray | None = 
     (a fused multiply-add), into ``out`` if given (a C-contiguous array, ``y`` itself for
     ``add_``); returns None when the numpy emulation should be used instead. Small arrays use
     the kernel too once it is loaded: the emulation is a dozen numpy calls (~4 us), the call ~0.4 us."""
-    if (y.size < SMALL and not _axpy32.ready() or x.shape != y.shape or x.dtype != np.float32 or y.dtype != np.float32 or jit_disabled()
+    small = y.size < SMALL and not _axpy32.ready()
+    if (small or x.shape != y.shape or x.dtype != np.float32 or y.dtype != np.float32 or jit_disabled()
             or out is not None and not (out.flags.c_contiguous and out.shape == y.shape and out.dtype == y.dtype)):
         return None
     if out is None:

@@ -68,7 +68,8 @@ def _mm_fields(first: str) -> dict:
 
 # nll_loss and its backward op (which reads them from the NllLoss node it differentiates)
 _NLL = {"reduction": attr("reduction", _REDUCTION.get), "target": _tensor("target"),
-        "ignore_index": attr("ignore_index", _int), "weight": lambda node: None if node.weight is None else _make(node.weight)}
+        "ignore_index": attr("ignore_index", _int),
+        "weight": lambda node: None if node.weight is None else _make(node.weight)}
 _NLL_LOSS = {"self": 0, **_NLL, "total_weight": _tensor("total_weight")}
 _NLL_LOSS_BACKWARD = {name: (lambda node, read=read: read(node.loss)) for name, read in _NLL.items()}
 
