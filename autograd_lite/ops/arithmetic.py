@@ -44,12 +44,13 @@ def add(input: Any, other: Any, *, alpha: float = 1) -> Tensor:
     return Add.apply(input, other) if alpha == 1 else Add.apply(input, other, alpha)
 
 
-def _check_bool_subtraction(a: Tensor, b: Tensor) -> None:
-    """PyTorch refuses ``-`` whenever a bool is involved, with a hint for masks."""
-    if a._data.dtype == np.bool_ and b._data.dtype == np.bool_:
+def _check_bool_subtraction(a: Any, b: Any) -> None:
+    """PyTorch refuses ``-`` whenever a bool is involved (a Python bool too), with a hint for masks."""
+    a, b = (isinstance(x, bool) or isinstance(x, Tensor) and x._data.dtype == np.bool_ for x in (a, b))
+    if a and b:
         raise RuntimeError("Subtraction, the `-` operator, with two bool tensors is not supported. "
                            "Use the `^` or `logical_xor()` operator instead.")
-    if a._data.dtype == np.bool_ or b._data.dtype == np.bool_:
+    if a or b:
         raise RuntimeError("Subtraction, the `-` operator, with a bool tensor is not supported. "
                            "If you are trying to invert a mask, use the `~` or `logical_not()` operator instead.")
 
@@ -76,6 +77,7 @@ class Sub(Function):
 @tensor_method('subtract', '__sub__')
 def sub(input: Any, other: Any, *, alpha: float = 1) -> Tensor:
     if type(other) is not Tensor or type(input) is not Tensor:
+        _check_bool_subtraction(input, other)
         input, other = _binary_inputs(input, other)
     return Sub.apply(input, other) if alpha == 1 else Sub.apply(input, other, alpha)
 
@@ -91,7 +93,7 @@ class Rsub(Function):
     @staticmethod
     def forward(ctx, a, number, alpha=1):
         b = as_tensor_like(number, a)
-        _check_bool_subtraction(a, b)
+        _check_bool_subtraction(a, number)
         return _cast(b._data - alpha * a._data, a, b)
 
     @staticmethod
