@@ -166,3 +166,12 @@ def test_unique_keeps_every_nan(data):
 def test_index_selecting_nothing_is_not_checked(code):
     """An advanced index whose result is empty reads no element, so PyTorch checks none of its values."""
     same(lambda L: (lambda r: (r, r.stride()))(eval(code, {"L": L})))
+
+
+@pytest.mark.parametrize("shape", [(0,), (3,), (0, 1), (1, 0), (2, 3), (0, 3), (3, 0), (2, 0, 3)])
+def test_index_select_out_of_range(shape):
+    """Each kernel path of index_select refuses a bad index with its own words (and an empty
+    input of two or more dimensions checks the indices alone)."""
+    for dim in range(len(shape)):
+        for idx in ([0], [-1], [5], [], [0, 7]):
+            same(lambda L: L.zeros(*shape).index_select(dim, L.tensor(idx, dtype=L.long)))
