@@ -14,7 +14,7 @@ from .. import dtypes, layout
 from ..creation import zeros_like
 from ..dtypes import result_dtype
 from ..function import Function
-from ..tensor import Tensor, tensor_method
+from ..tensor import _make, Tensor, tensor_method
 from ._common import _binary_inputs, _cast, _check_shapes_broadcast, _float_data, _new, _pointwise, _t, _with_number, as_tensor_like
 from .comparison import max_first, min_first, where
 
@@ -44,13 +44,12 @@ def add(input: Any, other: Any, *, alpha: float = 1) -> Tensor:
     return Add.apply(input, other) if alpha == 1 else Add.apply(input, other, alpha)
 
 
-def _check_bool_subtraction(a: Any, b: Any) -> None:
-    """PyTorch refuses ``-`` whenever a bool is involved (a Python bool too), with a hint for masks."""
-    a, b = (isinstance(x, bool) or isinstance(x, Tensor) and x._data.dtype == np.bool_ for x in (a, b))
-    if a and b:
+def _check_bool_subtraction(a: Tensor, b: Tensor) -> None:
+    """PyTorch refuses ``-`` whenever a bool is involved, with a hint for masks."""
+    if a._data.dtype == np.bool_ and b._data.dtype == np.bool_:
         raise RuntimeError("Subtraction, the `-` operator, with two bool tensors is not supported. "
                            "Use the `^` or `logical_xor()` operator instead.")
-    if a or b:
+    if a._data.dtype == np.bool_ or b._data.dtype == np.bool_:
         raise RuntimeError("Subtraction, the `-` operator, with a bool tensor is not supported. "
                            "If you are trying to invert a mask, use the `~` or `logical_not()` operator instead.")
 
@@ -77,8 +76,7 @@ class Sub(Function):
 @tensor_method('subtract', '__sub__')
 def sub(input: Any, other: Any, *, alpha: float = 1) -> Tensor:
     if type(other) is not Tensor or type(input) is not Tensor:
-        _check_bool_subtraction(input, other)
-        input, other = _binary_inputs(input, other)
+        input, other = _binary_inputs(_bool_as_tensor(input), _bool_as_tensor(other))
     return Sub.apply(input, other) if alpha == 1 else Sub.apply(input, other, alpha)
 
 
@@ -92,8 +90,8 @@ class Rsub(Function):
 
     @staticmethod
     def forward(ctx, a, number, alpha=1):
-        b = as_tensor_like(number, a)
-        _check_bool_subtraction(a, number)
+        b = as_tensor_like(_bool_as_tensor(number), a)
+        _check_bool_subtraction(a, b)
         return _cast(b._data - alpha * a._data, a, b)
 
     @staticmethod
@@ -145,6 +143,11 @@ def mul(input: Any, other: Any) -> Tensor:
 
 
 multiply = mul
+
+
+def _bool_as_tensor(value: Any) -> Any:
+    """A Python bool beside a tensor in a subtraction: a bool tensor, which PyTorch refuses there."""
+    return _make(np.array(value)) if isinstance(value, bool) else value
 
 
 class Div(Function):
