@@ -381,7 +381,7 @@ class IndexPut(Function):
         else:
             mask[ctx.key] = False
             g_value = grad[ctx.key] if ctx.needs_input_grad[1] else None
-        return grad * _t(mask), g_value, None, None
+        return where(_t(mask), grad, 0.0), g_value, None, None  # the overwritten places get +0. (zeros)
 
 
 # ``x[basic index] = value`` and in-place ops on views: PyTorch's CopySlices node.

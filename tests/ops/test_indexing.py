@@ -175,3 +175,16 @@ def test_index_select_out_of_range(shape):
     for dim in range(len(shape)):
         for idx in ([0], [-1], [5], [], [0, 7]):
             same(lambda L: L.zeros(*shape).index_select(dim, L.tensor(idx, dtype=L.long)))
+
+
+def test_overwritten_places_get_positive_zero_gradients():
+    """``x[key] = value``: the overwritten places' gradient is zeros (+0.), the others' the gradient
+    itself (a -0. kept), as PyTorch's copy's backward fills them."""
+    from harness import same_bits
+
+    def run(L):
+        x = L.tensor([[-1.0, 1.0, 1.0], [0.0, 2.0, 0.0]], requires_grad=True)
+        v = L.cat([x.select(-2, 1), x.select(-2, 1)])
+        v[1:] = L.tensor(-1.0)
+        return L.autograd.grad(v.pow(2).sum(), x)[0]
+    same_bits(run)
