@@ -82,7 +82,7 @@ saved_fields.update({
     "ClampBackward1": {"self": 0, "min": attr("min"), "max": attr("max")},
     "ClampMinBackward0": {"self": 0, "min": attr("min")},
     "ClampMaxBackward0": {"self": 0, "max": attr("max")},
-    "WhereBackward0": {"condition": _tensor("cond")},
+    "WhereBackward0": {"condition": 0},
     "MmBackward0": {"self": 0, "mat2": 1, **_mm_fields("self")},
     "BmmBackward0": {"self": 0, "mat2": 1},
     "MvBackward0": {"self": 0, "vec": 1},
