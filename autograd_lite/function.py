@@ -522,8 +522,8 @@ def _record(ctx: BackwardFunction, args: tuple, needs: tuple, out: Any) -> Any:
     """Wire a node into the graph: edges to the inputs' nodes, outputs pointing back at it."""
     ctx._seq = next(_sequence)
     nodes, nrs = [], None
-    for i, a in enumerate(args):
-        if needs[i]:
+    for i, (a, need) in enumerate(zip(args, needs)):
+        if need:
             if a._base is not None:  # a view whose base changed in place needs the base's new graph
                 refresh_view(a)
             if a._output_nr:  # rare: an input that is not its node's first output
@@ -557,16 +557,16 @@ def _record(ctx: BackwardFunction, args: tuple, needs: tuple, out: Any) -> Any:
         data = out._data
         if data.dtype.kind == "f":
             out._requires_grad, out._grad_fn = True, ctx
-        outputs = (out,)
         ctx._output_meta = ((data.shape, data.dtype),)
-    else:
-        single = not isinstance(out, tuple)
-        outputs = tuple(_wire(ctx, o, i, args) for i, o in enumerate((out,) if single else out))
-        ctx._output_meta = tuple((o._data.shape, o._data.dtype) if isinstance(o, Tensor) else None
-                                 for o in outputs)
+        if ctx.to_save:
+            _save(ctx, (out,))
+        return out
+    single = not isinstance(out, tuple)
+    outputs = tuple(_wire(ctx, o, i, args) for i, o in enumerate((out,) if single else out))
+    ctx._output_meta = tuple((o._data.shape, o._data.dtype) if isinstance(o, Tensor) else None for o in outputs)
     if ctx.to_save:
         _save(ctx, outputs)
-    return outputs[0] if not isinstance(out, tuple) else outputs
+    return outputs[0] if single else outputs
 
 
 def _is_one_of(t: Any, items: Any) -> bool:

@@ -169,6 +169,8 @@ def elementwise(out: np.ndarray, *inputs: np.ndarray, common: np.dtype | None | 
     it computes in (``x.to(common)``, so with ``like``'s dense strides); ``common`` is the
     result's dtype unless given (None: no conversion); the first ``exempt`` inputs (``where``'s
     condition) are never converted."""
+    if out.ndim == 1:  # one dimension, nothing to order: TensorIterator's output is contiguous
+        return out if out.strides[0] == out.itemsize else contiguous(out)
     if plain(out, *inputs):
         return out
     known = _CONTIGUOUS_BYTES  # then, inline: contiguous inputs, a contiguous result
