@@ -522,8 +522,8 @@ def _record(ctx: BackwardFunction, args: tuple, needs: tuple, out: Any) -> Any:
     """Wire a node into the graph: edges to the inputs' nodes, outputs pointing back at it."""
     ctx._seq = next(_sequence)
     nodes, nrs = [], None
-    for i, (a, need) in enumerate(zip(args, needs)):
-        if need:
+    for i, a in enumerate(args):
+        if needs[i]:
             if a._base is not None:  # a view whose base changed in place needs the base's new graph
                 refresh_view(a)
             if a._output_nr:  # rare: an input that is not its node's first output
