@@ -14,7 +14,6 @@ node finishes unless ``retain_graph=True``.
 """
 from __future__ import annotations
 
-import sys
 import warnings
 from typing import Callable, Sequence
 
@@ -23,7 +22,7 @@ import numpy as np
 from . import errors, layout
 from .dtypes import from_numpy_dtype
 from .function import (NUMPY_QUIET, AccumulateGrad, BackwardFunction, Node, checked_hook_result,
-                       checked_hook_results, grad_accumulator, numpy_errstate, profiling)
+                       checked_hook_results, grad_accumulator, numpy_errstate, only_buffer_holds, profiling)
 from .grad_mode import _anomaly, _state
 from .tensor import Size, Tensor, _make
 
@@ -227,22 +226,11 @@ def _add_to_buffer(buffers: dict, node: Node, nr: int, grad: Tensor) -> None:
         slots[nr] = grad
     elif _state.enabled:  # create_graph: the sum must be recorded too
         slots[nr] = prev + grad
-    elif _sole(prev, grad):  # as PyTorch's InputBuffer: a sum only this buffer holds grows in place
+    elif only_buffer_holds(prev, grad):  # as PyTorch's InputBuffer: a sum only this buffer holds grows in place
         prev._data += grad._data
     else:
         slots[nr] = _make(layout.summed(prev._data + grad._data, prev._data, grad._data))
 
-
-def _sole(prev: Tensor, grad: Tensor) -> bool:
-    """May ``prev`` (a gradient in a buffer) take ``grad`` in place? Only when nothing else holds
-    it or its memory (here: the buffer, ``_add_to_buffer``'s variable, our argument and
-    getrefcount's; for the memory: the tensor, ``data`` and getrefcount's), it owns its memory
-    with the strides ``summed`` would keep, and the sum keeps its shape and dtype."""
-    data = prev._data
-    return (type(prev) is Tensor and prev._base is None and prev._vc is None and data.base is None
-            and data.flags.c_contiguous and data.flags.writeable
-            and data.shape == grad._data.shape and data.dtype is grad._data.dtype
-            and sys.getrefcount(prev) <= 4 and sys.getrefcount(data) <= 3)
 
 
 def _run_pre_hooks(node: Node, grads: list) -> list:

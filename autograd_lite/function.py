@@ -219,6 +219,19 @@ def _only_reference(grad: Tensor) -> bool:
             and sys.getrefcount(grad) <= 4 and sys.getrefcount(data) <= 3)
 
 
+def only_buffer_holds(prev: Tensor, grad: Tensor) -> bool:
+    """May the engine add ``grad`` into ``prev``, a gradient in its buffer, in place (as PyTorch's
+    InputBuffer does)? Only when nothing else holds ``prev`` or its memory (here: the buffer, the
+    engine's variable, our argument and getrefcount's; for the memory: the tensor, ``data`` and
+    getrefcount's), it owns its memory with the strides an out-of-place sum would keep
+    (``layout.summed``), and the sum keeps its shape and dtype."""
+    data = prev._data
+    return (type(prev) is Tensor and prev._base is None and prev._vc is None and data.base is None
+            and data.flags.c_contiguous and data.flags.writeable
+            and data.shape == grad._data.shape and data.dtype is grad._data.dtype
+            and sys.getrefcount(prev) <= 4 and sys.getrefcount(data) <= 3)
+
+
 def grad_accumulator(tensor: Tensor) -> AccumulateGrad:
     """The leaf's single AccumulateGrad node, created on first use and held weakly by the leaf."""
     ref = tensor._accumulator
