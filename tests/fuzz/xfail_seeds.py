@@ -5,10 +5,6 @@ xfail(strict=True): when a fix makes one pass (XPASS fails the suite), delete it
 or rerun the command once the row is fixed.
 """
 XFAIL_ROWS: dict[str, list[int]] = {
-    'A10': [362],
-    'D': [65, 197, 218, 302, 317, 349],
-    'N3': [347],
-    'N5': [171, 276],
-    'N10': [376],
+    'D': [65, 197, 218, 302, 317, 347],
 }
 XFAIL_SEEDS = {seed: row for row, seeds in XFAIL_ROWS.items() for seed in seeds}
