@@ -260,10 +260,3 @@ def _axpy32(x, y, alpha):
         out[i] = np.float32(s[i])
     return out
 
-
-def sum_to_shape(x: np.ndarray, shape: tuple) -> np.ndarray:
-    """Sum a broadcast array back to ``shape``: the gradient of broadcasting."""
-    lead = x.ndim - len(shape)
-    axes = tuple(range(lead)) + tuple(lead + i for i, s in enumerate(shape) if s == 1 and x.shape[lead + i] != 1)
-    out = np.add.reduce(x, axis=axes, keepdims=True) if axes else x  # (the ufunc itself: np.sum adds Python layers)
-    return np.asarray(out).reshape(shape)

@@ -50,7 +50,7 @@ from .indexing import (
 from .reductions import (
     all, Amax, amax, Amin, amin, any, argmax, argmin, argsort, count_nonzero, Cumsum, cumsum, Logsumexp, logsumexp,
     max, MaxAll, MaxDim, Mean, mean, MeanDim, min, MinAll, MinDim, Norm, norm, Prod, prod, ProdDim, Sort, sort, Std,
-    std, Sum, sum, sum_to_size, SumDim, SumToSize, Topk, topk, Var, var)
+    std, Sum, sum, sum_to_size, SumDim, Topk, topk, Var, var)
 from .reductions import histc, Histogram, histogram
 from .linalg import (
     Addmm, addmm, Bmm, bmm, Diagonal, Dot, dot, einsum, inner, matmul, Mm, mm, Mv, mv, outer)

@@ -358,7 +358,11 @@ class IndexPut(Function):
     def backward(ctx, grad):
         mask = np.ones(grad.shape, dtype=bool)
         if ctx.view_func is not None:
-            writable(ctx.view_func(_t(mask))._data)[...] = False
+            written = ctx.view_func(_t(mask))._data
+            if written.size and builtins.any(s == 0 and n > 1 for s, n in zip(written.strides, written.shape)):
+                # (PyTorch writes the part's gradient back through the view: refused if it repeats an element)
+                raise RuntimeError(errors.INTERNAL_OVERLAP)
+            writable(written)[...] = False
             g_value = ctx.view_func(grad) if ctx.needs_input_grad[1] else None
         else:
             mask[ctx.key] = False

@@ -28,21 +28,61 @@ from . import activations, arithmetic, unary
 
 
 class AsStrided(Function):
-    """A view rebuilt on its base's current graph, after the base was changed in place."""
+    """The elements of ``base``'s memory at (size, stride, storage_offset): how PyTorch rebuilds
+    a view whose base was changed in place (it keeps the view's place, not the ops that made it)."""
 
     node_name = "AsStridedBackward0"
 
     @staticmethod
-    def forward(ctx, base, view_func):
-        ctx.shape, ctx.dtype, ctx.view_func = base._data.shape, base.dtype, view_func
-        return _view_of(_t(view_func(base.detach())._data), base, view_func)
+    def forward(ctx, base, size, stride, storage_offset):
+        ctx.base, ctx.view = views.geometry(base), (size, stride, storage_offset)
+        return _view_of(_t(_strided(_memory(base._data), size, stride, storage_offset)), base, None)
 
     @staticmethod
     def backward(ctx, grad):
-        return CopySlices.apply(zeros(ctx.shape, dtype=ctx.dtype), grad, None, ctx.view_func), None
+        """PyTorch's as_strided_backward: the gradient added into zeros of the memory at the view's
+        places (summed where the view repeats an element), read back at the base's places."""
+        extent = builtins.max(_extent(*ctx.base), _extent(*ctx.view))
+        memory = StridedScatter.apply(grad, extent, ctx.view)
+        return AsStrided.apply(memory, *ctx.base), None, None, None
 
 
-views.rebuild = AsStrided.apply  # the core calls it when a view's base changed in place
+class StridedScatter(Function):
+    """Zeros of ``extent`` elements, ``grad`` added at the places (size, stride, offset)."""
+
+    node_name = "CopySlices"
+    node_in_torch_autograd = True
+
+    @staticmethod
+    def forward(ctx, grad, extent, places):
+        ctx.places = places
+        out = np.zeros(extent, dtype=grad._data.dtype)
+        np.add.at(out, _strided(np.arange(extent), *places), grad._data)
+        return _t(out)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return AsStrided.apply(grad, *ctx.places), None, None
+
+
+def _memory(a: np.ndarray) -> np.ndarray:
+    """The memory ``a`` spans, as a flat array from its first element (strides are never negative)."""
+    return np.lib.stride_tricks.as_strided(a, (_extent(a.shape, [s // a.itemsize for s in a.strides], 0),),
+                                           (a.itemsize,))
+
+
+def _strided(memory: np.ndarray, size: tuple, stride: tuple, offset: int) -> np.ndarray:
+    return np.lib.stride_tricks.as_strided(memory[offset:], size, [s * memory.itemsize for s in stride])
+
+
+def _extent(size: tuple, stride: tuple, offset: int) -> int:
+    """How many elements of memory (size, stride, offset) reaches into."""
+    if 0 in size:
+        return 0
+    return offset + 1 + builtins.sum((n - 1) * s for n, s in zip(size, stride))
+
+
+views.rebuild = AsStrided.apply  # the core calls it for a view whose base changed in place
 
 
 @tensor_method()
@@ -183,9 +223,7 @@ def _write_into(self: Tensor, result: Tensor) -> None:
             self._base is not None and self._view_func is not None and result._requires_grad):
         base = self._base
         _setitem_tracked(base, None, result, self._view_func)
-        fresh = self._view_func(base)
-        self._grad_fn, self._output_nr, self._requires_grad = fresh._grad_fn, fresh._output_nr, fresh._requires_grad
-        self._view_version = self._vc[0]
+        views.rebase(self)
         return
     _store(self, result._data)
     self._grad_fn, self._output_nr, self._requires_grad = result._grad_fn, result._output_nr, result._requires_grad

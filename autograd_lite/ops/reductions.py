@@ -557,30 +557,23 @@ _norm_method.__name__, _norm_method.__qualname__, _norm_method.__doc__ = "norm",
 Tensor.norm = _norm_method
 
 
-class SumToSize(Function):
-    """Sum a broadcast gradient back to an input's shape (the engine calls this)."""
-
-    node_name = "SumBackward1"
-
-    @staticmethod
-    def forward(ctx, a, shape):
-        ctx.shape = a._data.shape
-        return _new(kernels.sum_to_shape(a._data, tuple(shape)))
-
-    @staticmethod
-    def backward(ctx, grad):
-        return grad.expand(ctx.shape), None
-
-
 @tensor_method()
 def sum_to_size(input: Tensor, *size: Any) -> Tensor:
-    """Sum broadcast dimensions away until the tensor has ``size`` (how gradients of broadcasts are reduced)."""
-    shape = _sizes(size)
-    if tuple(shape) == input._data.shape:
+    """Sum broadcast dimensions away until the tensor has ``size`` (how gradients of broadcasts are reduced).
+
+    PyTorch's sum_to, with its nodes: ``sum()`` to a 0-d size, else the summed dimensions kept
+    (``sum(dims, keepdim=True)``), then a ``view`` when leading dimensions must go."""
+    shape = tuple(_sizes(size))
+    if shape == input._data.shape:
         return input
     if not _expandable_to(shape, input._data.shape):
         raise RuntimeError(f"size {{{list(shape)}}} is not expandable to size {{{list(input._data.shape)}}}.")
-    return SumToSize.apply(input, shape)
+    if not shape:
+        return Sum.apply(input)
+    lead = input._data.ndim - len(shape)
+    dims = tuple(range(lead)) + tuple(lead + i for i, n in enumerate(shape) if n == 1 and input._data.shape[lead + i] != 1)
+    out = SumDim.apply(input, dims, True) if dims else input
+    return out.view(shape) if lead else out
 
 
 @tensor_method()

@@ -191,7 +191,7 @@ class Expand(Function):
         target = _expand_target(_type_str(a), a._data.shape, sizes)
         ctx.shape = a._data.shape
         strides = layout.expand_strides(a._data.shape, layout.strides_of(a._data), target)
-        return _view_of(_t(layout.restrided(np.broadcast_to(a._data, target), strides)), a, None)
+        return _view_of(_t(layout.restrided(np.broadcast_to(a._data, target), strides)), a, lambda t: t.expand(target))
 
     @staticmethod
     def backward(ctx, grad):
@@ -314,7 +314,15 @@ class Squeeze(Function):
 
     @staticmethod
     def backward(ctx, grad):
-        return grad.reshape(ctx.shape)
+        return _unsqueeze_to(grad, ctx.shape, range(len(ctx.shape)))
+
+
+def _unsqueeze_to(grad: Tensor, shape: tuple, dims) -> Tensor:
+    """PyTorch's unsqueeze_to: the squeezed ``dims`` of ``shape`` put back one ``unsqueeze`` at a time."""
+    for d in dims:
+        if shape[d] == 1:
+            grad = grad.unsqueeze(d)
+    return grad
 
 
 @tensor_method()
@@ -332,11 +340,12 @@ class SqueezeDim(Function):
     def forward(ctx, a, dim):
         ctx.shape = a._data.shape
         dims = tuple(d for d in _dims(dim, a._data.ndim) if a._data.ndim and a._data.shape[d] == 1)
+        ctx.dims = sorted(dims)
         return _view_of(_t(np.squeeze(a._data, dims) if dims else a._data.view()), a, lambda t: t.squeeze(dim))
 
     @staticmethod
     def backward(ctx, grad):
-        return grad.reshape(ctx.shape), None
+        return _unsqueeze_to(grad, ctx.shape, ctx.dims), None
 
 
 SqueezeDims = overload(SqueezeDim, "SqueezeDims", "SqueezeBackward2")  # squeeze(x, (dims))

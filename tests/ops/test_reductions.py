@@ -11,7 +11,7 @@ import pytest
 torch = pytest.importorskip("torch")
 
 import autograd_lite  # noqa: E402,F401
-from harness import P, arrays, assert_same_tensor, case_tests, compare, compare_error, leaves, raises_same, rng, same, setitem, ties  # noqa: E402,F401,E501
+from harness import P, arrays, assert_same_tensor, case_tests, compare, compare_error, graph_names, leaves, raises_same, rng, same, setitem, ties  # noqa: E402,F401,E501
 from harness import compare_layout  # noqa: E402
 
 
@@ -277,3 +277,19 @@ def test_gradient_layout(case):
         return gx, x.grad, y.grad
     compare_layout(grads, rng().standard_normal((3, 4)), rng(1).standard_normal((2, 3, 4)),
                    rng(2).standard_normal((3, 1)))
+
+
+@pytest.mark.parametrize("size", [(3,), (1, 3), (2, 1), (1, 1), (), (1,), (4, 2, 3)])
+def test_sum_to_size_records_pytorchs_sum_to(size):
+    """sum_to: ``sum()`` to a 0-d size, else ``sum(dims, keepdim=True)`` and a ``view`` when leading
+    dimensions go; the engine reduces a broadcast input's gradient the same way (seen with create_graph)."""
+    def f(L):
+        x = L.tensor([[0.5, -1.0, 2.0], [1.0, 0.25, -0.5]], dtype=L.float64, requires_grad=True)
+        if size == (4, 2, 3):
+            return L.ones(size).sum_to_size(x.shape)
+        y = x.sum_to_size(size)
+        w = L.ones(size, dtype=L.float64, requires_grad=True)
+        g, = L.autograd.grad(((x + w) ** 2).sum(), w, create_graph=True)
+        return y, graph_names(y.grad_fn, 1), g, graph_names(g.grad_fn, 1), y.stride()
+
+    same(f)
