@@ -381,16 +381,49 @@ class Gelu(Function):
     @staticmethod
     def backward(ctx, grad):
         a, = ctx.saved_tensors
-        if ctx.approximate == "tanh":
-            k = math.sqrt(2 / math.pi)
-            inner = (a + a ** 3 * 0.044715) * k
-            t = inner.tanh()
-            d = 0.5 * (1 + t) + 0.5 * a * (1 - t * t) * k * (1 + a * a * (3 * 0.044715))
+        return GeluBackward.apply(grad, a, ctx.approximate), None
+
+
+_GELU_K = math.sqrt(2 / math.pi)  # the tanh approximation's sqrt(2 / pi) and cubic coefficient
+_GELU_C = 0.044715
+
+
+class GeluBackward(Function):
+    """``grad * gelu'(x)`` (PyTorch's ``gelu_backward``, an op of its own: a double backward
+    records ``GeluBackwardBackward0``)."""
+
+    node_name = "GeluBackwardBackward0"
+
+    @staticmethod
+    def forward(ctx, grad, a, approximate):
+        ctx.approximate = approximate
+        ctx.save_for_backward(grad, a)
+        g, x = grad._data, a._data
+        if approximate == "tanh":
+            t = np.tanh(_GELU_K * (x + _GELU_C * x ** 3))
+            d = 0.5 * (1 + t) + 0.5 * x * (1 - t * t) * _GELU_K * (1 + 3 * _GELU_C * x * x)
         else:
-            cdf = 0.5 * (1 + (a / math.sqrt(2)).erf())
-            pdf = (a * a * -0.5).exp() / math.sqrt(2 * math.pi)
-            d = cdf + a * pdf
-        return grad * d, None
+            d = 0.5 * (1 + kernels.erf(x / math.sqrt(2))) + x * np.exp(-0.5 * x * x) / math.sqrt(2 * math.pi)
+        return _make(np.asarray(g * d).astype(g.dtype, copy=False))
+
+    @staticmethod
+    def backward(ctx, gg):
+        grad, a = ctx.saved_tensors
+        return GeluBackward.apply(gg, a, ctx.approximate), gg * grad * _gelu_second_derivative(a, ctx.approximate), None
+
+
+def _gelu_second_derivative(a: Tensor, approximate: str) -> Tensor:
+    """gelu''(x), written as PyTorch's gelu_double_backward writes it."""
+    if approximate == "tanh":
+        inner = (a + a.pow(3) * _GELU_C) * _GELU_K
+        t = inner.tanh()
+        sech = 1 / inner.cosh()
+        f, g, h = a * 0.5, 1 - t * t, (1 + a * a * (3 * _GELU_C)) * _GELU_K
+        f_prime_gh = g * h * 0.5
+        g_prime = (2 * sech) * (-sech * t) * h
+        return f_prime_gh + f_prime_gh + f * h * g_prime + f * g * (a * (6 * _GELU_C) * _GELU_K)
+    pdf = (a * a * -0.5).exp() * (1 / math.sqrt(2 * math.pi))
+    return 2 * pdf - a * a * pdf
 
 
 def gelu(input: Tensor, approximate: str = "none") -> Tensor:

@@ -12,7 +12,7 @@ torch = pytest.importorskip("torch")
 
 import autograd_lite  # noqa: E402,F401
 from harness import P, arrays, assert_same_tensor, case_tests, compare, compare_error, leaves, raises_same, rng, same, setitem, ties  # noqa: E402,F401
-from harness import compare_layout  # noqa: E402
+from harness import compare_layout, graph_names  # noqa: E402
 
 
 CASES = [
@@ -118,16 +118,19 @@ def test_rsqrt_node_and_double_backward():
     same(f)
 
 
-@pytest.mark.parametrize("act", ["elu", "softplus"])
+@pytest.mark.parametrize("act", ["elu", "softplus", "gelu", "gelu_tanh"])
 def test_activation_double_backward_nodes(act):
-    """elu's and softplus's backwards are ops of their own (EluBackwardBackward0, ...), first and second
-    order values as PyTorch's; elu keeps -0. (its expm1)."""
+    """elu's, softplus's and gelu's backwards are ops of their own (EluBackwardBackward0, ...), first,
+    second and third order values as PyTorch's; elu keeps -0. (its expm1). gelu's double backward
+    records PyTorch's nodes too."""
     def f(L):
         x = L.tensor([[0.3, -1.0, 0.0], [2.0, 30.0, -0.0]], dtype=L.float64, requires_grad=True)
-        fn = getattr(L.nn.functional, act)
-        g, = L.autograd.grad(fn(x).pow(2).sum(), x, create_graph=True)
-        h, = L.autograd.grad(g.sum(), x)
-        return fn(x), g, h
+        fn = getattr(L.nn.functional, act.removesuffix("_tanh"))
+        y = fn(x, approximate="tanh") if act == "gelu_tanh" else fn(x)
+        g, = L.autograd.grad(y.pow(2).sum(), x, create_graph=True)
+        h, = L.autograd.grad((g * g).sum(), x, create_graph=True)
+        k, = L.autograd.grad(h.sum(), x)
+        return y, g, g.grad_fn.name(), h, graph_names(h.grad_fn, 2) if act.startswith("gelu") else None, k
     same(f)
 
 
