@@ -16,7 +16,7 @@ from ..dtypes import result_dtype
 from ..function import Function
 from ..tensor import Tensor, tensor_method
 from ._common import _binary_inputs, _cast, _check_shapes_broadcast, _float_data, _new, _pointwise, _t, _with_number, as_tensor_like
-from .comparison import where
+from .comparison import masked_fill, where
 
 
 class Add(Function):
@@ -165,7 +165,7 @@ class Div(Function):
     def backward(ctx, grad):
         a, b = ctx.saved_tensors
         need_a, need_b = ctx.needs_input_grad[:2]
-        return grad / b if need_a else None, -grad * a / (b * b) if need_b else None, None
+        return grad / b if need_a else None, -grad * ((a / b) / b) if need_b else None, None  # (PyTorch's order)
 
 
 class DivMode(Div):
@@ -271,6 +271,22 @@ class MulScalar(Function):
         return grad * ctx.number, None
 
 
+class DivScalar(Function):
+    """``tensor / number`` as PyTorch records it inside backward formulas and C++ losses (div.Scalar:
+    ``DivBackward1``; Python's ``tensor / 2`` is div.Tensor, ``DivBackward0``)."""
+
+    node_name = "DivBackward1"
+
+    @staticmethod
+    def forward(ctx, a, number):
+        ctx.number = number
+        return _with_number((a._data / number).astype(a._data.dtype, copy=False), a)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return DivScalar.apply(grad, ctx.number), None
+
+
 class PowTensor(Function):
     """``tensor ** tensor``."""
 
@@ -353,9 +369,10 @@ class Maximum(Function):
 
 
 def _to_the_chosen(grad: Tensor, a: Tensor, b: Tensor, a_lost: Tensor, b_lost: Tensor) -> tuple:
-    """maximum's and minimum's gradient goes to the input chosen; a tie splits it in half, as PyTorch does."""
-    tie = where(a == b, grad / 2, grad)
-    return where(a_lost, 0.0, tie), where(b_lost, 0.0, tie)
+    """maximum's and minimum's gradient goes to the input chosen; a tie splits it in half, as PyTorch does
+    (``where(a == b, grad / 2, grad).masked_fill_(a_lost, 0)``, and the same for b)."""
+    return (masked_fill(where(a == b, DivScalar.apply(grad, 2), grad), a_lost, 0),
+            masked_fill(where(a == b, DivScalar.apply(grad, 2), grad), b_lost, 0))
 
 
 def _tensors_only(name: str, input: Any, other: Any) -> None:

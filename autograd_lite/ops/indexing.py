@@ -1,5 +1,5 @@
 """Indexing: ``x[...]`` (basic indices as views, advanced ones as one gather),
-gather/scatter, index_select, masked_fill, index_put, nonzero, unique, embedding.
+gather/scatter, index_select, index_put, nonzero, unique, embedding.
 """
 from __future__ import annotations
 
@@ -260,10 +260,8 @@ class Scatter(Function):
 
     @staticmethod
     def backward(ctx, grad):
-        mask = np.ones(grad.shape, dtype=bool)
-        mask[_along(ctx.index, ctx.dim)] = False  # overwritten: no gradient to the old values
         g_src = Gather.apply(grad, ctx.dim, ctx.index) if ctx.needs_input_grad[3] else None  # (src's part)
-        return where(_t(mask), grad, 0.0), None, None, g_src
+        return ScatterValue.apply(grad, ctx.dim, ctx.index, 0), None, None, g_src  # overwritten: no gradient
 
 
 ScatterValue = overload(Scatter, "ScatterValue", "ScatterBackward1")  # scatter(..., value=)
@@ -309,34 +307,6 @@ def index_select(input: Tensor, dim: int, index: Tensor) -> Tensor:
     if not input._data.ndim and index._data.size != 1:
         raise RuntimeError(f"index_select(): Index to scalar can have only 1 value, got {index._data.size} value(s)")
     return IndexSelect.apply(input, d, _check_index(index, d, input._data.shape, "index_select"))
-
-
-class MaskedFill(Function):
-    """``value`` where ``mask`` is True, ``x`` elsewhere; no gradient flows where it was filled."""
-
-    node_name = "MaskedFillBackward0"
-
-    @staticmethod
-    def forward(ctx, a, mask, value):
-        ctx.mask = mask
-        return _new(np.where(mask, np.asarray(value, a._data.dtype), a._data))
-
-    @staticmethod
-    def backward(ctx, grad):
-        return where(_t(ctx.mask), 0.0, grad), None, None
-
-
-@tensor_method()
-def masked_fill(input: Tensor, mask: Tensor, value: Any) -> Tensor:
-    """A copy of ``input`` with ``value`` where ``mask`` (broadcast) is True."""
-    if mask._data.dtype != np.bool_:
-        raise RuntimeError(f"masked_fill_ only supports boolean masks, but got mask with dtype {_scalar_name(mask)}")
-    if isinstance(value, Tensor):
-        if value._data.ndim:
-            raise RuntimeError(f"masked_fill_ only supports a 0-dimensional value tensor, but got tensor with "
-                               f"{value._data.ndim} dimension(s).")
-        value = value.item()
-    return MaskedFill.apply(input, np.broadcast_to(mask._data, input._data.shape), value)
 
 
 class IndexPut(Function):

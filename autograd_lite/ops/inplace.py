@@ -21,7 +21,8 @@ from ..views import _view_of, refresh_view
 from ._common import _check_shapes_broadcast, _scalar_name, _t, _type_name, _type_str, as_tensor_like, overload
 from .activations import relu
 from .arithmetic import add, div, mul, neg, pow, sub
-from .indexing import _index_key, CopySlices, getitem, IndexPut, masked_fill, scatter, writable
+from .comparison import masked_fill
+from .indexing import _index_key, CopySlices, getitem, IndexPut, scatter, writable
 from .shape import _expand_target, _expandable_to
 from .unary import clamp, exp
 from . import activations, arithmetic, unary

@@ -15,9 +15,8 @@ from ..dtypes import dtype as _dtype
 from ..function import Function
 from ..tensor import _sizes, _wrap_dim, Tensor, tensor_method
 from ._common import _dims, _float_data, _new, _scalar_name, _t, _type_name, np_mean, overload
-from .arithmetic import maximum, minimum
+from .arithmetic import DivScalar, maximum, minimum
 from .comparison import where
-from .indexing import ScatterAdd
 from .shape import _expandable_to
 
 _REQUIRED = object()  # a required argument PyTorch names in its own TypeError when left out
@@ -99,7 +98,7 @@ class Mean(Function):
 
     @staticmethod
     def backward(ctx, grad):
-        return grad.expand(ctx.shape) / ctx.n, None
+        return DivScalar.apply(grad.expand(ctx.shape), ctx.n), None
 
 
 class MeanDim(Function):
@@ -114,7 +113,7 @@ class MeanDim(Function):
 
     @staticmethod
     def backward(ctx, grad):
-        return _expand_back(grad, ctx.shape, ctx.dims, ctx.keepdim) / ctx.n, None, None, None
+        return DivScalar.apply(_expand_back(grad, ctx.shape, ctx.dims, ctx.keepdim), ctx.n), None, None, None
 
 
 @tensor_method()
@@ -219,6 +218,8 @@ class Cumsum(Function):
 
     @staticmethod
     def backward(ctx, grad):
+        if grad._data.size <= 1 or grad._data.shape[ctx.dim] == 1:  # (PyTorch's trivial case: grad itself)
+            return grad, None
         return grad.flip((ctx.dim,)).cumsum(ctx.dim).flip((ctx.dim,)), None
 
 
@@ -317,9 +318,9 @@ class MaxAll(Function):
 
     @staticmethod
     def backward(ctx, grad):
-        a, out = ctx.saved_tensors
-        mask = a == out
-        return where(mask, grad / mask.sum(), 0.0), None
+        a, out = ctx.saved_tensors  # PyTorch's evenly_distribute_backward (NaN: the NaNs share it)
+        mask = a.isnan() if np.isnan(out._data) else a == out
+        return zeros(a.shape, dtype=grad.dtype).masked_fill(mask, grad / mask.sum()), None
 
 
 MinAll = overload(MaxAll, "MinAll", "MinBackward1", _reduce=staticmethod(np.min))
@@ -384,7 +385,8 @@ class Sort(Function):
         indices, = ctx.saved_tensors
         if not ctx.shape:
             return grad, None, None, None
-        return ScatterAdd.apply(grad, ctx.shape, ctx.dim, indices._data), None, None, None
+        # PyTorch's value_selecting_reduction_backward: the gradient scattered into zeros
+        return zeros(ctx.shape, dtype=grad.dtype).scatter(ctx.dim, indices, grad), None, None, None
 
 
 @tensor_method()
@@ -518,6 +520,8 @@ class Norm(Function):
             out = np.sqrt(np.sum(x * x, axis=ctx.dims, keepdims=keepdim))
         elif p == math.inf:
             out = np.max(x, axis=ctx.dims, keepdims=keepdim)
+        elif p == 0:  # the number of non-zero elements
+            out = np.sum(x != 0, axis=ctx.dims, keepdims=keepdim).astype(x.dtype)
         else:
             out = np.sum(x ** p, axis=ctx.dims, keepdims=keepdim) ** (1 / p)
         out = _new(out.astype(x.dtype, copy=False))
@@ -527,16 +531,27 @@ class Norm(Function):
     @staticmethod
     def backward(ctx, grad):
         a, out = ctx.saved_tensors
-        norm = _unsqueeze_back(out, ctx.dims, ctx.keepdim)  # (broadcast in the formulas, as PyTorch's)
-        g = _unsqueeze_back(grad, ctx.dims, ctx.keepdim)
-        if ctx.p == 1:
-            return g * a.sign(), None, None, None
-        if ctx.p == math.inf:
-            mask = a.abs() == norm
-            return g * a.sign() * mask / mask.sum(ctx.dims, keepdim=True), None, None, None
-        if ctx.p == 2:  # derivatives.yaml's norm_backward; 0 where the norm is 0 (a subgradient)
-            return g * (a / norm).masked_fill_(norm == 0, 0), None, None, None  # (in place, as PyTorch's)
-        return a * a.abs().pow(ctx.p - 2) * (g / norm.pow(ctx.p - 1)).masked_fill_(norm == 0, 0), None, None, None
+        return _norm_backward(_unsqueeze_back(grad, ctx.dims, ctx.keepdim), a, ctx.p,
+                              _unsqueeze_back(out, ctx.dims, ctx.keepdim), ctx.dims), None, None, None
+
+
+def _norm_backward(grad: Tensor, a: Tensor, p: float, norm: Tensor, dims: tuple) -> Tensor | None:
+    """PyTorch's norm_backward, op for op (so a double backward records its nodes); 0 where the
+    norm is 0 (a subgradient); p = 0 has no gradient at all."""
+    if p == 0:
+        return None
+    if p == 1:
+        return a.sgn() * grad
+    if p == 2:
+        return grad * (a / norm).masked_fill_(norm == 0, 0)  # (in place, as PyTorch's)
+    if p == math.inf:  # amax(abs(a))'s gradient, shared among the maxima (NaNs count as maxima)
+        a_abs = a.abs()
+        mask = (a_abs == norm).logical_or(a_abs.isnan())
+        return a.sgn() * ((grad / mask.sum(dims, keepdim=True)) * mask)
+    if p < 1:
+        return a.sgn() * a.abs().pow(p - 1).masked_fill_(a == 0, 0) * grad * norm.pow(1 - p)
+    scaled = a.sgn() * a.abs().pow(p - 1) if p < 2 else a * a.abs().pow(p - 2)
+    return scaled * (grad / norm.pow(p - 1)).masked_fill_(norm == 0, 0)
 
 
 def norm(input: Tensor, p: float | str = "fro", dim: Any = None, keepdim: bool = False, dtype: _dtype | None = None) -> Tensor:

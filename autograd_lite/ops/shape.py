@@ -676,15 +676,25 @@ class Repeat(Function):
         final = [r * s for r, s in zip(sizes, shape)]
         if builtins.any(r < 0 for r in sizes):
             raise RuntimeError(errors.negative_dimension(builtins.min(final), final))
-        ctx.sizes, ctx.shape, ctx.in_shape = sizes, shape, a._data.shape
-        return _t(np.ascontiguousarray(np.tile(a._data.reshape(shape), sizes)))
+        ctx.sizes, ctx.in_shape = sizes, a._data.shape
+        return _t(np.ascontiguousarray(np.tile(a._data.reshape(shape), sizes)) if sizes else a._data.copy())  # (0-d stays 0-d)
 
     @staticmethod
     def backward(ctx, grad):
-        """Each input element was copied once per tile: sum the tiles (``(r0, s0, r1, s1, ...)`` view)."""
-        interleaved = tuple(v for r, s in zip(ctx.sizes, ctx.shape) for v in (r, s))
-        g = grad.reshape(interleaved).sum(tuple(range(0, len(interleaved), 2)))
-        return g.reshape(ctx.in_shape), None
+        """Each input element was copied once per tile: sum the tiles, as PyTorch's repeat_backward
+        (the new leading dimensions one ``sum(0)`` each, then one reshape to ``(r, s)`` pairs where r > 1)."""
+        if 0 in ctx.sizes:
+            return zeros(ctx.in_shape, dtype=grad.dtype), None
+        lead = len(ctx.sizes) - len(ctx.in_shape)
+        for _ in range(lead):
+            grad = grad.sum(0)
+        pairs, dims = [], []
+        for r, s in zip(ctx.sizes[lead:], ctx.in_shape):
+            if r != 1:
+                pairs.append(r)
+                dims.append(len(pairs) - 1)
+            pairs.append(s)
+        return (grad.reshape(pairs).sum(dims) if dims else grad), None
 
 
 def repeat(input: Tensor, sizes: Sequence[int]) -> Tensor:

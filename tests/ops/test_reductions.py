@@ -293,3 +293,28 @@ def test_sum_to_size_records_pytorchs_sum_to(size):
         return y, graph_names(y.grad_fn, 1), g, graph_names(g.grad_fn, 1), y.stride()
 
     same(f)
+
+
+DOUBLE_BACKWARD = {
+    "mean": lambda x: x.mean(), "mean_dim": lambda x: x.mean(1), "max_all": lambda x: x.max(),
+    "min_all": lambda x: x.min(), "max_nan": lambda x: x.log().max(),
+    "sort": lambda x: x.sort(1)[0], "topk": lambda x: x.topk(2)[0], "cumsum": lambda x: x.cumsum(1),
+    "cumsum_single": lambda x: x[:, :1].cumsum(1), "norm_inf": lambda x: x.norm(p=float("inf"), dim=1),
+    "norm_0": lambda x: x.norm(p=0), "norm_1": lambda x: x.norm(p=1, dim=0), "norm_half": lambda x: x.norm(p=0.5),
+    "norm_1_5": lambda x: x.norm(p=1.5, dim=1, keepdim=True), "norm_3": lambda x: x.norm(p=3),
+}
+
+
+@pytest.mark.parametrize("op", DOUBLE_BACKWARD)
+def test_backward_formulas_record_pytorchs_nodes(op):
+    """Each backward formula uses the ops of PyTorch's (mean: grad / n as div.Scalar, max(): masked_fill
+    with a tensor value, sort/topk: scatter, cumsum's trivial case, norm_backward op for op): a gradient
+    taken with create_graph has PyTorch's node, and the second-order gradient PyTorch's value."""
+    def f(L):
+        x = L.tensor([[0.7, -1.3, 0.0], [1.3, 0.4, -0.6]], dtype=L.float64, requires_grad=True)
+        y = DOUBLE_BACKWARD[op](x)
+        g, = L.autograd.grad((y * y).sum(), x, create_graph=True)
+        h = L.autograd.grad((g * g).sum(), x, allow_unused=True)[0] if g.requires_grad else None
+        return y, g, graph_names(g.grad_fn, 1), h
+
+    same(f)

@@ -201,3 +201,17 @@ def test_squeeze_backward_unsqueezes(squeeze):
         return g, graph_names(g.grad_fn, 3)
 
     same(f)
+
+
+@pytest.mark.parametrize("sizes", [(2, 1, 1), (2, 2), (1, 1), (3, 1, 2), (0, 2), ()])
+def test_repeat_backward_is_pytorchs(sizes):
+    """repeat's gradient: a ``sum(0)`` per new leading dimension, one reshape and sum where a repeat
+    is not 1, zeros for a repeat of 0 (PyTorch's repeat_backward); 0-d stays 0-d."""
+    def f(L):
+        x = L.tensor([[0.5, -1.0, 2.0]], dtype=L.float64, requires_grad=True)
+        x = x[0, 0] if sizes == () else x
+        y = x.repeat(sizes)
+        g, = L.autograd.grad((y ** 2).sum(), x, create_graph=True)
+        return y, g, graph_names(g.grad_fn, 2)
+
+    same(f)

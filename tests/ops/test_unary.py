@@ -161,3 +161,14 @@ def test_clamp_gradient_layout(bounds):
         x = a[:, :1].t().detach().requires_grad_()
         return L.autograd.grad(x.clamp(*bounds).mean(), [x], create_graph=True)
     compare_layout(fn, rng().standard_normal((3, 4)))
+
+
+def test_erf_and_sgn_backward_nodes():
+    """erf's gradient is PyTorch's ``2 / sqrt(pi) * exp(-x.pow(2)) * grad``; sgn is sign's twin (SgnBackward0)."""
+    def f(L):
+        x = L.tensor([0.7, -1.3, 0.0], dtype=L.float64, requires_grad=True)
+        g, = L.autograd.grad((x.erf() ** 2).sum(), x, create_graph=True)
+        s = x.sgn()
+        return g, graph_names(g.grad_fn, 4), s, L.sgn(x)
+
+    same(f)
