@@ -6,7 +6,6 @@ or rerun the command once the row is fixed.
 """
 XFAIL_ROWS: dict[str, list[int]] = {
     'A10': [362],
-    'D': [65, 197, 218, 302, 317, 349],
     'N3': [347],
     'N5': [171, 276],
     'N10': [376],
