@@ -16,6 +16,7 @@ from ..dtypes import dtype as _dtype
 from ..function import BackwardFunction, Function
 from ..tensor import _make, _wrap_dim, Tensor, tensor_method
 from ._common import _float_data, _pointwise, _t, _type_name
+from .arithmetic import MulScalar
 from .comparison import where
 
 
@@ -73,8 +74,8 @@ class TanhBackwardOp(Function):
 
     @staticmethod
     def backward(ctx, gg):
-        grad, y = ctx.saved_tensors
-        return gg * (1 - y * y), gg * grad * -2 * y
+        grad, y = ctx.saved_tensors  # (PyTorch's formulas: the same op for grad, gg * (-2 y grad) for y)
+        return TanhBackwardOp.apply(gg, y), gg * (MulScalar.apply(y, -2) * grad)
 
 
 def tanh_backward(grad: Tensor, output: Tensor) -> Tensor:
@@ -93,8 +94,8 @@ class SigmoidBackwardOp(Function):
 
     @staticmethod
     def backward(ctx, gg):
-        grad, y = ctx.saved_tensors
-        return gg * y * (1 - y), gg * grad * (1 - 2 * y)
+        grad, y = ctx.saved_tensors  # (PyTorch's formulas: the same op for grad, gg grad (1 - 2 y) for y)
+        return SigmoidBackwardOp.apply(gg, y), gg * grad * (MulScalar.apply(y, -2) + 1)
 
 
 def sigmoid_backward(grad: Tensor, output: Tensor) -> Tensor:
@@ -306,9 +307,9 @@ class EluBackward(Function):
 
     @staticmethod
     def backward(ctx, gg):
-        grad, a = ctx.saved_tensors
-        return (EluBackward.apply(gg, a, ctx.alpha),
-                where(a > 0, 0.0, gg * grad * (a.clamp(max=0).exp() * ctx.alpha)), None)
+        grad, a = ctx.saved_tensors  # PyTorch's elu_double_backward (input_scale 1)
+        second = EluBackward.apply(MulScalar.apply(gg * grad, 1), a, ctx.alpha) * (a < 0).to(gg.dtype)
+        return EluBackward.apply(gg, a, ctx.alpha), second, None
 
 
 def elu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
@@ -351,10 +352,11 @@ class SoftplusBackward(Function):
 
     @staticmethod
     def backward(ctx, gg):
-        grad, a = ctx.saved_tensors
-        s = (a * ctx.beta).sigmoid()
-        return (SoftplusBackward.apply(gg, a, ctx.beta, ctx.threshold),
-                where(a * ctx.beta > ctx.threshold, 0.0, gg * grad * s * (1 - s) * ctx.beta), None, None)
+        grad, a = ctx.saved_tensors  # PyTorch's softplus_double_backward
+        x = MulScalar.apply(a, ctx.beta)
+        second = MulScalar.apply(sigmoid_backward(gg * grad, x.sigmoid()) * (x < ctx.threshold).to(gg.dtype),
+                                 ctx.beta)
+        return SoftplusBackward.apply(gg, a, ctx.beta, ctx.threshold), second, None, None
 
 
 def softplus(input: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tensor:

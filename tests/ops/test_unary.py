@@ -118,19 +118,19 @@ def test_rsqrt_node_and_double_backward():
     same(f)
 
 
-@pytest.mark.parametrize("act", ["elu", "softplus", "gelu", "gelu_tanh"])
+@pytest.mark.parametrize("act", ["elu", "softplus", "gelu", "gelu_tanh", "tanh", "sigmoid"])
 def test_activation_double_backward_nodes(act):
-    """elu's, softplus's and gelu's backwards are ops of their own (EluBackwardBackward0, ...), first,
-    second and third order values as PyTorch's; elu keeps -0. (its expm1). gelu's double backward
-    records PyTorch's nodes too."""
+    """elu's, softplus's, gelu's, tanh's and sigmoid's backwards are ops of their own (EluBackwardBackward0,
+    ...), first, second and third order values as PyTorch's; elu keeps -0. (its expm1). Their double
+    backwards record PyTorch's nodes too (gelu's all the way down)."""
     def f(L):
         x = L.tensor([[0.3, -1.0, 0.0], [2.0, 30.0, -0.0]], dtype=L.float64, requires_grad=True)
-        fn = getattr(L.nn.functional, act.removesuffix("_tanh"))
+        fn = getattr(L, act) if act in ("tanh", "sigmoid") else getattr(L.nn.functional, act.removesuffix("_tanh"))
         y = fn(x, approximate="tanh") if act == "gelu_tanh" else fn(x)
         g, = L.autograd.grad(y.pow(2).sum(), x, create_graph=True)
         h, = L.autograd.grad((g * g).sum(), x, create_graph=True)
         k, = L.autograd.grad(h.sum(), x)
-        return y, g, g.grad_fn.name(), h, graph_names(h.grad_fn, 2) if act.startswith("gelu") else None, k
+        return y, g, g.grad_fn.name(), h, graph_names(h.grad_fn, 2 if act.startswith("gelu") else 1), k
     same(f)
 
 
