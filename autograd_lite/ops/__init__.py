@@ -31,8 +31,8 @@ from .arithmetic import (
     remainder, Rsub, rsub, square, Sub, sub, subtract, true_divide)
 from .unary import (
     Abs, abs, absolute, Atan, atan, Clamp, clamp, clamp_max, clamp_min, clip, Cos, cos, Cosh, cosh, Erf, erf, Exp,
-    exp, Expm1, expm1, Floor, floor, Log, log, Log1p, log1p, rsqrt, Sgn, sgn, Sign, sign, Sin, sin, Sinh, sinh, Sqrt, sqrt,
-    Tan, tan)
+    exp, Expm1, expm1, Floor, floor, Log, log, Log1p, log1p, rsqrt, Sgn, sgn, Sign, sign, Sin, sin, Sinh, sinh, Sqrt,
+    sqrt, Tan, tan)
 from .unary import Log10, log10, Log2, log2
 from .activations import (
     Elu, elu, Gelu, gelu, leaky_relu, LeakyRelu, LeakyReluBackward, log_softmax, LogSoftmax, LogSoftmaxBackwardOp,

@@ -201,7 +201,7 @@ class Reciprocal(Function):
     @staticmethod
     def backward(ctx, grad):
         r, = ctx.saved_tensors
-        return -grad * r * r
+        return -grad * (r * r)  # (PyTorch's order)
 
 
 @tensor_method()
@@ -330,7 +330,7 @@ class PowScalarBase(Function):
         out, = ctx.saved_tensors
         if ctx.base == 0:
             return None, grad * where(out == 0, 0.0, math.inf) * 0
-        return None, grad * out * math.log(ctx.base)
+        return None, grad * MulScalar.apply(out, math.log(ctx.base))  # (PyTorch's grad * (result * log(base)))
 
 
 def _power(x: np.ndarray, y: np.ndarray) -> np.ndarray:

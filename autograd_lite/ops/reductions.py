@@ -15,7 +15,7 @@ from ..dtypes import dtype as _dtype
 from ..function import Function
 from ..tensor import _sizes, _wrap_dim, Tensor, tensor_method
 from ._common import _dims, _float_data, _new, _scalar_name, _t, _type_name, np_mean, overload
-from .arithmetic import DivScalar, maximum, minimum
+from .arithmetic import DivScalar, maximum, minimum, MulScalar
 from .comparison import where
 from .shape import _expandable_to
 
@@ -147,7 +147,7 @@ def _var_backward(ctx, grad: Tensor, a: Tensor) -> Tensor:
         return grad * where(a == a.mean(), math.nan, math.inf)
     centered = a - a.mean(ctx.dims, keepdim=True)
     factor = 2 / ctx.dof if ctx.dof else math.inf
-    return factor * _unsqueeze_back(grad, ctx.dims, ctx.keepdim) * centered  # (broadcast, as PyTorch's)
+    return MulScalar.apply(_unsqueeze_back(grad, ctx.dims, ctx.keepdim), factor) * centered  # (broadcast, as PyTorch's)
 
 
 class Var(Function):
@@ -344,10 +344,9 @@ class Logsumexp(Function):
 
     @staticmethod
     def backward(ctx, grad):
-        a, out = ctx.saved_tensors
-        shape = a.shape
-        return (_expand_back(grad, shape, ctx.dims, ctx.keepdim)
-                * (a - _expand_back(out, shape, ctx.dims, ctx.keepdim)).exp()), None, None
+        a, out = ctx.saved_tensors  # PyTorch's logsumexp_backward: grad * exp(a - result), broadcast
+        keep = ctx.keepdim or not a.dim()
+        return _unsqueeze_back(grad, ctx.dims, keep) * (a - _unsqueeze_back(out, ctx.dims, keep)).exp(), None, None
 
 
 @tensor_method()
@@ -514,7 +513,7 @@ class Norm(Function):
     @staticmethod
     def forward(ctx, a, p=2, dim=None, keepdim=False):
         dtypes.check_accepts("norm", a)
-        ctx.p, ctx.dims, ctx.keepdim = p, _dims(dim, a._data.ndim), keepdim
+        ctx.p, ctx.dims, ctx.keepdim, ctx.all = p, _dims(dim, a._data.ndim), keepdim, dim is None
         x = np.abs(a._data)
         if p == 2:
             out = np.sqrt(np.sum(x * x, axis=ctx.dims, keepdims=keepdim))
@@ -531,8 +530,9 @@ class Norm(Function):
     @staticmethod
     def backward(ctx, grad):
         a, out = ctx.saved_tensors
-        return _norm_backward(_unsqueeze_back(grad, ctx.dims, ctx.keepdim), a, ctx.p,
-                              _unsqueeze_back(out, ctx.dims, ctx.keepdim), ctx.dims), None, None, None
+        keep = ctx.keepdim or ctx.all or not a.dim()  # (all dimensions: a 0-d result broadcasts as it is)
+        return _norm_backward(_unsqueeze_back(grad, ctx.dims, keep), a, ctx.p,
+                              _unsqueeze_back(out, ctx.dims, keep), ctx.dims), None, None, None
 
 
 def _norm_backward(grad: Tensor, a: Tensor, p: float, norm: Tensor, dims: tuple) -> Tensor | None:
@@ -586,7 +586,8 @@ def sum_to_size(input: Tensor, *size: Any) -> Tensor:
     if not shape:
         return Sum.apply(input)
     lead = input._data.ndim - len(shape)
-    dims = tuple(range(lead)) + tuple(lead + i for i, n in enumerate(shape) if n == 1 and input._data.shape[lead + i] != 1)
+    sizes = input._data.shape[lead:]
+    dims = tuple(range(lead)) + tuple(lead + i for i, (n, m) in enumerate(zip(shape, sizes)) if n == 1 and m != 1)
     out = SumDim.apply(input, dims, True) if dims else input
     return out.view(shape) if lead else out
 

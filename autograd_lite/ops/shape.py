@@ -677,7 +677,9 @@ class Repeat(Function):
         if builtins.any(r < 0 for r in sizes):
             raise RuntimeError(errors.negative_dimension(builtins.min(final), final))
         ctx.sizes, ctx.in_shape = sizes, a._data.shape
-        return _t(np.ascontiguousarray(np.tile(a._data.reshape(shape), sizes)) if sizes else a._data.copy())  # (0-d stays 0-d)
+        if not sizes:  # (np.tile would make a 0-d tensor 1-d)
+            return _t(a._data.copy())
+        return _t(np.ascontiguousarray(np.tile(a._data.reshape(shape), sizes)))
 
     @staticmethod
     def backward(ctx, grad):

@@ -29,7 +29,7 @@ class Abs(Function):
     @staticmethod
     def backward(ctx, grad):
         a, = ctx.saved_tensors
-        return grad * a.sign()
+        return grad * a.sgn()
 
 
 @tensor_method('absolute', '__abs__')

@@ -318,3 +318,21 @@ def test_backward_formulas_record_pytorchs_nodes(op):
         return y, g, graph_names(g.grad_fn, 1), h
 
     same(f)
+
+
+@pytest.mark.parametrize("op", ["abs", "reciprocal", "rpow", "var", "std", "logsumexp", "logsumexp_all", "norm_all",
+                                "l1_loss"])
+def test_first_backward_graph_is_pytorchs(op):
+    """One level under a create_graph gradient, the nodes of PyTorch's formula: abs's sgn, -grad * (r * r),
+    grad * (result * log(base)), var's (2 / dof) as mul.Scalar, logsumexp's and a full norm's broadcasts."""
+    ops = {"abs": lambda L, x: x.abs(), "reciprocal": lambda L, x: x.reciprocal(), "rpow": lambda L, x: 2 ** x,
+           "var": lambda L, x: x.var(1), "std": lambda L, x: x.std(), "logsumexp": lambda L, x: x.logsumexp(1),
+           "logsumexp_all": lambda L, x: x.logsumexp((0, 1)), "norm_all": lambda L, x: x.norm(),
+           "l1_loss": lambda L, x: L.nn.functional.l1_loss(x, x.detach() * 0.5)}
+
+    def f(L):
+        x = L.tensor([[0.7, -1.3, 0.2], [1.1, 0.4, -0.6]], dtype=L.float64, requires_grad=True)
+        g, = L.autograd.grad((ops[op](L, x) ** 2).sum(), x, create_graph=True)
+        return g, graph_names(g.grad_fn, 1), L.autograd.grad((g * g).sum(), x)[0]
+
+    same(f)
