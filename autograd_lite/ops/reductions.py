@@ -13,6 +13,7 @@ from ..creation import arange, eye, linspace, zeros
 from ..dtypes import bool_
 from ..dtypes import dtype as _dtype
 from ..function import Function
+from ..grad_mode import _state
 from ..tensor import _sizes, _wrap_dim, Tensor, tensor_method
 from ._common import _dims, _float_data, _new, _scalar_name, _t, _type_name, np_mean, overload
 from .arithmetic import DivScalar, maximum, minimum, MulScalar
@@ -583,11 +584,13 @@ def sum_to_size(input: Tensor, *size: Any) -> Tensor:
         return input
     if not _expandable_to(shape, input._data.shape):
         raise RuntimeError(f"size {{{list(shape)}}} is not expandable to size {{{list(input._data.shape)}}}.")
-    if not shape:
-        return Sum.apply(input)
     lead = input._data.ndim - len(shape)
     sizes = input._data.shape[lead:]
     dims = tuple(range(lead)) + tuple(lead + i for i, (n, m) in enumerate(zip(shape, sizes)) if n == 1 and m != 1)
+    if not _state.enabled and input._data.dtype.kind == "f":  # nothing recorded (a plain backward): the sum alone
+        return _new(np.add.reduce(input._data, axis=dims, keepdims=True).reshape(shape))
+    if not shape:
+        return Sum.apply(input)
     out = SumDim.apply(input, dims, True) if dims else input
     return out.view(shape) if lead else out
 
