@@ -35,14 +35,22 @@ def _resolve(dtype: _dtype | None, default: _dtype | None = None) -> np.dtype:
     return dtype.np
 
 
-def _shape(size: tuple) -> tuple:
+def _shape(size: tuple, name: str = "zeros") -> tuple:
+    """The shape a factory ``name`` was given (``f(2, 3)`` or ``f((2, 3))``), checked as PyTorch's
+    argument parser checks an int list: one argument must be an int or a sequence; a sequence
+    must start with an int (else "found element ... at pos 0"), and its later elements that are
+    not ints "fail to unpack" (counted from 1)."""
     if len(size) == 1 and isinstance(size[0], (tuple, list, Size)):
         size = tuple(size[0])
-    for s in size:
-        if not isinstance(s, (numbers.Integral, Tensor)) or isinstance(s, bool):
-            raise TypeError(
-                f"zeros(): argument 'size' (position 1) must be tuple of ints, but found element of type "
-                f"{type(s).__name__} at pos {size.index(s)}")
+    elif len(size) == 1 and (not isinstance(size[0], (numbers.Integral, Tensor)) or isinstance(size[0], bool)):
+        raise TypeError(f"{name}(): argument 'size' (position 1) must be tuple of ints, not {type(size[0]).__name__}")
+    for i, s in enumerate(size):
+        if not isinstance(s, (numbers.Integral, Tensor)) or (i == 0 and isinstance(s, bool)):
+            if i == 0:
+                raise TypeError(f"{name}(): argument 'size' (position 1) must be tuple of ints, but found element of "
+                                f"type {type(s).__name__} at pos 0")
+            raise TypeError(f"{name}(): argument 'size' failed to unpack the object at pos {i + 1} with error "
+                            f"\"type must be tuple of ints,but got {type(s).__name__}\"")
         if int(s) < 0:
             raise RuntimeError(errors.negative_dimension(int(s), size))
     return tuple(int(s) for s in size)
@@ -92,7 +100,18 @@ def _infer(data: Any) -> tuple[np.ndarray, bool]:
         return np.array(data if python else [a for a, _ in parts]), True
     if isinstance(data, (bool, numbers.Number)):
         return np.asarray(data), True
-    raise TypeError(errors.could_not_infer_dtype(type(data).__name__))
+    if isinstance(data, (str, bytes)):
+        raise TypeError(f"new(): invalid data type '{type(data).__name__}'")
+    raise RuntimeError(errors.could_not_infer_dtype(type(data).__name__))
+
+
+def _check_first_elements(data: Any) -> None:
+    """PyTorch measures the shape down the first elements, where a string (a sequence to
+    Python) would never end: it refuses it there, before reading any value."""
+    while isinstance(data, (list, tuple)) and data:
+        data = data[0]
+        if isinstance(data, str):
+            raise ValueError("too many dimensions 'str'")
 
 
 def tensor(data: Any, dtype: _dtype | None = None, device: Any = None, requires_grad: bool = False,
@@ -108,6 +127,8 @@ def tensor(data: Any, dtype: _dtype | None = None, device: Any = None, requires_
             "To copy construct from a tensor, it is recommended to use sourceTensor.detach().clone() or "
             "sourceTensor.detach().clone().requires_grad_(True), rather than torch.tensor(sourceTensor).",
             UserWarning, stacklevel=2)
+    if isinstance(data, (list, tuple)):
+        _check_first_elements(data)
     arr, python = _infer(data)
     if dtype is not None:
         arr = arr.astype(_resolve(dtype))
@@ -158,7 +179,7 @@ def ones(*sizes: Any, size: Any = None, dtype: _dtype | None = None, device: Any
           requires_grad: bool = False) -> Tensor:
     """A tensor of ones (``torch.ones``)."""
     size = _size_arg(sizes, size)
-    return _finish(np.ones(_shape(size), _resolve(dtype)), requires_grad, device)
+    return _finish(np.ones(_shape(size, "ones"), _resolve(dtype)), requires_grad, device)
 
 
 def empty(*sizes: Any, size: Any = None, dtype: _dtype | None = None, device: Any = None,
@@ -166,7 +187,7 @@ def empty(*sizes: Any, size: Any = None, dtype: _dtype | None = None, device: An
           memory_format: Any = None) -> Tensor:
     """Uninitialised in PyTorch; zeros here, so that printed examples are reproducible."""
     size = _size_arg(sizes, size)
-    return zeros(_shape(size), dtype=dtype, device=device, requires_grad=requires_grad)
+    return zeros(_shape(size, "empty"), dtype=dtype, device=device, requires_grad=requires_grad)
 
 
 def full(size: Sequence[int], fill_value: Any, dtype: _dtype | None = None, device: Any = None,
@@ -176,7 +197,7 @@ def full(size: Sequence[int], fill_value: Any, dtype: _dtype | None = None, devi
         fill_value = fill_value.item()
     default = (dtypes.bool_ if isinstance(fill_value, bool) else dtypes.int64
                if isinstance(fill_value, numbers.Integral) else None)
-    return _finish(np.full(_shape((size,) if isinstance(size, int) else tuple(size)), fill_value,
+    return _finish(np.full(_shape((size,) if isinstance(size, int) else (tuple(size),), "full"), fill_value,
                            _resolve(dtype, default)), requires_grad, device)
 
 
@@ -299,7 +320,7 @@ def rand(*sizes: Any, size: Any = None, generator: Any = None, dtype: _dtype | N
     size = _size_arg(sizes, size)
     np_dtype = _float_dtype(dtype, "check_uniform_bounds")
     with _random.using(generator):
-        return _finish(_random.uniform(_shape(size), np_dtype), requires_grad, device)
+        return _finish(_random.uniform(_shape(size, "rand"), np_dtype), requires_grad, device)
 
 
 def randn(*sizes: Any, size: Any = None, generator: Any = None, dtype: _dtype | None = None, device: Any = None,
@@ -308,7 +329,7 @@ def randn(*sizes: Any, size: Any = None, generator: Any = None, dtype: _dtype | 
     size = _size_arg(sizes, size)
     np_dtype = _float_dtype(dtype, "normal_kernel_cpu")
     with _random.using(generator):
-        return _finish(_random.normal(_shape(size), np_dtype), requires_grad, device)
+        return _finish(_random.normal(_shape(size, "randn"), np_dtype), requires_grad, device)
 
 
 def randint(low: int, high: int | None = None, size: Sequence[int] | None = None, *, generator: Any = None,

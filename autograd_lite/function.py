@@ -162,7 +162,8 @@ class AccumulateGrad(Node):
             if create_graph:  # a recorded copy, as PyTorch's CopyBackwards
                 var._grad = _make(layout.grad_layout(grad._data, var._data)).copy_(grad)
             elif _only_reference(grad) and layout.obeys_grad_layout(grad._data, var._data):
-                var._grad = grad  # a fresh gradient nobody else holds: keep it, as PyTorch does
+                # a fresh gradient nobody else holds: keep it (detached, as PyTorch: no forward-AD tangent)
+                var._grad = grad if grad._fw_tangent is None else grad.detach()
             else:  # it may be the caller's own tensor, or share memory with one: copy it
                 var._grad = _make(layout.grad_layout(grad._data, var._data))
         elif create_graph:  # the sum must be recorded: out of place
@@ -208,12 +209,12 @@ def _type_name(t: Tensor) -> str:
 
 
 def _only_reference(grad: Tensor) -> bool:
-    """True when ``grad`` and its memory are referenced only by the engine's buffer (here:
-    the buffer list, the ``grad`` arguments and getrefcount's own; for the memory: the
-    tensor, ``data`` and getrefcount's own)."""
+    """True when the tensor ``grad`` is referenced only by the engine's buffer (here: the
+    buffer list, the ``grad`` arguments and getrefcount's own) and its array by no other
+    tensor (the tensor, ``data`` and getrefcount's own). As PyTorch counts references to the
+    tensor, not to its memory, a view of a temporary (``grad.reshape``) is kept too."""
     data = grad._data
-    return (type(grad) is Tensor and grad._grad_fn is None and grad._base is None and grad._vc is None
-            and data.base is None and data.flags.writeable
+    return (type(grad) is Tensor and grad._grad_fn is None and data.flags.writeable
             and sys.getrefcount(grad) <= 4 and sys.getrefcount(data) <= 3)
 
 

@@ -144,7 +144,7 @@ def softmax_backward(grad: np.ndarray, y: np.ndarray, dim: int) -> np.ndarray:
     rows, grows = _rows(y, dim), _rows(np.ascontiguousarray(grad), dim) if grad.shape == y.shape else None
     if rows is not None and grows is not None and grad.dtype == y.dtype:
         return _softmax_backward_rows(grows, rows).reshape(y.shape)
-    return y * (grad - np.sum(grad * y, axis=dim, keepdims=True))
+    return y * (grad - _sum_from_first(grad * y, dim))
 
 
 def log_softmax_backward(grad: np.ndarray, y: np.ndarray, dim: int) -> np.ndarray:
@@ -153,7 +153,17 @@ def log_softmax_backward(grad: np.ndarray, y: np.ndarray, dim: int) -> np.ndarra
     grows = _rows(np.ascontiguousarray(grad), dim) if grad.shape == y.shape else None
     if rows is not None and grows is not None and grad.dtype == y.dtype:
         return _log_softmax_backward_rows(grows, rows).reshape(y.shape)
-    return grad - np.exp(y) * np.sum(grad, axis=dim, keepdims=True)
+    return grad - np.exp(y) * _sum_from_first(grad, dim)
+
+
+def _sum_from_first(x: np.ndarray, dim: int) -> np.ndarray:
+    """A sum along ``dim`` (kept) that starts from the first element, as PyTorch's in-kernel
+    ``vec::reduce_all`` does, where numpy's starts from +0: the sum of -0. values is -0."""
+    s = np.asarray(np.sum(x, axis=dim, keepdims=True))  # (an array even for a 0-d x)
+    zero = s == 0
+    if zero.any():
+        s[zero & np.signbit(x).all(axis=dim, keepdims=True)] = -0.0
+    return s
 
 
 @jit
@@ -195,8 +205,8 @@ def _log_softmax_rows(x):
 def _softmax_backward_rows(g, y):
     out = np.empty_like(g)
     for i in range(g.shape[0]):
-        dot = g[i, 0] - g[i, 0]
-        for j in range(g.shape[1]):
+        dot = g[i, 0] * y[i, 0]  # from the first term, as PyTorch's reduce_all
+        for j in range(1, g.shape[1]):
             dot += g[i, j] * y[i, j]
         for j in range(g.shape[1]):
             out[i, j] = y[i, j] * (g[i, j] - dot)
@@ -207,8 +217,8 @@ def _softmax_backward_rows(g, y):
 def _log_softmax_backward_rows(g, y):
     out = np.empty_like(g)
     for i in range(g.shape[0]):
-        total = g[i, 0] - g[i, 0]
-        for j in range(g.shape[1]):
+        total = g[i, 0]
+        for j in range(1, g.shape[1]):
             total += g[i, j]
         for j in range(g.shape[1]):
             out[i, j] = g[i, j] - np.exp(y[i, j]) * total

@@ -18,6 +18,7 @@ Strides here are counted in elements, as ``Tensor.stride()`` counts them.
 from __future__ import annotations
 
 import functools
+import sys
 
 import numpy as np
 
@@ -257,10 +258,11 @@ def _channels_last_strides(shape: tuple) -> tuple:
 
 def summed(out: np.ndarray, prev: np.ndarray, new: np.ndarray) -> np.ndarray:
     """``out = prev + new`` as the engine sums two gradients of one tensor (without create_graph):
-    in place into a dense ``prev`` (its strides kept), else out of place (TensorIterator)."""
+    in place into a dense ``prev`` that holds its memory alone (its strides kept), else out of
+    place (TensorIterator): two slices of one gradient (``cat``'s) share their memory."""
     if plain(out, prev, new):
         return out
-    if standard(prev) or out.shape != prev.shape:
+    if standard(prev) or out.shape != prev.shape or (prev.base is not None and sys.getrefcount(prev.base) > 2):
         return elementwise(out, prev, new)
     strides = strides_of(prev)
     return laid_out(out, strides) if dense(prev.shape, strides) else elementwise(out, prev, new)

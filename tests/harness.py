@@ -274,3 +274,16 @@ def raises_same(fn):
 
 
 P = {"positive": True}  # case option: positive inputs (log, sqrt, division)
+
+
+def same_bits(fn) -> None:
+    """``fn(lib)`` gives the same tensors in both libraries to the last bit: dtype, shape,
+    values, NaN places and the sign of every zero (which ``1 / x`` shows)."""
+    ours, theirs = (_outputs(fn(lib)) for lib in (autograd_lite, torch))
+    assert len(ours) == len(theirs)
+    for o, t in zip(ours, theirs):
+        a, b = o.detach().numpy(), t.detach().numpy()
+        assert str(o.dtype) == str(t.dtype) and a.shape == b.shape, (o, t)
+        floats = a.dtype.kind == "f"
+        assert np.array_equal(a, b, equal_nan=floats), (a, b)
+        assert not floats or np.array_equal(np.signbit(a), np.signbit(b)), f"signs of zeros: {a} != {b}"

@@ -263,3 +263,24 @@ def test_like_preserves_layout(make, shape, perm):
         values = r.numpy().tolist() if make != "empty_like" else None  # (PyTorch's are uninitialised)
         results.append((tuple(r.stride()), r.is_contiguous(), values))
     assert results[0] == results[1]
+
+
+@pytest.mark.parametrize("call", [
+    "L.zeros(2.5)", "L.zeros(2, 2.5)", "L.zeros((2, 2.5))", "L.zeros([2.5])", "L.ones(2.5)", "L.randn(2.5)",
+    "L.randn(2, 'a')", "L.zeros('a')", "L.ones(2, 'a')", "L.rand(2, 'a')", "L.zeros((2, 'a'))",
+    "L.empty(2, 'a')", "L.full((2.5,), 1.)", "L.zeros(2, None)", "L.zeros(None)", "L.zeros((2.5, 3))",
+    "L.zeros([2, 2.5])", "L.zeros(2, 3, 2.5)", "L.zeros(True)", "L.zeros(2, True)"])
+def test_factory_sizes_that_are_not_ints(call):
+    """PyTorch's argument parser has three answers: a single non-int, a sequence not starting
+    with an int (pos 0), and a later element that "fails to unpack" (counted from 1)."""
+    from harness import same
+    same(lambda L: eval(call, {"L": L}))
+
+
+@pytest.mark.parametrize("data", ["'abc'", "[1, 'a']", "[[1], ['a']]", "['ab', 'c']", "b'a'", "None", "[None]",
+                                  "object()", "{1: 2}"])
+def test_tensor_of_what_is_not_a_number(data):
+    """Strings are refused where a value is read (TypeError) or, down the first elements where
+    the shape is measured, as endless dimensions (ValueError); other objects cannot give a dtype."""
+    from harness import raises_same
+    raises_same(lambda L: L.tensor(eval(data)))

@@ -907,3 +907,42 @@ def test_no_reference_cycles():
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr
     assert out.stdout.split("\n")[0] == "0 0", out.stdout
+
+
+GRAD_LAYOUT_PROGRAMS = [
+    # a fresh gradient that is a view of a temporary is kept as it is (PyTorch counts references to
+    # the tensor, not to its memory), when it obeys the layout contract on the dims larger than 1
+    "x = L.tensor([[0.0, 1.0, -0.0]]).t().requires_grad_(); x.repeat(2, 1, 1).sum().backward()",
+    "x = L.tensor([[-1.0], [1.0], [-1.0]]).t().requires_grad_(); x.flatten().prod(0).backward()",
+    "x = L.tensor([[-1.0], [1.0], [1.0]]).t().requires_grad_(); x.squeeze(-1).mean().backward()",
+    "x = L.tensor([[0.0, -1.0, 0.0]]).t().requires_grad_(); L.maximum(L.tensor([True, False]), x).sum().backward()",
+    "x = L.tensor([[-0.0, 1.0], [0.0, -1.0], [-0.0, -1.0]])[..., ::2].requires_grad_(); x.transpose(-2, -1).mean().backward()",
+    # two slices of one gradient share its memory: their sum is out of place (contiguous)
+    "x = L.tensor([[0.0, 2.0, 0.0, 1.0]]).requires_grad_(); L.cat([x, x], 1).mean().backward()",
+    "x = L.tensor([[[-0.0], [1.0], [0.0]]], requires_grad=True); (L.stack([x, x], 1).reshape(1, 3, 2, 1) ** 2).sum().backward()",
+    # the user's gradient stays the caller's: copied, not kept
+    "x = L.zeros(1, 3, requires_grad=True); g = L.ones(1, 3); x.squeeze(-1).backward(g)",
+]
+
+
+@pytest.mark.parametrize("program", GRAD_LAYOUT_PROGRAMS)
+def test_grad_layout_contract(program):
+    def run(L):
+        ns = {"L": L}
+        exec(program, ns)  # noqa: S102
+        g = ns["x"].grad
+        shares = "g" in ns and g.data_ptr() == ns["g"].data_ptr()
+        return g, tuple(g.stride()), g.is_contiguous(), shares
+    same(run)
+
+
+def test_kept_gradient_has_no_forward_tangent():
+    """A kept gradient is detached, as PyTorch's AccumulateGrad detaches it: no forward-AD tangent."""
+    def run(L):
+        fwAD = L.autograd.forward_ad
+        r = L.tensor([1.0, -1.0, 2.0], requires_grad=True)
+        with fwAD.dual_level():
+            z = fwAD.make_dual(r, L.tensor([1.0, 0.5, 0.0])) * 2
+            z.sum().backward()
+            return r.grad, fwAD.unpack_dual(r.grad).tangent
+    same(run)

@@ -6,6 +6,7 @@ The math lives in ``ops/`` (``losses.py``, ``activations.py``, ``normalization.p
 """
 from __future__ import annotations
 
+import math
 import warnings
 
 import numpy as np
@@ -75,7 +76,8 @@ def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
             return SqueezeInPlace.apply(input.unsqueeze(0).mm(wt), 0)
         return addmm(bias, input.view(1, input.shape[0]), wt).view(weight.shape[0])
     batch = tuple(input.shape[:-1])
-    flat = input.view(-1, input.shape[-1]) if input.is_contiguous() else input.reshape(-1, input.shape[-1])
+    rows = math.prod(batch)  # (not -1: with 0 features it would be ambiguous)
+    flat = input.view(rows, input.shape[-1]) if input.is_contiguous() else input.reshape(rows, input.shape[-1])
     if bias is None:
         return UnsafeView.apply(flat.mm(wt), batch + (weight.shape[0],))
     return addmm(bias, flat, wt).view(batch + (weight.shape[0],))

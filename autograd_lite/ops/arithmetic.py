@@ -16,7 +16,7 @@ from ..dtypes import result_dtype
 from ..function import Function
 from ..tensor import Tensor, tensor_method
 from ._common import _binary_inputs, _cast, _check_shapes_broadcast, _float_data, _new, _pointwise, _t, _with_number, as_tensor_like
-from .comparison import masked_fill, where
+from .comparison import masked_fill, max_first, min_first, where
 
 
 class Add(Function):
@@ -165,7 +165,7 @@ class Div(Function):
     def backward(ctx, grad):
         a, b = ctx.saved_tensors
         need_a, need_b = ctx.needs_input_grad[:2]
-        return grad / b if need_a else None, -grad * ((a / b) / b) if need_b else None, None  # (PyTorch's order)
+        return grad / b if need_a else None, -grad * ((a / b) / b) if need_b else None, None  # PyTorch's order
 
 
 class DivMode(Div):
@@ -360,7 +360,7 @@ class Maximum(Function):
     @staticmethod
     def forward(ctx, a, b):
         ctx.save_for_backward(a, b)
-        return _cast(np.maximum(a._data, b._data), a, b)
+        return _cast(max_first(a._data, b._data), a, b)
 
     @staticmethod
     def backward(ctx, grad):
@@ -395,7 +395,7 @@ class Minimum(Function):
     @staticmethod
     def forward(ctx, a, b):
         ctx.save_for_backward(a, b)
-        return _cast(np.minimum(a._data, b._data), a, b)
+        return _cast(min_first(a._data, b._data), a, b)
 
     @staticmethod
     def backward(ctx, grad):

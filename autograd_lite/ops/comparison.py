@@ -93,6 +93,19 @@ def masked_fill(input: Tensor, mask: Tensor, value: Any) -> Tensor:
     return MaskedFill.apply(input, mask, value)
 
 
+def max_first(a: np.ndarray, b: Any) -> np.ndarray:
+    """``std::max(a, b)`` elementwise, PyTorch's maximum/clamp: ``b`` only where it is greater, so
+    of two equal values (``-0.`` and ``0.``) the first is kept; NaN propagates."""
+    out = np.maximum(a, b)
+    return np.where(a == b, a, out) if out.dtype.kind == "f" else out
+
+
+def min_first(a: np.ndarray, b: Any) -> np.ndarray:
+    """``std::min(a, b)`` elementwise: ``b`` only where it is smaller (see ``max_first``)."""
+    out = np.minimum(a, b)
+    return np.where(a == b, a, out) if out.dtype.kind == "f" else out
+
+
 def _comparison(ufunc: np.ufunc, name: str, *aliases: str) -> Callable:
     """One elementwise comparison or logical op: a bool tensor laid out as its inputs (no gradient, so
     no Function), attached to Tensor as ``name`` and ``aliases``. The ops differ only in their ufunc."""

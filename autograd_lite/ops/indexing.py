@@ -44,7 +44,12 @@ class Index(Function):
         try:
             out = a._data[key]
         except IndexError as e:  # numpy says "axis", PyTorch "dimension"
-            raise IndexError(str(e).replace(" for axis ", " for dimension ")) from None
+            out = _empty_result(a._data, key)
+            if out is None:
+                message = str(e).replace(" for axis ", " for dimension ")
+                if message.endswith(" with size 0"):  # PyTorch's check for an empty dimension names neither
+                    message = "index is out of bounds for dimension with size 0"
+                raise IndexError(message) from None
         # the index arrays are saved as PyTorch saves its indices: freed after backward
         ctx.save_for_backward(*(_t(k) for k in key if isinstance(k, np.ndarray)))
         return _t(layout.laid_out(out, layout.index_strides(a._data, key, out.shape)))
@@ -54,6 +59,17 @@ class Index(Function):
         arrays = iter(t._data for t in ctx.saved_tensors)
         key = tuple(next(arrays) if isinstance(k, np.ndarray) else k for k in ctx.key)
         return IndexBackward.apply(grad, ctx.shape, key), None
+
+
+def _empty_result(x: np.ndarray, key: tuple) -> np.ndarray | None:
+    """An index that selects no element is never read, so PyTorch checks none of its values:
+    the empty result when ``key`` selects nothing (whatever its values), else None."""
+    valid = tuple(np.zeros_like(k) if isinstance(k, np.ndarray) and k.dtype != np.bool_ else k for k in key)
+    try:
+        out = x[valid]
+    except IndexError:
+        return None
+    return out if out.size == 0 else None
 
 
 def getitem(self: Tensor, index: Any) -> Tensor:
@@ -353,6 +369,19 @@ def nonzero(input: Tensor, *, as_tuple: bool = False) -> Tensor | tuple:
     return _t(np.stack(idx, axis=1).astype(np.int64) if idx else np.zeros((0, 0), np.int64))
 
 
+def _unique_flat(x: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Distinct values by a stable sort, as PyTorch's: a new value wherever the sorted neighbours
+    differ, so every NaN stays on its own (NaN != NaN) and equal values (``0.`` and ``-0.``) are
+    represented by the first one met."""
+    perm = np.argsort(x, kind="stable")
+    ordered = x[perm]
+    starts = np.ones(x.size, dtype=bool)
+    starts[1:] = ordered[1:] != ordered[:-1]
+    inverse = np.empty(x.size, dtype=np.int64)
+    inverse[perm] = np.cumsum(starts) - 1
+    return ordered[starts], inverse, np.diff(np.append(np.flatnonzero(starts), x.size))
+
+
 class Unique(Function):
     """Sorted distinct values. Not differentiable: backward raises, as PyTorch's does."""
 
@@ -360,7 +389,10 @@ class Unique(Function):
 
     @staticmethod
     def forward(ctx, a, sorted=True, return_inverse=False, return_counts=False, dim=None):
-        values, inverse, counts = np.unique(a._data, return_inverse=True, return_counts=True, axis=dim)
+        if dim is None:
+            values, inverse, counts = _unique_flat(a._data.ravel())
+        else:
+            values, inverse, counts = np.unique(a._data, return_inverse=True, return_counts=True, axis=dim)
         out = [_t(values)]
         if return_inverse:
             out.append(_t(inverse.reshape(a._data.shape).astype(np.int64)))

@@ -77,6 +77,15 @@ def _mm_backward(ctx: BackwardFunction, grad: Tensor, need_a: bool, need_b: bool
     return ga, gb
 
 
+def _gemm(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """``a @ b`` of two matrices with the zeros PyTorch's BLAS call gives: with a single inner
+    term (k = 1) gemm writes each product as it is, -0. included, where numpy's sum starts
+    from +0; a row or column vector goes to gemv, which sums from +0 like numpy."""
+    if a.shape[1] == 1 and a.shape[0] > 1 and b.shape[1] > 1:
+        return a * b  # the outer product: (m, 1) * (1, n)
+    return a @ b
+
+
 class Mm(Function):
     node_name = "MmBackward0"
 
@@ -90,7 +99,7 @@ class Mm(Function):
         _check_matmul_operands("mm", a._data.dtype, b._data.dtype, empty=not (a._data.size and b._data.size))
         _save_operands(ctx, a, b)
         ctx.layouts = _column_major(a), _column_major(b)
-        return _new(a._data @ b._data)
+        return _new(_gemm(a._data, b._data))
 
     @staticmethod
     def backward(ctx, grad):
@@ -113,7 +122,7 @@ class Addmm(Function):
         _check_matmul_operands("addmm", bias._data.dtype, a._data.dtype, b._data.dtype)
         _save_operands(ctx, a, b, first=1)
         ctx.layouts = _column_major(a), _column_major(b)
-        out = a._data @ b._data
+        out = _gemm(a._data, b._data)
         out += bias._data
         return _new(out)
 
@@ -161,6 +170,8 @@ class Dot(Function):
             raise RuntimeError(
                 f"1D tensors expected, but got {a._data.ndim}D and {b._data.ndim}D tensors"
             )
+        if a._data.dtype != b._data.dtype:  # (dot compares the dtypes before the sizes)
+            _check_matmul_operands("dot", a._data.dtype, b._data.dtype)
         if a._data.shape != b._data.shape:
             raise RuntimeError(
                 "inconsistent tensor size, expected tensor [{}] and src [{}] to have the same number of elements, "
@@ -168,7 +179,7 @@ class Dot(Function):
             )
         _check_matmul_operands("dot", a._data.dtype, b._data.dtype)
         _save_operands(ctx, a, b)
-        return _new(np.dot(a._data, b._data))
+        return _new(np.dot(a._data, b._data) + 0)  # (PyTorch's dot sums from +0, numpy's one term does not)
 
     @staticmethod
     def backward(ctx, grad):

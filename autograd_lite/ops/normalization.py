@@ -37,8 +37,8 @@ class NativeLayerNorm(Function):
         out = (x - mean) * rstd
         if weight is not None:
             out = out * weight._data
-        if bias is not None:
-            out = out + bias._data
+        # PyTorch's kernel always adds the bias, +0 when there is none: a zero output is +0
+        out = out + (bias._data if bias is not None else x.dtype.type(0))
         ctx.dims, ctx.eps = dims, eps
         ctx.save_for_backward(input, weight)
         return _new(out.astype(x.dtype, copy=False))

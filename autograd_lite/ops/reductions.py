@@ -14,7 +14,7 @@ from ..dtypes import bool_
 from ..dtypes import dtype as _dtype
 from ..function import Function
 from ..grad_mode import _state
-from ..tensor import _sizes, _wrap_dim, Tensor, tensor_method
+from ..tensor import _numpy_keywords, _sizes, _wrap_dim, Tensor, tensor_method
 from ._common import _dims, _float_data, _new, _scalar_name, _t, _type_name, np_mean, overload
 from .arithmetic import DivScalar, maximum, minimum, MulScalar
 from .comparison import where
@@ -214,7 +214,14 @@ class Cumsum(Function):
     def forward(ctx, a, dim):
         ctx.dim = dim
         data = a._data
-        out = np.cumsum(data, axis=dim, dtype=np.int64 if data.dtype.kind in "biu" else None)
+        if data.dtype.kind in "biu":
+            out = np.cumsum(data, axis=dim, dtype=np.int64)
+        else:  # PyTorch's running sum starts from +0 in float64 (its CPU accumulate type), so an
+            # all -0 prefix sums to +0 and float32 partial sums are rounded once
+            out = np.cumsum(data, axis=dim, dtype=np.float64)
+            if data.ndim:  # (a 0-d input is copied)
+                out += 0.0
+            out = out.astype(data.dtype, copy=False)
         return _new(out.reshape(data.shape))  # (numpy flattens a 0-d input to shape [1])
 
     @staticmethod
@@ -266,7 +273,37 @@ def prod(input: Tensor, dim: int | None = None, keepdim: bool = False) -> Tensor
     """Product of all elements or along ``dim`` (``ProdBackward0``/``ProdBackward1``); zeros handled in backward."""
     if dim is None:
         return Prod.apply(input)
+    if not isinstance(dim, int):
+        raise _prod_dim_error(dim, keepdim, method=False)
     return ProdDim.apply(input, dim, keepdim)
+
+
+def _prod_method(self: Tensor, dim: int | None = None, keepdim: bool = False) -> Tensor:
+    if dim is not None and not isinstance(dim, int):
+        raise _prod_dim_error(dim, keepdim, method=True)
+    return prod(self, dim, keepdim)
+
+
+def _prod_dim_error(dim: Any, keepdim: bool, method: bool) -> TypeError:
+    """prod takes one dim only (unlike sum): PyTorch's argument parser finds no signature for a
+    tuple, and lists both (the method's without ``input``); with ``keepdim`` only one is left."""
+    kind = type(dim).__name__
+    if keepdim:  # (as the method's positional dim or the function's keyword one)
+        return TypeError(f"prod(): argument 'dim' {'(position 1) ' if method else ''}must be int, not {kind}")
+    if method:
+        got, signatures = f"(dim={kind}, )", ("(*, torch.dtype dtype = None)",
+                                              "(int dim, bool keepdim = False, *, torch.dtype dtype = None)")
+    else:
+        got, signatures = f"(Tensor, dim={kind})", (
+            "(Tensor input, *, torch.dtype dtype = None)",
+            "(Tensor input, int dim, bool keepdim = False, *, torch.dtype dtype = None, Tensor out = None)")
+    return TypeError(f"prod() received an invalid combination of arguments - got {got}, but expected one of:\n"
+                     + "".join(f" * {s}\n" for s in signatures))
+
+
+_prod_method.__name__ = _prod_method.__qualname__ = "prod"
+_prod_method.__doc__ = prod.__doc__
+Tensor.prod = _numpy_keywords(_prod_method)
 
 
 def _prod_of_others(a: Tensor, dims: tuple) -> Tensor:
@@ -282,7 +319,8 @@ def _prod_of_others(a: Tensor, dims: tuple) -> Tensor:
     n = flat.shape[-1]
     rows = flat.unsqueeze(-2).expand(*flat.shape[:-1], n, n)
     others = where(eye(n, dtype=bool_), 1.0, rows).prod(-1)
-    return others.reshape(moved.shape).permute([order.index(d) for d in range(a.ndim)])
+    # contiguous, as PyTorch's exclusive cumulative products (cat, cumprod, flip) are
+    return others.reshape(moved.shape).permute([order.index(d) for d in range(a.ndim)]).contiguous()
 
 
 def _check_nonempty(name: str, a: Tensor, dim: Any, as_given: bool = False) -> None:
@@ -481,7 +519,8 @@ class Amax(Function):
         _check_nonempty("amax" if reduce is np.max else "amin", a, dim, as_given=True)
         ctx.dims = _dims(dim if dim != () else None, a._data.ndim)
         ctx.keepdim = keepdim
-        out = _new(reduce(a._data, axis=ctx.dims, keepdims=keepdim))
+        out = reduce(a._data, axis=ctx.dims, keepdims=keepdim)
+        out = _new(_first_zero(a._data, out, ctx.dims, keepdim))
         ctx.save_for_backward(a, out)
         return out
 
@@ -491,6 +530,19 @@ class Amax(Function):
         mask = a == _expand_back(out, a.shape, ctx.dims, ctx.keepdim)
         count = mask.sum(ctx.dims, keepdim=True)
         return _unsqueeze_back(grad, ctx.dims, ctx.keepdim) / count * mask, None, None  # scale_grad_by_count
+
+
+def _first_zero(x: np.ndarray, out: np.ndarray, dims: tuple | None, keepdim: bool) -> np.ndarray:
+    """amax/amin keep the first of equal values (PyTorch's kernel replaces its running value only by
+    a greater/smaller one): a zero result takes the sign of the first zero along the reduced dims."""
+    if out.dtype.kind != "f" or not (out == 0).any():
+        return out
+    dims = tuple(range(x.ndim)) if dims is None else dims
+    kept = [d for d in range(x.ndim) if d not in dims]
+    rows = np.transpose(x, kept + list(dims)).reshape([x.shape[d] for d in kept] + [-1])
+    first = np.take_along_axis(rows, np.argmax(rows == 0, axis=-1)[..., None], -1)[..., 0]
+    first = first.reshape(out.shape)
+    return np.where(out == 0, first, out)
 
 
 @tensor_method()

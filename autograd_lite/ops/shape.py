@@ -377,7 +377,8 @@ class Cat(Function):
         ref = next((t for t in tensors if t._data.shape != (0,)), tensors[0])
         if ref._data.ndim == 0:
             raise RuntimeError("zero-dimensional tensor (at position 0) cannot be concatenated")
-        d = _wrap_dim(dim, ref._data.ndim)
+        # (when every input is a skipped 1-D empty one, the result is one too: no dim to check)
+        d = _wrap_dim(dim, ref._data.ndim) if ref._data.shape != (0,) else 0
         parts = [t for t in tensors if t._data.shape != (0,) or t is ref]
         for i, t in enumerate(parts):
             if t._data.ndim != ref._data.ndim:
@@ -390,7 +391,7 @@ class Cat(Function):
                         f"but got size {t._data.shape[k]} for tensor number {i} in the list.")
         # (None: a legacy 1-D empty input, skipped; its gradient is a fresh empty tensor, as in PyTorch)
         ctx.dim, ctx.sizes = d, [None if t._data.shape == (0,) else t._data.shape[d] for t in tensors]
-        dt = result_dtype(*parts) if len(parts) > 1 else ref._data.dtype
+        dt = result_dtype(*tensors)  # the skipped ones take part in the promotion
         return _t(layout.contiguous(np.concatenate([t._data for t in parts], axis=d).astype(dt, copy=False)))
 
     @staticmethod

@@ -14,7 +14,7 @@ from ..function import Function
 from ..tensor import Tensor, tensor_method
 from ._common import _float_data, _pointwise, _t, as_tensor_like, overload
 from .arithmetic import maximum, minimum, MulScalar, reciprocal
-from .comparison import where
+from .comparison import max_first, min_first, where
 
 
 class Abs(Function):
@@ -128,10 +128,10 @@ class Clamp(Function):
         ctx.min, ctx.max = min, max
         out = a._data.astype(dtypes.result_dtype(a, *(as_tensor_like(v, a) for v in (min, max) if v is not None)),
                              copy=False)  # a bound of a higher kind promotes (bool clamped by 0 is int64)
-        if min is not None:
-            out = np.maximum(out, np.asarray(min, dtype=out.dtype))
+        if min is not None:  # std::min(std::max(a, min), max), as PyTorch's kernel
+            out = max_first(out, np.asarray(min, dtype=out.dtype))
         if max is not None:
-            out = np.minimum(out, np.asarray(max, dtype=out.dtype))
+            out = min_first(out, np.asarray(max, dtype=out.dtype))
         return _pointwise(out.copy() if out is a._data else out, a)
 
     @staticmethod

@@ -30,7 +30,7 @@ import numpy as np
 
 import autograd_lite
 
-from .known_differences import kept_difference
+from .known_differences import sort_out
 
 try:
     import torch
@@ -172,32 +172,36 @@ def _run_lines(lib, lines: list[str], namespace: dict[str, Any], outcomes: list[
 # --------------------------------------------------------------------------- comparing
 
 
-def _close(got: np.ndarray, expected: np.ndarray, dtype: str) -> tuple[bool, float]:
+def _close(got: np.ndarray, expected: np.ndarray, dtype: str) -> tuple[bool, float, str]:
     """Equal within ``ULPS`` epsilons of the tensor's scale for floats; exact otherwise.
 
-    Returns (close, error in units of that allowance) so that kept differences can
-    look at how far apart the two are.
+    Returns (close, error in units of that allowance, how they differ) so that kept
+    differences can look at how far apart the two are. Zeros are exact: where both are
+    zero the sign must agree (it is observable: 1 / x), and an exact zero on one side
+    only is a difference even when the other value is within the allowance.
     """
     if dtype not in FLOAT_DTYPES:
-        return bool(np.array_equal(got, expected)), 0.0
+        return bool(np.array_equal(got, expected)), 0.0, "error 0 allowances"
     if got.size == 0:
-        return True, 0.0
+        return True, 0.0, ""
     same_nan = np.isnan(got) == np.isnan(expected)
     if not same_nan.all():
-        return False, math.inf
+        return False, math.inf, "error inf allowances"
     finite = np.isfinite(expected) & np.isfinite(got)
     if not np.array_equal(got[~finite], expected[~finite], equal_nan=True):
-        return False, math.inf
-    # the sign of zero is observable (1 / x): keep it exact
-    if not np.array_equal(np.signbit(got[expected == 0]), np.signbit(expected[expected == 0])):
-        return False, -1.0
+        return False, math.inf, "error inf allowances"
+    both = (expected == 0) & (got == 0)
+    if not np.array_equal(np.signbit(got[both]), np.signbit(expected[both])):
+        return False, -1.0, "sign of zero"
     if not finite.any():
-        return True, 0.0
+        return True, 0.0, ""
     e, g = expected[finite].astype(np.float64), got[finite].astype(np.float64)
     scale = max(1.0, float(np.abs(e).max()))
     allowance = ULPS * float(np.finfo(np.dtype(dtype)).eps) * scale
     err = float(np.abs(e - g).max()) / allowance
-    return err <= 1.0, err
+    if err <= 1.0 and ((e == 0) != (g == 0)).any():
+        return False, err, f"exact zero on one side, error {err:.3g} allowances"
+    return err <= 1.0, err, f"error {err:.3g} allowances"
 
 
 def _describe(value: Any) -> str:
@@ -218,9 +222,8 @@ def compare_values(name: str, ours: Any, theirs: Any, line: int, layout: bool) -
                 diffs.append(Difference(line, kind, f"{name}.{key}", str(ours[key]), str(theirs[key])))
         if diffs:
             return diffs
-        ok, err = _close(ours["values"], theirs["values"], theirs["dtype"])
+        ok, err, how = _close(ours["values"], theirs["values"], theirs["dtype"])
         if not ok:
-            how = "sign of zero" if err == -1.0 else f"error {err:.3g} allowances"
             diffs.append(Difference(line, "value", f"{name} ({how})",
                                     _describe(ours), _describe(theirs)))
         for key in ("requires_grad", "is_leaf"):
@@ -779,13 +782,7 @@ class Result:
 
 def check(lines: list[str], seed: int = 0, layout: bool = True) -> Result:
     ours, theirs = run("autograd_lite", lines), run("torch", lines)
-    found, kept = [], set()
-    for d in differences(ours, theirs, layout):
-        name = kept_difference(d, lines)
-        if name:
-            kept.add(name)
-        else:
-            found.append(d)
+    found, kept = sort_out(differences(ours, theirs, layout), lines)
     return Result(Program(seed, lines), root_difference(found), found, sorted(kept))
 
 

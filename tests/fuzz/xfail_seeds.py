@@ -5,9 +5,5 @@ xfail(strict=True): when a fix makes one pass (XPASS fails the suite), delete it
 or rerun the command once the row is fixed.
 """
 XFAIL_ROWS: dict[str, list[int]] = {
-    'A10': [362],
-    'N3': [347],
-    'N5': [171, 276],
-    'N10': [376],
 }
 XFAIL_SEEDS = {seed: row for row, seeds in XFAIL_ROWS.items() for seed in seeds}

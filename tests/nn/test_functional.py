@@ -27,3 +27,33 @@ def test_linear_graph_names_and_values(shape, bias):
 def test_softmax_functions(name, dim):
     x = np.random.default_rng(4).standard_normal((2, 3)).astype(np.float32)
     same(lambda lib: getattr(lib.nn.functional, name)(lib.tensor(x), dim=dim))
+
+
+@pytest.mark.parametrize("name", ["softmax", "log_softmax"])
+@pytest.mark.parametrize("n", [1, 3, 300])
+def test_softmax_backward_sums_from_the_first_term(name, n):
+    """Inside its backward kernel PyTorch sums ``grad * y`` (``grad``) from the first term, not from
+    +0: an all -0. gradient keeps its sign through the sum."""
+    from harness import same_bits
+
+    def run(L):
+        x = L.zeros(2, n, requires_grad=True)
+        y = getattr(L.nn.functional, name)(x, 1)
+        return L.autograd.grad(y, x, L.full((2, n), -0.0))[0]
+    same_bits(run)
+
+
+def test_cross_entropy_of_one_class_gradient_sign():
+    """log_softmax's backward of ``-0.`` over one class: ``-0. - exp(0) * sum`` with the sum -0."""
+    from harness import same_bits
+
+    def run(L):
+        x = L.tensor([1.0, -1.0])[..., ::2].requires_grad_()
+        loss = L.nn.functional.cross_entropy(x, L.tensor(0))
+        return L.autograd.grad(loss.pow(2).sum(), x, create_graph=True)[0]
+    same_bits(run)
+
+
+def test_linear_with_no_features():
+    same(lambda L: L.nn.functional.linear(L.ones(2, 2, 0), L.ones(3, 0)))
+    same(lambda L: L.nn.functional.linear(L.ones(2, 2, 0), L.ones(3, 0), L.ones(3)))

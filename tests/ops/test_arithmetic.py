@@ -176,3 +176,20 @@ def test_binary_double_backward_nodes(op):
         return y, ga, gb, graph_names(ga.grad_fn, 2), graph_names(gb.grad_fn, 2), h
 
     same(f)
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_div_gradient_in_pytorchs_order(dtype):
+    """The divisor's gradient is ``-grad * ((a / b) / b)``, as PyTorch writes it: bit for bit the
+    same values, and ``x / x``'s gradient (mathematically 0) comes out as PyTorch's."""
+    r = rng(3)
+    a, b, g = (r.standard_normal(200).astype(dtype) for _ in range(3))
+
+    def grads(L):
+        x, y = L.tensor(a, requires_grad=True), L.tensor(b, requires_grad=True)
+        (x / y).backward(L.tensor(g))
+        z = L.tensor(b, requires_grad=True)
+        gz, = L.autograd.grad((z / z).mean(), z, create_graph=True)
+        return x.grad, y.grad, gz
+    from harness import same_bits
+    same_bits(grads)

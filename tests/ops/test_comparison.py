@@ -116,3 +116,33 @@ def test_masked_fill_with_a_tensor_value():
         return y, z, g, graph_names(g[0].grad_fn, 1), g[1].grad_fn.name()
 
     same(f)
+
+
+# maximum, minimum and clamp with number bounds compare as ``std::max``/``std::min`` do: the
+# first operand is kept unless the second is strictly greater (smaller), so of -0. and 0. the
+# first stays; NaN propagates. (A contiguous run of a SIMD register's width or more, 4 doubles on
+# AVX2, takes PyTorch's vectorised path, which keeps the second: the cases stay below that.)
+SIGNED_ZEROS = [0.0, -0.0, 1.0, -2.0, float("nan")]
+
+
+@pytest.mark.parametrize("op", ["maximum", "minimum"])
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_maximum_minimum_ties_keep_the_first(op, dtype):
+    from harness import same_bits
+    for lo in range(0, 25, 3):
+        a = np.repeat(SIGNED_ZEROS, len(SIGNED_ZEROS))[lo:lo + 3]
+        b = np.tile(SIGNED_ZEROS, len(SIGNED_ZEROS))[lo:lo + 3]
+        same_bits(lambda L: getattr(L, op)(L.tensor(a, dtype=getattr(L, dtype)), L.tensor(b, dtype=getattr(L, dtype))))
+    same_bits(lambda L: getattr(L, op)(L.tensor([[0, 1], [-1, 0]]), L.tensor([-0.0, 0.0])))  # int beside float
+
+
+@pytest.mark.parametrize("bounds", [dict(min=-0.0), dict(min=0.0), dict(max=-0.0), dict(max=0.0),
+                                    dict(min=-0.0, max=0.0), dict(min=0.0, max=-0.0), dict(min=float("nan")),
+                                    dict(max=float("nan"))])
+def test_clamp_signed_zero_bounds(bounds):
+    from harness import same_bits
+    x = [-0.0, 0.0, -2.0, 3.0, float("nan")]
+    same_bits(lambda L: L.tensor(x).clamp(**bounds))
+    same_bits(lambda L: L.tensor(x * 8, dtype=L.float64).clamp(**bounds))  # the vectorised path agrees
+    same_bits(lambda L: L.tensor([[2, -1, 0]]).clamp(**bounds))  # an int tensor promoted by a float bound
+    same_bits(lambda L: L.tensor([False, True]).log1p().clamp_(**bounds))

@@ -160,3 +160,21 @@ def test_scatter_backward_is_a_scatter():
         return y, g, [graph_names(t.grad_fn, 1) for t in g]
 
     same(f)
+
+
+@pytest.mark.parametrize("data", [[float("nan"), 1.0, float("nan"), 0.0, 1.0, -0.0], [-0.0, 0.0], [0.0, -0.0, 2.0],
+                                  [[float("nan"), 2.0], [2.0, 1.0]], [3, 1, 2, 1], []])
+def test_unique_keeps_every_nan(data):
+    """A stable sort, then a new value wherever sorted neighbours differ: NaN != NaN, so each
+    NaN is its own value (numpy's unique merges them), and a group's first element represents it."""
+    from harness import same_bits
+    for kw in ({}, dict(return_inverse=True, return_counts=True), dict(sorted=False, return_counts=True)):
+        same_bits(lambda L: L.unique(L.tensor(data), **kw))
+
+
+@pytest.mark.parametrize("code", ["L.zeros(2, 1, 0)[L.tensor([[0, 0], [-2, 0]]), L.tensor([2])]",
+                                  "L.zeros(2, 0)[L.tensor([5])]", "L.zeros(2, 3, 0)[:, L.tensor([7, 1])]",
+                                  "L.zeros(2, 3)[L.tensor([5])]", "L.zeros(0, 3)[L.tensor([0])]"])
+def test_index_selecting_nothing_is_not_checked(code):
+    """An advanced index whose result is empty reads no element, so PyTorch checks none of its values."""
+    same(lambda L: (lambda r: (r, r.stride()))(eval(code, {"L": L})))

@@ -191,3 +191,33 @@ def test_addmm_backward_with_frozen_operands(frozen):
         layer(x).sum().backward()
         return layer.weight.grad, layer.bias.grad, x.grad
     same(fn)
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize("k", [1, 2])
+def test_products_of_zeros_keep_pytorchs_signs(dtype, k):
+    """A product with one inner term is written as gemm writes it (-0. kept) unless a row or a
+    column vector makes it gemv (summed from +0, like dot and mv and every longer product)."""
+    from harness import same_bits
+    for m, n in ((1, 1), (1, 3), (3, 1), (3, 2)):
+        a = np.full((m, k), -0.0)
+        b = np.array([[1.0, -0.0, 0.0][:n]] * k)
+        T = lambda L, x: L.tensor(x, dtype=getattr(L, dtype))  # noqa: E731
+        same_bits(lambda L: T(L, a) @ T(L, b))
+        same_bits(lambda L: L.mm(T(L, b).t(), T(L, a).t()))
+        same_bits(lambda L: T(L, a)[0] @ T(L, b)[:, 0])
+        same_bits(lambda L: T(L, a) @ T(L, b)[:, 0])
+        same_bits(lambda L: L.einsum("ij,jk->ik", T(L, a), T(L, b)))
+
+    def weight_grad(L):  # x.T @ grad: a product with one inner term in the backward too
+        w = L.ones(4, 2, dtype=getattr(L, dtype), requires_grad=True)
+        (L.tensor([[-0.0, 2.0, -1.0, -0.0]], dtype=getattr(L, dtype)) @ w).sum().backward()
+        return w.grad
+    same_bits(weight_grad)
+
+
+def test_dot_compares_dtypes_before_sizes():
+    raises_same(lambda L: L.zeros(0, dtype=L.long) @ L.zeros(2, dtype=L.bool))
+    raises_same(lambda L: L.dot(L.zeros(2), L.zeros(3, dtype=L.float64)))
+    raises_same(lambda L: L.dot(L.zeros(2, dtype=L.bool), L.zeros(3, dtype=L.bool)))
+    raises_same(lambda L: L.dot(L.zeros(0, dtype=L.bool), L.zeros(0, dtype=L.bool)))

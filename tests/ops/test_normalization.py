@@ -1,10 +1,11 @@
-"""Layer norm and batch norm (ops/normalization.py) against PyTorch: their backward is an op of its own."""
+"""Layer norm and batch norm (ops/normalization.py) against PyTorch; their backward is an op of its own."""
 from __future__ import annotations
 
 import pytest
 
 torch = pytest.importorskip("torch")
-from harness import same  # noqa: E402
+
+from harness import rng, same, same_bits  # noqa: E402
 
 NORMS = {
     "layer_norm": lambda L, x, w: L.nn.functional.layer_norm(x, (3,), w),
@@ -29,3 +30,37 @@ def test_norm_double_backward_node(norm):
         return y, g, g.grad_fn.name(), h, k
 
     same(f)
+
+
+@pytest.mark.parametrize("affine", [(False, False), (True, False), (False, True), (True, True)])
+def test_layer_norm(affine):
+    """Values, node and gradients (input, weight, bias) over the last two dimensions."""
+    r = rng(4)
+    arrays = r.standard_normal((2, 3, 4)), r.standard_normal((3, 4)), r.standard_normal((3, 4))
+    g = r.standard_normal((2, 3, 4))
+    use_w, use_b = affine
+
+    def run(L):
+        x, w, b = (L.tensor(a, requires_grad=True) for a in arrays)
+        out = L.nn.functional.layer_norm(x, (3, 4), w if use_w else None, b if use_b else None)
+        out.backward(L.tensor(g))
+        return out, x.grad, w.grad, b.grad
+    same(run, rtol=1e-10, atol=1e-12)
+
+
+def test_layer_norm_zeros_are_positive():
+    """PyTorch's kernel computes ``(x - mean) * rstd * weight + bias`` with a +0 bias when there is
+    none, so an exact zero output is +0 (``-0. - 0.`` would be -0.); a -0. bias keeps its sign."""
+    x = [[-0.0, -0.0, 0.0], [1.0, -1.0, 0.0], [0.0, 0.0, 0.0]]
+    for dtype in ("float32", "float64"):
+        same_bits(lambda L: L.nn.functional.layer_norm(L.tensor(x, dtype=getattr(L, dtype)), (3,)))
+        same_bits(lambda L: L.nn.functional.layer_norm(L.tensor(x, dtype=getattr(L, dtype)), (3,),
+                                                        L.tensor([1.0, -1.0, 2.0], dtype=getattr(L, dtype))))
+        same_bits(lambda L: L.nn.functional.layer_norm(L.tensor(x, dtype=getattr(L, dtype)), (3,), None,
+                                                        L.tensor([-0.0, 0.0, -0.0], dtype=getattr(L, dtype))))
+
+
+def test_layer_norm_of_equal_values_and_nan():
+    """A row of equal values normalises to zeros (rstd of eps); a NaN spreads over its row only."""
+    x = [[2.0, 2.0, 2.0], [1.0, float("nan"), 0.0], [-0.0, -0.0, -0.0]]
+    same_bits(lambda L: L.nn.functional.layer_norm(L.tensor(x, dtype=L.float64), (3,)))

@@ -336,3 +336,44 @@ def test_first_backward_graph_is_pytorchs(op):
         return g, graph_names(g.grad_fn, 1), L.autograd.grad((g * g).sum(), x)[0]
 
     same(f)
+
+
+def test_cumsum_starts_from_positive_zero_in_float64():
+    """PyTorch's running sum starts from +0 and adds in float64 (its CPU accumulate type): an
+    all -0. prefix sums to +0, float32 partial sums are rounded once; a 0-d input is copied."""
+    from harness import same_bits
+    same_bits(lambda L: L.tensor([[-1.0, 1.0], [-0.0, -0.0]]).cumsum(1))
+    same_bits(lambda L: L.tensor([[-0.0, -0.0], [-0.0, 2.0]]).t().cumsum(0))
+    same_bits(lambda L: L.tensor([16777216.0, 1.0, 1.0, -16777216.0]).cumsum(0))
+    same_bits(lambda L: L.tensor([1e8, 1.0, -1e8, 1.0], dtype=L.float64).cumsum(0))
+    same_bits(lambda L: L.tensor(-0.0).cumsum(0))
+    same_bits(lambda L: L.tensor([True, False, True]).cumsum(0))
+
+
+@pytest.mark.parametrize("op", ["amax", "amin"])
+def test_amax_amin_keep_the_first_of_equal_zeros(op):
+    """The kernel replaces its running value only by a strictly greater (smaller) one."""
+    from harness import same_bits
+    x = [[-0.0, 0.0, -1.0], [0.0, -0.0, 0.0]]
+    for dims in (0, 1, -1, (0, 1), ()):
+        same_bits(lambda L: getattr(L.tensor(x), op)(dims))
+        same_bits(lambda L: getattr(L.tensor(x).t(), op)(dims, keepdim=True))
+    same_bits(lambda L: getattr(L.tensor(-0.0), op)())
+
+
+@pytest.mark.parametrize("call", ["x.prod(dim=(0, 1))", "T.prod(x, dim=(0, 1))", "x.prod(dim=[0])",
+                                  "x.prod((0, 1), keepdim=True)", "T.prod(x, dim=(1,), keepdim=True)"])
+def test_prod_takes_one_dim(call):
+    """Unlike sum, prod has no tuple-of-dims overload: PyTorch's argument parser refuses it."""
+    raises_same(lambda L: eval(call, {"T": L, "x": L.ones(2, 3)}))
+
+
+def test_prod_gradient_with_zeros_is_contiguous():
+    """With a zero in a slice the gradient is built from exclusive products (contiguous), also under
+    create_graph."""
+    x = np.array([[[0.0, -1.0, 0.0, 1.0], [0.0, -1.0, 0.0, -1.0]], [[-0.0, 2.0, 0.0, 1.0], [3.0, -0.0, 0.0, -0.0]]])
+
+    def grads(L, x):
+        return [L.autograd.grad(x.prod(d, keepdim=k).sum(), x, create_graph=cg)[0]
+                for d in (-2, 0, 2) for k in (False, True) for cg in (False, True)]
+    compare_layout(grads, x, requires_grad=True)

@@ -215,3 +215,18 @@ def test_repeat_backward_is_pytorchs(sizes):
         return y, g, graph_names(g.grad_fn, 2)
 
     same(f)
+
+
+@pytest.mark.parametrize("parts,dim", [
+    ([((0,), "bool"), ((0,), "float32")], -1),   # the skipped ones still take part in the promotion
+    ([((0,), "float32"), ((0,), "float32")], 2),  # all skipped: no dim to check
+    ([((0,), "float32"), ((0,), "float64")], 5),
+    ([((0,), "int64"), ((2, 3), "float32")], 1),
+    ([((0,), "float64"), ((2, 3), "float32")], 1),
+    ([((0,), "bool"), ((0, 2), "float32")], 1),
+    ([((2, 3), "float32"), ((0,), "float64")], 5),  # a real input: its dims are checked
+])
+def test_cat_legacy_empty_inputs(parts, dim):
+    """1-D empty tensors are skipped by cat's legacy rule, but not by its type promotion."""
+    from harness import same
+    same(lambda L: L.cat([L.zeros(s, dtype=getattr(L, d)) for s, d in parts], dim))

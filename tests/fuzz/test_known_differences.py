@@ -1,0 +1,47 @@
+"""The kept differences (known_differences.py) match their own reproducer, and only it."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+pytest.importorskip("torch")
+
+from .programs import _close, check  # noqa: E402
+
+KEPT_REPRODUCERS = {
+    "rounding-at-zero": ["x = T.tensor([0.75, 0.35], requires_grad=True)", "v = F.layer_norm(x, (2,))",
+                         "g, = T.autograd.grad(v.sum(), [x])"],
+    "gelu-float32-inf": ["x = T.tensor([0.0, float('inf')])", "v = F.gelu(x)", "w = v + x"],
+    "inplace-reads-own-view": [
+        "x1 = T.tensor([[0.0, 1.0, 1.0], [-0.0, -0.0, -1.0], [1.0, 0.0, 1.0], [-1.0, 0.0, 0.0]], dtype=T.float64).t()",
+        "v3 = x1.narrow(0, 1, 1)", "x1.div_(v3)", "v4 = x1.sum()"],
+    "simd-zero-ties": ["x = T.tensor([-0.0] * 16 + [1.0] * 16)", "v = T.maximum(x, T.zeros(32))"],
+    "unique-zero-representative": ["x = T.tensor([-0.0, 0.0] + [float(i) for i in range(1, 16)])",
+                                   "v = T.unique(x)"],
+}
+
+
+@pytest.mark.parametrize("name", KEPT_REPRODUCERS)
+def test_kept_difference_skips_its_reproducer(name):
+    result = check(KEPT_REPRODUCERS[name])
+    assert result.root is None and name in result.kept, (result.root, result.kept)
+
+
+@pytest.mark.parametrize("lines", [
+    ["x = T.tensor([1.0, float('inf')])", "v = F.gelu(x, approximate='tanh')", "w = v.clamp(max=-0.0)"],
+    ["x = T.tensor([[1.0, 2.0], [3.0, 4.0]])", "v = x[0:1]", "x.clamp_(min=-0.0)"],
+    ["x = T.tensor([-0.0, 0.0, 1.0])", "v = T.maximum(x, T.tensor([0.0, -0.0, 1.0]))"],
+])
+def test_kept_differences_do_not_hide_others(lines):
+    """Lines like a kept difference's that agree are no kept difference (nothing is skipped)."""
+    assert check(lines).kept == []
+
+
+def test_zeros_are_compared_exactly():
+    """Both zero: the signs must agree; an exact zero on one side only is its own difference."""
+    f32 = "float32"
+    assert _close(np.array([0.0]), np.array([-0.0]), f32)[2] == "sign of zero"
+    ok, err, how = _close(np.array([1e-9]), np.array([0.0]), f32)
+    assert not ok and how.startswith("exact zero on one side") and err < 1
+    assert not _close(np.array([0.0]), np.array([-1e-9]), f32)[0]
+    assert _close(np.array([1.0 + 1e-9]), np.array([1.0]), f32)[0]
