@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import builtins
 import numbers
+import weakref
 from typing import Any, Callable
 
 import numpy as np
 
 from .. import errors, random
 from ..creation import zeros, zeros_like
-from ..function import Function
+from ..function import forward_ad_state, Function
 from ..grad_mode import _state
 from ..random import Generator
 from ..tensor import _make, Tensor, tensor_method
@@ -129,13 +130,39 @@ def _inplace(self: Tensor, op, *args: Any, overlap: bool = True, desired: Callab
         _check_leaf_inplace(self)
     if overlap:
         _check_overlap(self, args)
-    result = op(_snapshot(self) if tracked else self.detach(), *args)
+    dual = forward_ad_state.levels and _has_tangent(self, args)
+    result = op(_snapshot(self) if tracked or dual else self.detach(), *args)
     _check_result(self, result, desired)
     if tracked:
         _write_into(self, result)
     else:
         _store(self, result._data)
+    if dual:
+        _write_tangent(self, result)
     return self
+
+
+def _has_tangent(self: Tensor, args: tuple) -> bool:
+    """Forward AD: does ``self`` (or its base), or an input, carry a tangent?"""
+    return (self._fw_tangent is not None or self._base is not None and self._base._fw_tangent is not None
+            or builtins.any(isinstance(a, Tensor) and a._fw_tangent is not None for a in args))
+
+
+def _write_tangent(self: Tensor, result: Tensor) -> None:
+    """Forward AD, as PyTorch's: the result's tangent becomes ``self``'s, and its base's at the
+    view's place (a view's tangent is part of its base's)."""
+    tangent = result._fw_tangent if result._fw_tangent is not None else _make(np.zeros_like(result._data))
+    _attach_tangent(self, tangent)
+    base = self._base
+    if base is not None and self._view_func is not None:
+        whole = np.zeros_like(base._data) if base._fw_tangent is None else base._fw_tangent._data.copy()
+        writable(self._view_func(_make(whole))._data)[...] = tangent._data
+        _attach_tangent(base, _make(whole))
+
+
+def _attach_tangent(t: Tensor, tangent: Tensor) -> None:
+    t._fw_tangent = tangent
+    forward_ad_state.levels[-1].append(weakref.ref(t))  # (dropped when the level exits)
 
 
 def _check_overlap(self: Tensor, inputs: tuple) -> None:
@@ -211,10 +238,11 @@ def _store(self: Tensor, values: np.ndarray) -> None:
 
 
 def _snapshot(self: Tensor) -> Tensor:
-    """The values before an in-place write, holding the tensor's current place in the graph."""
+    """The values before an in-place write, holding the tensor's current place in the graph (and
+    its forward-AD tangent)."""
     old = _make(self._data.copy())
     old._requires_grad, old._grad_fn, old._output_nr = self._requires_grad, self._grad_fn, self._output_nr
-    old._accumulator = self._accumulator
+    old._accumulator, old._fw_tangent = self._accumulator, self._fw_tangent
     return old
 
 
@@ -305,6 +333,8 @@ def _copy_to(target: Tensor, value: Tensor, index: Any) -> None:
         if value is not target:  # (x[...] = x copies nothing)
             _check_overlap(target, (value,))
         _write_into(target, value)
+        if forward_ad_state.levels and _has_tangent(target, (value,)):
+            _write_tangent(target, value)
     elif fill:
         fill_(target, value)
     else:

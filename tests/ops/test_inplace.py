@@ -528,3 +528,31 @@ def test_copy_into_expanded_view_records_copy_slices():
         return names
 
     raises_same(f)
+
+
+def test_inplace_ops_carry_forward_ad_tangents():
+    """Forward AD through in-place ops, as PyTorch: the result's tangent becomes the tensor's, and its
+    base's at a view's place (mul_, a view's mul_, copy_ into a view, x[i] = v, a mask fill); jacfwd too."""
+    def f(L):
+        fw = L.autograd.forward_ad
+        x = L.tensor([[0.1, 0.2], [0.3, -0.4]], dtype=L.float64)
+        t = L.tensor([[1.0, 0.5], [-0.5, 2.0]], dtype=L.float64)
+        out = []
+        with fw.dual_level():
+            d = fw.make_dual(x, t)
+            a = d * 1
+            a.mul_(d)
+            b = d * 1
+            v = b[0]
+            v.mul_(3)
+            c = d * 1
+            c.t()[1].copy_(d[0] * 5)
+            e = L.zeros(2, 2, dtype=L.float64)
+            e[1] = d[0]
+            m = d * 1
+            m[m > 0.15] = 0.5
+            out = [fw.unpack_dual(z).tangent for z in (a, b, v, c, e, m)]
+        jac = L.func.jacfwd(lambda x: x.clone().mul_(x).t()[0].add_(x[1]).sum())(x)
+        return out, jac
+
+    same(f)
