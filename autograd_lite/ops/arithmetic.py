@@ -16,7 +16,7 @@ from ..dtypes import result_dtype
 from ..function import Function
 from ..tensor import Tensor, tensor_method
 from ._common import _binary_inputs, _cast, _check_shapes_broadcast, _float_data, _new, _pointwise, _t, _with_number, as_tensor_like
-from .comparison import masked_fill, max_first, min_first, where
+from .comparison import max_first, min_first, where
 
 
 class Add(Function):
@@ -371,8 +371,8 @@ class Maximum(Function):
 def _to_the_chosen(grad: Tensor, a: Tensor, b: Tensor, a_lost: Tensor, b_lost: Tensor) -> tuple:
     """maximum's and minimum's gradient goes to the input chosen; a tie splits it in half, as PyTorch does
     (``where(a == b, grad / 2, grad).masked_fill_(a_lost, 0)``, and the same for b)."""
-    return (masked_fill(where(a == b, DivScalar.apply(grad, 2), grad), a_lost, 0),
-            masked_fill(where(a == b, DivScalar.apply(grad, 2), grad), b_lost, 0))
+    return (where(a == b, DivScalar.apply(grad, 2), grad).masked_fill_(a_lost, 0),  # (in place: where's layout)
+            where(a == b, DivScalar.apply(grad, 2), grad).masked_fill_(b_lost, 0))
 
 
 def _tensors_only(name: str, input: Any, other: Any) -> None:
