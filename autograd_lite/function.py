@@ -162,7 +162,10 @@ class AccumulateGrad(Node):
             if create_graph:  # a recorded copy, as PyTorch's CopyBackwards
                 var._grad = _make(layout.grad_layout(grad._data, var._data)).copy_(grad)
             elif _only_reference(grad) and layout.obeys_grad_layout(grad._data, var._data):
-                # a fresh gradient nobody else holds: keep it (detached, as PyTorch: no forward-AD tangent)
+                # a fresh gradient nobody else holds: keep it (detached, as PyTorch: no forward-AD
+                # tangent); a read-only numpy view (an expand's) is copied as it is laid out
+                if not grad._data.flags.writeable:
+                    grad = _make(layout.like(grad._data.copy(), grad._data))
                 var._grad = grad if grad._fw_tangent is None else grad.detach()
             else:  # it may be the caller's own tensor, or share memory with one: copy it
                 var._grad = _make(layout.grad_layout(grad._data, var._data))
@@ -214,7 +217,7 @@ def _only_reference(grad: Tensor) -> bool:
     tensor (the tensor, ``data`` and getrefcount's own). As PyTorch counts references to the
     tensor, not to its memory, a view of a temporary (``grad.reshape``) is kept too."""
     data = grad._data
-    return (type(grad) is Tensor and grad._grad_fn is None and data.flags.writeable
+    return (type(grad) is Tensor and grad._grad_fn is None
             and sys.getrefcount(grad) <= 4 and sys.getrefcount(data) <= 3)
 
 

@@ -946,3 +946,14 @@ def test_kept_gradient_has_no_forward_tangent():
             z.sum().backward()
             return r.grad, fwAD.unpack_dual(r.grad).tangent
     same(run)
+
+
+def test_kept_gradient_of_an_expand_is_laid_out_as_it():
+    """sum's gradient is an expand of the output's: kept by AccumulateGrad as it is laid out."""
+    def run(L):
+        x = L.tensor([[-1.0, -0.0, 0.0]]).t().requires_grad_()
+        x.sum(-1).mean().backward()
+        y = L.tensor([[1.0], [1.0], [0.0]], dtype=L.float64).t().requires_grad_()
+        y.sum(0).pow(2).sum().backward()
+        return x.grad, x.grad.stride(), y.grad, y.grad.stride()
+    same(run)

@@ -303,7 +303,7 @@ class EluBackward(Function):
         ctx.alpha = alpha
         ctx.save_for_backward(grad, a)
         g, x = grad._data, a._data
-        return _make(np.where(x > 0, g, g * x.dtype.type(alpha) * np.exp(np.minimum(x, 0))).astype(g.dtype))
+        return _pointwise(np.where(x > 0, g, g * x.dtype.type(alpha) * np.exp(np.minimum(x, 0))).astype(g.dtype), grad, a)
 
     @staticmethod
     def backward(ctx, gg):
@@ -348,7 +348,7 @@ class SoftplusBackward(Function):
         ctx.save_for_backward(grad, a)
         g, x = grad._data, a._data
         z = np.exp(np.minimum(x * x.dtype.type(beta), threshold))
-        return _make(np.where(x * x.dtype.type(beta) > threshold, g, g * z / (z + 1)).astype(g.dtype))
+        return _pointwise(np.where(x * x.dtype.type(beta) > threshold, g, g * z / (z + 1)).astype(g.dtype), grad, a)
 
     @staticmethod
     def backward(ctx, gg):

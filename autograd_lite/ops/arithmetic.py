@@ -14,7 +14,7 @@ from .. import dtypes, layout
 from ..creation import zeros_like
 from ..dtypes import result_dtype
 from ..function import Function
-from ..tensor import Tensor, tensor_method
+from ..tensor import _make, Tensor, tensor_method
 from ._common import _binary_inputs, _cast, _check_shapes_broadcast, _float_data, _new, _pointwise, _t, _with_number, as_tensor_like
 from .comparison import max_first, min_first, where
 
@@ -76,7 +76,7 @@ class Sub(Function):
 @tensor_method('subtract', '__sub__')
 def sub(input: Any, other: Any, *, alpha: float = 1) -> Tensor:
     if type(other) is not Tensor or type(input) is not Tensor:
-        input, other = _binary_inputs(input, other)
+        input, other = _binary_inputs(_bool_as_tensor(input), _bool_as_tensor(other))
     return Sub.apply(input, other) if alpha == 1 else Sub.apply(input, other, alpha)
 
 
@@ -90,7 +90,7 @@ class Rsub(Function):
 
     @staticmethod
     def forward(ctx, a, number, alpha=1):
-        b = as_tensor_like(number, a)
+        b = as_tensor_like(_bool_as_tensor(number), a)
         _check_bool_subtraction(a, b)
         return _cast(b._data - alpha * a._data, a, b)
 
@@ -143,6 +143,11 @@ def mul(input: Any, other: Any) -> Tensor:
 
 
 multiply = mul
+
+
+def _bool_as_tensor(value: Any) -> Any:
+    """A Python bool beside a tensor in a subtraction: a bool tensor, which PyTorch refuses there."""
+    return _make(np.array(value)) if isinstance(value, bool) else value
 
 
 class Div(Function):

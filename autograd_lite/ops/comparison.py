@@ -20,13 +20,14 @@ class Where(Function):
 
     @staticmethod
     def forward(ctx, cond, a, b):
-        # ``cond`` arrives as a numpy array: PyTorch's node has edges for ``a`` and ``b`` only.
-        ctx.cond = cond
+        # ``cond`` arrives as a numpy array: PyTorch's node has edges for ``a`` and ``b`` only; it
+        # saves the condition as a tensor (freed after backward, as every saved tensor)
+        ctx.save_for_backward(_make(cond))
         return _cast(np.where(cond, a._data, b._data), a, b, cond)
 
     @staticmethod
     def backward(ctx, grad):
-        cond = _t(ctx.cond)
+        cond, = ctx.saved_tensors
         zero = zeros((), dtype=grad.dtype)
         return (None, where(cond, grad, zero) if ctx.needs_input_grad[1] else None,
                 where(cond, zero, grad) if ctx.needs_input_grad[2] else None)

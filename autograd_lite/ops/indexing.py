@@ -205,8 +205,10 @@ def _check_index(index: Tensor, dim: int, shape: tuple, name: str) -> np.ndarray
     first = idx[bad].flat[0]
     if name != "index_select":
         raise RuntimeError(errors.index_out_of_bounds(first, dim, size))
-    if size == 0:
-        raise RuntimeError("index_select(): self indexing axis dim should be positive")
+    if len(shape) > 1 and 0 in shape:  # an empty input of 2+ dims: the kernel checks the indices alone
+        if size == 0:
+            raise RuntimeError("index_select(): self indexing axis dim should be positive")
+        raise RuntimeError(f"INDICES element is out of DATA bounds, id={first} axis_dim={size}")
     if dim == 1 and len(shape) > 1:  # (PyTorch has a kernel of its own for dim 1)
         raise RuntimeError(f"INDICES element is out of DATA bounds, id={first} axis_dim={size}")
     raise IndexError("index out of range in self")
@@ -353,7 +355,7 @@ class IndexPut(Function):
         else:
             mask[ctx.key] = False
             g_value = grad[ctx.key] if ctx.needs_input_grad[1] else None
-        return grad * _t(mask), g_value, None, None
+        return where(_t(mask), grad, 0.0), g_value, None, None  # the overwritten places get +0. (zeros)
 
 
 # ``x[basic index] = value`` and in-place ops on views: PyTorch's CopySlices node.

@@ -689,17 +689,17 @@ def _argsort(x: np.ndarray, dim: int, descending: bool) -> np.ndarray:
 
 @tensor_method()
 def any(input: Tensor, dim: int | None = None, keepdim: bool = False) -> Tensor:
-    return _new(np.any(input._data, axis=dim, keepdims=keepdim))
+    return _new(np.asarray(np.any(input._data, axis=_dims(dim, input._data.ndim), keepdims=keepdim)))
 
 
 @tensor_method()
 def all(input: Tensor, dim: int | None = None, keepdim: bool = False) -> Tensor:
-    return _new(np.all(input._data, axis=dim, keepdims=keepdim))
+    return _new(np.asarray(np.all(input._data, axis=_dims(dim, input._data.ndim), keepdims=keepdim)))
 
 
 @tensor_method()
 def count_nonzero(input: Tensor, dim: int | None = None) -> Tensor:
-    return _new(np.asarray(np.count_nonzero(input._data, axis=dim), dtype=np.int64))
+    return _new(np.asarray(np.count_nonzero(input._data, axis=_dims(dim, input._data.ndim)), dtype=np.int64))
 
 
 class _ReturnTypes(tuple):

@@ -78,7 +78,7 @@ saved_fields.update({
     "ClampBackward1": {"self": 0, "min": attr("min"), "max": attr("max")},
     "ClampMinBackward0": {"self": 0, "min": attr("min")},
     "ClampMaxBackward0": {"self": 0, "max": attr("max")},
-    "WhereBackward0": {"condition": _tensor("cond")},
+    "WhereBackward0": {"condition": 0},
     "MmBackward0": _MATMUL,
     "BmmBackward0": {"self": 0, "mat2": 1},
     "MvBackward0": {"self": 0, "vec": 1},

@@ -537,12 +537,16 @@ class IndexBackward(Function):
     """
 
     node_name = "IndexPutImplBackward0"  # x[index]: zeros._index_put_impl_(index, grad, accumulate=True)
+    _accumulate = True  # False: a slice or a select reads each element once, and copies it back (-0. kept)
 
     @staticmethod
     def forward(ctx, grad, shape, key):
         ctx.key = key
         out = np.zeros(shape, grad._data.dtype)
-        np.add.at(out, key, grad._data)
+        if ctx._function._accumulate:
+            np.add.at(out, key, grad._data)
+        else:
+            out[key] = grad._data
         return _t(out)
 
     @staticmethod
@@ -550,10 +554,11 @@ class IndexBackward(Function):
         return gg[ctx.key], None, None
 
 
-SelectBackward = overload(IndexBackward, "SelectBackward", "SelectBackwardBackward0")
-SliceBackward = overload(IndexBackward, "SliceBackward", "SliceBackwardBackward0")
-IndexAddBackward = overload(IndexBackward, "IndexAddBackward", "IndexAddBackward0")  # index_select's backward
-EmbeddingBackward = overload(IndexBackward, "EmbeddingBackward", "EmbeddingDenseBackwardBackward0")
+SelectBackward = overload(IndexBackward, "SelectBackward", "SelectBackwardBackward0", _accumulate=False)
+SliceBackward = overload(IndexBackward, "SliceBackward", "SliceBackwardBackward0", _accumulate=False)
+IndexAddBackward = overload(IndexBackward, "IndexAddBackward", "IndexAddBackward0",  # index_select's backward
+                            _accumulate=True)
+EmbeddingBackward = overload(IndexBackward, "EmbeddingBackward", "EmbeddingDenseBackwardBackward0", _accumulate=True)
 
 
 def _expandable_to(shape: tuple, to: tuple) -> bool:

@@ -57,3 +57,14 @@ def test_cross_entropy_of_one_class_gradient_sign():
 def test_linear_with_no_features():
     same(lambda L: L.nn.functional.linear(L.ones(2, 2, 0), L.ones(3, 0)))
     same(lambda L: L.nn.functional.linear(L.ones(2, 2, 0), L.ones(3, 0), L.ones(3)))
+
+
+@pytest.mark.parametrize("name", ["elu", "softplus"])
+def test_activation_gradient_layout(name):
+    """Their backward is an elementwise op of (grad, input): laid out by TensorIterator's rule."""
+    from harness import compare_layout
+    x = np.random.default_rng(0).standard_normal((3, 4))
+    f = getattr
+    compare_layout(lambda L, x: L.autograd.grad(f(L.nn.functional, name)(x.t()).sum(), x)[0], x, requires_grad=True)
+    compare_layout(lambda L, x: L.autograd.grad(f(L.nn.functional, name)(x.t()), x, L.ones(4, 3))[0], x,
+                   requires_grad=True)

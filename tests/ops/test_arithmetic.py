@@ -193,3 +193,11 @@ def test_div_gradient_in_pytorchs_order(dtype):
         return x.grad, y.grad, gz
     from harness import same_bits
     same_bits(grads)
+
+
+@pytest.mark.parametrize("code", ["x - True", "True - x", "x.sub(True)", "T.sub(x, False)", "x.sub_(True)",
+                                  "T.zeros(2, dtype=T.long) - True", "T.tensor([True]) - True", "T.rsub(x, True)",
+                                  "x - 1", "1 - x"])
+def test_subtraction_with_a_python_bool(code):
+    """A Python bool in a subtraction counts as a bool tensor: refused, with the mask hint."""
+    same(lambda L: eval(code, {"T": L, "x": L.zeros(2)}))

@@ -146,3 +146,17 @@ def test_clamp_signed_zero_bounds(bounds):
     same_bits(lambda L: L.tensor(x * 8, dtype=L.float64).clamp(**bounds))  # the vectorised path agrees
     same_bits(lambda L: L.tensor([[2, -1, 0]]).clamp(**bounds))  # an int tensor promoted by a float bound
     same_bits(lambda L: L.tensor([False, True]).log1p().clamp_(**bounds))
+
+
+def test_where_saves_its_condition():
+    """The condition is a saved tensor: shown as ``_saved_condition``, freed by backward (a second
+    backward through the node raises, as in PyTorch)."""
+    from harness import same
+
+    def run(L):
+        x = L.tensor([[0.0, -1.0], [1.0, 2.0]], requires_grad=True)
+        y = L.where(L.tensor([False, True]), L.tensor([False, True]), x)
+        saved = y.grad_fn._saved_condition
+        y.sum().backward()
+        return saved, L.autograd.grad(y.pow(2).sum(), [x])
+    same(run)

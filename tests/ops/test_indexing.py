@@ -178,3 +178,25 @@ def test_unique_keeps_every_nan(data):
 def test_index_selecting_nothing_is_not_checked(code):
     """An advanced index whose result is empty reads no element, so PyTorch checks none of its values."""
     same(lambda L: (lambda r: (r, r.stride()))(eval(code, {"L": L})))
+
+
+@pytest.mark.parametrize("shape", [(0,), (3,), (0, 1), (1, 0), (2, 3), (0, 3), (3, 0), (2, 0, 3)])
+def test_index_select_out_of_range(shape):
+    """Each kernel path of index_select refuses a bad index with its own words (and an empty
+    input of two or more dimensions checks the indices alone)."""
+    for dim in range(len(shape)):
+        for idx in ([0], [-1], [5], [], [0, 7]):
+            same(lambda L: L.zeros(*shape).index_select(dim, L.tensor(idx, dtype=L.long)))
+
+
+def test_overwritten_places_get_positive_zero_gradients():
+    """``x[key] = value``: the overwritten places' gradient is zeros (+0.), the others' the gradient
+    itself (a -0. kept), as PyTorch's copy's backward fills them."""
+    from harness import same_bits
+
+    def run(L):
+        x = L.tensor([[-1.0, 1.0, 1.0], [0.0, 2.0, 0.0]], requires_grad=True)
+        v = L.cat([x.select(-2, 1), x.select(-2, 1)])
+        v[1:] = L.tensor(-1.0)
+        return L.autograd.grad(v.pow(2).sum(), x)[0]
+    same_bits(run)

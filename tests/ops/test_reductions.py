@@ -377,3 +377,11 @@ def test_prod_gradient_with_zeros_is_contiguous():
         return [L.autograd.grad(x.prod(d, keepdim=k).sum(), x, create_graph=cg)[0]
                 for d in (-2, 0, 2) for k in (False, True) for cg in (False, True)]
     compare_layout(grads, x, requires_grad=True)
+
+
+@pytest.mark.parametrize("code", ["x.any(2)", "x.all(-3)", "x.any((0, 1))", "x.all((0, 1))", "T.tensor(1.).any(0)",
+                                  "T.tensor(1.).all(-1, keepdim=True)", "x.any(0, keepdim=True)", "T.zeros(0, 2).all(0)",
+                                  "x.count_nonzero(2)", "x.count_nonzero((0, 1))", "x.any(dim=(0, 0))", "x.any()"])
+def test_any_all_count_nonzero_dims(code):
+    """Their dims are checked and wrapped as every reduction's (PyTorch's messages, not numpy's)."""
+    same(lambda L: eval(code, {"T": L, "x": L.tensor([[1.0, 0.0], [2.0, 3.0]])}))

@@ -230,3 +230,17 @@ def test_cat_legacy_empty_inputs(parts, dim):
     """1-D empty tensors are skipped by cat's legacy rule, but not by its type promotion."""
     from harness import same
     same(lambda L: L.cat([L.zeros(s, dtype=getattr(L, d)) for s, d in parts], dim))
+
+
+@pytest.mark.parametrize("view", ["x[1:]", "x[0]", "x.narrow(0, 1, 1)", "x.unbind(0)[1]", "x.split(1)[1]",
+                                  "x[[0, 1]]", "x.index_select(0, L.tensor([0, 1]))", "x[L.tensor([True, False, True])]"])
+def test_gradient_of_a_slice_keeps_negative_zeros(view):
+    """A slice's or a select's gradient is copied into zeros (a -0. stays -0.); an advanced index's
+    is accumulated into them (+0. + -0. = +0.), as PyTorch's index_put_ with accumulate."""
+    from harness import same_bits
+
+    def run(L):
+        x = L.tensor([1.0, 2.0, 3.0], requires_grad=True)
+        y = eval(view, {"L": L, "x": x})
+        return L.autograd.grad(y, x, L.full(y.shape, -0.0))[0]
+    same_bits(run)
