@@ -22,7 +22,7 @@ import numpy as np
 from . import errors, layout
 from .dtypes import from_numpy_dtype
 from .function import (NUMPY_QUIET, AccumulateGrad, BackwardFunction, Node, checked_hook_result,
-                       checked_hook_results, grad_accumulator, numpy_errstate, profiling)
+                       checked_hook_results, grad_accumulator, numpy_errstate, only_buffer_holds, profiling)
 from .grad_mode import _anomaly, _state
 from .tensor import Size, Tensor, _make
 
@@ -226,8 +226,11 @@ def _add_to_buffer(buffers: dict, node: Node, nr: int, grad: Tensor) -> None:
         slots[nr] = grad
     elif _state.enabled:  # create_graph: the sum must be recorded too
         slots[nr] = prev + grad
+    elif only_buffer_holds(prev, grad):  # as PyTorch's InputBuffer: a sum only this buffer holds grows in place
+        prev._data += grad._data
     else:
         slots[nr] = _make(layout.summed(prev._data + grad._data, prev._data, grad._data))
+
 
 
 def _run_pre_hooks(node: Node, grads: list) -> list:
@@ -268,24 +271,28 @@ def _call(node: BackwardFunction, grads: list) -> list:
     nrs = node._next_nr
     for i, nxt in enumerate(nexts):
         g = out[i]
-        if g is None or nxt is None:
-            continue
-        if type(g) is not Tensor and not isinstance(g, Tensor):
-            raise RuntimeError(f"expected Variable or None (got {type(g).__name__})")
-        shape, dtype = nxt._output_meta[nrs[i] if nrs else 0]  # the input's shape and dtype, as recorded
-        data = g._data
-        if data.shape != shape:  # a broadcast input: its gradient is summed back (sum_to_size checks it can be)
-            try:
-                g = g.sum_to_size(shape)
-            except RuntimeError:
-                raise RuntimeError(errors.WRONG_GRAD_SHAPE.format(
-                    name=node.name(), i=i, got=list(data.shape), expected=list(shape))) from None
-        if data.dtype is not dtype and data.dtype != dtype:
-            g = g.to(from_numpy_dtype(dtype))
-        if g is not out[i]:
-            out = list(out)
-            out[i] = g
+        if g is not None and nxt is not None:
+            shape, dtype = nxt._output_meta[nrs[i] if nrs else 0]  # the input's shape and dtype, as recorded
+            if type(g) is not Tensor or g._data.shape != shape or g._data.dtype is not dtype:
+                out = list(out)
+                out[i] = _fitted(node, i, g, shape, dtype)
     return out
+
+
+def _fitted(node: BackwardFunction, i: int, g: object, shape: tuple, dtype: np.dtype) -> Tensor:
+    """A gradient whose type, shape or dtype differs from its input's: checked, summed back, cast."""
+    if not isinstance(g, Tensor):
+        raise RuntimeError(f"expected Variable or None (got {type(g).__name__})")
+    data = g._data
+    if data.shape != shape:  # a broadcast input: its gradient is summed back (sum_to_size checks it can be)
+        try:
+            g = g.sum_to_size(shape)
+        except RuntimeError:
+            raise RuntimeError(errors.WRONG_GRAD_SHAPE.format(
+                name=node.name(), i=i, got=list(data.shape), expected=list(shape))) from None
+    if data.dtype != dtype:
+        g = g.to(from_numpy_dtype(dtype))
+    return g
 
 
 def _call_profiled(node: BackwardFunction, grads: list) -> list:

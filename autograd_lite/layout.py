@@ -44,6 +44,8 @@ def strides_of(x: np.ndarray) -> tuple:
 
 def standard(x: np.ndarray) -> bool:
     """Contiguous with exactly ``torch.empty``'s strides, also on size-1 dimensions (cheap)."""
+    if x.ndim == 1:  # (a vector: its one stride is one element, whatever its size)
+        return x.strides[0] == x.itemsize
     key = (x.shape, x.itemsize)
     expected = _CONTIGUOUS_BYTES.get(key)
     if expected is None:
@@ -148,12 +150,13 @@ def like(out: np.ndarray, src: np.ndarray, fmt: memory_format | None = None) -> 
 # --- TensorIterator ---------------------------------------------------------------------
 
 def plain(out: np.ndarray, *inputs: np.ndarray) -> bool:
-    """The commonest case, tested first: ``out`` and the inputs (0-d ones aside) in C order with no
-    size-1 or empty dimension; numpy's strides are then PyTorch's, and the result is contiguous."""
-    if not (out.flags.c_contiguous and out.size and 1 not in out.shape):
+    """The commonest case, tested first: ``out`` and the inputs (0-d ones aside) non-empty with
+    ``torch.empty``'s strides; the result is then contiguous, as numpy made it. (In C order and
+    without a size-1 dimension, the strides are those; with one, they are compared.)"""
+    if not (out.flags.c_contiguous and out.size and (1 not in out.shape or standard(out))):
         return False
     for x in inputs:
-        if x.ndim and not (x.flags.c_contiguous and x.size and 1 not in x.shape):
+        if x.ndim and not (x.flags.c_contiguous and x.size and (1 not in x.shape or standard(x))):
             return False
     return True
 
@@ -167,6 +170,8 @@ def elementwise(out: np.ndarray, *inputs: np.ndarray, common: np.dtype | None | 
     it computes in (``x.to(common)``, so with ``like``'s dense strides); ``common`` is the
     result's dtype unless given (None: no conversion); the first ``exempt`` inputs (``where``'s
     condition) are never converted."""
+    if out.ndim == 1:  # one dimension, nothing to order: TensorIterator's output is contiguous
+        return out if out.strides[0] == out.itemsize else contiguous(out)
     if plain(out, *inputs):
         return out
     known = _CONTIGUOUS_BYTES  # then, inline: contiguous inputs, a contiguous result

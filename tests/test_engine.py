@@ -909,6 +909,31 @@ def test_no_reference_cycles():
     assert out.stdout.split("\n")[0] == "0 0", out.stdout
 
 
+def test_gradient_sums_in_place_only_where_nobody_else_holds_them():
+    """The engine adds a tensor's gradients in place only into a sum nobody else holds (PyTorch's
+    InputBuffer): gradients a custom backward keeps, and the caller's own gradient, stay as they were."""
+    def fn(L):
+        kept = []
+
+        class Keep(L.autograd.Function):
+            @staticmethod
+            def forward(ctx, x):
+                return x * 1
+
+            @staticmethod
+            def backward(ctx, g):
+                kept.append(g * 1)
+                return kept[-1]
+
+        x = L.ones(3, requires_grad=True)
+        v = L.tensor([1.0, 2.0, 3.0])
+        (Keep.apply(x) + Keep.apply(x) * 2 + Keep.apply(x) * 3).backward(v)
+        w = L.ones(2, 2, requires_grad=True)
+        (w * 2 + w * 3 + w.t() * 4 + w).sum().backward()
+        return x.grad, kept, v, w.grad, w.grad.stride()
+    same(fn)
+
+
 GRAD_LAYOUT_PROGRAMS = [
     # a fresh gradient that is a view of a temporary is kept as it is (PyTorch counts references to
     # the tensor, not to its memory), when it obeys the layout contract on the dims larger than 1

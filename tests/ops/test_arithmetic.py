@@ -145,6 +145,12 @@ ELEMENTWISE_LAYOUTS = [
     lambda L, a, c, s: -c.transpose(0, 2),
     lambda L, a, c, s: c.reshape(2, 3, 2, 2).permute(0, 2, 3, 1) + 1,  # channels-last
     lambda L, a, c, s: c.reshape(2, 3, 2, 2).permute(0, 2, 3, 1) * c.reshape(2, 3, 2, 2).permute(0, 2, 3, 1),
+    # one dimension (strided, flipped, size 1), and size-1 dimensions with and without torch.empty's strides
+    lambda L, a, c, s: a[:, 1] * a[0, :3],
+    lambda L, a, c, s: a[1, ::2] + 1,
+    lambda L, a, c, s: a[0].flip(0) * a[1],
+    lambda L, a, c, s: a[1:2, 2] * 2 + a[0, :1],
+    lambda L, a, c, s: (s * s, s.t() + s.t(), a[:1] * 2, a[:, :1] * a[:, 1:2], c[:, :1, 2:3] - c[:1, :, :1]),
 ]
 
 
@@ -152,6 +158,16 @@ ELEMENTWISE_LAYOUTS = [
 def test_elementwise_layout(case):
     compare_layout(ELEMENTWISE_LAYOUTS[case], rng().standard_normal((3, 4)), rng(1).standard_normal((2, 3, 4)),
                    rng(2).standard_normal((3, 1)))
+
+
+def test_gradient_sum_layout():
+    """Two gradients for one tensor with size-1 dimensions are summed in PyTorch's layout."""
+    def fn(L, a, s):
+        x = a[:1].detach().requires_grad_()  # (1, 4) with strides (4, 1)
+        y = a[0].detach().requires_grad_()
+        return (*L.autograd.grad((x * 2 + x * 3).sum(), [x]), *L.autograd.grad((s * 2 + s * 3).sum(), [s]),
+                *L.autograd.grad((y * 2 + y * 3).sum(), [y]))
+    compare_layout(fn, rng().standard_normal((3, 4)), rng(2).standard_normal((3, 1)), requires_grad=True)
 
 
 def test_number_operand_layout():
