@@ -34,8 +34,8 @@ from .ops import (abs, absolute, addmm, all, allclose, amax, amin, any, argmax, 
                   log, log_softmax, logical_and, masked_fill, logical_not, logical_or, logical_xor, lt, matmul, max, maximum,
                   mean, min, minimum, mm, mul, multiply, mv, narrow, ne, neg, negative, nonzero, norm, not_equal, numel,
                   outer, permute, pow, prod, reciprocal, relu, remainder, reshape, rsqrt, rsub, scatter, select, sigmoid,
-                  sign, sin, softmax, split, sqrt, square, squeeze, stack, sub, subtract, sum, swapaxes, swapdims, t,
-                  tanh, transpose, true_divide, unbind, unflatten, unique, unsqueeze, where)
+                  sgn, sign, sin, softmax, split, sqrt, square, squeeze, stack, sub, subtract, sum, swapaxes, swapdims,
+                  t, tanh, transpose, true_divide, unbind, unflatten, unique, unsqueeze, where)
 from .ops import bitwise_and, bitwise_not, bitwise_or, bitwise_xor
 from .ops import add, atan, cosh, cumsum, einsum, erf, expm1, log1p, logsumexp, sinh, sort, std, tan, topk, tril, triu, var
 from .ops import (abs_, atan_, clamp_, clamp_max_, clamp_min_, clip_, cos_, cosh_, erf_, exp_, expm1_, floor_, log10,

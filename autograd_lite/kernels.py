@@ -276,10 +276,3 @@ def _axpy32(x, y, alpha, out):
                 s[i] = np.nextafter(s[i], np.inf if err > 0 else -np.inf)
         out[i] = np.float32(s[i])
 
-
-def sum_to_shape(x: np.ndarray, shape: tuple) -> np.ndarray:
-    """Sum a broadcast array back to ``shape``: the gradient of broadcasting."""
-    lead = x.ndim - len(shape)
-    axes = tuple(range(lead)) + tuple(lead + i for i, s in enumerate(shape) if s == 1 and x.shape[lead + i] != 1)
-    out = np.add.reduce(x, axis=axes, keepdims=True) if axes else x  # (the ufunc itself: np.sum adds Python layers)
-    return np.asarray(out).reshape(shape)

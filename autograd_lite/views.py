@@ -15,7 +15,7 @@ from .grad_mode import _state
 if TYPE_CHECKING:
     from .tensor import Tensor
 
-rebuild: Callable[["Tensor", Callable], "Tensor"] | None = None  # AsStrided.apply(base, view_func)
+rebuild: Callable[..., "Tensor"] | None = None  # AsStrided.apply(base, size, stride, storage_offset)
 
 
 def _view_of(out: Tensor, base: Tensor, view_func) -> Tensor:
@@ -46,16 +46,33 @@ def refresh_view(t: Tensor) -> None:
         return
     if t._creation != "default":  # PyTorch cannot rebuild these views either
         _refuse(t, "its base or another view of its base has been modified inplace")
-    if t._view_func is None:
-        return
     prev = _state.enabled
     _state.enabled = True
     try:
-        fresh = rebuild(base, t._view_func)
+        rebase(t)
     finally:
         _state.enabled = prev
+
+
+def rebase(t: Tensor) -> None:
+    """Give the view ``t`` a fresh grad_fn on its base's current graph: PyTorch's
+    ``AsStridedBackward0`` of the view's place in the base's memory (it does not replay
+    the view ops that made ``t``)."""
+    base_fn = t._base._grad_fn
+    fresh = rebuild(t._base, *geometry(t))
+    if base_fn is not None:  # made late (maybe by the op now using t), it must still run before base_fn
+        fresh._grad_fn._seq = base_fn._seq + 0.5  # and after every user of t: in the engine's order, just above it
     t._grad_fn, t._output_nr, t._requires_grad = fresh._grad_fn, 0, fresh._requires_grad
     t._view_version = t._vc[0]
+
+
+def geometry(t: Tensor) -> tuple[tuple, tuple, int]:
+    """PyTorch's (size, stride, storage_offset) of ``t``, in elements, in the memory of its base
+    (``t`` itself when it is not a view), which starts at the base's first element."""
+    base = t if t._base is None else t._base
+    item = t._data.itemsize
+    offset = t._data.__array_interface__["data"][0] - base._data.__array_interface__["data"][0]
+    return t._data.shape, tuple(s // item for s in t._data.strides), offset // item
 
 
 _MULTI_OUTPUT = (" This view is the output of a function that returns multiple views. "

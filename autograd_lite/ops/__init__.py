@@ -9,10 +9,10 @@ the engine sums it back to the input's shape.
 - ``arithmetic.py``   add, sub, mul (``Mul``, the book's example), div, pow
 - ``unary.py``        exp (``Exp``), log, sqrt, trigonometry, abs, clamp, sign, floor
 - ``activations.py``  tanh, sigmoid, relu, softmax, log_softmax
-- ``comparison.py``   eq/lt/..., logical ops, isnan/isclose, ``where``
+- ``comparison.py``   eq/lt/..., logical ops, isnan/isclose, ``where``, masked_fill
 - ``reductions.py``   sum, mean, var/std, prod, max/min, norm, cumsum, sort/topk, arg*
 - ``shape.py``        views (view, expand, permute, ...), cat/stack/split, clone, ``to``
-- ``indexing.py``     ``x[...]``, gather/scatter, index_select, masked_fill, unique
+- ``indexing.py``     ``x[...]``, gather/scatter, index_select, unique
 - ``linalg.py``       mm, addmm, mv, dot, bmm, matmul, einsum
 - ``inplace.py``      ``add_`` and friends, ``x[i] = v``, fill_/copy_/zero_
 - ``losses.py``, ``normalization.py``, ``convolution.py``   what ``nn.functional`` exposes
@@ -23,15 +23,16 @@ in ``_ORDER`` below and the core (``tensor``, ``function``, ``dtypes``, ``errors
 """
 from .comparison import (
     allclose, bitwise_and, bitwise_not, bitwise_or, bitwise_xor, eq, equal, ge, greater, greater_equal, gt, isclose, isfinite, isinf, isnan, le, less,
-    less_equal, logical_and, logical_not, logical_or, logical_xor, lt, ne, not_equal, Where, where)
+    less_equal, logical_and, logical_not, logical_or, logical_xor, lt, masked_fill, MaskedFill, MaskedFillTensor,
+    ne, not_equal, Where, where)
 from .arithmetic import (
-    _save_operands, Add, add, Div, div, divide, DivMode, floor_divide, Maximum, maximum, Minimum, minimum, Mul, mul,
-    MulScalar, multiply, Neg, neg, negative, Pow, pow, PowScalarBase, PowTensor, Reciprocal, reciprocal, remainder,
-    Rsub, rsub, square, Sub, sub, subtract, true_divide)
+    _save_operands, Add, add, Div, div, divide, DivMode, DivScalar, floor_divide, Maximum, maximum, Minimum, minimum,
+    Mul, mul, MulScalar, multiply, Neg, neg, negative, Pow, pow, PowScalarBase, PowTensor, Reciprocal, reciprocal,
+    remainder, Rsub, rsub, square, Sub, sub, subtract, true_divide)
 from .unary import (
     Abs, abs, absolute, Atan, atan, Clamp, clamp, clamp_max, clamp_min, clip, Cos, cos, Cosh, cosh, Erf, erf, Exp,
-    exp, Expm1, expm1, Floor, floor, Log, log, Log1p, log1p, rsqrt, Sign, sign, Sin, sin, Sinh, sinh, Sqrt, sqrt,
-    Tan, tan)
+    exp, Expm1, expm1, Floor, floor, Log, log, Log1p, log1p, rsqrt, Sgn, sgn, Sign, sign, Sin, sin, Sinh, sinh, Sqrt,
+    sqrt, Tan, tan)
 from .unary import Log10, log10, Log2, log2
 from .activations import (
     Elu, elu, Gelu, gelu, leaky_relu, LeakyRelu, LeakyReluBackward, log_softmax, LogSoftmax, LogSoftmaxBackwardOp,
@@ -46,11 +47,11 @@ from .shape import (
     Unbind, unbind, unflatten, UnsafeView, Unsqueeze, unsqueeze, View, view, view_as)
 from .indexing import (
     CopySlices, embedding, EmbeddingLookup, Gather, gather, getitem, Index, index_select, IndexPut, IndexSelect,
-    masked_fill, MaskedFill, nonzero, Scatter, scatter, ScatterAdd, ScatterValue, Unique, unique)
+    nonzero, Scatter, scatter, ScatterAdd, ScatterValue, Unique, unique)
 from .reductions import (
     all, Amax, amax, Amin, amin, any, argmax, argmin, argsort, count_nonzero, Cumsum, cumsum, Logsumexp, logsumexp,
     max, MaxAll, MaxDim, Mean, mean, MeanDim, min, MinAll, MinDim, Norm, norm, Prod, prod, ProdDim, Sort, sort, Std,
-    std, Sum, sum, sum_to_size, SumDim, SumToSize, Topk, topk, Var, var)
+    std, Sum, sum, sum_to_size, SumDim, Topk, topk, Var, var)
 from .reductions import histc, Histogram, histogram
 from .linalg import (
     Addmm, addmm, Bmm, bmm, Diagonal, Dot, dot, einsum, inner, matmul, Mm, mm, Mv, mv, outer)

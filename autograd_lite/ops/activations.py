@@ -16,6 +16,7 @@ from ..dtypes import dtype as _dtype
 from ..function import BackwardFunction, Function
 from ..tensor import _make, _wrap_dim, Tensor, tensor_method
 from ._common import _float_data, _pointwise, _t, _type_name
+from .arithmetic import MulScalar
 from .comparison import where
 
 
@@ -73,8 +74,8 @@ class TanhBackwardOp(Function):
 
     @staticmethod
     def backward(ctx, gg):
-        grad, y = ctx.saved_tensors
-        return gg * (1 - y * y), gg * grad * -2 * y
+        grad, y = ctx.saved_tensors  # (PyTorch's formulas: the same op for grad, gg * (-2 y grad) for y)
+        return TanhBackwardOp.apply(gg, y), gg * (MulScalar.apply(y, -2) * grad)
 
 
 def tanh_backward(grad: Tensor, output: Tensor) -> Tensor:
@@ -93,8 +94,8 @@ class SigmoidBackwardOp(Function):
 
     @staticmethod
     def backward(ctx, gg):
-        grad, y = ctx.saved_tensors
-        return gg * y * (1 - y), gg * grad * (1 - 2 * y)
+        grad, y = ctx.saved_tensors  # (PyTorch's formulas: the same op for grad, gg grad (1 - 2 y) for y)
+        return SigmoidBackwardOp.apply(gg, y), gg * grad * (MulScalar.apply(y, -2) + 1)
 
 
 def sigmoid_backward(grad: Tensor, output: Tensor) -> Tensor:
@@ -307,9 +308,9 @@ class EluBackward(Function):
 
     @staticmethod
     def backward(ctx, gg):
-        grad, a = ctx.saved_tensors
-        return (EluBackward.apply(gg, a, ctx.alpha),
-                where(a > 0, 0.0, gg * grad * (a.clamp(max=0).exp() * ctx.alpha)), None)
+        grad, a = ctx.saved_tensors  # PyTorch's elu_double_backward (input_scale 1)
+        second = EluBackward.apply(MulScalar.apply(gg * grad, 1), a, ctx.alpha) * (a < 0).to(gg.dtype)
+        return EluBackward.apply(gg, a, ctx.alpha), second, None
 
 
 def elu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
@@ -352,10 +353,11 @@ class SoftplusBackward(Function):
 
     @staticmethod
     def backward(ctx, gg):
-        grad, a = ctx.saved_tensors
-        s = (a * ctx.beta).sigmoid()
-        return (SoftplusBackward.apply(gg, a, ctx.beta, ctx.threshold),
-                where(a * ctx.beta > ctx.threshold, 0.0, gg * grad * s * (1 - s) * ctx.beta), None, None)
+        grad, a = ctx.saved_tensors  # PyTorch's softplus_double_backward
+        x = MulScalar.apply(a, ctx.beta)
+        second = MulScalar.apply(sigmoid_backward(gg * grad, x.sigmoid()) * (x < ctx.threshold).to(gg.dtype),
+                                 ctx.beta)
+        return SoftplusBackward.apply(gg, a, ctx.beta, ctx.threshold), second, None, None
 
 
 def softplus(input: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
@@ -382,16 +384,49 @@ class Gelu(Function):
     @staticmethod
     def backward(ctx, grad):
         a, = ctx.saved_tensors
-        if ctx.approximate == "tanh":
-            k = math.sqrt(2 / math.pi)
-            inner = (a + a ** 3 * 0.044715) * k
-            t = inner.tanh()
-            d = 0.5 * (1 + t) + 0.5 * a * (1 - t * t) * k * (1 + a * a * (3 * 0.044715))
+        return GeluBackward.apply(grad, a, ctx.approximate), None
+
+
+_GELU_K = math.sqrt(2 / math.pi)  # the tanh approximation's sqrt(2 / pi) and cubic coefficient
+_GELU_C = 0.044715
+
+
+class GeluBackward(Function):
+    """``grad * gelu'(x)`` (PyTorch's ``gelu_backward``, an op of its own: a double backward
+    records ``GeluBackwardBackward0``)."""
+
+    node_name = "GeluBackwardBackward0"
+
+    @staticmethod
+    def forward(ctx, grad, a, approximate):
+        ctx.approximate = approximate
+        ctx.save_for_backward(grad, a)
+        g, x = grad._data, a._data
+        if approximate == "tanh":
+            t = np.tanh(_GELU_K * (x + _GELU_C * x ** 3))
+            d = 0.5 * (1 + t) + 0.5 * x * (1 - t * t) * _GELU_K * (1 + 3 * _GELU_C * x * x)
         else:
-            cdf = 0.5 * (1 + (a / math.sqrt(2)).erf())
-            pdf = (a * a * -0.5).exp() / math.sqrt(2 * math.pi)
-            d = cdf + a * pdf
-        return grad * d, None
+            d = 0.5 * (1 + kernels.erf(x / math.sqrt(2))) + x * np.exp(-0.5 * x * x) / math.sqrt(2 * math.pi)
+        return _make(np.asarray(g * d).astype(g.dtype, copy=False))
+
+    @staticmethod
+    def backward(ctx, gg):
+        grad, a = ctx.saved_tensors
+        return GeluBackward.apply(gg, a, ctx.approximate), gg * grad * _gelu_second_derivative(a, ctx.approximate), None
+
+
+def _gelu_second_derivative(a: Tensor, approximate: str) -> Tensor:
+    """gelu''(x), written as PyTorch's gelu_double_backward writes it."""
+    if approximate == "tanh":
+        inner = (a + a.pow(3) * _GELU_C) * _GELU_K
+        t = inner.tanh()
+        sech = 1 / inner.cosh()
+        f, g, h = a * 0.5, 1 - t * t, (1 + a * a * (3 * _GELU_C)) * _GELU_K
+        f_prime_gh = g * h * 0.5
+        g_prime = (2 * sech) * (-sech * t) * h
+        return f_prime_gh + f_prime_gh + f * h * g_prime + f * g * (a * (6 * _GELU_C) * _GELU_K)
+    pdf = (a * a * -0.5).exp() * (1 / math.sqrt(2 * math.pi))
+    return 2 * pdf - a * a * pdf
 
 
 def gelu(input: Tensor, approximate: str = "none") -> Tensor:

@@ -206,7 +206,7 @@ class Reciprocal(Function):
     @staticmethod
     def backward(ctx, grad):
         r, = ctx.saved_tensors
-        return -grad * r * r
+        return -grad * (r * r)  # (PyTorch's order)
 
 
 @tensor_method()
@@ -276,6 +276,22 @@ class MulScalar(Function):
         return grad * ctx.number, None
 
 
+class DivScalar(Function):
+    """``tensor / number`` as PyTorch records it inside backward formulas and C++ losses (div.Scalar:
+    ``DivBackward1``; Python's ``tensor / 2`` is div.Tensor, ``DivBackward0``)."""
+
+    node_name = "DivBackward1"
+
+    @staticmethod
+    def forward(ctx, a, number):
+        ctx.number = number
+        return _with_number((a._data / number).astype(a._data.dtype, copy=False), a)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return DivScalar.apply(grad, ctx.number), None
+
+
 class PowTensor(Function):
     """``tensor ** tensor``."""
 
@@ -319,7 +335,7 @@ class PowScalarBase(Function):
         out, = ctx.saved_tensors
         if ctx.base == 0:
             return None, grad * where(out == 0, 0.0, math.inf) * 0
-        return None, grad * out * math.log(ctx.base)
+        return None, grad * MulScalar.apply(out, math.log(ctx.base))  # (PyTorch's grad * (result * log(base)))
 
 
 def _power(x: np.ndarray, y: np.ndarray) -> np.ndarray:
@@ -358,9 +374,10 @@ class Maximum(Function):
 
 
 def _to_the_chosen(grad: Tensor, a: Tensor, b: Tensor, a_lost: Tensor, b_lost: Tensor) -> tuple:
-    """maximum's and minimum's gradient goes to the input chosen; a tie splits it in half, as PyTorch does."""
-    tie = where(a == b, grad / 2, grad)
-    return where(a_lost, 0.0, tie), where(b_lost, 0.0, tie)
+    """maximum's and minimum's gradient goes to the input chosen; a tie splits it in half, as PyTorch does
+    (``where(a == b, grad / 2, grad).masked_fill_(a_lost, 0)``, and the same for b)."""
+    return (where(a == b, DivScalar.apply(grad, 2), grad).masked_fill_(a_lost, 0),  # (in place: where's layout)
+            where(a == b, DivScalar.apply(grad, 2), grad).masked_fill_(b_lost, 0))
 
 
 def _tensors_only(name: str, input: Any, other: Any) -> None:

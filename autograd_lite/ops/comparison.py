@@ -11,7 +11,8 @@ from ..creation import zeros
 from ..dtypes import result_dtype
 from ..function import Function
 from ..tensor import _make, Tensor, tensor_method
-from ._common import _binary_inputs, _cast, _check_shapes_broadcast, _default_np, _pointwise, _t, _type_name
+from ._common import (_binary_inputs, _cast, _check_shapes_broadcast, _default_np, _new, _pointwise, _scalar_name, _t,
+                      _type_name)
 
 
 class Where(Function):
@@ -45,6 +46,52 @@ def where(condition: Tensor, input: Any = None, other: Any = None) -> Tensor | t
         _check_shapes_broadcast(condition._data.shape, a._data.shape)
         _check_shapes_broadcast(np.broadcast_shapes(condition._data.shape, a._data.shape), b._data.shape)
     return Where.apply(condition._data, a, b)
+
+
+class MaskedFill(Function):
+    """``value`` where ``mask`` is True, ``x`` elsewhere; no gradient flows where it was filled."""
+
+    node_name = "MaskedFillBackward0"
+
+    @staticmethod
+    def forward(ctx, a, mask, value):
+        ctx.mask = mask
+        return _new(np.where(mask, np.asarray(value, a._data.dtype), a._data))
+
+    @staticmethod
+    def backward(ctx, grad):
+        return MaskedFill.apply(grad, ctx.mask, 0), None, None
+
+
+class MaskedFillTensor(Function):
+    """``masked_fill`` with a 0-d tensor value, another op to PyTorch: the value gets the filled
+    places' gradient (summed)."""
+
+    node_name = "MaskedFillBackward1"
+
+    @staticmethod
+    def forward(ctx, a, mask, value):
+        ctx.mask, ctx.value_dtype = mask, value.dtype
+        return _new(np.where(mask, value._data.astype(a._data.dtype), a._data))
+
+    @staticmethod
+    def backward(ctx, grad):
+        g_value = where(_t(ctx.mask), grad, 0.0).sum().to(ctx.value_dtype) if ctx.needs_input_grad[2] else None
+        return MaskedFill.apply(grad, ctx.mask, 0), None, g_value
+
+
+@tensor_method()
+def masked_fill(input: Tensor, mask: Tensor, value: Any) -> Tensor:
+    """A copy of ``input`` with ``value`` where ``mask`` (broadcast) is True."""
+    if mask._data.dtype != np.bool_:
+        raise RuntimeError(f"masked_fill_ only supports boolean masks, but got mask with dtype {_scalar_name(mask)}")
+    mask = np.broadcast_to(mask._data, input._data.shape)
+    if isinstance(value, Tensor):
+        if value._data.ndim:
+            raise RuntimeError(f"masked_fill_ only supports a 0-dimensional value tensor, but got tensor with "
+                               f"{value._data.ndim} dimension(s).")
+        return MaskedFillTensor.apply(input, mask, value)
+    return MaskedFill.apply(input, mask, value)
 
 
 def max_first(a: np.ndarray, b: Any) -> np.ndarray:

@@ -1,5 +1,5 @@
 """Indexing: ``x[...]`` (basic indices as views, advanced ones as one gather),
-gather/scatter, index_select, masked_fill, index_put, nonzero, unique, embedding.
+gather/scatter, index_select, index_put, nonzero, unique, embedding.
 """
 from __future__ import annotations
 
@@ -278,10 +278,8 @@ class Scatter(Function):
 
     @staticmethod
     def backward(ctx, grad):
-        mask = np.ones(grad.shape, dtype=bool)
-        mask[_along(ctx.index, ctx.dim)] = False  # overwritten: no gradient to the old values
         g_src = Gather.apply(grad, ctx.dim, ctx.index) if ctx.needs_input_grad[3] else None  # (src's part)
-        return where(_t(mask), grad, 0.0), None, None, g_src
+        return ScatterValue.apply(grad, ctx.dim, ctx.index, 0), None, None, g_src  # overwritten: no gradient
 
 
 ScatterValue = overload(Scatter, "ScatterValue", "ScatterBackward1")  # scatter(..., value=)
@@ -329,34 +327,6 @@ def index_select(input: Tensor, dim: int, index: Tensor) -> Tensor:
     return IndexSelect.apply(input, d, _check_index(index, d, input._data.shape, "index_select"))
 
 
-class MaskedFill(Function):
-    """``value`` where ``mask`` is True, ``x`` elsewhere; no gradient flows where it was filled."""
-
-    node_name = "MaskedFillBackward0"
-
-    @staticmethod
-    def forward(ctx, a, mask, value):
-        ctx.mask = mask
-        return _new(np.where(mask, np.asarray(value, a._data.dtype), a._data))
-
-    @staticmethod
-    def backward(ctx, grad):
-        return where(_t(ctx.mask), 0.0, grad), None, None
-
-
-@tensor_method()
-def masked_fill(input: Tensor, mask: Tensor, value: Any) -> Tensor:
-    """A copy of ``input`` with ``value`` where ``mask`` (broadcast) is True."""
-    if mask._data.dtype != np.bool_:
-        raise RuntimeError(f"masked_fill_ only supports boolean masks, but got mask with dtype {_scalar_name(mask)}")
-    if isinstance(value, Tensor):
-        if value._data.ndim:
-            raise RuntimeError(f"masked_fill_ only supports a 0-dimensional value tensor, but got tensor with "
-                               f"{value._data.ndim} dimension(s).")
-        value = value.item()
-    return MaskedFill.apply(input, np.broadcast_to(mask._data, input._data.shape), value)
-
-
 class IndexPut(Function):
     """``x[index] = value`` recorded out of place: the old values' gradient is zeroed at ``index``."""
 
@@ -376,7 +346,11 @@ class IndexPut(Function):
     def backward(ctx, grad):
         mask = np.ones(grad.shape, dtype=bool)
         if ctx.view_func is not None:
-            writable(ctx.view_func(_t(mask))._data)[...] = False
+            written = ctx.view_func(_t(mask))._data
+            if written.size and builtins.any(s == 0 and n > 1 for s, n in zip(written.strides, written.shape)):
+                # (PyTorch writes the part's gradient back through the view: refused if it repeats an element)
+                raise RuntimeError(errors.INTERNAL_OVERLAP)
+            writable(written)[...] = False
             g_value = ctx.view_func(grad) if ctx.needs_input_grad[1] else None
         else:
             mask[ctx.key] = False

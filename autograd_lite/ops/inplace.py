@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import builtins
 import numbers
+import weakref
 from typing import Any, Callable
 
 import numpy as np
 
 from .. import errors, random
 from ..creation import zeros, zeros_like
-from ..function import Function
+from ..function import forward_ad_state, Function
 from ..grad_mode import _state
 from ..random import Generator
 from ..tensor import _make, Tensor, tensor_method
@@ -21,28 +22,69 @@ from ..views import _view_of, refresh_view
 from ._common import _check_shapes_broadcast, _scalar_name, _t, _type_name, _type_str, as_tensor_like, overload
 from .activations import relu
 from .arithmetic import add, div, mul, neg, pow, sub
-from .indexing import _index_key, CopySlices, getitem, IndexPut, masked_fill, scatter, writable
+from .comparison import masked_fill
+from .indexing import _index_key, CopySlices, getitem, IndexPut, scatter, writable
 from .shape import _expand_target, _expandable_to
 from .unary import clamp, exp
 from . import activations, arithmetic, unary
 
 
 class AsStrided(Function):
-    """A view rebuilt on its base's current graph, after the base was changed in place."""
+    """The elements of ``base``'s memory at (size, stride, storage_offset): how PyTorch rebuilds
+    a view whose base was changed in place (it keeps the view's place, not the ops that made it)."""
 
     node_name = "AsStridedBackward0"
 
     @staticmethod
-    def forward(ctx, base, view_func):
-        ctx.shape, ctx.dtype, ctx.view_func = base._data.shape, base.dtype, view_func
-        return _view_of(_t(view_func(base.detach())._data), base, view_func)
+    def forward(ctx, base, size, stride, storage_offset):
+        ctx.base, ctx.view = views.geometry(base), (size, stride, storage_offset)
+        return _view_of(_t(_strided(_memory(base._data), size, stride, storage_offset)), base, None)
 
     @staticmethod
     def backward(ctx, grad):
-        return CopySlices.apply(zeros(ctx.shape, dtype=ctx.dtype), grad, None, ctx.view_func), None
+        """PyTorch's as_strided_backward: the gradient added into zeros of the memory at the view's
+        places (summed where the view repeats an element), read back at the base's places."""
+        extent = builtins.max(_extent(*ctx.base), _extent(*ctx.view))
+        memory = StridedScatter.apply(grad, extent, ctx.view)
+        return AsStrided.apply(memory, *ctx.base), None, None, None
 
 
-views.rebuild = AsStrided.apply  # the core calls it when a view's base changed in place
+class StridedScatter(Function):
+    """Zeros of ``extent`` elements, ``grad`` added at the places (size, stride, offset)."""
+
+    node_name = "CopySlices"
+    node_in_torch_autograd = True
+
+    @staticmethod
+    def forward(ctx, grad, extent, places):
+        ctx.places = places
+        out = np.zeros(extent, dtype=grad._data.dtype)
+        np.add.at(out, _strided(np.arange(extent), *places), grad._data)
+        return _t(out)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return AsStrided.apply(grad, *ctx.places), None, None
+
+
+def _memory(a: np.ndarray) -> np.ndarray:
+    """The memory ``a`` spans, as a flat array from its first element (strides are never negative)."""
+    return np.lib.stride_tricks.as_strided(a, (_extent(a.shape, [s // a.itemsize for s in a.strides], 0),),
+                                           (a.itemsize,))
+
+
+def _strided(memory: np.ndarray, size: tuple, stride: tuple, offset: int) -> np.ndarray:
+    return np.lib.stride_tricks.as_strided(memory[offset:], size, [s * memory.itemsize for s in stride])
+
+
+def _extent(size: tuple, stride: tuple, offset: int) -> int:
+    """How many elements of memory (size, stride, offset) reaches into."""
+    if 0 in size:
+        return 0
+    return offset + 1 + builtins.sum((n - 1) * s for n, s in zip(size, stride))
+
+
+views.rebuild = AsStrided.apply  # the core calls it for a view whose base changed in place
 
 
 @tensor_method()
@@ -88,13 +130,39 @@ def _inplace(self: Tensor, op, *args: Any, overlap: bool = True, desired: Callab
         _check_leaf_inplace(self)
     if overlap:
         _check_overlap(self, args)
-    result = op(_snapshot(self) if tracked else self.detach(), *args)
+    dual = forward_ad_state.levels and _has_tangent(self, args)
+    result = op(_snapshot(self) if tracked or dual else self.detach(), *args)
     _check_result(self, result, desired)
     if tracked:
         _write_into(self, result)
     else:
         _store(self, result._data)
+    if dual:
+        _write_tangent(self, result)
     return self
+
+
+def _has_tangent(self: Tensor, args: tuple) -> bool:
+    """Forward AD: does ``self`` (or its base), or an input, carry a tangent?"""
+    return (self._fw_tangent is not None or self._base is not None and self._base._fw_tangent is not None
+            or builtins.any(isinstance(a, Tensor) and a._fw_tangent is not None for a in args))
+
+
+def _write_tangent(self: Tensor, result: Tensor) -> None:
+    """Forward AD, as PyTorch's: the result's tangent becomes ``self``'s, and its base's at the
+    view's place (a view's tangent is part of its base's)."""
+    tangent = result._fw_tangent if result._fw_tangent is not None else _make(np.zeros_like(result._data))
+    _attach_tangent(self, tangent)
+    base = self._base
+    if base is not None and self._view_func is not None:
+        whole = np.zeros_like(base._data) if base._fw_tangent is None else base._fw_tangent._data.copy()
+        writable(self._view_func(_make(whole))._data)[...] = tangent._data
+        _attach_tangent(base, _make(whole))
+
+
+def _attach_tangent(t: Tensor, tangent: Tensor) -> None:
+    t._fw_tangent = tangent
+    forward_ad_state.levels[-1].append(weakref.ref(t))  # (dropped when the level exits)
 
 
 def _check_overlap(self: Tensor, inputs: tuple) -> None:
@@ -170,10 +238,11 @@ def _store(self: Tensor, values: np.ndarray) -> None:
 
 
 def _snapshot(self: Tensor) -> Tensor:
-    """The values before an in-place write, holding the tensor's current place in the graph."""
+    """The values before an in-place write, holding the tensor's current place in the graph (and
+    its forward-AD tangent)."""
     old = _make(self._data.copy())
     old._requires_grad, old._grad_fn, old._output_nr = self._requires_grad, self._grad_fn, self._output_nr
-    old._accumulator = self._accumulator
+    old._accumulator, old._fw_tangent = self._accumulator, self._fw_tangent
     return old
 
 
@@ -183,9 +252,7 @@ def _write_into(self: Tensor, result: Tensor) -> None:
             self._base is not None and self._view_func is not None and result._requires_grad):
         base = self._base
         _setitem_tracked(base, None, result, self._view_func)
-        fresh = self._view_func(base)
-        self._grad_fn, self._output_nr, self._requires_grad = fresh._grad_fn, fresh._output_nr, fresh._requires_grad
-        self._view_version = self._vc[0]
+        views.rebase(self)
         return
     _store(self, result._data)
     self._grad_fn, self._output_nr, self._requires_grad = result._grad_fn, result._output_nr, result._requires_grad
@@ -266,6 +333,8 @@ def _copy_to(target: Tensor, value: Tensor, index: Any) -> None:
         if value is not target:  # (x[...] = x copies nothing)
             _check_overlap(target, (value,))
         _write_into(target, value)
+        if forward_ad_state.levels and _has_tangent(target, (value,)):
+            _write_tangent(target, value)
     elif fill:
         fill_(target, value)
     else:

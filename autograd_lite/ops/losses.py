@@ -15,7 +15,7 @@ from ..function import Function
 from ..tensor import _make, Tensor
 from ._common import _check_shapes_broadcast, _with_number, np_mean, overload
 from .activations import log_softmax
-from .arithmetic import MulScalar  # number * tensor as PyTorch's C++ losses record it: MulBackward1
+from .arithmetic import DivScalar, MulScalar  # tensor * or / number as PyTorch's C++ formulas record them
 
 
 _REDUCTIONS = ("none", "mean", "sum")
@@ -60,10 +60,40 @@ class MseLoss(Function):
     @staticmethod
     def backward(ctx, grad):
         input, target = ctx.saved_tensors
-        norm = 2.0 / max(ctx.n, 1) if ctx.reduction == "mean" else 2.0  # (empty input: empty gradient)
-        g = ((input - target) * norm * grad).contiguous()  # (PyTorch's mse_loss_backward writes into contiguous zeros)
         need_input, need_target, _ = ctx.needs_input_grad
-        return g if need_input else None, -g if need_target else None, None
+        return (MseLossBackward.apply(grad, input, target, ctx.reduction) if need_input else None,
+                MseLossBackward.apply(grad, target, input, ctx.reduction) if need_target else None, None)
+
+
+class MseLossBackward(Function):
+    """``norm * (input - target) * grad``, norm 2 (2 / n for the mean): PyTorch's ``mse_loss_backward``,
+    an op of its own (called once per input, the target's with the two swapped): a double backward
+    records ``MseLossBackwardBackward0``."""
+
+    node_name = "MseLossBackwardBackward0"
+
+    @staticmethod
+    def forward(ctx, grad, input, target, reduction):
+        ctx.reduction = reduction
+        ctx.save_for_backward(grad, input, target)
+        x, t = input._data, target._data
+        norm = 2.0 / max(x.size, 1) if reduction == "mean" else 2.0  # (empty input: empty gradient)
+        out = np.ascontiguousarray((x - t) * x.dtype.type(norm) * grad._data)  # (written into contiguous zeros)
+        return _make(out.astype(np.result_type(x, t), copy=False))
+
+    @staticmethod
+    def backward(ctx, gg):
+        grad, input, target = ctx.saved_tensors
+        need_grad, need_input, need_target, _ = ctx.needs_input_grad
+        second = _mse_double_backward(gg * grad, input, ctx.reduction) if need_input or need_target else None
+        return (MseLossBackward.apply(gg, input, target, ctx.reduction) if need_grad else None,
+                second if need_input else None, -second if need_target else None, None)
+
+
+def _mse_double_backward(grad: Tensor, input: Tensor, reduction: str) -> Tensor:
+    """PyTorch's mse_loss_double_backward: 2 grad (/ n for the mean)."""
+    out = MulScalar.apply(grad, 2)
+    return DivScalar.apply(out, input.numel()) if reduction == "mean" else out
 
 
 def mse_loss(input: Tensor, target: Tensor, size_average: bool | None = None, reduce: bool | None = None, reduction: str = "mean",
@@ -291,21 +321,6 @@ def _cross_entropy_probabilities(logp: Tensor, target: Tensor, weight: Tensor | 
     if logp.numel() == 0:
         return -product.sum().fill_(float("nan"))
     return DivScalar.apply(-product.sum(), logp.numel() // n_classes)
-
-
-class DivScalar(Function):
-    """``tensor / number`` (div.Scalar): ``DivBackward1``."""
-
-    node_name = "DivBackward1"
-
-    @staticmethod
-    def forward(ctx, a, number):
-        ctx.number = number
-        return _with_number((a._data / number).astype(a._data.dtype, copy=False), a)
-
-    @staticmethod
-    def backward(ctx, grad):
-        return grad / ctx.number, None
 
 
 def _smoothed(nll: Tensor, logp: Tensor, target: Tensor, weight: Tensor | None, reduction: str,

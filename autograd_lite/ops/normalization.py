@@ -2,13 +2,16 @@
 """
 from __future__ import annotations
 
-from typing import Any
+import functools
+from typing import Any, Callable
 
 import numpy as np
 
+from .. import engine
 from ..function import Function
+from ..grad_mode import _state
 from ..tensor import _make, Tensor
-from ._common import _new, np_mean
+from ._common import _new, np_mean, overload
 
 
 def _normalization_backward(input: Tensor, gx: Tensor, dims: tuple, eps: float) -> tuple[Tensor, Tensor]:
@@ -43,14 +46,53 @@ class NativeLayerNorm(Function):
     @staticmethod
     def backward(ctx, grad):
         input, weight = ctx.saved_tensors
-        need_input, need_weight, need_bias = ctx.needs_input_grad[:3]
-        batch = tuple(range(input.dim() - len(ctx.dims)))
-        gx = grad * weight if weight is not None else grad
-        grad_input, xhat = _normalization_backward(input, gx, ctx.dims, ctx.eps)
-        grad_input = grad_input if need_input else None
-        grad_weight = (grad * xhat).sum(batch) if need_weight else None
-        grad_bias = grad.sum(batch) if need_bias else None
-        return grad_input, grad_weight, grad_bias, None, None
+        formula = functools.partial(_layer_norm_grads, dims=ctx.dims, eps=ctx.eps, needs=ctx.needs_input_grad[:3])
+        return (*LayerNormBackward.apply(grad, input, None, None, weight, None, formula), None, None)
+
+
+def _layer_norm_grads(grad: Tensor, input: Tensor, weight: Tensor | None, dims: tuple, eps: float,
+                      needs: tuple) -> tuple:
+    """(grad_input, grad_weight, grad_bias) of layer norm, those in ``needs``, with autograd_lite ops."""
+    batch = tuple(range(input.dim() - len(dims)))
+    gx = grad * weight if weight is not None else grad
+    grad_input, xhat = _normalization_backward(input, gx, dims, eps)
+    return (grad_input if needs[0] else None, (grad * xhat).sum(batch) if needs[1] else None,
+            grad.sum(batch) if needs[2] else None)
+
+
+class LayerNormBackward(Function):
+    """PyTorch's native_layer_norm_backward, an op of its own: a second-order gradient records
+    its node. Inputs as PyTorch's (grad, input, mean, rstd, weight, bias; the statistics are not
+    differentiated); ``formula`` gives (grad_input, grad_weight, grad_bias) with autograd_lite ops,
+    and this node's own gradient is the formula's, by autograd."""
+
+    node_name = "NativeLayerNormBackwardBackward0"
+
+    @staticmethod
+    def forward(ctx, grad, input, mean, rstd, weight, bias, formula: Callable):
+        ctx.formula = formula
+        ctx.save_for_backward(grad, input, weight)
+        ctx.set_materialize_grads(False)  # (an output nothing used contributes nothing, not zeros)
+        return formula(grad, input, weight)
+
+    @staticmethod
+    def backward(ctx, *grads):
+        slots = (0, 1, 4)  # (where grad, input and weight are among the inputs)
+        create_graph, _state.enabled = _state.enabled, True
+        try:  # the formula again, recorded from aliases: the gradients stop there, not further back
+            saved = [t.view_as(t) if ctx.needs_input_grad[k] else t for t, k in zip(ctx.saved_tensors, slots)]
+            outs = ctx.formula(*saved)
+        finally:
+            _state.enabled = create_graph
+        wrt = [t for t, k in zip(saved, slots) if ctx.needs_input_grad[k]]
+        pairs = [(o, g) for o, g in zip(outs, grads) if o is not None and g is not None and o._requires_grad]
+        found = iter(engine.grad([o for o, _ in pairs], wrt, [g for _, g in pairs], create_graph=create_graph,
+                                 allow_unused=True) if pairs else [None] * len(wrt))
+        result = [next(found) if ctx.needs_input_grad[k] else None for k in slots]
+        return result[0], result[1], None, None, result[2], None, None
+
+
+BatchNormBackward = overload(LayerNormBackward, "BatchNormBackward", "NativeBatchNormBackwardBackward0")
 
 
 def layer_norm(input: Tensor, normalized_shape: Any, weight: Tensor | None = None, bias: Tensor | None = None,
@@ -100,19 +142,23 @@ class NativeBatchNorm(Function):
 
     @staticmethod
     def backward(ctx, grad):
-        # With autograd_lite ops from the saved input, so it can be differentiated again.
         input, weight = ctx.saved_tensors
-        d = ctx.dims
-        need_input, need_weight, need_bias = ctx.needs_input_grad[:3]
-        gx = grad * weight.reshape(ctx.shape) if weight is not None else grad
-        if ctx.training:  # the statistics depend on the input too
-            grad_input, xhat = _normalization_backward(input, gx, d, ctx.eps)
-        else:  # the running statistics are constants
-            xhat = (input - ctx.mean) * ctx.rstd
-            grad_input = gx * ctx.rstd
-        grad_weight = (grad * xhat).sum(d) if need_weight else None
-        grad_bias = grad.sum(d) if need_bias else None
-        return grad_input if need_input else None, grad_weight, grad_bias, None, None, None, None, None
+        formula = functools.partial(_batch_norm_grads, ctx=ctx, needs=ctx.needs_input_grad[:3])
+        grads = BatchNormBackward.apply(grad, input, None, None, weight, None, formula)
+        return (*grads, None, None, None, None, None)
+
+
+def _batch_norm_grads(grad: Tensor, input: Tensor, weight: Tensor | None, ctx: Any, needs: tuple) -> tuple:
+    """(grad_input, grad_weight, grad_bias) of batch norm, those in ``needs``, with autograd_lite ops."""
+    d = ctx.dims
+    gx = grad * weight.reshape(ctx.shape) if weight is not None else grad
+    if ctx.training:  # the statistics depend on the input too
+        grad_input, xhat = _normalization_backward(input, gx, d, ctx.eps)
+    else:  # the running statistics are constants
+        xhat = (input - ctx.mean) * ctx.rstd
+        grad_input = gx * ctx.rstd
+    return (grad_input if needs[0] else None, (grad * xhat).sum(d) if needs[1] else None,
+            grad.sum(d) if needs[2] else None)
 
 
 def batch_norm(input: Tensor, running_mean: Tensor | None, running_var: Tensor | None, weight: Tensor | None = None,

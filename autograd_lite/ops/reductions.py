@@ -13,11 +13,11 @@ from ..creation import arange, eye, linspace, zeros
 from ..dtypes import bool_
 from ..dtypes import dtype as _dtype
 from ..function import Function
+from ..grad_mode import _state
 from ..tensor import _numpy_keywords, _sizes, _wrap_dim, Tensor, tensor_method
 from ._common import _dims, _float_data, _new, _scalar_name, _t, _type_name, np_mean, overload
-from .arithmetic import maximum, minimum
+from .arithmetic import DivScalar, maximum, minimum, MulScalar
 from .comparison import where
-from .indexing import ScatterAdd
 from .shape import _expandable_to
 
 _REQUIRED = object()  # a required argument PyTorch names in its own TypeError when left out
@@ -99,7 +99,7 @@ class Mean(Function):
 
     @staticmethod
     def backward(ctx, grad):
-        return grad.expand(ctx.shape) / ctx.n, None
+        return DivScalar.apply(grad.expand(ctx.shape), ctx.n), None
 
 
 class MeanDim(Function):
@@ -114,7 +114,7 @@ class MeanDim(Function):
 
     @staticmethod
     def backward(ctx, grad):
-        return _expand_back(grad, ctx.shape, ctx.dims, ctx.keepdim) / ctx.n, None, None, None
+        return DivScalar.apply(_expand_back(grad, ctx.shape, ctx.dims, ctx.keepdim), ctx.n), None, None, None
 
 
 @tensor_method()
@@ -148,7 +148,7 @@ def _var_backward(ctx, grad: Tensor, a: Tensor) -> Tensor:
         return grad * where(a == a.mean(), math.nan, math.inf)
     centered = a - a.mean(ctx.dims, keepdim=True)
     factor = 2 / ctx.dof if ctx.dof else math.inf
-    return factor * _unsqueeze_back(grad, ctx.dims, ctx.keepdim) * centered  # (broadcast, as PyTorch's)
+    return MulScalar.apply(_unsqueeze_back(grad, ctx.dims, ctx.keepdim), factor) * centered  # (broadcast, as PyTorch's)
 
 
 class Var(Function):
@@ -226,6 +226,8 @@ class Cumsum(Function):
 
     @staticmethod
     def backward(ctx, grad):
+        if grad._data.size <= 1 or grad._data.shape[ctx.dim] == 1:  # (PyTorch's trivial case: grad itself)
+            return grad, None
         return grad.flip((ctx.dim,)).cumsum(ctx.dim).flip((ctx.dim,)), None
 
 
@@ -355,9 +357,9 @@ class MaxAll(Function):
 
     @staticmethod
     def backward(ctx, grad):
-        a, out = ctx.saved_tensors
-        mask = a == out
-        return where(mask, grad / mask.sum(), 0.0), None
+        a, out = ctx.saved_tensors  # PyTorch's evenly_distribute_backward (NaN: the NaNs share it)
+        mask = a.isnan() if np.isnan(out._data) else a == out
+        return zeros(a.shape, dtype=grad.dtype).masked_fill(mask, grad / mask.sum()), None
 
 
 MinAll = overload(MaxAll, "MinAll", "MinBackward1", _reduce=staticmethod(np.min))
@@ -381,10 +383,9 @@ class Logsumexp(Function):
 
     @staticmethod
     def backward(ctx, grad):
-        a, out = ctx.saved_tensors
-        shape = a.shape
-        return (_expand_back(grad, shape, ctx.dims, ctx.keepdim)
-                * (a - _expand_back(out, shape, ctx.dims, ctx.keepdim)).exp()), None, None
+        a, out = ctx.saved_tensors  # PyTorch's logsumexp_backward: grad * exp(a - result), broadcast
+        keep = ctx.keepdim or not a.dim()
+        return _unsqueeze_back(grad, ctx.dims, keep) * (a - _unsqueeze_back(out, ctx.dims, keep)).exp(), None, None
 
 
 @tensor_method()
@@ -422,7 +423,8 @@ class Sort(Function):
         indices, = ctx.saved_tensors
         if not ctx.shape:
             return grad, None, None, None
-        return ScatterAdd.apply(grad, ctx.shape, ctx.dim, indices._data), None, None, None
+        # PyTorch's value_selecting_reduction_backward: the gradient scattered into zeros
+        return zeros(ctx.shape, dtype=grad.dtype).scatter(ctx.dim, indices, grad), None, None, None
 
 
 @tensor_method()
@@ -564,12 +566,14 @@ class Norm(Function):
     @staticmethod
     def forward(ctx, a, p=2, dim=None, keepdim=False):
         dtypes.check_accepts("norm", a)
-        ctx.p, ctx.dims, ctx.keepdim = p, _dims(dim, a._data.ndim), keepdim
+        ctx.p, ctx.dims, ctx.keepdim, ctx.all = p, _dims(dim, a._data.ndim), keepdim, dim is None
         x = np.abs(a._data)
         if p == 2:
             out = np.sqrt(np.sum(x * x, axis=ctx.dims, keepdims=keepdim))
         elif p == math.inf:
             out = np.max(x, axis=ctx.dims, keepdims=keepdim)
+        elif p == 0:  # the number of non-zero elements
+            out = np.sum(x != 0, axis=ctx.dims, keepdims=keepdim).astype(x.dtype)
         else:
             out = np.sum(x ** p, axis=ctx.dims, keepdims=keepdim) ** (1 / p)
         out = _new(out.astype(x.dtype, copy=False))
@@ -579,16 +583,28 @@ class Norm(Function):
     @staticmethod
     def backward(ctx, grad):
         a, out = ctx.saved_tensors
-        norm = _unsqueeze_back(out, ctx.dims, ctx.keepdim)  # (broadcast in the formulas, as PyTorch's)
-        g = _unsqueeze_back(grad, ctx.dims, ctx.keepdim)
-        if ctx.p == 1:
-            return g * a.sign(), None, None, None
-        if ctx.p == math.inf:
-            mask = a.abs() == norm
-            return g * a.sign() * mask / mask.sum(ctx.dims, keepdim=True), None, None, None
-        if ctx.p == 2:  # derivatives.yaml's norm_backward; 0 where the norm is 0 (a subgradient)
-            return g * (a / norm).masked_fill_(norm == 0, 0), None, None, None  # (in place, as PyTorch's)
-        return a * a.abs().pow(ctx.p - 2) * (g / norm.pow(ctx.p - 1)).masked_fill_(norm == 0, 0), None, None, None
+        keep = ctx.keepdim or ctx.all or not a.dim()  # (all dimensions: a 0-d result broadcasts as it is)
+        return _norm_backward(_unsqueeze_back(grad, ctx.dims, keep), a, ctx.p,
+                              _unsqueeze_back(out, ctx.dims, keep), ctx.dims), None, None, None
+
+
+def _norm_backward(grad: Tensor, a: Tensor, p: float, norm: Tensor, dims: tuple) -> Tensor | None:
+    """PyTorch's norm_backward, op for op (so a double backward records its nodes); 0 where the
+    norm is 0 (a subgradient); p = 0 has no gradient at all."""
+    if p == 0:
+        return None
+    if p == 1:
+        return a.sgn() * grad
+    if p == 2:
+        return grad * (a / norm).masked_fill_(norm == 0, 0)  # (in place, as PyTorch's)
+    if p == math.inf:  # amax(abs(a))'s gradient, shared among the maxima (NaNs count as maxima)
+        a_abs = a.abs()
+        mask = (a_abs == norm).logical_or(a_abs.isnan())
+        return a.sgn() * ((grad / mask.sum(dims, keepdim=True)) * mask)
+    if p < 1:
+        return a.sgn() * a.abs().pow(p - 1).masked_fill_(a == 0, 0) * grad * norm.pow(1 - p)
+    scaled = a.sgn() * a.abs().pow(p - 1) if p < 2 else a * a.abs().pow(p - 2)
+    return scaled * (grad / norm.pow(p - 1)).masked_fill_(norm == 0, 0)
 
 
 def norm(input: Tensor, p: float | str = "fro", dim: Any = None, keepdim: bool = False, dtype: _dtype | None = None) -> Tensor:
@@ -609,30 +625,26 @@ _norm_method.__name__, _norm_method.__qualname__, _norm_method.__doc__ = "norm",
 Tensor.norm = _norm_method
 
 
-class SumToSize(Function):
-    """Sum a broadcast gradient back to an input's shape (the engine calls this)."""
-
-    node_name = "SumBackward1"
-
-    @staticmethod
-    def forward(ctx, a, shape):
-        ctx.shape = a._data.shape
-        return _new(kernels.sum_to_shape(a._data, tuple(shape)))
-
-    @staticmethod
-    def backward(ctx, grad):
-        return grad.expand(ctx.shape), None
-
-
 @tensor_method()
 def sum_to_size(input: Tensor, *size: Any) -> Tensor:
-    """Sum broadcast dimensions away until the tensor has ``size`` (how gradients of broadcasts are reduced)."""
-    shape = _sizes(size)
-    if tuple(shape) == input._data.shape:
+    """Sum broadcast dimensions away until the tensor has ``size`` (how gradients of broadcasts are reduced).
+
+    PyTorch's sum_to, with its nodes: ``sum()`` to a 0-d size, else the summed dimensions kept
+    (``sum(dims, keepdim=True)``), then a ``view`` when leading dimensions must go."""
+    shape = tuple(_sizes(size))
+    if shape == input._data.shape:
         return input
     if not _expandable_to(shape, input._data.shape):
         raise RuntimeError(f"size {{{list(shape)}}} is not expandable to size {{{list(input._data.shape)}}}.")
-    return SumToSize.apply(input, shape)
+    lead = input._data.ndim - len(shape)
+    sizes = input._data.shape[lead:]
+    dims = tuple(range(lead)) + tuple(lead + i for i, (n, m) in enumerate(zip(shape, sizes)) if n == 1 and m != 1)
+    if not _state.enabled and input._data.dtype.kind == "f":  # nothing recorded (a plain backward): the sum alone
+        return _new(np.add.reduce(input._data, axis=dims, keepdims=True).reshape(shape))
+    if not shape:
+        return Sum.apply(input)
+    out = SumDim.apply(input, dims, True) if dims else input
+    return out.view(shape) if lead else out
 
 
 @tensor_method()

@@ -115,6 +115,8 @@ saved_fields.update({
     "PermuteBackward0": {"dims": attr("dims")},
     "UnsqueezeBackward0": {"dim": attr("dim")},
     "FlipBackward0": {"dims": attr("dims")},
+    "AsStridedBackward0": {"size": lambda node: node.view[0], "stride": lambda node: node.view[1],
+                           "storage_offset": lambda node: node.view[2]},
     "RepeatBackward0": {"repeats": attr("sizes"), "self_sym_sizes": attr("in_shape")},
     "SplitBackward0": {"dim": attr("dim"), "self_sym_sizes": _sizes, "split_size": lambda node: node.sizes[0]},
     "SelectBackward0": {"dim": lambda node: _indexed_dim(node)[0],

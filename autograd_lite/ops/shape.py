@@ -191,7 +191,7 @@ class Expand(Function):
         target = _expand_target(_type_str(a), a._data.shape, sizes)
         ctx.shape = a._data.shape
         strides = layout.expand_strides(a._data.shape, layout.strides_of(a._data), target)
-        return _view_of(_t(layout.restrided(np.broadcast_to(a._data, target), strides)), a, None)
+        return _view_of(_t(layout.restrided(np.broadcast_to(a._data, target), strides)), a, lambda t: t.expand(target))
 
     @staticmethod
     def backward(ctx, grad):
@@ -314,12 +314,15 @@ class Squeeze(Function):
 
     @staticmethod
     def backward(ctx, grad):
-        return _unsqueeze_to(grad, ctx.shape)
+        return _unsqueeze_to(grad, ctx.shape, range(len(ctx.shape)))
 
 
-def _unsqueeze_to(grad: Tensor, shape: tuple) -> Tensor:
-    """squeeze's gradient: ``grad`` itself when nothing was squeezed (PyTorch's ``unsqueeze_to``)."""
-    return grad if grad._data.shape == shape else grad.reshape(shape)
+def _unsqueeze_to(grad: Tensor, shape: tuple, dims) -> Tensor:
+    """PyTorch's unsqueeze_to: the squeezed ``dims`` of ``shape`` put back one ``unsqueeze`` at a time."""
+    for d in dims:
+        if shape[d] == 1:
+            grad = grad.unsqueeze(d)
+    return grad
 
 
 @tensor_method()
@@ -337,11 +340,12 @@ class SqueezeDim(Function):
     def forward(ctx, a, dim):
         ctx.shape = a._data.shape
         dims = tuple(d for d in _dims(dim, a._data.ndim) if a._data.ndim and a._data.shape[d] == 1)
+        ctx.dims = sorted(dims)
         return _view_of(_t(np.squeeze(a._data, dims) if dims else a._data.view()), a, lambda t: t.squeeze(dim))
 
     @staticmethod
     def backward(ctx, grad):
-        return _unsqueeze_to(grad, ctx.shape), None
+        return _unsqueeze_to(grad, ctx.shape, ctx.dims), None
 
 
 SqueezeDims = overload(SqueezeDim, "SqueezeDims", "SqueezeBackward2")  # squeeze(x, (dims))
@@ -678,15 +682,27 @@ class Repeat(Function):
         final = [r * s for r, s in zip(sizes, shape)]
         if builtins.any(r < 0 for r in sizes):
             raise RuntimeError(errors.negative_dimension(builtins.min(final), final))
-        ctx.sizes, ctx.shape, ctx.in_shape = sizes, shape, a._data.shape
+        ctx.sizes, ctx.in_shape = sizes, a._data.shape
+        if not sizes:  # (np.tile would make a 0-d tensor 1-d)
+            return _t(a._data.copy())
         return _t(np.ascontiguousarray(np.tile(a._data.reshape(shape), sizes)))
 
     @staticmethod
     def backward(ctx, grad):
-        """Each input element was copied once per tile: sum the tiles (``(r0, s0, r1, s1, ...)`` view)."""
-        interleaved = tuple(v for r, s in zip(ctx.sizes, ctx.shape) for v in (r, s))
-        g = grad.reshape(interleaved).sum(tuple(range(0, len(interleaved), 2)))
-        return g.reshape(ctx.in_shape), None
+        """Each input element was copied once per tile: sum the tiles, as PyTorch's repeat_backward
+        (the new leading dimensions one ``sum(0)`` each, then one reshape to ``(r, s)`` pairs where r > 1)."""
+        if 0 in ctx.sizes:
+            return zeros(ctx.in_shape, dtype=grad.dtype), None
+        lead = len(ctx.sizes) - len(ctx.in_shape)
+        for _ in range(lead):
+            grad = grad.sum(0)
+        pairs, dims = [], []
+        for r, s in zip(ctx.sizes[lead:], ctx.in_shape):
+            if r != 1:
+                pairs.append(r)
+                dims.append(len(pairs) - 1)
+            pairs.append(s)
+        return (grad.reshape(pairs).sum(dims) if dims else grad), None
 
 
 def repeat(input: Tensor, sizes: Sequence[int]) -> Tensor:

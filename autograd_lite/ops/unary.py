@@ -12,8 +12,8 @@ from .. import dtypes, kernels, layout
 from ..creation import zeros_like
 from ..function import Function
 from ..tensor import Tensor, tensor_method
-from ._common import _float_data, _pointwise, _t, as_tensor_like
-from .arithmetic import maximum, minimum, reciprocal
+from ._common import _float_data, _pointwise, _t, as_tensor_like, overload
+from .arithmetic import maximum, minimum, MulScalar, reciprocal
 from .comparison import max_first, min_first, where
 
 
@@ -29,7 +29,7 @@ class Abs(Function):
     @staticmethod
     def backward(ctx, grad):
         a, = ctx.saved_tensors
-        return grad * a.sign()
+        return grad * a.sgn()
 
 
 @tensor_method('absolute', '__abs__')
@@ -104,7 +104,7 @@ Cos, cos = _elementwise("Cos", "CosBackward0", np.cos, False, lambda grad, a: gr
 Log1p, log1p = _elementwise("Log1p", "Log1PBackward0", np.log1p, False, lambda grad, a: grad / (a + 1))
 Expm1, expm1 = _elementwise("Expm1", "Expm1Backward0", np.expm1, True, lambda grad, out: grad * (out + 1))
 Erf, erf = _elementwise("Erf", "ErfBackward0", kernels.erf, False,
-                        lambda grad, a: grad * (a * a * -1.0).exp() * (2 / math.sqrt(math.pi)))
+                        lambda grad, a: MulScalar.apply((-a.pow(2)).exp(), 2 / math.sqrt(math.pi)) * grad)
 Tan, tan = _elementwise("Tan", "TanBackward0", np.tan, True, lambda grad, out: grad * (1 + out * out))
 Atan, atan = _elementwise("Atan", "AtanBackward0", np.arctan, False, lambda grad, a: grad / (a * a + 1))
 Sinh, sinh = _elementwise("Sinh", "SinhBackward0", np.sinh, False, lambda grad, a: grad * a.cosh())
@@ -180,6 +180,14 @@ class Sign(Function):
 @tensor_method()
 def sign(input: Tensor) -> Tensor:
     return Sign.apply(input)
+
+
+Sgn = overload(Sign, "Sgn", "SgnBackward0")  # sgn: sign extended to complex numbers, another op to PyTorch
+
+
+@tensor_method()
+def sgn(input: Tensor) -> Tensor:
+    return Sgn.apply(input)
 
 
 class Floor(Function):

@@ -5,6 +5,5 @@ xfail(strict=True): when a fix makes one pass (XPASS fails the suite), delete it
 or rerun the command once the row is fixed.
 """
 XFAIL_ROWS: dict[str, list[int]] = {
-    'D': [65, 197, 218, 302, 317, 347],
 }
 XFAIL_SEEDS = {seed: row for row, seeds in XFAIL_ROWS.items() for seed in seeds}

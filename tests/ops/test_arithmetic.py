@@ -12,7 +12,7 @@ torch = pytest.importorskip("torch")
 
 import autograd_lite  # noqa: E402,F401
 from harness import P, arrays, assert_same_tensor, case_tests, compare, compare_error, leaves, raises_same, rng, same, setitem, ties  # noqa: E402,F401
-from harness import compare_layout  # noqa: E402
+from harness import compare_layout, graph_names  # noqa: E402
 
 
 CASES = [
@@ -177,6 +177,21 @@ def test_number_operand_layout():
         x = a[:1].t().detach().requires_grad_()
         return (x * 2, *L.autograd.grad(x.pow(2).sum(), [x], create_graph=True))
     compare_layout(fn, rng().standard_normal((3, 4)))
+
+
+@pytest.mark.parametrize("op", ["div", "maximum", "minimum"])
+def test_binary_double_backward_nodes(op):
+    """div's gradient for the divisor is PyTorch's -grad * ((a / b) / b); maximum's and minimum's are
+    ``where(tie, grad / 2, grad).masked_fill(lost, 0)``: PyTorch's nodes and second-order values."""
+    def f(L):
+        a = L.tensor([[0.7, -1.3, 0.5], [1.3, 0.4, -0.6]], dtype=L.float64, requires_grad=True)
+        b = L.tensor([[0.5, -1.3, 2.0], [-1.0, 0.4, 0.6]], dtype=L.float64, requires_grad=True)
+        y = getattr(L, op)(a, b)
+        ga, gb = L.autograd.grad((y * y).sum(), (a, b), create_graph=True)
+        h = L.autograd.grad((ga * gb).sum(), (a, b))
+        return y, ga, gb, graph_names(ga.grad_fn, 2), graph_names(gb.grad_fn, 2), h
+
+    same(f)
 
 
 @pytest.mark.parametrize("dtype", ["float32", "float64"])

@@ -12,7 +12,7 @@ torch = pytest.importorskip("torch")
 
 import autograd_lite  # noqa: E402,F401
 from harness import P, arrays, assert_same_tensor, case_tests, compare, compare_error, leaves, rng, setitem, ties  # noqa: E402,F401
-from harness import compare_layout  # noqa: E402
+from harness import compare_layout, graph_names, same  # noqa: E402
 
 
 COMPARE = [
@@ -101,6 +101,21 @@ def test_comparison_layout(case):
     """``where``: the condition is TensorIterator's first operand, so its layout decides first."""
     compare_layout(COMPARISON_LAYOUTS[case], rng().standard_normal((3, 4)), rng(1).standard_normal((2, 3, 4)),
                    rng(2).standard_normal((3, 1)))
+
+
+def test_masked_fill_with_a_tensor_value():
+    """masked_fill with a 0-d tensor value is another op (MaskedFillBackward1): the value gets the
+    filled places' gradient; masked_fill's own gradient is a masked_fill of the gradient. (PyTorch sums
+    the value's through masked_select, which autograd_lite does not have: a where here.)"""
+    def f(L):
+        x = L.tensor([[0.7, -1.3, 0.5], [1.3, 0.4, -0.6]], dtype=L.float64, requires_grad=True)
+        v = L.tensor(2.5, dtype=L.float64, requires_grad=True)
+        y = x.masked_fill(x.detach() > 0.6, v)
+        z = x.masked_fill(x.detach() < 0, L.tensor(1.0))
+        g = L.autograd.grad((y * y).sum() + (z * z).sum(), (x, v), create_graph=True)
+        return y, z, g, graph_names(g[0].grad_fn, 1), g[1].grad_fn.name()
+
+    same(f)
 
 
 # maximum, minimum and clamp with number bounds compare as ``std::max``/``std::min`` do: the

@@ -12,7 +12,7 @@ torch = pytest.importorskip("torch")
 
 import autograd_lite  # noqa: E402,F401
 from harness import P, arrays, assert_same_tensor, case_tests, compare, compare_error, leaves, rng, setitem, ties  # noqa: E402,F401
-from harness import raises_same, same  # noqa: E402
+from harness import graph_names, raises_same, same  # noqa: E402
 from harness import compare_layout  # noqa: E402
 
 
@@ -148,6 +148,18 @@ def test_index_layout(case):
     """Advanced indexing is a TensorIterator over the restrided input and the indices."""
     compare_layout(INDEX_LAYOUTS[case], rng().standard_normal((3, 4)), rng(1).standard_normal((2, 3, 4)),
                    rng(2).standard_normal((3, 1)))
+
+
+def test_scatter_backward_is_a_scatter():
+    """scatter's gradient for the old values is ``grad.scatter(dim, index, 0)`` (ScatterBackward1), for src a gather."""
+    def f(L):
+        x = L.tensor([[0.7, -1.3, 0.5], [1.3, 0.4, -0.6]], dtype=L.float64, requires_grad=True)
+        s = L.tensor([[2.0], [3.0]], dtype=L.float64, requires_grad=True)
+        y = x.scatter(1, L.tensor([[1], [2]]), s)
+        g = L.autograd.grad((y * y).sum(), (x, s), create_graph=True)
+        return y, g, [graph_names(t.grad_fn, 1) for t in g]
+
+    same(f)
 
 
 @pytest.mark.parametrize("data", [[float("nan"), 1.0, float("nan"), 0.0, 1.0, -0.0], [-0.0, 0.0], [0.0, -0.0, 2.0],

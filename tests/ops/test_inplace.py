@@ -470,3 +470,89 @@ def test_fill_with_a_tensor_value():
         return y, w.grad, z
     same(f)
     raises_same(lambda L: L.zeros(3).fill_(L.tensor([1.0])))
+
+
+VIEWS = {
+    "t": lambda t: t.t(), "select": lambda t: t[1], "slice": lambda t: t[:, 1:], "flatten": lambda t: t.flatten(),
+    "permute": lambda t: t.permute(1, 0), "unsqueeze": lambda t: t.unsqueeze(0), "step": lambda t: t[::2, ::2],
+    "view_of_view": lambda t: t.t()[1:], "expand": lambda t: t[:1].expand(3, 3),
+}
+OPS_ON_VIEW = {"mul_": lambda v, x: v.mul_(x.sum()), "relu_": lambda v, x: v.relu_(), "exp_": lambda v, x: v.exp_(),
+               "masked_fill_": lambda v, x: v.masked_fill_(v.detach() > 1.0, 0.25)}
+
+
+@pytest.mark.parametrize("view", VIEWS)
+@pytest.mark.parametrize("op", OPS_ON_VIEW)
+def test_inplace_on_view_rebuilds_it_as_strided(view, op):
+    """After an in-place op through a view, PyTorch's view is AsStridedBackward0 (its size, stride
+    and storage offset in the base's memory) on the base's CopySlices; gradients and second
+    gradients flow through it (an expanded view's gradient is summed, then refused by CopySlices)."""
+    def f(L):
+        x = L.tensor([[0.5, -1.0, 2.0], [1.0, 0.25, -0.5], [0.3, 0.7, -0.2]], dtype=L.float64, requires_grad=True)
+        b = x * 1.5
+        v = VIEWS[view](b)
+        OPS_ON_VIEW[op](v, x)
+        fn = v.grad_fn
+        saved = fn._saved_size, fn._saved_stride, fn._saved_storage_offset
+        g, = L.autograd.grad((v * v).sum() + (b * b).sum(), x, create_graph=True)
+        gg, = L.autograd.grad((g * g).sum(), x)
+        return v, b, fn.name(), [n.name() for n, _ in fn.next_functions], saved, g, gg
+
+    same(f)
+
+
+def test_view_of_base_changed_elsewhere_is_as_strided():
+    """A view whose base another view changed: AsStridedBackward0 also for an expanded view,
+    whose gradient is summed over the repeated element."""
+    def f(L):
+        x = L.tensor([[1.0, 2.0], [3.0, 4.0]], requires_grad=True)
+        b = x.exp()
+        e = b.expand(2, 2, 2)
+        s = b.t()[0]
+        s.mul_(2)
+        g, = L.autograd.grad((e * e).sum(), b, create_graph=True)
+        return graph_names(e.grad_fn, 0), e.grad_fn.next_functions[0][0].name(), e.grad_fn._saved_stride, g, g.grad_fn.name()
+
+    same(f)
+
+
+def test_copy_into_expanded_view_records_copy_slices():
+    """``e[...] = e`` of an expanded view: CopySlices on the base, whose backward refuses the overlap."""
+    def f(L):
+        x = L.tensor([[-1.0, 2.0]], dtype=L.float64, requires_grad=True)
+        base = (x * x).sum()
+        e = base.expand(2)
+        e[...] = e
+        names = base.grad_fn.name(), e.grad_fn.name()
+        e.sum().backward()
+        return names
+
+    raises_same(f)
+
+
+def test_inplace_ops_carry_forward_ad_tangents():
+    """Forward AD through in-place ops, as PyTorch: the result's tangent becomes the tensor's, and its
+    base's at a view's place (mul_, a view's mul_, copy_ into a view, x[i] = v, a mask fill); jacfwd too."""
+    def f(L):
+        fw = L.autograd.forward_ad
+        x = L.tensor([[0.1, 0.2], [0.3, -0.4]], dtype=L.float64)
+        t = L.tensor([[1.0, 0.5], [-0.5, 2.0]], dtype=L.float64)
+        out = []
+        with fw.dual_level():
+            d = fw.make_dual(x, t)
+            a = d * 1
+            a.mul_(d)
+            b = d * 1
+            v = b[0]
+            v.mul_(3)
+            c = d * 1
+            c.t()[1].copy_(d[0] * 5)
+            e = L.zeros(2, 2, dtype=L.float64)
+            e[1] = d[0]
+            m = d * 1
+            m[m > 0.15] = 0.5
+            out = [fw.unpack_dual(z).tangent for z in (a, b, v, c, e, m)]
+        jac = L.func.jacfwd(lambda x: x.clone().mul_(x).t()[0].add_(x[1]).sum())(x)
+        return out, jac
+
+    same(f)

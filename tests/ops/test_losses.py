@@ -255,3 +255,18 @@ def test_nll_loss_backward_is_an_op(shape, reduction, weighted):
             loss.grad_fn._saved_total_weight
 
     same(run)
+
+
+@pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
+def test_mse_loss_backward_is_an_op(reduction):
+    """mse_loss's backward is PyTorch's mse_loss_backward, called once per input (MseLossBackwardBackward0),
+    with PyTorch's second-order formula (mse_loss_double_backward)."""
+    def f(L):
+        x = L.tensor([[0.7, -1.3, 0.5], [1.3, 0.4, -0.6]], dtype=L.float64, requires_grad=True)
+        t = L.tensor([[0.5, -1.0, 2.0], [-1.0, 0.4, 0.6]], dtype=L.float64, requires_grad=True)
+        y = L.nn.functional.mse_loss(x, t, reduction=reduction)
+        gx, gt = L.autograd.grad((y * y).sum(), (x, t), create_graph=True)
+        h = L.autograd.grad((gx * gt * x).sum(), (x, t))
+        return y, gx, gt, graph_names(gx.grad_fn, 2), graph_names(gt.grad_fn, 2), h
+
+    same(f)

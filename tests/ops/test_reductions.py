@@ -11,7 +11,7 @@ import pytest
 torch = pytest.importorskip("torch")
 
 import autograd_lite  # noqa: E402,F401
-from harness import P, arrays, assert_same_tensor, case_tests, compare, compare_error, leaves, raises_same, rng, same, setitem, ties  # noqa: E402,F401,E501
+from harness import P, arrays, assert_same_tensor, case_tests, compare, compare_error, graph_names, leaves, raises_same, rng, same, setitem, ties  # noqa: E402,F401,E501
 from harness import compare_layout  # noqa: E402
 
 
@@ -277,6 +277,65 @@ def test_gradient_layout(case):
         return gx, x.grad, y.grad
     compare_layout(grads, rng().standard_normal((3, 4)), rng(1).standard_normal((2, 3, 4)),
                    rng(2).standard_normal((3, 1)))
+
+
+@pytest.mark.parametrize("size", [(3,), (1, 3), (2, 1), (1, 1), (), (1,), (4, 2, 3)])
+def test_sum_to_size_records_pytorchs_sum_to(size):
+    """sum_to: ``sum()`` to a 0-d size, else ``sum(dims, keepdim=True)`` and a ``view`` when leading
+    dimensions go; the engine reduces a broadcast input's gradient the same way (seen with create_graph)."""
+    def f(L):
+        x = L.tensor([[0.5, -1.0, 2.0], [1.0, 0.25, -0.5]], dtype=L.float64, requires_grad=True)
+        if size == (4, 2, 3):
+            return L.ones(size).sum_to_size(x.shape)
+        y = x.sum_to_size(size)
+        w = L.ones(size, dtype=L.float64, requires_grad=True)
+        g, = L.autograd.grad(((x + w) ** 2).sum(), w, create_graph=True)
+        return y, graph_names(y.grad_fn, 1), g, graph_names(g.grad_fn, 1), y.stride()
+
+    same(f)
+
+
+DOUBLE_BACKWARD = {
+    "mean": lambda x: x.mean(), "mean_dim": lambda x: x.mean(1), "max_all": lambda x: x.max(),
+    "min_all": lambda x: x.min(), "max_nan": lambda x: x.log().max(),
+    "sort": lambda x: x.sort(1)[0], "topk": lambda x: x.topk(2)[0], "cumsum": lambda x: x.cumsum(1),
+    "cumsum_single": lambda x: x[:, :1].cumsum(1), "norm_inf": lambda x: x.norm(p=float("inf"), dim=1),
+    "norm_0": lambda x: x.norm(p=0), "norm_1": lambda x: x.norm(p=1, dim=0), "norm_half": lambda x: x.norm(p=0.5),
+    "norm_1_5": lambda x: x.norm(p=1.5, dim=1, keepdim=True), "norm_3": lambda x: x.norm(p=3),
+}
+
+
+@pytest.mark.parametrize("op", DOUBLE_BACKWARD)
+def test_backward_formulas_record_pytorchs_nodes(op):
+    """Each backward formula uses the ops of PyTorch's (mean: grad / n as div.Scalar, max(): masked_fill
+    with a tensor value, sort/topk: scatter, cumsum's trivial case, norm_backward op for op): a gradient
+    taken with create_graph has PyTorch's node, and the second-order gradient PyTorch's value."""
+    def f(L):
+        x = L.tensor([[0.7, -1.3, 0.0], [1.3, 0.4, -0.6]], dtype=L.float64, requires_grad=True)
+        y = DOUBLE_BACKWARD[op](x)
+        g, = L.autograd.grad((y * y).sum(), x, create_graph=True)
+        h = L.autograd.grad((g * g).sum(), x, allow_unused=True)[0] if g.requires_grad else None
+        return y, g, graph_names(g.grad_fn, 1), h
+
+    same(f)
+
+
+@pytest.mark.parametrize("op", ["abs", "reciprocal", "rpow", "var", "std", "logsumexp", "logsumexp_all", "norm_all",
+                                "l1_loss"])
+def test_first_backward_graph_is_pytorchs(op):
+    """One level under a create_graph gradient, the nodes of PyTorch's formula: abs's sgn, -grad * (r * r),
+    grad * (result * log(base)), var's (2 / dof) as mul.Scalar, logsumexp's and a full norm's broadcasts."""
+    ops = {"abs": lambda L, x: x.abs(), "reciprocal": lambda L, x: x.reciprocal(), "rpow": lambda L, x: 2 ** x,
+           "var": lambda L, x: x.var(1), "std": lambda L, x: x.std(), "logsumexp": lambda L, x: x.logsumexp(1),
+           "logsumexp_all": lambda L, x: x.logsumexp((0, 1)), "norm_all": lambda L, x: x.norm(),
+           "l1_loss": lambda L, x: L.nn.functional.l1_loss(x, x.detach() * 0.5)}
+
+    def f(L):
+        x = L.tensor([[0.7, -1.3, 0.2], [1.1, 0.4, -0.6]], dtype=L.float64, requires_grad=True)
+        g, = L.autograd.grad((ops[op](L, x) ** 2).sum(), x, create_graph=True)
+        return g, graph_names(g.grad_fn, 1), L.autograd.grad((g * g).sum(), x)[0]
+
+    same(f)
 
 
 def test_cumsum_starts_from_positive_zero_in_float64():

@@ -11,7 +11,7 @@ import pytest
 torch = pytest.importorskip("torch")
 
 import autograd_lite  # noqa: E402,F401
-from harness import P, arrays, assert_same_tensor, case_tests, compare, compare_error, leaves, rng, setitem, ties  # noqa: E402,F401
+from harness import P, arrays, assert_same_tensor, case_tests, compare, compare_error, graph_names, leaves, rng, same, setitem, ties  # noqa: E402,F401
 from harness import compare_layout  # noqa: E402
 
 
@@ -187,6 +187,34 @@ def test_shape_layout(case):
     clone/to/flip keep a dense input's strides (``preserve_format``)."""
     compare_layout(SHAPE_LAYOUTS[case], rng().standard_normal((3, 4)), rng(1).standard_normal((2, 3, 4)),
                    rng(2).standard_normal((3, 1)))
+
+
+@pytest.mark.parametrize("squeeze", [lambda t: t.squeeze(), lambda t: t.squeeze(1), lambda t: t.squeeze(0),
+                                     lambda t: t.squeeze((0, 2)), lambda t: t.squeeze(-1)],
+                         ids=["all", "dim-1", "dim-not-1", "dims", "last"])
+def test_squeeze_backward_unsqueezes(squeeze):
+    """squeeze's gradient is PyTorch's unsqueeze_to: one ``unsqueeze`` per squeezed dimension, none
+    when nothing was squeezed (seen in the graph of a second-order gradient)."""
+    def f(L):
+        x = L.tensor([[[0.5], [-1.0], [2.0]]], dtype=L.float64, requires_grad=True)
+        g, = L.autograd.grad((squeeze(x) ** 2).sum(), x, create_graph=True)
+        return g, graph_names(g.grad_fn, 3)
+
+    same(f)
+
+
+@pytest.mark.parametrize("sizes", [(2, 1, 1), (2, 2), (1, 1), (3, 1, 2), (0, 2), ()])
+def test_repeat_backward_is_pytorchs(sizes):
+    """repeat's gradient: a ``sum(0)`` per new leading dimension, one reshape and sum where a repeat
+    is not 1, zeros for a repeat of 0 (PyTorch's repeat_backward); 0-d stays 0-d."""
+    def f(L):
+        x = L.tensor([[0.5, -1.0, 2.0]], dtype=L.float64, requires_grad=True)
+        x = x[0, 0] if sizes == () else x
+        y = x.repeat(sizes)
+        g, = L.autograd.grad((y ** 2).sum(), x, create_graph=True)
+        return y, g, graph_names(g.grad_fn, 2)
+
+    same(f)
 
 
 @pytest.mark.parametrize("parts,dim", [

@@ -12,7 +12,7 @@ torch = pytest.importorskip("torch")
 
 import autograd_lite  # noqa: E402,F401
 from harness import P, arrays, assert_same_tensor, case_tests, compare, compare_error, leaves, raises_same, rng, same, setitem, ties  # noqa: E402,F401
-from harness import compare_layout  # noqa: E402
+from harness import compare_layout, graph_names  # noqa: E402
 
 
 CASES = [
@@ -118,16 +118,19 @@ def test_rsqrt_node_and_double_backward():
     same(f)
 
 
-@pytest.mark.parametrize("act", ["elu", "softplus"])
+@pytest.mark.parametrize("act", ["elu", "softplus", "gelu", "gelu_tanh", "tanh", "sigmoid"])
 def test_activation_double_backward_nodes(act):
-    """elu's and softplus's backwards are ops of their own (EluBackwardBackward0, ...), first and second
-    order values as PyTorch's; elu keeps -0. (its expm1)."""
+    """elu's, softplus's, gelu's, tanh's and sigmoid's backwards are ops of their own (EluBackwardBackward0,
+    ...), first, second and third order values as PyTorch's; elu keeps -0. (its expm1). Their double
+    backwards record PyTorch's nodes too (gelu's all the way down)."""
     def f(L):
         x = L.tensor([[0.3, -1.0, 0.0], [2.0, 30.0, -0.0]], dtype=L.float64, requires_grad=True)
-        fn = getattr(L.nn.functional, act)
-        g, = L.autograd.grad(fn(x).pow(2).sum(), x, create_graph=True)
-        h, = L.autograd.grad(g.sum(), x)
-        return fn(x), g, h
+        fn = getattr(L, act) if act in ("tanh", "sigmoid") else getattr(L.nn.functional, act.removesuffix("_tanh"))
+        y = fn(x, approximate="tanh") if act == "gelu_tanh" else fn(x)
+        g, = L.autograd.grad(y.pow(2).sum(), x, create_graph=True)
+        h, = L.autograd.grad((g * g).sum(), x, create_graph=True)
+        k, = L.autograd.grad(h.sum(), x)
+        return y, g, g.grad_fn.name(), h, graph_names(h.grad_fn, 2 if act.startswith("gelu") else 1), k
     same(f)
 
 
@@ -158,3 +161,14 @@ def test_clamp_gradient_layout(bounds):
         x = a[:, :1].t().detach().requires_grad_()
         return L.autograd.grad(x.clamp(*bounds).mean(), [x], create_graph=True)
     compare_layout(fn, rng().standard_normal((3, 4)))
+
+
+def test_erf_and_sgn_backward_nodes():
+    """erf's gradient is PyTorch's ``2 / sqrt(pi) * exp(-x.pow(2)) * grad``; sgn is sign's twin (SgnBackward0)."""
+    def f(L):
+        x = L.tensor([0.7, -1.3, 0.0], dtype=L.float64, requires_grad=True)
+        g, = L.autograd.grad((x.erf() ** 2).sum(), x, create_graph=True)
+        s = x.sgn()
+        return g, graph_names(g.grad_fn, 4), s, L.sgn(x)
+
+    same(f)
