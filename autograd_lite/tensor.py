@@ -517,7 +517,8 @@ def _numpy_keywords(fn: Callable) -> Callable:
 
 
 _BINARY_OPERATORS = {f"__{op}__" for name in ("add", "sub", "mul", "truediv", "floordiv", "mod", "pow", "matmul",
-                                              "and", "or", "xor") for op in (name, "r" + name)}
+                                              "and", "or", "xor") for op in (name, "r" + name)} \
+    | {f"__{op}__" for op in ("eq", "ne", "lt", "le", "gt", "ge")}  # (``x == None`` is then False, as in PyTorch)
 
 
 def _operator(fn: Callable) -> Callable:

@@ -65,6 +65,19 @@ def test_operator_with_a_non_tensor_gives_pythons_type_error(case):
     raises_same(OPERAND_MISUSES[case])
 
 
+COMPARED_WITH_NON_TENSORS = [lambda L: L.ones(2) == None, lambda L: L.ones(2) != None,  # noqa: E711
+                             lambda L: L.ones(2) == [1.0, 1.0], lambda L: None == L.ones(2),  # noqa: E711
+                             lambda L: L.ones(2) == "a", lambda L: L.ones(2) < None, lambda L: L.ones(2) >= None,
+                             lambda L: 1 < L.ones(2), lambda L: L.ones(2) == 1]
+
+
+@pytest.mark.parametrize("case", range(len(COMPARED_WITH_NON_TENSORS)))
+def test_comparison_with_a_non_tensor_gives_way_to_python(case):
+    """``x == None`` is False and ``x < None`` Python's TypeError, as in PyTorch (the comparison
+    operators return NotImplemented for what is not a tensor, a number or an array)."""
+    same(COMPARED_WITH_NON_TENSORS[case])
+
+
 @pytest.mark.parametrize("convert", [float, int])
 def test_python_scalar_of_many_elements(convert):
     raises_same(lambda L: convert(L.ones(3)))
