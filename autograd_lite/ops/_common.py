@@ -67,7 +67,7 @@ def _cast(out: np.ndarray, a: Tensor, b: Tensor, *first: np.ndarray) -> Tensor:
     x, y = a._data, b._data
     dt = x.dtype
     if dt is y.dtype and type(out) is np.ndarray and out.dtype is dt:  # the common case: same dtypes in and out
-        if (not first and x.flags.c_contiguous and y.flags.c_contiguous and out.flags.c_contiguous
+        if (not first and x.flags.c_contiguous and y.flags.c_contiguous and out.flags.c_contiguous and out.size
                 and 1 not in x.shape and 1 not in y.shape):
             return _make(out)  # (C order and no size-1 dimension: PyTorch's strides exactly)
         return _make(layout.elementwise(out, *first, x, y, exempt=len(first)))

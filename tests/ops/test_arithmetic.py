@@ -179,6 +179,14 @@ def test_number_operand_layout():
     compare_layout(fn, rng().standard_normal((3, 4)))
 
 
+def test_empty_result_layout():
+    """An empty result has TensorIterator's strides, not numpy's zeros: ``x[:0] + 1`` is (1,)."""
+    def fn(L, a):
+        e, f = a[:0], a[:, :0]
+        return e[:, 0] + 1, e * e, e - e, f.t() + 1, e.t() * 2, e + a[0], e[:, 0] * e[:, 0]
+    compare_layout(fn, rng().standard_normal((3, 4)))
+
+
 @pytest.mark.parametrize("op", ["div", "maximum", "minimum"])
 def test_binary_double_backward_nodes(op):
     """div's gradient for the divisor is PyTorch's -grad * ((a / b) / b); maximum's and minimum's are
