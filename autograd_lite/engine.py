@@ -232,7 +232,6 @@ def _add_to_buffer(buffers: dict, node: Node, nr: int, grad: Tensor) -> None:
         slots[nr] = _make(layout.summed(prev._data + grad._data, prev._data, grad._data))
 
 
-
 def _run_pre_hooks(node: Node, grads: list) -> list:
     """The tensors' own hooks first (one output each), then the node's pre-hooks (all outputs), as PyTorch."""
     grads = list(grads)
