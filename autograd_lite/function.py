@@ -303,7 +303,7 @@ class BackwardFunction(Node):
                     raise RuntimeError(_modified_message(t, version, self, outs[i] if outs else None))
                 if outs and outs[i] is not None:  # our own output: give it its grad_fn back
                     tangent, t = t._fw_tangent, t._alias()
-                    t._requires_grad, t._grad_fn = True, self
+                    t._requires_grad, t._grad_fn = True, self._saved_output_fn()
                     if outs[i]:
                         t._output_nr = outs[i]
                     if tangent is not None and forward_ad_state.levels:  # (and its forward-AD tangent)
@@ -324,6 +324,13 @@ class BackwardFunction(Node):
         return tensors
 
     _saved_taken = False
+    _output_history = None  # an in-place op on a view: weakly, the grad_fn its saved output comes back with
+
+    def _saved_output_fn(self) -> Node:
+        """The grad_fn a saved output comes back with: this node, or after an in-place op on a
+        view the view's new one while it lives (see ``inplace._resave_output``)."""
+        history = self._output_history and self._output_history()
+        return history or self
 
     def save_for_forward(self, *tensors: Tensor | None) -> None:
         """Keep tensors for ``jvp`` (forward mode), where ``ctx.saved_tensors`` gives them."""
@@ -378,7 +385,7 @@ class BackwardFunction(Node):
 
 def _modified_message(t: Tensor, version: int, node: Node, output_nr: int | None) -> str:
     shape = "[" + ", ".join(map(str, t._data.shape)) + "]"
-    producer = node if output_nr is not None else t._grad_fn
+    producer = node._saved_output_fn() if output_nr is not None else t._grad_fn
     nr = output_nr if output_nr is not None else t._output_nr
     output = f", which is output {nr} of {_short_name(producer)}," if producer is not None else ""
     return errors.MODIFIED_INPLACE.format(type=cpp_tensor_type_name(t.dtype), shape=shape, output=output,
@@ -537,7 +544,6 @@ def _apply_observed(cls: type, args: tuple, kwargs: dict) -> Any:
 
 def _record(ctx: BackwardFunction, args: tuple, needs: tuple, out: Any) -> Any:
     """Wire a node into the graph: edges to the inputs' nodes, outputs pointing back at it."""
-    ctx._seq = next(_sequence)
     nodes, nrs = [], None
     for i, a in enumerate(args):
         if needs[i]:
@@ -557,6 +563,7 @@ def _record(ctx: BackwardFunction, args: tuple, needs: tuple, out: Any) -> Any:
             nodes.append(None)
         else:  # not a tensor: backward must return None for it
             ctx._non_tensor_args += (i,)
+    ctx._seq = next(_sequence)  # (after the views' refreshed nodes: they run after this one)
     ctx._next = tuple(nodes)
     if nrs:
         ctx._next_nr = tuple(nrs[: len(nodes)])

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Callable
 
+from . import errors
 from .grad_mode import _state
 
 if TYPE_CHECKING:
@@ -58,10 +59,7 @@ def rebase(t: Tensor) -> None:
     """Give the view ``t`` a fresh grad_fn on its base's current graph: PyTorch's
     ``AsStridedBackward0`` of the view's place in the base's memory (it does not replay
     the view ops that made ``t``)."""
-    base_fn = t._base._grad_fn
     fresh = rebuild(t._base, *geometry(t))
-    if base_fn is not None:  # made late (maybe by the op now using t), it must still run before base_fn
-        fresh._grad_fn._seq = base_fn._seq + 0.5  # and after every user of t: in the engine's order, just above it
     t._grad_fn, t._output_nr, t._requires_grad = fresh._grad_fn, 0, fresh._requires_grad
     t._view_version = t._vc[0]
 
@@ -94,8 +92,14 @@ def multi_output(views: tuple) -> tuple:
 
 
 def check_inplace(t: Tensor) -> None:
-    """Refuse a tracked in-place op on a view PyTorch cannot rebase (multi-output or no_grad views)."""
-    if t._creation != "default" and t._base is not None:
+    """Refuse a tracked in-place op on a view PyTorch cannot rebase (multi-output or no_grad views,
+    and the views a custom Function returned)."""
+    if t._base is None:
+        return
+    if t._custom_view_of:
+        name, i = t._custom_view_of
+        raise RuntimeError(errors.CUSTOM_VIEW_INPLACE.format(i=i, name=name, what="is being modified inplace"))
+    if t._creation != "default":
         _refuse(t, "is being modified inplace")
 
 

@@ -13,7 +13,6 @@ from .. import errors, layout
 from ..function import Function
 from ..tensor import _make, _wrap_dim, Tensor, tensor_method
 from ._common import _new, _scalar_name, _t, overload
-from .comparison import where
 from .shape import EmbeddingBackward, IndexAddBackward, IndexBackward, Select, Slice
 from ..views import _view_of
 
@@ -328,38 +327,25 @@ def index_select(input: Tensor, dim: int, index: Tensor) -> Tensor:
 
 
 class IndexPut(Function):
-    """``x[index] = value`` recorded out of place: the old values' gradient is zeroed at ``index``."""
+    """``x[index] = value`` (an advanced index) recorded out of place: the old values' gradient
+    is zeroed at ``index``."""
 
     node_name = "IndexPutBackward0"
 
     @staticmethod
-    def forward(ctx, base, value, key, view_func):
-        ctx.key, ctx.view_func = key, view_func
+    def forward(ctx, base, value, key):
+        ctx.key, ctx.value_shape = key, value._data.shape
         out = _t(base._data.copy())
-        if view_func is not None:
-            writable(view_func(out)._data)[...] = value._data
-        else:
-            out._data[key] = value._data
+        out._data[key] = value._data
         return out
 
     @staticmethod
     def backward(ctx, grad):
-        mask = np.ones(grad.shape, dtype=bool)
-        if ctx.view_func is not None:
-            written = ctx.view_func(_t(mask))._data
-            if written.size and builtins.any(s == 0 and n > 1 for s, n in zip(written.strides, written.shape)):
-                # (PyTorch writes the part's gradient back through the view: refused if it repeats an element)
-                raise RuntimeError(errors.INTERNAL_OVERLAP)
-            writable(written)[...] = False
-            g_value = ctx.view_func(grad) if ctx.needs_input_grad[1] else None
-        else:
-            mask[ctx.key] = False
-            g_value = grad[ctx.key] if ctx.needs_input_grad[1] else None
-        return where(_t(mask), grad, 0.0), g_value, None, None  # the overwritten places get +0. (zeros)
-
-
-# ``x[basic index] = value`` and in-place ops on views: PyTorch's CopySlices node.
-CopySlices = overload(IndexPut, "CopySlices", "CopySlices", node_in_torch_autograd=True)
+        """The overwritten places get zeros (an index_put of them), the value what reached them."""
+        g_value = grad[ctx.key] if ctx.needs_input_grad[1] else None
+        g_base = IndexPut.apply(grad, _t(np.zeros(ctx.value_shape, grad._data.dtype)), ctx.key) \
+            if ctx.needs_input_grad[0] else None
+        return g_base, g_value, None
 
 
 @tensor_method()
