@@ -59,41 +59,11 @@ class AsStrided(Function):
                 out_stride.insert(0, stride[d])
         shared = builtins.min(in_offset, offset)
         places = (tuple(out_size), tuple(out_stride), offset - shared)
-        extent = builtins.max(_extent(in_size, in_stride, in_offset - shared), _extent(*places))
-        if _maybe_overlapping(out_size, out_stride):  # (PyTorch: an index_add_ of the flattened gradient)
-            storage = StridedScatter.apply(grad, extent, places)
-        else:
-            storage = zeros(extent, dtype=grad.dtype)
-            copy_(AsStrided.apply(storage, *places), grad)
+        storage = zeros(builtins.max(_extent(in_size, in_stride, in_offset - shared), _extent(*places)),
+                        dtype=grad.dtype)
+        # (PyTorch index_add_s where the places still repeat an element: no view of this library does)
+        copy_(AsStrided.apply(storage, *places), grad)
         return AsStrided.apply(storage, in_size, in_stride, in_offset - shared), None, None, None
-
-
-def _maybe_overlapping(size: list, stride: list) -> bool:
-    """PyTorch's _maybe_overlapping_memory: may two of these places be one element?"""
-    reach = 0
-    for n, s in sorted(zip(size, stride), key=lambda p: p[1]):
-        if s <= reach:
-            return True
-        reach += s * (n - 1)
-    return False
-
-
-class StridedScatter(Function):
-    """Zeros of ``extent`` elements, ``grad`` added at the places (size, stride, offset), which
-    repeat elements (PyTorch's index_add_ in as_strided_backward)."""
-
-    node_name = "IndexAddBackward0"
-
-    @staticmethod
-    def forward(ctx, grad, extent, places):
-        ctx.places = places
-        out = np.zeros(extent, dtype=grad._data.dtype)
-        np.add.at(out, _strided(np.arange(extent), *places), grad._data)
-        return _t(out)
-
-    @staticmethod
-    def backward(ctx, grad):
-        return AsStrided.apply(grad, *ctx.places), None, None
 
 
 def _memory(a: np.ndarray) -> np.ndarray:
