@@ -187,19 +187,14 @@ def _check_overlap(self: Tensor, inputs: tuple) -> None:
 
 def _dense(t: Tensor) -> bool:
     """PyTorch's is_non_overlapping_and_dense: the elements fill a block of memory exactly once."""
-    dims = sorted((d for d in range(t._data.ndim) if t._data.shape[d] > 1), key=t.stride)
-    expected = 1
-    for d in dims:
-        if t.stride(d) != expected:
-            return False
-        expected *= t._data.shape[d]
-    return True
+    a = t._data
+    return layout.standard(a) or layout.dense(a.shape, layout.strides_of(a))
 
 
 def _internal_overlap(t: Tensor) -> bool:
     """More than one element of ``t`` at one memory location (a stride 0 on a dimension > 1)."""
     return (t._data.size > 0 and not _dense(t)
-            and builtins.any(s == 0 and n > 1 for s, n in zip(t.stride(), t._data.shape)))
+            and builtins.any(s == 0 and n > 1 for s, n in zip(t._data.strides, t._data.shape)))
 
 
 def _overlap_status(a: Tensor, b: Tensor) -> str:
@@ -214,7 +209,7 @@ def _overlap_status(a: Tensor, b: Tensor) -> str:
     x0, y0 = x.__array_interface__["data"][0], y.__array_interface__["data"][0]
     x1, y1 = x0 + x.nbytes, y0 + y.nbytes
     if x0 == y0 and x1 == y1:
-        return "full" if a.stride() == b.stride() else "partial"
+        return "full" if layout.strides_of(x) == layout.strides_of(y) else "partial"
     return "partial" if x0 < y1 and y0 < x1 else "no"
 
 
@@ -310,7 +305,7 @@ class CopySlices(Function):
         if ctx.fn is None:
             raise RuntimeError(errors.BACKWARD_TWICE)
         result = _make(layout.empty_strided(ctx.base[0], ctx.base[1], grad._data.dtype))
-        copy_(result, grad)
+        _copy_into(result, grad)
         grad_slice = AsStrided.apply(result, *ctx.view)
         res = engine._call(ctx.fn, [clone(grad_slice, memory_format=layout.contiguous_format)])
         out = [None] * len(ctx._next)
@@ -318,11 +313,21 @@ class CopySlices(Function):
             if g is None or ctx._next[i] is None:  # (an undefined gradient stays undefined)
                 continue
             if i == 0:
-                copy_(grad_slice, g)
+                _copy_into(grad_slice, g)
                 out[0] = result
             else:
                 out[i] = g
         return tuple(out)
+
+
+def _copy_into(dst: Tensor, src: Tensor) -> None:
+    """``dst.copy_(src)`` in a backward: recorded under create_graph, else only the write and
+    its memory check (an expanded view's part is refused, as PyTorch refuses it)."""
+    if _state.enabled:
+        copy_(dst, src)
+        return
+    _check_overlap(dst, (src,))
+    np.copyto(writable(dst._data), src._data, casting="unsafe")
 
 
 def _release_copy_slices(node) -> None:
