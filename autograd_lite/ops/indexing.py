@@ -12,7 +12,7 @@ import numpy as np
 from .. import errors, layout
 from ..function import Function
 from ..tensor import _make, _wrap_dim, Tensor, tensor_method
-from ._common import _new, _scalar_name, _t, overload
+from ._common import _new, _t, overload
 from .shape import EmbeddingBackward, IndexAddBackward, IndexBackward, Select, Slice
 from ..views import _view_of
 

@@ -19,7 +19,7 @@ from ..random import Generator
 from ..tensor import _make, Tensor, tensor_method
 from .. import views
 from ..views import _view_of, refresh_view
-from ._common import _check_shapes_broadcast, _scalar_name, _t, _type_name, as_tensor_like, overload
+from ._common import _check_shapes_broadcast, _scalar_name, _t, _type_name, as_tensor_like
 from .activations import relu
 from .arithmetic import add, div, mul, neg, pow, sub
 from .comparison import masked_fill
