@@ -26,7 +26,7 @@ from typing import Any, Callable
 import numpy as np
 from numpy._core._ufunc_config import _extobj_contextvar as numpy_errstate  # (numpy 2: errstate is a context variable)
 
-from . import errors, layout
+from . import errors, layout, views
 from .dtypes import cpp_tensor_type_name
 from .grad_mode import _anomaly, _inference_tensors, _state, no_grad
 from .hooks import RemovableHandle
@@ -593,6 +593,8 @@ def _record(ctx: BackwardFunction, args: tuple, needs: tuple, out: Any) -> Any:
     single = not isinstance(out, tuple)
     outputs = tuple(_wire(ctx, o, i, args) for i, o in enumerate((out,) if single else out))
     ctx._output_meta = tuple((o._data.shape, o._data.dtype) if isinstance(o, Tensor) else None for o in outputs)
+    if ctx._dirty:
+        _rebase_dirty_views(ctx, outputs)
     if ctx.to_save:
         _save(ctx, outputs)
     return outputs[0] if single else outputs
@@ -623,6 +625,17 @@ def _wire(ctx: BackwardFunction, o: Any, i: int, args: tuple) -> Any:
     else:
         o._requires_grad, o._grad_fn, o._output_nr = True, ctx, i
     return o
+
+
+def _rebase_dirty_views(ctx: BackwardFunction, outputs: tuple) -> None:
+    """A Function that changed a view in place (``mark_dirty``): as for the built-in in-place
+    ops, the base's history becomes a CopySlices around this node (``views.rebase_history``);
+    PyTorch allows it only to a Function with one output."""
+    for o in outputs:
+        if type(o) is Tensor and o._base is not None and o._grad_fn is ctx and _is_one_of(o, ctx._dirty):
+            if len(outputs) > 1:
+                raise RuntimeError(errors.DIRTY_VIEW_OF_MANY_OUTPUTS)
+            views.rebase_history(o, ctx)
 
 
 def _is_view_of_any(o: Tensor, args: tuple) -> bool:

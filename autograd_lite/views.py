@@ -4,7 +4,8 @@ A view shares its base's storage (a numpy view) and its version counter ``[n]``;
 in-place op bumps the counter, so a saved tensor that changed since it was saved is
 caught at backward, and a view whose base changed gets a fresh ``grad_fn`` rebuilt
 from the base (``refresh_view``). The core decides *when* a view is rebuilt; the op
-that rebuilds it (``AsStrided``, in ``ops/inplace.py``) installs itself as ``rebuild``.
+that rebuilds it (``AsStrided``, in ``ops/inplace.py``) installs itself as ``rebuild``,
+and the base's CopySlices after an in-place op on a view as ``rebase_history``.
 """
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ if TYPE_CHECKING:
     from .tensor import Tensor
 
 rebuild: Callable[..., "Tensor"] | None = None  # AsStrided.apply(base, size, stride, storage_offset)
+rebase_history: Callable | None = None  # (view, node of the in-place op on it): the base's CopySlices
 
 
 def _view_of(out: Tensor, base: Tensor, view_func) -> Tensor:

@@ -83,7 +83,6 @@ def _extent(size: tuple, stride: tuple, offset: int) -> int:
     return offset + 1 + builtins.sum((n - 1) * s for n, s in zip(size, stride))
 
 
-views.rebuild = AsStrided.apply  # the core calls it for a view whose base changed in place
 
 
 @tensor_method()
@@ -353,6 +352,10 @@ def _rebase_view(view: Tensor, fn: Node) -> None:
         node._forward_stack = getattr(fn, "_forward_stack", "")
     _set_history(base, node)
     views.rebase(view)
+
+
+views.rebuild = AsStrided.apply  # the core calls it for a view whose base changed in place
+views.rebase_history = _rebase_view  # ... and for a view a custom Function changed in place
 
 
 @tensor_method('__setitem__')

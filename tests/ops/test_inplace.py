@@ -744,7 +744,35 @@ def _copy_slices_forward_ad(L):
         return fw.unpack_dual(b).tangent
 
 
-@pytest.mark.parametrize("case", [_copy_slices_advanced_index, _copy_slices_other_views, _copy_slices_nested_views,
+def _copy_slices_custom_function(L, backward_gives_none=False):
+    """(a custom Function that changes a view in place: CopySlices around its node; when its backward
+    gives no gradient for the view, the base gets none either)"""
+    class Double(L.autograd.Function):
+        @staticmethod
+        def forward(ctx, t):
+            t.mul_(2)
+            ctx.mark_dirty(t)
+            return t
+
+        @staticmethod
+        def backward(ctx, g):
+            return None if backward_gives_none else g * 2
+
+    x = L.tensor([1.0, 2.0, 3.0], requires_grad=True)
+    b = x * 1
+    v = b[1:]
+    out = Double.apply(v)
+    names = graph_names(b.grad_fn, 3), graph_names(v.grad_fn, 3), out is v
+    (b * b).sum().backward()
+    return names, x.grad
+
+
+def _copy_slices_custom_function_no_gradient(L):
+    return _copy_slices_custom_function(L, backward_gives_none=True)
+
+
+@pytest.mark.parametrize("case", [_copy_slices_custom_function, _copy_slices_custom_function_no_gradient,
+                                  _copy_slices_advanced_index, _copy_slices_other_views, _copy_slices_nested_views,
                                   _copy_slices_same_view_thrice, _copy_slices_other_dtype, _copy_slices_broadcast_other,
                                   _copy_slices_base_without_grad, _copy_slices_transposed_base,
                                   _copy_slices_inputs_subset, _copy_slices_retain_grad, _copy_slices_retain_graph,
@@ -753,7 +781,7 @@ def test_copy_slices_cases(case):
     """CopySlices with an advanced index, other views of the base (rebuilt as AsStridedBackward0),
     nested views, one view changed thrice, a copy from another dtype, a broadcast operand, a base
     without grad, a transposed base, ``inputs=`` that skip the base, retain_grad (its hook moves to
-    the new node, other hooks stay), retain_graph, forward AD."""
+    the new node, other hooks stay), retain_graph, forward AD, a custom Function changing a view."""
     same(case)
 
 
@@ -789,9 +817,25 @@ def _copy_slices_custom_function_view(L):
     v.mul_(2)
 
 
+def _copy_slices_custom_function_of_two_outputs(L):
+    class DoubleAndTriple(L.autograd.Function):
+        @staticmethod
+        def forward(ctx, t):
+            t.mul_(2)
+            ctx.mark_dirty(t)
+            return t, t * 3
+
+        @staticmethod
+        def backward(ctx, g, h):
+            return g
+
+    DoubleAndTriple.apply((L.tensor([1.0, 2.0, 3.0], requires_grad=True) * 1)[1:])
+
+
 @pytest.mark.parametrize("case", [_copy_slices_backward_twice, _copy_slices_saved_view_changed,
-                                  _copy_slices_custom_function_view],
+                                  _copy_slices_custom_function_view, _copy_slices_custom_function_of_two_outputs],
                          ids=lambda f: f.__name__.removeprefix("_copy_slices_"))
 def test_copy_slices_refusals(case):
-    """A second backward through a freed CopySlices, a saved view changed since, a custom Function's view."""
+    """A second backward through a freed CopySlices, a saved view changed since, a custom Function's
+    view changed in place, a view changed in place by a custom Function of two outputs."""
     raises_same(case)
