@@ -258,7 +258,7 @@ def _write_into(self: Tensor, result: Tensor) -> None:
         return
     if self._base is not None:
         _rebase_view(self, fn)
-        if fn._saved_outputs:  # its saved output is the view, with the view's new history (PyTorch's is_inplace_on_view)
+        if fn._saved_outputs:  # the saved output: the view, with its new history (PyTorch's is_inplace_on_view)
             _resave_output(fn, self, weakref.ref(self._grad_fn))
         return
     _set_history(self, fn)
