@@ -2,6 +2,8 @@
 """
 from __future__ import annotations
 
+import functools
+import inspect
 from typing import Any, Callable
 
 import numpy as np
@@ -13,6 +15,55 @@ from ..function import Function
 from ..tensor import _make, Tensor, tensor_method
 from ._common import (_binary_inputs, _cast, _check_shapes_broadcast, _default_np, _new, _pointwise, _scalar_name, _t,
                       _type_name)
+
+
+def tensors_only(*aliases: str) -> Callable:
+    """Attach an op whose first two arguments must be tensors (PyTorch has no ``Number other``
+    overload of maximum, logical_and, mm, ...) to Tensor under its name and ``aliases``.
+
+    A number there raises the TypeError of PyTorch's argument parser, which counts the
+    positions of the form called: ``torch.maximum(x, 0)``'s ``other`` is argument 2,
+    ``x.maximum(0)``'s argument 1, and ``other=0`` has no position. The method and the
+    function are two wrappers of the one op for that reason.
+    """
+    def attach(fn: Callable) -> Callable:
+        name, params = fn.__name__, tuple(inspect.signature(fn).parameters)[:2]
+
+        @functools.wraps(fn)
+        def function(*args: Any, **kwargs: Any) -> Any:
+            _check_tensors(name, params, args, kwargs)
+            return fn(*args, **kwargs)
+
+        @functools.wraps(fn)
+        def method(self: Tensor, *args: Any, **kwargs: Any) -> Any:
+            _check_tensors(name, params[1:], args, kwargs)
+            return fn(self, *args, **kwargs)
+
+        for attr in (name,) + aliases:
+            setattr(Tensor, attr, method)
+        return function
+
+    return attach
+
+
+def _check_tensors(name: str, params: tuple, args: tuple, kwargs: dict) -> None:
+    for position, (param, value) in enumerate(zip(params, args), 1):
+        if not isinstance(value, Tensor):
+            raise TypeError(f"{name}(): argument '{param}' (position {position}) must be Tensor, not {_tp_name(value)}")
+    for param in params[len(args):]:
+        if param in kwargs and not isinstance(kwargs[param], Tensor):
+            raise TypeError(f"{name}(): argument '{param}' must be Tensor, not {_tp_name(kwargs[param])}")
+
+
+def _tp_name(value: Any) -> str:
+    """A type's name as PyTorch's C++ parser prints it (C's ``tp_name``): ``int``, ``numpy.float64``, ``MyClass``."""
+    kind = type(value)
+    if kind.__module__ == "builtins" or kind.__flags__ & _HEAP_TYPE:  # (a class defined in Python: its name only)
+        return kind.__name__
+    return f"{kind.__module__}.{kind.__name__}"
+
+
+_HEAP_TYPE = 1 << 9  # CPython's Py_TPFLAGS_HEAPTYPE
 
 
 class Where(Function):
@@ -107,16 +158,17 @@ def min_first(a: np.ndarray, b: Any) -> np.ndarray:
     return np.where(a == b, a, out) if out.dtype.kind == "f" else out
 
 
-def _comparison(ufunc: np.ufunc, name: str, *aliases: str) -> Callable:
+def _comparison(ufunc: np.ufunc, name: str, *aliases: str, numbers: bool = True) -> Callable:
     """One elementwise comparison or logical op: a bool tensor laid out as its inputs (no gradient, so
-    no Function), attached to Tensor as ``name`` and ``aliases``. The ops differ only in their ufunc."""
+    no Function), attached to Tensor as ``name`` and ``aliases``. The ops differ only in their ufunc,
+    and in whether ``other`` may be a Python number (the logical ops take tensors only)."""
     def compare(input: Tensor, other: Any) -> Tensor:
         a, b = _binary_inputs(input, other)
         common = a._data.dtype if a._data.dtype is b._data.dtype else result_dtype(a, b)  # what PyTorch compares in
         return _pointwise(np.asarray(ufunc(a._data, b._data)), a, b, common=common)
 
     compare.__name__ = compare.__qualname__ = name
-    return tensor_method(*aliases)(compare)
+    return (tensor_method if numbers else tensors_only)(*aliases)(compare)
 
 
 eq = _comparison(np.equal, "eq", "__eq__")
@@ -125,9 +177,9 @@ gt = greater = _comparison(np.greater, "gt", "__gt__", "greater")
 lt = less = _comparison(np.less, "lt", "__lt__", "less")
 ge = greater_equal = _comparison(np.greater_equal, "ge", "__ge__", "greater_equal")
 le = less_equal = _comparison(np.less_equal, "le", "__le__", "less_equal")
-logical_and = _comparison(np.logical_and, "logical_and")
-logical_or = _comparison(np.logical_or, "logical_or")
-logical_xor = _comparison(np.logical_xor, "logical_xor")
+logical_and = _comparison(np.logical_and, "logical_and", numbers=False)
+logical_or = _comparison(np.logical_or, "logical_or", numbers=False)
+logical_xor = _comparison(np.logical_xor, "logical_xor", numbers=False)
 
 
 def _bitwise(ufunc: np.ufunc, name: str, *aliases: str) -> Callable:
@@ -175,18 +227,18 @@ def isfinite(input: Tensor) -> Tensor:
     return _pointwise(np.isfinite(input._data), input, common=None)
 
 
-@tensor_method()
+@tensors_only()
 def equal(input: Tensor, other: Tensor) -> bool:
     """True if both tensors have the same shape and elements (a Python bool, unlike ``eq``)."""
     return input._data.shape == other._data.shape and bool(np.array_equal(input._data, other._data))
 
 
-@tensor_method()
+@tensors_only()
 def allclose(input: Tensor, other: Tensor, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: bool = False) -> bool:
     return bool(np.allclose(input._data, other._data, rtol=rtol, atol=atol, equal_nan=equal_nan))
 
 
-@tensor_method()
+@tensors_only()
 def isclose(input: Tensor, other: Tensor, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: bool = False) -> Tensor:
     """|input - other| <= atol + rtol |other|, elementwise."""
     out = np.isclose(input._data, other._data, rtol=rtol, atol=atol, equal_nan=equal_nan)
