@@ -132,13 +132,37 @@ class Addmm(Function):
         _check_mm_shapes(a, b)
         _check_matmul_operands("addmm", bias._data.dtype, a._data.dtype, b._data.dtype)
         _save_mm(ctx, a, b, first=1)
-        out = _gemm(a._data, b._data)
-        out += bias._data
+        x, y, c = a._data, b._data, bias._data
+        out = _gemm(x, y)
+        out += c
+        if not (min(out.shape) > 1 and _blas_transposed(y)) and not c.all():  # (linear's case: the first test)
+            _zeros_summed_into(out, c, x, y)
         return _new(out)
 
     @staticmethod
     def backward(ctx, grad):
         return (grad,) + _mm_backward(ctx, grad, *ctx.needs_input_grad[1:])
+
+
+def _blas_transposed(b: np.ndarray) -> bool:
+    """Whether PyTorch hands ``b`` to gemm as a transposed matrix: column-major, a leading
+    dimension at least its rows (otherwise it is row-major, or copied to be)."""
+    (s0, s1), item, (k, n) = b.strides, b.itemsize, b.shape  # (numpy's strides are in bytes)
+    return s0 == item and s1 >= item * max(1, k) and not (s1 == item and s0 >= item * max(1, n))
+
+
+def _zeros_summed_into(out: np.ndarray, bias: np.ndarray, a: np.ndarray, b: np.ndarray) -> None:
+    """PyTorch's gemm adds the products into the bias one by one (``c += a[i, l] * b[l, j]``),
+    so a -0. bias plus only -0. products stays -0., where numpy sums the products from +0.
+    first. (It sums each dot product first only for a transposed ``b`` and a result of two
+    rows and columns or more: ``linear``'s usual case, which is numpy's order.) Only zero results
+    over a -0. bias can differ; they are set here."""
+    where = (out == 0) & np.signbit(np.broadcast_to(bias, out.shape))
+    if where.any():
+        i, j = np.nonzero(where)
+        products = a[i, :] * b[:, j].T  # (one row of k products per such result)
+        negative = ((products == 0) & np.signbit(products)).all(axis=1)
+        out[i[negative], j[negative]] = -0.0
 
 
 def addmm(input: Tensor, mat1: Tensor, mat2: Tensor) -> Tensor:
