@@ -110,7 +110,7 @@ def propagate(cls: type, args: tuple, kwargs: dict, out: Any) -> None:
     dual = [i for i, a in enumerate(args) if isinstance(a, Tensor) and tangent_of(a) is not None]
     if not dual:
         return
-    if dual == [0] and _views_of(out, args[0]):
+    if dual == [0] and _views_of(out, args[0]) and args[0]._fw_tangent._data.strides == args[0]._data.strides:
         return _view_tangents(cls, args, kwargs, out)
     levels, forward_ad_state.levels = forward_ad_state.levels, []  # the re-run below carries no tangents
     prev, _state.enabled = _state.enabled, True
@@ -134,8 +134,13 @@ def propagate(cls: type, args: tuple, kwargs: dict, out: Any) -> None:
         _state.enabled, forward_ad_state.levels = prev, levels
     results = out if isinstance(out, tuple) else (out,)
     for k, tangent in zip(targets, jv):
-        if any(np.may_share_memory(tangent._data, t._data) for _, t in pairs):  # (J = I hands a tangent back:
-            tangent = _make(tangent._data.copy())  # a result's own is fresh, as in-place ops write into it)
+        primal = results[k]._data
+        if tangent._data.strides != primal.strides or any(np.may_share_memory(tangent._data, t._data) for _, t in pairs):
+            # laid out as its primal, as PyTorch's (so views of both match), and never an input's
+            # tangent handed back (J = I): in-place ops write into a result's tangent
+            fresh = np.empty_like(primal)
+            fresh[...] = tangent._data
+            tangent = _make(fresh)
         attach(results[k], tangent.detach())
 
 
@@ -170,8 +175,9 @@ def apply_with_jvp(cls: type, args: tuple, kwargs: dict) -> Any:
     levels, forward_ad_state.levels = forward_ad_state.levels, []  # forward and jvp see plain tensors
     try:
         out = cls._apply(*args, _ctx=ctx, **kwargs)
-        tangents = [None if not isinstance(a, Tensor) else tangent_of(a) if tangent_of(a) is not None
-                    else _make(np.zeros_like(a._data)) if ctx.materialize_grads else None for a in args]
+        tangents = [tangent_of(a) if isinstance(a, Tensor) else None for a in args]
+        tangents = [_make(np.zeros_like(a._data)) if t is None and isinstance(a, Tensor) and ctx.materialize_grads
+                    else t for a, t in zip(args, tangents)]
         out_tangents = cls.jvp(_ForwardCtx(ctx), *tangents)
     finally:
         forward_ad_state.levels = levels
