@@ -192,3 +192,26 @@ def test_tensors_only_ops_refuse_other_values_in_the_form_called(name, value, fo
 def test_operators_and_methods_refusing_numbers(source):
     """``@`` gives way to a number (Python's TypeError); the named ops raise the parser's."""
     compare_error(lambda L, a: eval(source), np.ones(3))
+
+
+# The ops taking a tensor or a number (comparisons, bitwise): anything else, or a number first
+# (where PyTorch has no such signature), raises the parser's "invalid combination of arguments",
+# listing the signatures of the form called (and why one with as many arguments did not match).
+PARSER_MISUSES = ["L.eq(0, a)", "L.gt(0.5, a)", "L.ne(a, None)", "a.eq(None)", "a.ge([1, 2, 3])", "a.le((1, 2))",
+                  "L.lt(a, 'x')", "a.greater([])", "L.greater_equal(None, a)", "a.not_equal([a])", "L.le(a)",
+                  "a.le()", "a.eq(1, 2)", "a.eq(np.ones(3))", "a.eq(other=None)", "L.eq(0, other=a)",
+                  "L.bitwise_and(b, None)", "L.bitwise_or(None, b)", "L.bitwise_xor(1, 2)", "b.bitwise_and('x')",
+                  "L.bitwise_and(b, [1, 2])"]
+
+
+@pytest.mark.parametrize("source", PARSER_MISUSES)
+def test_tensor_or_number_ops_refuse_other_arguments(source):
+    compare_error(lambda L, a, b: eval(source), np.ones(3), np.array([True, False, True]))
+
+
+@pytest.mark.parametrize("source", ["a.eq(other=2.0)", "L.eq(a, other=a)", "L.eq(input=a, other=1)",
+                                    "L.bitwise_and(1, b)", "b.bitwise_or(other=True)", "a.eq(np.float32(1))",
+                                    "a == [1, 2]", "L.greater(a, True)", "a.not_equal(a)"])
+def test_tensor_or_number_ops_take_their_signatures(source):
+    compare(lambda L, a, b: eval(source), np.ones(3), np.array([True, False, True]), requires_grad=False,
+            grad=False)
