@@ -273,7 +273,7 @@ class MulScalar(Function):
 
     @staticmethod
     def backward(ctx, grad):
-        return grad * ctx.number, None
+        return MulScalar.apply(grad, ctx.number), None
 
 
 class DivScalar(Function):
