@@ -16,7 +16,7 @@ from ..dtypes import dtype as _dtype
 from ..function import BackwardFunction, Function
 from ..tensor import _make, _wrap_dim, Tensor, tensor_method
 from ._common import _float_data, _pointwise, _t, _type_name
-from .arithmetic import MulScalar
+from .arithmetic import AddScalar, MulScalar, number_minus
 from .comparison import where
 
 
@@ -94,8 +94,9 @@ class SigmoidBackwardOp(Function):
 
     @staticmethod
     def backward(ctx, gg):
-        grad, y = ctx.saved_tensors  # (PyTorch's formulas: the same op for grad, gg grad (1 - 2 y) for y)
-        return SigmoidBackwardOp.apply(gg, y), gg * grad * (MulScalar.apply(y, -2) + 1)
+        grad, y = ctx.saved_tensors  # PyTorch's formulas: the same op for grad, gg grad (-2 y + 1) for y
+        slope = AddScalar.apply(MulScalar.apply(y, -2), 1)  # (C++ records the right operand first)
+        return SigmoidBackwardOp.apply(gg, y), gg * grad * slope
 
 
 def sigmoid_backward(grad: Tensor, output: Tensor) -> Tensor:
@@ -195,10 +196,18 @@ class SoftmaxBackwardOp(Function):
 
     @staticmethod
     def backward(ctx, gg):
-        grad, y = ctx.saved_tensors
-        d = ctx.dim
-        gg_y = (gg * y).sum(d, keepdim=True)
-        return y * (gg - gg_y), gg * (grad - (grad * y).sum(d, keepdim=True)) - grad * gg_y, None
+        grad, y = ctx.saved_tensors  # PyTorch's formulas: the same op for grad, softmax_double_backward for y
+        needs_grad, needs_y = ctx.needs_input_grad[:2]
+        return (SoftmaxBackwardOp.apply(gg, y, ctx.dim) if needs_grad else None,
+                _softmax_double_backward(gg, grad, ctx.dim, y) if needs_y else None, None)
+
+
+def _softmax_double_backward(grad: Tensor, grad_output: Tensor, dim: int, output: Tensor) -> Tensor:
+    """PyTorch's softmax_double_backward, ``grad_output * grad - (output * grad_output).sum(dim) * grad
+    - grad_output * (output * grad).sum(dim)``, its operators' right operands recorded first (C++)."""
+    last = grad_output * (output * grad).sum(dim, keepdim=True)
+    middle = (output * grad_output).sum(dim, keepdim=True) * grad
+    return grad_output * grad - middle - last
 
 
 class LogSoftmax(Function):
@@ -230,9 +239,16 @@ class LogSoftmaxBackwardOp(Function):
 
     @staticmethod
     def backward(ctx, gg):
-        grad, y = ctx.saved_tensors
-        d, p = ctx.dim, y.exp()
-        return gg - (gg * p).sum(d, keepdim=True), -gg * p * grad.sum(d, keepdim=True), None
+        grad, y = ctx.saved_tensors  # PyTorch's two formulas, each computing exp(y) (right operands first)
+        d = ctx.dim
+        needs_grad, needs_y = ctx.needs_input_grad[:2]
+        grad_grad = grad_y = None
+        if needs_grad:
+            grad_grad = gg - (gg * y.exp()).sum(d, keepdim=True)
+        if needs_y:
+            p = y.exp()
+            grad_y = -grad.sum(d, keepdim=True) * p * gg
+        return grad_grad, grad_y, None
 
 
 class LeakyRelu(Function):
@@ -453,6 +469,7 @@ class Silu(Function):
 
     @staticmethod
     def backward(ctx, grad):
-        a, = ctx.saved_tensors
+        a, = ctx.saved_tensors  # PyTorch's infinitely_differentiable_silu_backward, right operands first
         s = a.sigmoid()
-        return grad * s * (1 + a * (1 - s))
+        slope = AddScalar.apply(a * number_minus(1.0, s), 1.0)
+        return grad * s * slope

@@ -131,7 +131,8 @@ class Mul(Function):
     def backward(ctx, grad):
         a, b = ctx.saved_tensors
         need_a, need_b = ctx.needs_input_grad
-        return grad * b if need_a else None, grad * a if need_b else None
+        g_b = grad * a if need_b else None  # (first, as PyTorch's generated code: create_graph records it first)
+        return grad * b if need_a else None, g_b
 
 
 @tensor_method('multiply', '__mul__', '__rmul__')
@@ -274,6 +275,27 @@ class MulScalar(Function):
     @staticmethod
     def backward(ctx, grad):
         return MulScalar.apply(grad, ctx.number), None
+
+
+class AddScalar(Function):
+    """``tensor + number`` as PyTorch records it inside backward formulas (add.Scalar: ``AddBackward1``,
+    one edge; Python's ``tensor + 1`` is add.Tensor, ``AddBackward0``)."""
+
+    node_name = "AddBackward1"
+
+    @staticmethod
+    def forward(ctx, a, number):
+        return _with_number(a._data + np.asarray(number, a._data.dtype), a)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad, None
+
+
+def number_minus(number: float, a: Tensor) -> Tensor:
+    """``number - tensor`` in PyTorch's C++ formulas: a tensor filled with the number, then ``sub_``
+    (``SubBackward0`` whose first edge is None; Python's ``1 - t`` is ``RsubBackward1``)."""
+    return _make(np.full_like(a._data, number)) - a
 
 
 class DivScalar(Function):
