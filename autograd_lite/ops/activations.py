@@ -95,8 +95,9 @@ class SigmoidBackwardOp(Function):
     @staticmethod
     def backward(ctx, gg):
         grad, y = ctx.saved_tensors  # PyTorch's formulas: the same op for grad, gg grad (-2 y + 1) for y
+        grad_grad = SigmoidBackwardOp.apply(gg, y)
         slope = AddScalar.apply(MulScalar.apply(y, -2), 1)  # (C++ records the right operand first)
-        return SigmoidBackwardOp.apply(gg, y), gg * grad * slope
+        return grad_grad, gg * grad * slope
 
 
 def sigmoid_backward(grad: Tensor, output: Tensor) -> Tensor:

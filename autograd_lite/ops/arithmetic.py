@@ -171,7 +171,8 @@ class Div(Function):
     def backward(ctx, grad):
         a, b = ctx.saved_tensors
         need_a, need_b = ctx.needs_input_grad[:2]
-        return grad / b if need_a else None, -grad * ((a / b) / b) if need_b else None, None  # PyTorch's order
+        g_b = -grad * ((a / b) / b) if need_b else None  # (first, as PyTorch's generated code)
+        return grad / b if need_a else None, g_b, None
 
 
 class DivMode(Div):

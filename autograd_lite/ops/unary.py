@@ -11,9 +11,9 @@ import numpy as np
 from .. import dtypes, kernels, layout
 from ..creation import zeros_like
 from ..function import Function
-from ..tensor import Tensor, tensor_method
+from ..tensor import _make, Tensor, tensor_method
 from ._common import _float_data, _pointwise, _t, as_tensor_like, overload
-from .arithmetic import AddScalar, maximum, minimum, MulScalar, reciprocal
+from .arithmetic import AddScalar, maximum, minimum, MulScalar, number_minus, reciprocal
 from .comparison import max_first, min_first, where
 
 
@@ -126,6 +126,27 @@ def _rsqrt_derivative(grad: Tensor, out: Tensor) -> Tensor:
     normalization.py's _OPERANDS), so pow's node is recorded before mul.Scalar's."""
     cube = out.pow(3)
     return MulScalar.apply(grad, -0.5) * cube
+
+
+class Logit(Function):
+    """log(x / (1 - x)), the inverse of sigmoid; here for binary_cross_entropy's target gradient
+    (PyTorch's ``at::logit(self)``)."""
+
+    node_name = "LogitBackward0"
+
+    @staticmethod
+    def forward(ctx, a):
+        x = _float_data(a)
+        ctx.save_for_backward(a)
+        return _pointwise(np.log(x / (1 - x)), a)
+
+    @staticmethod
+    def backward(ctx, grad):
+        """PyTorch's infinitely_differentiable_logit_backward: grad / (x (1 - x)) inside [0, 1], NaN outside."""
+        a, = ctx.saved_tensors
+        inside = _make((a._data >= 0) & (a._data <= 1))
+        slope = a * number_minus(1.0, a)  # (C++ records the right operand of ``/`` first)
+        return where(inside, grad / slope, _make(np.array(np.nan, a._data.dtype)))
 
 
 class Clamp(Function):
