@@ -428,22 +428,33 @@ class GeluBackward(Function):
 
     @staticmethod
     def backward(ctx, gg):
-        grad, a = ctx.saved_tensors
-        return GeluBackward.apply(gg, a, ctx.approximate), gg * grad * _gelu_second_derivative(a, ctx.approximate), None
+        grad, a = ctx.saved_tensors  # (grad_output's formula first, as PyTorch's generated code)
+        grad_grad = GeluBackward.apply(gg, a, ctx.approximate)
+        second = _gelu_second_derivative(a, ctx.approximate)
+        return grad_grad, gg * grad * second, None
 
 
 def _gelu_second_derivative(a: Tensor, approximate: str) -> Tensor:
-    """gelu''(x), written as PyTorch's gelu_double_backward writes it."""
+    """gelu''(x), as PyTorch's gelu_double_backward writes it op by op (numbers as mul.Scalar and
+    add.Scalar; a C++ operator's right operand recorded first)."""
     if approximate == "tanh":
-        inner = (a + a.pow(3) * _GELU_C) * _GELU_K
-        t = inner.tanh()
-        sech = 1 / inner.cosh()
-        f, g, h = a * 0.5, 1 - t * t, (1 + a * a * (3 * _GELU_C)) * _GELU_K
-        f_prime_gh = g * h * 0.5
-        g_prime = (2 * sech) * (-sech * t) * h
-        return f_prime_gh + f_prime_gh + f * h * g_prime + f * g * (a * (6 * _GELU_C) * _GELU_K)
-    pdf = (a * a * -0.5).exp() * (1 / math.sqrt(2 * math.pi))
-    return 2 * pdf - a * a * pdf
+        inner = MulScalar.apply(a + MulScalar.apply(a.pow(3), _GELU_C), _GELU_K)
+        tanh_inner = inner.tanh()
+        sech_inner = _make(np.ones((), a._data.dtype)) / inner.cosh()  # (C++ 1 / t: a filled tensor, div_)
+        f = MulScalar.apply(a, 0.5)
+        g = number_minus(1, tanh_inner * tanh_inner)
+        h = MulScalar.apply(AddScalar.apply(MulScalar.apply(a, 3 * _GELU_C) * a, 1), _GELU_K)
+        f_prime_gh = MulScalar.apply(g, 0.5) * h
+        right = -sech_inner * tanh_inner
+        g_prime = MulScalar.apply(sech_inner, 2) * right * h
+        g_prime_fh = f * h * g_prime
+        h_prime = MulScalar.apply(MulScalar.apply(a, 6 * _GELU_C), _GELU_K)
+        h_prime_fg = f * g * h_prime
+        return MulScalar.apply(f_prime_gh, 2) + g_prime_fh + h_prime_fg
+    input_sq = a * a
+    pdf = MulScalar.apply(MulScalar.apply(input_sq, -0.5).exp(), 1 / math.sqrt(2 * math.pi))
+    right = input_sq * pdf
+    return MulScalar.apply(pdf, 2) - right
 
 
 def gelu(input: Tensor, approximate: str = "none") -> Tensor:

@@ -143,12 +143,15 @@ def _variance(ctx, a: Tensor, dims: tuple | None, correction: float, keepdim: bo
 
 
 def _var_backward(ctx, grad: Tensor, a: Tensor) -> Tensor:
-    """derivatives.yaml's var_backward: 2 (x - mean) / (n - correction) (std's backward reuses it)."""
+    """PyTorch's var_backward, ``2 / (n - correction) * grad * (x - mean)`` (std's backward reuses it)."""
     if ctx.all and ctx.dof <= 0:  # the whole-tensor formula: 2 / 0 times 0 is nan, times the rest inf
         return grad * where(a == a.mean(), math.nan, math.inf)
-    centered = a - a.mean(ctx.dims, keepdim=True)
+    if not ctx.all and not ctx.keepdim and a.ndim > 1:
+        for d in sorted(ctx.dims):  # (PyTorch's unsqueeze_multiple)
+            grad = grad.unsqueeze(d)
+    centered = a - (a.mean() if ctx.all else a.mean(ctx.dims, keepdim=True))  # (C++: the right operand first)
     factor = 2 / ctx.dof if ctx.dof else math.inf
-    return MulScalar.apply(_unsqueeze_back(grad, ctx.dims, ctx.keepdim), factor) * centered  # (broadcast, as PyTorch's)
+    return MulScalar.apply(grad, factor) * centered
 
 
 class Var(Function):
@@ -187,8 +190,8 @@ class Std(Function):
 
     @staticmethod
     def backward(ctx, grad):
-        a, out = ctx.saved_tensors
-        return _var_backward(ctx, where(out == 0, 0.0, grad / (out * 2)), a), None, None, None
+        a, out = ctx.saved_tensors  # PyTorch's std_backward: (grad / (std * 2)), 0 where std is 0
+        return _var_backward(ctx, (grad / MulScalar.apply(out, 2)).masked_fill(out == 0, 0), a), None, None, None
 
 
 @tensor_method()
