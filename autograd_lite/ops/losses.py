@@ -363,7 +363,8 @@ def _weighted(ctx, weight: Tensor | None, *grads: Tensor | None) -> list:
 
 
 class BinaryCrossEntropyWithLogits(Function):
-    """(1 - y) x - log σ(x) (never overflows), reduced; backward ``(σ(x) - y) grad``."""
+    """(1 - y) x - log σ(x) (never overflows), reduced; backward ``(σ(x) - y) grad``. ``weight`` and
+    ``pos_weight`` come in as numpy arrays (not differentiable: no edges)."""
 
     node_name = "BinaryCrossEntropyWithLogitsBackward0"
 
@@ -372,17 +373,18 @@ class BinaryCrossEntropyWithLogits(Function):
         x, y = input._data, target._data
         log_sigmoid = np.minimum(x, 0) - np.log1p(np.exp(-np.abs(x)))
         if pos_weight is not None:
-            log_sigmoid = log_sigmoid * ((pos_weight._data - 1) * y + 1)
+            log_sigmoid = log_sigmoid * ((pos_weight - 1) * y + 1)
         loss = (1 - y) * x - log_sigmoid
         if weight is not None:
-            loss = loss * weight._data
-        ctx.save_for_backward(input, target, weight, pos_weight)
-        ctx.reduction, ctx.n = reduction, x.size
+            loss = loss * weight
+        ctx.save_for_backward(input, target)
+        ctx.weight, ctx.pos_weight, ctx.reduction, ctx.n = weight, pos_weight, reduction, x.size
         return _make(_reduce(loss.astype(y.dtype, copy=False), reduction, target))  # ((1 - target) first)
 
     @staticmethod
     def backward(ctx, grad):
-        input, target, weight, pos_weight = ctx.saved_tensors  # PyTorch's formulas, op by op
+        input, target = ctx.saved_tensors  # PyTorch's formulas, op by op
+        weight, pos_weight = (None if w is None else _make(w) for w in (ctx.weight, ctx.pos_weight))
         need_input, need_target = ctx.needs_input_grad[:2]
         grad_input = grad_target = None
         if need_input:
@@ -411,7 +413,9 @@ def binary_cross_entropy_with_logits(input: Tensor, target: Tensor, weight: Tens
         raise RuntimeError(cannot_cast(scalar_type_name(result_dtype(input, target)), scalar_type_name(target.dtype)))
     _not_differentiable("binary_cross_entropy_with_logits", "weight", weight)
     _not_differentiable("binary_cross_entropy_with_logits", "pos_weight", pos_weight)
-    return BinaryCrossEntropyWithLogits.apply(input, target, weight, pos_weight, reduction)
+    # (weight and pos_weight as numpy arrays: like PyTorch, the node's edges are input and target only)
+    return BinaryCrossEntropyWithLogits.apply(input, target, None if weight is None else weight._data,
+                                              None if pos_weight is None else pos_weight._data, reduction)
 
 
 class BinaryCrossEntropy(Function):
