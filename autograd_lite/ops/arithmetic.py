@@ -131,8 +131,7 @@ class Mul(Function):
     def backward(ctx, grad):
         a, b = ctx.saved_tensors
         need_a, need_b = ctx.needs_input_grad
-        g_b = grad * a if need_b else None  # (first, as PyTorch's generated code: create_graph records it first)
-        return grad * b if need_a else None, g_b
+        return grad * b if need_a else None, grad * a if need_b else None
 
 
 @tensor_method('multiply', '__mul__', '__rmul__')
@@ -171,7 +170,9 @@ class Div(Function):
     def backward(ctx, grad):
         a, b = ctx.saved_tensors
         need_a, need_b = ctx.needs_input_grad[:2]
-        g_b = -grad * ((a / b) / b) if need_b else None  # (first, as PyTorch's generated code)
+        # PyTorch's generated backward runs the formulas in the order of the inputs' names, other before
+        # self: under create_graph, other's nodes are recorded first
+        g_b = -grad * ((a / b) / b) if need_b else None
         return grad / b if need_a else None, g_b, None
 
 
