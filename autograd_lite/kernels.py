@@ -30,11 +30,30 @@ def jit(fn: Callable | None = None, **options: Any) -> Callable:
         nonlocal compiled
         if compiled is None:
             compiled = _compile(fn, options)
-        return compiled(*args)
+        out = compiled(*args)
+        if type(out) is tuple:
+            return tuple([_numpy_dtype(o) for o in out])
+        return _numpy_dtype(out)
 
     call.py_func = fn
     call.ready = lambda: compiled is not None  # loaded: calling it no longer waits for numba
     return call
+
+
+_DTYPES = {np.dtype(t).num: np.dtype(t) for t in (np.bool_, np.int8, np.uint8, np.int16, np.int32, np.int64,
+                                                   np.float16, np.float32, np.float64, np.complex64, np.complex128)}
+
+
+def _numpy_dtype(out: Any) -> Any:
+    """A result array with numpy's own dtype object: numba boxes each result with a dtype
+    object of its own, equal to numpy's but not the same object, and numpy's results carry
+    it on, so checks by identity (``x.dtype is y.dtype``, the fast paths') would fail on
+    every tensor computed from it."""
+    if type(out) is np.ndarray:
+        dtype = _DTYPES.get(out.dtype.num)
+        if dtype is not None and out.dtype is not dtype:
+            out.dtype = dtype
+    return out
 
 
 def _compile(fn: Callable, options: dict) -> Callable:

@@ -19,7 +19,7 @@ from ..random import Generator
 from ..tensor import _make, Tensor, tensor_method
 from .. import views
 from ..views import _view_of, refresh_view
-from ._common import _check_shapes_broadcast, _scalar_name, _t, _type_name, _type_str, as_tensor_like, overload
+from ._common import _check_shapes_broadcast, _scalar_name, _t, _type_name, as_tensor_like, overload
 from .activations import relu
 from .arithmetic import add, div, mul, neg, pow, sub
 from .comparison import masked_fill
@@ -368,7 +368,7 @@ def _check_expand(value: Tensor, shape: tuple, index: Any) -> None:
             raise RuntimeError(f"shape mismatch: value tensor of shape [{', '.join(map(str, vs))}] cannot be "
                                f"broadcast to indexing result of shape [{', '.join(map(str, shape))}]")
         return
-    _expand_target(_type_str(value), vs, tuple(shape))
+    _expand_target(value, vs, tuple(shape))
 
 
 @tensor_method('__iadd__')

@@ -13,7 +13,7 @@ from .. import dtypes, errors, layout
 from ..creation import zeros
 from ..dtypes import result_dtype
 from ..function import Function
-from ..tensor import _sizes, _wrap_dim, Tensor, tensor_method
+from ..tensor import _make, _sizes, _wrap_dim, Tensor, tensor_method
 from .. import views
 from ..views import _view_of
 from ._common import _dims, _t, _type_str, overload
@@ -161,17 +161,17 @@ def _infer_shape(shape: Sequence[int], numel: int) -> tuple:
     return shape
 
 
-def _expand_target(type_str: str, shape: tuple, sizes: tuple) -> tuple:
+def _expand_target(t: Tensor, shape: tuple, sizes: tuple) -> tuple:
     """PyTorch's expand rule, its one owner (``expand`` and ``x[...] = value`` use it): the shape that
-    ``sizes`` asks of a tensor of ``shape`` (-1 keeps a size), new dimensions in front, or its errors."""
+    ``sizes`` asks of ``t``, of ``shape`` (-1 keeps a size), new dimensions in front, or its errors."""
     if len(sizes) < len(shape):
         raise RuntimeError(
-            f"expand({type_str}{{[{', '.join(map(str, shape))}]}}, size=[{', '.join(map(str, sizes))}]): "
+            f"expand({_type_str(t)}{{[{', '.join(map(str, shape))}]}}, size=[{', '.join(map(str, sizes))}]): "
             "the number of sizes provided "
             f"({len(sizes)}) must be greater or equal to the number of dimensions in the tensor ({len(shape)})"
         )
     lead = len(sizes) - len(shape)
-    target = tuple(s if s != -1 else shape[i - lead] for i, s in enumerate(sizes))
+    target = tuple(sizes) if -1 not in sizes else tuple([s if s != -1 else shape[i - lead] for i, s in enumerate(sizes)])
     for i in reversed(range(len(shape))):  # PyTorch checks from the last dimension
         s, t = shape[i], target[lead + i]
         if s != t and s != 1:
@@ -188,10 +188,11 @@ class Expand(Function):
 
     @staticmethod
     def forward(ctx, a, sizes):
-        target = _expand_target(_type_str(a), a._data.shape, sizes)
-        ctx.shape = a._data.shape
-        strides = layout.expand_strides(a._data.shape, layout.strides_of(a._data), target)
-        return _view_of(_t(layout.restrided(np.broadcast_to(a._data, target), strides)), a, lambda t: t.expand(target))
+        x = a._data
+        target = _expand_target(a, x.shape, sizes)
+        ctx.shape = x.shape
+        strides = layout.expand_strides(x.shape, layout.strides_of(x), target)
+        return _view_of(_make(layout.strided(x, target, strides, False)), a, lambda t: t.expand(target))
 
     @staticmethod
     def backward(ctx, grad):
