@@ -16,7 +16,7 @@ from ..dtypes import dtype as _dtype
 from ..function import BackwardFunction, Function
 from ..tensor import _make, _wrap_dim, Tensor, tensor_method
 from ._common import _float_data, _pointwise, _t, _type_name
-from .arithmetic import AddScalar, MulScalar, number_minus
+from .arithmetic import AddScalar, MulScalar, number_minus, SubScalar
 from .comparison import where
 
 
@@ -250,6 +250,51 @@ class LogSoftmaxBackwardOp(Function):
             p = y.exp()
             grad_y = -grad.sum(d, keepdim=True) * p * gg
         return grad_grad, grad_y, None
+
+
+class LogSigmoid(Function):
+    """log σ(x) = min(x, 0) - log1p(exp(-|x|)), which never overflows (PyTorch's log_sigmoid; here for
+    binary_cross_entropy_with_logits's target gradient)."""
+
+    node_name = "LogSigmoidBackward0"
+
+    @staticmethod
+    def forward(ctx, a):
+        x = a._data
+        ctx.save_for_backward(a)
+        return _pointwise((np.minimum(x, 0) - np.log1p(np.exp(-np.abs(x)))).astype(x.dtype, copy=False), a)
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, = ctx.saved_tensors
+        return LogSigmoidBackward.apply(grad, a)
+
+
+class LogSigmoidBackward(Function):
+    """``grad (1 - σ(x))`` as PyTorch's kernel computes it from exp(-|x|) (``log_sigmoid_backward``), an
+    op of its own: a double backward records ``LogSigmoidBackwardBackward0``."""
+
+    node_name = "LogSigmoidBackwardBackward0"
+
+    @staticmethod
+    def forward(ctx, grad, a):
+        x = a._data
+        z = np.exp(-np.abs(x))
+        ctx.save_for_backward(grad, a)
+        return _pointwise((np.where(x < 0, 1 - z / (1 + z), z / (1 + z)) * grad._data).astype(x.dtype, copy=False),
+                          grad, a)
+
+    @staticmethod
+    def backward(ctx, gg):
+        grad, a = ctx.saved_tensors  # grad_output's formula, then self's: log_sigmoid_double_backward
+        needs_grad, needs_a = ctx.needs_input_grad
+        grad_grad = LogSigmoidBackward.apply(gg, a) if needs_grad else None
+        grad_a = None
+        if needs_a:
+            g = gg * grad
+            z = a.sigmoid()
+            grad_a = g * SubScalar.apply(z, 1) * z
+        return grad_grad, grad_a
 
 
 class LeakyRelu(Function):

@@ -294,6 +294,20 @@ class AddScalar(Function):
         return grad, None
 
 
+class SubScalar(Function):
+    """``tensor - number`` as PyTorch records it inside backward formulas (sub.Scalar: ``SubBackward1``)."""
+
+    node_name = "SubBackward1"
+
+    @staticmethod
+    def forward(ctx, a, number):
+        return _with_number(a._data - np.asarray(number, a._data.dtype), a)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad, None
+
+
 def number_minus(number: float, a: Tensor) -> Tensor:
     """``number - tensor`` in PyTorch's C++ formulas: a tensor filled with the number, then ``sub_``
     (``SubBackward0`` whose first edge is None; Python's ``1 - t`` is ``RsubBackward1``)."""

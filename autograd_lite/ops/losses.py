@@ -15,7 +15,7 @@ from ..function import Function
 from ..grad_mode import _state, no_grad
 from ..tensor import _make, Tensor
 from ._common import _check_shapes_broadcast, _with_number, np_mean, overload
-from .activations import log_softmax
+from .activations import log_softmax, LogSigmoid
 from .unary import Logit
 from .arithmetic import AddScalar, DivScalar, MulScalar, number_minus  # numbers as PyTorch's C++ formulas record them
 
@@ -396,9 +396,8 @@ class BinaryCrossEntropyWithLogits(Function):
         if need_target:
             if pos_weight is None:
                 grad_target = -input * grad
-            else:
-                s = input.sigmoid()
-                grad_target = ((1 - s).log() - pos_weight * s.log()) * grad
+            else:  # log σ(-x) - pos_weight log σ(x): never -inf where σ rounds to 0 or 1
+                grad_target = (LogSigmoid.apply(-input) - LogSigmoid.apply(input) * pos_weight) * grad
         return (*_weighted(ctx, weight, grad_input, grad_target), None, None, None)
 
 

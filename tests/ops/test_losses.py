@@ -294,6 +294,8 @@ HIGHER_ORDER = {  # loss(L, x) of a (4, 3) input; the target a function of x whe
     "bce_none": lambda L, x: L.nn.functional.binary_cross_entropy(x.sigmoid(), x.detach() * 0.1 + 0.5, reduction="none"),
     "bce_logits": lambda L, x: L.nn.functional.binary_cross_entropy_with_logits(x, x.detach().sigmoid()),
     "bce_logits_target": lambda L, x: L.nn.functional.binary_cross_entropy_with_logits(x, x.sigmoid()),
+    "bce_logits_target_pos_weight": lambda L, x: L.nn.functional.binary_cross_entropy_with_logits(
+        x, x.sigmoid(), pos_weight=L.tensor([1.0, 2.0, 0.5], dtype=x.dtype)),
     "bce_logits_pos_weight": lambda L, x: L.nn.functional.binary_cross_entropy_with_logits(
         x, x.detach().sigmoid(), L.tensor([1.0, 2.0, 0.5], dtype=x.dtype), pos_weight=L.tensor([1.0, 2.0, 0.5], dtype=x.dtype)),
 }
@@ -346,3 +348,14 @@ def test_loss_edges_are_the_differentiable_inputs():
         return (graph_signature(L.nn.functional.binary_cross_entropy(x, x.detach(), w).grad_fn),
                 graph_signature(L.nn.functional.binary_cross_entropy_with_logits(x, x.detach(), w, pos_weight=w).grad_fn))
     assert f(autograd_lite) == f(torch)
+
+
+def test_bce_with_logits_target_gradient_of_large_logits():
+    """With pos_weight, the target's gradient is log σ(-x) - pos_weight log σ(x) (PyTorch's log_sigmoid):
+    finite where σ(x) rounds to 0 or 1 in float32."""
+    def f(L):
+        x = L.tensor([[-40.0, -3.0, 0.5, 3.0, 40.0]], requires_grad=True)
+        t = L.tensor([[0.2, 0.5, 0.5, 0.9, 1.0]], requires_grad=True)
+        loss = L.nn.functional.binary_cross_entropy_with_logits(x, t, pos_weight=L.tensor([2.0]))
+        return L.autograd.grad(loss, (x, t))
+    same(f)
