@@ -170,7 +170,10 @@ class Div(Function):
     def backward(ctx, grad):
         a, b = ctx.saved_tensors
         need_a, need_b = ctx.needs_input_grad[:2]
-        return grad / b if need_a else None, -grad * ((a / b) / b) if need_b else None, None  # PyTorch's order
+        # PyTorch's generated backward runs the formulas in the order of the inputs' names, other before
+        # self: under create_graph, other's nodes are recorded first
+        g_b = -grad * ((a / b) / b) if need_b else None
+        return grad / b if need_a else None, g_b, None
 
 
 class DivMode(Div):
@@ -273,7 +276,42 @@ class MulScalar(Function):
 
     @staticmethod
     def backward(ctx, grad):
-        return grad * ctx.number, None
+        return MulScalar.apply(grad, ctx.number), None
+
+
+class AddScalar(Function):
+    """``tensor + number`` as PyTorch records it inside backward formulas (add.Scalar: ``AddBackward1``,
+    one edge; Python's ``tensor + 1`` is add.Tensor, ``AddBackward0``)."""
+
+    node_name = "AddBackward1"
+
+    @staticmethod
+    def forward(ctx, a, number):
+        return _with_number(a._data + np.asarray(number, a._data.dtype), a)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad, None
+
+
+class SubScalar(Function):
+    """``tensor - number`` as PyTorch records it inside backward formulas (sub.Scalar: ``SubBackward1``)."""
+
+    node_name = "SubBackward1"
+
+    @staticmethod
+    def forward(ctx, a, number):
+        return _with_number(a._data - np.asarray(number, a._data.dtype), a)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad, None
+
+
+def number_minus(number: float, a: Tensor) -> Tensor:
+    """``number - tensor`` in PyTorch's C++ formulas: a tensor filled with the number, then ``sub_``
+    (``SubBackward0`` whose first edge is None; Python's ``1 - t`` is ``RsubBackward1``)."""
+    return _make(np.full_like(a._data, number)) - a
 
 
 class DivScalar(Function):
