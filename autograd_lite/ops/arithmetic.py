@@ -6,7 +6,7 @@ computes with numpy, backward is PyTorch's formula written in autograd_lite ops.
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import Any, Callable
 
 import numpy as np
 
@@ -476,18 +476,24 @@ class NotImplementedBackward(Function):
     node_in_torch_autograd = True
 
     @staticmethod
-    def forward(ctx, op, compute, a, b):
+    def forward(ctx, op, compute, *tensors):
         ctx.op = op
-        return compute(a, b)
+        return compute()
 
     @staticmethod
     def backward(ctx, grad):
         raise RuntimeError(f"derivative for aten::{ctx.op} is not implemented")
 
 
+def _not_implemented(op: str, compute: Callable, a: Tensor, b: Tensor) -> Tensor:
+    """``compute(a, b)`` recorded as PyTorch's fallback for ops without a derivative records it:
+    the node's edges are the inputs that require grad, only (no None edges)."""
+    return NotImplementedBackward.apply(op, lambda: compute(a, b), *[t for t in (a, b) if t._requires_grad])
+
+
 @tensor_method('__floordiv__')
 def floor_divide(input: Tensor, other: Any) -> Tensor:
-    return NotImplementedBackward.apply("floor_divide", _floor_divide, *_binary_inputs(input, other))
+    return _not_implemented("floor_divide", _floor_divide, *_binary_inputs(input, other))
 
 
 class Remainder(Function):
@@ -528,7 +534,7 @@ class RemainderScalar(Function):
 def remainder(input: Any, other: Any) -> Tensor:
     """Python's ``%`` (the sign of the divisor), with PyTorch's node for each operand kind."""
     if not isinstance(input, Tensor):  # remainder(number, tensor) has no derivative in PyTorch
-        return NotImplementedBackward.apply("remainder", _remainder, *_binary_inputs(input, other))
+        return _not_implemented("remainder", _remainder, *_binary_inputs(input, other))
     if not isinstance(other, Tensor):
         return RemainderScalar.apply(input, other)
     return Remainder.apply(*_binary_inputs(input, other))

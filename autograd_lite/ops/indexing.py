@@ -57,7 +57,7 @@ class Index(Function):
     def backward(ctx, grad):
         arrays = iter(t._data for t in ctx.saved_tensors)
         key = tuple(next(arrays) if isinstance(k, np.ndarray) else k for k in ctx.key)
-        return IndexBackward.apply(grad, ctx.shape, key), None
+        return IndexBackward.apply(None, grad, ctx.shape, key), None
 
 
 def _empty_result(x: np.ndarray, key: tuple) -> np.ndarray | None:
@@ -225,7 +225,7 @@ class Gather(Function):
 
     @staticmethod
     def backward(ctx, grad):
-        return ScatterAdd.apply(grad, ctx.shape, ctx.dim, ctx.index), None, None
+        return ScatterAdd.apply(None, grad, ctx.shape, ctx.dim, ctx.index), None, None
 
 
 @tensor_method()
@@ -246,9 +246,10 @@ class ScatterAdd(Function):
     """Zeros of ``shape`` with ``src`` added in at ``index`` along ``dim`` (gather's backward)."""
 
     node_name = "ScatterAddBackward0"
+    _optional_tensor_args = (0,)  # ``zeros``, always None: see IndexBackward
 
     @staticmethod
-    def forward(ctx, src, shape, dim, index):
+    def forward(ctx, zeros, src, shape, dim, index):
         ctx.dim, ctx.index = dim, index
         out = np.zeros(shape, src._data.dtype)
         np.add.at(out, _along(index, dim), src._data)
@@ -256,7 +257,7 @@ class ScatterAdd(Function):
 
     @staticmethod
     def backward(ctx, gg):
-        return Gather.apply(gg, ctx.dim, ctx.index), None, None, None
+        return None, Gather.apply(gg, ctx.dim, ctx.index), None, None, None
 
 
 class Scatter(Function):
@@ -312,7 +313,7 @@ class IndexSelect(Function):
 
     @staticmethod
     def backward(ctx, grad):
-        return IndexAddBackward.apply(grad, ctx.shape, ctx.key), None, None
+        return IndexAddBackward.apply(None, grad, ctx.shape, ctx.key), None, None
 
 
 @tensor_method()
@@ -412,7 +413,7 @@ class EmbeddingLookup(Function):
 
     @staticmethod
     def backward(ctx, grad):
-        g = EmbeddingBackward.apply(grad, ctx.shape, (ctx.indices,))
+        g = EmbeddingBackward.apply(None, grad, ctx.shape, (ctx.indices,))
         if ctx.padding_idx is not None:  # the padding row never learns
             keep = np.ones((ctx.shape[0], 1), dtype=grad._data.dtype)
             keep[ctx.padding_idx] = 0

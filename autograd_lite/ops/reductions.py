@@ -31,6 +31,17 @@ def _unsqueeze_back(grad: Tensor, dims: tuple, keepdim: bool) -> Tensor:
     return grad
 
 
+def _restore_reduced_dims(grad: Tensor, dims: tuple, keepdim: bool) -> Tensor:
+    """PyTorch's restore_reduced_dims: the reduced dimensions put back by a reshape (amax/amin's
+    formula reads it so; the others unsqueeze, see ``_unsqueeze_back``)."""
+    if keepdim:
+        return grad
+    shape, sizes = [], iter(grad.shape)
+    for d in range(grad.dim() + len(dims)):
+        shape.append(1 if d in dims else next(sizes))
+    return grad.reshape(shape)
+
+
 def _expand_back(grad: Tensor, shape: tuple, dims: tuple, keepdim: bool) -> Tensor:
     """Undo a reduction over ``dims``: put the reduced dimensions back and broadcast."""
     return _unsqueeze_back(grad, dims, keepdim).expand(shape)
@@ -548,7 +559,7 @@ class Amax(Function):
         a, out = ctx.saved_tensors
         mask = a == _expand_back(out, a.shape, ctx.dims, ctx.keepdim)
         count = mask.sum(ctx.dims, keepdim=True)
-        return _unsqueeze_back(grad, ctx.dims, ctx.keepdim) / count * mask, None, None  # scale_grad_by_count
+        return _restore_reduced_dims(grad, ctx.dims, ctx.keepdim) / count * mask, None, None  # scale_grad_by_count
 
 
 def _first_zero(x: np.ndarray, out: np.ndarray, dims: tuple | None, keepdim: bool) -> np.ndarray:
