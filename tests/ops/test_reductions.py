@@ -426,3 +426,10 @@ def test_prod_with_zeros_higher_order_values(case):
         k, = L.autograd.grad((h * h).sum(), x)
         return g, h.detach(), k
     same(f)
+
+
+@pytest.mark.parametrize("reduce", [lambda x: x.amax(1), lambda x: x.amin((0, 1)), lambda x: x.amax(),
+                                    lambda x: x.amin(0, keepdim=True)], ids=["amax1", "amin01", "amax", "amin0k"])
+def test_amax_amin_backward_restores_dims_by_reshape(reduce):
+    """scale_grad_by_count(restore_reduced_dims(grad)): a reshape (ViewBackward0) in PyTorch's formula."""
+    compare_orders(lambda T, x: reduce(x), *ties())
