@@ -119,3 +119,69 @@ def w5(reps: int = 15) -> float:
         gA, gB, gbias = g @ B.T, A.T @ g, g.sum(0)  # noqa: F841
         times.append((time.perf_counter() - start) * 1e3)
     return statistics.median(times)
+
+
+class _Value:
+    """micrograd's design over numpy arrays: a node holds its data, its inputs and a closure
+    computing their gradients. No dtype rules, views, versions, hooks, grad modes or checks."""
+
+    __slots__ = ("data", "grad", "inputs", "grads_of")
+
+    def __init__(self, data: np.ndarray, inputs: tuple = (), grads_of=None) -> None:
+        self.data, self.grad, self.inputs, self.grads_of = data, None, inputs, grads_of
+
+    def __mul__(self, other: "_Value") -> "_Value":
+        return _Value(self.data * other.data, (self, other), lambda g: (g * other.data, g * self.data))
+
+    def __add__(self, other: "_Value") -> "_Value":
+        return _Value(self.data + other.data, (self, other), lambda g: (g, g))
+
+    def tanh(self) -> "_Value":
+        y = np.tanh(self.data)
+        return _Value(y, (self,), lambda g: (g * (1 - y * y),))
+
+    def sum(self) -> "_Value":
+        shape = self.data.shape
+        return _Value(self.data.sum(), (self,), lambda g: (np.broadcast_to(g, shape),))
+
+    def backward(self) -> None:
+        order, seen, stack = [], set(), [(self, False)]
+        while stack:  # post-order walk, no recursion
+            v, done = stack.pop()
+            if done:
+                order.append(v)
+            elif id(v) not in seen:
+                seen.add(id(v))
+                stack.append((v, True))
+                stack.extend((p, False) for p in v.inputs)
+        grads = {id(self): np.ones_like(self.data)}
+        for v in reversed(order):
+            g = grads.pop(id(v), None)
+            if g is None:
+                continue
+            if v.grads_of is None:  # a leaf
+                v.grad = g if v.grad is None else v.grad + g
+                continue
+            for p, pg in zip(v.inputs, v.grads_of(g)):
+                grads[id(p)] = pg if id(p) not in grads else grads[id(p)] + pg
+
+
+def w1_graph(reps: int = 7) -> float:
+    """W1 on the smallest Python graph engine (``_Value``): what recording and walking a graph
+    costs in Python before any of PyTorch's semantics."""
+    rng = np.random.default_rng(0)
+    a, b = _Value(rng.random((2, 2), dtype=np.float32)), _Value(rng.random((2, 2), dtype=np.float32))
+    times = []
+    for _ in range(reps):
+        start = time.perf_counter()
+        x = a
+        for _ in range(3000):
+            x = (x * b + a).tanh()
+        x.sum().backward()
+        times.append((time.perf_counter() - start) / 9001 * 1e6)
+    return statistics.median(times)
+
+
+if __name__ == "__main__":
+    w1(), w1_graph()  # warm-up
+    print(f"W1, us per op: plain numpy {w1():.3f}, micrograd-style graph engine over numpy {w1_graph():.3f}")
