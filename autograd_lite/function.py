@@ -474,7 +474,7 @@ class Function(metaclass=FunctionMeta):
         raise NotImplementedError("To use autograd.Function with vmap, you must either override the vmap "
                                   "staticmethod or set generate_vmap_rule=True.")
 
-    _optional_tensor_args: tuple = ()  # built-ins: positions of PyTorch's ``Tensor?`` arguments (conv's bias)
+    _optional_tensor_args: tuple = ()  # built-ins: positions of PyTorch's ``Tensor?`` arguments (conv bias, norm weight and bias)
     generate_vmap_rule = False  # True: under vmap, run forward per sample (it must be made of torch operations)
     boxed_grads_call = False  # True: backward gets the output gradients as one list it may clear
     clear_saved_tensors_on_access = False  # True: ctx.saved_tensors hands the tensors over, once

@@ -14,19 +14,6 @@ from ..tensor import _make, Tensor
 from ._common import _new, np_mean
 from .arithmetic import DivScalar, MulScalar  # tensor * or / number as PyTorch's C++ formulas record them
 
-# PyTorch's undefined tensor: an absent weight or bias is still an input of the node, with no
-# edge (``next_functions`` shows None there). A tensor argument that needs no gradient is exactly that.
-UNDEFINED = _make(np.empty(0))
-
-
-def _defined(t: Tensor) -> Tensor | None:
-    return None if t is UNDEFINED else t
-
-
-def _or_undefined(t: Tensor | None) -> Tensor:
-    return UNDEFINED if t is None else t
-
-
 def _normalization_backward(input: Tensor, gx: Tensor, dims: tuple, eps: float) -> tuple[Tensor, Tensor]:
     """The first-order gradient through xhat = (x - mean) / sqrt(var + eps) over ``dims`` (mean and
     var depend on x too), given ``gx`` = d loss / d xhat; and xhat itself."""
@@ -57,6 +44,7 @@ class NativeLayerNorm(Function):
     """(x - mean) / sqrt(var + eps) over the last dimensions, then * weight + bias."""
 
     node_name = "NativeLayerNormBackward0"
+    _optional_tensor_args = (1, 2)  # an absent weight or bias keeps its edge, (None, 0), as in PyTorch
 
     @staticmethod
     def forward(ctx, input, weight, bias, dims, eps):
@@ -64,10 +52,10 @@ class NativeLayerNorm(Function):
         mean = np_mean(x, dims, True)
         rstd = 1 / np.sqrt(np_mean((x - mean) ** 2, dims, True) + eps)
         out = (x - mean) * rstd
-        if weight is not UNDEFINED:
+        if weight is not None:
             out = out * weight._data
         # PyTorch's kernel always adds the bias, +0 when there is none: a zero output is +0
-        out = out + (bias._data if bias is not UNDEFINED else x.dtype.type(0))
+        out = out + (bias._data if bias is not None else x.dtype.type(0))
         ctx.dims, ctx.eps = dims, eps
         ctx.mean, ctx.rstd = _make(mean.astype(x.dtype)), _make(rstd.astype(x.dtype))  # (constants)
         ctx.save_for_backward(input, weight, bias)
@@ -86,13 +74,13 @@ class LayerNormBackward(Function):
     those in ``mask``; its gradient is ``_layer_norm_double_backward``."""
 
     node_name = "NativeLayerNormBackwardBackward0"
+    _optional_tensor_args = (4, 5)  # weight, bias
 
     @staticmethod
     def forward(ctx, grad, input, mean, rstd, weight, bias, dims, eps, mask):
         ctx.save_for_backward(grad, input, weight)
         ctx.mean, ctx.rstd, ctx.normalized_ndim = mean, rstd, len(dims)
         ctx.set_materialize_grads(False)  # (an output nothing used gets no gradient, not zeros)
-        weight = _defined(weight)
         batch = tuple(range(input.dim() - len(dims)))
         grad_input, xhat = _normalization_backward(input, grad * weight if weight is not None else grad, dims, eps)
         return (grad_input if mask[0] else None, (grad * xhat).sum(batch) if mask[1] else None,
@@ -101,7 +89,7 @@ class LayerNormBackward(Function):
     @staticmethod
     def backward(ctx, ggI, ggG, ggB):
         grad, input, weight = ctx.saved_tensors
-        gI, gG, ggO = _layer_norm_double_backward(input, _defined(weight), ggI, ggG, ggB, grad, ctx.mean, ctx.rstd,
+        gI, gG, ggO = _layer_norm_double_backward(input, weight, ggI, ggG, ggB, grad, ctx.mean, ctx.rstd,
                                                   ctx.normalized_ndim)
         return ggO, gI, None, None, gG, None, None, None, None
 
@@ -182,7 +170,7 @@ def layer_norm(input: Tensor, normalized_shape: Any, weight: Tensor | None = Non
         raise RuntimeError(f"Given normalized_shape={list(shape)}, expected input with shape [*, "
                            f"{', '.join(map(str, shape))}], but got input of size{list(input.shape)}")
     dims = tuple(range(input.dim() - len(shape), input.dim()))
-    return NativeLayerNorm.apply(input, _or_undefined(weight), _or_undefined(bias), dims, eps)
+    return NativeLayerNorm.apply(input, weight, bias, dims, eps)
 
 
 class NativeBatchNorm(Function):
@@ -190,6 +178,7 @@ class NativeBatchNorm(Function):
     the batch's statistics (and updates the running ones in place); eval mode the running ones."""
 
     node_name = "NativeBatchNormBackward0"
+    _optional_tensor_args = (1, 2)  # an absent weight or bias keeps its edge, (None, 0), as in PyTorch
 
     @staticmethod
     def forward(ctx, input, weight, bias, running_mean, running_var, training, momentum, eps):
@@ -213,9 +202,9 @@ class NativeBatchNorm(Function):
             # what the double backward reads in eval mode: running_mean, (running_var + eps) ** -0.5
             ctx.mean, ctx.invstd = _make(mean.astype(x.dtype)), _make(((var + eps) ** -0.5).astype(x.dtype))
         out = (x - mean.reshape(shape)) * rstd.reshape(shape)
-        if weight is not UNDEFINED:
+        if weight is not None:
             out = out * weight._data.reshape(shape)
-        if bias is not UNDEFINED:
+        if bias is not None:
             out = out + bias._data.reshape(shape)
         ctx.eps, ctx.training = eps, training
         ctx.save_for_backward(input, weight)
@@ -235,13 +224,13 @@ class BatchNormBackward(Function):
     batch's statistics in training mode, the running ones in eval mode (constants)."""
 
     node_name = "NativeBatchNormBackwardBackward0"
+    _optional_tensor_args = (2,)  # weight
 
     @staticmethod
     def forward(ctx, grad, input, weight, mean, invstd, training, eps, mask):
         ctx.save_for_backward(grad, input, weight)
         ctx.mean, ctx.invstd, ctx.training = mean, invstd, training
         ctx.set_materialize_grads(False)  # (an output nothing used gets no gradient, not zeros)
-        weight = _defined(weight)
         d = (0,) + tuple(range(2, input.dim()))
         shape = (1, -1) + (1,) * (input.dim() - 2)
         gx = grad * weight.reshape(shape) if weight is not None else grad
@@ -256,7 +245,7 @@ class BatchNormBackward(Function):
     @staticmethod
     def backward(ctx, ggI, ggG, ggB):
         grad, input, weight = ctx.saved_tensors
-        gI, gG, ggO = _batch_norm_double_backward(input, _defined(weight), ggI, ggG, ggB, grad, ctx.mean,
+        gI, gG, ggO = _batch_norm_double_backward(input, weight, ggI, ggG, ggB, grad, ctx.mean,
                                                   ctx.invstd, ctx.training)
         return ggO, gI, gG, None, None, None, None, None
 
@@ -351,7 +340,7 @@ def batch_norm(input: Tensor, running_mean: Tensor | None, running_var: Tensor |
         raise ValueError(f"Expected more than 1 value per channel when training, got input size {input.size()}")
     rm = None if running_mean is None else running_mean._data
     rv = None if running_var is None else running_var._data
-    out = NativeBatchNorm.apply(input, _or_undefined(weight), _or_undefined(bias), rm, rv, training, momentum, eps)
+    out = NativeBatchNorm.apply(input, weight, bias, rm, rv, training, momentum, eps)
     if training and running_mean is not None:  # updated in place
         running_mean._bump_version()
         running_var._bump_version()
