@@ -52,6 +52,8 @@ from .out import supports_out as _supports_out
 from .layout import contiguous_format, memory_format, preserve_format
 from .printing import set_printoptions
 from .tensor import Size, Tensor
+from .legacy import (BoolTensor, ByteTensor, CharTensor, DoubleTensor, FloatTensor, HalfTensor, IntTensor,
+                     LongTensor, ShortTensor)
 
 float32 = float = _dtypes.float32
 float64 = double = _dtypes.float64

@@ -191,3 +191,14 @@ def test_autograd_namespace_grad_mode():
         return a, b, c
 
     same(f)
+
+
+def test_inference_tensor_has_no_version_counter():
+    """The inference_mode docstring's example: y._version of an inference tensor raises."""
+    def run(lib):
+        x = lib.ones(1, 2, 3, requires_grad=True)
+        with lib.inference_mode():
+            y = x * x
+        return y.requires_grad, y.is_inference(), x._version, y._version
+
+    same(run)

@@ -57,7 +57,7 @@ from .linalg import (
     Addmm, addmm, Bmm, bmm, Diagonal, Dot, dot, einsum, inner, matmul, Mm, mm, Mv, mv, outer)
 from .inplace import (
     add_, AsStrided, clamp_, Copy, copy_, div_, exp_, Fill, fill_, FillTensor, masked_fill_, mul_, neg_, normal_,
-    pow_, relu_, scatter_, setitem, sub_, uniform_, Zero, zero_)
+    pow_, random_, relu_, scatter_, setitem, sub_, uniform_, Zero, zero_)
 from .inplace import (
     abs_, absolute_, atan_, clamp_max_, clamp_min_, clip_, cos_, cosh_, erf_, expm1_, floor_, log10_, log1p_, log2_,
     log_, negative_, reciprocal_, rsqrt_, sigmoid_, sign_, sin_, sinh_, sqrt_, square_, tan_, tanh_)
