@@ -9,7 +9,7 @@ from ..function import Node, saved_tensors_hooks_stack
 from ..tensor import Tensor
 
 __all__ = ["Node", "saved_tensors_hooks", "save_on_cpu", "disable_saved_tensors_hooks", "register_multi_grad_hook",
-           "allow_mutation_on_saved_tensors"]
+           "allow_mutation_on_saved_tensors", "region_activation_memory_budget"]
 
 
 class saved_tensors_hooks:
@@ -97,6 +97,17 @@ def allow_mutation_on_saved_tensors() -> Iterator[_AllowMutationOnSavedContext]:
         finally:
             ctx.clear()
             _allow_mutation[0] = False
+
+
+def region_activation_memory_budget(budget: float) -> contextlib.AbstractContextManager:
+    """A torch.compile annotation (how many activations to recompute in backward): there is no
+    compiler here, so, as PyTorch in eager mode, it checks ``budget`` and refuses."""
+    name = "torch.autograd.graph.region_activation_memory_budget"
+    if isinstance(budget, bool) or not isinstance(budget, (int, float)):
+        raise TypeError(f"{name}: expects a float, got {type(budget).__name__}")
+    if not 0.0 <= budget <= 1.0:
+        raise ValueError(f"{name}: must be in [0, 1], got {budget}")
+    raise RuntimeError(f"{name} can only be used inside a torch.compile region; it has no effect in eager mode.")
 
 
 class _MultiHandle:

@@ -26,7 +26,7 @@ from .comparison import masked_fill
 from .indexing import _index_key, CopySlices, getitem, IndexPut, scatter, writable
 from .shape import _expand_target, _expandable_to
 from .unary import clamp, exp
-from . import activations, arithmetic, unary
+from . import activations, arithmetic, indexing, unary
 
 
 class AsStrided(Function):
@@ -585,5 +585,6 @@ def _inplace_of(op: Callable, *aliases: str) -> Callable:
     unary.log1p, unary.expm1, unary.sqrt, unary.rsqrt, unary.erf, unary.sign, unary.floor, activations.sigmoid,
     activations.tanh, arithmetic.reciprocal, arithmetic.square))
 abs_ = absolute_ = _inplace_of(unary.abs, "absolute_")
+index_add_ = _inplace_of(indexing.index_add)
 clip_ = tensor_method("clip_")(clamp_)
 negative_ = tensor_method("negative_")(neg_)

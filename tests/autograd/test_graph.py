@@ -74,3 +74,8 @@ def _mutate(lib, case):
 @pytest.mark.parametrize("case", ["docstring", "saved output", "outside", "outside unchanged", "nested"])
 def test_allow_mutation_on_saved_tensors(case):
     same(lambda lib: _mutate(lib, case))
+
+
+@pytest.mark.parametrize("budget", [0.0, 0.4, 1, True, "0.5", 1.5, -0.1])
+def test_region_activation_memory_budget_refuses_in_eager_mode(budget):
+    same(lambda lib: lib.autograd.graph.region_activation_memory_budget(budget))
