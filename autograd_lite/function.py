@@ -477,6 +477,7 @@ class Function(metaclass=FunctionMeta):
         raise NotImplementedError("To use autograd.Function with vmap, you must either override the vmap "
                                   "staticmethod or set generate_vmap_rule=True.")
 
+    _optional_tensor_args: tuple = ()  # built-ins: positions of PyTorch's ``Tensor?`` arguments (conv's bias)
     generate_vmap_rule = False  # True: under vmap, run forward per sample (it must be made of torch operations)
     boxed_grads_call = False  # True: backward gets the output gradients as one list it may clear
     clear_saved_tensors_on_access = False  # True: ctx.saved_tensors hands the tensors over, once
@@ -545,7 +546,7 @@ def _apply_observed(cls: type, args: tuple, kwargs: dict) -> Any:
             out = cls._apply(*args, **kwargs)
     else:
         out = cls._apply(*args, **kwargs)
-    if forward_ad_state.levels and any(isinstance(a, Tensor) and a._fw_tangent is not None for a in args):
+    if forward_ad_state.levels:  # (it finds the inputs' tangents: a view may read its base's)
         forward_ad_state.propagate(cls, args, kwargs, out)
     return out
 
@@ -568,8 +569,8 @@ def _record(ctx: BackwardFunction, args: tuple, needs: tuple, out: Any) -> Any:
                 if fn is None:
                     fn = grad_accumulator(a)
             nodes.append(fn)
-        elif isinstance(a, Tensor):
-            nodes.append(None)
+        elif isinstance(a, Tensor) or a is None and i in ctx._function._optional_tensor_args:
+            nodes.append(None)  # (an absent optional tensor keeps its edge, (None, 0), as in PyTorch)
         else:  # not a tensor: backward must return None for it
             ctx._non_tensor_args += (i,)
     ctx._next = tuple(nodes)

@@ -479,7 +479,7 @@ def _sizes(args: tuple) -> tuple:
     """``f(2, 3)`` and ``f((2, 3))`` both mean the shape (2, 3)."""
     if len(args) == 1 and isinstance(args[0], (tuple, list, Size)):
         args = tuple(args[0])
-    return tuple(int(a) for a in args)
+    return tuple([int(a) for a in args])  # (a list first: faster than a generator)
 
 
 def tensor_method(*aliases: str, numpy_names: bool = True) -> Callable:

@@ -4,10 +4,12 @@
     python benchmarks/run.py W1 W4      # some of them
 
 Each (workload, library) pair runs in its own fresh process, alternating between the
-two libraries for ``--rounds`` rounds; a process times several repetitions and
-reports their median and its peak resident memory. The table shows the median over
-rounds, the ratio autograd_lite / PyTorch (below 1 means autograd_lite is faster) and
-the peak memory of each. W6 times whole processes from the outside.
+libraries for ``--rounds`` rounds; a process times several repetitions and reports
+their median and its peak resident memory. The table shows the median over rounds, the
+ratio autograd_lite / PyTorch (below 1 means autograd_lite is faster), the peak memory
+of each, and the floor: the same workload written by hand in plain numpy
+(``floor.py``), with each library's time as a multiple of it, so the engine's own cost
+shows on any CPU. W6 times whole processes from the outside.
 """
 from __future__ import annotations
 
@@ -148,15 +150,22 @@ def child(workload: str, library: str) -> None:
     """Run one workload in this (fresh) process and print a JSON line."""
     import resource
 
-    if library == "torch":
-        import torch as lib
+    if library == "numpy":
+        import floor
 
-        lib.set_num_threads(1)
+        fn = getattr(floor, workload.lower())
+        fn() if workload in ("W1", "W5") else None
+        result = fn()
     else:
-        import autograd_lite as lib
-    fn = {"W1": w1, "W2": w2, "W3": w3, "W4": w4, "W5": w5}[workload]
-    fn(lib) if workload in ("W1", "W5") else None  # warm-up: first calls compile / fill caches
-    result = fn(lib)
+        if library == "torch":
+            import torch as lib
+
+            lib.set_num_threads(1)
+        else:
+            import autograd_lite as lib
+        fn = {"W1": w1, "W2": w2, "W3": w3, "W4": w4, "W5": w5}[workload]
+        fn(lib) if workload in ("W1", "W5") else None  # warm-up: first calls compile / fill caches
+        result = fn(lib)
     extra = {}
     if isinstance(result, tuple):
         result, extra["accuracy"] = result
@@ -207,10 +216,10 @@ def w6(rounds: int) -> list[dict]:
 
 
 def run_pair(workload: str, rounds: int) -> dict:
-    runs = {"autograd_lite": [], "torch": []}
+    runs = {"autograd_lite": [], "torch": [], "numpy": []}
     env = child_env()
     for _ in range(rounds):
-        for library in ("autograd_lite", "torch"):  # alternate, so drift hits both alike
+        for library in runs:  # alternate, so drift hits all alike
             out = subprocess.run([sys.executable, __file__, "--child", workload, library], env=env, check=True,
                                  capture_output=True, text=True).stdout
             runs[library].append(json.loads(out.strip().splitlines()[-1]))
@@ -240,17 +249,19 @@ def main() -> None:
         r = rows[-1]
         print(f"{r['workload']:8s} done: {r['autograd_lite']:.4g} vs {r['torch']:.4g} {r['unit']}", file=sys.stderr)
     print(f"{'workload':9s} {'autograd_lite':>14s} {'PyTorch':>10s} {'ratio':>6s} {'target':>6s} "
-          f"{'peak MB al':>10s} {'peak MB pt':>10s}  unit")
+          f"{'peak MB al':>10s} {'peak MB pt':>10s} {'numpy floor':>11s} {'al/floor':>8s} {'pt/floor':>8s}  unit")
     for r in rows:
         ratio = r["autograd_lite"] / r["torch"]
         r["ratio"] = ratio
         mem = (f"{r['autograd_lite_peak_mb']:10.0f} {r['torch_peak_mb']:10.0f}" if "torch_peak_mb" in r
                else f"{'':10s} {'':10s}")
+        floor = (f"{r['numpy']:11.4g} {r['autograd_lite'] / r['numpy']:8.2f} {r['torch'] / r['numpy']:8.2f}"
+                 if "numpy" in r else "")
         print(f"{r['workload']:9s} {r['autograd_lite']:14.4g} {r['torch']:10.4g} {ratio:6.2f} {r['target']:6.2f} "
-              f"{mem}  {r['unit']}")
+              f"{mem} {floor}  {r['unit']}")
         if "torch_accuracy" in r:
             print(f"{'':9s} final accuracy: autograd_lite {r['autograd_lite_accuracy']:.4f}, "
-                  f"PyTorch {r['torch_accuracy']:.4f}")
+                  f"PyTorch {r['torch_accuracy']:.4f}, numpy floor {r['numpy_accuracy']:.4f}")
     import platform
 
     blas = subprocess.run([sys.executable, "-c", "import numpy, threadpoolctl; "

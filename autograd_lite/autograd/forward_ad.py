@@ -22,6 +22,7 @@ import numpy as np
 from ..engine import grad
 from ..function import forward_ad_state, transforms
 from ..grad_mode import _state
+from ..ops.inplace import tangent_of
 from ..tensor import Tensor, _make
 
 __all__ = ["dual_level", "make_dual", "unpack_dual", "UnpackedDualTensor", "enter_dual_level", "exit_dual_level"]
@@ -99,7 +100,7 @@ def _saved_copies(t: Tensor) -> list:
 
 def unpack_dual(tensor: Tensor, *, level: int | None = None) -> UnpackedDualTensor:
     """``(primal, tangent)``: the values without the tangent, and the tangent (None outside a level)."""
-    tangent = tensor._fw_tangent if forward_ad_state.levels else None
+    tangent = tangent_of(tensor) if forward_ad_state.levels else None
     if tangent is None:
         return UnpackedDualTensor(tensor, None)
     primal = tensor._alias()
@@ -109,7 +110,11 @@ def unpack_dual(tensor: Tensor, *, level: int | None = None) -> UnpackedDualTens
 
 def propagate(cls: type, args: tuple, kwargs: dict, out: Any) -> None:
     """Give ``out`` (the result of ``cls.apply(*args)``) the tangents J·t of the dual inputs."""
-    dual = [i for i, a in enumerate(args) if isinstance(a, Tensor) and a._fw_tangent is not None]
+    dual = [i for i, a in enumerate(args) if isinstance(a, Tensor) and tangent_of(a) is not None]
+    if not dual:
+        return
+    if dual == [0] and _views_of(out, args[0]) and args[0]._fw_tangent._data.strides == args[0]._data.strides:
+        return _view_tangents(cls, args, kwargs, out)
     levels, forward_ad_state.levels = forward_ad_state.levels, []  # the re-run below carries no tangents
     prev, _state.enabled = _state.enabled, True
     try:
@@ -132,11 +137,38 @@ def propagate(cls: type, args: tuple, kwargs: dict, out: Any) -> None:
         _state.enabled, forward_ad_state.levels = prev, levels
     results = out if isinstance(out, tuple) else (out,)
     for k, tangent in zip(targets, jv):
+        primal = results[k]._data
+        if tangent._data.strides != primal.strides or any(np.may_share_memory(tangent._data, t._data) for _, t in pairs):
+            # laid out as its primal, as PyTorch's (so views of both match), and never an input's
+            # tangent handed back (J = I): in-place ops write into a result's tangent
+            fresh = np.empty_like(primal)
+            fresh[...] = tangent._data
+            tangent = _make(fresh)
         attach(results[k], tangent.detach())
 
 
+def _views_of(out: Any, x: Tensor) -> bool:
+    """Are all of ``out``'s tensors new views of ``x`` (a view op: select, view, t, unbind...)?"""
+    root = x if x._base is None else x._base
+    results = out if isinstance(out, tuple) else (out,)
+    return bool(results) and all(isinstance(o, Tensor) and o._base is root and o is not x for o in results)
+
+
+def _view_tangents(cls: type, args: tuple, kwargs: dict, out: Any) -> None:
+    """A view's tangent is the same view of its input's tangent, as PyTorch's view ops give it:
+    an in-place change of the input (which writes into the input's tangent) shows in the view's."""
+    levels, forward_ad_state.levels = forward_ad_state.levels, []
+    try:
+        views = cls._apply(args[0]._fw_tangent, *args[1:], **kwargs)
+    finally:
+        forward_ad_state.levels = levels
+    for o, tangent in zip(out if isinstance(out, tuple) else (out,), views if isinstance(views, tuple) else (views,)):
+        if o._data.dtype.kind == "f":
+            attach(o, tangent)
+
+
 def has_tangent(args: tuple) -> bool:
-    return bool(forward_ad_state.levels) and any(isinstance(a, Tensor) and a._fw_tangent is not None for a in args)
+    return bool(forward_ad_state.levels) and any(isinstance(a, Tensor) and tangent_of(a) is not None for a in args)
 
 
 def apply_with_jvp(cls: type, args: tuple, kwargs: dict) -> Any:
@@ -146,8 +178,9 @@ def apply_with_jvp(cls: type, args: tuple, kwargs: dict) -> Any:
     levels, forward_ad_state.levels = forward_ad_state.levels, []  # forward and jvp see plain tensors
     try:
         out = cls._apply(*args, _ctx=ctx, **kwargs)
-        tangents = [None if not isinstance(a, Tensor) else a._fw_tangent if a._fw_tangent is not None
-                    else _make(np.zeros_like(a._data)) if ctx.materialize_grads else None for a in args]
+        tangents = [tangent_of(a) if isinstance(a, Tensor) else None for a in args]
+        tangents = [_make(np.zeros_like(a._data)) if t is None and isinstance(a, Tensor) and ctx.materialize_grads
+                    else t for a, t in zip(args, tangents)]
         out_tangents = cls.jvp(_ForwardCtx(ctx), *tangents)
     finally:
         forward_ad_state.levels = levels

@@ -16,7 +16,7 @@ from ..dtypes import result_dtype
 from ..function import Function
 from ..tensor import _make, Tensor, tensor_method
 from ._common import _binary_inputs, _cast, _check_shapes_broadcast, _float_data, _new, _pointwise, _t, _with_number, as_tensor_like
-from .comparison import max_first, min_first, where
+from .comparison import max_first, min_first, tensors_only, where
 
 
 class Add(Function):
@@ -380,17 +380,9 @@ def _to_the_chosen(grad: Tensor, a: Tensor, b: Tensor, a_lost: Tensor, b_lost: T
             where(a == b, DivScalar.apply(grad, 2), grad).masked_fill_(b_lost, 0))
 
 
-def _tensors_only(name: str, input: Any, other: Any) -> None:
-    """maximum/minimum take tensors only (no Python number), unlike the arithmetic operators."""
-    for arg, position, value in (("input", 1, input), ("other", 2, other)):
-        if not isinstance(value, Tensor):
-            raise TypeError(f"{name}(): argument '{arg}' (position {position}) must be Tensor, not {type(value).__name__}")
-
-
-@tensor_method()
+@tensors_only()
 def maximum(input: Tensor, other: Tensor) -> Tensor:
     """Elementwise maximum of two tensors; a tie splits the gradient in half, as PyTorch does."""
-    _tensors_only("maximum", input, other)
     return Maximum.apply(*_binary_inputs(input, other))
 
 
@@ -408,10 +400,9 @@ class Minimum(Function):
         return _to_the_chosen(grad, a, b, a > b, a < b)
 
 
-@tensor_method()
+@tensors_only()
 def minimum(input: Tensor, other: Tensor) -> Tensor:
     """Elementwise minimum of two tensors; a tie splits the gradient in half, as PyTorch does."""
-    _tensors_only("minimum", input, other)
     return Minimum.apply(*_binary_inputs(input, other))
 
 

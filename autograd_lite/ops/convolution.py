@@ -56,6 +56,7 @@ class Convolution(Function):
     """out[n, o] = bias[o] + Σ_c weight[o, c] ⋆ input[n, c] (cross-correlation, as PyTorch's)."""
 
     node_name = "ConvolutionBackward0"
+    _optional_tensor_args = (2,)  # no bias: PyTorch's node still has its edge, (None, 0)
 
     @staticmethod
     def forward(ctx, input, weight, bias, stride, padding, dilation):

@@ -144,20 +144,33 @@ def _inplace(self: Tensor, op, *args: Any, overlap: bool = True, desired: Callab
 
 def _has_tangent(self: Tensor, args: tuple) -> bool:
     """Forward AD: does ``self`` (or its base), or an input, carry a tangent?"""
-    return (self._fw_tangent is not None or self._base is not None and self._base._fw_tangent is not None
-            or builtins.any(isinstance(a, Tensor) and a._fw_tangent is not None for a in args))
+    return (tangent_of(self) is not None or self._base is not None and self._base._fw_tangent is not None
+            or builtins.any(isinstance(a, Tensor) and tangent_of(a) is not None for a in args))
+
+
+def tangent_of(t: Tensor, create: bool = False) -> Tensor | None:
+    """Forward AD: ``t``'s tangent. A view without its own reads its base's, as PyTorch's views do
+    (the view of the base's tangent, kept: made before the base had one, it still follows it);
+    ``create``: a base without one gets zeros (a view about to be written in place)."""
+    own, base = t._fw_tangent, t._base
+    if own is None and base is not None and t._view_func is not None:
+        if base._fw_tangent is None:
+            if not create:
+                return None
+            _attach_tangent(base, _make(np.zeros_like(base._data)))
+        own = t._view_func(base._fw_tangent)
+        _attach_tangent(t, own)
+    return own
 
 
 def _write_tangent(self: Tensor, result: Tensor) -> None:
-    """Forward AD, as PyTorch's: the result's tangent becomes ``self``'s, and its base's at the
-    view's place (a view's tangent is part of its base's)."""
-    tangent = result._fw_tangent if result._fw_tangent is not None else _make(np.zeros_like(result._data))
-    _attach_tangent(self, tangent)
-    base = self._base
-    if base is not None and self._view_func is not None:
-        whole = np.zeros_like(base._data) if base._fw_tangent is None else base._fw_tangent._data.copy()
-        writable(self._view_func(_make(whole))._data)[...] = tangent._data
-        _attach_tangent(base, _make(whole))
+    """Forward AD, as PyTorch's: the result's tangent is written into ``self``'s in place, so the
+    tangents of its views (views of its tangent) follow."""
+    tangent, own = result._fw_tangent, tangent_of(self, create=True)
+    if own is None:
+        _attach_tangent(self, tangent if tangent is not None else _make(np.zeros_like(result._data)))
+    else:
+        writable(own._data)[...] = 0 if tangent is None else tangent._data
 
 
 def _attach_tangent(t: Tensor, tangent: Tensor) -> None:

@@ -9,9 +9,10 @@ import numpy as np
 from .. import dtypes, errors, layout
 from ..dtypes import result_dtype
 from ..function import BackwardFunction, Function
-from ..tensor import Tensor, tensor_method
+from ..tensor import Tensor
 from ._common import _check_shapes_broadcast, _new, _t
 from .arithmetic import _save_operands
+from .comparison import tensors_only
 from ..views import _view_of
 from .shape import expand, reshape, SqueezeInPlace, UnsafeView
 
@@ -81,9 +82,9 @@ def _mm_backward(ctx: BackwardFunction, grad: Tensor, need_a: bool, need_b: bool
     (size_a, size_b), (strides_a, strides_b) = ctx.sizes, ctx.strides
     ga = gb = None
     if need_a:
-        ga = b.mm(grad.t()).t() if _column_major(size_a, strides_a) else grad.mm(b.t())
+        ga = Mm.apply(b, grad.t()).t() if _column_major(size_a, strides_a) else Mm.apply(grad, b.t())
     if need_b:
-        gb = grad.t().mm(a).t() if _column_major(size_b, strides_b) else a.t().mm(grad)
+        gb = Mm.apply(grad.t(), a).t() if _column_major(size_b, strides_b) else Mm.apply(a.t(), grad)
     return ga, gb
 
 
@@ -116,7 +117,7 @@ class Mm(Function):
         return _mm_backward(ctx, grad, *ctx.needs_input_grad)
 
 
-@tensor_method()
+@tensors_only()
 def mm(input: Tensor, mat2: Tensor) -> Tensor:
     return Mm.apply(input, mat2)
 
@@ -131,13 +132,37 @@ class Addmm(Function):
         _check_mm_shapes(a, b)
         _check_matmul_operands("addmm", bias._data.dtype, a._data.dtype, b._data.dtype)
         _save_mm(ctx, a, b, first=1)
-        out = _gemm(a._data, b._data)
-        out += bias._data
+        x, y, c = a._data, b._data, bias._data
+        out = _gemm(x, y)
+        out += c
+        if not (min(out.shape) > 1 and _blas_transposed(y)) and not c.all():  # (linear's case: the first test)
+            _zeros_summed_into(out, c, x, y)
         return _new(out)
 
     @staticmethod
     def backward(ctx, grad):
         return (grad,) + _mm_backward(ctx, grad, *ctx.needs_input_grad[1:])
+
+
+def _blas_transposed(b: np.ndarray) -> bool:
+    """Whether PyTorch hands ``b`` to gemm as a transposed matrix: column-major, a leading
+    dimension at least its rows (otherwise it is row-major, or copied to be)."""
+    (s0, s1), item, (k, n) = b.strides, b.itemsize, b.shape  # (numpy's strides are in bytes)
+    return s0 == item and s1 >= item * max(1, k) and not (s1 == item and s0 >= item * max(1, n))
+
+
+def _zeros_summed_into(out: np.ndarray, bias: np.ndarray, a: np.ndarray, b: np.ndarray) -> None:
+    """PyTorch's gemm adds the products into the bias one by one (``c += a[i, l] * b[l, j]``),
+    so a -0. bias plus only -0. products stays -0., where numpy sums the products from +0.
+    first. (It sums each dot product first only for a transposed ``b`` and a result of two
+    rows and columns or more: ``linear``'s usual case, which is numpy's order.) Only zero results
+    over a -0. bias can differ; they are set here."""
+    where = (out == 0) & np.signbit(np.broadcast_to(bias, out.shape))
+    if where.any():
+        i, j = np.nonzero(where)
+        products = a[i, :] * b[:, j].T  # (one row of k products per such result)
+        negative = ((products == 0) & np.signbit(products)).all(axis=1)
+        out[i[negative], j[negative]] = -0.0
 
 
 def addmm(input: Tensor, mat1: Tensor, mat2: Tensor) -> Tensor:
@@ -162,10 +187,10 @@ class Mv(Function):
     def backward(ctx, grad):
         a, v = ctx.saved_tensors
         need_a, need_v = ctx.needs_input_grad
-        return grad.unsqueeze(1) * v if need_a else None, a.t().mv(grad) if need_v else None
+        return grad.unsqueeze(1) * v if need_a else None, Mv.apply(a.t(), grad) if need_v else None
 
 
-@tensor_method()
+@tensors_only()
 def mv(input: Tensor, vec: Tensor) -> Tensor:
     return Mv.apply(input, vec)
 
@@ -197,9 +222,9 @@ class Dot(Function):
         return grad * b if need_a else None, grad * a if need_b else None
 
 
-@tensor_method('inner')
-def dot(input: Tensor, other: Tensor) -> Tensor:
-    return Dot.apply(input, other)
+@tensors_only('inner')
+def dot(input: Tensor, tensor: Tensor) -> Tensor:
+    return Dot.apply(input, tensor)
 
 
 inner = dot
@@ -227,11 +252,11 @@ class Bmm(Function):
     def backward(ctx, grad):
         a, b = ctx.saved_tensors
         need_a, need_b = ctx.needs_input_grad
-        return (grad.bmm(b.transpose(1, 2)) if need_a else None,
-                a.transpose(1, 2).bmm(grad) if need_b else None)
+        return (Bmm.apply(grad, b.transpose(1, 2)) if need_a else None,
+                Bmm.apply(a.transpose(1, 2), grad) if need_b else None)
 
 
-@tensor_method()
+@tensors_only()
 def bmm(input: Tensor, mat2: Tensor) -> Tensor:
     return Bmm.apply(input, mat2)
 
@@ -509,10 +534,10 @@ def _sumproduct_pair(left: Tensor, right: Tensor, sum_dims: list[int]) -> Tensor
         operm[d] = i
     left = reshape(left.permute(lro + lo + sum_dims + ro), (lro_size, lo_size, sum_size))
     right = reshape(right.permute(lro + sum_dims + ro + lo), (lro_size, sum_size, ro_size))
-    return bmm(left, right).view(out_size).permute(operm)
+    return Bmm.apply(left, right).view(out_size).permute(operm)
 
 
-@tensor_method('__matmul__')
+@tensors_only()
 def matmul(input: Tensor, other: Tensor) -> Tensor:
     """Dispatch by rank as PyTorch does: dot, mv, mm, or a batched product."""
     a, b = input, other
@@ -520,13 +545,13 @@ def matmul(input: Tensor, other: Tensor) -> Tensor:
         raise RuntimeError(
             f"both arguments to matmul need to be at least 1D, but they are {a._data.ndim}D and {b._data.ndim}D")
     if a._data.ndim == 1 and b._data.ndim == 1:
-        return dot(a, b)
+        return Dot.apply(a, b)
     if a._data.ndim == 2 and b._data.ndim == 1:
-        return mv(a, b)
+        return Mv.apply(a, b)
     if a._data.ndim == 1 and b._data.ndim == 2:
-        return SqueezeInPlace.apply(mm(a.unsqueeze(0), b), 0)
+        return SqueezeInPlace.apply(Mm.apply(a.unsqueeze(0), b), 0)
     if a._data.ndim == 2 and b._data.ndim == 2:
-        return mm(a, b)
+        return Mm.apply(a, b)
     if a._data.ndim == 3 and b._data.ndim == 3 and a._data.shape[0] != b._data.shape[0]:
         if a._data.shape[0] == 1 and a._requires_grad:  # a batch of one that needs a gradient: drop it
             return matmul(a.squeeze(0), b)
@@ -540,9 +565,9 @@ def matmul(input: Tensor, other: Tensor) -> Tensor:
         lead = t1._data.shape[:-1]
         folded = reshape(t1, (int(np.prod(lead, dtype=np.int64)), t1._data.shape[-1]))
         if t2._data.ndim == 2:
-            out = UnsafeView.apply(mm(folded, t2), lead + t2._data.shape[1:])
+            out = UnsafeView.apply(Mm.apply(folded, t2), lead + t2._data.shape[1:])
             return out.mT.contiguous() if transpose else out
-        return UnsafeView.apply(mv(folded, t2), lead)
+        return UnsafeView.apply(Mv.apply(folded, t2), lead)
     # Batched: broadcast the batch dimensions, flatten them, one bmm, then view back.
     da, db = a._data.ndim, b._data.ndim
     n, m1 = (a._data.shape[-2] if da > 1 else 1), a._data.shape[-1]
@@ -556,7 +581,7 @@ def matmul(input: Tensor, other: Tensor) -> Tensor:
         b3 = reshape(expand(b, batch + (m2,)), (count, m2)).unsqueeze(2)
     else:
         b3 = reshape(expand(b, batch + (m2, p)), (count, m2, p))
-    out = bmm(a3, b3)
+    out = Bmm.apply(a3, b3)
     if db == 1:
         out = out.squeeze(-1)
     return UnsafeView.apply(out, batch + ((n,) if da > 1 else ()) + ((p,) if db > 1 else ()))
@@ -581,14 +606,19 @@ def _should_fold(a: Tensor, b: Tensor) -> bool:
     return builtins.all(strides[i] == strides[i + 1] * shape[i + 1] for i in range(t1.ndim - 2))
 
 
-@tensor_method()
+@tensors_only()
 def outer(input: Tensor, vec2: Tensor) -> Tensor:
     """Outer product of two vectors, as a broadcast product (PyTorch records ``MulBackward0`` too)."""
     return input.unsqueeze(1) * vec2
 
 
+def _matmul_operator(self: Tensor, other: Any) -> Tensor:
+    """``a @ b``: as PyTorch's, it gives way to anything but a tensor (``x @ 2``: Python's TypeError)."""
+    return matmul.__wrapped__(self, other) if isinstance(other, Tensor) else NotImplemented
+
+
 def _rmatmul(self: Tensor, other: Any) -> Tensor:
-    return matmul(other, self)
+    return matmul.__wrapped__(other, self) if isinstance(other, Tensor) else NotImplemented
 
 
-Tensor.__rmatmul__ = _rmatmul
+Tensor.__matmul__, Tensor.__rmatmul__ = _matmul_operator, _rmatmul

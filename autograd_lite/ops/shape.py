@@ -171,7 +171,7 @@ def _expand_target(t: Tensor, shape: tuple, sizes: tuple) -> tuple:
             f"({len(sizes)}) must be greater or equal to the number of dimensions in the tensor ({len(shape)})"
         )
     lead = len(sizes) - len(shape)
-    target = tuple(s if s != -1 else shape[i - lead] for i, s in enumerate(sizes))
+    target = tuple(sizes) if -1 not in sizes else tuple([s if s != -1 else shape[i - lead] for i, s in enumerate(sizes)])
     for i in reversed(range(len(shape))):  # PyTorch checks from the last dimension
         s, t = shape[i], target[lead + i]
         if s != t and s != 1:

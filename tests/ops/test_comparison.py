@@ -160,3 +160,58 @@ def test_where_saves_its_condition():
         y.sum().backward()
         return saved, L.autograd.grad(y.pow(2).sum(), [x])
     same(run)
+
+
+# Ops without a ``Number other`` overload: a number (or None, a list, a numpy scalar) raises the
+# TypeError of PyTorch's argument parser, which counts positions in the form called.
+TENSORS_ONLY = ["maximum", "minimum", "logical_and", "logical_or", "logical_xor", "equal", "isclose", "allclose",
+                "dot", "mm", "mv", "bmm", "matmul", "outer"]
+NOT_TENSORS = [0, 1.5, True, None, [1.0, 2.0], np.float64(2.0), np.ones(2)]
+
+
+@pytest.mark.parametrize("name", TENSORS_ONLY)
+@pytest.mark.parametrize("value", NOT_TENSORS, ids=lambda v: type(v).__name__)
+@pytest.mark.parametrize("form", ["function", "method", "keyword", "first"])
+def test_tensors_only_ops_refuse_other_values_in_the_form_called(name, value, form):
+    def call(L):
+        t = L.ones(2)
+        if form == "function":
+            return getattr(L, name)(t, value)
+        if form == "method":
+            return getattr(t, name)(value)
+        if form == "keyword":  # (the keyword is the second parameter's name in PyTorch's signature)
+            return getattr(L, name)(t, **{{"dot": "tensor", "mm": "mat2", "bmm": "mat2", "mv": "vec",
+                                           "outer": "vec2"}.get(name, "other"): value})
+        return getattr(L, name)(value, t)
+
+    compare_error(lambda L: call(L))
+
+
+@pytest.mark.parametrize("source", ["a @ 2", "2 @ a", "a @ None", "a.matmul(2.0)", "L.logical_xor(a, 0)",
+                                    "a.logical_and(False)"])
+def test_operators_and_methods_refusing_numbers(source):
+    """``@`` gives way to a number (Python's TypeError); the named ops raise the parser's."""
+    compare_error(lambda L, a: eval(source), np.ones(3))
+
+
+# The ops taking a tensor or a number (comparisons, bitwise): anything else, or a number first
+# (where PyTorch has no such signature), raises the parser's "invalid combination of arguments",
+# listing the signatures of the form called (and why one with as many arguments did not match).
+PARSER_MISUSES = ["L.eq(0, a)", "L.gt(0.5, a)", "L.ne(a, None)", "a.eq(None)", "a.ge([1, 2, 3])", "a.le((1, 2))",
+                  "L.lt(a, 'x')", "a.greater([])", "L.greater_equal(None, a)", "a.not_equal([a])", "L.le(a)",
+                  "a.le()", "a.eq(1, 2)", "a.eq(np.ones(3))", "a.eq(other=None)", "L.eq(0, other=a)",
+                  "L.bitwise_and(b, None)", "L.bitwise_or(None, b)", "L.bitwise_xor(1, 2)", "b.bitwise_and('x')",
+                  "L.bitwise_and(b, [1, 2])"]
+
+
+@pytest.mark.parametrize("source", PARSER_MISUSES)
+def test_tensor_or_number_ops_refuse_other_arguments(source):
+    compare_error(lambda L, a, b: eval(source), np.ones(3), np.array([True, False, True]))
+
+
+@pytest.mark.parametrize("source", ["a.eq(other=2.0)", "L.eq(a, other=a)", "L.eq(input=a, other=1)",
+                                    "L.bitwise_and(1, b)", "b.bitwise_or(other=True)", "a.eq(np.float32(1))",
+                                    "a == [1, 2]", "L.greater(a, True)", "a.not_equal(a)"])
+def test_tensor_or_number_ops_take_their_signatures(source):
+    compare(lambda L, a, b: eval(source), np.ones(3), np.array([True, False, True]), requires_grad=False,
+            grad=False)

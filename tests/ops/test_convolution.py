@@ -11,9 +11,8 @@ CONFIGS = [
     dict(x=(1, 1, 8, 8), w=(2, 1, 3, 3)),
     dict(x=(2, 3, 9, 7), w=(4, 3, 3, 2), stride=(2, 1), padding=(1, 2), dilation=(2, 1)),
     dict(x=(3, 2, 6, 10), w=(5, 2, 1, 4), stride=3, padding=0),
-    pytest.param(dict(x=(2, 4, 7, 7), w=(3, 4, 5, 5), padding=2, bias=False), marks=pytest.mark.xfail(
-        strict=True, reason="PyTorch's ConvolutionBackward0 keeps a None edge for the missing bias; "
-                            "Function.apply drops edges of None inputs")),
+    dict(x=(2, 4, 7, 7), w=(3, 4, 5, 5), padding=2, bias=False),  # PyTorch's node keeps the bias's edge: (None, 0)
+    dict(x=(4, 6, 5), w=(2, 4, 3, 2), padding=1, bias=False),  # unbatched
 ]
 
 
@@ -39,6 +38,19 @@ def test_conv2d_passes_gradcheck():
     x = al.tensor(rng.standard_normal((1, 2, 5, 6)), requires_grad=True)
     w = al.tensor(rng.standard_normal((3, 2, 2, 3)), requires_grad=True)
     assert al.autograd.gradcheck(lambda a, b: al.nn.functional.conv2d(a, b, stride=2, padding=1), (x, w))
+
+
+def test_missing_bias_has_a_none_edge_and_gradient():
+    """PyTorch's node has three inputs whatever the bias: a hook sees None for the missing one."""
+    def hooked(lib):
+        x, w = lib.ones(1, 2, 4, 4, requires_grad=True), lib.ones(3, 2, 2, 2, requires_grad=True)
+        y = lib.nn.functional.conv2d(x, w)
+        seen = []
+        y.grad_fn.register_hook(lambda gi, go: seen.append([g is None for g in gi]))
+        y.sum().backward()
+        return seen, [nr for _, nr in y.grad_fn.next_functions], y.grad_fn.next_functions[2][0] is None
+
+    same(hooked)
 
 
 def test_channel_mismatch_message():

@@ -237,3 +237,24 @@ def test_dot_compares_dtypes_before_sizes():
     raises_same(lambda L: L.dot(L.zeros(2), L.zeros(3, dtype=L.float64)))
     raises_same(lambda L: L.dot(L.zeros(2, dtype=L.bool), L.zeros(3, dtype=L.bool)))
     raises_same(lambda L: L.dot(L.zeros(0, dtype=L.bool), L.zeros(0, dtype=L.bool)))
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize("k", [1, 2, 5])
+@pytest.mark.parametrize("mat2", ["row-major", "column-major"])
+def test_addmm_sums_zeros_into_the_bias_as_pytorch(dtype, k, mat2):
+    """addmm's zeros as PyTorch's gemm writes them: it adds the products into the bias one by one
+    (so -0. bias + all -0. products stays -0.), except for a column-major mat2 with two rows
+    and columns or more, where each dot product is summed first, from +0. (linear's usual case)."""
+    from harness import same_bits
+    for m, n in ((1, 1), (1, 3), (3, 1), (3, 2)):
+        a = np.full((m, k), -0.0)
+        a[-1, 0] = 0.0  # the last row has one +0. product: +0. in every order
+        b = np.ones((k, n))
+        for bias in (np.full(n, -0.0), np.full((m, n), -0.0), np.array(-0.0), np.zeros(n)):
+            def run(L):
+                T = lambda x: L.tensor(x, dtype=getattr(L, dtype))  # noqa: E731
+                mat2_ = T(b) if mat2 == "row-major" else T(b.T.copy()).t()
+                out = L.addmm(T(bias), T(a), mat2_)
+                return out, L.nn.functional.linear(T(a), mat2_.t(), T(np.broadcast_to(bias, (m, n))[0]))
+            same_bits(run)
