@@ -67,6 +67,7 @@ bool = _dtypes.bool_
 dtype = _dtypes.dtype
 
 from . import accelerator, autograd, backends, cuda, func, nn, optim, utils  # noqa: E402
+from . import schedulers as _schedulers  # noqa: E402,F401  (fills optim.lr_scheduler)
 from .func import vmap  # noqa: E402
 from .dtypes import get_default_device, set_default_device  # noqa: E402
 from .serialization import load, save  # noqa: E402

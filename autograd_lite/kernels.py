@@ -82,48 +82,32 @@ SMALL = 256  # elements; smaller tensors stay in numpy, so a reader's first smal
 
 
 def tanh_backward(grad: np.ndarray, y: np.ndarray) -> np.ndarray:
-    """grad * (1 - y²) in one pass, with 1 - y² rounded once, as PyTorch's CPU kernel (a fused
-    multiply-add) rounds it: float32 through float64 (y² is exact there), float64 through
-    Dekker's exact product (float32 above, ``y²`` then ``1 - y²``, would differ in ~30% of the last bits)."""
+    """grad * (1 - y²) in one pass, 1 - y² rounded once as PyTorch's CPU kernel (a fused
+    multiply-add) rounds it (``y * y`` rounded first, then ``1 -`` it, differs in ~30% of the
+    last bits, and makemore's "exact" gradient checks see them). How: y² = p + e exactly
+    (Dekker's product, y split in halves hi + lo), 1 - p = s + t exactly (Fast2Sum, |p| <= 1),
+    and s + (t - e) rounds once."""
+    t = y.dtype.type if y.dtype.kind == "f" else np.float64
+    one, split = t(1), t(2 ** ((np.finfo(t).nmant + 2) // 2) + 1)  # Veltkamp's splitter
     if grad.size < SMALL or grad.shape != y.shape or grad.dtype != y.dtype or jit_disabled():
-        return grad * _one_minus_square(y)
-    kernel = _tanh_backward32 if grad.dtype == np.float32 else _tanh_backward64
-    return kernel(grad.ravel(), y.ravel()).reshape(grad.shape)
-
-
-def _one_minus_square(y: np.ndarray) -> np.ndarray:
-    """1 - y² with one rounding (numpy form of the kernels below)."""
-    if y.dtype == np.float32:
-        return (1.0 - y.astype(np.float64) ** 2).astype(np.float32)
-    if y.dtype != np.float64:
-        return 1 - y * y
-    hi = y * 134217729.0 - (y * 134217729.0 - y)  # Veltkamp split: y = hi + lo, halves of 26 bits
-    lo = y - hi
-    p = y * y
-    e = ((hi * hi - p) + 2 * hi * lo) + lo * lo  # y² = p + e exactly
-    s = 1.0 - p
-    return s + (((1.0 - s) - p) - e)  # (1 - p) = s + t exactly (|p| <= 1), then t - e
+        hi = y * split - (y * split - y)
+        lo = y - hi
+        p = y * y
+        s = one - p
+        return grad * (s + (((one - s) - p) - ((((hi * hi - p) + hi * lo) + hi * lo) + lo * lo)))
+    return _tanh_backward(grad.ravel(), y.ravel(), one, split).reshape(grad.shape)
 
 
 @jit
-def _tanh_backward32(g, y):
-    out = np.empty_like(g)
-    for i in range(g.size):
-        out[i] = g[i] * np.float32(1.0 - np.float64(y[i]) * np.float64(y[i]))
-    return out
-
-
-@jit
-def _tanh_backward64(g, y):
+def _tanh_backward(g, y, one, split):  # ``one`` and ``split`` in the data's dtype keep float32 math in float32
     out = np.empty_like(g)
     for i in range(g.size):
         v = y[i]
-        hi = v * 134217729.0 - (v * 134217729.0 - v)
+        hi = v * split - (v * split - v)
         lo = v - hi
         p = v * v
-        e = ((hi * hi - p) + 2 * hi * lo) + lo * lo
-        s = 1.0 - p
-        out[i] = g[i] * (s + (((1.0 - s) - p) - e))
+        s = one - p
+        out[i] = g[i] * (s + (((one - s) - p) - ((((hi * hi - p) + hi * lo) + hi * lo) + lo * lo)))
     return out
 
 

@@ -48,5 +48,3 @@ def _legacy(d: dtypes.dtype) -> _LegacyTensorType:
 FloatTensor, DoubleTensor, HalfTensor, LongTensor, IntTensor, ShortTensor, CharTensor, ByteTensor, BoolTensor = (
     _legacy(d) for d in (dtypes.float32, dtypes.float64, dtypes.float16, dtypes.int64, dtypes.int32, dtypes.int16,
                          dtypes.int8, dtypes.uint8, dtypes.bool_))
-BY_NAME = {f"torch.{t.__name__}": t for t in (FloatTensor, DoubleTensor, HalfTensor, LongTensor, IntTensor,
-                                              ShortTensor, CharTensor, ByteTensor, BoolTensor)}

@@ -426,8 +426,7 @@ class Tensor:
         legacy class (``torch.LongTensor``) or its name."""
         if dtype is None:
             return dtypes.tensor_type_name(self.dtype)
-        from . import legacy
-        return self.to(legacy.BY_NAME[dtype].dtype if isinstance(dtype, str) else getattr(dtype, "dtype", dtype))
+        return self.to(dtypes.from_tensor_type_name(dtype) if isinstance(dtype, str) else getattr(dtype, "dtype", dtype))
 
     def cpu(self) -> "Tensor":
         return self

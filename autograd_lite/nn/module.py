@@ -537,11 +537,13 @@ class Sequential(_ModuleSequence):
         return self
 
     def extend(self, sequential: Iterable[Module]) -> "Sequential":
+        """Append each module of ``sequential`` in turn."""
         for layer in sequential:
             self.append(layer)
         return self
 
     def pop(self, key: int | slice) -> Module:
+        """Remove the module(s) at ``key`` and return it (them); the rest are renumbered."""
         v = self[key]
         del self[key]
         return v
