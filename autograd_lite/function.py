@@ -26,7 +26,7 @@ from typing import Any, Callable
 import numpy as np
 from numpy._core._ufunc_config import _extobj_contextvar as numpy_errstate  # (numpy 2: errstate is a context variable)
 
-from . import errors, layout
+from . import errors, layout, views
 from .dtypes import cpp_tensor_type_name
 from .grad_mode import _anomaly, _inference_tensors, _state, no_grad
 from .hooks import RemovableHandle
@@ -304,7 +304,7 @@ class BackwardFunction(Node):
                     raise RuntimeError(_modified_message(t, version, self, outs[i] if outs else None))
                 if outs and outs[i] is not None:  # our own output: give it its grad_fn back
                     tangent, t = t._fw_tangent, t._alias()
-                    t._requires_grad, t._grad_fn = True, self
+                    t._requires_grad, t._grad_fn = True, self._saved_output_fn()
                     if outs[i]:
                         t._output_nr = outs[i]
                     if tangent is not None and forward_ad_state.levels:  # (and its forward-AD tangent)
@@ -325,6 +325,13 @@ class BackwardFunction(Node):
         return tensors
 
     _saved_taken = False
+    _output_history = None  # an in-place op on a view: weakly, the grad_fn its saved output comes back with
+
+    def _saved_output_fn(self) -> Node:
+        """The grad_fn a saved output comes back with: this node, or after an in-place op on a
+        view the view's new one while it lives (see ``inplace._resave_output``)."""
+        history = self._output_history and self._output_history()
+        return history or self
 
     def save_for_forward(self, *tensors: Tensor | None) -> None:
         """Keep tensors for ``jvp`` (forward mode), where ``ctx.saved_tensors`` gives them."""
@@ -379,7 +386,7 @@ class BackwardFunction(Node):
 
 def _modified_message(t: Tensor, version: int, node: Node, output_nr: int | None) -> str:
     shape = "[" + ", ".join(map(str, t._data.shape)) + "]"
-    producer = node if output_nr is not None else t._grad_fn
+    producer = node._saved_output_fn() if output_nr is not None else t._grad_fn
     nr = output_nr if output_nr is not None else t._output_nr
     output = f", which is output {nr} of {_short_name(producer)}," if producer is not None else ""
     return errors.MODIFIED_INPLACE.format(type=cpp_tensor_type_name(t.dtype), shape=shape, output=output,
@@ -553,7 +560,6 @@ def _apply_observed(cls: type, args: tuple, kwargs: dict) -> Any:
 
 def _record(ctx: BackwardFunction, args: tuple, needs: tuple, out: Any) -> Any:
     """Wire a node into the graph: edges to the inputs' nodes, outputs pointing back at it."""
-    ctx._seq = next(_sequence)
     nodes, nrs = [], None
     for i, a in enumerate(args):
         if needs[i]:
@@ -573,6 +579,7 @@ def _record(ctx: BackwardFunction, args: tuple, needs: tuple, out: Any) -> Any:
             nodes.append(None)  # (an absent optional tensor keeps its edge, (None, 0), as in PyTorch)
         else:  # not a tensor: backward must return None for it
             ctx._non_tensor_args += (i,)
+    ctx._seq = next(_sequence)  # (after the views' refreshed nodes: they run after this one)
     ctx._next = tuple(nodes)
     if nrs:
         ctx._next_nr = tuple(nrs[: len(nodes)])
@@ -597,6 +604,8 @@ def _record(ctx: BackwardFunction, args: tuple, needs: tuple, out: Any) -> Any:
     single = not isinstance(out, tuple)
     outputs = tuple(_wire(ctx, o, i, args) for i, o in enumerate((out,) if single else out))
     ctx._output_meta = tuple((o._data.shape, o._data.dtype) if isinstance(o, Tensor) else None for o in outputs)
+    if ctx._dirty:
+        _rebase_dirty_views(ctx, outputs)
     if ctx.to_save:
         _save(ctx, outputs)
     return outputs[0] if single else outputs
@@ -627,6 +636,17 @@ def _wire(ctx: BackwardFunction, o: Any, i: int, args: tuple) -> Any:
     else:
         o._requires_grad, o._grad_fn, o._output_nr = True, ctx, i
     return o
+
+
+def _rebase_dirty_views(ctx: BackwardFunction, outputs: tuple) -> None:
+    """A Function that changed a view in place (``mark_dirty``): as for the built-in in-place
+    ops, the base's history becomes a CopySlices around this node (``views.rebase_history``);
+    PyTorch allows it only to a Function with one output."""
+    for o in outputs:
+        if type(o) is Tensor and o._base is not None and o._grad_fn is ctx and _is_one_of(o, ctx._dirty):
+            if len(outputs) > 1:
+                raise RuntimeError(errors.DIRTY_VIEW_OF_MANY_OUTPUTS)
+            views.rebase_history(o, ctx)
 
 
 def _is_view_of_any(o: Tensor, args: tuple) -> bool:

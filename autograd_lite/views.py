@@ -4,18 +4,21 @@ A view shares its base's storage (a numpy view) and its version counter ``[n]``;
 in-place op bumps the counter, so a saved tensor that changed since it was saved is
 caught at backward, and a view whose base changed gets a fresh ``grad_fn`` rebuilt
 from the base (``refresh_view``). The core decides *when* a view is rebuilt; the op
-that rebuilds it (``AsStrided``, in ``ops/inplace.py``) installs itself as ``rebuild``.
+that rebuilds it (``AsStrided``, in ``ops/inplace.py``) installs itself as ``rebuild``,
+and the base's CopySlices after an in-place op on a view as ``rebase_history``.
 """
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Callable
 
+from . import errors
 from .grad_mode import _state
 
 if TYPE_CHECKING:
     from .tensor import Tensor
 
 rebuild: Callable[..., "Tensor"] | None = None  # AsStrided.apply(base, size, stride, storage_offset)
+rebase_history: Callable | None = None  # (view, node of the in-place op on it): the base's CopySlices
 
 
 def _view_of(out: Tensor, base: Tensor, view_func) -> Tensor:
@@ -58,10 +61,7 @@ def rebase(t: Tensor) -> None:
     """Give the view ``t`` a fresh grad_fn on its base's current graph: PyTorch's
     ``AsStridedBackward0`` of the view's place in the base's memory (it does not replay
     the view ops that made ``t``)."""
-    base_fn = t._base._grad_fn
     fresh = rebuild(t._base, *geometry(t))
-    if base_fn is not None:  # made late (maybe by the op now using t), it must still run before base_fn
-        fresh._grad_fn._seq = base_fn._seq + 0.5  # and after every user of t: in the engine's order, just above it
     t._grad_fn, t._output_nr, t._requires_grad = fresh._grad_fn, 0, fresh._requires_grad
     t._view_version = t._vc[0]
 
@@ -94,8 +94,14 @@ def multi_output(views: tuple) -> tuple:
 
 
 def check_inplace(t: Tensor) -> None:
-    """Refuse a tracked in-place op on a view PyTorch cannot rebase (multi-output or no_grad views)."""
-    if t._creation != "default" and t._base is not None:
+    """Refuse a tracked in-place op on a view PyTorch cannot rebase (multi-output or no_grad views,
+    and the views a custom Function returned)."""
+    if t._base is None:
+        return
+    if t._custom_view_of:
+        name, i = t._custom_view_of
+        raise RuntimeError(errors.CUSTOM_VIEW_INPLACE.format(i=i, name=name, what="is being modified inplace"))
+    if t._creation != "default":
         _refuse(t, "is being modified inplace")
 
 

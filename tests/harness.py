@@ -35,6 +35,23 @@ def graph_names(fn, depth: int = 2):
     return (fn.name(), nexts)
 
 
+def graph_signature(fn) -> list | None:
+    """The whole graph under ``fn``: every node once, breadth first, as (name, edges), an edge being
+    (index of the next node, output_nr) or None. Equal signatures: the same graph, node for node."""
+    if fn is None:
+        return None
+    order, index, rows = [fn], {id(fn): 0}, []
+    for node in order:  # (``order`` grows while it is walked; it also keeps every node alive)
+        edges = []
+        for nxt, nr in node.next_functions:
+            if nxt is not None and id(nxt) not in index:
+                index[id(nxt)] = len(order)
+                order.append(nxt)
+            edges.append(None if nxt is None else (index[id(nxt)], nr))
+        rows.append((node.name(), tuple(edges)))
+    return rows
+
+
 def leaves(lib, arrays, requires_grad):
     """The same numpy arrays as tensors of ``lib`` (copies, so one library cannot alter the other's)."""
     if isinstance(requires_grad, bool):
@@ -99,6 +116,41 @@ def compare(fn, *arrays, requires_grad=True, grad=True, check_repr=True, depth=2
             tol = rtol if rtol is not None else (1e-5 if b.dtype == torch.float32 else 1e-10)
             np.testing.assert_allclose(a.grad.numpy(), b.grad.numpy(), rtol=tol, atol=tol * 1e-2)
     return ours, theirs
+
+
+def compare_orders(fn, *arrays, order: int = 3, requires_grad=True, rtol=None, seed=2):
+    """Gradients of ``fn(lib, *tensors)`` of orders 1..``order`` in both libraries, each taken with
+    ``create_graph=True`` from a random weighting of the previous order's: every order's values and
+    its whole recorded graph (``graph_signature``) as PyTorch's. An input a gradient does not reach
+    gives None in both."""
+    runs = []
+    for lib in (autograd_lite, torch):
+        xs = leaves(lib, arrays, requires_grad)
+        wrt = [x for x in xs if x.requires_grad]
+        outs, r = _outputs(fn(lib, *xs)), rng(seed)
+        orders = []
+        for _ in range(order):
+            outs = [o for o in outs if o is not None and o.requires_grad]
+            if not outs:
+                break
+            weights = [lib.tensor(r.standard_normal(o.shape).astype(o.detach().numpy().dtype)) for o in outs]
+            total = sum((o * w).sum() for o, w in zip(outs, weights))
+            outs = list(lib.autograd.grad(total, wrt, create_graph=True, allow_unused=True))
+            orders.append(outs)
+        runs.append(orders)
+    ours, theirs = runs
+    assert len(ours) == len(theirs), (len(ours), len(theirs))
+    for k, (os_, ts) in enumerate(zip(ours, theirs), 1):
+        for i, (o, t) in enumerate(zip(os_, ts)):
+            where = f"order {k}, input {i}"
+            assert (o is None) == (t is None), where
+            if t is None:
+                continue
+            assert str(o.dtype) == str(t.dtype) and tuple(o.shape) == tuple(t.shape), where
+            tol = rtol if rtol is not None else (1e-4 if t.dtype == torch.float32 else 1e-9)
+            np.testing.assert_allclose(o.detach().numpy(), t.detach().numpy(force=True), rtol=tol, atol=tol * 1e-2,
+                                       equal_nan=True, err_msg=where)  # (force: PyTorch's zero tensors)
+            assert graph_signature(o.grad_fn) == graph_signature(t.grad_fn), where
 
 
 def layout_of(t) -> tuple:

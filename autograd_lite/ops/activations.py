@@ -16,7 +16,7 @@ from ..dtypes import dtype as _dtype
 from ..function import BackwardFunction, Function
 from ..tensor import _make, _wrap_dim, Tensor, tensor_method
 from ._common import _float_data, _pointwise, _t, _type_name
-from .arithmetic import MulScalar
+from .arithmetic import AddScalar, MulScalar, number_minus, SubScalar
 from .comparison import where
 
 
@@ -94,8 +94,10 @@ class SigmoidBackwardOp(Function):
 
     @staticmethod
     def backward(ctx, gg):
-        grad, y = ctx.saved_tensors  # (PyTorch's formulas: the same op for grad, gg grad (1 - 2 y) for y)
-        return SigmoidBackwardOp.apply(gg, y), gg * grad * (MulScalar.apply(y, -2) + 1)
+        grad, y = ctx.saved_tensors  # PyTorch's formulas: the same op for grad, gg grad (-2 y + 1) for y
+        grad_grad = SigmoidBackwardOp.apply(gg, y)
+        slope = AddScalar.apply(MulScalar.apply(y, -2), 1)  # (C++ records the right operand first)
+        return grad_grad, gg * grad * slope
 
 
 def sigmoid_backward(grad: Tensor, output: Tensor) -> Tensor:
@@ -195,10 +197,18 @@ class SoftmaxBackwardOp(Function):
 
     @staticmethod
     def backward(ctx, gg):
-        grad, y = ctx.saved_tensors
-        d = ctx.dim
-        gg_y = (gg * y).sum(d, keepdim=True)
-        return y * (gg - gg_y), gg * (grad - (grad * y).sum(d, keepdim=True)) - grad * gg_y, None
+        grad, y = ctx.saved_tensors  # PyTorch's formulas: the same op for grad, softmax_double_backward for y
+        needs_grad, needs_y = ctx.needs_input_grad[:2]
+        return (SoftmaxBackwardOp.apply(gg, y, ctx.dim) if needs_grad else None,
+                _softmax_double_backward(gg, grad, ctx.dim, y) if needs_y else None, None)
+
+
+def _softmax_double_backward(grad: Tensor, grad_output: Tensor, dim: int, output: Tensor) -> Tensor:
+    """PyTorch's softmax_double_backward, ``grad_output * grad - (output * grad_output).sum(dim) * grad
+    - grad_output * (output * grad).sum(dim)``, its operators' right operands recorded first (C++)."""
+    last = grad_output * (output * grad).sum(dim, keepdim=True)
+    middle = (output * grad_output).sum(dim, keepdim=True) * grad
+    return grad_output * grad - middle - last
 
 
 class LogSoftmax(Function):
@@ -230,9 +240,61 @@ class LogSoftmaxBackwardOp(Function):
 
     @staticmethod
     def backward(ctx, gg):
-        grad, y = ctx.saved_tensors
-        d, p = ctx.dim, y.exp()
-        return gg - (gg * p).sum(d, keepdim=True), -gg * p * grad.sum(d, keepdim=True), None
+        grad, y = ctx.saved_tensors  # PyTorch's two formulas, each computing exp(y) (right operands first)
+        d = ctx.dim
+        needs_grad, needs_y = ctx.needs_input_grad[:2]
+        grad_grad = grad_y = None
+        if needs_grad:
+            grad_grad = gg - (gg * y.exp()).sum(d, keepdim=True)
+        if needs_y:
+            p = y.exp()
+            grad_y = -grad.sum(d, keepdim=True) * p * gg
+        return grad_grad, grad_y, None
+
+
+class LogSigmoid(Function):
+    """log σ(x) = min(x, 0) - log1p(exp(-|x|)), which never overflows (PyTorch's log_sigmoid; here for
+    binary_cross_entropy_with_logits's target gradient)."""
+
+    node_name = "LogSigmoidBackward0"
+
+    @staticmethod
+    def forward(ctx, a):
+        x = a._data
+        ctx.save_for_backward(a)
+        return _pointwise((np.minimum(x, 0) - np.log1p(np.exp(-np.abs(x)))).astype(x.dtype, copy=False), a)
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, = ctx.saved_tensors
+        return LogSigmoidBackward.apply(grad, a)
+
+
+class LogSigmoidBackward(Function):
+    """``grad (1 - σ(x))`` as PyTorch's kernel computes it from exp(-|x|) (``log_sigmoid_backward``), an
+    op of its own: a double backward records ``LogSigmoidBackwardBackward0``."""
+
+    node_name = "LogSigmoidBackwardBackward0"
+
+    @staticmethod
+    def forward(ctx, grad, a):
+        x = a._data
+        z = np.exp(-np.abs(x))
+        ctx.save_for_backward(grad, a)
+        return _pointwise((np.where(x < 0, 1 - z / (1 + z), z / (1 + z)) * grad._data).astype(x.dtype, copy=False),
+                          grad, a)
+
+    @staticmethod
+    def backward(ctx, gg):
+        grad, a = ctx.saved_tensors  # grad_output's formula, then self's: log_sigmoid_double_backward
+        needs_grad, needs_a = ctx.needs_input_grad
+        grad_grad = LogSigmoidBackward.apply(gg, a) if needs_grad else None
+        grad_a = None
+        if needs_a:
+            g = gg * grad
+            z = a.sigmoid()
+            grad_a = g * SubScalar.apply(z, 1) * z
+        return grad_grad, grad_a
 
 
 class LeakyRelu(Function):
@@ -411,22 +473,33 @@ class GeluBackward(Function):
 
     @staticmethod
     def backward(ctx, gg):
-        grad, a = ctx.saved_tensors
-        return GeluBackward.apply(gg, a, ctx.approximate), gg * grad * _gelu_second_derivative(a, ctx.approximate), None
+        grad, a = ctx.saved_tensors  # (grad_output's formula first, as PyTorch's generated code)
+        grad_grad = GeluBackward.apply(gg, a, ctx.approximate)
+        second = _gelu_second_derivative(a, ctx.approximate)
+        return grad_grad, gg * grad * second, None
 
 
 def _gelu_second_derivative(a: Tensor, approximate: str) -> Tensor:
-    """gelu''(x), written as PyTorch's gelu_double_backward writes it."""
+    """gelu''(x), as PyTorch's gelu_double_backward writes it op by op (numbers as mul.Scalar and
+    add.Scalar; a C++ operator's right operand recorded first)."""
     if approximate == "tanh":
-        inner = (a + a.pow(3) * _GELU_C) * _GELU_K
-        t = inner.tanh()
-        sech = 1 / inner.cosh()
-        f, g, h = a * 0.5, 1 - t * t, (1 + a * a * (3 * _GELU_C)) * _GELU_K
-        f_prime_gh = g * h * 0.5
-        g_prime = (2 * sech) * (-sech * t) * h
-        return f_prime_gh + f_prime_gh + f * h * g_prime + f * g * (a * (6 * _GELU_C) * _GELU_K)
-    pdf = (a * a * -0.5).exp() * (1 / math.sqrt(2 * math.pi))
-    return 2 * pdf - a * a * pdf
+        inner = MulScalar.apply(a + MulScalar.apply(a.pow(3), _GELU_C), _GELU_K)
+        tanh_inner = inner.tanh()
+        sech_inner = _make(np.ones((), a._data.dtype)) / inner.cosh()  # (C++ 1 / t: a filled tensor, div_)
+        f = MulScalar.apply(a, 0.5)
+        g = number_minus(1, tanh_inner * tanh_inner)
+        h = MulScalar.apply(AddScalar.apply(MulScalar.apply(a, 3 * _GELU_C) * a, 1), _GELU_K)
+        f_prime_gh = MulScalar.apply(g, 0.5) * h
+        right = -sech_inner * tanh_inner
+        g_prime = MulScalar.apply(sech_inner, 2) * right * h
+        g_prime_fh = f * h * g_prime
+        h_prime = MulScalar.apply(MulScalar.apply(a, 6 * _GELU_C), _GELU_K)
+        h_prime_fg = f * g * h_prime
+        return MulScalar.apply(f_prime_gh, 2) + g_prime_fh + h_prime_fg
+    input_sq = a * a
+    pdf = MulScalar.apply(MulScalar.apply(input_sq, -0.5).exp(), 1 / math.sqrt(2 * math.pi))
+    right = input_sq * pdf
+    return MulScalar.apply(pdf, 2) - right
 
 
 def gelu(input: Tensor, approximate: str = "none") -> Tensor:
@@ -453,6 +526,7 @@ class Silu(Function):
 
     @staticmethod
     def backward(ctx, grad):
-        a, = ctx.saved_tensors
+        a, = ctx.saved_tensors  # PyTorch's infinitely_differentiable_silu_backward, right operands first
         s = a.sigmoid()
-        return grad * s * (1 + a * (1 - s))
+        slope = AddScalar.apply(a * number_minus(1.0, s), 1.0)
+        return grad * s * slope

@@ -6,7 +6,7 @@ computes with numpy, backward is PyTorch's formula written in autograd_lite ops.
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import Any, Callable
 
 import numpy as np
 
@@ -170,7 +170,10 @@ class Div(Function):
     def backward(ctx, grad):
         a, b = ctx.saved_tensors
         need_a, need_b = ctx.needs_input_grad[:2]
-        return grad / b if need_a else None, -grad * ((a / b) / b) if need_b else None, None  # PyTorch's order
+        # PyTorch's generated backward runs the formulas in the order of the inputs' names, other before
+        # self: under create_graph, other's nodes are recorded first
+        g_b = -grad * ((a / b) / b) if need_b else None
+        return grad / b if need_a else None, g_b, None
 
 
 class DivMode(Div):
@@ -273,7 +276,42 @@ class MulScalar(Function):
 
     @staticmethod
     def backward(ctx, grad):
-        return grad * ctx.number, None
+        return MulScalar.apply(grad, ctx.number), None
+
+
+class AddScalar(Function):
+    """``tensor + number`` as PyTorch records it inside backward formulas (add.Scalar: ``AddBackward1``,
+    one edge; Python's ``tensor + 1`` is add.Tensor, ``AddBackward0``)."""
+
+    node_name = "AddBackward1"
+
+    @staticmethod
+    def forward(ctx, a, number):
+        return _with_number(a._data + np.asarray(number, a._data.dtype), a)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad, None
+
+
+class SubScalar(Function):
+    """``tensor - number`` as PyTorch records it inside backward formulas (sub.Scalar: ``SubBackward1``)."""
+
+    node_name = "SubBackward1"
+
+    @staticmethod
+    def forward(ctx, a, number):
+        return _with_number(a._data - np.asarray(number, a._data.dtype), a)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad, None
+
+
+def number_minus(number: float, a: Tensor) -> Tensor:
+    """``number - tensor`` in PyTorch's C++ formulas: a tensor filled with the number, then ``sub_``
+    (``SubBackward0`` whose first edge is None; Python's ``1 - t`` is ``RsubBackward1``)."""
+    return _make(np.full_like(a._data, number)) - a
 
 
 class DivScalar(Function):
@@ -438,18 +476,24 @@ class NotImplementedBackward(Function):
     node_in_torch_autograd = True
 
     @staticmethod
-    def forward(ctx, op, compute, a, b):
+    def forward(ctx, op, compute, *tensors):
         ctx.op = op
-        return compute(a, b)
+        return compute()
 
     @staticmethod
     def backward(ctx, grad):
         raise RuntimeError(f"derivative for aten::{ctx.op} is not implemented")
 
 
+def _not_implemented(op: str, compute: Callable, a: Tensor, b: Tensor) -> Tensor:
+    """``compute(a, b)`` recorded as PyTorch's fallback for ops without a derivative records it:
+    the node's edges are the inputs that require grad, only (no None edges)."""
+    return NotImplementedBackward.apply(op, lambda: compute(a, b), *[t for t in (a, b) if t._requires_grad])
+
+
 @tensor_method('__floordiv__')
 def floor_divide(input: Tensor, other: Any) -> Tensor:
-    return NotImplementedBackward.apply("floor_divide", _floor_divide, *_binary_inputs(input, other))
+    return _not_implemented("floor_divide", _floor_divide, *_binary_inputs(input, other))
 
 
 class Remainder(Function):
@@ -490,7 +534,7 @@ class RemainderScalar(Function):
 def remainder(input: Any, other: Any) -> Tensor:
     """Python's ``%`` (the sign of the divisor), with PyTorch's node for each operand kind."""
     if not isinstance(input, Tensor):  # remainder(number, tensor) has no derivative in PyTorch
-        return NotImplementedBackward.apply("remainder", _remainder, *_binary_inputs(input, other))
+        return _not_implemented("remainder", _remainder, *_binary_inputs(input, other))
     if not isinstance(other, Tensor):
         return RemainderScalar.apply(input, other)
     return Remainder.apply(*_binary_inputs(input, other))

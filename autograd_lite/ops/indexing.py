@@ -12,8 +12,7 @@ import numpy as np
 from .. import dtypes, errors, layout
 from ..function import Function
 from ..tensor import _make, _wrap_dim, Tensor, tensor_method
-from ._common import _new, _scalar_name, _t, overload
-from .comparison import where
+from ._common import _new, _t, overload
 from .shape import EmbeddingBackward, IndexAddBackward, IndexBackward, Select, Slice
 from ..views import _view_of
 
@@ -58,7 +57,7 @@ class Index(Function):
     def backward(ctx, grad):
         arrays = iter(t._data for t in ctx.saved_tensors)
         key = tuple(next(arrays) if isinstance(k, np.ndarray) else k for k in ctx.key)
-        return IndexBackward.apply(grad, ctx.shape, key), None
+        return IndexBackward.apply(None, grad, ctx.shape, key), None
 
 
 def _empty_result(x: np.ndarray, key: tuple) -> np.ndarray | None:
@@ -226,7 +225,7 @@ class Gather(Function):
 
     @staticmethod
     def backward(ctx, grad):
-        return ScatterAdd.apply(grad, ctx.shape, ctx.dim, ctx.index), None, None
+        return ScatterAdd.apply(None, grad, ctx.shape, ctx.dim, ctx.index), None, None
 
 
 @tensor_method()
@@ -247,9 +246,10 @@ class ScatterAdd(Function):
     """Zeros of ``shape`` with ``src`` added in at ``index`` along ``dim`` (gather's backward)."""
 
     node_name = "ScatterAddBackward0"
+    _optional_tensor_args = (0,)  # ``zeros``, always None: see IndexBackward
 
     @staticmethod
-    def forward(ctx, src, shape, dim, index):
+    def forward(ctx, zeros, src, shape, dim, index):
         ctx.dim, ctx.index = dim, index
         out = np.zeros(shape, src._data.dtype)
         np.add.at(out, _along(index, dim), src._data)
@@ -257,7 +257,7 @@ class ScatterAdd(Function):
 
     @staticmethod
     def backward(ctx, gg):
-        return Gather.apply(gg, ctx.dim, ctx.index), None, None, None
+        return None, Gather.apply(gg, ctx.dim, ctx.index), None, None, None
 
 
 class Scatter(Function):
@@ -313,7 +313,7 @@ class IndexSelect(Function):
 
     @staticmethod
     def backward(ctx, grad):
-        return IndexAddBackward.apply(grad, ctx.shape, ctx.key), None, None
+        return IndexAddBackward.apply(None, grad, ctx.shape, ctx.key), None, None
 
 
 @tensor_method()
@@ -377,38 +377,25 @@ def index_add(input: Tensor, dim: int, index: Tensor, source: Tensor, *, alpha: 
 
 
 class IndexPut(Function):
-    """``x[index] = value`` recorded out of place: the old values' gradient is zeroed at ``index``."""
+    """``x[index] = value`` (an advanced index) recorded out of place: the old values' gradient
+    is zeroed at ``index``."""
 
     node_name = "IndexPutBackward0"
 
     @staticmethod
-    def forward(ctx, base, value, key, view_func):
-        ctx.key, ctx.view_func = key, view_func
+    def forward(ctx, base, value, key):
+        ctx.key, ctx.value_shape = key, value._data.shape
         out = _t(base._data.copy())
-        if view_func is not None:
-            writable(view_func(out)._data)[...] = value._data
-        else:
-            out._data[key] = value._data
+        out._data[key] = value._data
         return out
 
     @staticmethod
     def backward(ctx, grad):
-        mask = np.ones(grad.shape, dtype=bool)
-        if ctx.view_func is not None:
-            written = ctx.view_func(_t(mask))._data
-            if written.size and builtins.any(s == 0 and n > 1 for s, n in zip(written.strides, written.shape)):
-                # (PyTorch writes the part's gradient back through the view: refused if it repeats an element)
-                raise RuntimeError(errors.INTERNAL_OVERLAP)
-            writable(written)[...] = False
-            g_value = ctx.view_func(grad) if ctx.needs_input_grad[1] else None
-        else:
-            mask[ctx.key] = False
-            g_value = grad[ctx.key] if ctx.needs_input_grad[1] else None
-        return where(_t(mask), grad, 0.0), g_value, None, None  # the overwritten places get +0. (zeros)
-
-
-# ``x[basic index] = value`` and in-place ops on views: PyTorch's CopySlices node.
-CopySlices = overload(IndexPut, "CopySlices", "CopySlices", node_in_torch_autograd=True)
+        """The overwritten places get zeros (an index_put of them), the value what reached them."""
+        g_value = grad[ctx.key] if ctx.needs_input_grad[1] else None
+        g_base = IndexPut.apply(grad, _t(np.zeros(ctx.value_shape, grad._data.dtype)), ctx.key) \
+            if ctx.needs_input_grad[0] else None
+        return g_base, g_value, None
 
 
 @tensor_method()
@@ -475,7 +462,7 @@ class EmbeddingLookup(Function):
 
     @staticmethod
     def backward(ctx, grad):
-        g = EmbeddingBackward.apply(grad, ctx.shape, (ctx.indices,))
+        g = EmbeddingBackward.apply(None, grad, ctx.shape, (ctx.indices,))
         if ctx.padding_idx is not None:  # the padding row never learns
             keep = np.ones((ctx.shape[0], 1), dtype=grad._data.dtype)
             keep[ctx.padding_idx] = 0

@@ -11,20 +11,20 @@ from typing import Any, Callable
 
 import numpy as np
 
-from .. import errors, random
+from .. import engine, errors, layout, random
 from ..creation import zeros, zeros_like
-from ..function import forward_ad_state, Function
-from ..grad_mode import _state
+from ..function import _sequence, forward_ad_state, Function, Node
+from ..grad_mode import _anomaly, _state
 from ..random import Generator
 from ..tensor import _make, Tensor, tensor_method
 from .. import views
 from ..views import _view_of, refresh_view
-from ._common import _check_shapes_broadcast, _scalar_name, _t, _type_name, as_tensor_like, overload
+from ._common import _check_shapes_broadcast, _scalar_name, _t, _type_name, as_tensor_like
 from .activations import relu
 from .arithmetic import add, div, mul, neg, pow, sub
 from .comparison import masked_fill
-from .indexing import _index_key, CopySlices, getitem, IndexPut, scatter, writable
-from .shape import _expand_target, _expandable_to
+from .indexing import _index_key, getitem, IndexPut, scatter, writable
+from .shape import _expand_target, _expandable_to, clone
 from .unary import clamp, exp
 from . import activations, arithmetic, indexing, unary
 
@@ -42,29 +42,28 @@ class AsStrided(Function):
 
     @staticmethod
     def backward(ctx, grad):
-        """PyTorch's as_strided_backward: the gradient added into zeros of the memory at the view's
-        places (summed where the view repeats an element), read back at the base's places."""
-        extent = builtins.max(_extent(*ctx.base), _extent(*ctx.view))
-        memory = StridedScatter.apply(grad, extent, ctx.view)
-        return AsStrided.apply(memory, *ctx.base), None, None, None
-
-
-class StridedScatter(Function):
-    """Zeros of ``extent`` elements, ``grad`` added at the places (size, stride, offset)."""
-
-    node_name = "CopySlices"
-    node_in_torch_autograd = True
-
-    @staticmethod
-    def forward(ctx, grad, extent, places):
-        ctx.places = places
-        out = np.zeros(extent, dtype=grad._data.dtype)
-        np.add.at(out, _strided(np.arange(extent), *places), grad._data)
-        return _t(out)
-
-    @staticmethod
-    def backward(ctx, grad):
-        return AsStrided.apply(grad, *ctx.places), None, None
+        """PyTorch's as_strided_backward, in recorded ops: the gradient written into zeros of the
+        memory at the view's places (summed first over the dimensions that repeat an element),
+        read back at the base's places."""
+        (size, stride, offset), (in_size, in_stride, in_offset) = ctx.view, ctx.base
+        if 0 in size or 0 in in_size:
+            return zeros(in_size, dtype=grad.dtype), None, None, None
+        out_size, out_stride = [], []
+        for d in reversed(range(len(size))):
+            if size[d] == 1:
+                grad = grad.squeeze(d)
+            elif stride[d] == 0:
+                grad = grad.sum(d)
+            else:
+                out_size.insert(0, size[d])
+                out_stride.insert(0, stride[d])
+        shared = builtins.min(in_offset, offset)
+        places = (tuple(out_size), tuple(out_stride), offset - shared)
+        storage = zeros(builtins.max(_extent(in_size, in_stride, in_offset - shared), _extent(*places)),
+                        dtype=grad.dtype)
+        # (PyTorch index_add_s where the places still repeat an element: no view of this library does)
+        copy_(AsStrided.apply(storage, *places), grad)
+        return AsStrided.apply(storage, in_size, in_stride, in_offset - shared), None, None, None
 
 
 def _memory(a: np.ndarray) -> np.ndarray:
@@ -84,7 +83,6 @@ def _extent(size: tuple, stride: tuple, offset: int) -> int:
     return offset + 1 + builtins.sum((n - 1) * s for n, s in zip(size, stride))
 
 
-views.rebuild = AsStrided.apply  # the core calls it for a view whose base changed in place
 
 
 @tensor_method()
@@ -131,8 +129,11 @@ def _inplace(self: Tensor, op, *args: Any, overlap: bool = True, desired: Callab
     if overlap:
         _check_overlap(self, args)
     dual = forward_ad_state.levels and _has_tangent(self, args)
-    result = op(_snapshot(self) if tracked or dual else self.detach(), *args)
+    old = _snapshot(self) if tracked or dual else self.detach()
+    result = op(old, *args)
     _check_result(self, result, desired)
+    if tracked and result._grad_fn is not None and result._grad_fn._saved:
+        _save_a_clone(result._grad_fn, old)
     if tracked:
         _write_into(self, result)
     else:
@@ -140,6 +141,14 @@ def _inplace(self: Tensor, op, *args: Any, overlap: bool = True, desired: Callab
     if dual:
         _write_tangent(self, result)
     return self
+
+
+def _save_a_clone(node: Node, old: Tensor) -> None:
+    """A formula that reads the old values of the tensor an op overwrites gets them from a
+    recorded ``clone`` (PyTorch saves ``self.clone()``), while the node's edge stays the old one."""
+    if builtins.any(t is old for t in node._saved):
+        copy = clone(old)
+        node._saved = tuple(copy if t is old else t for t in node._saved)
 
 
 def _has_tangent(self: Tensor, args: tuple) -> bool:
@@ -190,19 +199,14 @@ def _check_overlap(self: Tensor, inputs: tuple) -> None:
 
 def _dense(t: Tensor) -> bool:
     """PyTorch's is_non_overlapping_and_dense: the elements fill a block of memory exactly once."""
-    dims = sorted((d for d in range(t._data.ndim) if t._data.shape[d] > 1), key=t.stride)
-    expected = 1
-    for d in dims:
-        if t.stride(d) != expected:
-            return False
-        expected *= t._data.shape[d]
-    return True
+    a = t._data
+    return layout.standard(a) or layout.dense(a.shape, layout.strides_of(a))
 
 
 def _internal_overlap(t: Tensor) -> bool:
     """More than one element of ``t`` at one memory location (a stride 0 on a dimension > 1)."""
     return (t._data.size > 0 and not _dense(t)
-            and builtins.any(s == 0 and n > 1 for s, n in zip(t.stride(), t._data.shape)))
+            and builtins.any(s == 0 and n > 1 for s, n in zip(t._data.strides, t._data.shape)))
 
 
 def _overlap_status(a: Tensor, b: Tensor) -> str:
@@ -217,7 +221,7 @@ def _overlap_status(a: Tensor, b: Tensor) -> str:
     x0, y0 = x.__array_interface__["data"][0], y.__array_interface__["data"][0]
     x1, y1 = x0 + x.nbytes, y0 + y.nbytes
     if x0 == y0 and x1 == y1:
-        return "full" if a.stride() == b.stride() else "partial"
+        return "full" if layout.strides_of(x) == layout.strides_of(y) else "partial"
     return "partial" if x0 < y1 and y0 < x1 else "no"
 
 
@@ -261,37 +265,110 @@ def _snapshot(self: Tensor) -> Tensor:
 
 def _write_into(self: Tensor, result: Tensor) -> None:
     """Make ``self`` hold ``result``: data copied in, graph rebased, version bumped."""
-    if self._base is not None and self._view_func is not None and self._base._requires_grad or (
-            self._base is not None and self._view_func is not None and result._requires_grad):
-        base = self._base
-        _setitem_tracked(base, None, result, self._view_func)
-        views.rebase(self)
-        return
     _store(self, result._data)
-    self._grad_fn, self._output_nr, self._requires_grad = result._grad_fn, result._output_nr, result._requires_grad
-    if result._grad_fn is not None and result._grad_fn._saved_outputs:
-        _resave_output(result._grad_fn, self)
+    fn = result._grad_fn
+    if fn is None:  # (nothing to record: the written values need no gradient)
+        return
+    if self._base is not None:
+        _rebase_view(self, fn)
+        if fn._saved_outputs:  # the saved output: the view, with its new history (PyTorch's is_inplace_on_view)
+            _resave_output(fn, self, weakref.ref(self._grad_fn))
+        return
+    _set_history(self, fn)
+    if fn._saved_outputs:
+        _resave_output(fn, self)
 
 
-def _resave_output(node, self: Tensor) -> None:
-    """A node that saved its output (``exp_``) must watch ``self`` for later in-place changes."""
+def _set_history(t: Tensor, fn: Node) -> None:
+    """``t`` becomes output 0 of ``fn``; a ``retain_grad`` hook moves along (the tensor's other
+    hooks stay with its old node, as PyTorch's update_tensor_hooks_on_new_gradfn)."""
+    old, nr = t._grad_fn, t._output_nr
+    t._grad_fn, t._output_nr, t._requires_grad = fn, 0, True
+    if t._retains_grad and old is not None and old._pre_hooks:
+        hook = old._pre_hooks.get(nr, {}).pop("retain", None)
+        if hook is not None:
+            fn._hooks_for(0)["retain"] = hook
+
+
+def _resave_output(node, self: Tensor, history: weakref.ref | None = None) -> None:
+    """A node that saved its output (``exp_``) must watch ``self`` for later in-place changes;
+    ``history``: the grad_fn it comes back with, when not ``node`` (held weakly, as PyTorch)."""
     saved, versions = list(node._saved), list(node._saved_versions)
     for k, nr in enumerate(node._saved_outputs):
         if nr is not None:
             saved[k], versions[k] = self._alias(), self._version
     node._saved, node._saved_versions = tuple(saved), tuple(versions)
+    if history is not None:
+        node._output_history = history
 
 
-def _setitem_tracked(self: Tensor, key, value: Tensor, view_func=None) -> None:
-    if self._grad_fn is None and self._requires_grad:
-        raise RuntimeError(errors.VIEW_OF_LEAF_INPLACE)
-    old = _snapshot(self)
-    if value._data.dtype != self._data.dtype:
-        value = value.to(self.dtype)
-    node = CopySlices if view_func is not None else IndexPut
-    result = node.apply(old, value, key, view_func)
-    _store(self, result._data)
-    self._grad_fn, self._output_nr, self._requires_grad = result._grad_fn, result._output_nr, True
+class CopySlices(Function):
+    """PyTorch's node for an in-place op on a view: it wraps the op's node ``fn`` and does
+    ``grad[view] = fn(grad[view])`` out of place on the base's gradient. Its edges are the
+    base's old one and ``fn``'s others (``fn``'s first edge, the view's old history, is not
+    followed: the base's covers it). Made by ``_rebase_view``, never by ``apply``."""
+
+    node_name = "CopySlices"
+    node_in_torch_autograd = True
+
+    @staticmethod
+    def backward(ctx, grad):
+        """PyTorch's CopySlices::apply, in recorded ops (so create_graph records what PyTorch does)."""
+        if ctx.fn is None:
+            raise RuntimeError(errors.BACKWARD_TWICE)
+        result = _make(layout.empty_strided(ctx.base[0], ctx.base[1], grad._data.dtype))
+        _copy_into(result, grad)
+        grad_slice = AsStrided.apply(result, *ctx.view)
+        res = engine._call(ctx.fn, [clone(grad_slice, memory_format=layout.contiguous_format)])
+        out = [None] * len(ctx._next)
+        for i, g in enumerate(res):
+            if g is None or ctx._next[i] is None:  # (an undefined gradient stays undefined)
+                continue
+            if i == 0:
+                _copy_into(grad_slice, g)
+                out[0] = result
+            else:
+                out[i] = g
+        return tuple(out)
+
+
+def _copy_into(dst: Tensor, src: Tensor) -> None:
+    """``dst.copy_(src)`` in a backward: recorded under create_graph, else only the write and
+    its memory check (an expanded view's part is refused, as PyTorch refuses it)."""
+    if _state.enabled:
+        copy_(dst, src)
+        return
+    _check_overlap(dst, (src,))
+    np.copyto(writable(dst._data), src._data, casting="unsafe")
+
+
+def _release_copy_slices(node) -> None:
+    node.fn = None  # (its saved tensors go with it; a second backward is refused)
+
+
+CopySlices._backward_cls._release = _release_copy_slices
+
+
+def _rebase_view(view: Tensor, fn: Node) -> None:
+    """PyTorch's rebase_history for an in-place op on a view: the base's history becomes a
+    CopySlices wrapping the op's node ``fn``, and the view's is rebuilt from the base
+    (AsStridedBackward0)."""
+    base = view._base
+    node = object.__new__(CopySlices._backward_cls)
+    node._seq = next(_sequence)
+    node.fn, node.base, node.view = fn, views.geometry(base), views.geometry(view)
+    node._next = (base._grad_fn,) + fn._next[1:]
+    if base._output_nr or fn._next_nr:
+        node._next_nr = (base._output_nr,) + (fn._next_nr[1:] if fn._next_nr else (0,) * (len(fn._next) - 1))
+    node._output_meta = ((base._data.shape, base._data.dtype),)
+    if _anomaly.enabled:
+        node._forward_stack = getattr(fn, "_forward_stack", "")
+    _set_history(base, node)
+    views.rebase(view)
+
+
+views.rebuild = AsStrided.apply  # the core calls it for a view whose base changed in place
+views.rebase_history = _rebase_view  # ... and for a view a custom Function changed in place
 
 
 @tensor_method('__setitem__')
@@ -316,7 +393,7 @@ def setitem(self: Tensor, index: Any, value: Any) -> None:
         _warn_if_expanded(self, "index_put_", "indices", "tensor", 976)
     if by_mask:
         _warn_if_expanded(self, "masked_fill_", "mask", "scalar", 2450)
-    _inplace(self, lambda s, v: IndexPut.apply(s, v, key, None), value, overlap=False)
+    _inplace(self, lambda s, v: IndexPut.apply(s, v, key), value, overlap=False)
 
 
 def _selects_all(key: tuple, shape: tuple) -> bool:
@@ -333,25 +410,16 @@ def _selects_all(key: tuple, shape: tuple) -> bool:
 
 def _copy_to(target: Tensor, value: Tensor, index: Any) -> None:
     """PyTorch's copy_to: ``copy_`` of the same shape, ``fill_`` with a 0-d value, else ``copy_``
-    of the value without its leading ones, expanded to the target. Into a tracked view, the
-    value itself is the written part of the base (CopySlices' inputs are the base and the value)."""
-    fill = not value._data.ndim and value._data.shape != target._data.shape
-    if value._data.ndim and value._data.shape != target._data.shape:
+    of the value without its leading ones, expanded to the target."""
+    if not value._data.ndim and value._data.shape != target._data.shape:
+        fill_(target, value)
+        return
+    if value._data.shape != target._data.shape:
         _check_expand(value, target._data.shape, index)
         value = value.view(_leading_ones_dropped(value._data.shape))  # (a view even when nothing is dropped)
         if value._data.shape != target._data.shape:
             value = value.expand(target._data.shape)
-    if target._base is not None and _tracked(target, value):
-        _check_leaf_inplace(target)
-        if value is not target:  # (x[...] = x copies nothing)
-            _check_overlap(target, (value,))
-        _write_into(target, value)
-        if forward_ad_state.levels and _has_tangent(target, (value,)):
-            _write_tangent(target, value)
-    elif fill:
-        fill_(target, value)
-    else:
-        copy_(target, value)
+    copy_(target, value)
 
 
 def _strip_leading_ones(value: Tensor) -> Tensor:

@@ -608,8 +608,8 @@ def _should_fold(a: Tensor, b: Tensor) -> bool:
 
 @tensors_only()
 def outer(input: Tensor, vec2: Tensor) -> Tensor:
-    """Outer product of two vectors, as a broadcast product (PyTorch records ``MulBackward0`` too)."""
-    return input.unsqueeze(1) * vec2
+    """Outer product of two vectors, as PyTorch's: ``input.reshape(n, 1) * vec2`` (``MulBackward0``)."""
+    return input.reshape(input.shape[0], 1) * vec2
 
 
 def _matmul_operator(self: Tensor, other: Any) -> Tensor:

@@ -12,10 +12,12 @@ from .. import dtypes, layout
 from ..dtypes import result_dtype, scalar_type_name
 from ..errors import cannot_cast
 from ..function import Function
+from ..grad_mode import _state, no_grad
 from ..tensor import _make, Tensor
 from ._common import _check_shapes_broadcast, _with_number, np_mean, overload
-from .activations import log_softmax
-from .arithmetic import DivScalar, MulScalar  # tensor * or / number as PyTorch's C++ formulas record them
+from .activations import log_softmax, LogSigmoid
+from .unary import Logit
+from .arithmetic import AddScalar, DivScalar, MulScalar, number_minus  # numbers as PyTorch's C++ formulas record them
 
 
 _REDUCTIONS = ("none", "mean", "sum")
@@ -34,6 +36,13 @@ def _reduce(loss: np.ndarray, reduction: str, *inputs: Tensor) -> np.ndarray:
     if reduction == "sum":
         return np.asarray(loss.sum(), dtype=loss.dtype)
     return layout.elementwise(loss, *(t._data for t in inputs))
+
+
+def _not_differentiable(function: str, argument: str, t: Tensor | None) -> None:
+    """PyTorch refuses a loss's weights that require grad (while grad mode is on): no formula for them."""
+    if t is not None and t._requires_grad and _state.enabled:
+        raise RuntimeError(f"The function '{function}' is not differentiable with respect to argument "
+                           f"'{argument}'. This input cannot have requires_grad True.")
 
 
 def _warn_size(input: Tensor, target: Tensor) -> None:
@@ -259,6 +268,7 @@ def nll_loss(input: Tensor, target: Tensor, weight: Tensor | None = None, size_a
     """Negative log-likelihood of class indices given log-probabilities (``NllLossBackward0``)."""
     _check_reduction(reduction)
     target = _check_target(input, target)
+    _not_differentiable("nll_loss_forward" if input._data.ndim <= 2 else "nll_loss2d_forward", "weight", weight)
     w = None if weight is None else weight._data
     if input._data.ndim <= 2:
         return NllLoss.apply(input, target._data, w, reduction, ignore_index)
@@ -353,7 +363,8 @@ def _weighted(ctx, weight: Tensor | None, *grads: Tensor | None) -> list:
 
 
 class BinaryCrossEntropyWithLogits(Function):
-    """(1 - y) x - log σ(x) (never overflows), reduced; backward ``(σ(x) - y) grad``."""
+    """(1 - y) x - log σ(x) (never overflows), reduced; backward ``(σ(x) - y) grad``. ``weight`` and
+    ``pos_weight`` come in as numpy arrays (not differentiable: no edges)."""
 
     node_name = "BinaryCrossEntropyWithLogitsBackward0"
 
@@ -362,31 +373,31 @@ class BinaryCrossEntropyWithLogits(Function):
         x, y = input._data, target._data
         log_sigmoid = np.minimum(x, 0) - np.log1p(np.exp(-np.abs(x)))
         if pos_weight is not None:
-            log_sigmoid = log_sigmoid * ((pos_weight._data - 1) * y + 1)
+            log_sigmoid = log_sigmoid * ((pos_weight - 1) * y + 1)
         loss = (1 - y) * x - log_sigmoid
         if weight is not None:
-            loss = loss * weight._data
-        ctx.save_for_backward(input, target, weight, pos_weight)
-        ctx.reduction, ctx.n = reduction, x.size
+            loss = loss * weight
+        ctx.save_for_backward(input, target)
+        ctx.weight, ctx.pos_weight, ctx.reduction, ctx.n = weight, pos_weight, reduction, x.size
         return _make(_reduce(loss.astype(y.dtype, copy=False), reduction, target))  # ((1 - target) first)
 
     @staticmethod
     def backward(ctx, grad):
-        input, target, weight, pos_weight = ctx.saved_tensors
+        input, target = ctx.saved_tensors  # PyTorch's formulas, op by op
+        weight, pos_weight = (None if w is None else _make(w) for w in (ctx.weight, ctx.pos_weight))
         need_input, need_target = ctx.needs_input_grad[:2]
-        s = input.sigmoid()
         grad_input = grad_target = None
         if need_input:
             if pos_weight is None:
-                grad_input = (s - target) * grad
+                grad_input = (input.sigmoid() - target) * grad
             else:
                 t = pos_weight * target
-                grad_input = ((t + 1 - target) * s - t) * grad
+                grad_input = ((AddScalar.apply(t, 1) - target) * input.sigmoid() - t) * grad
         if need_target:
             if pos_weight is None:
                 grad_target = -input * grad
-            else:
-                grad_target = ((1 - s).log() - pos_weight * s.log()) * grad
+            else:  # log σ(-x) - pos_weight log σ(x): never -inf where σ rounds to 0 or 1
+                grad_target = (LogSigmoid.apply(-input) - LogSigmoid.apply(input) * pos_weight) * grad
         return (*_weighted(ctx, weight, grad_input, grad_target), None, None, None)
 
 
@@ -399,11 +410,16 @@ def binary_cross_entropy_with_logits(input: Tensor, target: Tensor, weight: Tens
         raise ValueError(f"Target size ({target.size()}) must be the same as input size ({input.size()})")
     if not target.is_floating_point():  # PyTorch computes the loss in place in a tensor of target's dtype
         raise RuntimeError(cannot_cast(scalar_type_name(result_dtype(input, target)), scalar_type_name(target.dtype)))
-    return BinaryCrossEntropyWithLogits.apply(input, target, weight, pos_weight, reduction)
+    _not_differentiable("binary_cross_entropy_with_logits", "weight", weight)
+    _not_differentiable("binary_cross_entropy_with_logits", "pos_weight", pos_weight)
+    # (weight and pos_weight as numpy arrays: like PyTorch, the node's edges are input and target only)
+    return BinaryCrossEntropyWithLogits.apply(input, target, None if weight is None else weight._data,
+                                              None if pos_weight is None else pos_weight._data, reduction)
 
 
 class BinaryCrossEntropy(Function):
-    """-w (y log x + (1 - y) log(1 - x)), each log clamped at -100 as PyTorch does."""
+    """-w (y log x + (1 - y) log(1 - x)), each log clamped at -100 as PyTorch does. ``weight`` comes
+    in as a numpy array: like PyTorch, the node has edges for input and target only."""
 
     node_name = "BinaryCrossEntropyBackward0"
 
@@ -414,21 +430,103 @@ class BinaryCrossEntropy(Function):
             raise RuntimeError("all elements of input should be between 0 and 1")
         loss = (y - 1) * np.maximum(np.log1p(-x), -100) - y * np.maximum(np.log(x), -100)
         if weight is not None:
-            loss = loss * weight._data
-        ctx.save_for_backward(input, target, weight)
-        ctx.reduction, ctx.n = reduction, x.size
+            loss = loss * weight
+        ctx.save_for_backward(input, target)
+        ctx.weight, ctx.reduction, ctx.n = weight, reduction, x.size
         return _make(_reduce(loss.astype(x.dtype, copy=False), reduction, input, target))
 
     @staticmethod
     def backward(ctx, grad):
-        input, target, weight = ctx.saved_tensors
+        input, target = ctx.saved_tensors
         need_input, need_target = ctx.needs_input_grad[:2]
         grad_input = grad_target = None
-        if need_input:
-            grad_input = (input - target) / ((1 - input) * input).clamp_min(1e-12) * grad
-        if need_target:
-            grad_target = ((1 - input).log().clamp_min(-100) - input.log().clamp_min(-100)) * grad
-        return (*_weighted(ctx, weight, grad_input, grad_target), None, None)
+        if need_input:  # PyTorch's binary_cross_entropy_backward, an op of its own
+            grad_input = BinaryCrossEntropyBackward.apply(grad, input, target, ctx.weight, ctx.reduction)
+        if need_target:  # PyTorch's binary_cross_entropy_target_backward: -logit(x) grad (w, / n)
+            grad_target = -Logit.apply(input) * grad
+            if ctx.weight is not None:
+                grad_target = grad_target * _make(ctx.weight)
+            if ctx.reduction == "mean":
+                grad_target = DivScalar.apply(grad_target, target.numel())
+        return grad_input, grad_target, None, None
+
+
+_BCE_EPS = 1e-12  # PyTorch's binary cross-entropy epsilon, for every dtype
+
+
+class BinaryCrossEntropyBackward(Function):
+    """``w grad (x - y) / max((1 - x) x, eps)`` (/ n for the mean): PyTorch's binary_cross_entropy_backward
+    kernel, an op of its own: a double backward records ``BinaryCrossEntropyBackwardBackward0``, whose
+    formulas (for grad_output, self and target, in that order as PyTorch's generated code) follow."""
+
+    node_name = "BinaryCrossEntropyBackwardBackward0"
+
+    @staticmethod
+    def forward(ctx, grad, input, target, weight, reduction):
+        g, x, y = grad._data, input._data, target._data
+        out = g * (x - y) / np.maximum((1 - x) * x, x.dtype.type(_BCE_EPS))
+        if weight is not None:
+            out = out * weight
+        if reduction == "mean":
+            out = out / x.size
+        ctx.save_for_backward(grad, input, target)
+        ctx.weight, ctx.reduction = weight, reduction
+        return _make(layout.like(np.asarray(out, dtype=x.dtype), x))  # (empty_like(input), filled)
+
+    @staticmethod
+    def backward(ctx, gg):
+        grad, input, target = ctx.saved_tensors
+        weight = None if ctx.weight is None else _make(ctx.weight)
+        need_grad, need_input, need_target = ctx.needs_input_grad[:3]
+        mean = ctx.reduction == "mean"
+        grad_grad = _bce_double_backward_grad_output(gg, input, target, weight, mean) if need_grad else None
+        grad_input = _bce_double_backward(grad, gg, input, target, weight, mean) if need_input else None
+        grad_target = _bce_double_backward_target(gg, grad, input, target, weight, mean) if need_target else None
+        return grad_grad, grad_input, grad_target, None, None
+
+
+# PyTorch's three binary_cross_entropy double-backward formulas (FunctionsManual.cpp), op by op; the
+# right operand of a C++ operator is recorded first (see normalization.py's _OPERANDS).
+
+def _bce_double_backward(grad_output: Tensor, grad: Tensor, input: Tensor, target: Tensor,
+                         weight: Tensor | None, mean: bool) -> Tensor:
+    """The gradient for the input: (x² - 2 x y + y) / ((x + eps)² (1 - x + eps)²) · grad · grad_output."""
+    inp_pl_eps = AddScalar.apply(input, _BCE_EPS)
+    one_m_inp_pl_eps = AddScalar.apply(number_minus(1, input), _BCE_EPS)
+    right = one_m_inp_pl_eps.pow(2)
+    denominator = inp_pl_eps.pow(2) * right
+    right = MulScalar.apply(input, 2) * target
+    gI = (input * input - right + target) / denominator
+    gI = gI * (grad * grad_output)
+    if weight is not None:
+        gI = gI * weight
+    return DivScalar.apply(gI, input.numel()) if mean else gI
+
+
+def _bce_double_backward_target(grad: Tensor, grad_output: Tensor, input: Tensor, target: Tensor,
+                                weight: Tensor | None, mean: bool) -> Tensor:
+    """The gradient for the target: -grad · grad_output / max((1 - x) x, eps)."""
+    res = -grad * grad_output
+    if weight is not None:
+        res = res * weight
+    denom = number_minus(1, input) * input
+    with no_grad():  # (PyTorch clamps in place, unrecorded)
+        denom.clamp_min_(_BCE_EPS)
+    res = res / denom
+    return DivScalar.apply(res, target.numel()) if mean else res
+
+
+def _bce_double_backward_grad_output(grad: Tensor, input: Tensor, target: Tensor, weight: Tensor | None,
+                                     mean: bool) -> Tensor:
+    """The gradient for grad_output: (x - y) / ((x + eps) (1 - x + eps)) · grad (summed to its shape
+    by the engine, as PyTorch's)."""
+    right = AddScalar.apply(number_minus(1, input), _BCE_EPS)
+    denominator = AddScalar.apply(input, _BCE_EPS) * right
+    ggO = (input - target) / denominator
+    ggO = ggO * grad
+    if weight is not None:
+        ggO = ggO * weight
+    return DivScalar.apply(ggO, input.numel()) if mean else ggO
 
 
 def binary_cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None, size_average: bool | None = None,
@@ -438,6 +536,7 @@ def binary_cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = 
     if target.shape != input.shape:
         raise ValueError(f"Using a target size ({target.size()}) that is different to the input size "
                          f"({input.size()}) is deprecated. Please ensure they have the same size.")
+    _not_differentiable("binary_cross_entropy", "weight", weight)
     if weight is not None and weight.shape != input.shape:
         weight = weight.expand(np.broadcast_shapes(target.shape, weight.shape))
-    return BinaryCrossEntropy.apply(input, target, weight, reduction)
+    return BinaryCrossEntropy.apply(input, target, None if weight is None else weight._data, reduction)

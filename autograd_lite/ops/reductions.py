@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 
 from .. import dtypes, errors, kernels, layout
-from ..creation import arange, eye, linspace, zeros
+from ..creation import arange, eye, linspace, zeros, zeros_like
 from ..dtypes import bool_
 from ..dtypes import dtype as _dtype
 from ..function import Function
@@ -29,6 +29,17 @@ def _unsqueeze_back(grad: Tensor, dims: tuple, keepdim: bool) -> Tensor:
         for d in dims:
             grad = grad.unsqueeze(d)
     return grad
+
+
+def _restore_reduced_dims(grad: Tensor, dims: tuple, keepdim: bool) -> Tensor:
+    """PyTorch's restore_reduced_dims: the reduced dimensions put back by a reshape (amax/amin's
+    formula reads it so; the others unsqueeze, see ``_unsqueeze_back``)."""
+    if keepdim:
+        return grad
+    shape, sizes = [], iter(grad.shape)
+    for d in range(grad.dim() + len(dims)):
+        shape.append(1 if d in dims else next(sizes))
+    return grad.reshape(shape)
 
 
 def _expand_back(grad: Tensor, shape: tuple, dims: tuple, keepdim: bool) -> Tensor:
@@ -143,12 +154,15 @@ def _variance(ctx, a: Tensor, dims: tuple | None, correction: float, keepdim: bo
 
 
 def _var_backward(ctx, grad: Tensor, a: Tensor) -> Tensor:
-    """derivatives.yaml's var_backward: 2 (x - mean) / (n - correction) (std's backward reuses it)."""
+    """PyTorch's var_backward, ``2 / (n - correction) * grad * (x - mean)`` (std's backward reuses it)."""
     if ctx.all and ctx.dof <= 0:  # the whole-tensor formula: 2 / 0 times 0 is nan, times the rest inf
         return grad * where(a == a.mean(), math.nan, math.inf)
-    centered = a - a.mean(ctx.dims, keepdim=True)
+    if not ctx.all and not ctx.keepdim and a.ndim > 1:
+        for d in sorted(ctx.dims):  # (PyTorch's unsqueeze_multiple)
+            grad = grad.unsqueeze(d)
+    centered = a - (a.mean() if ctx.all else a.mean(ctx.dims, keepdim=True))  # (C++: the right operand first)
     factor = 2 / ctx.dof if ctx.dof else math.inf
-    return MulScalar.apply(_unsqueeze_back(grad, ctx.dims, ctx.keepdim), factor) * centered  # (broadcast, as PyTorch's)
+    return MulScalar.apply(grad, factor) * centered
 
 
 class Var(Function):
@@ -187,8 +201,8 @@ class Std(Function):
 
     @staticmethod
     def backward(ctx, grad):
-        a, out = ctx.saved_tensors
-        return _var_backward(ctx, where(out == 0, 0.0, grad / (out * 2)), a), None, None, None
+        a, out = ctx.saved_tensors  # PyTorch's std_backward: (grad / (std * 2)), 0 where std is 0
+        return _var_backward(ctx, (grad / MulScalar.apply(out, 2)).masked_fill(out == 0, 0), a), None, None, None
 
 
 @tensor_method()
@@ -252,17 +266,33 @@ class Prod(Function):
 
     @staticmethod
     def backward(ctx, grad):
+        """PyTorch's prod_backward: ``grad * (result / input)``, the reduced dimension unsqueezed back
+        (broadcasting, not expanded); with zeros, the products of the other elements."""
         a, out = ctx.saved_tensors
         if not a.ndim:
             return grad, None, None
-        dims = tuple(range(a.ndim)) if ctx.dims is None else ctx.dims
-        keep = ctx.keepdim or ctx.dims is None
-        if not (a == 0).any():
-            return _expand_back(grad, a.shape, dims, keep) * (_expand_back(out, a.shape, dims, keep) / a), None, None
-        # With zeros, the product of the *other* elements, as a differentiable expression (create_graph).
+        zeros = np.count_nonzero(a._data == 0)
         if ctx.dims is None:
-            return (grad * _prod_of_others(a.reshape(-1), (0,))).view(a.shape), None, None
-        return _expand_back(grad, a.shape, dims, keep) * _prod_of_others(a, dims), None, None
+            if not zeros:
+                return grad * (out / a), None, None
+            if zeros > 1 and not _state.enabled:  # (no create_graph: all zero)
+                return zeros_like(a, memory_format=layout.contiguous_format), None, None
+            return _prod_safe_zeros_backward(grad, a.contiguous().view(-1), 0).view_as(a), None, None
+        dim, = ctx.dims
+        if not ctx.keepdim:
+            grad, out = grad.unsqueeze(dim), out.unsqueeze(dim)
+        if not zeros:
+            return grad * (out / a), None, None
+        return _prod_safe_zeros_backward(grad, a, dim), None, None
+
+
+def _prod_safe_zeros_backward(grad: Tensor, a: Tensor, dim: int) -> Tensor:
+    """``grad`` times, per element, the product of the others of its slice along ``dim``."""
+    if not a._data.size:
+        return grad.expand_as(a)
+    if a.shape[dim] == 1:
+        return grad
+    return grad * _prod_of_others(a, (dim,))
 
 
 ProdDim = overload(Prod, "ProdDim", "ProdBackward1")  # prod(x, dim): the second overload
@@ -529,7 +559,7 @@ class Amax(Function):
         a, out = ctx.saved_tensors
         mask = a == _expand_back(out, a.shape, ctx.dims, ctx.keepdim)
         count = mask.sum(ctx.dims, keepdim=True)
-        return _unsqueeze_back(grad, ctx.dims, ctx.keepdim) / count * mask, None, None  # scale_grad_by_count
+        return _restore_reduced_dims(grad, ctx.dims, ctx.keepdim) / count * mask, None, None  # scale_grad_by_count
 
 
 def _first_zero(x: np.ndarray, out: np.ndarray, dims: tuple | None, keepdim: bool) -> np.ndarray:

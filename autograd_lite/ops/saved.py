@@ -66,10 +66,15 @@ def _mm_fields(first: str) -> dict:
             "mat2_sym_sizes": lambda node: node.sizes[1], "mat2_sym_strides": lambda node: node.strides[1]}
 
 
+def _optional(name: str):
+    """A loss's weight kept as a numpy array (no edge): the tensor, or None when there was none."""
+    return lambda node: None if getattr(node, name) is None else _make(getattr(node, name))
+
+
 # nll_loss and its backward op (which reads them from the NllLoss node it differentiates)
 _NLL = {"reduction": attr("reduction", _REDUCTION.get), "target": _tensor("target"),
         "ignore_index": attr("ignore_index", _int),
-        "weight": lambda node: None if node.weight is None else _make(node.weight)}
+        "weight": _optional("weight")}
 _NLL_LOSS = {"self": 0, **_NLL, "total_weight": _tensor("total_weight")}
 _NLL_LOSS_BACKWARD = {name: (lambda node, read=read: read(node.loss)) for name, read in _NLL.items()}
 
@@ -142,9 +147,10 @@ saved_fields.update({
     "StdBackward0": {"self": 0, "result": 1, "keepdim": attr("keepdim")},
     "VarBackward0": {"self": 0, "keepdim": attr("keepdim")},
     "MseLossBackward0": {"self": 0, "target": 1, "reduction": attr("reduction", _REDUCTION.get)},
-    "BinaryCrossEntropyBackward0": {"self": 0, "target": 1, "weight": 2,
+    "BinaryCrossEntropyBackward0": {"self": 0, "target": 1, "weight": _optional("weight"),
                                     "reduction": attr("reduction", _REDUCTION.get)},
-    "BinaryCrossEntropyWithLogitsBackward0": {"self": 0, "target": 1, "weight": 2, "pos_weight": 3,
+    "BinaryCrossEntropyWithLogitsBackward0": {"self": 0, "target": 1, "weight": _optional("weight"),
+                                              "pos_weight": _optional("pos_weight"),
                                               "reduction": attr("reduction", _REDUCTION.get)},
     "NllLossBackward0": _NLL_LOSS,
     "NllLoss2DBackward0": _NLL_LOSS,

@@ -487,7 +487,7 @@ class Select(Function):
 
     @staticmethod
     def backward(ctx, grad):
-        return SelectBackward.apply(grad, ctx.shape, ctx.key), None, None
+        return SelectBackward.apply(None, grad, ctx.shape, ctx.key), None, None
 
 
 @tensor_method()
@@ -510,7 +510,7 @@ class Slice(Function):
 
     @staticmethod
     def backward(ctx, grad):
-        return SliceBackward.apply(grad, ctx.shape, ctx.key), None, None
+        return SliceBackward.apply(None, grad, ctx.shape, ctx.key), None, None
 
 
 @tensor_method()
@@ -539,9 +539,12 @@ class IndexBackward(Function):
 
     node_name = "IndexPutImplBackward0"  # x[index]: zeros._index_put_impl_(index, grad, accumulate=True)
     _accumulate = True  # False: a slice or a select reads each element once, and copies it back (-0. kept)
+    # ``zeros`` is always None: the tensor PyTorch's in-place ops write into (their ``self``), which
+    # never needs a gradient; those nodes keep its edge, (None, 0), select's and slice's ops have none
+    _optional_tensor_args = (0,)
 
     @staticmethod
-    def forward(ctx, grad, shape, key):
+    def forward(ctx, zeros, grad, shape, key):
         ctx.key = key
         out = np.zeros(shape, grad._data.dtype)
         if ctx._function._accumulate:
@@ -552,14 +555,17 @@ class IndexBackward(Function):
 
     @staticmethod
     def backward(ctx, gg):
-        return gg[ctx.key], None, None
+        return None, gg[ctx.key], None, None
 
 
-SelectBackward = overload(IndexBackward, "SelectBackward", "SelectBackwardBackward0", _accumulate=False)
-SliceBackward = overload(IndexBackward, "SliceBackward", "SliceBackwardBackward0", _accumulate=False)
+SelectBackward = overload(IndexBackward, "SelectBackward", "SelectBackwardBackward0", _accumulate=False,
+                          _optional_tensor_args=())
+SliceBackward = overload(IndexBackward, "SliceBackward", "SliceBackwardBackward0", _accumulate=False,
+                         _optional_tensor_args=())
 IndexAddBackward = overload(IndexBackward, "IndexAddBackward", "IndexAddBackward0",  # index_select's backward
-                            _accumulate=True)
-EmbeddingBackward = overload(IndexBackward, "EmbeddingBackward", "EmbeddingDenseBackwardBackward0", _accumulate=True)
+                            _accumulate=True, _optional_tensor_args=(0,))
+EmbeddingBackward = overload(IndexBackward, "EmbeddingBackward", "EmbeddingDenseBackwardBackward0", _accumulate=True,
+                             _optional_tensor_args=())
 
 
 def _expandable_to(shape: tuple, to: tuple) -> bool:

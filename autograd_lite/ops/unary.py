@@ -11,9 +11,9 @@ import numpy as np
 from .. import dtypes, kernels, layout
 from ..creation import zeros_like
 from ..function import Function
-from ..tensor import Tensor, tensor_method
+from ..tensor import _make, Tensor, tensor_method
 from ._common import _float_data, _pointwise, _t, as_tensor_like, overload
-from .arithmetic import maximum, minimum, MulScalar, reciprocal
+from .arithmetic import AddScalar, maximum, minimum, MulScalar, number_minus, reciprocal
 from .comparison import max_first, min_first, where
 
 
@@ -96,25 +96,57 @@ def _elementwise(name: str, node_name: str, numpy: Callable, saves_output: bool,
     return function, tensor_method()(op)
 
 
-# Function, node, numpy forward, backward from the output?, derivative(grad, input or output)
+# Function, node, numpy forward, backward from the output?, derivative(grad, input or output): each
+# derivatives.yaml's formula op by op, numbers as its C++ writes them (``2 * result`` is mul.Scalar,
+# ``MulScalar``; ``result + 1`` add.Scalar, ``AddScalar``), so a gradient taken with create_graph
+# records PyTorch's nodes.
 Log, log = _elementwise("Log", "LogBackward0", np.log, False, lambda grad, a: grad / a)
-Sqrt, sqrt = _elementwise("Sqrt", "SqrtBackward0", np.sqrt, True, lambda grad, out: grad / (2 * out))
+Sqrt, sqrt = _elementwise("Sqrt", "SqrtBackward0", np.sqrt, True, lambda grad, out: grad / MulScalar.apply(out, 2))
 Sin, sin = _elementwise("Sin", "SinBackward0", np.sin, False, lambda grad, a: grad * a.cos())
 Cos, cos = _elementwise("Cos", "CosBackward0", np.cos, False, lambda grad, a: grad * -a.sin())
-Log1p, log1p = _elementwise("Log1p", "Log1PBackward0", np.log1p, False, lambda grad, a: grad / (a + 1))
-Expm1, expm1 = _elementwise("Expm1", "Expm1Backward0", np.expm1, True, lambda grad, out: grad * (out + 1))
+Log1p, log1p = _elementwise("Log1p", "Log1PBackward0", np.log1p, False, lambda grad, a: grad / AddScalar.apply(a, 1))
+Expm1, expm1 = _elementwise("Expm1", "Expm1Backward0", np.expm1, True,
+                            lambda grad, out: grad * AddScalar.apply(out, 1))
 Erf, erf = _elementwise("Erf", "ErfBackward0", kernels.erf, False,
                         lambda grad, a: MulScalar.apply((-a.pow(2)).exp(), 2 / math.sqrt(math.pi)) * grad)
-Tan, tan = _elementwise("Tan", "TanBackward0", np.tan, True, lambda grad, out: grad * (1 + out * out))
-Atan, atan = _elementwise("Atan", "AtanBackward0", np.arctan, False, lambda grad, a: grad / (a * a + 1))
+Tan, tan = _elementwise("Tan", "TanBackward0", np.tan, True,
+                        lambda grad, out: grad * AddScalar.apply(out.pow(2), 1))
+Atan, atan = _elementwise("Atan", "AtanBackward0", np.arctan, False,
+                          lambda grad, a: grad / AddScalar.apply(a * a, 1))
 Sinh, sinh = _elementwise("Sinh", "SinhBackward0", np.sinh, False, lambda grad, a: grad * a.cosh())
 Cosh, cosh = _elementwise("Cosh", "CoshBackward0", np.cosh, False, lambda grad, a: grad * a.sinh())
-Log10, log10 = _elementwise("Log10", "Log10Backward0", np.log10, False, lambda grad, a: grad / (a * math.log(10)))
-Rsqrt, rsqrt = _elementwise("Rsqrt", "RsqrtBackward0", lambda x: 1 / np.sqrt(x), True,
-                            lambda grad, out: grad * out.pow(3) * -0.5)
-Log2, log2 = _elementwise("Log2", "Log2Backward0", np.log2, False, lambda grad, a: grad / (a * math.log(2)))
-Rsqrt, rsqrt = _elementwise("Rsqrt", "RsqrtBackward0", lambda x: 1 / np.sqrt(x), True,
-                            lambda grad, out: -0.5 * grad * out.pow(3))
+Log10, log10 = _elementwise("Log10", "Log10Backward0", np.log10, False,
+                            lambda grad, a: grad / MulScalar.apply(a, math.log(10)))
+Log2, log2 = _elementwise("Log2", "Log2Backward0", np.log2, False, lambda grad, a: grad / MulScalar.apply(a, math.log(2)))
+Rsqrt, rsqrt = _elementwise("Rsqrt", "RsqrtBackward0", lambda x: 1 / np.sqrt(x), True, lambda grad, out: _rsqrt_derivative(grad, out))
+
+
+def _rsqrt_derivative(grad: Tensor, out: Tensor) -> Tensor:
+    """``-0.5 * grad * result.pow(3)``: C++ evaluates the right operand of ``*`` first (see
+    normalization.py's _OPERANDS), so pow's node is recorded before mul.Scalar's."""
+    cube = out.pow(3)
+    return MulScalar.apply(grad, -0.5) * cube
+
+
+class Logit(Function):
+    """log(x / (1 - x)), the inverse of sigmoid; here for binary_cross_entropy's target gradient
+    (PyTorch's ``at::logit(self)``)."""
+
+    node_name = "LogitBackward0"
+
+    @staticmethod
+    def forward(ctx, a):
+        x = _float_data(a)
+        ctx.save_for_backward(a)
+        return _pointwise(np.log(x / (1 - x)), a)
+
+    @staticmethod
+    def backward(ctx, grad):
+        """PyTorch's infinitely_differentiable_logit_backward: grad / (x (1 - x)) inside [0, 1], NaN outside."""
+        a, = ctx.saved_tensors
+        inside = _make((a._data >= 0) & (a._data <= 1))
+        slope = a * number_minus(1.0, a)  # (C++ records the right operand of ``/`` first)
+        return where(inside, grad / slope, _make(np.array(np.nan, a._data.dtype)))
 
 
 class Clamp(Function):

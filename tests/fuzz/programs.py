@@ -95,6 +95,17 @@ def _get(read):
         return f"<{type(e).__name__}: {e}>"
 
 
+def _graph(node, depth: int) -> str:
+    """A node's name and, ``depth`` levels down, the nodes behind its edges (PyTorch's
+    ``next_functions``, None edges and output numbers included): ``Mul(Accumulate, None:0)``."""
+    name = node.name()
+    if not depth or not node.next_functions:
+        return name
+    edges = ", ".join("None" if n is None else _graph(n, depth - 1) + (f":{nr}" if nr else "")
+                      for n, nr in node.next_functions)
+    return f"{name}({edges})"
+
+
 def _tensor_snapshot(lib, t, with_grad: bool = True) -> dict[str, Any]:
     # the flags first: reading grad_fn may refresh a view's graph (as in PyTorch), and the
     # flags must be seen as the user would see them without it
@@ -106,7 +117,7 @@ def _tensor_snapshot(lib, t, with_grad: bool = True) -> dict[str, Any]:
         "values": t.detach().numpy(force=True).copy(),
         "requires_grad": requires_grad,
         "is_leaf": is_leaf,
-        "grad_fn": grad_fn if isinstance(grad_fn, str) or grad_fn is None else grad_fn.name(),
+        "grad_fn": grad_fn if isinstance(grad_fn, str) or grad_fn is None else _graph(grad_fn, 3),
         "stride": tuple(t.stride()),
         "contiguous": t.is_contiguous(),
     }

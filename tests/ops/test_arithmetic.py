@@ -225,3 +225,13 @@ def test_div_gradient_in_pytorchs_order(dtype):
 def test_subtraction_with_a_python_bool(code):
     """A Python bool in a subtraction counts as a bool tensor: refused, with the mask hint."""
     same(lambda L: eval(code, {"T": L, "x": L.zeros(2)}))
+
+
+@pytest.mark.parametrize("expr", ["x // 2", "x // y", "2 // x", "x // x", "y // x", "2 % x", "x.floor_divide(y)"])
+def test_not_implemented_edges(expr):
+    """PyTorch's fallback for ops without a derivative keeps edges only to inputs that require grad."""
+    def run(T):
+        x, y = T.tensor([3.0, -2.0], requires_grad=True), T.tensor([2.0, 4.0])
+        out = eval(expr)
+        return out, graph_names(out.grad_fn)
+    same(run)

@@ -13,7 +13,7 @@ torch = pytest.importorskip("torch")
 import autograd_lite  # noqa: E402,F401
 from harness import P, arrays, assert_same_tensor, case_tests, compare, compare_error, leaves, rng, setitem, ties  # noqa: E402,F401
 from harness import graph_names, raises_same, same  # noqa: E402
-from harness import compare_layout  # noqa: E402
+from harness import compare_layout, compare_orders  # noqa: E402
 
 
 CASES = [
@@ -221,3 +221,17 @@ def test_index_add(case):
         return out, x.grad, s.grad, s2.grad
 
     same(run)
+
+
+@pytest.mark.parametrize("read", [
+    lambda T, x: x[T.tensor([0, 1, 1])],
+    lambda T, x: x.index_select(1, T.tensor([0, 2])),
+    lambda T, x: x.gather(1, T.tensor([[0], [2]])),
+    lambda T, x: x[0],
+    lambda T, x: x[:, 1:],
+    lambda T, x: T.nn.functional.embedding(T.tensor([0, 1, 1]), x),
+], ids=["index", "index_select", "gather", "select", "slice", "embedding"])
+def test_reading_ops_double_backward_graph(read):
+    """Their backwards write into zeros as PyTorch's ops do: index_put_/index_add_/scatter_add_
+    keep the zeros' edge (None, 0), select/slice/embedding's backward ops have none; to third order."""
+    compare_orders(lambda T, x: read(T, x).pow(2), *arrays((2, 3)))

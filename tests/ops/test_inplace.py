@@ -571,3 +571,286 @@ def test_random_refill_in_the_graph(fill):
 
     same(run)
     raises_same(lambda lib: eval("lib.ones(2, requires_grad=True)." + fill, {"lib": lib}))
+
+
+# --- CopySlices: an in-place op on a view, as PyTorch records it --------------------------------
+
+COPY_SLICES_VIEWS = {
+    "select": lambda t: t[1], "slice": lambda t: t[:, 1:], "ellipsis": lambda t: t[..., 0],
+    "narrow": lambda t: t.narrow(1, 0, 2), "transpose": lambda t: t.transpose(0, 1),
+    "unsqueeze": lambda t: t.unsqueeze(0), "view_of_view": lambda t: t.t()[1:], "step": lambda t: t[::2, ::2],
+    "view": lambda t: t.view(9), "alias": lambda t: t[:, :],
+}
+COPY_SLICES_OPS = {
+    "relu_": lambda v, w: v.relu_(), "mul_": lambda v, w: v.mul_(w.sum()), "mul_number": lambda v, w: v.mul_(3.0),
+    "add_": lambda v, w: v.add_(w.sum()), "sub_": lambda v, w: v.sub_(w[0]), "div_": lambda v, w: v.div_(w.sum() + 3),
+    "copy_": lambda v, w: v.copy_(w.sum() * v.detach()), "setitem": lambda v, w: v.__setitem__(0, w.sum()),
+    "zero_": lambda v, w: v.zero_(), "fill_": lambda v, w: v.fill_(0.5), "fill_tensor": lambda v, w: v.fill_(w.sum()),
+    "clamp_": lambda v, w: v.clamp_(-0.5, 0.6), "sigmoid_": lambda v, w: v.sigmoid_(), "exp_": lambda v, w: v.exp_(),
+    "tanh_": lambda v, w: v.tanh_(), "mul_old_self": lambda v, w: v.mul_(v.detach() + w.sum()),
+}
+
+
+@pytest.mark.parametrize("base_requires_grad, create_graph", [(True, False), (True, True), (False, True)])
+@pytest.mark.parametrize("op", COPY_SLICES_OPS)
+@pytest.mark.parametrize("view", COPY_SLICES_VIEWS)
+def test_copy_slices_graph_at_every_level(view, op, base_requires_grad, create_graph):
+    """PyTorch's CopySlices wraps the in-place op's node: its edges are the base's old one and the
+    op's others; its backward copies the gradient, runs the op's backward on a clone of the
+    view's part and copies that back, so create_graph records CopyBackwards, AsStridedBackward0,
+    CloneBackward0 and a CopySlices of its own. Graph names five levels deep, values, first
+    and second gradients."""
+    def f(L):
+        data = [[0.5, -1.0, 2.0], [1.0, 0.25, -0.5], [0.3, 0.7, -0.2]]
+        x = L.tensor(data, dtype=L.float64, requires_grad=True)
+        w = L.tensor([0.4, -0.3], dtype=L.float64, requires_grad=True)
+        b = x * 1.5 if base_requires_grad else L.tensor(data, dtype=L.float64)
+        v = COPY_SLICES_VIEWS[view](b)
+        COPY_SLICES_OPS[op](v, w)
+        out = [graph_names(b.grad_fn, 5), graph_names(v.grad_fn, 5), b, v]
+        if not v.requires_grad:
+            return out
+        inputs = [x, w] if base_requires_grad else [w]
+        grads = L.autograd.grad((v * v).sum() + (b * b).sum(), inputs, create_graph=create_graph, allow_unused=True)
+        out += [(g, graph_names(g.grad_fn, 6)) for g in grads if g is not None]
+        again = [g for g in grads if g is not None and g.requires_grad]
+        if again:
+            grads = L.autograd.grad(sum((g * g).sum() for g in again), inputs, allow_unused=True)
+            out += [g for g in grads if g is not None]
+        return out
+
+    same(f)
+
+
+def test_copy_slices_fuzz_seed_2469():
+    """The fuzzer's seed 2469: the gradient through a view's relu_ is PyTorch's CopySlices (its
+    ThresholdBackwardBackward0 reads the view as it is now: AsStridedBackward0 of the base)."""
+    def f(L):
+        x1 = L.tensor([[0.0, -1.0, 0.0], [-0.0, -1.0, -1.0]], requires_grad=True)
+        v2 = x1.clone()
+        v5 = v2[..., 0]
+        v5.relu_()
+        v8_0, = L.autograd.grad(v5.sum(), [x1], create_graph=True, allow_unused=True)
+        return v8_0, graph_names(v8_0.grad_fn, 6), graph_names(v2.grad_fn, 3), repr(v2.grad_fn).split(" at ")[0]
+
+    same(f)
+
+
+def _copy_slices_advanced_index(L):
+    x = L.tensor([[0.5, -1.0, 2.0], [1.0, 0.25, -0.5]], requires_grad=True)
+    w = L.tensor([3.0, 4.0], requires_grad=True)
+    b = x * 2
+    v = b[1]
+    v[[0, 2]] = w
+    g, = L.autograd.grad((b * b).sum(), [x], create_graph=True)
+    gw, = L.autograd.grad((g * g).sum() + (b * b).sum(), [w])
+    return graph_names(b.grad_fn, 4), graph_names(v.grad_fn, 3), g, graph_names(g.grad_fn, 5), gw
+
+
+def _copy_slices_other_views(L):
+    x = L.tensor([[0.5, -1.0, 2.0], [1.0, 0.25, -0.5]], requires_grad=True)
+    b = x * 2
+    a, c, d = b.t(), b[0], b.view(6)
+    c.exp_()
+    out = [graph_names(a.grad_fn, 3), graph_names(d.grad_fn, 3), graph_names(c.grad_fn, 3)]
+    a[1].sigmoid_()
+    out += [graph_names(b.grad_fn, 4), graph_names(c.grad_fn, 3), graph_names(d.grad_fn, 4)]
+    g, = L.autograd.grad((d * d).sum() + c.sum(), [x], create_graph=True)
+    gg, = L.autograd.grad((g * g).sum(), [x])
+    return out, g, graph_names(g.grad_fn, 5), gg
+
+
+def _copy_slices_nested_views(L):
+    x = L.tensor([[0.5, -1.0, 2.0], [1.0, 0.25, -0.5]], requires_grad=True)
+    b = x * 2
+    v = b.t()
+    u = v[1:]
+    u[0].zero_()
+    v[0].fill_(1.0)
+    g, = L.autograd.grad((b * b).sum() + (u * u).sum(), [x], create_graph=True)
+    return graph_names(b.grad_fn, 6), graph_names(u.grad_fn, 3), g, graph_names(g.grad_fn, 6)
+
+
+def _copy_slices_same_view_thrice(L):
+    x = L.tensor([[0.5, -1.0, 2.0], [1.0, 0.25, -0.5]], requires_grad=True)
+    b = x * 2
+    v = b[0]
+    v.mul_(2.0)
+    v.exp_()
+    v.add_(1.0)
+    g, = L.autograd.grad((b * b).sum(), [x], create_graph=True)
+    gg, = L.autograd.grad(g.sum(), [x])
+    return graph_names(b.grad_fn, 6), graph_names(v.grad_fn, 3), g, graph_names(g.grad_fn, 6), gg
+
+
+def _copy_slices_other_dtype(L):
+    x = L.tensor([[0.5, -1.0, 2.0], [1.0, 0.25, -0.5]], dtype=L.float64, requires_grad=True)
+    w = L.tensor([1.5, 2.5, 3.5], requires_grad=True)
+    b = x * 2
+    b[1].copy_(w)
+    g = L.autograd.grad((b * b).sum(), [x, w], create_graph=True)
+    return graph_names(b.grad_fn, 3), g, graph_names(g[1].grad_fn, 5), graph_names(g[0].grad_fn, 5)
+
+
+def _copy_slices_broadcast_other(L):
+    x = L.tensor([[0.5, -1.0, 2.0], [1.0, 0.25, -0.5]], requires_grad=True)
+    w = L.tensor([3.0], requires_grad=True)
+    b = x * 2
+    b[:, 1].mul_(w)
+    g = L.autograd.grad((b * b).sum(), [x, w], create_graph=True)
+    return graph_names(b.grad_fn, 4), g, graph_names(g[1].grad_fn, 5), graph_names(g[0].grad_fn, 5)
+
+
+def _copy_slices_base_without_grad(L):
+    w = L.tensor([1.0, 2.0], requires_grad=True)
+    b = L.zeros(3, 2)
+    b[1].add_(w)
+    b[2] = w * 3
+    g, = L.autograd.grad((b * b).sum(), [w], create_graph=True)
+    return graph_names(b.grad_fn, 4), g, graph_names(g.grad_fn, 5)
+
+
+def _copy_slices_transposed_base(L):
+    x = L.tensor([[0.5, -1.0, 2.0], [1.0, 0.25, -0.5]], requires_grad=True)
+    b = x.t().clone()  # a base laid out transposed: the gradient keeps its strides
+    b[0].mul_(3.0)
+    g, = L.autograd.grad((b * b).sum(), [x], create_graph=True)
+    return g, g.stride(), graph_names(g.grad_fn, 5)
+
+
+def _copy_slices_inputs_subset(L):
+    x = L.tensor([1.0, 2.0, 3.0], requires_grad=True)
+    w = L.tensor(2.0, requires_grad=True)
+    b = x * 2
+    b[1:].mul_(w)
+    gw, = L.autograd.grad((b * b).sum(), [w], create_graph=True)
+    gx, = L.autograd.grad((b * b).sum(), [x], create_graph=True)
+    return gw, graph_names(gw.grad_fn, 5), gx, graph_names(gx.grad_fn, 5)
+
+
+def _copy_slices_retain_grad(L):
+    x = L.tensor([1.0, 2.0, 3.0], requires_grad=True)
+    b = x * 2
+    b.retain_grad()
+    seen = []
+    b.register_hook(lambda g: seen.append(g.clone()))  # (stays with b's old node)
+    b[1:].mul_(3.0)
+    (b * b).sum().backward()
+    return b.grad, seen, x.grad
+
+
+def _copy_slices_retain_graph(L):
+    x = L.tensor([1.0, 2.0], requires_grad=True)
+    b = x * 2
+    b[0].mul_(3.0)
+    b.sum().backward(retain_graph=True)
+    b.sum().backward()
+    return x.grad
+
+
+def _copy_slices_forward_ad(L):
+    fw = L.autograd.forward_ad
+    x = L.tensor([[0.1, 0.2], [0.3, -0.4]], dtype=L.float64)
+    with fw.dual_level():
+        d = fw.make_dual(x, L.ones(2, 2, dtype=L.float64))
+        b = d * 1
+        b[0].mul_(d[1])
+        b[1] = d[0] * 2
+        return fw.unpack_dual(b).tangent
+
+
+def _copy_slices_custom_function(L, backward_gives_none=False):
+    """(a custom Function that changes a view in place: CopySlices around its node; when its backward
+    gives no gradient for the view, the base gets none either)"""
+    class Double(L.autograd.Function):
+        @staticmethod
+        def forward(ctx, t):
+            t.mul_(2)
+            ctx.mark_dirty(t)
+            return t
+
+        @staticmethod
+        def backward(ctx, g):
+            return None if backward_gives_none else g * 2
+
+    x = L.tensor([1.0, 2.0, 3.0], requires_grad=True)
+    b = x * 1
+    v = b[1:]
+    out = Double.apply(v)
+    names = graph_names(b.grad_fn, 3), graph_names(v.grad_fn, 3), out is v
+    (b * b).sum().backward()
+    return names, x.grad
+
+
+def _copy_slices_custom_function_no_gradient(L):
+    return _copy_slices_custom_function(L, backward_gives_none=True)
+
+
+@pytest.mark.parametrize("case", [_copy_slices_custom_function, _copy_slices_custom_function_no_gradient,
+                                  _copy_slices_advanced_index, _copy_slices_other_views, _copy_slices_nested_views,
+                                  _copy_slices_same_view_thrice, _copy_slices_other_dtype, _copy_slices_broadcast_other,
+                                  _copy_slices_base_without_grad, _copy_slices_transposed_base,
+                                  _copy_slices_inputs_subset, _copy_slices_retain_grad, _copy_slices_retain_graph,
+                                  _copy_slices_forward_ad], ids=lambda f: f.__name__.removeprefix("_copy_slices_"))
+def test_copy_slices_cases(case):
+    """CopySlices with an advanced index, other views of the base (rebuilt as AsStridedBackward0),
+    nested views, one view changed thrice, a copy from another dtype, a broadcast operand, a base
+    without grad, a transposed base, ``inputs=`` that skip the base, retain_grad (its hook moves to
+    the new node, other hooks stay), retain_graph, forward AD, a custom Function changing a view."""
+    same(case)
+
+
+def _copy_slices_backward_twice(L):
+    x = L.tensor([1.0, 2.0], requires_grad=True)
+    b = x * 2
+    b[0].add_(1.0)
+    b.sum().backward()
+    b.sum().backward()
+
+
+def _copy_slices_saved_view_changed(L):
+    """(the saved output of exp_ on a view comes back with the view's grad_fn: the message names AsStrided)"""
+    x = L.tensor([1.0, 2.0], requires_grad=True)
+    b = x * 2
+    v = b[0]
+    v.exp_()
+    b.mul_(2)
+    b.sum().backward()
+
+
+def _copy_slices_custom_function_view(L):
+    class F(L.autograd.Function):
+        @staticmethod
+        def forward(ctx, a):
+            return a.view(-1)
+
+        @staticmethod
+        def backward(ctx, g):
+            return g.view(2, 2)
+
+    v = F.apply(L.ones(2, 2, requires_grad=True) * 1)
+    v.mul_(2)
+
+
+def _copy_slices_custom_function_of_two_outputs(L):
+    class DoubleAndTriple(L.autograd.Function):
+        @staticmethod
+        def forward(ctx, t):
+            t.mul_(2)
+            ctx.mark_dirty(t)
+            return t, t * 3
+
+        @staticmethod
+        def backward(ctx, g, h):
+            return g
+
+    DoubleAndTriple.apply((L.tensor([1.0, 2.0, 3.0], requires_grad=True) * 1)[1:])
+
+
+@pytest.mark.parametrize("case", [_copy_slices_backward_twice, _copy_slices_saved_view_changed,
+                                  _copy_slices_custom_function_view, _copy_slices_custom_function_of_two_outputs],
+                         ids=lambda f: f.__name__.removeprefix("_copy_slices_"))
+def test_copy_slices_refusals(case):
+    """A second backward through a freed CopySlices, a saved view changed since, a custom Function's
+    view changed in place, a view changed in place by a custom Function of two outputs."""
+    raises_same(case)

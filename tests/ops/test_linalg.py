@@ -12,7 +12,7 @@ torch = pytest.importorskip("torch")
 
 import autograd_lite  # noqa: E402,F401
 from harness import P, arrays, assert_same_tensor, case_tests, compare, compare_error, graph_names, leaves, raises_same, rng, same, setitem, ties  # noqa: E402,F401
-from harness import compare_layout  # noqa: E402
+from harness import compare_layout, compare_orders  # noqa: E402
 
 
 CASES = [
@@ -258,3 +258,9 @@ def test_addmm_sums_zeros_into_the_bias_as_pytorch(dtype, k, mat2):
                 out = L.addmm(T(bias), T(a), mat2_)
                 return out, L.nn.functional.linear(T(a), mat2_.t(), T(np.broadcast_to(bias, (m, n))[0]))
             same_bits(run)
+
+
+def test_outer_records_reshape():
+    """``outer`` is ``input.reshape(n, 1) * vec2`` in PyTorch (ViewBackward0, or ReshapeAlias for a strided vector)."""
+    compare_orders(lambda T, a, b: T.outer(a, b), *arrays((3,), (2,)))
+    compare_orders(lambda T, a, b: T.outer(a[:, 0], b), *arrays((3, 2), (2,)))

@@ -13,7 +13,7 @@ torch = pytest.importorskip("torch")
 import autograd_lite  # noqa: E402,F401
 from harness import compare, raises_same, rng  # noqa: E402
 from harness import graph_names, same  # noqa: E402
-from harness import compare_layout  # noqa: E402
+from harness import compare_layout, compare_orders, graph_signature  # noqa: E402
 
 SHAPES = [(4,), (3, 4), (2, 3, 4), (2, 3, 2, 2), (2, 3, 2, 1, 2)]
 
@@ -269,4 +269,93 @@ def test_mse_loss_backward_is_an_op(reduction):
         h = L.autograd.grad((gx * gt * x).sum(), (x, t))
         return y, gx, gt, graph_names(gx.grad_fn, 2), graph_names(gt.grad_fn, 2), h
 
+    same(f)
+
+
+def _probabilities(a):
+    return 1 / (1 + np.exp(-a))
+
+
+HIGHER_ORDER = {  # loss(L, x) of a (4, 3) input; the target a function of x where it requires grad too
+    "mse": lambda L, x: L.nn.functional.mse_loss(x, x.detach() * 0.5 + 0.1),
+    "mse_target": lambda L, x: L.nn.functional.mse_loss(x, x * 0.5 + 0.1, reduction="sum"),
+    "l1": lambda L, x: L.nn.functional.l1_loss(x, x.detach() * 0.5 + 0.1),
+    "nll": lambda L, x: L.nn.functional.nll_loss(x, L.tensor([2, 0, 1, 1])),
+    "nll_4d": lambda L, x: L.nn.functional.nll_loss(x.reshape(1, 3, 2, 2), L.tensor([[[0, 2], [1, 1]]])),
+    "cross_entropy": lambda L, x: L.nn.functional.cross_entropy(x, L.tensor([2, 0, 1, 1])),
+    "cross_entropy_weight": lambda L, x: L.nn.functional.cross_entropy(
+        x, L.tensor([2, 0, 1, 1]), L.tensor([1.0, 2.0, 0.5], dtype=x.dtype)),
+    "cross_entropy_soft": lambda L, x: L.nn.functional.cross_entropy(x, x.detach().softmax(1)),
+    "cross_entropy_smoothing": lambda L, x: L.nn.functional.cross_entropy(x, L.tensor([2, 0, 1, 1]), label_smoothing=0.1),
+    "bce": lambda L, x: L.nn.functional.binary_cross_entropy(x.sigmoid(), x.detach() * 0.1 + 0.5),
+    "bce_weight": lambda L, x: L.nn.functional.binary_cross_entropy(
+        x.sigmoid(), x.detach() * 0.1 + 0.5, L.tensor([1.0, 2.0, 0.5], dtype=x.dtype)),
+    "bce_sum": lambda L, x: L.nn.functional.binary_cross_entropy(x.sigmoid(), x.detach() * 0.1 + 0.5, reduction="sum"),
+    "bce_none": lambda L, x: L.nn.functional.binary_cross_entropy(x.sigmoid(), x.detach() * 0.1 + 0.5, reduction="none"),
+    "bce_logits": lambda L, x: L.nn.functional.binary_cross_entropy_with_logits(x, x.detach().sigmoid()),
+    "bce_logits_target": lambda L, x: L.nn.functional.binary_cross_entropy_with_logits(x, x.sigmoid()),
+    "bce_logits_target_pos_weight": lambda L, x: L.nn.functional.binary_cross_entropy_with_logits(
+        x, x.sigmoid(), pos_weight=L.tensor([1.0, 2.0, 0.5], dtype=x.dtype)),
+    "bce_logits_pos_weight": lambda L, x: L.nn.functional.binary_cross_entropy_with_logits(
+        x, x.detach().sigmoid(), L.tensor([1.0, 2.0, 0.5], dtype=x.dtype), pos_weight=L.tensor([1.0, 2.0, 0.5], dtype=x.dtype)),
+}
+
+
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+@pytest.mark.parametrize("case", HIGHER_ORDER)
+def test_higher_order_graphs(case, dtype):
+    """First, second and third order gradients: values and every recorded node as PyTorch's
+    (binary_cross_entropy's backward is an op, BinaryCrossEntropyBackwardBackward0, with PyTorch's
+    three double-backward formulas)."""
+    # PyTorch's binary_cross_entropy double backward works in place (``gI *= grad * grad_output``): its
+    # third order records the clone an in-place op saves of its input, which autograd_lite's in-place
+    # ops do not (yet); values agree at every order, graphs up to the second.
+    order = 2 if case.startswith("bce") and "logits" not in case else 3
+    compare_orders(HIGHER_ORDER[case], rng(5).standard_normal((4, 3)).astype(dtype), order=order)
+
+
+def test_bce_target_gradient_orders():
+    """A target that requires grad: its gradient is -logit(x) grad, first and second order as PyTorch's
+    (the third order's nodes differ below the top: PyTorch's in-place ops save clones)."""
+    compare_orders(lambda L, x: L.nn.functional.binary_cross_entropy(x.sigmoid(), x.sigmoid() * 0.5),
+                   rng(5).standard_normal((4, 3)), order=2)
+
+
+@pytest.mark.parametrize("case", ["bce", "bce_logits", "bce_logits_pos_weight", "nll", "nll_4d"])
+def test_loss_weights_that_require_grad_are_refused(case):
+    """A loss's weights are not differentiable: PyTorch refuses one that requires grad (in grad mode)."""
+    def f(L):
+        x = L.tensor(_probabilities(rng(1).standard_normal((2, 3, 2, 2) if case == "nll_4d" else (2, 3))).astype("float32"))
+        w = L.tensor([1.0, 2.0, 0.5], requires_grad=True)
+        fn = L.nn.functional
+        if case == "bce":
+            return fn.binary_cross_entropy(x, x, w if x.dim() == 2 else None)
+        if case == "bce_logits":
+            return fn.binary_cross_entropy_with_logits(x, x, w)
+        if case == "bce_logits_pos_weight":
+            return fn.binary_cross_entropy_with_logits(x, x, pos_weight=w)
+        return fn.nll_loss(x, L.zeros((2, 2, 2) if case == "nll_4d" else 2, dtype=L.int64), w)
+    raises_same(f)
+    with torch.no_grad(), autograd_lite.no_grad():  # (no check without grad mode)
+        same(f)
+
+
+def test_loss_edges_are_the_differentiable_inputs():
+    """A loss node has one edge per differentiable input: a weight is none (bce and bce with logits)."""
+    def f(L):
+        x = L.tensor([[0.2, 0.6, 0.5]], requires_grad=True)
+        w = L.tensor([1.0, 2.0, 0.5])
+        return (graph_signature(L.nn.functional.binary_cross_entropy(x, x.detach(), w).grad_fn),
+                graph_signature(L.nn.functional.binary_cross_entropy_with_logits(x, x.detach(), w, pos_weight=w).grad_fn))
+    assert f(autograd_lite) == f(torch)
+
+
+def test_bce_with_logits_target_gradient_of_large_logits():
+    """With pos_weight, the target's gradient is log σ(-x) - pos_weight log σ(x) (PyTorch's log_sigmoid):
+    finite where σ(x) rounds to 0 or 1 in float32."""
+    def f(L):
+        x = L.tensor([[-40.0, -3.0, 0.5, 3.0, 40.0]], requires_grad=True)
+        t = L.tensor([[0.2, 0.5, 0.5, 0.9, 1.0]], requires_grad=True)
+        loss = L.nn.functional.binary_cross_entropy_with_logits(x, t, pos_weight=L.tensor([2.0]))
+        return L.autograd.grad(loss, (x, t))
     same(f)

@@ -5,7 +5,8 @@ import pytest
 
 torch = pytest.importorskip("torch")
 
-from harness import rng, same, same_bits  # noqa: E402
+import autograd_lite  # noqa: E402
+from harness import compare_error, compare_orders, graph_signature, rng, same, same_bits  # noqa: E402
 
 NORMS = {
     "layer_norm": lambda L, x, w: L.nn.functional.layer_norm(x, (3,), w),
@@ -64,3 +65,52 @@ def test_layer_norm_of_equal_values_and_nan():
     """A row of equal values normalises to zeros (rstd of eps); a NaN spreads over its row only."""
     x = [[2.0, 2.0, 2.0], [1.0, float("nan"), 0.0], [-0.0, -0.0, -0.0]]
     same_bits(lambda L: L.nn.functional.layer_norm(L.tensor(x, dtype=L.float64), (3,)))
+
+
+HIGHER = {
+    "layer_norm": lambda L, x, w, b: L.nn.functional.layer_norm(x, (3,)),
+    "layer_norm_affine": lambda L, x, w, b: L.nn.functional.layer_norm(x, (3,), w, b),
+    "layer_norm_weight": lambda L, x, w, b: L.nn.functional.layer_norm(x, (3,), w),
+    "layer_norm_2d": lambda L, x, w, b: L.nn.functional.layer_norm(x.reshape(2, 2, 3), (2, 3)),
+    "layer_norm_nonviewable": lambda L, x, w, b: L.nn.functional.layer_norm(x.t(), (4,)),
+    "batch_norm": lambda L, x, w, b: L.nn.functional.batch_norm(x, None, None, training=True),
+    "batch_norm_affine": lambda L, x, w, b: L.nn.functional.batch_norm(x, None, None, w, b, training=True),
+    "batch_norm_3d": lambda L, x, w, b: L.nn.functional.batch_norm(x.reshape(2, 3, 2), None, None, w, None,
+                                                                   training=True),
+    "batch_norm_eval": lambda L, x, w, b: L.nn.functional.batch_norm(
+        x, L.zeros(3, dtype=x.dtype) + 0.5, L.ones(3, dtype=x.dtype) * 2, w, b),
+}
+
+
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+@pytest.mark.parametrize("case", HIGHER)
+def test_norm_higher_order_graphs(case, dtype):
+    """First, second and third order gradients (input, weight, bias): values and the whole graph each
+    records, node for node: PyTorch's layer_norm / batchnorm_double_backward, op by op."""
+    r = rng(7)
+    arrays = [a.astype(dtype) for a in (r.standard_normal((4, 3)), r.standard_normal(3), r.standard_normal(3))]
+    compare_orders(HIGHER[case], *arrays)
+
+
+@pytest.mark.parametrize("norm", ["layer_norm", "batch_norm"])
+def test_norm_bias_without_weight_twice(norm):
+    """A bias without weight, differentiated twice: PyTorch's double backward adds the bias's term,
+    undefined without a weight, and refuses (its add_ error), once the input's term is defined."""
+    def f(L, x, b):
+        y = (L.nn.functional.layer_norm(x, (3,), None, b) if norm == "layer_norm"
+             else L.nn.functional.batch_norm(x, None, None, None, b, training=True))
+        gx, gb = L.autograd.grad((y * y).sum(), (x, b), create_graph=True)
+        L.autograd.grad((gx * gx).sum() + (gb * gb).sum(), (x, b))
+    r = rng(3)
+    compare_error(f, r.standard_normal((4, 3)), r.standard_normal(3), requires_grad=True)
+
+
+@pytest.mark.parametrize("norm", ["layer_norm", "batch_norm"])
+def test_norm_absent_weight_and_bias_are_edges(norm):
+    """An absent weight or bias is still an input of the node: its edge is None (3 edges always)."""
+    def f(L):
+        x = L.ones(2, 3, requires_grad=True)
+        y = (L.nn.functional.layer_norm(x, (3,)) if norm == "layer_norm"
+             else L.nn.functional.batch_norm(x, None, None, training=True))
+        return graph_signature(y.grad_fn)
+    assert f(autograd_lite) == f(torch)

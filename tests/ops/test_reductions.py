@@ -12,7 +12,7 @@ torch = pytest.importorskip("torch")
 
 import autograd_lite  # noqa: E402,F401
 from harness import P, arrays, assert_same_tensor, case_tests, compare, compare_error, graph_names, leaves, raises_same, rng, same, setitem, ties  # noqa: E402,F401,E501
-from harness import compare_layout  # noqa: E402
+from harness import compare_layout, compare_orders  # noqa: E402
 
 
 CASES = [
@@ -385,3 +385,51 @@ def test_prod_gradient_with_zeros_is_contiguous():
 def test_any_all_count_nonzero_dims(code):
     """Their dims are checked and wrapped as every reduction's (PyTorch's messages, not numpy's)."""
     same(lambda L: eval(code, {"T": L, "x": L.tensor([[1.0, 0.0], [2.0, 3.0]])}))
+
+
+HIGHER_ORDER = {
+    "sum": lambda L, x: x.sum(), "sum_dims": lambda L, x: x.reshape(2, 2, 3).sum((0, 2), keepdim=True),
+    "mean": lambda L, x: x.mean(), "mean_dims": lambda L, x: x.reshape(2, 2, 3).mean((0, 2)),
+    "var": lambda L, x: x.var(), "var_dim": lambda L, x: x.var(1), "var_dims": lambda L, x: x.reshape(2, 2, 3).var((0, 2)),
+    "var_1d": lambda L, x: x.reshape(-1).var(0), "std": lambda L, x: x.std(correction=0),
+    "std_dim": lambda L, x: x.std(0, keepdim=True), "cumsum": lambda L, x: x.cumsum(1),
+    "prod": lambda L, x: x.prod(), "prod_dim": lambda L, x: x.prod(1), "prod_keepdim": lambda L, x: x.prod(0, keepdim=True),
+    "max": lambda L, x: x.max(), "max_dim": lambda L, x: x.max(1)[0], "amax": lambda L, x: x.amax(1),
+    "norm": lambda L, x: x.norm(), "norm1": lambda L, x: x.norm(1), "norm_inf": lambda L, x: x.norm(float("inf")),
+    "norm_dim": lambda L, x: x.norm(dim=1), "logsumexp": lambda L, x: x.logsumexp(0, keepdim=True),
+    "sort": lambda L, x: x.sort(1)[0] * x, "topk": lambda L, x: x.topk(2)[0],
+}
+
+
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+@pytest.mark.parametrize("case", HIGHER_ORDER)
+def test_higher_order_graphs(case, dtype):
+    """First, second and third order gradients: values and every recorded node as PyTorch's (prod's
+    backward is ``grad * (result / input)`` with the reduced dimension unsqueezed, not expanded)."""
+    compare_orders(HIGHER_ORDER[case], rng(5).standard_normal((4, 3)).astype(dtype))
+
+
+@pytest.mark.parametrize("case", ["full", "dim", "two_zeros"])
+def test_prod_with_zeros_higher_order_values(case):
+    """With zeros, prod's backward is the product of the others: PyTorch's values at every order
+    (the nodes below the top differ: see the report on prod_safe_zeros_backward)."""
+    a = rng(5).standard_normal((4, 3))
+    a[0, 0] = 0.0
+    if case == "two_zeros":
+        a[2, 1] = 0.0
+
+    def f(L):
+        x = L.tensor(a, requires_grad=True)
+        y = x.prod(1) if case == "dim" else x.prod()
+        g, = L.autograd.grad(y.sum(), x, create_graph=True)
+        h, = L.autograd.grad((g * g).sum(), x, create_graph=True)
+        k, = L.autograd.grad((h * h).sum(), x)
+        return g, h.detach(), k
+    same(f)
+
+
+@pytest.mark.parametrize("reduce", [lambda x: x.amax(1), lambda x: x.amin((0, 1)), lambda x: x.amax(),
+                                    lambda x: x.amin(0, keepdim=True)], ids=["amax1", "amin01", "amax", "amin0k"])
+def test_amax_amin_backward_restores_dims_by_reshape(reduce):
+    """scale_grad_by_count(restore_reduced_dims(grad)): a reshape (ViewBackward0) in PyTorch's formula."""
+    compare_orders(lambda T, x: reduce(x), *ties())
