@@ -30,7 +30,7 @@ from .grad_mode import enable_grad, inference_mode, is_grad_enabled, is_inferenc
 from .ops import (abs, absolute, addmm, all, allclose, amax, amin, any, argmax, argmin, argsort, bmm, broadcast_to,
                   cat, chunk, clamp, clamp_max, clamp_min, clip, clone, concat, concatenate, cos, count_nonzero, div,
                   divide, dot, eq, equal, exp, flatten, flip, floor, floor_divide, gather, ge, greater, greater_equal, gt,
-                  index_select, inner, is_floating_point, is_tensor, isclose, isfinite, isinf, isnan, le, less, less_equal,
+                  index_add, index_select, inner, is_floating_point, is_tensor, isclose, isfinite, isinf, isnan, le, less, less_equal,
                   log, log_softmax, logical_and, masked_fill, logical_not, logical_or, logical_xor, lt, matmul, max, maximum,
                   mean, min, minimum, mm, mul, multiply, mv, narrow, ne, neg, negative, nonzero, norm, not_equal, numel,
                   outer, permute, pow, prod, reciprocal, relu, remainder, reshape, rsqrt, rsub, scatter, select, sigmoid,
@@ -52,6 +52,8 @@ from .out import supports_out as _supports_out
 from .layout import contiguous_format, memory_format, preserve_format
 from .printing import set_printoptions
 from .tensor import Size, Tensor
+from .legacy import (BoolTensor, ByteTensor, CharTensor, DoubleTensor, FloatTensor, HalfTensor, IntTensor,
+                     LongTensor, ShortTensor)
 
 float32 = float = _dtypes.float32
 float64 = double = _dtypes.float64
@@ -65,6 +67,7 @@ bool = _dtypes.bool_
 dtype = _dtypes.dtype
 
 from . import accelerator, autograd, backends, cuda, func, nn, optim, utils  # noqa: E402
+from . import schedulers as _schedulers  # noqa: E402,F401  (fills optim.lr_scheduler)
 from .func import vmap  # noqa: E402
 from .dtypes import get_default_device, set_default_device  # noqa: E402
 from .serialization import load, save  # noqa: E402

@@ -100,6 +100,11 @@ def tensor_type_name(d: dtype) -> str:
     return f"torch.{_NAMES[d.name][0]}Tensor"
 
 
+def from_tensor_type_name(name: str) -> dtype:
+    """The dtype of a legacy type name: ``torch.LongTensor`` is int64 (``Tensor.type(name)``)."""
+    return next(d for d in _ALL if tensor_type_name(d) == name)
+
+
 def cpp_tensor_type_name(d: dtype) -> str:
     """The type as PyTorch's C++ messages print it: the legacy name, but ``CPUBoolType`` for bool
     (C++ has no legacy BoolTensor)."""

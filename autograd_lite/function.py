@@ -163,7 +163,8 @@ class AccumulateGrad(Node):
         if var._grad is None:  # laid out by PyTorch's gradient layout contract (see layout.py)
             if create_graph:  # a recorded copy, as PyTorch's CopyBackwards
                 var._grad = _make(layout.grad_layout(grad._data, var._data)).copy_(grad)
-            elif _only_reference(grad) and layout.obeys_grad_layout(grad._data, var._data):
+            elif _only_reference(grad) and (layout.obeys_grad_layout(grad._data, var._data)
+                                            or not _state.grad_layout_enforced):
                 # a fresh gradient nobody else holds: keep it (detached, as PyTorch: no forward-AD
                 # tangent); a read-only numpy view (an expand's) is copied as it is laid out
                 if not grad._data.flags.writeable:
@@ -413,6 +414,13 @@ class FunctionMeta(type):
         cls._backward_cls = type(node_name, (BackwardFunction,), namespace)
         # a forward that takes ctx, or (PyTorch's newer style) one without it plus setup_context
         cls._forward_with_ctx = getattr(cls, "setup_context", None) in (None, _NO_SETUP_CONTEXT)
+        if attrs.get("vjp", attrs.get("backward")) is not attrs.get("backward"):  # vjp: backward's other name
+            cls.backward = attrs["vjp"] if "backward" not in attrs else staticmethod(_both_backward_and_vjp)
+
+
+def _both_backward_and_vjp(ctx: Any, *grads: Any) -> Any:
+    raise RuntimeError("Implementing both 'backward' and 'vjp' for a custom Function is not allowed. You should only "
+                       "implement one of them.")
 
 
 def _user_node_repr(self: Node) -> str:
@@ -461,6 +469,8 @@ class Function(metaclass=FunctionMeta):
         raise NotImplementedError(
             "You must implement either the backward or vjp method for your custom autograd.Function to use it "
             "with backward mode AD.")
+
+    vjp = backward
 
     @staticmethod
     def jvp(ctx: BackwardFunction, *grad_inputs: Any) -> Any:

@@ -11,6 +11,7 @@ class _State(threading.local):
     enabled = True  # recording now (also off inside an op's forward and in backward)
     user = True     # the mode the user set (no_grad, enable_grad ...): views remember it (views.py)
     inference = False
+    grad_layout_enforced = True  # see enforce_grad_layout_policy
 
 
 _state = _State()
@@ -135,6 +136,27 @@ class set_grad_enabled(_GradModeContext):
 
     def __call__(self, fn: Callable) -> Callable:
         _state.enabled = _state.user = self._prev  # as a decorator it must not switch the mode now
+        return super().__call__(fn)
+
+
+class enforce_grad_layout_policy(_GradModeContext):
+    """Off (``enable=False``): a fresh gradient nobody else holds becomes ``.grad`` as it is laid
+    out, not copied into the parameter's strides (PyTorch's gradient layout contract); takes
+    effect at once, like set_grad_enabled, and as a context restores on exit."""
+
+    def __init__(self, enable: bool = True) -> None:
+        self._prev = _state.grad_layout_enforced
+        self._args = (enable,)
+        _state.grad_layout_enforced = bool(enable)
+
+    def __enter__(self) -> None:
+        pass
+
+    def __exit__(self, *exc: object) -> None:
+        _state.grad_layout_enforced = self._prev
+
+    def __call__(self, fn: Callable) -> Callable:
+        _state.grad_layout_enforced = self._prev
         return super().__call__(fn)
 
 

@@ -427,6 +427,29 @@ def randint(low: int, high: int, shape: tuple, np_dtype: np.dtype = np.int64) ->
     return out.astype(np_dtype).reshape(shape)
 
 
+def random_words(from_: int, to: int | None, shape: tuple, np_dtype: np.dtype) -> np.ndarray:
+    """``tensor.random_(from_, to)``: ``randint`` over [from_, to); ``to=None`` runs to the
+    largest value the dtype holds exactly (2**digits for floats, the maximum for integers)."""
+    if to is None:
+        dt = np.dtype(np_dtype)
+        top = 1 if dt == np.bool_ else 2 ** (np.finfo(dt).nmant + 1) if dt.kind == "f" else int(np.iinfo(dt).max)
+        to = top + 1
+    return randint(from_, to, shape, np_dtype)
+
+
+def full_range(shape: tuple, np_dtype: np.dtype) -> np.ndarray:
+    """``tensor.random_()``: float32 random() % (2**24 + 1), float64 random64() % (2**53 + 1),
+    int64 random64() % 2**63, other integers random() % (max + 1), bool random() & 1
+    (ATen's uniform_int)."""
+    dt, n = np.dtype(np_dtype), math.prod(shape)
+    if dt == np.bool_:
+        return (_random32(n) & 1).astype(dt).reshape(shape)
+    wide = dt in (np.float64, np.int64)
+    words = _random64(n) if wide else _random32(n).astype(np.uint64)
+    span = 2 ** (np.finfo(dt).nmant + 1) + 1 if dt.kind == "f" else int(np.iinfo(dt).max) + 1
+    return (words % np.uint64(span)).astype(dt).reshape(shape)
+
+
 @jit
 def _shuffle(perm, words):
     """randperm_cpu for n < 2**32 / 20: swap slot i with slot i + words[i] % (n - i)."""

@@ -199,6 +199,8 @@ class Tensor:
     @property
     def _version(self) -> int:
         """How many times this tensor's storage was changed in place (shared with its views)."""
+        if self._inference:
+            raise RuntimeError("Inference tensors do not track version counter.")
         return 0 if self._vc is None else self._vc[0]
 
     def retain_grad(self) -> None:
@@ -419,10 +421,12 @@ class Tensor:
     def half(self) -> "Tensor":
         return self.to(dtypes.float16)
 
-    def type(self, dtype: _dtype | None = None):
+    def type(self, dtype: Any = None):
+        """The legacy type name (``torch.FloatTensor``), or a copy of another type: a dtype, a
+        legacy class (``torch.LongTensor``) or its name."""
         if dtype is None:
             return dtypes.tensor_type_name(self.dtype)
-        return self.to(dtype)
+        return self.to(dtypes.from_tensor_type_name(dtype) if isinstance(dtype, str) else getattr(dtype, "dtype", dtype))
 
     def cpu(self) -> "Tensor":
         return self

@@ -284,3 +284,22 @@ def test_tensor_of_what_is_not_a_number(data):
     the shape is measured, as endless dimensions (ValueError); other objects cannot give a dtype."""
     from harness import raises_same
     raises_same(lambda L: L.tensor(eval(data)))
+
+
+@pytest.mark.parametrize("make", [
+    "lib.FloatTensor([[1, 2.3, 3], [4, 5.1, 6.3]])", "lib.LongTensor([1.7, 2])", "lib.LongTensor(2, 3).shape",
+    "lib.LongTensor()", "lib.DoubleTensor(np.array([1, 2]))", "lib.BoolTensor([1, 0])", "lib.ByteTensor([1, 2])",
+    "lib.IntTensor([1, 2])", "lib.FloatTensor(lib.Size([2, 3])).shape", "lib.FloatTensor(lib.ones(2).double())",
+    "lib.FloatTensor('a')", "lib.ones(2).type(lib.LongTensor)", "lib.ones(2).type('torch.DoubleTensor')",
+    "(isinstance(lib.ones(2), lib.FloatTensor), isinstance(lib.ones(2), lib.LongTensor), lib.FloatTensor.dtype)",
+    "(type(lib.FloatTensor([1])) is lib.Tensor, issubclass(lib.FloatTensor, lib.Tensor), lib.FloatTensor)",
+])
+def test_legacy_typed_constructors(make):
+    """torch.FloatTensor & co: data converted to the type, integers as a shape, isinstance by dtype."""
+    def run(lib):
+        try:
+            return repr(eval(make, {"lib": lib, "np": np}))
+        except TypeError as e:
+            return f"TypeError: {e}"
+
+    assert run(autograd_lite) == run(torch)

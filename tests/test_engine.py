@@ -982,3 +982,14 @@ def test_kept_gradient_of_an_expand_is_laid_out_as_it():
         y.sum(0).pow(2).sum().backward()
         return x.grad, x.grad.stride(), y.grad, y.grad.stride()
     same(run)
+
+
+@pytest.mark.parametrize("primal,tangent", [("[1]", "[1]"), ("[1.]", "[1]"), ("[1]", "[1.]"), ("[True]", "[1.]")])
+def test_make_dual_wants_floating_point(primal, tangent):
+    """The dual_level docstring's example (integer primal): ValueError, primal checked first."""
+    def run(lib):
+        fwAD = lib.autograd.forward_ad
+        with fwAD.dual_level():
+            return fwAD.make_dual(lib.tensor(eval(primal)), lib.tensor(eval(tangent)))
+
+    raises_same(run)

@@ -576,3 +576,23 @@ def test_instantiating_a_function_is_refused_like_pytorch():
         f(lib.ones(2))
 
     raises_same(call_an_instance)
+
+
+@pytest.mark.parametrize("which", ["vjp", "vjp inherited", "both", "neither"])
+def test_vjp_is_backwards_other_name(which):
+    """A custom Function may define ``vjp`` instead of ``backward`` (the save_for_forward
+    docstring's example does); defining both, or neither, fails at backward as in PyTorch."""
+    def run(lib):
+        attrs = {"forward": staticmethod(lambda ctx, x: x * 2)}
+        if which != "neither":
+            attrs["vjp"] = staticmethod(lambda ctx, g: g * 3)
+        if which == "both":
+            attrs["backward"] = staticmethod(lambda ctx, g: g * 4)
+        cls = type("F", (lib.autograd.Function,), attrs)
+        if which == "vjp inherited":
+            cls = type("G", (cls,), {})
+        x = lib.ones(2, requires_grad=True)
+        cls.apply(x).sum().backward()
+        return x.grad, lib.autograd.Function.vjp is lib.autograd.Function.backward
+
+    same(run)

@@ -191,3 +191,35 @@ def test_autograd_namespace_grad_mode():
         return a, b, c
 
     same(f)
+
+
+def test_inference_tensor_has_no_version_counter():
+    """The inference_mode docstring's example: y._version of an inference tensor raises."""
+    def run(lib):
+        x = lib.ones(1, 2, 3, requires_grad=True)
+        with lib.inference_mode():
+            y = x * x
+        return y.requires_grad, y.is_inference(), x._version, y._version
+
+    same(run)
+
+
+@pytest.mark.parametrize("how", ["off", "on", "off, caller's grad", "decorator"])
+def test_enforce_grad_layout_policy(how):
+    """The enforce_grad_layout_policy docstring's example: switched off, a fresh gradient is kept
+    in its own strides; the caller's tensor is still copied into the parameter's."""
+    def run(lib):
+        p = lib.empty(2, 3, 4).permute(2, 0, 1).requires_grad_()
+        if how == "decorator":
+            lib.autograd.enforce_grad_layout_policy(False)(lambda: (p * 2).sum().backward())()
+        else:
+            with lib.autograd.enforce_grad_layout_policy(how == "on"):
+                if how == "off, caller's grad":
+                    p.backward(lib.ones(4, 2, 3) * 2)
+                else:
+                    (p * 2).sum().backward()
+        p2 = lib.empty(2, 3, 4).permute(2, 0, 1).requires_grad_()
+        (p2 * 2).sum().backward()  # the policy is back on
+        return p.grad.stride(), p2.grad.stride()
+
+    same(run)

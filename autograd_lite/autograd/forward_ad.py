@@ -63,6 +63,9 @@ def make_dual(tensor: Tensor, tangent: Tensor, *, level: int | None = None) -> T
     if not forward_ad_state.levels:
         raise RuntimeError("Trying to create a dual Tensor for forward AD but no level exists, make sure to "
                            "enter_dual_level() first.")
+    for name, t in (("primal", tensor), ("tangent", tangent)):
+        if t._data.dtype.kind != "f":
+            raise ValueError(f"Expected {name} to be floating point or complex, but got: {t.dtype}")
     if tangent._data.shape != tensor._data.shape:
         raise RuntimeError(
             "Trying to set a forward gradient that has a different size than that of the original Tensor, this is "

@@ -524,6 +524,35 @@ class Sequential(_ModuleSequence):
         key = list(self._modules.keys())[self._index(idx)]
         setattr(self, key, module)
 
+    def insert(self, index: int, module: Module) -> "Sequential":
+        """Insert before ``index`` (from -len to len); the ones after it move up one number."""
+        if not isinstance(module, Module):
+            raise AssertionError(f"module should be of type: {Module}")
+        n = len(self._modules)
+        if not -n <= index <= n:
+            raise IndexError(f"Index out of range: {index}")
+        items = list(self._modules.values())
+        items.insert(index, module)
+        self._renumber(items)
+        return self
+
+    def extend(self, sequential: Iterable[Module]) -> "Sequential":
+        """Append each module of ``sequential`` in turn."""
+        for layer in sequential:
+            self.append(layer)
+        return self
+
+    def pop(self, key: int | slice) -> Module:
+        """Remove the module(s) at ``key`` and return it (them); the rest are renumbered."""
+        v = self[key]
+        del self[key]
+        return v
+
+    def __add__(self, other: "Sequential") -> "Sequential":
+        if not isinstance(other, Sequential):
+            raise ValueError(f"add operator supports only objects of Sequential class, but {type(other)} is given.")
+        return Sequential().extend(self).extend(other)
+
     def forward(self, input: Any) -> Any:
         """Each module's output is the next one's input."""
         for module in self:

@@ -46,7 +46,8 @@ from .shape import (
     Stack, stack, swapaxes, swapdims, T, t, to, to_dtype, ToCopy, Transpose, transpose, Tril, tril, Triu, triu,
     Unbind, unbind, unflatten, UnsafeView, Unsqueeze, unsqueeze, View, view, view_as)
 from .indexing import (
-    embedding, EmbeddingLookup, Gather, gather, getitem, Index, index_select, IndexPut, IndexSelect,
+    embedding, EmbeddingLookup, Gather, gather, getitem, Index, index_add, index_select, IndexAdd, IndexPut,
+    IndexSelect,
     nonzero, Scatter, scatter, ScatterAdd, ScatterValue, Unique, unique)
 from .reductions import (
     all, Amax, amax, Amin, amin, any, argmax, argmin, argsort, count_nonzero, Cumsum, cumsum, Logsumexp, logsumexp,
@@ -57,7 +58,8 @@ from .linalg import (
     Addmm, addmm, Bmm, bmm, Diagonal, Dot, dot, einsum, inner, matmul, Mm, mm, Mv, mv, outer)
 from .inplace import (
     add_, AsStrided, clamp_, Copy, copy_, CopySlices, div_, exp_, Fill, fill_, FillTensor, masked_fill_, mul_, neg_,
-    normal_, pow_, relu_, scatter_, setitem, sub_, uniform_, Zero, zero_)
+    normal_, pow_, random_, relu_, scatter_, setitem, sub_, uniform_, Zero, zero_)
+from .inplace import index_add_
 from .inplace import (
     abs_, absolute_, atan_, clamp_max_, clamp_min_, clip_, cos_, cosh_, erf_, expm1_, floor_, log10_, log1p_, log2_,
     log_, negative_, reciprocal_, rsqrt_, sigmoid_, sign_, sin_, sinh_, sqrt_, square_, tan_, tanh_)

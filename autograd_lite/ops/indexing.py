@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy as np
 
-from .. import errors, layout
+from .. import dtypes, errors, layout
 from ..function import Function
 from ..tensor import _make, _wrap_dim, Tensor, tensor_method
 from ._common import _new, _t, overload
@@ -325,6 +325,55 @@ def index_select(input: Tensor, dim: int, index: Tensor) -> Tensor:
     if not input._data.ndim and index._data.size != 1:
         raise RuntimeError(f"index_select(): Index to scalar can have only 1 value, got {index._data.size} value(s)")
     return IndexSelect.apply(input, d, _check_index(index, d, input._data.shape, "index_select"))
+
+
+class IndexAdd(Function):
+    """``input`` with ``alpha * source``'s slices added at ``index`` along ``dim`` (repeats add
+    up, in index order); the gradient reaches ``input`` whole and ``source`` as the slices it was
+    added to."""
+
+    node_name = "IndexAddBackward0"
+
+    @staticmethod
+    def forward(ctx, a, dim, index, source, alpha):
+        ctx.dim, ctx.index, ctx.alpha, ctx.source_shape = dim, index, alpha, source._data.shape
+        out = a._data.reshape(a._data.shape or (1,)).copy()
+        key = (slice(None),) * dim + (index,)
+        np.add.at(out, key, (source._data if alpha == 1 else source._data * alpha).reshape(out[key].shape))
+        return _t(out.reshape(a._data.shape))
+
+    @staticmethod
+    def backward(ctx, grad):
+        grad_source = index_select(grad, ctx.dim, _make(ctx.index))
+        grad_source = grad_source.expand(ctx.source_shape) if ctx.source_shape else grad_source.reshape(())
+        return grad, None, None, grad_source if ctx.alpha == 1 else grad_source * ctx.alpha, None
+
+
+@tensor_method()
+def index_add(input: Tensor, dim: int, index: Tensor, source: Tensor, *, alpha: Any = 1) -> Tensor:
+    """``input`` plus ``alpha * source`` added into the slices at ``index`` along ``dim``
+    (mirrors ``torch.index_add``; ``x.index_add_`` is the in-place form)."""
+    d = _wrap_dim(dim, input._data.ndim)
+    idx = index._data.reshape(-1)
+    if index._data.ndim > 1:
+        raise IndexError(f"index_add_(): Index is supposed to be a vector, but got dim: {index._data.ndim} with type: "
+                         f"{dtypes.scalar_type_name(index.dtype)} and size: {list(index._data.shape)}")
+    if idx.dtype not in (np.int64, np.int32):
+        raise RuntimeError(f"index_add_(): Expected dtype int32/int64 for index but got: {dtypes.scalar_type_name(index.dtype)}")
+    if input.dtype != source.dtype:
+        raise RuntimeError(f"index_add_(): self ({dtypes.scalar_type_name(input.dtype)}) and source "
+                           f"({dtypes.scalar_type_name(source.dtype)}) must have the same scalar type")
+    n_source = source._data.shape[d] if source._data.ndim else 1
+    if idx.size != n_source:
+        raise RuntimeError(f"index_add_(): Number of indices ({idx.size}) should be equal to source.size(dim): "
+                           f"({n_source}), for dim: {d}")
+    size = input._data.shape[d] if input._data.ndim else 1
+    bad = (idx < 0) | (idx >= size)
+    if bad.any():  # (PyTorch's kernel for one dimension has its own message)
+        if input._data.ndim > 1:
+            raise RuntimeError(errors.index_out_of_bounds(idx[bad][0], d, size))
+        raise IndexError("index out of range in self")
+    return IndexAdd.apply(input, d, idx.astype(np.int64), source, alpha)
 
 
 class IndexPut(Function):

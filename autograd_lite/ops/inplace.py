@@ -26,7 +26,7 @@ from .comparison import masked_fill
 from .indexing import _index_key, getitem, IndexPut, scatter, writable
 from .shape import _expand_target, _expandable_to, clone
 from .unary import clamp, exp
-from . import activations, arithmetic, unary
+from . import activations, arithmetic, indexing, unary
 
 
 class AsStrided(Function):
@@ -594,22 +594,55 @@ def copy_(self: Tensor, src: Tensor, non_blocking: bool = False) -> Tensor:
     return _inplace(self, Copy.apply, src, desired=None, overlap=src is not self)
 
 
+class _Refill(Function):
+    """A random refill (``uniform_``, ``normal_``, ``random_``) of a tensor in the graph: the
+    new values do not depend on the old ones, so the gradient is zero."""
+
+    @staticmethod
+    def forward(ctx, a, values):
+        return _t(values)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return zeros_like(grad), None
+
+
+def _refill(self: Tensor, node_name: str, draw: Callable, generator: Generator | None) -> Tensor:
+    """Refill ``self`` in place with ``draw(shape, dtype)``, drawn after the in-place checks (a
+    refused call leaves the generator as it was); recorded as ``node_name`` in the graph."""
+    node = _REFILL_NODES.setdefault(node_name, type(node_name, (_Refill,), {"node_name": node_name}))
+
+    def op(old: Tensor) -> Tensor:
+        with random.using(generator):
+            return node.apply(old, draw(old._data.shape, old._data.dtype))
+
+    return _inplace(self, op, overlap=False)
+
+
+_REFILL_NODES: dict = {}
+
+
 @tensor_method()
 def uniform_(self: Tensor, a: float = 0.0, b: float = 1.0, generator: Generator | None = None) -> Tensor:
-    """Refill in place with U(a, b) samples from PyTorch's CPU generator; outside the graph, a new version."""
-    with random.using(generator):
-        self._data[...] = random.uniform(self._data.shape, self._data.dtype, a, b)
-    self._bump_version()
-    return self
+    """Refill in place with U(a, b) samples from PyTorch's CPU generator."""
+    return _refill(self, "UniformBackward0", lambda shape, dt: random.uniform(shape, dt, a, b), generator)
 
 
 @tensor_method()
 def normal_(self: Tensor, mean: float = 0.0, std: float = 1.0, generator: Generator | None = None) -> Tensor:
-    """Refill in place with N(mean, std) samples from PyTorch's CPU generator; outside the graph, a new version."""
-    with random.using(generator):
-        self._data[...] = random.normal(self._data.shape, self._data.dtype, mean, std)
-    self._bump_version()
-    return self
+    """Refill in place with N(mean, std) samples from PyTorch's CPU generator."""
+    return _refill(self, "NormalBackward0", lambda shape, dt: random.normal(shape, dt, mean, std), generator)
+
+
+@tensor_method()
+def random_(self: Tensor, *args: int | None, generator: Generator | None = None) -> Tensor:
+    """``random_()``, ``random_(to)``, ``random_(from, to)``: integers drawn as PyTorch's CPU
+    generator draws them, stored in ``self``'s dtype (three overloads, three node names)."""
+    if not args:
+        return _refill(self, "RandomBackward2", random.full_range, generator)
+    from_, to = (0, args[0]) if len(args) == 1 else args
+    name = "RandomBackward1" if len(args) == 1 else "RandomBackward0"
+    return _refill(self, name, lambda shape, dt: random.random_words(from_, to, shape, dt), generator)
 
 
 def _inplace_of(op: Callable, *aliases: str) -> Callable:
@@ -633,5 +666,6 @@ def _inplace_of(op: Callable, *aliases: str) -> Callable:
     unary.log1p, unary.expm1, unary.sqrt, unary.rsqrt, unary.erf, unary.sign, unary.floor, activations.sigmoid,
     activations.tanh, arithmetic.reciprocal, arithmetic.square))
 abs_ = absolute_ = _inplace_of(unary.abs, "absolute_")
+index_add_ = _inplace_of(indexing.index_add)
 clip_ = tensor_method("clip_")(clamp_)
 negative_ = tensor_method("negative_")(neg_)

@@ -161,3 +161,21 @@ def test_load_state_dict_errors():
         res = m.load_state_dict({"weight": lib.ones(2, 2), "x": lib.zeros(1)}, strict=False)
         assert res.missing_keys == ["bias"] and res.unexpected_keys == ["x"]
         assert m.weight.sum().item() == 4.0
+
+
+@pytest.mark.parametrize("edit", ["n.insert(-1, nn.ReLU())", "n.insert(0, nn.Tanh())", "n.insert(2, nn.Tanh())",
+                                  "n.insert(3, nn.Tanh())", "n.extend(nn.Sequential(nn.Sigmoid()))", "n.pop(0)",
+                                  "n + nn.Sequential(nn.Sigmoid())", "n + 3", "n.insert(-3, nn.Tanh())"])
+def test_sequential_editing(edit):
+    """Sequential.insert / extend / pop / + (the Sequential docstring's examples): the modules
+    end up in PyTorch's order under PyTorch's names, and misuse raises PyTorch's error."""
+    def run(lib):
+        nn = lib.nn
+        n = nn.Sequential(nn.Linear(1, 2), nn.Linear(2, 3))
+        try:
+            out = eval(edit)
+        except (IndexError, ValueError) as e:
+            return type(e).__name__, str(e)
+        return out is n, [type(m).__name__ for m in (out if isinstance(out, nn.Sequential) else n)], list(n._modules)
+
+    assert run(al) == run(torch)

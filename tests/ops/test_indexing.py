@@ -202,6 +202,27 @@ def test_overwritten_places_get_positive_zero_gradients():
     same_bits(run)
 
 
+@pytest.mark.parametrize("case", [
+    "x.index_add(0, lib.tensor([0, 2, 2, 4]), s, alpha=2)", "x.index_add(1, lib.tensor([2, 0]), s2)",
+    "(x * 1).index_add_(1, lib.tensor([0]), lib.ones(5, 1))", "lib.index_add(x, 0, lib.tensor([1, 1, 1, 1]), s)",
+    "lib.tensor(1.).index_add(0, lib.tensor([0]), lib.tensor(3.))",
+    "x.index_add(0, lib.tensor([0.]), s)", "x.index_add(0, lib.tensor([5, 0, 0, 0]), s)",
+    "x.index_add(0, lib.tensor([-1, 0, 0, 0]), s)", "x.index_add(0, lib.tensor([1]), s)",
+    "x.index_add(0, lib.tensor([[1]]), s)", "x.index_add_(0, lib.tensor([0, 1, 2, 3]), s)"])
+def test_index_add(case):
+    """index_add / index_add_ (the mark_non_differentiable docstring's backward uses it): repeats
+    add up, gradients reach the input whole and the source as the slices it was added to."""
+    def run(lib):
+        x = lib.tensor(rng(0).standard_normal((5, 3)), requires_grad=True)
+        s = lib.tensor(rng(1).standard_normal((4, 3)), requires_grad=True)
+        s2 = lib.tensor(rng(2).standard_normal((5, 2)), requires_grad=True)
+        out = eval(case)
+        (out * out).sum().backward()
+        return out, x.grad, s.grad, s2.grad
+
+    same(run)
+
+
 @pytest.mark.parametrize("read", [
     lambda T, x: x[T.tensor([0, 1, 1])],
     lambda T, x: x.index_select(1, T.tensor([0, 2])),

@@ -558,6 +558,21 @@ def test_inplace_ops_carry_forward_ad_tangents():
     same(f)
 
 
+@pytest.mark.parametrize("fill", ["uniform_()", "normal_(1.0, 2.0)", "random_()", "random_(3)", "random_(1, 4)"])
+def test_random_refill_in_the_graph(fill):
+    """A random refill of a non-leaf records its own node (UniformBackward0, RandomBackward1...),
+    passes a zero gradient back, and a leaf that requires grad refuses it before drawing."""
+    def run(lib):
+        lib.manual_seed(0)
+        x = lib.ones(2, 3, requires_grad=True)
+        y = eval("(x * 2)." + fill)
+        (y * y).sum().backward()
+        return y, x.grad, y._version, lib.rand(2)
+
+    same(run)
+    raises_same(lambda lib: eval("lib.ones(2, requires_grad=True)." + fill, {"lib": lib}))
+
+
 # --- CopySlices: an in-place op on a view, as PyTorch records it --------------------------------
 
 COPY_SLICES_VIEWS = {

@@ -174,6 +174,25 @@ def test_erf_and_sgn_backward_nodes():
     same(f)
 
 
+@pytest.mark.parametrize("n", [7, 300, 5000])
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_tanh_backward_rounds_like_pytorch(n, dtype):
+    """tanh's backward is grad * (1 - y²) with 1 - y² rounded once (PyTorch's kernel is a fused
+    multiply-add): the last bits show in makemore's "exact" gradient checks. Given PyTorch's y
+    (tanh itself is SLEEF's there), the gradient must match to the bit, in numpy and numba paths."""
+    from harness import same_bits
+    y0 = np.tanh(rng(n).standard_normal(n) * 2).astype(dtype)
+    y0[0] = 1e-9
+    g0 = rng(n + 1).standard_normal(n).astype(dtype)
+
+    def grad(lib):
+        y = lib.tensor(y0, requires_grad=True)
+        return lib.ops.aten.tanh_backward(lib.tensor(g0), y) if lib is torch else \
+            autograd_lite.ops.tanh_backward(lib.tensor(g0), y)
+
+    same_bits(grad)
+
+
 def _open01(a):
     """Values inside (0, 1), for the losses and logs on probabilities."""
     return 1 / (1 + np.exp(-a))
