@@ -13,7 +13,7 @@ from ..creation import zeros_like
 from ..function import Function
 from ..tensor import _make, Tensor, tensor_method
 from ._common import _float_data, _pointwise, _t, as_tensor_like, overload
-from .arithmetic import AddScalar, maximum, minimum, MulScalar, number_minus, reciprocal
+from .arithmetic import AddScalar, MulScalar, number_minus, reciprocal
 from .comparison import max_first, min_first, where
 
 
@@ -178,17 +178,73 @@ class Clamp(Function):
         return where(inside, grad, 0.0), None, None  # a mask by where: blocked gradients are +0
 
 
+def _and(x: Tensor, y: Tensor) -> Tensor:
+    """PyTorch's ``x.logical_and_(y)`` of two masks: in place, so laid out as ``x``."""
+    return _t(layout.laid_out(x._data & y._data, layout.strides_of(x._data)))
+
+
+class ClampTensor(Function):
+    """``clamp`` with tensor bounds (PyTorch's clamp.Tensor): the bounds are inputs too, and get
+    the gradient where they won (``min`` only where it is below ``max``)."""
+
+    node_name = "ClampBackward0"
+    _optional_tensor_args = (1, 2)  # an absent bound keeps its edge, (None, 0)
+
+    @staticmethod
+    def forward(ctx, a, min=None, max=None):
+        ctx.save_for_backward(a, min, max)
+        bounds = [b for b in (min, max) if b is not None]
+        dt = dtypes.result_dtype(a, *bounds)
+        out = a._data.astype(dt, copy=False)
+        if min is not None:  # std::min(std::max(a, min), max), as PyTorch's kernel
+            out = max_first(out, min._data.astype(dt, copy=False))
+        if max is not None:
+            out = min_first(out, max._data.astype(dt, copy=False))
+        return _pointwise(out.copy() if out is a._data else out, a, *bounds)
+
+    @staticmethod
+    def backward(ctx, grad):  # PyTorch's clamp_backward and clamp_backward_min_max
+        a, lo, hi = ctx.saved_tensors
+        need_a, need_lo, need_hi = ctx.needs_input_grad[:3]
+        g_a = g_lo = g_hi = None
+        if lo is not None and hi is not None:
+            if need_a:
+                g_a = where(_and(a >= lo, a <= hi), grad, 0.0)
+            if need_lo:
+                g_lo = where(_and(a < lo, lo < hi), grad, 0.0)
+            if need_hi:
+                hi_won = a > hi
+                g_hi = where(_t(layout.laid_out(hi_won._data | (hi < lo)._data, layout.strides_of(hi_won._data))),
+                             grad, 0.0)
+        elif lo is not None:
+            g_a = where(a >= lo, grad, 0.0) if need_a else None
+            g_lo = where(a < lo, grad, 0.0) if need_lo else None
+        else:
+            g_a = where(a <= hi, grad, 0.0) if need_a else None
+            g_hi = where(a > hi, grad, 0.0) if need_hi else None
+        return g_a, g_lo, g_hi
+
+
+# clamp_min/clamp_max with a tensor: the same formulas, the bound an input without an absent one
+ClampMinTensor = overload(ClampTensor, "ClampMinTensor", "ClampMinBackward1", _optional_tensor_args=())
+ClampMaxTensor = overload(ClampTensor, "ClampMaxTensor", "ClampMaxBackward1", _optional_tensor_args=())
+
+
 @tensor_method('clip')
 def clamp(input: Tensor, min: Any = None, max: Any = None) -> Tensor:
-    """Limit to [min, max] (``ClampBackward1``); tensor bounds become ``maximum``/``minimum``, as in PyTorch."""
+    """Limit to [min, max] (``ClampBackward1``); with tensor bounds ``ClampBackward0``, the bounds differentiable."""
     if isinstance(min, Tensor) or isinstance(max, Tensor):
-        out = input
-        if min is not None:
-            out = maximum(out, as_tensor_like(min, input))
-        if max is not None:
-            out = minimum(out, as_tensor_like(max, input))
-        return out
+        if not all(b is None or isinstance(b, Tensor) for b in (min, max)):  # no signature mixes them
+            raise TypeError("clamp() received an invalid combination of arguments - got (Tensor, "
+                            f"{', '.join(_arg_type(b) for b in (min, max))}), but expected one of:\n"
+                            " * (Tensor input, Tensor min = None, Tensor max = None, *, Tensor out = None)\n"
+                            " * (Tensor input, Number min = None, Number max = None, *, Tensor out = None)\n")
+        return ClampTensor.apply(input, min, max)
     return Clamp.apply(input, min, max)
+
+
+def _arg_type(value: Any) -> str:
+    return "Tensor" if isinstance(value, Tensor) else type(value).__name__
 
 
 clip = clamp
@@ -250,9 +306,9 @@ class ClampMax(Clamp):
 
 @tensor_method()
 def clamp_min(input: Tensor, min: Any) -> Tensor:
-    return clamp(input, min=min) if isinstance(min, Tensor) else ClampMin.apply(input, min, None)
+    return ClampMinTensor.apply(input, min, None) if isinstance(min, Tensor) else ClampMin.apply(input, min, None)
 
 
 @tensor_method()
 def clamp_max(input: Tensor, max: Any) -> Tensor:
-    return clamp(input, max=max) if isinstance(max, Tensor) else ClampMax.apply(input, None, max)
+    return ClampMaxTensor.apply(input, None, max) if isinstance(max, Tensor) else ClampMax.apply(input, None, max)

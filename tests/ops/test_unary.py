@@ -228,3 +228,30 @@ def test_higher_order_graphs(case, dtype):
     # gradient before other's, PyTorch's generated code other's first; at the third order through
     # silu's formula the engine then adds two contributions the other way round (same values).
     compare_orders(fn, (transform(a) if transform else a).astype(dtype), order=2 if case == "silu" else 3)
+
+
+@pytest.mark.parametrize("expr", ["x.clamp(min=lo)", "x.clamp(lo, hi)", "x.clamp(max=hi)", "x.clamp(hi, lo)",
+                                  "x.clamp_min(lo)", "x.clamp_max(hi)", "T.clamp(x, lo[:1], None)"])
+def test_clamp_tensor_bounds(expr):
+    """Tensor bounds are inputs of PyTorch's clamp.Tensor / clamp_min.Tensor / clamp_max.Tensor:
+    values (NaN, -0.), edges, each operand's gradient and the graphs, to third order."""
+    def fn(T, x, lo, hi):
+        return eval(expr)
+    x = np.array([1., 2., 3., np.nan, -0., 2.], np.float64)
+    lo = np.array([1.5, 0., 3., 0., 0., 2.], np.float64)
+    hi = np.array([2.5, 2.5, 2.5, 1., 0., 2.], np.float64)
+    compare_orders(fn, x, lo, hi)
+
+
+def test_clamp_mixed_bounds_refused():
+    """No clamp signature takes a tensor and a number: PyTorch's parser message."""
+    raises_same(lambda T: T.clamp(T.ones(2), T.zeros(2), 2.0))
+    raises_same(lambda T: T.clamp(T.ones(2), 0.0, T.zeros(2)))
+
+
+def test_clamp_tensor_saved_fields():
+    def fn(T):
+        x, lo = T.tensor([1., 2.], requires_grad=True), T.tensor([1.5, 0.])
+        y, z = x.clamp(lo, lo + 1), x.clamp_min(lo)
+        return y.grad_fn._saved_min, y.grad_fn._saved_max, z.grad_fn._saved_min, z.grad_fn._saved_self
+    same(fn)
