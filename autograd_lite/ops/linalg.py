@@ -187,7 +187,7 @@ class Mv(Function):
     def backward(ctx, grad):
         a, v = ctx.saved_tensors
         need_a, need_v = ctx.needs_input_grad
-        return grad.unsqueeze(1) * v if need_a else None, Mv.apply(a.t(), grad) if need_v else None
+        return outer(grad, v) if need_a else None, Mv.apply(a.t(), grad) if need_v else None  # grad.ger(vec)
 
 
 @tensors_only()

@@ -264,3 +264,9 @@ def test_outer_records_reshape():
     """``outer`` is ``input.reshape(n, 1) * vec2`` in PyTorch (ViewBackward0, or ReshapeAlias for a strided vector)."""
     compare_orders(lambda T, a, b: T.outer(a, b), *arrays((3,), (2,)))
     compare_orders(lambda T, a, b: T.outer(a[:, 0], b), *arrays((3, 2), (2,)))
+
+
+def test_mv_backward_is_ger():
+    """mv's gradient for the matrix is ``grad.ger(vec)``: PyTorch's outer (a reshape, then a product)."""
+    compare_orders(lambda T, a, v: T.mv(a, v), *arrays((3, 4), (4,)))
+    compare_orders(lambda T, v, b: v @ b, *arrays((3,), (2, 3, 4)))
