@@ -360,12 +360,12 @@ class SqueezeInPlace(Function):
 
     @staticmethod
     def forward(ctx, a, dim):
-        ctx.shape = a._data.shape
+        ctx.dim, ctx.size = dim, a._data.shape[dim]
         return _t(np.squeeze(a._data, dim))
 
     @staticmethod
-    def backward(ctx, grad):
-        return grad.reshape(ctx.shape), None
+    def backward(ctx, grad):  # PyTorch's unsqueeze_to
+        return grad.unsqueeze(ctx.dim) if ctx.size == 1 else grad, None
 
 
 class Cat(Function):

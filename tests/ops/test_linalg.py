@@ -270,3 +270,4 @@ def test_mv_backward_is_ger():
     """mv's gradient for the matrix is ``grad.ger(vec)``: PyTorch's outer (a reshape, then a product)."""
     compare_orders(lambda T, a, v: T.mv(a, v), *arrays((3, 4), (4,)))
     compare_orders(lambda T, v, b: v @ b, *arrays((3,), (2, 3, 4)))
+    compare_orders(lambda T, v, b: T.matmul(v, b), *arrays((3,), (3, 2)))  # squeeze_'s backward: unsqueeze_to
