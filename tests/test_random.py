@@ -199,14 +199,15 @@ def test_argument_errors_match_torch():
 @pytest.mark.parametrize("np_dtype,torch_dtype", DTYPES + [(np.int64, torch.int64), (np.int32, torch.int32),
                                                            (np.bool_, torch.bool)])
 @pytest.mark.parametrize("args", [(), (5,), (2, 7), (0, 2**30), (3, None), (-4, 2**33)])
-def test_random_(seed, np_dtype, torch_dtype, args):
+def test_random_(seed, np_dtype, torch_dtype, args, request):
     """tensor.random_ in its three forms: full range, [0, to), [from, to) (and to=None)."""
     if np_dtype == np.bool_ and args:
         args = (0, 2) if len(args) == 2 and args[1] is not None else (2,)
     if args and args[-1] is not None and np.dtype(np_dtype).kind in "iu" and args[-1] > np.iinfo(np_dtype).max:
         args = (args[0], 100)
     if np_dtype == np.float32 and args and args[-1] is not None and args[-1] > 2**24:
-        pytest.skip("float32 beyond 2**24 (PyTorch warns): another draw, not reproduced")
+        request.applymarker(pytest.mark.xfail(strict=True, reason="float32 beyond 2**24 (PyTorch warns): "
+                                                                  "another draw, not reproduced"))
     seed_both(seed)
     ours = R.full_range((7,), np_dtype) if not args else \
         R.random_words(*((0,) + args if len(args) == 1 else args), (7,), np_dtype)
