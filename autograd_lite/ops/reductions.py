@@ -255,9 +255,10 @@ class Cumprod(Function):
     node_name = "CumprodBackward0"
 
     @staticmethod
-    def forward(ctx, a, dim):
+    def forward(ctx, a, dim, dtype=None):
         ctx.given_dim, ctx.dim = dim, _wrap_dim(dim, a._data.ndim)  # (PyTorch saves the dim as given)
-        data = a._data  # (PyTorch's running product is kept in float64, its CPU accumulate type)
+        data = a._data if dtype is None else a._data.astype(dtype.np)
+        # (PyTorch's running product is kept in float64, its CPU accumulate type)
         integral = data.dtype.kind in "biu"
         out = np.cumprod(data, axis=ctx.dim, dtype=np.int64 if integral else np.float64)
         out = _new(out.astype(np.int64 if integral else data.dtype, copy=False).reshape(data.shape))
@@ -266,8 +267,8 @@ class Cumprod(Function):
 
     @staticmethod
     def backward(ctx, grad):
-        a, out = ctx.saved_tensors
-        return _cumprod_backward(grad, a, ctx.dim, out), None
+        a, out = ctx.saved_tensors  # (with ``dtype``, the input keeps its own: no cast node between)
+        return _cumprod_backward(grad.to(a.dtype), a, ctx.dim, out), None, None
 
 
 def _reversed_cumsum(w: Tensor, dim: int) -> Tensor:
@@ -324,7 +325,7 @@ def _cumprod_zeros_backward_values(grad: Tensor, a: Tensor, dim: int, out: Tenso
 @tensor_method()
 def cumprod(input: Tensor, dim: int, *, dtype: _dtype | None = None) -> Tensor:
     """Running products along ``dim`` (``CumprodBackward0``; zeros handled in backward)."""
-    return Cumprod.apply(input if dtype is None else input.to(dtype), dim)
+    return Cumprod.apply(input, dim, dtype)
 
 
 class Prod(Function):

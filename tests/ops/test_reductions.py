@@ -433,6 +433,15 @@ def test_cumprod_higher_order_graphs(zeros, dim, dtype):
     compare_orders(lambda T, x: x.cumprod(dim), _with_zeros((2, 3, 4), ZEROS[zeros], dtype))
 
 
+@pytest.mark.parametrize("to", ["float64", "float32"])
+@pytest.mark.parametrize("zeros", ["none", "apart"])
+def test_cumprod_dtype_keyword_graphs(zeros, to):
+    """With ``dtype`` the input is converted inside cumprod (no ToCopyBackward0 under it) and its
+    backward casts the gradient back to the input's dtype first, as PyTorch's."""
+    source = "float32" if to == "float64" else "float64"
+    compare_orders(lambda T, x: T.cumprod(x, 1, dtype=getattr(T, to)), _with_zeros((2, 3, 4), ZEROS[zeros], source))
+
+
 @pytest.mark.parametrize("dtype", ["float64", "float32"])
 @pytest.mark.parametrize("zeros", ZEROS)
 @pytest.mark.parametrize("reduce", ["all", "dim", "last_dim", "keepdim"])
