@@ -37,7 +37,8 @@ from .ops import (abs, absolute, addmm, all, allclose, amax, amin, any, argmax, 
                   sgn, sign, sin, softmax, split, sqrt, square, squeeze, stack, sub, subtract, sum, swapaxes, swapdims,
                   t, tanh, transpose, true_divide, unbind, unflatten, unique, unsqueeze, where)
 from .ops import bitwise_and, bitwise_not, bitwise_or, bitwise_xor
-from .ops import add, atan, cosh, cumsum, einsum, erf, expm1, log1p, logsumexp, sinh, sort, std, tan, topk, tril, triu, var
+from .ops import (add, atan, cosh, cumprod, cumsum, einsum, erf, expm1, log1p, logsumexp, sinh, sort, std, tan,
+                  topk, tril, triu, var)
 from .ops import (abs_, atan_, clamp_, clamp_max_, clamp_min_, clip_, cos_, cosh_, erf_, exp_, expm1_, floor_, log10,
                   log10_, log1p_, log2, log2_, log_, neg_, negative_, reciprocal_, relu_, rsqrt_, sigmoid_, sin_, sinh_, sqrt_,
                   square_, tan_, tanh_)

@@ -10,7 +10,7 @@ the engine sums it back to the input's shape.
 - ``unary.py``        exp (``Exp``), log, sqrt, trigonometry, abs, clamp, sign, floor
 - ``activations.py``  tanh, sigmoid, relu, softmax, log_softmax
 - ``comparison.py``   eq/lt/..., logical ops, isnan/isclose, ``where``, masked_fill
-- ``reductions.py``   sum, mean, var/std, prod, max/min, norm, cumsum, sort/topk, arg*
+- ``reductions.py``   sum, mean, var/std, prod, max/min, norm, cumsum/cumprod, sort/topk, arg*
 - ``shape.py``        views (view, expand, permute, ...), cat/stack/split, clone, ``to``
 - ``indexing.py``     ``x[...]``, gather/scatter, index_select, unique
 - ``linalg.py``       mm, addmm, mv, dot, bmm, matmul, einsum
@@ -50,9 +50,9 @@ from .indexing import (
     IndexSelect,
     nonzero, Scatter, scatter, ScatterAdd, ScatterValue, Unique, unique)
 from .reductions import (
-    all, Amax, amax, Amin, amin, any, argmax, argmin, argsort, count_nonzero, Cumsum, cumsum, Logsumexp, logsumexp,
-    max, MaxAll, MaxDim, Mean, mean, MeanDim, min, MinAll, MinDim, Norm, norm, Prod, prod, ProdDim, Sort, sort, Std,
-    std, Sum, sum, sum_to_size, SumDim, Topk, topk, Var, var)
+    all, Amax, amax, Amin, amin, any, argmax, argmin, argsort, count_nonzero, Cumprod, cumprod, Cumsum, cumsum,
+    Logsumexp, logsumexp, max, MaxAll, MaxDim, Mean, mean, MeanDim, min, MinAll, MinDim, Norm, norm, Prod, prod,
+    ProdDim, Sort, sort, Std, std, Sum, sum, sum_to_size, SumDim, Topk, topk, Var, var)
 from .reductions import histc, Histogram, histogram
 from .linalg import (
     Addmm, addmm, Bmm, bmm, Diagonal, Dot, dot, einsum, inner, matmul, Mm, mm, Mv, mv, outer)

@@ -1,4 +1,4 @@
-"""Reductions: sum, mean, var/std, prod, max/min, norm, cumsum, logsumexp, sort/topk, arg* and any/all.
+"""Reductions: sum, mean, var/std, prod, max/min, norm, cumsum/cumprod, logsumexp, sort/topk, arg* and any/all.
 """
 from __future__ import annotations
 
@@ -9,8 +9,7 @@ from typing import Any
 import numpy as np
 
 from .. import dtypes, errors, kernels, layout
-from ..creation import arange, eye, linspace, zeros, zeros_like
-from ..dtypes import bool_
+from ..creation import arange, linspace, ones, zeros, zeros_like
 from ..dtypes import dtype as _dtype
 from ..function import Function
 from ..grad_mode import _state
@@ -18,7 +17,7 @@ from ..tensor import _numpy_keywords, _sizes, _wrap_dim, Tensor, tensor_method
 from ._common import _dims, _float_data, _new, _scalar_name, _t, _type_name, np_mean, overload
 from .arithmetic import DivScalar, maximum, minimum, MulScalar
 from .comparison import where
-from .shape import _expandable_to
+from .shape import _expandable_to, cat
 
 _REQUIRED = object()  # a required argument PyTorch names in its own TypeError when left out
 
@@ -252,6 +251,83 @@ def cumsum(input: Tensor, dim: int, *, dtype: _dtype | None = None) -> Tensor:
     return out
 
 
+class Cumprod(Function):
+    node_name = "CumprodBackward0"
+
+    @staticmethod
+    def forward(ctx, a, dim, dtype=None):
+        ctx.given_dim, ctx.dim = dim, _wrap_dim(dim, a._data.ndim)  # (PyTorch saves the dim as given)
+        data = a._data if dtype is None else a._data.astype(dtype.np)
+        # (PyTorch's running product is kept in float64, its CPU accumulate type)
+        integral = data.dtype.kind in "biu"
+        out = np.cumprod(data, axis=ctx.dim, dtype=np.int64 if integral else np.float64)
+        out = _new(out.astype(np.int64 if integral else data.dtype, copy=False).reshape(data.shape))
+        ctx.save_for_backward(a, out)
+        return out
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, out = ctx.saved_tensors  # (with ``dtype``, the input keeps its own: no cast node between)
+        return _cumprod_backward(grad.to(a.dtype), a, ctx.dim, out), None, None
+
+
+def _reversed_cumsum(w: Tensor, dim: int) -> Tensor:
+    return w.flip((dim,)).cumsum(dim).flip((dim,))
+
+
+def _cumprod_backward(grad: Tensor, a: Tensor, dim: int, out: Tensor) -> Tensor:
+    """PyTorch's cumprod_backward. d out_j / d a_k is the product of a_0..a_j without a_k: without
+    zeros ``out_j / a_k``, so the gradient is ``reversed_cumsum(out * grad) / a``. With a zero
+    that division fails; then, under create_graph, the products are spelled out (a prod of the
+    elements before k times a cumprod of those after it) so their graph is differentiable."""
+    if a._data.size <= 1 or a.shape[dim] == 1:
+        return grad
+    w = out * grad
+    if not (a._data == 0).any():
+        return _reversed_cumsum(w, dim).div(a)
+    if not _state.enabled:
+        return _cumprod_zeros_backward_values(grad, a, dim, out, w)
+    n = a.shape[dim]
+    ones_size = list(a.shape)
+    ones_size[dim] = 1
+    first = ones(1, dtype=grad.dtype).expand(ones_size)
+    grad_input = zeros(a.shape, dtype=grad.dtype)
+    for k in range(n):
+        if k == 0:
+            others = cat([first, a.narrow(dim, 1, n - 1).cumprod(dim)], dim)
+        else:
+            until_k = a.narrow(dim, 0, k).prod(dim, keepdim=True)
+            if k == n - 1:
+                others = until_k
+            else:
+                after_k = a.narrow(dim, k + 1, n - k - 1).cumprod(dim)
+                others = cat([until_k, until_k.expand_as(after_k) * after_k], dim)
+        grad_input.select(dim, k).copy_((grad.narrow(dim, k, n - k) * others).sum(dim))
+    return grad_input
+
+
+def _cumprod_zeros_backward_values(grad: Tensor, a: Tensor, dim: int, out: Tensor, w: Tensor) -> Tensor:
+    """Without create_graph, PyTorch's O(n) way with zeros: before the first zero z1 as without
+    zeros; at z1, ``out[z1 - 1]`` times the sum of grad[j] * prod(a[z1 + 1..j]) up to the second
+    zero; after z1, nothing (every product holds a zero)."""
+    zeros_so_far = (a == 0).cumsum(dim)
+    before = zeros_so_far == 0
+    result = (_reversed_cumsum(w.masked_fill(~before, 0.0), dim) / a).masked_fill(~before, 0.0)
+    segment = zeros_so_far == 1  # from the first zero to the second
+    at_zero = segment & (a == 0)
+    index = at_zero.max(dim, keepdim=True)[1]
+    before_zero = out.gather(dim, (index - 1).clamp(min=0)).masked_fill(index == 0, 1.0)
+    at_first = (a.masked_fill(~(segment & ~at_zero), 1.0).cumprod(dim) * grad.masked_fill(~segment, 0.0)
+                ).sum(dim, keepdim=True) * before_zero
+    return where(at_zero, at_first, result)
+
+
+@tensor_method()
+def cumprod(input: Tensor, dim: int, *, dtype: _dtype | None = None) -> Tensor:
+    """Running products along ``dim`` (``CumprodBackward0``; zeros handled in backward)."""
+    return Cumprod.apply(input, dim, dtype)
+
+
 class Prod(Function):
     node_name = "ProdBackward0"
 
@@ -287,12 +363,25 @@ class Prod(Function):
 
 
 def _prod_safe_zeros_backward(grad: Tensor, a: Tensor, dim: int) -> Tensor:
-    """``grad`` times, per element, the product of the others of its slice along ``dim``."""
+    """PyTorch's prod_safe_zeros_backward: ``grad`` times, per element, the product of the others
+    of its slice along ``dim``, as exclusive running products from the front and from the back
+    (safe with zeros: nothing is divided):
+
+        input:                [    a,     b,     c]
+        exclusive, forward:   [    1,     a, a * b]
+        exclusive, backward:  [b * c,     c,     1]
+    """
     if not a._data.size:
         return grad.expand_as(a)
-    if a.shape[dim] == 1:
+    n = a.shape[dim]
+    if n == 1:
         return grad
-    return grad * _prod_of_others(a, (dim,))
+    ones_size = list(a.shape)
+    ones_size[dim] = 1
+    first = ones(ones_size, dtype=grad.dtype)
+    forward = cat([first, a.narrow(dim, 0, n - 1)], dim).cumprod(dim)
+    backward = cat([first, a.narrow(dim, 1, n - 1).flip((dim,))], dim).cumprod(dim).flip((dim,))
+    return grad * (forward * backward)
 
 
 ProdDim = overload(Prod, "ProdDim", "ProdBackward1")  # prod(x, dim): the second overload
@@ -334,23 +423,6 @@ def _prod_dim_error(dim: Any, keepdim: bool, method: bool) -> TypeError:
 _prod_method.__name__ = _prod_method.__qualname__ = "prod"
 _prod_method.__doc__ = prod.__doc__
 Tensor.prod = _numpy_keywords(_prod_method)
-
-
-def _prod_of_others(a: Tensor, dims: tuple) -> Tensor:
-    """For each element, the product of the other elements of its slice over ``dims``.
-
-    Each slice of n elements is repeated n times with the diagonal set to 1 and multiplied
-    out: tensor ops only, so the result keeps its graph under ``create_graph=True``.
-    """
-    kept = [d for d in range(a.ndim) if d not in dims]
-    order = kept + list(dims)
-    moved = a.permute(order)
-    flat = moved.reshape(tuple(moved.shape[:len(kept)]) + (-1,))
-    n = flat.shape[-1]
-    rows = flat.unsqueeze(-2).expand(*flat.shape[:-1], n, n)
-    others = where(eye(n, dtype=bool_), 1.0, rows).prod(-1)
-    # contiguous, as PyTorch's exclusive cumulative products (cat, cumprod, flip) are
-    return others.reshape(moved.shape).permute([order.index(d) for d in range(a.ndim)]).contiguous()
 
 
 def _check_nonempty(name: str, a: Tensor, dim: Any, as_given: bool = False) -> None:

@@ -114,6 +114,7 @@ saved_fields.update({
     "CatBackward0": {"dim": attr("dim")},
     "StackBackward0": {"dim": attr("dim")},
     "CumsumBackward0": {"dim": attr("dim")},
+    "CumprodBackward0": {"dim": attr("given_dim", _int), "self": 0, "result": 1},
     "UnbindBackward0": {"dim": attr("dim")},
     "ViewBackward0": {"self_sym_sizes": _sizes},
     "ExpandBackward0": {"self_sym_sizes": _sizes},

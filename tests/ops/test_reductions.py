@@ -173,6 +173,7 @@ ZERO_D_DIM = [
     lambda x: x.sum(-1), lambda x: x.sum(0, keepdim=True), lambda x: x.mean(0), lambda x: x.amax(0),
     lambda x: x.amin(-1), lambda x: x.logsumexp(0), lambda x: x.norm(dim=0), lambda x: x.var(0),
     lambda x: x.std(0, correction=0), lambda x: x.prod(0), lambda x: x.flip(0), lambda x: x.cumsum(0),
+    lambda x: x.cumprod(-1),
     lambda x: x.sort(0)[0], lambda x: x.topk(1, 0)[0], lambda x: x.max(0)[0], lambda x: x.sum((0, -1)),
     lambda x: x.argsort(0), lambda x: x.sum(1),
 ]
@@ -245,6 +246,7 @@ REDUCTION_LAYOUTS = [
     lambda L, a, c, s: c.permute(2, 1, 0).logsumexp(2),
     lambda L, a, c, s: c.permute(2, 1, 0).max(1),
     lambda L, a, c, s: a.t().cumsum(-1),
+    lambda L, a, c, s: c.permute(2, 0, 1).cumprod(1),
     lambda L, a, c, s: a.t().sort(1),  # sort keeps the input's layout
     lambda L, a, c, s: c.permute(2, 1, 0)[:, ::2].sort(0),
     lambda L, a, c, s: s.t().t().argsort(1),
@@ -299,6 +301,7 @@ DOUBLE_BACKWARD = {
     "mean": lambda x: x.mean(), "mean_dim": lambda x: x.mean(1), "max_all": lambda x: x.max(),
     "min_all": lambda x: x.min(), "max_nan": lambda x: x.log().max(),
     "sort": lambda x: x.sort(1)[0], "topk": lambda x: x.topk(2)[0], "cumsum": lambda x: x.cumsum(1),
+    "cumprod": lambda x: x.cumprod(1), "cumprod_single": lambda x: x[:, :1].cumprod(1),
     "cumsum_single": lambda x: x[:, :1].cumsum(1), "norm_inf": lambda x: x.norm(p=float("inf"), dim=1),
     "norm_0": lambda x: x.norm(p=0), "norm_1": lambda x: x.norm(p=1, dim=0), "norm_half": lambda x: x.norm(p=0.5),
     "norm_1_5": lambda x: x.norm(p=1.5, dim=1, keepdim=True), "norm_3": lambda x: x.norm(p=3),
@@ -409,22 +412,88 @@ def test_higher_order_graphs(case, dtype):
     compare_orders(HIGHER_ORDER[case], rng(5).standard_normal((4, 3)).astype(dtype))
 
 
-@pytest.mark.parametrize("case", ["full", "dim", "two_zeros"])
-def test_prod_with_zeros_higher_order_values(case):
-    """With zeros, prod's backward is the product of the others: PyTorch's values at every order
-    (the nodes below the top differ: see the report on prod_safe_zeros_backward)."""
-    a = rng(5).standard_normal((4, 3))
-    a[0, 0] = 0.0
-    if case == "two_zeros":
-        a[2, 1] = 0.0
+def _with_zeros(shape: tuple, where: tuple, dtype: str) -> np.ndarray:
+    a = rng(5).standard_normal(shape)
+    for index in where:
+        a[index] = 0.0
+    return a.astype(dtype)
 
-    def f(L):
+
+ZEROS = {"none": (), "one": ((0, 1, 2),), "two_in_a_row": ((1, 0, 1), (1, 0, 3)), "apart": ((0, 2, 0), (1, 1, 3)),
+         "first_and_last": ((0, 0, 0), (0, 0, 3), (1, 2, 0), (1, 2, 3))}
+
+
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+@pytest.mark.parametrize("dim", [0, 1, -1])
+@pytest.mark.parametrize("zeros", ZEROS)
+def test_cumprod_higher_order_graphs(zeros, dim, dtype):
+    """PyTorch's cumprod_backward to third order, values and every node: without zeros
+    ``reversed_cumsum(result * grad) / input``; with a zero under create_graph, per position k a
+    prod of the elements before it times a cumprod of those after it, copied into zeros."""
+    compare_orders(lambda T, x: x.cumprod(dim), _with_zeros((2, 3, 4), ZEROS[zeros], dtype))
+
+
+@pytest.mark.parametrize("to", ["float64", "float32"])
+@pytest.mark.parametrize("zeros", ["none", "apart"])
+def test_cumprod_dtype_keyword_graphs(zeros, to):
+    """With ``dtype`` the input is converted inside cumprod (no ToCopyBackward0 under it) and its
+    backward casts the gradient back to the input's dtype first, as PyTorch's."""
+    source = "float32" if to == "float64" else "float64"
+    compare_orders(lambda T, x: T.cumprod(x, 1, dtype=getattr(T, to)), _with_zeros((2, 3, 4), ZEROS[zeros], source))
+
+
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+@pytest.mark.parametrize("zeros", ZEROS)
+@pytest.mark.parametrize("reduce", ["all", "dim", "last_dim", "keepdim"])
+def test_prod_with_zeros_higher_order_graphs(reduce, zeros, dtype):
+    """With a zero, prod's backward is PyTorch's prod_safe_zeros_backward (exclusive cumprods from
+    both ends: ones, cat, narrow, cumprod, flip), over a flattened view for prod(): its values
+    and whole graph to third order."""
+    ops = {"all": lambda T, x: x.prod(), "dim": lambda T, x: T.prod(x, 1), "last_dim": lambda T, x: x.prod(-1),
+           "keepdim": lambda T, x: x.prod(0, keepdim=True)}
+    compare_orders(ops[reduce], _with_zeros((2, 3, 4), ZEROS[zeros], dtype))
+
+
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+@pytest.mark.parametrize("zeros", ZEROS)
+def test_cumprod_and_prod_first_order_with_zeros(zeros, dtype):
+    """Without create_graph, cumprod's zeros take PyTorch's O(n) masked path (and prod's several
+    zeros give zeros): values bit for bit, for every dim."""
+    from harness import same_bits
+    a = _with_zeros((2, 3, 4), ZEROS[zeros], dtype)
+    w = rng(7).standard_normal((2, 3, 4)).astype(dtype)
+
+    def grads(L):
         x = L.tensor(a, requires_grad=True)
-        y = x.prod(1) if case == "dim" else x.prod()
-        g, = L.autograd.grad(y.sum(), x, create_graph=True)
-        h, = L.autograd.grad((g * g).sum(), x, create_graph=True)
-        k, = L.autograd.grad((h * h).sum(), x)
-        return g, h.detach(), k
+        cumprods = [L.autograd.grad(x.cumprod(d), x, L.tensor(w))[0] for d in (0, 1, 2)]
+        if zeros == "none":  # (prod's own forward sums in another order: the last bit may differ)
+            return cumprods
+        prods = [L.autograd.grad(x.prod(d).sum(), x)[0] for d in (0, 1, 2)]
+        return cumprods + prods + [L.autograd.grad(x.prod(), x)[0]]
+    same_bits(grads)
+
+
+@pytest.mark.parametrize("call", ["T.cumprod(x, 1)", "x.cumprod(dim=-1)", "x.cumprod(0, dtype=T.float64)",
+                                  "T.cumprod(x.int(), 1)", "(x > 0).cumprod(1)", "T.tensor(-0.0).cumprod(0)",
+                                  "T.tensor([-0.0, 2.0]).cumprod(0)", "T.zeros(0, 2).cumprod(0)",
+                                  "T.tensor([1.1, 1.3, 1.7, 0.9, 3.3, 1e-3, 7.7] * 3).cumprod(0)", "x.cumprod(2)",
+                                  "x.cumprod(-3)"])
+def test_cumprod_values(call):
+    """Running products: integers and bools give int64, float32 is multiplied in float64 (PyTorch's
+    CPU accumulate type) and rounded once, a 0-d input is copied; a dim out of range, PyTorch's error."""
+    from harness import same_bits
+    if "(2)" in call or "(-3)" in call:
+        raises_same(lambda L: eval(call, {"T": L, "x": L.ones(2, 3)}))
+    else:
+        same_bits(lambda L: eval(call, {"T": L, "x": L.tensor([[1.5, -2.0, 0.5], [3.0, 0.0, -1.0]])}))
+
+
+def test_cumprod_node():
+    """CumprodBackward0 saves the dim, the input and the result, as PyTorch's."""
+    def f(L):
+        x = L.tensor([[1.5, -2.0, 0.5]], requires_grad=True)
+        y = x.cumprod(-1)  # (the dim as given: -1 comes back as an unsigned int64)
+        return y.grad_fn.name(), y.grad_fn._saved_dim, y.grad_fn._saved_self, y.grad_fn._saved_result
     same(f)
 
 
