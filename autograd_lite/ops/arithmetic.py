@@ -347,9 +347,10 @@ class PowTensor(Function):
     def backward(ctx, grad):
         a, b, out = ctx.saved_tensors
         need_a, need_b = ctx.needs_input_grad
-        # derivatives.yaml's pow_backward_self: masked where the exponent is 0 (0 ** 0 has slope 0)
-        ga = where(b == 0, 0.0, grad * (b * a ** (b - 1))) if need_a else None
+        # exponent's gradient first: PyTorch's generated backward takes the inputs in name order
         gb = grad * where((a == 0) & (b >= 0), 0.0, out * a.log()) if need_b else None
+        # derivatives.yaml's pow_backward_self: masked where the exponent is 0 (0 ** 0 has slope 0)
+        ga = where(b == 0, 0.0, grad * (b * a ** SubScalar.apply(b, 1))) if need_a else None  # (C++: sub.Scalar)
         return ga, gb
 
 

@@ -12,7 +12,7 @@ torch = pytest.importorskip("torch")
 
 import autograd_lite  # noqa: E402,F401
 from harness import P, arrays, assert_same_tensor, case_tests, compare, compare_error, leaves, raises_same, rng, same, setitem, ties  # noqa: E402,F401
-from harness import compare_layout, graph_names  # noqa: E402
+from harness import compare_layout, compare_orders, graph_names  # noqa: E402
 
 
 CASES = [
@@ -235,3 +235,10 @@ def test_not_implemented_edges(expr):
         out = eval(expr)
         return out, graph_names(out.grad_fn)
     same(run)
+
+
+def test_pow_tensor_exponent_graphs():
+    """pow(tensor, tensor): the exponent's gradient is computed first and ``exponent - 1`` is
+    sub.Scalar (SubBackward1), as PyTorch's generated backward records them, to third order."""
+    compare_orders(lambda T, x, y: T.pow(x, y), np.array([1.0, 0.0, 0.0, 2.0]), np.array([1.0, 0.0, 2.0, 0.5]))
+    compare_orders(lambda T, x: T.pow(x, x).cumsum(0), np.array([1.0, 0.0, 0.0]))
