@@ -301,6 +301,7 @@ class SubScalar(Function):
 
     @staticmethod
     def forward(ctx, a, number):
+        _check_bool_subtraction(a, as_tensor_like(number, a))
         return _with_number(a._data - np.asarray(number, a._data.dtype), a)
 
     @staticmethod

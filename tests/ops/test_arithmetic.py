@@ -242,3 +242,11 @@ def test_pow_tensor_exponent_graphs():
     sub.Scalar (SubBackward1), as PyTorch's generated backward records them, to third order."""
     compare_orders(lambda T, x, y: T.pow(x, y), np.array([1.0, 0.0, 0.0, 2.0]), np.array([1.0, 0.0, 2.0, 0.5]))
     compare_orders(lambda T, x: T.pow(x, x).cumsum(0), np.array([1.0, 0.0, 0.0]))
+
+
+def test_pow_bool_exponent_backward_refused():
+    """``exponent - 1`` in pow's backward refuses a bool exponent with PyTorch's message, not numpy's."""
+    def fn(T):
+        x = T.tensor([1.0, 2.0], requires_grad=True)
+        (x ** T.tensor([True, False])).sum().backward()
+    raises_same(fn)
