@@ -412,8 +412,6 @@ class FunctionMeta(type):
         if attrs.get("node_in_torch_autograd"):  # PyTorch's C++ nodes: CopySlices, CopyBackwards
             namespace["name"] = lambda self: "torch::autograd::" + type(self).__name__
         cls._backward_cls = type(node_name, (BackwardFunction,), namespace)
-        # a forward that takes ctx, or (PyTorch's newer style) one without it plus setup_context
-        cls._forward_with_ctx = getattr(cls, "setup_context", None) in (None, _NO_SETUP_CONTEXT)
         if attrs.get("vjp", attrs.get("backward")) is not attrs.get("backward"):  # vjp: backward's other name
             cls.backward = attrs["vjp"] if "backward" not in attrs else staticmethod(_both_backward_and_vjp)
 
@@ -425,12 +423,6 @@ def _both_backward_and_vjp(ctx: Any, *grads: Any) -> Any:
 
 def _user_node_repr(self: Node) -> str:
     return f"<{type(self).__module__}.{type(self).__name__} object at {id(self):#x}>"
-
-
-def _NO_SETUP_CONTEXT(ctx: BackwardFunction, inputs: tuple, output: Any) -> None:
-    """``Function.setup_context``: defined by Functions whose ``forward`` takes no ctx; it
-    fills ctx from inputs and output."""
-    raise NotImplementedError("setup_context is not implemented.")
 
 
 class Function(metaclass=FunctionMeta):
@@ -462,7 +454,10 @@ class Function(metaclass=FunctionMeta):
     def forward(ctx: BackwardFunction, *args: Any, **kwargs: Any) -> Any:
         raise NotImplementedError("You must implement the forward function for custom autograd.Function.")
 
-    setup_context = staticmethod(_NO_SETUP_CONTEXT)
+    @staticmethod
+    def setup_context(ctx: BackwardFunction, inputs: tuple, output: Any) -> None:
+        """Defined by Functions whose ``forward`` takes no ctx: it fills ctx from inputs and output."""
+        raise NotImplementedError("setup_context is not implemented.")
 
     @staticmethod
     def backward(ctx: BackwardFunction, *grad_outputs: Any) -> Any:
@@ -520,13 +515,13 @@ def _run(cls: type, ctx: BackwardFunction, args: tuple, kwargs: dict) -> Any:
         return out
     needs = []  # (a plain loop: a list comprehension is one more function call on Python 3.11)
     for a in args:
-        needs.append((type(a) is Tensor or isinstance(a, Tensor)) and a._requires_grad)
+        needs.append(isinstance(a, Tensor) and a._requires_grad)
     ctx.needs_input_grad = needs = tuple(needs)
     if prev:
         _state.enabled = False
     quiet = numpy_errstate.set(NUMPY_QUIET)
     try:
-        if cls._forward_with_ctx:
+        if cls.setup_context is Function.setup_context:
             out = cls.forward(ctx, *args, **kwargs) if kwargs else cls.forward(ctx, *args)
         else:  # the style PyTorch's docs now recommend: forward without ctx
             out = cls.forward(*args, **kwargs)
