@@ -147,7 +147,7 @@ def run(roots: list, root_grads: list, keep_graph: bool, create_graph: bool, tar
                 continue
             if sums and node in sums:  # the engine's own sums become tensors as the node gets them
                 sums.discard(node)
-                grads = [_make(g) if type(g) is np.ndarray else g for g in grads]
+                _wrap_sums(grads)
             if node._pre_hooks and (execute is None or node in execute or node in capture_at):  # (a node it needs)
                 grads = _run_pre_hooks(node, grads)
             if capture_at and node in capture_at:
@@ -242,6 +242,14 @@ def _add_to_buffer(buffers: dict, sums: set, node: Node, nr: int, grad: Tensor) 
             prev = prev if type(prev) is np.ndarray else prev._data
             slots[nr] = np.asarray(layout.summed(prev + data, prev, data))  # (numpy makes a 0-d sum a scalar)
             sums.add(node)
+
+
+def _wrap_sums(grads: list) -> None:
+    """The engine's sums (arrays) as tensors, in place in the node's list: nothing else may hold
+    them, so that AccumulateGrad can keep one as ``.grad`` (see ``_only_reference``)."""
+    for k, g in enumerate(grads):
+        if type(g) is np.ndarray:
+            grads[k] = _make(g)
 
 
 def _run_pre_hooks(node: Node, grads: list) -> list:
