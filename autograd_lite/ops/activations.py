@@ -366,7 +366,8 @@ class EluBackward(Function):
         ctx.alpha = alpha
         ctx.save_for_backward(grad, a)
         g, x = grad._data, a._data
-        return _pointwise(np.where(x > 0, g, g * x.dtype.type(alpha) * np.exp(np.minimum(x, 0))).astype(g.dtype), grad, a)
+        # (PyTorch tests x <= 0 for the negative side: at NaN the gradient passes as for x > 0)
+        return _pointwise(np.where(x <= 0, g * x.dtype.type(alpha) * np.exp(np.minimum(x, 0)), g).astype(g.dtype), grad, a)
 
     @staticmethod
     def backward(ctx, gg):

@@ -133,7 +133,8 @@ def simd_zero_ties(d, lines: list[str]) -> bool:
 
     Its scalar loop keeps the first operand of a tie (``std::max``), as autograd_lite does;
     its vectorised loop (``_mm512_max_ps``, on runs of a register's width and more) keeps the
-    second. Kept only for a sign of zero in a result of at least one register's width.
+    second. Kept only for a sign of zero in a result of at least one register's width; a
+    later line that reads that result (``T.where(x > 0, x, v)``) carries the same zero.
     """
     m = re.match(r"(float32|float64)\[([0-9, ]*)\]", d.theirs)
     if d.kind != "value" or "(sign of zero)" not in d.detail or not m:
@@ -155,7 +156,7 @@ KEPT: dict[str, Callable] = {
 
 # Kept differences that change a value rather than round it: what a later line computes
 # from that value differs too, and is the same difference one step later.
-PROPAGATING = {"gelu-float32-inf", "inplace-reads-own-view"}
+PROPAGATING = {"gelu-float32-inf", "inplace-reads-own-view", "simd-zero-ties"}
 
 
 def sort_out(found: list, lines: list[str]) -> tuple[list, set[str]]:

@@ -27,6 +27,13 @@ def test_kept_difference_skips_its_reproducer(name):
     assert result.root is None and name in result.kept, (result.root, result.kept)
 
 
+def test_simd_zero_ties_propagate_to_what_reads_them():
+    """The zero a vectorised maximum returns is read by later lines: the same kept difference."""
+    lines = KEPT_REPRODUCERS["simd-zero-ties"] + ["w = T.where(x > 0, x, v)"]
+    result = check(lines)
+    assert result.root is None and result.kept == ["simd-zero-ties"], (result.root, result.kept)
+
+
 @pytest.mark.parametrize("lines", [
     ["x = T.tensor([1.0, float('inf')])", "v = F.gelu(x, approximate='tanh')", "w = v.clamp(max=-0.0)"],
     ["x = T.tensor([[1.0, 2.0], [3.0, 4.0]])", "v = x[0:1]", "x.clamp_(min=-0.0)"],
