@@ -49,8 +49,9 @@ EPS32, EPS64 = float(np.finfo(np.float32).eps), float(np.finfo(np.float64).eps)
 
 
 def _has_float32_data(lines: list[str]) -> bool:
-    """Whether float32 tensors appear before the line (float literals without a dtype are float32)."""
-    return any(".float()" in line or (re.search(r"T\.tensor\(\[.*\d\.\d", line) and "dtype=" not in line)
+    """Whether float32 tensors may appear before the line: float literals without a dtype are
+    float32, and so is what a float op (``exp``, ``/``, ``mean``) makes of an integer literal."""
+    return any(".float()" in line or (re.search(r"T\.tensor\(\[", line) and "dtype=" not in line)
                for line in lines)
 
 
@@ -155,20 +156,23 @@ KEPT: dict[str, Callable] = {
 
 
 # Kept differences that change a value rather than round it: what a later line computes
-# from that value differs too, and is the same difference one step later.
-PROPAGATING = {"gelu-float32-inf", "inplace-reads-own-view", "simd-zero-ties"}
+# from that value differs too, and is the same difference one step later (a value: flags,
+# errors and graphs do not depend on it). A rounding residue where PyTorch has an exact zero
+# is one (``x ** residue`` is NaN for a negative ``x``, ``x ** 0`` is 1).
+PROPAGATING = {"gelu-float32-inf", "inplace-reads-own-view", "simd-zero-ties", "rounding-at-zero"}
 
 
 def sort_out(found: list, lines: list[str]) -> tuple[list, set[str]]:
     """The differences not kept, and the ids of the kept ones skipped (``found`` in line order).
 
-    A difference on a line that reads a variable changed by a propagating kept difference
+    A value difference on a line that reads a variable changed by a propagating kept difference
     (or by such a consequence) counts as that kept difference.
     """
     remaining, kept, tainted = [], set(), {}
     for d in found:
         name = kept_difference(d, lines) or next(
-            (n for var, n in tainted.items() if re.search(rf"(?<![\w.]){re.escape(var)}\b", lines[d.line])), None)
+            (n for var, n in tainted.items() if d.kind in ("value", "grad")
+             and re.search(rf"(?<![\w.]){re.escape(var)}\b", lines[d.line])), None)
         if name is None:
             remaining.append(d)
             continue
