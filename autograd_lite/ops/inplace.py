@@ -11,7 +11,7 @@ from typing import Any, Callable
 
 import numpy as np
 
-from .. import engine, errors, layout, random
+from .. import dtypes, engine, errors, layout, random
 from ..creation import zeros, zeros_like
 from ..function import _sequence, forward_ad_state, Function, Node
 from ..grad_mode import _anomaly, _state
@@ -64,6 +64,26 @@ class AsStrided(Function):
         # (PyTorch index_add_s where the places still repeat an element: no view of this library does)
         copy_(AsStrided.apply(storage, *places), grad)
         return AsStrided.apply(storage, in_size, in_stride, in_offset - shared), None, None, None
+
+
+@tensor_method()
+def as_strided(input: Tensor, size: Any, stride: Any, storage_offset: int | None = None) -> Tensor:
+    """A view of ``input``'s memory at any sizes and strides (``AsStridedBackward0``); the storage
+    offset counts from the start of the memory ``input`` shares with its base."""
+    size, stride = tuple(size), tuple(stride)
+    if len(size) != len(stride):
+        raise RuntimeError("mismatch in length of strides and shape")
+    base = input if input._base is None else input._base
+    offset = views.geometry(input)[2] if storage_offset is None else storage_offset
+    item, have = input._data.itemsize, _memory(base._data).size
+    need = _extent(size, stride, offset) if 0 not in size else 0
+    if need > have:
+        raise RuntimeError(f"setStorage: sizes {list(size)}, strides {list(stride)}, storage offset {offset}, and "
+                           f"itemsize {item} requiring a storage size of {need * item} are out of bounds for storage "
+                           f"of size {have * item}")
+    # (of a view, taken from its base: AsStrided places are in the base's memory; PyTorch's edge
+    # would be the view's own node)
+    return AsStrided.apply(base, size, stride, offset)
 
 
 def _memory(a: np.ndarray) -> np.ndarray:
@@ -665,7 +685,7 @@ def _refill(self: Tensor, node_name: str, draw: Callable, generator: Generator |
 
     def op(old: Tensor) -> Tensor:
         with random.using(generator):
-            return node.apply(old, draw(old._data.shape, old._data.dtype))
+            return node.apply(old, random.in_memory_order(draw(old._data.shape, old._data.dtype), old._data))
 
     return _inplace(self, op, overlap=False)
 
@@ -694,6 +714,54 @@ def random_(self: Tensor, *args: int | None, generator: Generator | None = None)
     from_, to = (0, args[0]) if len(args) == 1 else args
     name = "RandomBackward1" if len(args) == 1 else "RandomBackward0"
     return _refill(self, name, lambda shape, dt: random.random_words(from_, to, shape, dt), generator)
+
+
+@tensor_method()
+def bernoulli_(self: Tensor, p: Any = 0.5, *, generator: Generator | None = None) -> Tensor:
+    """Refill in place with 1 (probability ``p``, a number or a tensor of them) or 0, as PyTorch draws them."""
+    if isinstance(p, Tensor):
+        probs = _bernoulli_probs(p)
+        return _refill(self, "BernoulliBackward1", lambda shape, dt: random.bernoulli(
+            probs, np.empty(shape), float_draws=probs.dtype != np.float64).astype(dt), generator)
+    if not 0 <= p <= 1:
+        raise RuntimeError(f"bernoulli_ expects p to be in [0, 1], but got p={p}")
+    return _refill(self, "BernoulliBackward2",
+                   lambda shape, dt: random.bernoulli(p, np.empty(shape)).astype(dt), generator)
+
+
+def _bernoulli_probs(p: Tensor) -> np.ndarray:
+    """A tensor of probabilities, checked as PyTorch's kernel checks it."""
+    if p._data.dtype.kind != "f":
+        raise NotImplementedError(errors.not_implemented_for("bernoulli_tensor_cpu_p_", dtypes.scalar_type_name(p.dtype)))
+    if not ((p._data >= 0) & (p._data <= 1)).all():
+        raise RuntimeError("Expected p_in >= 0 && p_in <= 1 to be true, but got false.  (Could this error message "
+                           "be improved?  If so, please report an enhancement request to PyTorch.)")
+    return p._data
+
+
+class Bernoulli(Function):
+    """``bernoulli(probs)``: 1 with each element's probability; the draws do not depend smoothly on it (zero gradient)."""
+
+    node_name = "BernoulliBackward0"
+
+    @staticmethod
+    def forward(ctx, probs, draws):
+        return _t(draws)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return zeros_like(grad), None
+
+
+@tensor_method()
+def bernoulli(input: Tensor, p: float | None = None, *, generator: Generator | None = None) -> Tensor:
+    """1 or 0 per element, with ``input``'s probabilities (``BernoulliBackward0``), or with ``p`` for all."""
+    if p is not None:
+        return zeros_like(input).bernoulli_(p, generator=generator)
+    probs = _bernoulli_probs(input)
+    with random.using(generator):
+        draws = random.bernoulli(probs, probs, float_draws=probs.dtype != np.float64)
+    return Bernoulli.apply(input, draws.astype(probs.dtype))
 
 
 def _inplace_of(op: Callable, *aliases: str) -> Callable:
