@@ -32,7 +32,7 @@ def _view_of(out: Tensor, base: Tensor, view_func) -> Tensor:
     out._view_version = out._vc[0]
     if base._inference:  # a view of an inference tensor is one (its in-place ops are refused)
         out._inference = True
-    if not _state.user and out._data.dtype.kind == "f":  # (PyTorch's creation meta; see check_inplace)
+    if not _state.user:  # (PyTorch's creation meta, whatever the dtype; see check_inplace)
         out._creation = "no_grad"
     if base._base is None:
         out._view_func = view_func

@@ -502,6 +502,20 @@ def test_inplace_write_of_a_grad_value_into_integers(op, dtype):
     same(f)
 
 
+@pytest.mark.parametrize("dtype", ["int64", "float32"])
+def test_no_grad_view_refuses_a_recorded_write_whatever_its_dtype(dtype):
+    """A view made under no_grad keeps PyTorch's creation meta also for integers: a write that
+    would be recorded (a value that requires grad) is refused; one that would not is done."""
+    def f(L):
+        a = L.tensor([1, 2, 3, 4], dtype=getattr(L, dtype))
+        with L.no_grad():
+            p = a[1:]
+        p.add_(1)
+        p.fill_(L.tensor(2.0, requires_grad=True))
+
+    raises_same(f)
+
+
 def test_masked_fill_with_a_grad_value_records_it():
     """``masked_fill_(mask, value)`` with a 0-d value that requires grad: MaskedFillBackward1, on a
     tensor that did not require grad, and the value gets the filled places' gradient."""
