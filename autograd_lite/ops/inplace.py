@@ -646,7 +646,8 @@ class Copy(Function):
 
     @staticmethod
     def backward(ctx, grad):
-        return zeros_like(grad), grad.to(ctx.src_dtype)
+        """The overwritten values get contiguous zeros (PyTorch's CopyBackwards: LEGACY_CONTIGUOUS)."""
+        return zeros_like(grad, memory_format=layout.contiguous_format), grad.to(ctx.src_dtype)
 
 
 @tensor_method()

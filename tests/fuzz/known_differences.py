@@ -40,19 +40,13 @@ def float32_rounding(d, lines: list[str]) -> bool:
     err = float(m.group(1))
     if "float32" in d.theirs:
         return err <= ROUNDING_LIMIT
-    # a float64 result of float32 data (x.double(), or promotion with a float64 operand)
-    # carries the float32 rounding: judge it by float32's epsilon
-    return _has_float32_data(lines[: d.line + 1]) and err * EPS64 / EPS32 <= ROUNDING_LIMIT
+    # a float64 result of float32 data (x.double(), or promotion with a float64 operand; the
+    # float32 may come from a float op on integers) carries the float32 rounding: judge it by
+    # float32's epsilon when a float32 tensor existed by then
+    return d.float32_seen and err * EPS64 / EPS32 <= ROUNDING_LIMIT
 
 
 EPS32, EPS64 = float(np.finfo(np.float32).eps), float(np.finfo(np.float64).eps)
-
-
-def _has_float32_data(lines: list[str]) -> bool:
-    """Whether float32 tensors may appear before the line: float literals without a dtype are
-    float32, and so is what a float op (``exp``, ``/``, ``mean``) makes of an integer literal."""
-    return any(".float()" in line or (re.search(r"T\.tensor\(\[", line) and "dtype=" not in line)
-               for line in lines)
 
 
 def rounding_at_zero(d, lines: list[str]) -> bool:

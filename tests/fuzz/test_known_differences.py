@@ -28,10 +28,15 @@ def test_kept_difference_skips_its_reproducer(name):
     assert result.root is None and name in result.kept, (result.root, result.kept)
 
 
-def test_float32_rounding_of_integers_promoted_to_float64():
-    """float32 made from an integer literal (expm1's last bit) and promoted by cat: float32 rounding."""
-    lines = ["x1 = T.tensor([1.0, -1.0], dtype=T.float64)", "x2 = T.tensor([-3, 0, -1, -2, 3, -1, 3, 2])",
-             "v3 = T.expm1(x2)", "v6 = T.cat([v3, x1])"]
+@pytest.mark.parametrize("lines", [
+    ["x1 = T.tensor([1.0, -1.0], dtype=T.float64)", "x2 = T.tensor([-3, 0, -1, -2, 3, -1, 3, 2])",
+     "v3 = T.expm1(x2)", "v6 = T.cat([v3, x1])"],
+    ["x1 = T.tensor([1.72, 1.16, -0.48], dtype=T.float64)", "v2 = x1.argsort(-1)", "v4 = v2.logsumexp(0)",
+     "v5 = v4 % x1"],
+])
+def test_float32_rounding_of_integers_promoted_to_float64(lines):
+    """float32 made from integers (expm1's, logsumexp's last bit), then promoted to float64 (cat,
+    ``%`` with a float64 tensor): float32 rounding, as the float32 tensors PyTorch's side held show."""
     result = check(lines)
     assert result.root is None and "float32-rounding" in result.kept, (result.root, result.kept)
 

@@ -516,6 +516,20 @@ def test_no_grad_view_refuses_a_recorded_write_whatever_its_dtype(dtype):
     raises_same(f)
 
 
+@pytest.mark.parametrize("src", ["number", "tensor", "fill_"])
+def test_copy_backward_zeros_are_contiguous(src):
+    """CopyBackwards gives the overwritten tensor contiguous zeros (LEGACY_CONTIGUOUS_MEMORY_FORMAT),
+    whatever its layout; fill_'s are laid out as the gradient."""
+    def f(L):
+        x = L.tensor([[[-1.0, 1.0, 1.0]], [[-1.0, -1.0, 1.0]]]).permute(2, 1, 0).requires_grad_()
+        v = x - 1
+        {"number": lambda: v.copy_(-1.0), "tensor": lambda: v.copy_(L.ones(3, 1, 2)), "fill_": lambda: v.fill_(2.0)}[src]()
+        g, = L.autograd.grad(v.pow(2).sum(), [x], create_graph=True)
+        return g, g.stride(), g.is_contiguous()
+
+    same(f)
+
+
 def test_masked_fill_with_a_grad_value_records_it():
     """``masked_fill_(mask, value)`` with a 0-d value that requires grad: MaskedFillBackward1, on a
     tensor that did not require grad, and the value gets the filled places' gradient."""
