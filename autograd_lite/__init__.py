@@ -77,3 +77,4 @@ from .autograd import Function  # noqa: E402
 from .autograd.anomaly_mode import is_anomaly_check_nan_enabled, is_anomaly_enabled  # noqa: E402
 
 __version__ = "0.1.0"
+from .ops.activations_more import celu, hardshrink, prelu, selu, threshold  # noqa: E402  (torch.selu ...)

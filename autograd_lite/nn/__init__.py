@@ -14,3 +14,4 @@ __all__ = [
     "MSELoss", "L1Loss", "NLLLoss", "CrossEntropyLoss", "BCEWithLogitsLoss", "BCELoss",
     "functional", "init", "utils",
 ]
+from .layers_more import *  # noqa: E402,F401,F403  (phase 6: more activations, losses, norms)

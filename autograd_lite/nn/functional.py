@@ -117,3 +117,4 @@ def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool 
     else:
         mask = _make(np.zeros_like(data))
     return input.mul_(mask) if inplace else input * mask
+from ..ops.activations_more import celu, glu, hardshrink, hardsigmoid, hardswish, hardtanh, logsigmoid, mish, prelu, relu6, selu, softmin, softshrink, softsign, tanhshrink, threshold  # noqa: E402,F401
