@@ -147,6 +147,7 @@ saved_fields.update({
     "LeakyReluBackward0": {"self": 0, "negative_slope": attr("slope")},
     "SoftplusBackward0": {"self": 0, "beta": attr("beta"), "threshold": attr("threshold")},
     "EluBackward0": {"self": 0, "alpha": attr("alpha"), "scale": attr("scale"), "input_scale": attr("input_scale")},
+    "CeluBackward0": {"self": 0, "alpha": attr("alpha")},
     "LinalgVectorNormBackward0": {"self": 0, "result": 1, "ord": attr("p"), "keepdim": attr("keepdim")},
     "StdBackward0": {"self": 0, "result": 1, "keepdim": attr("keepdim")},
     "VarBackward0": {"self": 0, "keepdim": attr("keepdim")},
