@@ -15,3 +15,4 @@ __all__ = [
     "functional", "init", "utils",
 ]
 from .layers_more import *  # noqa: E402,F401,F403  (phase 6: more activations, losses, norms)
+from .layers_more import __all__ as _more; __all__ += _more  # noqa: E402,E702

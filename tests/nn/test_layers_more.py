@@ -126,3 +126,73 @@ ERRORS = {
 @pytest.mark.parametrize("name", list(ERRORS))
 def test_errors(name):
     compare_error(ERRORS[name], _xwb(np.float32)[0])
+
+
+# --- nn.init and nn.utils additions ----------------------------------------------------------------
+
+INITS = {
+    "trunc_normal": lambda L, t: L.nn.init.trunc_normal_(t),
+    "trunc_normal_std": lambda L, t: L.nn.init.trunc_normal_(t, mean=0.5, std=0.02, a=0.47, b=0.55),
+    "trunc_normal_narrow": lambda L, t: L.nn.init.trunc_normal_(t, 0.0, 1.0, 1.0, 1.5),  # (p < 0.3: the other sampler)
+    "trunc_normal_tail": lambda L, t: L.nn.init.trunc_normal_(t, 0.0, 1.0, -0.2, 0.2),
+    "orthogonal": lambda L, t: L.nn.init.orthogonal_(t),
+    "orthogonal_wide": lambda L, t: L.nn.init.orthogonal_(t.t(), gain=2.0),
+    "orthogonal_conv": lambda L, t: L.nn.init.orthogonal_(t.view(4, 2, 3)),
+    "eye": lambda L, t: L.nn.init.eye_(t),
+    "eye_wide": lambda L, t: L.nn.init.eye_(t.t()),
+    "dirac3": lambda L, t: L.nn.init.dirac_(t.view(4, 2, 3)),
+    "dirac4": lambda L, t: L.nn.init.dirac_(t.view(6, 2, 2, 1), groups=2),
+    "dirac5": lambda L, t: L.nn.init.dirac_(t.view(2, 3, 2, 2, 1)),
+}
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize("name", list(INITS))
+def test_init(name, dtype):
+    """After the same seed, the same numbers (draw for draw), the same tensor returned, no graph."""
+    def fn(L):
+        L.manual_seed(7)
+        t = L.nn.Parameter(L.empty(6, 4, dtype=getattr(L, dtype)))
+        out = INITS[name](L, t)
+        follow = L.rand(3)  # (the generator advanced by as many draws)
+        return t, out.requires_grad, follow
+    same(fn, rtol=1e-6 if name.startswith("orthogonal") else 1e-7, atol=1e-7 if dtype == "float32" else 1e-12)
+
+
+def test_trunc_normal_large_and_generator():
+    def fn(L):
+        g = L.Generator().manual_seed(3)
+        t = L.nn.init.trunc_normal_(L.empty(300, 40), std=0.5, a=-0.6, b=0.6, generator=g)
+        return t, L.nn.init.trunc_normal_(L.empty(50), a=0.0, b=0.3, generator=g)
+    same(fn, rtol=0, atol=0)
+
+
+def test_trunc_normal_far_mean_warns():
+    for L in (torch, autograd_lite):
+        with pytest.warns(UserWarning, match="mean is more than 2 std from"):
+            L.nn.init.trunc_normal_(L.empty(3), mean=10.0)
+
+
+INIT_ERRORS = {
+    "orthogonal_1d": lambda L: L.nn.init.orthogonal_(L.empty(3)),
+    "eye_3d": lambda L: L.nn.init.eye_(L.empty(2, 2, 2)),
+    "dirac_2d": lambda L: L.nn.init.dirac_(L.empty(2, 2)),
+    "dirac_groups": lambda L: L.nn.init.dirac_(L.empty(3, 2, 2), groups=2),
+    "vector_type": lambda L: L.nn.utils.vector_to_parameters([1.0], []),
+}
+
+
+@pytest.mark.parametrize("name", list(INIT_ERRORS))
+def test_init_errors(name):
+    compare_error(lambda L: INIT_ERRORS[name](L))
+
+
+def test_vector_to_parameters_round_trip():
+    def fn(L):
+        L.manual_seed(0)
+        m = L.nn.Sequential(L.nn.Linear(3, 2), L.nn.GroupNorm(1, 2))
+        v = L.nn.utils.parameters_to_vector(m.parameters()).detach() * 2
+        L.nn.utils.vector_to_parameters(v, m.parameters())
+        v[0] = 100.0  # (the parameters are views of v)
+        return [(n, p, p.is_leaf, p.requires_grad) for n, p in m.named_parameters()]
+    same(fn)
