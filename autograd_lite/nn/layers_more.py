@@ -139,7 +139,7 @@ class Softmin(Module):
         self.dim = dim
 
     def forward(self, input: Tensor) -> Tensor:
-        return A.softmin(input, self.dim, _stacklevel=5)
+        return A.softmin(input, self.dim, _stacklevel=4)  # (warns from Module.__call__, as PyTorch)
 
     def extra_repr(self) -> str:
         return f"dim={self.dim}"

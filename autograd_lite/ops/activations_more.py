@@ -344,7 +344,7 @@ def softmin(input: Tensor, dim: int | None = None, _stacklevel: int = 3, dtype: 
     """softmax(-x) (``SoftmaxBackward0`` over ``NegBackward0``)."""
     if dim is None:  # (PyTorch's legacy choice, with its warning)
         warnings.warn("Implicit dimension choice for softmin has been deprecated. "
-                      "Change the call to include dim=X as an argument.", stacklevel=_stacklevel)
+                      "Change the call to include dim=X as an argument.", stacklevel=_stacklevel - 1)
         dim = 0 if input.dim() in (0, 1, 3) else 1
     x = -input if dtype is None else -input.to(dtype)
     return softmax(x, dim)

@@ -147,12 +147,15 @@ def test_sequential_repr():
 
 
 def test_softmin_implicit_dim_warns():
+    """The message, and where it points: the caller of F.softmin; Module.__call__ for nn.Softmin."""
     for L in (torch, __import__("autograd_lite")):
         with warnings.catch_warnings(record=True) as w:
             warnings.simplefilter("always")
             L.nn.functional.softmin(L.ones(2, 3))
+            L.nn.Softmin()(L.ones(2, 3))
         assert [str(x.message) for x in w] == ["Implicit dimension choice for softmin has been deprecated. "
-                                               "Change the call to include dim=X as an argument."]
+                                               "Change the call to include dim=X as an argument."] * 2
+        assert w[0].filename == __file__ and w[1].filename.endswith("module.py")
 
 
 ERRORS = {
