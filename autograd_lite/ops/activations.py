@@ -344,7 +344,7 @@ class Elu(Function):
     node_name = "EluBackward0"
 
     @staticmethod
-    def forward(ctx, a, alpha, scale=1.0, input_scale=1.0):
+    def forward(ctx, a, alpha, scale=1, input_scale=1):  # (ints: PyTorch saves the Scalars as given)
         dtypes.check_accepts("elu", a)
         x = a._data
         neg = (alpha * scale * np.expm1(np.where(x > 0, 0, x) * input_scale)).astype(x.dtype)
@@ -366,7 +366,7 @@ class EluBackward(Function):
     node_name = "EluBackwardBackward0"
 
     @staticmethod
-    def forward(ctx, grad, a, alpha, scale=1.0, input_scale=1.0):
+    def forward(ctx, grad, a, alpha, scale=1, input_scale=1):
         ctx.alpha, ctx.scale, ctx.input_scale = alpha, scale, input_scale
         ctx.save_for_backward(grad, a)
         g, x = grad._data, a._data

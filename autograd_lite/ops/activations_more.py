@@ -305,7 +305,7 @@ class EluInplace(Elu):
 
 def selu(input: Tensor, inplace: bool = False) -> Tensor:
     """scale * elu(x, alpha) with the self-normalising constants (``EluBackward0``, as PyTorch)."""
-    return _apply(EluInplace if inplace else Elu, input, SELU_ALPHA, SELU_SCALE, 1.0, inplace=inplace)
+    return _apply(EluInplace if inplace else Elu, input, SELU_ALPHA, SELU_SCALE, 1, inplace=inplace)
 
 
 class Celu(Elu):
@@ -322,7 +322,7 @@ def celu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
     """max(0, x) + min(0, alpha (exp(x / alpha) - 1)) (``CeluBackward0``)."""
     if alpha == 0:
         raise RuntimeError("ZeroDivisionError: alpha cannot be 0 for CELU")
-    return _apply(CeluInplace if inplace else Celu, input, alpha, 1.0, 1.0 / alpha, inplace=inplace)
+    return _apply(CeluInplace if inplace else Celu, input, alpha, 1, 1.0 / alpha, inplace=inplace)
 
 
 def softsign(input: Tensor) -> Tensor:

@@ -174,3 +174,13 @@ ERRORS = {
 @pytest.mark.parametrize("name", list(ERRORS))
 def test_errors(name):
     compare_error(ERRORS[name], *_x(np.float32), match="full" if name != "threshold_no_value" else "type")
+
+
+def test_saved_scalars():
+    """What the nodes saved, as PyTorch's ``grad_fn._saved_*`` show it (the Scalars as passed)."""
+    def fn(L):
+        x = L.tensor([-1.0, 0.5], requires_grad=True)
+        selu, celu = L.nn.functional.selu(x).grad_fn, L.nn.functional.celu(x, 2.0).grad_fn
+        return (selu._saved_alpha, selu._saved_scale, selu._saved_input_scale, selu._saved_self,
+                celu._saved_alpha, celu._saved_self)
+    same(fn)
