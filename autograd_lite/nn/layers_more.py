@@ -1,5 +1,5 @@
 """More layers of ``torch.nn``: the activations of ``ops/activations_more.py`` as modules, the losses
-of ``ops/losses_more.py``, and group, instance and RMS normalisation. Each stores its options,
+of ``ops/losses_more.py``, and group, instance, RMS and local response normalisation. Each stores its options,
 prints them as PyTorch's ``extra_repr`` does, and calls the function of the same name.
 """
 from __future__ import annotations
@@ -457,3 +457,20 @@ class RMSNorm(Module):
 
     def extra_repr(self) -> str:
         return f"{self.normalized_shape}, eps={self.eps}, elementwise_affine={self.elementwise_affine}"
+
+
+__all__ += ["LocalResponseNorm"]
+
+
+class LocalResponseNorm(Module):
+    """Divides each channel by the activity of its ``size`` neighbours (mirrors ``torch.nn.LocalResponseNorm``)."""
+
+    def __init__(self, size: int, alpha: float = 1e-4, beta: float = 0.75, k: float = 1.0) -> None:
+        super().__init__()
+        self.size, self.alpha, self.beta, self.k = size, alpha, beta, k
+
+    def forward(self, input: Tensor) -> Tensor:
+        return N.local_response_norm(input, self.size, self.alpha, self.beta, self.k)
+
+    def extra_repr(self) -> str:
+        return f"{self.size}, alpha={self.alpha}, beta={self.beta}, k={self.k}"

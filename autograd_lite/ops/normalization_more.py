@@ -1,4 +1,4 @@
-"""Group, instance and RMS normalisation. group_norm has a node of its own in PyTorch
+"""Group, instance, RMS and local response normalisation. group_norm has a node of its own in PyTorch
 (``NativeGroupNormBackward0``); its backward here is written with autograd_lite ops (the gradient
 through normalisation.py's ``_normalization_backward``), so it can be differentiated again, though a
 second order records those ops rather than PyTorch's ``NativeGroupNormBackwardBackward0``.
@@ -18,6 +18,7 @@ from ..tensor import _make, Tensor
 from ._common import np_mean
 from .arithmetic import AddScalar
 from .normalization import _normalization_backward, batch_norm
+from .shape import cat
 
 
 class NativeGroupNorm(Function):
@@ -110,3 +111,26 @@ def rms_norm(input: Tensor, normalized_shape: Any, weight: Tensor | None = None,
     rsqrt_input = AddScalar.apply(input.pow(2).mean(dims, keepdim=True), eps).rsqrt()
     result = input * rsqrt_input
     return result if weight is None else result * weight
+
+
+def local_response_norm(input: Tensor, size: int, alpha: float = 1e-4, beta: float = 0.75, k: float = 1.0) -> Tensor:
+    """x / (k + alpha · mean of x² over ``size`` neighbouring channels)^beta (AlexNet's normalisation).
+
+    PyTorch averages with a zero-padded avg_pool over the channels; here the same window mean is a sum
+    of shifted slices of the zero-padded squares, so the last nodes (DivBackward0, PowBackward0,
+    AddBackward0, MulBackward0) are PyTorch's and the pooling's are not."""
+    dim = input.dim()
+    if dim < 3:
+        raise ValueError(f"Expected 3D or higher dimensionality                          input (got {dim} dimensions)")
+    if input.numel() == 0:
+        return input
+    div = input.mul(input)
+    channels = input.shape[1]
+    before, after = (_make(np.zeros(input.shape[:1] + (n,) + tuple(input.shape[2:]), input._data.dtype))
+                     for n in (size // 2, (size - 1) // 2))
+    padded = cat([before, div, after], 1)
+    window = padded.narrow(1, 0, channels)
+    for i in range(1, size):
+        window = window + padded.narrow(1, i, channels)
+    div = (window / size).mul(alpha).add(k).pow(beta)
+    return input / div

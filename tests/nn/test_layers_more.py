@@ -30,6 +30,9 @@ NORMS = {
     "instance_norm_1d": lambda L, x, w, b: L.nn.functional.instance_norm(x.flatten(2), weight=w, bias=b),
     "rms_norm": lambda L, x, w, b: L.nn.functional.rms_norm(x, (3,)),
     "rms_norm_weight": lambda L, x, w, b: L.nn.functional.rms_norm(x, [3, 3], w[:3, None] * b[:3], eps=1e-3),
+    "local_response_norm": lambda L, x, w, b: L.nn.functional.local_response_norm(x, 2),
+    "local_response_norm_3d": lambda L, x, w, b: L.nn.functional.local_response_norm(x.flatten(2), 3, 0.1, 0.5, 2.0),
+    "local_response_norm_5d": lambda L, x, w, b: L.nn.functional.local_response_norm(x.unsqueeze(-1), 4, alpha=1.0),
     "torch_group_norm": lambda L, x, w, b: L.group_norm(x, 2, w, b),
     "torch_rms_norm": lambda L, x, w, b: L.rms_norm(x, [3]),
 }
@@ -42,8 +45,9 @@ def test_norm(name, dtype):
 
 
 # group_norm's second order: PyTorch records NativeGroupNormBackwardBackward0, here the ops of its formula;
-# rms_norm's second order records the same nodes in another order (values agree at both orders)
-@pytest.mark.parametrize("name", [n for n in NORMS if "group_norm" not in n])
+# rms_norm's second order records the same nodes in another order (values agree at both orders);
+# local_response_norm's window mean is not PyTorch's avg_pool (test_norm checks its last nodes)
+@pytest.mark.parametrize("name", [n for n in NORMS if "group_norm" not in n and "local" not in n])
 def test_norm_higher_orders(name):
     compare_orders(NORMS[name], *_xwb(), order=1 if "rms_norm" in name else 2)
 
@@ -79,6 +83,7 @@ MODULES = {
     "InstanceNorm3d": (lambda nn: nn.InstanceNorm3d(4, momentum=0.5, track_running_stats=True), (2, 4, 2, 2, 2)),
     "RMSNorm": (lambda nn: nn.RMSNorm(3), (2, 4, 3)),
     "RMSNorm_shape": (lambda nn: nn.RMSNorm([4, 3], eps=1e-5, elementwise_affine=False), (2, 4, 3)),
+    "LocalResponseNorm": (lambda nn: nn.LocalResponseNorm(3, alpha=1e-2), (2, 4, 3, 3)),
 }
 
 
@@ -120,6 +125,7 @@ ERRORS = {
     "instance_module_dims": lambda L, x: L.nn.InstanceNorm2d(4)(x[0, 0]),
     "instance_module_affine": lambda L, x: L.nn.InstanceNorm2d(3, affine=True)(x),
     "rms_norm_shape": lambda L, x: L.nn.functional.rms_norm(x, (4,)),
+    "local_response_norm_2d": lambda L, x: L.nn.functional.local_response_norm(x[0, 0], 2),
 }
 
 
