@@ -377,6 +377,13 @@ class GroupNorm(Module):
             self.register_parameter("weight", None)
             self.register_parameter("bias", None)
 
+    def reset_parameters(self) -> None:
+        """Weight back to ones and bias to zeros (as at construction)."""
+        if self.weight is not None:
+            init.ones_(self.weight)
+        if self.bias is not None:
+            init.zeros_(self.bias)
+
     def forward(self, input: Tensor) -> Tensor:
         return N.group_norm(input, self.num_groups, self.weight, self.bias, self.eps)
 
@@ -451,6 +458,11 @@ class RMSNorm(Module):
             self.weight = Parameter(creation.ones(self.normalized_shape, dtype=dtype))
         else:
             self.register_parameter("weight", None)
+
+    def reset_parameters(self) -> None:
+        """Weight back to ones (as at construction)."""
+        if self.weight is not None:
+            init.ones_(self.weight)
 
     def forward(self, x: Tensor) -> Tensor:
         return N.rms_norm(x, self.normalized_shape, self.weight, self.eps)

@@ -202,3 +202,15 @@ def test_vector_to_parameters_round_trip():
         v[0] = 100.0  # (the parameters are views of v)
         return [(n, p, p.is_leaf, p.requires_grad) for n, p in m.named_parameters()]
     same(fn)
+
+
+@pytest.mark.parametrize("make", [lambda nn: nn.GroupNorm(2, 4), lambda nn: nn.RMSNorm(4), lambda nn: nn.PReLU(4, 0.3)])
+def test_reset_parameters(make):
+    def fn(L):
+        m = make(L.nn)
+        with L.no_grad():
+            for p in m.parameters():
+                p.add_(5.0)
+        m.reset_parameters()
+        return [(n, p) for n, p in m.named_parameters()]
+    same(fn)
