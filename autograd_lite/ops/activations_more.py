@@ -13,7 +13,7 @@ import warnings
 import numpy as np
 
 from ..creation import zeros_like
-from ..dtypes import dtype as _dtype, scalar_type_name
+from ..dtypes import _NO_INT_KERNEL, dtype as _dtype, scalar_type_name
 from ..function import Function
 from ..tensor import _make, _wrap_dim, Tensor
 from ._common import _pointwise
@@ -25,6 +25,12 @@ from .shape import cat
 
 SELU_ALPHA = 1.6732632423543772848170429916717
 SELU_SCALE = 1.0507009873554804934193349852946
+
+
+def _float_kernel(kernel: str, input: Tensor) -> None:
+    """PyTorch's kernels of these activations exist for floating types only: its error, naming the kernel."""
+    if input._data.dtype.kind in _NO_INT_KERNEL:
+        raise NotImplementedError(f'"{kernel}" not implemented for \'{scalar_type_name(input.dtype)}\'')
 
 
 def _apply(function: type, input: Tensor, *params, inplace: bool = False) -> Tensor:
@@ -165,6 +171,7 @@ class Hardshrink(_Piecewise):
 
 def hardshrink(input: Tensor, lambd: float = 0.5) -> Tensor:
     """0 for |x| <= lambd, else x (``HardshrinkBackward0``)."""
+    _float_kernel("hardshrink_cpu", input)
     return Hardshrink.apply(input, lambd)
 
 
@@ -189,6 +196,7 @@ class Softshrink(_Piecewise):
 
 def softshrink(input: Tensor, lambd: float = 0.5) -> Tensor:
     """x - lambd above lambd, x + lambd below -lambd, else 0 (``SoftshrinkBackward0``)."""
+    _float_kernel("softshrink_check", input)
     _check_lambd(input, lambd)
     return Softshrink.apply(input, lambd)
 
@@ -233,6 +241,7 @@ class Hardswish(Function):
 
 def hardswish(input: Tensor, inplace: bool = False) -> Tensor:
     """x relu6(x + 3) / 6 (``HardswishBackward0``)."""
+    _float_kernel("hardswish_cpu", input)
     return _apply(Hardswish, input, inplace=inplace)
 
 
@@ -271,6 +280,7 @@ class Hardsigmoid(Function):
 
 def hardsigmoid(input: Tensor, inplace: bool = False) -> Tensor:
     """relu6(x + 3) / 6 (``HardsigmoidBackward0``; PyTorch cannot differentiate it twice)."""
+    _float_kernel("hardsigmoid_cpu", input)
     return _apply(Hardsigmoid, input, inplace=inplace)
 
 
@@ -294,6 +304,7 @@ class Mish(Function):
 
 def mish(input: Tensor, inplace: bool = False) -> Tensor:
     """x tanh(softplus(x)) (``MishBackward0``)."""
+    _float_kernel("mish_cpu", input)
     return _apply(Mish, input, inplace=inplace)
 
 
@@ -337,6 +348,7 @@ def tanhshrink(input: Tensor) -> Tensor:
 
 def logsigmoid(input: Tensor) -> Tensor:
     """log σ(x), computed without overflow (``LogSigmoidBackward0``)."""
+    _float_kernel("log_sigmoid_cpu", input)
     return LogSigmoid.apply(input)
 
 
@@ -472,4 +484,5 @@ def glu(input: Tensor, dim: int = -1) -> Tensor:
     d = _wrap_dim(dim, input.dim())
     if input.shape[d] % 2:
         raise RuntimeError(f"Halving dimension must be even, but dimension {d} is size {input.shape[d]}")
+    _float_kernel("glu_cpu", input)
     return Glu.apply(input, d)

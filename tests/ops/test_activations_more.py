@@ -184,3 +184,19 @@ def test_saved_scalars():
         return (selu._saved_alpha, selu._saved_scale, selu._saved_input_scale, selu._saved_self,
                 celu._saved_alpha, celu._saved_self)
     same(fn)
+
+
+INT_OK = ["relu6", "hardtanh", "softsign", "tanhshrink", "threshold"]
+INT_REFUSED = ["hardswish", "hardsigmoid", "mish", "selu", "celu", "logsigmoid", "hardshrink", "softshrink", "glu"]
+
+
+@pytest.mark.parametrize("name", INT_OK)
+def test_integer_input(name):
+    """Integer inputs: kept (the clamps) or promoted to the default float (the compositions)."""
+    compare(F_CASES[name], np.array([[3, -2, 0, 7], [1, -5, 6, 2]]), requires_grad=False, grad=False)
+
+
+@pytest.mark.parametrize("name", INT_REFUSED)
+def test_integer_input_refused(name):
+    """PyTorch has no integer kernel for these: its NotImplementedError names the kernel."""
+    compare_error({**F_CASES, **SOFTSHRINK}[name], np.array([[3, -2, 0, 7], [1, -5, 6, 2]]))
