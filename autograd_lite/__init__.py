@@ -78,4 +78,5 @@ from .autograd.anomaly_mode import is_anomaly_check_nan_enabled, is_anomaly_enab
 
 __version__ = "0.1.0"
 from .ops.activations_more import celu, hardshrink, prelu, selu, threshold  # noqa: E402  (torch.selu ...)
+from .ops.losses_more import cosine_similarity, pairwise_distance  # noqa: E402  (torch.cosine_similarity ...)
 from .ops.normalization_more import group_norm, instance_norm, rms_norm  # noqa: E402  (torch.group_norm ...)

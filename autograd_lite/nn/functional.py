@@ -118,5 +118,5 @@ def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool 
         mask = _make(np.zeros_like(data))
     return input.mul_(mask) if inplace else input * mask
 from ..ops.activations_more import celu, glu, hardshrink, hardsigmoid, hardswish, hardtanh, logsigmoid, mish, prelu, relu6, selu, softmin, softshrink, softsign, tanhshrink, threshold  # noqa: E402,F401
-from ..ops.losses_more import cosine_embedding_loss, gaussian_nll_loss, hinge_embedding_loss, huber_loss, kl_div, margin_ranking_loss, multi_margin_loss, poisson_nll_loss, smooth_l1_loss, soft_margin_loss, triplet_margin_loss  # noqa: E402,F401
+from ..ops.losses_more import cosine_embedding_loss, cosine_similarity, gaussian_nll_loss, hinge_embedding_loss, huber_loss, kl_div, margin_ranking_loss, multi_margin_loss, normalize, pairwise_distance, poisson_nll_loss, smooth_l1_loss, soft_margin_loss, triplet_margin_loss  # noqa: E402,F401
 from ..ops.normalization_more import group_norm, instance_norm, local_response_norm, rms_norm  # noqa: E402,F401

@@ -400,11 +400,6 @@ def cosine_embedding_loss(input1: Tensor, input2: Tensor, target: Tensor, margin
 NormDim = overload(Norm, "NormDim", "NormBackward1")  # (at::norm(x, p, dim) from C++; Python's is linalg's)
 
 
-def _pairwise_distance(x1: Tensor, x2: Tensor, p: float, eps: float) -> Tensor:
-    """PyTorch's pairwise_distance: the p-norm of x1 - x2 + eps over the last dimension."""
-    return NormDim.apply(AddScalar.apply(x1 - x2, eps), p, max(x1.dim(), x2.dim()) - 1, False)
-
-
 def triplet_margin_loss(anchor: Tensor, positive: Tensor, negative: Tensor, margin: float = 1.0, p: float = 2,
                         eps: float = 1e-6, swap: bool = False, size_average: bool | None = None,
                         reduce: bool | None = None, reduction: str = "mean") -> Tensor:
@@ -412,10 +407,10 @@ def triplet_margin_loss(anchor: Tensor, positive: Tensor, negative: Tensor, marg
     _check_reduction(reduction)
     if margin <= 0:
         raise ValueError(f"margin must be greater than 0, got {margin}")
-    dist_pos = _pairwise_distance(anchor, positive, p, eps)
-    dist_neg = _pairwise_distance(anchor, negative, p, eps)
+    dist_pos = pairwise_distance(anchor, positive, p, eps)
+    dist_neg = pairwise_distance(anchor, negative, p, eps)
     if swap:
-        dist_neg = dist_neg.minimum(_pairwise_distance(positive, negative, p, eps))
+        dist_neg = dist_neg.minimum(pairwise_distance(positive, negative, p, eps))
     output = (AddScalar.apply(dist_pos, margin) - dist_neg).clamp_min(0)
     return _apply_reduction(output, reduction)
 
@@ -461,3 +456,32 @@ def gaussian_nll_loss(input: Tensor, target: Tensor, var: Tensor | float, full: 
     if full:
         loss += 0.5 * math.log(2 * math.pi)
     return _apply_reduction(loss, reduction)
+
+
+# --- the distances and normalisation the embedding losses use ------------------------------------------
+
+def pairwise_distance(x1: Tensor, x2: Tensor, p: float = 2.0, eps: float = 1e-6, keepdim: bool = False) -> Tensor:
+    """‖x1 - x2 + eps‖_p over the last dimension (``NormBackward1``, as PyTorch's C++)."""
+    return NormDim.apply(AddScalar.apply(x1 - x2, eps), p, max(x1.dim(), x2.dim()) - 1, keepdim)
+
+
+def cosine_similarity(x1: Tensor, x2: Tensor, dim: int = 1, eps: float = 1e-8) -> Tensor:
+    """Σ (x1 / ‖x1‖)(x2 / ‖x2‖) along ``dim``, each norm at least ``eps`` (PyTorch's composition:
+    both inputs expanded when their shapes differ, the norms cloned and clamped outside the graph)."""
+    if x1.shape != x2.shape:
+        _check_shapes_broadcast(x1.shape, x2.shape)
+        shape = np.broadcast_shapes(x1.shape, x2.shape)
+        x1, x2 = x1.expand(shape), x2.expand(shape)
+    x1_norm = x1.norm(2, dim, keepdim=True).clone()
+    x2_norm = x2.norm(2, dim, keepdim=True).clone()
+    with no_grad():
+        x1_norm.clamp_min_(eps)
+        x2_norm.clamp_min_(eps)
+    right = x2 / x2_norm
+    return ((x1 / x1_norm) * right).sum(dim)
+
+
+def normalize(input: Tensor, p: float = 2.0, dim: int = 1, eps: float = 1e-12, out: Tensor | None = None) -> Tensor:
+    """``input`` divided by its p-norm along ``dim`` (at least ``eps``), as PyTorch's Python writes it."""
+    denom = input.norm(p, dim, keepdim=True).clamp_min(eps).expand_as(input)
+    return input / denom

@@ -187,3 +187,34 @@ def test_module_defaults_repr():
                                                        "TripletMarginLoss", "CosineEmbeddingLoss", "PoissonNLLLoss",
                                                        "GaussianNLLLoss", "SoftMarginLoss", "HingeEmbeddingLoss",
                                                        "MultiMarginLoss"]])
+
+
+DISTANCES = {
+    "cosine_similarity": lambda L, x, t: L.nn.functional.cosine_similarity(x, t),
+    "cosine_similarity_dim0_broadcast": lambda L, x, t: L.nn.functional.cosine_similarity(x, t[:1], dim=0, eps=0.1),
+    "torch_cosine_similarity": lambda L, x, t: L.cosine_similarity(x, t, -1),
+    "pairwise_distance": lambda L, x, t: L.nn.functional.pairwise_distance(x, t),
+    "pairwise_distance_p1_keepdim": lambda L, x, t: L.nn.functional.pairwise_distance(x, t[0], 1.0, keepdim=True),
+    "torch_pairwise_distance": lambda L, x, t: L.pairwise_distance(x, t, 3.0),
+    "normalize": lambda L, x, t: L.nn.functional.normalize(x),
+    "normalize_p1_dim0": lambda L, x, t: L.nn.functional.normalize(x, p=1.0, dim=0),
+    "module_cosine": lambda L, x, t: L.nn.CosineSimilarity(dim=0)(x, t),
+    "module_pairwise": lambda L, x, t: L.nn.PairwiseDistance(p=1.5, keepdim=True)(x, t),
+}
+
+
+@pytest.mark.parametrize("name", list(DISTANCES))
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_distance(name, dtype):
+    compare(DISTANCES[name], *_xt(dtype))
+
+
+@pytest.mark.parametrize("name", list(DISTANCES))
+def test_distance_higher_orders(name):
+    """Second order too, but for a p-norm with p other than 1 and 2 (its second order records other nodes)."""
+    compare_orders(DISTANCES[name], *_xt(), order=1 if name in ("torch_pairwise_distance", "module_pairwise") else 2)
+
+
+def test_distance_module_repr():
+    same(lambda L: [repr(L.nn.CosineSimilarity()), repr(L.nn.PairwiseDistance(p=1.0)),
+                    vars(L.nn.PairwiseDistance(p=1.0))["norm"]])
