@@ -77,3 +77,4 @@ from .autograd import Function  # noqa: E402
 from .autograd.anomaly_mode import is_anomaly_check_nan_enabled, is_anomaly_enabled  # noqa: E402
 
 __version__ = "0.1.0"
+from .ops.pointwise_more import *  # noqa: E402,F401,F403  (round, ceil, acos, atan2, lerp, addcmul, xlogy, ...)

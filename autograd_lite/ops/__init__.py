@@ -75,4 +75,5 @@ from .convolution import (
 from . import saved  # noqa: E402,F401  (registers the nodes' _saved_* names)
 
 _ORDER = ("_common", "comparison", "arithmetic", "activations", "shape", "indexing", "unary", "reductions", "linalg",
-          "inplace", "losses", "normalization", "convolution", "saved")
+          "inplace", "losses", "normalization", "convolution", "saved", "pointwise_more", "shape_more")
+from .pointwise_more import *  # noqa: E402,F401,F403  (rounding, inverse trigonometry, lerp, addcmul, ...: see its __all__)
