@@ -78,3 +78,4 @@ from .autograd.anomaly_mode import is_anomaly_check_nan_enabled, is_anomaly_enab
 
 __version__ = "0.1.0"
 from .ops.pointwise_more import *  # noqa: E402,F401,F403  (round, ceil, acos, atan2, lerp, addcmul, xlogy, ...)
+from .ops.shape_more import *  # noqa: E402,F401,F403  (hstack, vstack, tile, roll, meshgrid, diff, cross, ...)

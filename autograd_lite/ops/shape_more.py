@@ -1,2 +1,531 @@
-"""Stacking, tiling, rolling and index helpers course code calls (hstack, tile, roll, meshgrid, ...)."""
+"""Stacking, tiling, rolling and index helpers course code calls (hstack, tile, roll, meshgrid, ...).
+
+Most are PyTorch's composites: built here from cat, expand, view, flip, gather and slices, so
+they record the nodes PyTorch records (``hstack`` is ``CatBackward0``, ``tile`` ``RepeatBackward0``).
+The few with a node of their own (roll, rot90, masked_select, cross, diag_embed) are Functions.
+"""
 from __future__ import annotations
+
+import builtins
+import itertools
+from typing import Any, Sequence
+
+import numpy as np
+
+from .. import dtypes, errors
+from ..creation import zeros
+from ..function import Function
+from ..tensor import _make, _wrap_dim, Tensor, tensor_method
+from ._common import _check_shapes_broadcast, _new, _t
+from .comparison import logical_xor, where
+from .shape import cat, expand, flip, repeat, reshape, Slice, stack, to_dtype, view
+from .indexing import gather, index_select
+from .reductions import cumprod, cumsum
+from .linalg import DiagEmbed
+from .inplace import _inplace_of
+from . import shape
+
+__all__ = ["atleast_1d", "atleast_2d", "atleast_3d", "broadcast_tensors", "cartesian_prod", "column_stack", "cross",
+           "diag_embed", "diagflat", "diff", "dsplit", "dstack", "fliplr", "flipud", "hsplit", "hstack", "masked_select",
+           "meshgrid", "ravel", "repeat_interleave", "roll", "rot90", "take_along_dim", "tensor_split", "tile",
+           "tril_indices", "triu_indices", "vsplit", "vstack"]
+
+
+# --- dimensions at least 1, 2, 3; the stacks built on them --------------------------------------
+
+def _each(tensors: tuple, fn: Any) -> Any:
+    """One tensor gives one result; several (or a list) a tuple, as PyTorch's atleast_* do."""
+    if len(tensors) == 1 and isinstance(tensors[0], Tensor):
+        return fn(tensors[0])
+    items = tensors[0] if len(tensors) == 1 else tensors
+    return tuple(fn(t) for t in items)
+
+
+def _at_least_1d(t: Tensor) -> Tensor:
+    return reshape(t, (1,)) if t.ndim == 0 else t
+
+
+def _at_least_2d(t: Tensor) -> Tensor:
+    return reshape(t, (1, 1)) if t.ndim == 0 else t.unsqueeze(0) if t.ndim == 1 else t
+
+
+def _at_least_3d(t: Tensor) -> Tensor:
+    if t.ndim == 0:
+        return reshape(t, (1, 1, 1))
+    if t.ndim == 1:
+        return t.unsqueeze(0).unsqueeze(-1)
+    return t.unsqueeze(-1) if t.ndim == 2 else t
+
+
+def atleast_1d(*tensors: Any) -> Any:
+    """A 0-d tensor as a 1-element vector; others unchanged."""
+    return _each(tensors, _at_least_1d)
+
+
+def atleast_2d(*tensors: Any) -> Any:
+    """A vector as a 1-row matrix (a 0-d tensor as 1x1); others unchanged."""
+    return _each(tensors, _at_least_2d)
+
+
+def atleast_3d(*tensors: Any) -> Any:
+    """A matrix with a trailing dimension of 1, a vector as (1, n, 1); others unchanged."""
+    return _each(tensors, _at_least_3d)
+
+
+def hstack(tensors: Sequence[Tensor]) -> Tensor:
+    """Concatenate column-wise (along dim 1; vectors end to end)."""
+    ts = [_at_least_1d(t) for t in tensors]
+    return cat(ts, 0 if ts and ts[0].ndim == 1 else 1)
+
+
+def vstack(tensors: Sequence[Tensor]) -> Tensor:
+    """Concatenate row-wise (vectors become rows)."""
+    return cat([_at_least_2d(t) for t in tensors], 0)
+
+
+row_stack = vstack
+
+
+def dstack(tensors: Sequence[Tensor]) -> Tensor:
+    """Concatenate depth-wise (along dim 2)."""
+    return cat([_at_least_3d(t) for t in tensors], 2)
+
+
+def column_stack(tensors: Sequence[Tensor]) -> Tensor:
+    """Vectors (and numbers) as columns beside matrices."""
+    return cat([reshape(t, (t.numel(), 1)) if t.ndim <= 1 else t for t in tensors], 1)
+
+
+# --- grids, broadcasting, products ------------------------------------------------------------
+
+_MESHGRID_WARNING = ("torch.meshgrid: in an upcoming release, it will be required to pass the indexing argument. "
+                     "(Triggered internally at /__w/pytorch/pytorch/aten/src/ATen/native/TensorShape.cpp:4215.)")
+_CROSS_WARNING = ("Using torch.cross without specifying the dim arg is deprecated.\nPlease either pass the dim "
+                  "explicitly or simply use torch.linalg.cross.\nThe default value of dim will change to agree with "
+                  "that of linalg.cross in a future release. (Triggered internally at "
+                  "/__w/pytorch/pytorch/aten/src/ATen/native/Cross.cpp:63.)")
+_warned = []  # the warnings given: PyTorch gives each once per process (TORCH_WARN_ONCE)
+
+
+def meshgrid(*tensors: Any, indexing: str | None = None) -> tuple:
+    """Coordinate grids: each 1-d tensor viewed along its own dimension and expanded ('ij'), or
+    with the first two swapped ('xy', matplotlib's convention)."""
+    if len(tensors) == 1 and isinstance(tensors[0], (list, tuple)):
+        tensors = tuple(tensors[0])
+    if indexing is None:
+        if "meshgrid" not in _warned:
+            _warned.append("meshgrid")
+            errors.warn(_MESHGRID_WARNING)
+        indexing = "ij"
+    if indexing not in ("ij", "xy"):
+        raise RuntimeError(f'torch.meshgrid: indexing must be one of "xy" or "ij", but received: {indexing}')
+    for t in tensors:
+        if t.ndim > 1:
+            raise RuntimeError(f"torch.meshgrid: Expected 0D or 1D tensor in the tensor list but got: {t.detach()}")
+    ts = list(tensors)
+    swap = indexing == "xy" and len(ts) >= 2
+    if swap:
+        ts[0], ts[1] = ts[1], ts[0]
+    sizes = tuple(t.numel() for t in ts)
+    grids = []
+    for i, t in enumerate(ts):
+        shape_i = [1] * len(ts)
+        shape_i[i] = -1
+        grids.append(expand(view(t, tuple(shape_i)), sizes))
+    if swap:
+        grids[0], grids[1] = grids[1], grids[0]
+    return tuple(grids)
+
+
+def cartesian_prod(*tensors: Tensor) -> Tensor:
+    """Every combination of the vectors' elements, one per row (itertools.product)."""
+    if len(tensors) == 1:
+        return tensors[0]
+    return stack([g.flatten() for g in meshgrid(*tensors, indexing="ij")], 1)
+
+
+def broadcast_tensors(*tensors: Tensor) -> tuple:
+    """The tensors expanded to their common shape (a tensor already of that shape is itself)."""
+    shapes = [t._data.shape for t in tensors]
+    out = ()
+    for s in shapes:
+        _check_shapes_broadcast(out, s) if out else None
+        out = np.broadcast_shapes(out, s)
+    return tuple(t if t._data.shape == out else expand(t, out) for t in tensors)
+
+
+# --- views and copies of one tensor -----------------------------------------------------------
+
+@tensor_method()
+def ravel(input: Tensor) -> Tensor:
+    """The elements as a vector in C order: a view when contiguous, else a copy (``contiguous().view(-1)``)."""
+    return view(input.contiguous(), (-1,))
+
+
+@tensor_method()
+def fliplr(input: Tensor) -> Tensor:
+    """Columns in reverse order (``FlipBackward0``)."""
+    if input.ndim < 2:
+        raise RuntimeError("Input must be >= 2-d.")
+    return flip(input, (1,))
+
+
+@tensor_method()
+def flipud(input: Tensor) -> Tensor:
+    """Rows in reverse order (``FlipBackward0``)."""
+    if input.ndim < 1:
+        raise RuntimeError("Input must be >= 1-d.")
+    return flip(input, (0,))
+
+
+@tensor_method()
+def tile(input: Tensor, dims: Sequence[int]) -> Tensor:
+    """``repeat`` with ones prepended to ``dims`` when it is shorter than the tensor's dimensions."""
+    dims = tuple(dims)
+    return repeat(input, (1,) * (input.ndim - len(dims)) + dims)
+
+
+class Roll(Function):
+    """The elements shifted along ``dims``, wrapping around; with no dims, over the flattened tensor."""
+
+    node_name = "RollBackward0"
+
+    @staticmethod
+    def forward(ctx, a, shifts, dims):
+        ctx.shifts, ctx.dims = shifts, dims
+        x = a._data
+        if not dims:
+            return _new(np.roll(x.reshape(-1), shifts[0]).reshape(x.shape))
+        return _new(np.roll(x, shifts, tuple(_wrap_dim(d, x.ndim) for d in dims)))
+
+    @staticmethod
+    def backward(ctx, grad):
+        return Roll.apply(grad, tuple(-s for s in ctx.shifts), ctx.dims), None, None
+
+
+@tensor_method()
+def roll(input: Tensor, shifts: int | Sequence[int], dims: int | Sequence[int] | None = None) -> Tensor:
+    shifts = (shifts,) if isinstance(shifts, int) else tuple(shifts)
+    dims = () if dims is None else (dims,) if isinstance(dims, int) else tuple(dims)
+    if not dims and len(shifts) != 1 or dims and len(shifts) != len(dims):
+        raise RuntimeError(f"shifts and dimensions must align. shifts: {len(shifts)}, dims:{len(dims)}")
+    return Roll.apply(input, shifts, dims)
+
+
+class Rot90(Function):
+    """A quarter turn ``k`` times in the plane of ``dims``, from the first axis towards the second."""
+
+    node_name = "Rot90Backward0"
+
+    @staticmethod
+    def forward(ctx, a, k, dims):
+        ctx.k, ctx.dims = k, dims
+        return _t(np.rot90(a._data, k, dims).copy())
+
+    @staticmethod
+    def backward(ctx, grad):
+        return Rot90.apply(grad, -ctx.k, ctx.dims), None, None
+
+
+@tensor_method()
+def rot90(input: Tensor, k: int = 1, dims: Sequence[int] = (0, 1)) -> Tensor:
+    dims = tuple(dims)
+    if len(dims) != 2:
+        raise RuntimeError(f"expected total rotation dims == 2, but got dims = {len(dims)}")
+    if input.ndim < 2:
+        raise RuntimeError(f"expected total dims >= 2, but got total dims = {input.ndim}")
+    d0, d1 = (_wrap_dim(d, input.ndim) for d in dims)
+    if d0 == d1:
+        raise RuntimeError(f"expected rotation dims to be different, but got dim0 = {d0} and dim1 = {d1}")
+    return Rot90.apply(input, k % 4, (d0, d1))
+
+
+@tensor_method()
+def repeat_interleave(input: Tensor, repeats: Any = None, dim: int | None = None, *,
+                      output_size: int | None = None) -> Tensor:
+    """Each element (or slice along ``dim``) ``repeats`` times in a row; ``repeat_interleave(counts)``
+    alone gives each index its count of times."""
+    if repeats is None:  # torch.repeat_interleave(counts): 0, 0, 1, 2, 2, ...
+        counts = input._data
+        return _make(np.repeat(np.arange(counts.size, dtype=np.int64), counts))
+    if dim is None:
+        input, dim = input.flatten(), 0
+    dim = _wrap_dim(dim, input.ndim)
+    if isinstance(repeats, Tensor) and repeats.numel() != 1:
+        index = np.repeat(np.arange(input.shape[dim], dtype=np.int64), repeats._data)
+        return index_select(input, dim, _make(index))
+    r = int(repeats.item() if isinstance(repeats, Tensor) else repeats)
+    shape_ = tuple(input.shape)
+    expanded = expand(input.unsqueeze(dim + 1), shape_[:dim + 1] + (r,) + shape_[dim + 1:])
+    return view(expanded.contiguous(), shape_[:dim] + (shape_[dim] * r,) + shape_[dim + 1:])
+
+
+@tensor_method()
+def take_along_dim(input: Tensor, indices: Tensor, dim: int | None = None) -> Tensor:
+    """``gather`` with numpy's broadcasting of the other dimensions (numpy's take_along_axis)."""
+    if dim is None:
+        return gather(view(input, (-1,)), 0, view(indices, (-1,)))
+    dim = _wrap_dim(dim, input.ndim)
+    sizes = list(input.shape)
+    sizes[dim] = indices.shape[dim]
+    common = list(np.broadcast_shapes(tuple(sizes), tuple(indices.shape)))
+    index = expand(indices, tuple(common))
+    common[dim] = input.shape[dim]
+    return gather(expand(input, tuple(common)), dim, index)
+
+
+class MaskedSelect(Function):
+    """The elements where ``mask`` is True, as a vector (mask and input broadcast together)."""
+
+    node_name = "MaskedSelectBackward0"
+
+    @staticmethod
+    def forward(ctx, a, mask):  # (``mask`` a numpy array: PyTorch's node has an edge for ``a`` only)
+        shape_ = np.broadcast_shapes(a._data.shape, mask.shape)
+        ctx.shape, ctx.mask = shape_, mask
+        return _new(np.broadcast_to(a._data, shape_)[np.broadcast_to(mask, shape_)])
+
+    @staticmethod
+    def backward(ctx, grad):
+        return zeros(ctx.shape, dtype=grad.dtype).masked_scatter(_make(ctx.mask), grad), None
+
+
+@tensor_method()
+def masked_select(input: Tensor, mask: Tensor) -> Tensor:
+    """The elements where ``mask`` is True, as a new vector (``MaskedSelectBackward0``)."""
+    if mask._data.dtype != np.bool_:
+        raise RuntimeError("masked_select: expected BoolTensor for mask")
+    return MaskedSelect.apply(input, mask._data)
+
+
+class MaskedScatter(Function):
+    """``source``'s elements, in order, written where ``mask`` is True."""
+
+    node_name = "MaskedScatterBackward0"
+
+    @staticmethod
+    def forward(ctx, a, mask, source):  # (``mask`` a numpy array, no edge)
+        m = np.broadcast_to(mask, a._data.shape)
+        n = int(m.sum())
+        if n > source._data.size:
+            raise RuntimeError("Number of elements of source < number of ones in mask")
+        ctx.mask, ctx.source_shape = mask, source._data.shape
+        out = a._data.copy()
+        out[m] = source._data.reshape(-1)[:n]
+        return _t(out)
+
+    @staticmethod
+    def backward(ctx, grad):
+        need_a, _, need_s = ctx.needs_input_grad
+        mask = _make(ctx.mask)
+        g_a = grad.masked_fill(mask, 0) if need_a else None
+        g_s = None
+        if need_s:  # PyTorch's masked_scatter_backward: the selected, zero-padded to source's size
+            picked = masked_select(grad, mask)
+            missing = int(np.prod(ctx.source_shape)) - picked.numel()
+            if missing > 0:
+                picked = cat([picked, zeros(missing, dtype=grad.dtype)])
+            g_s = view(picked, ctx.source_shape)
+        return g_a, None, g_s
+
+
+@tensor_method()
+def masked_scatter(input: Tensor, mask: Tensor, source: Tensor) -> Tensor:
+    """``source``'s elements in order where ``mask`` is True (``MaskedScatterBackward0``)."""
+    if mask._data.dtype != np.bool_:
+        raise RuntimeError(f"masked_scatter_ only supports boolean masks, but got mask with dtype {mask.dtype}")
+    return MaskedScatter.apply(input, mask._data, source)
+
+
+def _where_method(self: Tensor, condition: Tensor, y: Any) -> Tensor:
+    """``x.where(condition, y)``: ``torch.where(condition, x, y)``."""
+    return where(condition, self, y)
+
+
+Tensor.where = _where_method
+
+
+# --- splits -------------------------------------------------------------------------------------
+
+@tensor_method()
+def tensor_split(input: Tensor, indices_or_sections: Any, dim: int = 0) -> tuple:
+    """Split into ``n`` nearly equal parts (the first ``size % n`` one longer), or at the given
+    indices: views (``SliceBackward0``), as numpy's array_split."""
+    if input.ndim == 0:
+        raise RuntimeError("tensor_split expected at least a 1-dimensional tensor, but got a tensor with 0 dims")
+    dim = _wrap_dim(dim, input.ndim)
+    size = input.shape[dim]
+    split = indices_or_sections
+    if isinstance(split, Tensor):
+        split = split.item() if split.ndim == 0 else split.tolist()
+    if isinstance(split, int):
+        if split <= 0:
+            raise RuntimeError(f"number of sections must be larger than 0, got {split}")
+        base, extra = divmod(size, split)
+        bounds = list(itertools.accumulate([base + 1] * extra + [base] * (split - extra - 1)))
+    else:
+        bounds = list(split)
+    starts = [0] + bounds
+    ends = bounds + [size]
+    return tuple(Slice.apply(input, dim, slice(builtins.min(s, size), builtins.max(builtins.min(e, size),
+                                                                                  builtins.min(s, size))))
+                 for s, e in zip(starts, ends))
+
+
+def _split_named(name: str, input: Tensor, sections: Any, dim: int, least: int) -> tuple:
+    if input.ndim < least:
+        raise RuntimeError(f"torch.{name} requires a tensor with at least {least} dimension, but got a tensor "
+                           f"with {input.ndim} dimensions!")
+    if isinstance(sections, int) and (sections == 0 or input.shape[dim] % sections):
+        raise RuntimeError(f"torch.{name} attempted to split along dimension {dim}, but the size of the dimension "
+                           f"{input.shape[dim]} is not divisible by the split_size {sections}!")
+    return tensor_split(input, sections, dim)
+
+
+@tensor_method()
+def hsplit(input: Tensor, indices_or_sections: Any) -> tuple:
+    """Split column-wise (dim 1; a vector along dim 0)."""
+    return _split_named("hsplit", input, indices_or_sections, 1 if input.ndim > 1 else 0, 1)
+
+
+@tensor_method()
+def vsplit(input: Tensor, indices_or_sections: Any) -> tuple:
+    return _split_named("vsplit", input, indices_or_sections, 0, 2)
+
+
+@tensor_method()
+def dsplit(input: Tensor, indices_or_sections: Any) -> tuple:
+    return _split_named("dsplit", input, indices_or_sections, 2, 3)
+
+
+# --- differences, cross product, diagonals, index lists -----------------------------------------
+
+@tensor_method()
+def diff(input: Tensor, n: int = 1, dim: int = -1, prepend: Tensor | None = None,
+         append: Tensor | None = None) -> Tensor:
+    """``input[1:] - input[:-1]`` along ``dim``, ``n`` times (bools: ``!=``), after joining prepend/append."""
+    if input.ndim == 0:
+        raise RuntimeError("diff expects input to be at least one-dimensional")
+    dim = _wrap_dim(dim, input.ndim)
+    if prepend is not None or append is not None:
+        input = cat([t for t in (prepend, input, append) if t is not None], dim)
+    for _ in range(n):
+        length = builtins.max(input.shape[dim] - 1, 0)
+        later, earlier = input.narrow(dim, 1, length), input.narrow(dim, 0, length)
+        input = logical_xor(later, earlier) if input.dtype == dtypes.bool_ else later - earlier
+    return input
+
+
+class Cross(Function):
+    """The cross product of 3-vectors along ``dim`` (PyTorch's ``linalg_cross``)."""
+
+    node_name = "LinalgCrossBackward0"
+
+    @staticmethod
+    def forward(ctx, a, b, dim):
+        ctx.dim = dim
+        ctx.save_for_backward(a, b)
+        return _new(np.cross(a._data, b._data, axis=dim))
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, b = ctx.saved_tensors
+        need_a, need_b, _ = ctx.needs_input_grad
+        return (cross(b, grad, dim=ctx.dim) if need_a else None, cross(grad, a, dim=ctx.dim) if need_b else None,
+                None)
+
+
+@tensor_method()
+def cross(input: Tensor, other: Tensor, dim: int | None = None) -> Tensor:
+    """The cross product along ``dim`` (size 3); without ``dim``, the first dimension of size 3."""
+    a, b = input, other  # (broadcast inside, as linalg_cross: no expand node)
+    shape_ = np.broadcast_shapes(a._data.shape, b._data.shape)
+    if dim is None:
+        if "cross" not in _warned:
+            _warned.append("cross")
+            errors.warn(_CROSS_WARNING)
+        dim = next((d for d, s in enumerate(shape_) if s == 3), -1)
+    dim = _wrap_dim(dim, len(shape_))
+    if a.shape[dim] != 3 or b.shape[dim] != 3:
+        raise RuntimeError(f"linalg.cross: inputs dimension {dim} must have length 3. Got {input.shape[dim]} and "
+                           f"{other.shape[dim]}")
+    return Cross.apply(a, b, dim)
+
+
+class DiagEmbedDims(Function):
+    """The last dimension placed on diagonal ``offset`` of the planes (``dim1``, ``dim2``)."""
+
+    node_name = "DiagEmbedBackward0"
+
+    @staticmethod
+    def forward(ctx, a, offset, dim1, dim2):
+        ctx.args = (offset, dim1, dim2)
+        x = a._data
+        n = x.shape[-1] + builtins.abs(offset)
+        out_ndim = x.ndim + 1
+        batch = x.shape[:-1]
+        out = np.zeros(batch + (n, n), x.dtype)
+        i = np.arange(x.shape[-1])
+        rows, cols = (i, i + offset) if offset >= 0 else (i - offset, i)
+        out[..., rows, cols] = x
+        rest = [d for d in range(out_ndim) if d not in (dim1, dim2)]
+        order = [0] * out_ndim
+        for src, d in enumerate(rest + [dim1, dim2]):
+            order[d] = src
+        return _t(np.ascontiguousarray(out.transpose(order)))
+
+    @staticmethod
+    def backward(ctx, grad):
+        offset, dim1, dim2 = ctx.args
+        return grad.diagonal(offset, dim1, dim2), None, None, None
+
+
+@tensor_method()
+def diag_embed(input: Tensor, offset: int = 0, dim1: int = -2, dim2: int = -1) -> Tensor:
+    """Each vector of the last dimension as the diagonal of a matrix in dims (``dim1``, ``dim2``)."""
+    d1, d2 = _wrap_dim(dim1, input.ndim + 1), _wrap_dim(dim2, input.ndim + 1)
+    if d1 == d2:
+        raise RuntimeError(f"diagonal dimensions cannot be identical {dim1}, {dim2}")
+    return DiagEmbedDims.apply(input, offset, d1, d2)
+
+
+@tensor_method()
+def diagflat(input: Tensor, offset: int = 0) -> Tensor:
+    """The flattened input on diagonal ``offset`` of a square matrix (``DiagEmbedBackward0``)."""
+    return DiagEmbed.apply(view(input.contiguous(), (-1,)), offset)
+
+
+def _indices(fn: Any, row: int, col: int, offset: int, dtype: Any) -> Tensor:
+    rows, cols = fn(row, offset, col)
+    return _make(np.stack([rows, cols]).astype((dtype or dtypes.int64).np).reshape(2, -1))
+
+
+def tril_indices(row: int, col: int, offset: int = 0, *, dtype: Any = None, device: Any = None,
+                 layout: Any = None) -> Tensor:
+    """The (row, column) indices of the lower triangle, as a 2 x N tensor."""
+    return _indices(np.tril_indices, row, col, offset, dtype)
+
+
+def triu_indices(row: int, col: int, offset: int = 0, *, dtype: Any = None, device: Any = None,
+                 layout: Any = None) -> Tensor:
+    """The (row, column) indices of the upper triangle, as a 2 x N tensor."""
+    return _indices(np.triu_indices, row, col, offset, dtype)
+
+
+# --- in place, and small Tensor facts ------------------------------------------------------------
+tril_, triu_, cumsum_, cumprod_, masked_scatter_ = map(_inplace_of, (shape.tril, shape.triu, cumsum, cumprod,
+                                                                      masked_scatter))
+
+
+def _cast(dtype: dtypes.dtype, name: str) -> Any:
+    def cast(self: Tensor, memory_format: Any = None) -> Tensor:
+        return to_dtype(self, dtype) if self.dtype != dtype else self
+    cast.__name__ = cast.__qualname__ = name
+    cast.__doc__ = f"``self.to({dtype})``."
+    return cast
+
+
+Tensor.byte, Tensor.char, Tensor.short = (_cast(d, n) for d, n in ((dtypes.uint8, "byte"), (dtypes.int8, "char"),
+                                                                   (dtypes.int16, "short")))
+Tensor.itemsize = property(lambda self: self._data.dtype.itemsize, doc="Bytes per element.")
+Tensor.nbytes = property(lambda self: self._data.dtype.itemsize * self._data.size, doc="Bytes of the elements.")
