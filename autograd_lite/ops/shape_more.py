@@ -205,6 +205,7 @@ class Roll(Function):
 
 @tensor_method()
 def roll(input: Tensor, shifts: int | Sequence[int], dims: int | Sequence[int] | None = None) -> Tensor:
+    """The elements shifted by ``shifts`` along ``dims``, wrapping around (``RollBackward0``)."""
     shifts = (shifts,) if isinstance(shifts, int) else tuple(shifts)
     dims = () if dims is None else (dims,) if isinstance(dims, int) else tuple(dims)
     if not dims and len(shifts) != 1 or dims and len(shifts) != len(dims):
@@ -229,6 +230,7 @@ class Rot90(Function):
 
 @tensor_method()
 def rot90(input: Tensor, k: int = 1, dims: Sequence[int] = (0, 1)) -> Tensor:
+    """A quarter turn ``k`` times from the first of ``dims`` towards the second (``Rot90Backward0``)."""
     dims = tuple(dims)
     if len(dims) != 2:
         raise RuntimeError(f"expected total rotation dims == 2, but got dims = {len(dims)}")
