@@ -18,8 +18,8 @@ from ..function import Function
 from ..tensor import _make, _wrap_dim, Tensor, tensor_method
 from ._common import _check_shapes_broadcast, _new, _t
 from .comparison import logical_xor, where
-from .shape import cat, expand, flip, repeat, reshape, Slice, stack, to_dtype, view
-from .indexing import gather, index_select
+from .shape import cat, expand, flip, repeat, reshape, Slice, stack, to_dtype, UnsafeView, view
+from .indexing import _along, _check_index, _check_same_ndim, Gather, gather, index_select
 from .reductions import cumprod, cumsum
 from .linalg import DiagEmbed
 from .inplace import _inplace_of
@@ -28,7 +28,8 @@ from . import shape
 __all__ = ["atleast_1d", "atleast_2d", "atleast_3d", "broadcast_tensors", "cartesian_prod", "column_stack", "cross",
            "diag_embed", "diagflat", "diff", "dsplit", "dstack", "fliplr", "flipud", "hsplit", "hstack", "masked_select",
            "meshgrid", "ravel", "repeat_interleave", "roll", "rot90", "take_along_dim", "tensor_split", "tile",
-           "tril_indices", "triu_indices", "vsplit", "vstack"]
+           "tril_indices", "triu_indices", "vsplit", "vstack", "scatter_add", "index_fill", "index_copy", "take",
+           "kron", "row_stack"]
 
 
 # --- dimensions at least 1, 2, 3; the stacks built on them --------------------------------------
@@ -514,9 +515,139 @@ def triu_indices(row: int, col: int, offset: int = 0, *, dtype: Any = None, devi
     return _indices(np.triu_indices, row, col, offset, dtype)
 
 
+# --- writes at indices: scatter_add, index_fill, index_copy, take ------------------------------
+
+class ScatterAddInto(Function):
+    """``input`` with ``src`` added at ``index`` along ``dim`` (repeats add up)."""
+
+    node_name = "ScatterAddBackward0"
+
+    @staticmethod
+    def forward(ctx, a, dim, index, src):
+        ctx.dim, ctx.index = dim, index
+        out = a._data.copy()
+        np.add.at(out, _along(index, dim), src._data[tuple(slice(0, n) for n in index.shape)])
+        return _t(out)
+
+    @staticmethod
+    def backward(ctx, grad):
+        g_src = Gather.apply(grad, ctx.dim, ctx.index) if ctx.needs_input_grad[3] else None
+        return grad, None, None, g_src
+
+
+@tensor_method()
+def scatter_add(input: Tensor, dim: int, index: Tensor, src: Tensor) -> Tensor:
+    """A copy of ``input`` with ``src`` added in at ``index`` along ``dim`` (``ScatterAddBackward0``)."""
+    d = _wrap_dim(dim, input._data.ndim)
+    _check_same_ndim(index, input)
+    return ScatterAddInto.apply(input, d, _check_index(index, d, input._data.shape, "scatter"), src)
+
+
+class IndexFill(Function):
+    """``value`` written into the slices at ``index`` along ``dim``; no gradient flows there."""
+
+    node_name = "IndexFillBackward0"
+
+    @staticmethod
+    def forward(ctx, a, dim, index, value):
+        ctx.dim, ctx.index = dim, index
+        out = a._data.copy()
+        out[(slice(None),) * dim + (index,)] = value._data if isinstance(value, Tensor) else value
+        return _t(out)
+
+    @staticmethod
+    def backward(ctx, grad):
+        g_value = None
+        if ctx.needs_input_grad[3]:  # a tensor value: the gradient of every slot it filled
+            g_value = index_select(grad, ctx.dim, _make(ctx.index)).sum()
+        return IndexFill.apply(grad, ctx.dim, ctx.index, 0), None, None, g_value
+
+
+IndexFillTensor = type("IndexFillTensor", (IndexFill,), {"node_name": "IndexFillBackward1", "__module__": __name__,
+                                                          "__doc__": "``index_fill`` with a 0-d tensor value."})
+
+
+@tensor_method()
+def index_fill(input: Tensor, dim: int, index: Tensor, value: Any) -> Tensor:
+    """A copy of ``input`` with ``value`` in the slices at ``index`` along ``dim``."""
+    d = _wrap_dim(dim, input._data.ndim)
+    idx = _check_index(index, d, input._data.shape, "index_fill")
+    if isinstance(value, Tensor):
+        if value.ndim:
+            raise RuntimeError("index_fill_ only supports a 0-dimensional value tensor, but got tensor with "
+                               f"{value.ndim} dimension(s).")
+        return IndexFillTensor.apply(input, d, idx, value)
+    return IndexFill.apply(input, d, idx, value)
+
+
+class IndexCopy(Function):
+    """``source``'s slices written into ``input`` at ``index`` along ``dim``."""
+
+    node_name = "IndexCopyBackward0"
+
+    @staticmethod
+    def forward(ctx, a, dim, index, source):
+        ctx.dim, ctx.index = dim, index
+        out = a._data.copy()
+        out[(slice(None),) * dim + (index,)] = source._data
+        return _t(out)
+
+    @staticmethod
+    def backward(ctx, grad):
+        need_a, _, _, need_s = ctx.needs_input_grad
+        return (IndexFill.apply(grad, ctx.dim, ctx.index, 0) if need_a else None, None, None,
+                index_select(grad, ctx.dim, _make(ctx.index)) if need_s else None)
+
+
+@tensor_method()
+def index_copy(input: Tensor, dim: int, index: Tensor, source: Tensor) -> Tensor:
+    """A copy of ``input`` with ``source``'s slices at ``index`` along ``dim`` (``IndexCopyBackward0``)."""
+    d = _wrap_dim(dim, input._data.ndim)
+    return IndexCopy.apply(input, d, _check_index(index, d, input._data.shape, "index_copy"), source)
+
+
+class Take(Function):
+    """``input.flatten()[index]``, shaped as ``index``."""
+
+    node_name = "TakeBackward0"
+
+    @staticmethod
+    def forward(ctx, a, index):
+        ctx.shape, ctx.index = a._data.shape, index
+        return _new(a._data.reshape(-1)[index])
+
+    @staticmethod
+    def backward(ctx, grad):  # the gradient added back at the flat positions (repeats add up)
+        flat = zeros(int(np.prod(ctx.shape)), dtype=grad.dtype)
+        return flat.index_add(0, _make(ctx.index.reshape(-1)), grad.reshape(-1)).view(ctx.shape), None
+
+
+@tensor_method()
+def take(input: Tensor, index: Tensor) -> Tensor:
+    """The elements at the flat positions ``index`` (negative counts from the end), shaped as ``index``."""
+    n = input.numel()
+    idx = index._data.astype(np.int64)
+    bad = (idx < -n) | (idx >= n)
+    if bad.any():
+        raise IndexError(f"out of range: tried to access index {idx[bad].flat[0]} on a tensor of {n} elements.")
+    return Take.apply(input, np.where(idx < 0, idx + n, idx))
+
+
+@tensor_method()
+def kron(input: Tensor, other: Tensor) -> Tensor:
+    """The Kronecker product: every element of ``input`` times the whole of ``other``, tiled
+    (PyTorch's kron: ``_unsafe_view`` s around one broadcast ``mul``)."""
+    nd = builtins.max(input.ndim, other.ndim)
+    sa = (1,) * (nd - input.ndim) + tuple(input.shape)
+    sb = (1,) * (nd - other.ndim) + tuple(other.shape)
+    a = UnsafeView.apply(input, tuple(x for n in sa for x in (n, 1)))
+    b = UnsafeView.apply(other, tuple(x for n in sb for x in (1, n)))
+    return UnsafeView.apply(a * b, tuple(x * y for x, y in zip(sa, sb)))
+
+
 # --- in place, and small Tensor facts ------------------------------------------------------------
-tril_, triu_, cumsum_, cumprod_, masked_scatter_ = map(_inplace_of, (shape.tril, shape.triu, cumsum, cumprod,
-                                                                      masked_scatter))
+tril_, triu_, cumsum_, cumprod_, masked_scatter_, scatter_add_, index_fill_, index_copy_ = map(_inplace_of, (
+    shape.tril, shape.triu, cumsum, cumprod, masked_scatter, scatter_add, index_fill, index_copy))
 
 
 def _cast(dtype: dtypes.dtype, name: str) -> Any:

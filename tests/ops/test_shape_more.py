@@ -70,6 +70,17 @@ CASES = [
     ("diag_embed_offset", lambda L, a: a.diag_embed(-1, 0, 2), [(2, 3)], {}),
     ("diagflat", lambda L, a: L.diagflat(a), [(2, 2)], {}),
     ("diagflat_offset", lambda L, a: a.diagflat(1), [(3,)], {}),
+    ("scatter_add", lambda L, a, b: L.scatter_add(a, 0, L.tensor([[0, 1, 0, 2], [2, 2, 1, 0]]), b), [(3, 4), (2, 4)], {}),
+    ("scatter_add_method", lambda L, a, b: a.scatter_add(1, L.tensor([[0, 0], [1, 1], [3, 0]]), b), [(3, 4), (3, 2)], {}),
+    ("index_fill", lambda L, a: L.index_fill(a, 1, L.tensor([0, 2]), -1.0), [(3, 4)], {}),
+    ("index_fill_tensor", lambda L, a, v: a.index_fill(0, L.tensor([1]), v * 2), [(3, 4), ()], {}),
+    ("index_copy", lambda L, a, b: L.index_copy(a, 0, L.tensor([2, 0]), b), [(3, 4), (2, 4)], {}),
+    ("take", lambda L, a: L.take(a, L.tensor([[0, -1], [5, 5]])), [(3, 4)], {}),
+    ("kron", lambda L, a, b: L.kron(a, b), [(2, 3), (2, 2)], {}),
+    ("kron_ndim", lambda L, a, b: a.kron(b), [(3,), (2, 2)], {}),
+    ("scatter_add_", lambda L, a, b: (a * 1).scatter_add_(0, L.tensor([[0, 1, 0, 2]]), b), [(3, 4), (1, 4)], {}),
+    ("index_fill_", lambda L, a: (a * 1).index_fill_(0, L.tensor([1]), 0.5), [(3, 4)], {}),
+    ("index_copy_", lambda L, a, b: (a * 1).index_copy_(1, L.tensor([3]), b), [(3, 4), (3, 1)], {}),
     ("tril_", lambda L, a: (a * 1).tril_(), [(3, 4)], {}),
     ("triu_", lambda L, a: (a * 1).triu_(1), [(3, 4)], {}),
     ("cumsum_", lambda L, a: (a * 1).cumsum_(0), [(3, 4)], {}),
@@ -88,6 +99,10 @@ HIGHER_ORDER = {
     "hstack": lambda L, a: L.hstack([a * a, a]),
     "diff": lambda L, a: L.diff(a * a, n=2),
     "take_along_dim": lambda L, a: L.take_along_dim(a * a, a.argsort(dim=1), 1),
+    "index_copy": lambda L, a: (a * a).index_copy(0, L.tensor([2, 0]), a[:2].exp()),
+    "index_fill": lambda L, a: (a * a).index_fill(1, L.tensor([2, 0]), -1.0),
+    "scatter_add": lambda L, a: (a * a).scatter_add(1, L.tensor([[0, 0], [1, 3], [3, 3]]), a[:, :2].exp()),
+    "kron": lambda L, a: L.kron(a * a, a[:2, :2]),
 }
 
 
@@ -120,6 +135,9 @@ VALUES = [
     ("cartesian_one", lambda L: L.cartesian_prod(L.tensor([1, 2]))),
     ("cartesian_three", lambda L: L.cartesian_prod(L.tensor([1, 2]), L.tensor([3]), L.tensor([4, 5]))),
     ("roll_int", lambda L: L.roll(L.arange(6).view(2, 3), 1, 1)),
+    ("take_int", lambda L: L.take(L.arange(6).view(2, 3), L.tensor([5, 0, -2]))),
+    ("kron_int", lambda L: L.kron(L.tensor([[1, 2], [3, 4]]), L.tensor([[0, 1], [1, 0]]))),
+    ("index_fill_int", lambda L: L.arange(6).view(2, 3).index_fill(1, L.tensor([1]), 9)),
 ]
 
 
@@ -145,6 +163,10 @@ ERRORS = [
     ("masked_select_mask", lambda L, a: L.masked_select(a, a)),
     ("diff_0d", lambda L, a: L.diff(a[0, 0])),
     ("diag_embed_dims", lambda L, a: L.diag_embed(a, 0, 1, 1)),
+    ("take_out_of_range", lambda L, a: L.take(a, L.tensor([8]))),
+    ("index_fill_value_dims", lambda L, a: a.index_fill(0, L.tensor([0]), a[0])),
+    ("scatter_add_src_shape_grad", lambda L, a: (lambda x: x.scatter_add(0, L.tensor([[0, 1, 0, 1]]), x * 2).sum()
+                                                 .backward())(a.requires_grad_())),
 ]
 
 
