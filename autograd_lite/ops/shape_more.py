@@ -16,13 +16,15 @@ from .. import dtypes, errors
 from ..creation import zeros
 from ..function import Function
 from ..tensor import _make, _wrap_dim, Tensor, tensor_method
-from ._common import _check_shapes_broadcast, _new, _t
+from ..views import geometry
+from ._common import _check_shapes_broadcast, _new, _t, overload
 from .comparison import logical_xor, where
-from .shape import cat, expand, flip, repeat, reshape, Slice, stack, to_dtype, UnsafeView, view
+from .shape import (cat, expand, flip, repeat, reshape, Slice, Squeeze, SqueezeDim, stack, T, to_dtype, Transpose,
+                    UnsafeView, Unsqueeze, view)
 from .indexing import _along, _check_index, _check_same_ndim, Gather, gather, index_select
 from .reductions import cumprod, cumsum
 from .linalg import DiagEmbed
-from .inplace import _inplace_of
+from .inplace import _check_leaf_inplace, _inplace_of, _set_history, _tracked
 from . import shape
 
 __all__ = ["atleast_1d", "atleast_2d", "atleast_3d", "broadcast_tensors", "cartesian_prod", "column_stack", "cross",
@@ -662,3 +664,69 @@ Tensor.byte, Tensor.char, Tensor.short = (_cast(d, n) for d, n in ((dtypes.uint8
                                                                    (dtypes.int16, "short")))
 Tensor.itemsize = property(lambda self: self._data.dtype.itemsize, doc="Bytes per element.")
 Tensor.nbytes = property(lambda self: self._data.dtype.itemsize * self._data.size, doc="Bytes of the elements.")
+Tensor.storage_offset = lambda self: geometry(self)[2]
+Tensor.storage_offset.__doc__ = "Where the tensor starts in its base's memory, in elements."
+
+
+# --- in-place view ops: the tensor itself takes the new shape, under PyTorch's in-place node ----
+SqueezeAllInPlace = overload(Squeeze, "SqueezeAllInPlace", "SqueezeBackward3")
+SqueezeDimInPlace = overload(SqueezeDim, "SqueezeDimInPlace", "SqueezeBackward4")
+SqueezeDimsInPlace = overload(SqueezeDim, "SqueezeDimsInPlace", "SqueezeBackward5")
+UnsqueezeInPlace = overload(Unsqueeze, "UnsqueezeInPlace", "UnsqueezeBackward1")
+TInPlace = overload(T, "TInPlace", "TBackward1")
+TransposeInPlace = overload(Transpose, "TransposeInPlace", "TransposeBackward1")
+
+
+def _restride(self: Tensor, function: type, *args: Any) -> Tensor:
+    """``self`` becomes ``function(self, *args)`` (a view op), its node recorded on ``self``."""
+    if _tracked(self):
+        _check_leaf_inplace(self)
+    result = function.apply(self, *args)
+    self._data = result._data
+    if result._grad_fn is not None:
+        _set_history(self, result._grad_fn)
+    self._bump_version()
+    return self
+
+
+@tensor_method()
+def squeeze_(self: Tensor, dim: Any = None) -> Tensor:
+    """``squeeze`` in place: the tensor drops its size-1 dimensions."""
+    if dim is None:
+        return _restride(self, SqueezeAllInPlace)
+    return _restride(self, SqueezeDimsInPlace if isinstance(dim, (tuple, list)) else SqueezeDimInPlace, dim)
+
+
+@tensor_method()
+def unsqueeze_(self: Tensor, dim: int) -> Tensor:
+    return _restride(self, UnsqueezeInPlace, dim)
+
+
+@tensor_method()
+def t_(self: Tensor) -> Tensor:
+    return _restride(self, TInPlace)
+
+
+@tensor_method("swapaxes_", "swapdims_")
+def transpose_(self: Tensor, dim0: int, dim1: int) -> Tensor:
+    return _restride(self, TransposeInPlace, dim0, dim1)
+
+
+@tensor_method()
+def fill_diagonal_(self: Tensor, fill_value: Any, wrap: bool = False) -> Tensor:
+    """``fill_value`` on the main diagonal (all dimensions equal for 3+ dims); ``wrap``: a tall
+    matrix's diagonal starts again below every square block, as numpy's fill_diagonal."""
+    shape_ = tuple(self.shape)
+    if len(shape_) < 2:
+        raise RuntimeError("dimensions must larger than 1")
+    if len(shape_) > 2 and len(set(shape_)) > 1:
+        raise RuntimeError("all dimensions of input must be of equal length")
+    strides = self.stride()
+    step, offset = builtins.sum(strides), self.storage_offset()
+    n = builtins.min(shape_)
+    self.as_strided((n,), (step,), offset).fill_(fill_value)
+    if wrap and len(shape_) == 2 and shape_[0] > shape_[1] + 1:  # PyTorch's wrap: every (cols + 1)-th element on
+        cols = shape_[1]
+        extra = (self.numel() + cols) // (cols + 1) - n
+        self.as_strided((extra,), (step,), offset + strides[0] * (cols + 1)).fill_(fill_value)
+    return self
