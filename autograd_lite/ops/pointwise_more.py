@@ -230,8 +230,8 @@ class Atan2(Function):
     @staticmethod
     def backward(ctx, grad):  # PyTorch's atan2_backward
         a, b = ctx.saved_tensors
-        recip = (a * a + b * b).reciprocal()
-        recip.masked_fill_(_make(recip._data == np.inf), 0)  # (0, 0): no direction, no gradient
+        recip = (a * a + b * b).reciprocal()  # (0, 0) has no direction, so no gradient; out of place here, where
+        recip = recip.masked_fill(_make(recip._data == np.inf), 0)  # PyTorch's in-place fill can break 2nd order
         need_a, need_b = ctx.needs_input_grad
         return grad * b * recip if need_a else None, grad * -a * recip if need_b else None
 

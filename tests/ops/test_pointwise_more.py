@@ -114,6 +114,17 @@ def test_higher_order(case, dtype):
     compare_orders(fn, rng(7).uniform(-0.9, 0.9, (3, 4)).astype(dtype), order=order)
 
 
+def test_atan2_second_order_of_one_input():
+    """atan2's gradient differentiated again, one input at a time (PyTorch's MaskedFillBackward0 over
+    ReciprocalBackward0), and the gradient at the origin: zero, not NaN."""
+    def run(L, wrt):
+        a, b = L.tensor([0.5, 1.0, 0.0], requires_grad=True), L.tensor([2.0, -1.0, 0.0], requires_grad=True)
+        g, = L.autograd.grad(L.atan2(a, b).sum(), a if wrt == "a" else b, create_graph=True)
+        return g, L.autograd.grad(g.sum(), [a, b])
+    for wrt in "ab":
+        same(lambda L: run(L, wrt))
+
+
 INTEGER = [
     ("round_int", lambda L: L.round(L.tensor([1, -2, 3]))),
     ("ceil_int", lambda L: L.tensor([1, -2, 3]).ceil()),
