@@ -18,7 +18,7 @@ from ..creation import zeros_like
 from ..function import Function
 from ..tensor import _make, Tensor, tensor_method
 from ._common import _binary_inputs, _float_data, _pointwise, _type_name, as_tensor_like
-from .arithmetic import AddScalar, MulScalar, number_minus, pow, SubScalar
+from .arithmetic import _not_implemented, AddScalar, floor_divide, MulScalar, number_minus, pow, remainder, SubScalar
 from .comparison import isfinite, tensors_only, where
 from .shape import to_dtype
 from .unary import _elementwise, atan, Logit
@@ -27,7 +27,7 @@ from .inplace import _inplace_of, atan_
 __all__ = ["acos", "acosh", "addcdiv", "addcmul", "arccos", "arccosh", "arcsin", "arcsinh", "arctan", "arctan2",
            "arctanh", "asin", "asinh", "atan2", "atanh", "ceil", "copysign", "deg2rad", "erfc", "erfinv", "exp2", "fix",
            "float_power", "fmod", "frac", "hypot", "lerp", "logaddexp", "logaddexp2", "logit", "nan_to_num", "positive",
-           "rad2deg", "round", "signbit", "trunc", "xlogy"]
+           "rad2deg", "round", "signbit", "trunc", "xlogy", "sinc", "isposinf", "isneginf", "heaviside"]
 
 
 def _refuse(kernel: str, kinds: str, *inputs: Tensor) -> None:
@@ -639,11 +639,50 @@ def float_power(input: Any, exponent: Any) -> Tensor:
     return pow(double(input), double(exponent))
 
 
+def _sinc_derivative(grad: Tensor, a: Tensor) -> Tensor:
+    """PyTorch's sinc_backward: (pi x cos(pi x) - sin(pi x)) / (pi x^2), and 0 at x = 0."""
+    a_pi = MulScalar.apply(a, math.pi)
+    a_squared_pi = MulScalar.apply(a * a, math.pi)
+    out = grad * ((a_pi * a_pi.cos() - a_pi.sin()) / a_squared_pi)
+    return where(a_squared_pi == 0.0, _make(np.zeros((), grad._data.dtype)), out)
+
+
+Sinc, sinc = _elementwise("Sinc", "SincBackward0", np.sinc, False, _sinc_derivative)
+
+
+@tensor_method()
+def isposinf(input: Tensor) -> Tensor:
+    """True where the value is +inf."""
+    return _pointwise(np.isposinf(input._data) if input._data.dtype.kind == "f" else
+                      np.zeros(input._data.shape, np.bool_), input)
+
+
+@tensor_method()
+def isneginf(input: Tensor) -> Tensor:
+    """True where the value is -inf."""
+    return _pointwise(np.isneginf(input._data) if input._data.dtype.kind == "f" else
+                      np.zeros(input._data.shape, np.bool_), input)
+
+
+def _heaviside(a: Tensor, values: Tensor) -> Tensor:
+    x, v = a._data, values._data
+    return _pointwise(np.where(x == 0, v, (x > 0)).astype(x.dtype), a, values)
+
+
+@tensors_only()
+def heaviside(input: Tensor, values: Tensor) -> Tensor:
+    """The step function: 0 below zero, 1 above, ``values`` at zero (no derivative, as in PyTorch)."""
+    if input._data.dtype != values._data.dtype:
+        raise RuntimeError("heaviside is not yet implemented for tensors with different dtypes.")
+    return _not_implemented("heaviside", _heaviside, *_binary_inputs(input, values))
+
+
 # --- in place: the op above written into the tensor (its node on the tensor) ---------------------
 (round_, ceil_, trunc_, frac_, acos_, asin_, asinh_, acosh_, atanh_, exp2_, erfc_, erfinv_, deg2rad_, rad2deg_,
  logit_, atan2_, hypot_, logaddexp_, fmod_, xlogy_, copysign_, lerp_, addcmul_, addcdiv_, nan_to_num_) = map(
     _inplace_of, (round, ceil, trunc, frac, acos, asin, asinh, acosh, atanh, exp2, erfc, erfinv, deg2rad, rad2deg,
                   logit, atan2, hypot, logaddexp, fmod, xlogy, copysign, lerp, addcmul, addcdiv, nan_to_num))
 fix_ = tensor_method("fix_")(trunc_)
+remainder_, floor_divide_, sinc_, heaviside_ = map(_inplace_of, (remainder, floor_divide, sinc, heaviside))
 arccos_, arcsin_, arctan_, arctan2_ = (tensor_method(n)(op) for n, op in (
     ("arccos_", acos_), ("arcsin_", asin_), ("arctan_", atan_), ("arctan2_", atan2_)))

@@ -31,7 +31,7 @@ __all__ = ["atleast_1d", "atleast_2d", "atleast_3d", "broadcast_tensors", "carte
            "diag_embed", "diagflat", "diff", "dsplit", "dstack", "fliplr", "flipud", "hsplit", "hstack", "masked_select",
            "meshgrid", "ravel", "repeat_interleave", "roll", "rot90", "take_along_dim", "tensor_split", "tile",
            "tril_indices", "triu_indices", "vsplit", "vstack", "scatter_add", "index_fill", "index_copy", "take",
-           "kron", "row_stack"]
+           "kron", "row_stack", "block_diag", "cdist", "bucketize", "searchsorted"]
 
 
 # --- dimensions at least 1, 2, 3; the stacks built on them --------------------------------------
@@ -645,6 +645,127 @@ def kron(input: Tensor, other: Tensor) -> Tensor:
     a = UnsafeView.apply(input, tuple(x for n in sa for x in (n, 1)))
     b = UnsafeView.apply(other, tuple(x for n in sb for x in (1, n)))
     return UnsafeView.apply(a * b, tuple(x * y for x, y in zip(sa, sb)))
+
+
+# --- block_diag, cdist, bucketize/searchsorted -------------------------------------------------
+
+class BlockDiag(Function):
+    """The matrices on the diagonal of one matrix, zeros elsewhere (a vector counts as one row)."""
+
+    node_name = "BlockDiagBackward0"
+
+    @staticmethod
+    def forward(ctx, *tensors):
+        blocks = [t._data.reshape(1, -1) if t._data.ndim < 2 else t._data for t in tensors]
+        dt = dtypes.result_dtype(*tensors) if tensors else dtypes.get_default_dtype().np
+        rows, cols = builtins.sum(b.shape[0] for b in blocks), builtins.sum(b.shape[1] for b in blocks)
+        out, r, c, ctx.places = np.zeros((rows, cols), dt), 0, 0, []
+        for t, b in zip(tensors, blocks):
+            out[r:r + b.shape[0], c:c + b.shape[1]] = b
+            ctx.places.append((r, c, b.shape, t._data.shape))
+            r, c = r + b.shape[0], c + b.shape[1]
+        return _t(out)
+
+    @staticmethod
+    def backward(ctx, grad):  # PyTorch's block_diag_backward: each input's block, sliced out
+        grads = []
+        for (r, c, (h, w), shape_), need in zip(ctx.places, ctx.needs_input_grad):
+            block = grad[r:r + h, c:c + w] if need else None
+            grads.append(block.reshape(shape_) if block is not None and len(shape_) < 2 else block)
+        return tuple(grads)
+
+
+def block_diag(*tensors: Tensor) -> Tensor:
+    """The tensors (0-d, 1-d as a row, or 2-d) on the diagonal of one matrix (``BlockDiagBackward0``)."""
+    for i, t in enumerate(tensors):
+        if t.ndim > 2:
+            raise RuntimeError(f"torch.block_diag: Input tensors must have 2 or fewer dimensions. Input {i} has "
+                               f"{t.ndim} dimensions")
+    return BlockDiag.apply(*tensors)
+
+
+class Cdist(Function):
+    """The p-norm distance of every row of ``x1`` to every row of ``x2`` (batched)."""
+
+    node_name = "CdistBackward0"
+
+    @staticmethod
+    def forward(ctx, a, b, p):
+        diff = a._data[..., :, None, :] - b._data[..., None, :, :]
+        if p == 0:
+            out = (diff != 0).sum(-1).astype(diff.dtype)
+        elif p == np.inf:
+            out = np.abs(diff).max(-1, initial=0)
+        else:
+            out = (np.abs(diff) ** p).sum(-1) ** (1 / p)
+        result = _new(out.astype(a._data.dtype, copy=False))
+        ctx.p = p
+        ctx.save_for_backward(a, b, result)
+        return result
+
+    @staticmethod
+    def backward(ctx, grad):
+        """d dist / d x1 = sign(diff) |diff|^(p-1) / dist^(p-1) (0 where dist is 0); x2's is its negative."""
+        a, b, dist = ctx.saved_tensors
+        p = ctx.p
+        diff = a.unsqueeze(-2) - b.unsqueeze(-3)
+        if p == 0:
+            w = diff * 0
+        elif p == 1:
+            w = diff.sign() * grad.unsqueeze(-1)
+        elif p == np.inf:
+            top = diff.abs() == dist.unsqueeze(-1)
+            w = where(top, diff.sign(), diff * 0) * grad.unsqueeze(-1)
+        else:
+            scale = where(dist == 0, dist * 0, grad / dist.pow(p - 1))
+            w = diff.sign() * diff.abs().pow(p - 1) * scale.unsqueeze(-1)
+        need_a, need_b, _ = ctx.needs_input_grad
+        return w.sum(-2) if need_a else None, -w.sum(-3) if need_b else None, None
+
+
+def cdist(x1: Tensor, x2: Tensor, p: float = 2.0, compute_mode: str = "use_mm_for_euclid_dist_if_necessary") -> Tensor:
+    """Pairwise p-norm distances between the rows of ``x1`` and ``x2`` (``CdistBackward0``)."""
+    for name, t in (("X1", x1), ("X2", x2)):
+        if t.ndim < 2:
+            raise RuntimeError(f"cdist only supports at least 2D tensors, {name} got: {t.ndim}D")
+    for name, t in (("X1", x1), ("X2", x2)):
+        if t._data.dtype.kind != "f":
+            raise RuntimeError(f"cdist only supports floating-point dtypes, {name} got: "
+                               f"{dtypes.scalar_type_name(t.dtype)}")
+    if x1.shape[-1] != x2.shape[-1]:
+        raise RuntimeError(f"X1 and X2 must have the same number of columns. X1: {x1.shape[-1]} X2: {x2.shape[-1]}")
+    if p < 0:
+        raise RuntimeError("cdist only supports non-negative p values")
+    return Cdist.apply(x1, x2, float(p))
+
+
+def _sorted_positions(sequence: np.ndarray, values: np.ndarray, right: bool) -> np.ndarray:
+    side = "right" if right else "left"
+    if sequence.ndim <= 1:
+        return np.searchsorted(sequence, values, side=side)
+    out = np.empty(values.shape, np.int64)
+    for row in np.ndindex(*sequence.shape[:-1]):  # one search per row of the last dimension
+        out[row] = np.searchsorted(sequence[row], values[row], side=side)
+    return out
+
+
+def searchsorted(sorted_sequence: Tensor, input: Any, *, out_int32: bool = False, right: bool = False,
+                 side: str | None = None, sorter: Tensor | None = None) -> Tensor:
+    """Where each value would go to keep ``sorted_sequence`` sorted (per row of its last dimension)."""
+    seq = sorted_sequence._data
+    if sorter is not None:
+        seq = np.take_along_axis(seq, sorter._data, -1)
+    values = input._data if isinstance(input, Tensor) else np.asarray(input)
+    out = _sorted_positions(seq, values, right or side == "right")
+    return _make(np.asarray(out, np.int32 if out_int32 else np.int64))
+
+
+def bucketize(input: Any, boundaries: Tensor, *, out_int32: bool = False, right: bool = False) -> Tensor:
+    """The bucket of each value between the sorted ``boundaries`` (``right``: a boundary belongs to the left bucket's
+    right neighbour, as numpy's ``side="right"``)."""
+    if boundaries.ndim != 1:
+        raise RuntimeError(f"boundaries tensor must be 1 dimension, but got dim({boundaries.ndim})")
+    return searchsorted(boundaries, input, out_int32=out_int32, right=right)
 
 
 # --- in place, and small Tensor facts ------------------------------------------------------------

@@ -82,6 +82,12 @@ CASES = [
     ("positive", lambda L, a: L.positive(a) * 2, [(2, 3)], {}),
     ("float_power", lambda L, a: L.float_power(a, 2), [(2, 3)], P),
     ("float_power_tensor", lambda L, a, b: a.float_power(b), [(2, 3), (2, 3)], P),
+    ("sinc", lambda L, a: L.sinc(a), [(2, 3)], {}),
+    ("sinc_zero", lambda L, a: (a * 0).sinc() + a.sinc(), [(2, 3)], {}),
+    ("isposinf", lambda L, a: [L.isposinf(a), a.isneginf()], with_nonfinite, {}),
+    ("heaviside", lambda L, a: L.heaviside(a.round(), L.tensor(0.5, dtype=a.dtype)), [(2, 3)], {"grad": False}),
+    ("remainder_", lambda L, a: (a * 3).remainder_(0.7), [(2, 3)], {}),
+    ("floor_divide_", lambda L, a: (a * 3).floor_divide_(2), [(2, 3)], {"grad": False}),
     ("float_power_base", lambda L, a: L.float_power(2, a), [(2, 3)], {}),
 ]
 test_op_float64, test_op_float32, test_op_no_grad = case_tests(CASES)
@@ -101,7 +107,7 @@ HIGHER_ORDER = {
     "lerp": (lambda L, a: L.lerp(a, a * a, 0.7), 3), "lerp_tensor": (lambda L, a: L.lerp(a, a.exp(), a.sigmoid()), 1),
     "addcmul": (lambda L, a: L.addcmul(a, a, a.exp(), value=0.5), 3),
     "addcdiv": (lambda L, a: L.addcdiv(a, a * a, a.exp(), value=0.5), 3),
-    "nan_to_num": (lambda L, a: L.nan_to_num(a * a), 2), "float_power": (lambda L, a: L.float_power(a, 3), 3),
+    "nan_to_num": (lambda L, a: L.nan_to_num(a * a), 2), "sinc": (lambda L, a: L.sinc(a), 1), "float_power": (lambda L, a: L.float_power(a, 3), 3),
 }
 
 
@@ -177,6 +183,8 @@ ERRORS = [
     ("lerp_int", lambda L, a: L.lerp(a.long(), a.long(), 0.5)),
     ("addcdiv_int", lambda L, a: L.addcdiv(a, a.long(), a.long())),
     ("addcmul_shapes", lambda L, a: L.addcmul(a, a, a[:, :2])),
+    ("heaviside_dtypes", lambda L, a: L.heaviside(a, L.tensor(1))),
+    ("heaviside_number", lambda L, a: L.heaviside(a, 0.5)),
     ("positive_bool", lambda L, a: L.positive(a > 0)),
     ("round_inplace_leaf", lambda L, a: a.round_()),
 ]
