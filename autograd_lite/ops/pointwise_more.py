@@ -17,17 +17,18 @@ from .. import dtypes, kernels
 from ..creation import zeros_like
 from ..function import Function
 from ..tensor import _make, Tensor, tensor_method
-from ._common import _binary_inputs, _float_data, _pointwise, _type_name, as_tensor_like
+from ._common import _binary_inputs, _default_np, _float_data, _pointwise, _type_name, as_tensor_like
 from .arithmetic import _not_implemented, AddScalar, floor_divide, MulScalar, number_minus, pow, remainder, SubScalar
 from .comparison import isfinite, tensors_only, where
 from .shape import to_dtype
 from .unary import _elementwise, atan, Logit
-from .inplace import _inplace_of, atan_
+from .inplace import _can_cast, _inplace_of, atan_
 
 __all__ = ["acos", "acosh", "addcdiv", "addcmul", "arccos", "arccosh", "arcsin", "arcsinh", "arctan", "arctan2",
            "arctanh", "asin", "asinh", "atan2", "atanh", "ceil", "copysign", "deg2rad", "erfc", "erfinv", "exp2", "fix",
            "float_power", "fmod", "frac", "hypot", "lerp", "logaddexp", "logaddexp2", "logit", "nan_to_num", "positive",
-           "rad2deg", "round", "signbit", "trunc", "xlogy", "sinc", "isposinf", "isneginf", "heaviside"]
+           "rad2deg", "round", "signbit", "trunc", "xlogy", "sinc", "isposinf", "isneginf", "heaviside", "result_type", "promote_types", "can_cast",
+           "is_nonzero"]
 
 
 def _refuse(kernel: str, kinds: str, *inputs: Tensor) -> None:
@@ -675,6 +676,32 @@ def heaviside(input: Tensor, values: Tensor) -> Tensor:
     if input._data.dtype != values._data.dtype:
         raise RuntimeError("heaviside is not yet implemented for tensors with different dtypes.")
     return _not_implemented("heaviside", _heaviside, *_binary_inputs(input, values))
+
+
+# --- dtype questions ---------------------------------------------------------------------------
+
+def result_type(tensor1: Any, tensor2: Any) -> dtypes.dtype:
+    """The dtype an elementwise op of the two gives (PyTorch's promotion, Python numbers as wrapped numbers)."""
+    a, b = (t if isinstance(t, Tensor) else _make(np.asarray(t, _default_np(t))) for t in (tensor1, tensor2))
+    return dtypes.from_numpy_dtype(dtypes.result_dtype(a, b))
+
+
+def promote_types(type1: dtypes.dtype, type2: dtypes.dtype) -> dtypes.dtype:
+    """The smallest dtype both convert to without loss of kind (int8 and uint8: int16)."""
+    return dtypes.from_numpy_dtype(dtypes.result_dtype(_make(np.zeros(1, type1.np)), _make(np.zeros(1, type2.np))))
+
+
+def can_cast(from_: dtypes.dtype, to: dtypes.dtype) -> bool:
+    """Whether an in-place op may write ``from_`` values into a ``to`` tensor (no float into int, nothing into bool)."""
+    return _can_cast(from_.np, to.np)
+
+
+def is_nonzero(input: Tensor) -> bool:
+    """The single element as a bool (an empty or larger tensor is ambiguous)."""
+    if input.numel() != 1:
+        raise RuntimeError(f"Boolean value of Tensor with {'no values' if not input.numel() else 'more than one value'} "
+                           "is ambiguous")
+    return bool(input._data.reshape(-1)[0])
 
 
 # --- in place: the op above written into the tensor (its node on the tensor) ---------------------

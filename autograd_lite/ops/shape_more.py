@@ -22,8 +22,8 @@ from .comparison import logical_xor, where
 from .shape import (cat, expand, flip, repeat, reshape, Slice, Squeeze, SqueezeDim, stack, T, to_dtype, Transpose,
                     UnsafeView, Unsqueeze, view)
 from .indexing import _along, _check_index, _check_same_ndim, Gather, gather, index_select
-from .reductions import cumprod, cumsum
-from .linalg import DiagEmbed
+from .reductions import _return_type, cumprod, cumsum, MaxAll, MaxDim
+from .linalg import DiagEmbed, mm
 from .inplace import _check_leaf_inplace, _inplace_of, _set_history, _tracked
 from . import shape
 
@@ -31,7 +31,7 @@ __all__ = ["atleast_1d", "atleast_2d", "atleast_3d", "broadcast_tensors", "carte
            "diag_embed", "diagflat", "diff", "dsplit", "dstack", "fliplr", "flipud", "hsplit", "hstack", "masked_select",
            "meshgrid", "ravel", "repeat_interleave", "roll", "rot90", "take_along_dim", "tensor_split", "tile",
            "tril_indices", "triu_indices", "vsplit", "vstack", "scatter_add", "index_fill", "index_copy", "take",
-           "kron", "row_stack", "block_diag", "cdist", "bucketize", "searchsorted"]
+           "kron", "row_stack", "block_diag", "cdist", "bucketize", "searchsorted", "median", "tensordot"]
 
 
 # --- dimensions at least 1, 2, 3; the stacks built on them --------------------------------------
@@ -766,6 +766,66 @@ def bucketize(input: Any, boundaries: Tensor, *, out_int32: bool = False, right:
     if boundaries.ndim != 1:
         raise RuntimeError(f"boundaries tensor must be 1 dimension, but got dim({boundaries.ndim})")
     return searchsorted(boundaries, input, out_int32=out_int32, right=right)
+
+
+# --- median, tensordot ----------------------------------------------------------------------------
+
+def _lower_median(x: np.ndarray) -> np.ndarray:
+    """The lower of the two middle values (PyTorch's median does not average), NaN if there is one."""
+    flat = np.sort(x.reshape(-1))
+    return flat[(flat.size - 1) // 2] if not (flat.size and np.isnan(flat[-1])) else flat[-1]
+
+
+def _median_index(x: np.ndarray, axis: int, keepdims: bool = True) -> np.ndarray:
+    """Where the lower median of each row sits (a row with a NaN: its first NaN)."""
+    order = np.argsort(x, axis=axis, kind="stable")
+    index = np.take(order, [(x.shape[axis] - 1) // 2], axis=axis)
+    if x.dtype.kind == "f":
+        nans = np.isnan(x)
+        index = np.where(nans.any(axis=axis, keepdims=True), np.argmax(nans, axis=axis, keepdims=True), index)
+    return index
+
+
+MedianAll = overload(MaxAll, "MedianAll", "MedianBackward0", _reduce=staticmethod(_lower_median))
+MedianDim = overload(MaxDim, "MedianDim", "MedianBackward1", _arg=staticmethod(_median_index))
+_median_type = _return_type("median")
+
+
+@tensor_method()
+def median(input: Tensor, dim: int | None = None, keepdim: bool = False) -> Tensor | tuple:
+    """The lower median (no average of the two middle values); along ``dim`` a (values, indices) named tuple."""
+    if dim is None:
+        return MedianAll.apply(input)
+    return _median_type(*MedianDim.apply(input, dim, keepdim))
+
+
+def tensordot(a: Tensor, b: Tensor, dims: Any = 2) -> Tensor:
+    """Sum over ``dims`` of ``a`` and ``b`` (the last ``dims`` of a with the first of b, or two index lists):
+    PyTorch's permute, reshape, one ``mm``, reshape."""
+    if isinstance(dims, Tensor):
+        dims = dims.tolist()
+    if isinstance(dims, int):
+        if dims < 0:
+            raise RuntimeError(f"tensordot expects dims >= 0, but got dims={dims}")
+        dims_a, dims_b = list(range(a.ndim - dims, a.ndim)), list(range(dims))
+    else:
+        dims_a, dims_b = ([d] if isinstance(d, int) else list(d) for d in dims)
+    dims_a = [_wrap_dim(d, a.ndim) for d in dims_a]
+    dims_b = [_wrap_dim(d, b.ndim) for d in dims_b]
+    if len(dims_a) != len(dims_b):
+        raise RuntimeError("both dimension lists should have same length")
+    for da, db in zip(dims_a, dims_b):
+        if a.shape[da] != b.shape[db]:
+            raise RuntimeError(f"contracted dimensions need to match, but first has size {a.shape[da]} in dim {da} "
+                               f"and second has size {b.shape[db]} in dim {db}")
+    free_a = [d for d in range(a.ndim) if d not in dims_a]
+    free_b = [d for d in range(b.ndim) if d not in dims_b]
+    size_a = int(np.prod([a.shape[d] for d in free_a]))
+    size_b = int(np.prod([b.shape[d] for d in free_b]))
+    csize = int(np.prod([a.shape[d] for d in dims_a]))
+    t1 = reshape(a.permute(free_a + dims_a), (size_a, csize))
+    t2 = reshape(b.permute(dims_b + free_b), (csize, size_b))
+    return reshape(mm(t1, t2), tuple(a.shape[d] for d in free_a) + tuple(b.shape[d] for d in free_b))
 
 
 # --- in place, and small Tensor facts ------------------------------------------------------------

@@ -156,6 +156,14 @@ INTEGER = [
     ("positive_is_self", lambda L: (lambda x: L.positive(x) is x)(L.tensor([1.0]))),
     ("copysign_int", lambda L: L.copysign(L.tensor([1, -2]), L.tensor([-1, 1]))),
     ("erfinv_edges", lambda L: L.erfinv(L.tensor([1.0, -1.0, 2.0, 0.0, 0.999, -0.5]))),
+    ("result_type", lambda L: [str(t) for t in (L.result_type(L.tensor([1]), 1.0), L.result_type(2, 1.0), L.result_type(2, 3),
+                               L.result_type(L.tensor(1.0, dtype=L.float64), L.tensor([1])),
+                               L.result_type(L.tensor([1], dtype=L.int8), 300), L.result_type(True, L.tensor([1.0])))]),
+    ("promote_types", lambda L: [str(t) for t in (L.promote_types(L.int8, L.uint8), L.promote_types(L.int32, L.float32),
+                                 L.promote_types(L.bool, L.int16), L.promote_types(L.float16, L.float64))]),
+    ("can_cast", lambda L: [L.can_cast(L.int32, L.bool), L.can_cast(L.bool, L.int8), L.can_cast(L.float64, L.float16),
+                            L.can_cast(L.float32, L.int64), L.can_cast(L.int64, L.float16)]),
+    ("is_nonzero", lambda L: [L.is_nonzero(L.tensor([0.0])), L.is_nonzero(L.tensor([[3]])), L.is_nonzero(L.tensor(True))]),
     ("logit_outside", lambda L: L.logit(L.tensor([-0.5, 0.0, 1.0, 1.5]))),
 ]
 
@@ -185,6 +193,8 @@ ERRORS = [
     ("addcmul_shapes", lambda L, a: L.addcmul(a, a, a[:, :2])),
     ("heaviside_dtypes", lambda L, a: L.heaviside(a, L.tensor(1))),
     ("heaviside_number", lambda L, a: L.heaviside(a, 0.5)),
+    ("is_nonzero_many", lambda L, a: L.is_nonzero(a)),
+    ("is_nonzero_empty", lambda L, a: L.is_nonzero(a[:0])),
     ("positive_bool", lambda L, a: L.positive(a > 0)),
     ("round_inplace_leaf", lambda L, a: a.round_()),
 ]

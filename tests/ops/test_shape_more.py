@@ -97,6 +97,13 @@ CASES = [
     ("cdist_p", lambda L, a, b: L.cdist(a, b, p=3.5), [(3, 2), (4, 2)], {}),
     ("cdist_inf", lambda L, a, b: L.cdist(a, b, p=float("inf")), [(3, 2), (4, 2)], {}),
     ("cdist_self", lambda L, a: L.cdist(a, a), [(3, 2)], {}),
+    ("median", lambda L, a: L.median(a), [(3, 4)], {}),
+    ("median_dim", lambda L, a: a.median(1), [(3, 4)], {}),
+    ("median_keepdim", lambda L, a: L.median(a, 0, keepdim=True), [(4, 3)], {}),
+    ("tensordot", lambda L, a, b: L.tensordot(a, b, dims=1), [(3, 4), (4, 5)], {}),
+    ("tensordot_lists", lambda L, a, b: L.tensordot(a, b, dims=([1, 2], [0, 1])), [(2, 3, 4), (3, 4)], {}),
+    ("tensordot_permuted", lambda L, a, b: L.tensordot(a, b, dims=([0], [1])), [(3, 4), (2, 3)], {}),
+    ("tensordot_default", lambda L, a, b: L.tensordot(a, b), [(2, 3, 4), (3, 4, 2)], {}),
     ("tril_", lambda L, a: (a * 1).tril_(), [(3, 4)], {}),
     ("triu_", lambda L, a: (a * 1).triu_(1), [(3, 4)], {}),
     ("cumsum_", lambda L, a: (a * 1).cumsum_(0), [(3, 4)], {}),
@@ -165,6 +172,9 @@ VALUES = [
                                 L.searchsorted(L.tensor([1.0, 3.0]), L.tensor([3.0, 6.0]), right=True),
                                 L.searchsorted(L.tensor([1.0, 3.0, 3.0]), L.tensor([3.0]), side="right")]),
     ("block_diag_int", lambda L: L.block_diag(L.tensor([[1, 2]]), L.tensor([3]))),
+    ("median_nan", lambda L: [L.median(L.tensor([1.0, float("nan"), 3.0])),
+                              L.median(L.tensor([[1.0, float("nan"), 3.0], [2.0, 1.0, 0.0]]), 1),
+                              L.median(L.tensor([4, 1, 3, 2]))]),
     ("index_fill_int", lambda L: L.arange(6).view(2, 3).index_fill(1, L.tensor([1]), 9)),
 ]
 
@@ -201,6 +211,8 @@ ERRORS = [
     ("cdist_negative_p", lambda L, a: L.cdist(a, a, p=-1)),
     ("cdist_int", lambda L, a: L.cdist(a.long(), a.long())),
     ("bucketize_2d", lambda L, a: L.bucketize(a, a)),
+    ("tensordot_sizes", lambda L, a: L.tensordot(a, a, dims=([0], [1]))),
+    ("tensordot_lengths", lambda L, a: L.tensordot(a, a, dims=([0, 1], [1]))),
     ("take_out_of_range", lambda L, a: L.take(a, L.tensor([8]))),
     ("index_fill_value_dims", lambda L, a: a.index_fill(0, L.tensor([0]), a[0])),
     ("scatter_add_src_shape_grad", lambda L, a: (lambda x: x.scatter_add(0, L.tensor([[0, 1, 0, 1]]), x * 2).sum()
