@@ -16,12 +16,12 @@ from .. import dtypes, errors
 from ..creation import zeros
 from ..function import Function
 from ..tensor import _make, _wrap_dim, Tensor, tensor_method
-from ..views import geometry
+from ..views import _view_of, geometry
 from ._common import _check_shapes_broadcast, _new, _t, overload
 from .comparison import logical_xor, where
 from .shape import (cat, expand, flip, repeat, reshape, Slice, Squeeze, SqueezeDim, stack, T, to_dtype, Transpose,
                     UnsafeView, Unsqueeze, view)
-from .indexing import _along, _check_index, _check_same_ndim, Gather, gather, index_select
+from .indexing import _along, _check_index, _check_same_ndim, Gather, gather, index_select, IndexPut
 from .reductions import _return_type, cumprod, cumsum, MaxAll, MaxDim
 from .linalg import DiagEmbed, mm
 from .inplace import _check_leaf_inplace, _inplace_of, _set_history, _tracked
@@ -31,7 +31,7 @@ __all__ = ["atleast_1d", "atleast_2d", "atleast_3d", "broadcast_tensors", "carte
            "diag_embed", "diagflat", "diff", "dsplit", "dstack", "fliplr", "flipud", "hsplit", "hstack", "masked_select",
            "meshgrid", "ravel", "repeat_interleave", "roll", "rot90", "take_along_dim", "tensor_split", "tile",
            "tril_indices", "triu_indices", "vsplit", "vstack", "scatter_add", "index_fill", "index_copy", "take",
-           "kron", "row_stack", "block_diag", "cdist", "bucketize", "searchsorted", "median", "tensordot"]
+           "kron", "row_stack", "block_diag", "cdist", "bucketize", "searchsorted", "median", "tensordot", "index_put"]
 
 
 # --- dimensions at least 1, 2, 3; the stacks built on them --------------------------------------
@@ -828,9 +828,90 @@ def tensordot(a: Tensor, b: Tensor, dims: Any = 2) -> Tensor:
     return reshape(mm(t1, t2), tuple(a.shape[d] for d in free_a) + tuple(b.shape[d] for d in free_b))
 
 
+# --- sliding windows, index_put -----------------------------------------------------------------
+
+class Unfold(Function):
+    """Every window of ``size`` along ``dim``, ``step`` apart, as a new last dimension: a view."""
+
+    node_name = "UnfoldBackward0"
+
+    @staticmethod
+    def forward(ctx, a, dim, size, step):
+        ctx.args, ctx.shape = (dim, size, step), a._data.shape
+        x = a._data if a._data.ndim else a._data.reshape(1)
+        windows = np.lib.stride_tricks.sliding_window_view(x, size, axis=dim, writeable=True)
+        windows = windows[(slice(None),) * dim + (slice(None, None, step),)]
+        if not a._data.ndim:  # (a 0-d tensor's one window is a vector)
+            windows = windows.reshape(size)
+        return _view_of(_t(windows), a, lambda t: t.unfold(dim, size, step))
+
+    @staticmethod
+    def backward(ctx, grad):
+        return UnfoldBackwardOp.apply(grad, ctx.shape, *ctx.args), None, None, None
+
+
+class UnfoldBackwardOp(Function):
+    """unfold's gradient: each window's gradient added back where the window lay."""
+
+    node_name = "UnfoldBackwardBackward0"
+
+    @staticmethod
+    def forward(ctx, grad, shape_, dim, size, step):
+        ctx.args = (dim, size, step)
+        out = np.zeros(shape_ if shape_ else (1,), grad._data.dtype)
+        g = np.moveaxis(grad._data, -1, dim + 1) if grad._data.ndim > 1 else grad._data[:, None].T
+        for i in range(grad._data.shape[dim] if grad._data.ndim > 1 else 1):
+            lo = i * step
+            out[(slice(None),) * dim + (slice(lo, lo + size),)] += np.take(g, i, axis=dim)
+        return _new(out.reshape(shape_))
+
+    @staticmethod
+    def backward(ctx, gg):
+        return gg.unfold(*ctx.args), None, None, None, None
+
+
+@tensor_method()
+def unfold(self: Tensor, dimension: int, size: int, step: int) -> Tensor:
+    """Sliding windows of ``size`` along ``dimension``, ``step`` apart, as a last dimension (a view)."""
+    dim = _wrap_dim(dimension, self.ndim) if self.ndim else _wrap_dim(dimension, 1)
+    length = self.shape[dim] if self.ndim else 1
+    if size > length:
+        raise RuntimeError(f"maximum size for tensor at dimension {dim} is {length} but size is {size}")
+    if step <= 0:
+        raise RuntimeError(f"step is {step} but must be > 0")
+    return Unfold.apply(self, dim, size, step)
+
+
+class IndexPutAccumulate(Function):
+    """``index_put(..., accumulate=True)``: values added at the indices (repeats add up)."""
+
+    node_name = "IndexPutBackward0"
+
+    @staticmethod
+    def forward(ctx, base, value, key):
+        ctx.key = key
+        out = base._data.copy()
+        np.add.at(out, key, value._data)
+        return _t(out)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad, grad[ctx.key] if ctx.needs_input_grad[1] else None, None
+
+
+@tensor_method()
+def index_put(input: Tensor, indices: Sequence[Tensor], values: Tensor, accumulate: bool = False) -> Tensor:
+    """A copy of ``input`` with ``values`` at the advanced index ``indices`` (``x[indices] = values``
+    out of place), or added there with ``accumulate``."""
+    key = tuple(slice(None) if i is None else i._data for i in indices)
+    values = values.to(input.dtype) if values.dtype != input.dtype else values
+    return (IndexPutAccumulate if accumulate else IndexPut).apply(input, values, key)
+
+
 # --- in place, and small Tensor facts ------------------------------------------------------------
 tril_, triu_, cumsum_, cumprod_, masked_scatter_, scatter_add_, index_fill_, index_copy_ = map(_inplace_of, (
     shape.tril, shape.triu, cumsum, cumprod, masked_scatter, scatter_add, index_fill, index_copy))
+index_put_ = _inplace_of(index_put)
 
 
 def _cast(dtype: dtypes.dtype, name: str) -> Any:

@@ -104,6 +104,13 @@ CASES = [
     ("tensordot_lists", lambda L, a, b: L.tensordot(a, b, dims=([1, 2], [0, 1])), [(2, 3, 4), (3, 4)], {}),
     ("tensordot_permuted", lambda L, a, b: L.tensordot(a, b, dims=([0], [1])), [(3, 4), (2, 3)], {}),
     ("tensordot_default", lambda L, a, b: L.tensordot(a, b), [(2, 3, 4), (3, 4, 2)], {}),
+    ("unfold", lambda L, a: (a * 1).unfold(1, 2, 2), [(3, 5)], {}),
+    ("unfold_overlap", lambda L, a: a.unfold(0, 2, 1), [(4, 3)], {}),
+    ("unfold_sum", lambda L, a: a.unfold(-1, 3, 1).sum(-1), [(2, 6)], {}),
+    ("unfold_0d", lambda L, a: a.unfold(0, 1, 1), [()], {}),
+    ("index_put", lambda L, a, v: L.index_put(a, (L.tensor([0, 2]), L.tensor([1, 1])), v), [(3, 4), (2,)], {}),
+    ("index_put_accumulate", lambda L, a, v: a.index_put((L.tensor([0, 0]),), v, accumulate=True), [(3, 4), (4,)], {}),
+    ("index_put_", lambda L, a, v: (a * 1).index_put_((L.tensor([1]),), v), [(3, 4), ()], {}),
     ("tril_", lambda L, a: (a * 1).tril_(), [(3, 4)], {}),
     ("triu_", lambda L, a: (a * 1).triu_(1), [(3, 4)], {}),
     ("cumsum_", lambda L, a: (a * 1).cumsum_(0), [(3, 4)], {}),
@@ -126,6 +133,8 @@ HIGHER_ORDER = {
     "index_fill": lambda L, a: (a * a).index_fill(1, L.tensor([2, 0]), -1.0),
     "scatter_add": lambda L, a: (a * a).scatter_add(1, L.tensor([[0, 0], [1, 3], [3, 3]]), a[:, :2].exp()),
     "kron": lambda L, a: L.kron(a * a, a[:2, :2]),
+    "unfold": lambda L, a: (a * a).unfold(1, 2, 1),
+    "index_put_accumulate": lambda L, a: (a * a).index_put((L.tensor([0, 0]),), a[1].exp(), accumulate=True),
 }
 
 
@@ -213,6 +222,9 @@ ERRORS = [
     ("bucketize_2d", lambda L, a: L.bucketize(a, a)),
     ("tensordot_sizes", lambda L, a: L.tensordot(a, a, dims=([0], [1]))),
     ("tensordot_lengths", lambda L, a: L.tensordot(a, a, dims=([0, 1], [1]))),
+    ("unfold_size", lambda L, a: a.unfold(1, 6, 1)),
+    ("unfold_step", lambda L, a: a.unfold(1, 2, 0)),
+    ("unfold_dim", lambda L, a: a.unfold(2, 1, 1)),
     ("take_out_of_range", lambda L, a: L.take(a, L.tensor([8]))),
     ("index_fill_value_dims", lambda L, a: a.index_fill(0, L.tensor([0]), a[0])),
     ("scatter_add_src_shape_grad", lambda L, a: (lambda x: x.scatter_add(0, L.tensor([[0, 1, 0, 1]]), x * 2).sum()
