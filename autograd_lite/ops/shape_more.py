@@ -31,7 +31,7 @@ __all__ = ["atleast_1d", "atleast_2d", "atleast_3d", "broadcast_tensors", "carte
            "diag_embed", "diagflat", "diff", "dsplit", "dstack", "fliplr", "flipud", "hsplit", "hstack", "masked_select",
            "meshgrid", "ravel", "repeat_interleave", "roll", "rot90", "take_along_dim", "tensor_split", "tile",
            "tril_indices", "triu_indices", "vsplit", "vstack", "scatter_add", "index_fill", "index_copy", "take",
-           "kron", "row_stack", "block_diag", "cdist", "bucketize", "searchsorted", "median", "tensordot", "index_put"]
+           "kron", "row_stack", "block_diag", "cdist", "bucketize", "searchsorted", "median", "tensordot", "index_put", "cummax", "cummin"]
 
 
 # --- dimensions at least 1, 2, 3; the stacks built on them --------------------------------------
@@ -826,6 +826,61 @@ def tensordot(a: Tensor, b: Tensor, dims: Any = 2) -> Tensor:
     t1 = reshape(a.permute(free_a + dims_a), (size_a, csize))
     t2 = reshape(b.permute(dims_b + free_b), (csize, size_b))
     return reshape(mm(t1, t2), tuple(a.shape[d] for d in free_a) + tuple(b.shape[d] for d in free_b))
+
+
+def _running_best(x: np.ndarray, dim: int, better: Any) -> tuple[np.ndarray, np.ndarray]:
+    """The running best along ``dim`` and where it was last reached (ties: the later index; NaN sticks)."""
+    x = np.moveaxis(x, dim, -1)
+    values, indices = np.empty_like(x), np.empty(x.shape, np.int64)
+    best, where_ = x[..., 0].copy(), np.zeros(x.shape[:-1], np.int64)
+    for i in range(x.shape[-1]):
+        cur = x[..., i]
+        take = (better(cur, best) | (cur == best) | np.isnan(cur)) & ~np.isnan(best) if x.dtype.kind == "f" else \
+            better(cur, best) | (cur == best)
+        best, where_ = np.where(take, cur, best), np.where(take, i, where_)
+        values[..., i], indices[..., i] = best, where_
+    return np.moveaxis(values, -1, dim), np.moveaxis(indices, -1, dim)
+
+
+class Cummax(Function):
+    """The running maximum along ``dim`` and its indices; the gradient goes to where each came from."""
+
+    node_name = "CummaxBackward0"
+    _better = staticmethod(np.greater)
+
+    @staticmethod
+    def forward(ctx, a, dim):
+        x = a._data if a._data.ndim else a._data.reshape(1)
+        values, indices = _running_best(x, dim, ctx._function._better)
+        values, indices = (values.reshape(()), indices.reshape(())) if not a._data.ndim else (values, indices)
+        ctx.shape, ctx.dim = a._data.shape, dim
+        out_indices = _new(indices)
+        ctx.mark_non_differentiable(out_indices)
+        ctx.save_for_backward(out_indices)
+        return _new(values), out_indices
+
+    @staticmethod
+    def backward(ctx, grad, _):  # PyTorch's cummaxmin_backward: zeros with grad added at the indices
+        indices, = ctx.saved_tensors
+        if not ctx.shape:
+            return grad, None
+        return ScatterAddInto.apply(zeros(ctx.shape, dtype=grad.dtype), ctx.dim, indices._data, grad), None
+
+
+Cummin = overload(Cummax, "Cummin", "CumminBackward0", _better=staticmethod(np.less))
+_cummax_type, _cummin_type = _return_type("cummax"), _return_type("cummin")
+
+
+@tensor_method()
+def cummax(input: Tensor, dim: int) -> tuple:
+    """The running maximum along ``dim``: a (values, indices) named tuple."""
+    return _cummax_type(*Cummax.apply(input, _wrap_dim(dim, input.ndim)))
+
+
+@tensor_method()
+def cummin(input: Tensor, dim: int) -> tuple:
+    """The running minimum along ``dim``: a (values, indices) named tuple."""
+    return _cummin_type(*Cummin.apply(input, _wrap_dim(dim, input.ndim)))
 
 
 # --- sliding windows, index_put -----------------------------------------------------------------

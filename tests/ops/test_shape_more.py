@@ -10,7 +10,7 @@ import pytest
 torch = pytest.importorskip("torch")
 
 import autograd_lite  # noqa: E402
-from harness import case_tests, compare, compare_error, compare_orders, rng, same  # noqa: E402
+from harness import case_tests, compare, compare_error, compare_orders, rng, same, ties  # noqa: E402
 
 
 def idx(L, values):
@@ -111,6 +111,10 @@ CASES = [
     ("index_put", lambda L, a, v: L.index_put(a, (L.tensor([0, 2]), L.tensor([1, 1])), v), [(3, 4), (2,)], {}),
     ("index_put_accumulate", lambda L, a, v: a.index_put((L.tensor([0, 0]),), v, accumulate=True), [(3, 4), (4,)], {}),
     ("index_put_", lambda L, a, v: (a * 1).index_put_((L.tensor([1]),), v), [(3, 4), ()], {}),
+    ("cummax", lambda L, a: L.cummax(a, 1), [(3, 4)], {}),
+    ("cummin", lambda L, a: a.cummin(0), [(3, 4)], {}),
+    ("cummax_ties", lambda L, a: L.cummax(a, 1), ties, {}),
+    ("cummin_0d", lambda L, a: L.cummin(a, 0), [()], {}),
     ("tril_", lambda L, a: (a * 1).tril_(), [(3, 4)], {}),
     ("triu_", lambda L, a: (a * 1).triu_(1), [(3, 4)], {}),
     ("cumsum_", lambda L, a: (a * 1).cumsum_(0), [(3, 4)], {}),
@@ -184,6 +188,8 @@ VALUES = [
     ("median_nan", lambda L: [L.median(L.tensor([1.0, float("nan"), 3.0])),
                               L.median(L.tensor([[1.0, float("nan"), 3.0], [2.0, 1.0, 0.0]]), 1),
                               L.median(L.tensor([4, 1, 3, 2]))]),
+    ("cummax_nan", lambda L: [L.cummax(L.tensor([1.0, 3.0, 3.0, 2.0, float("nan"), 5.0]), 0),
+                              L.cummin(L.tensor([[2, 1, 1, 3]]), 1), L.cummax(L.tensor([True, False, True]), 0)]),
     ("index_fill_int", lambda L: L.arange(6).view(2, 3).index_fill(1, L.tensor([1]), 9)),
 ]
 
