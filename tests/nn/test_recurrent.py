@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 
 import autograd_lite
-from tests.harness import graph_signature, raises_same, rng
+from tests.harness import arrays, compare, graph_signature, raises_same, rng
 
 torch = pytest.importorskip("torch")
 
@@ -164,6 +164,14 @@ def test_cells(case, dtype):
     """The cells run PyTorch's composite kernels in both dtypes: values, graph and gradients."""
     _, make, shape, hx = case
     compare_model(make, *_arrays(shape, hx), dtype=dtype)
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_linear_of_transposed_input(dtype):
+    """What a batch_first layer feeds ``F.linear``: a non-contiguous (seq, batch, features) input.
+    PyTorch flattens only a contiguous one; this one goes through matmul, then the bias is added."""
+    compare(lambda lib, x, w, b: lib.nn.functional.linear(x.transpose(0, 1), w, b),
+            *arrays((N, L, IN), (H, IN), (H,), dtype=dtype), depth=4)
 
 
 def test_cell_loop_matches_layer():
