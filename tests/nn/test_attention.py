@@ -7,6 +7,10 @@ With a mask PyTorch adds it inside one ``baddbmm`` (``BaddbmmBackward0``), here 
 ``bmm``; with ``need_weights=False`` and in ``scaled_dot_product_attention`` PyTorch's CPU runs
 a fused flash-attention kernel (``ScaledDotProductFlashAttentionForCpuBackward0``, its softmax
 computed block by block): values and gradients only there, to float rounding.
+
+Tolerance (``compare_module``): 1e-13 (float64) or 2e-6 (float32) of each tensor's largest
+magnitude; measured worst cases 1.1e-15 and 6.4e-7 (a few float32 epsilons through the
+projections, the softmax and PyTorch's blocked flash kernel).
 """
 from __future__ import annotations
 
@@ -101,7 +105,7 @@ CASES = [  # (id, make, call, arrays, graph compared)
 def test_multihead_attention(case, dtype):
     _, make, call, arrays, graph = case
     compare_module(make, call, arrays, dtype, graph=graph and dtype == np.float64,
-                   tol=1e-12 if dtype == np.float64 else 2e-6)
+                   tol=None if dtype == np.float64 else 2e-6)
 
 
 def test_fully_masked_query_gives_nan_weights():
@@ -171,7 +175,7 @@ def test_scaled_dot_product_attention(case, dtype):
         return lib.nn.functional.scaled_dot_product_attention(q, k, v, **kwargs(lib, q))
     arrays = [arr(*s, seed=i) for i, s in enumerate(shapes)]
     compare_module(lambda nn: nn.Identity(), call, arrays, dtype, graph=False,
-                   tol=1e-12 if dtype == np.float64 else 2e-6)
+                   tol=None if dtype == np.float64 else 2e-6)
 
 
 def _z(lib, *shape, dtype=None):
