@@ -16,5 +16,8 @@ __all__ = [
 ]
 from .recurrent import GRU, LSTM, RNN, GRUCell, LSTMCell, RNNCell, RNNBase, RNNCellBase  # noqa: E402
 __all__ += ["RNNBase", "RNN", "LSTM", "GRU", "RNNCellBase", "RNNCell", "LSTMCell", "GRUCell"]
-from .attention import MultiheadAttention  # noqa: E402
+from .attention import MultiheadAttention, multi_head_attention_forward, scaled_dot_product_attention  # noqa: E402
+# (built on functional's linear and dropout, so functional cannot import them: they join it here)
+functional.multi_head_attention_forward = multi_head_attention_forward
+functional.scaled_dot_product_attention = scaled_dot_product_attention
 __all__ += ["MultiheadAttention"]

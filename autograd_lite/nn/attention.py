@@ -9,6 +9,7 @@ added to the scores by ``+`` (``AddBackward0`` after ``BmmBackward0``) where PyT
 definition; PyTorch's CPU runs a fused flash-attention kernel instead (one
 ``ScaledDotProductFlashAttentionForCpuBackward0`` node, its own blocked softmax): the same
 values up to float rounding, and, as that kernel does, zeros for a query that may attend to nothing.
+The two functions join ``nn.functional`` in ``nn/__init__.py`` (they are built on it).
 """
 from __future__ import annotations
 

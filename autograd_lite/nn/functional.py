@@ -116,4 +116,3 @@ def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool 
     keep = random.uniform(input._data.shape, input._data.dtype if input.is_floating_point() else np.float32) >= p
     mask = _make((keep / (1 - p)).astype(input._data.dtype) if p < 1 else np.zeros_like(input._data))
     return input.mul_(mask) if inplace else input * mask
-from .attention import multi_head_attention_forward, scaled_dot_product_attention  # noqa: E402,F401  (they use this module)

@@ -158,6 +158,7 @@ class RNNBase(Module):
         """Packs the weights for cuDNN in PyTorch; on the CPU there is nothing to do, there or here."""
 
     def extra_repr(self) -> str:
+        """The sizes, then only the options that differ from their defaults (PyTorch's printed form)."""
         s = f"{self.input_size}, {self.hidden_size}"
         if self.proj_size != 0:
             s += f", proj_size={self.proj_size}"
@@ -362,6 +363,7 @@ class RNNCellBase(Module):
         self.reset_parameters()
 
     def extra_repr(self) -> str:
+        """The sizes, then bias and nonlinearity where not the defaults (PyTorch's printed form)."""
         s = f"{self.input_size}, {self.hidden_size}"
         if self.bias is not True:
             s += f", bias={self.bias}"
