@@ -18,7 +18,7 @@ import warnings
 from typing import Any
 
 from .. import creation
-from ..dtypes import bool_, dtype as _dtype
+from ..dtypes import bool_, c_type_name, dtype as _dtype, float32
 from ..ops import bmm, matmul
 from ..ops.shape import cat
 from ..tensor import Tensor
@@ -39,13 +39,11 @@ def scaled_dot_product_attention(query: Tensor, key: Tensor, value: Tensor, attn
     A boolean ``attn_mask`` says where a query may attend (True), a float one is added to the
     scores; ``is_causal`` lets position i attend to positions ≤ i only.
     """
+    _check_sdpa(query, key, value, attn_mask, enable_gqa)
     L, S = query.size(-2), key.size(-2)
     scale_factor = 1 / math.sqrt(query.size(-1)) if scale is None else scale
     bias = creation.zeros((L, S), dtype=query.dtype)
-    if is_causal:
-        if attn_mask is not None:
-            raise RuntimeError("_scaled_dot_product_attention: Explicit attn_mask should not be set when "
-                               "is_causal=True")
+    if is_causal:  # (with an attn_mask too, PyTorch's CPU kernel applies both)
         bias.masked_fill_(creation.ones((L, S), dtype=bool_).tril(0).logical_not(), float("-inf"))
     if attn_mask is not None:
         if attn_mask.dtype == bool_:
@@ -66,6 +64,23 @@ def scaled_dot_product_attention(query: Tensor, key: Tensor, value: Tensor, attn
     if dropout_p > 0.0:
         weights = F.dropout(weights, dropout_p)
     return matmul(weights, value)
+
+
+def _check_sdpa(query: Tensor, key: Tensor, value: Tensor, attn_mask: Tensor | None, enable_gqa: bool) -> None:
+    """PyTorch's input checks (``validate_sdpa_input``), in its order and words."""
+    if not query.dtype == key.dtype == value.dtype:
+        raise RuntimeError("Expected query, key, and value to have the same dtype, but got query.dtype: "
+                           f"{c_type_name(query.dtype)} key.dtype: {c_type_name(key.dtype)} and value.dtype: "
+                           f"{c_type_name(value.dtype)} instead.")
+    if min(query.dim(), key.dim(), value.dim()) < 2:
+        raise RuntimeError("Expected query, key, and value to all be  at least 2 dimensional, but got query.dim: "
+                           f"{query.dim()} key.dim: {key.dim()} and value.dim: {value.dim()} instead.")
+    if attn_mask is not None and attn_mask.dtype not in (bool_, float32, query.dtype):
+        raise RuntimeError("Expected attn_mask dtype to be bool or float or to match query dtype, but got "
+                           f"attn_mask.dtype: {c_type_name(attn_mask.dtype)} and  query.dtype: "
+                           f"{c_type_name(query.dtype)} instead.")
+    if enable_gqa and query.dim() >= 3 and (query.size(-3) % key.size(-3) or query.size(-3) % value.size(-3)):
+        raise RuntimeError("Number of heads in key and value must divide the number of heads in ")
 
 
 def _canonical_mask(mask: Tensor | None, mask_name: str, other_type: Any, other_name: str, target_type: _dtype,

@@ -162,6 +162,10 @@ SDPA_CASES = [  # (id, shapes of q, k, v, keyword arguments built from lib and q
     ("fully_masked_row", [(B, HEADS, T, 6), (B, HEADS, S, 6), (B, HEADS, S, 6)],
      lambda lib, q: {"attn_mask": lib.tensor(np.arange(T)[:, None] + np.zeros((1, S), int) > 0)}),
     ("gqa", [(B, 4, T, 6), (B, 2, S, 6), (B, 2, S, 6)], lambda lib, q: {"enable_gqa": True}),
+    ("causal_and_mask", [(B, HEADS, T, 6), (B, HEADS, T, 6), (B, HEADS, T, 6)],
+     lambda lib, q: {"attn_mask": lib.tensor(~bool_mask(T, T)), "is_causal": True}),
+    ("float32_mask_float64_query", [(B, HEADS, T, 6), (B, HEADS, S, 6), (B, HEADS, S, 6)],
+     lambda lib, q: {"attn_mask": lib.tensor(arr(T, S, seed=9), dtype=lib.float32)}),
 ]
 
 
@@ -180,6 +184,10 @@ def test_scaled_dot_product_attention(case, dtype):
 
 def _z(lib, *shape, dtype=None):
     return lib.zeros(*shape, dtype=dtype)
+
+
+def _sdpa(lib, *args, **kwargs):
+    return lib.nn.functional.scaled_dot_product_attention(*args, **kwargs)
 
 
 ERRORS = [
@@ -206,6 +214,15 @@ ERRORS = [
     ("mask_int", lambda lib: lib.nn.MultiheadAttention(E, 2)(*(_z(lib, T, B, E),) * 3,
                                                              attn_mask=_z(lib, T, T, dtype=lib.int64))),
     ("causal_without_mask", lambda lib: lib.nn.MultiheadAttention(E, 2)(*(_z(lib, T, B, E),) * 3, is_causal=True)),
+    ("sdpa_dtypes", lambda lib: _sdpa(lib, _z(lib, 1, 2, 3, 4, dtype=lib.float64), _z(lib, 1, 2, 3, 4),
+                                      _z(lib, 1, 2, 3, 4, dtype=lib.float64))),
+    ("sdpa_1d", lambda lib: _sdpa(lib, _z(lib, 4), _z(lib, 4), _z(lib, 4))),
+    ("sdpa_int_mask", lambda lib: _sdpa(lib, *(_z(lib, 1, 2, 3, 4),) * 3, attn_mask=_z(lib, 3, 3, dtype=lib.int32))),
+    ("sdpa_float64_mask", lambda lib: _sdpa(lib, *(_z(lib, 1, 2, 3, 4),) * 3,
+                                            attn_mask=_z(lib, 3, 3, dtype=lib.float64))),
+    ("sdpa_gqa_heads", lambda lib: _sdpa(lib, _z(lib, 1, 3, 3, 4), *(_z(lib, 1, 2, 3, 4),) * 2, enable_gqa=True)),
+    ("sdpa_feature_sizes", lambda lib: _sdpa(lib, _z(lib, 1, 2, 3, 4), _z(lib, 1, 2, 3, 5), _z(lib, 1, 2, 3, 4))),
+    ("sdpa_heads_without_gqa", lambda lib: _sdpa(lib, _z(lib, 1, 4, 3, 4), *(_z(lib, 1, 2, 3, 4),) * 2)),
 ]
 
 
