@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 
 import autograd_lite
-from tests.harness import arrays, compare, graph_signature, raises_same, rng
+from tests.harness import arrays, compare, graph_signature, layout_of, raises_same, rng
 
 torch = pytest.importorskip("torch")
 
@@ -343,3 +343,73 @@ ERRORS = [
 def test_errors(fn):
     """PyTorch's exception type and message, word for word."""
     raises_same(fn)
+
+
+def _train(lib, cell: str) -> tuple[list, str]:
+    """Course-style code, unchanged between libraries: an embedding, a 2-layer batch_first
+    recurrent layer, the last step's output into a linear classifier, Adam, five steps."""
+    nn = lib.nn
+
+    class Classifier(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.embed = nn.Embedding(20, IN)
+            self.rnn = getattr(nn, cell)(IN, H, num_layers=2, batch_first=True, bidirectional=True)
+            self.fc = nn.Linear(2 * H, 3)
+
+        def forward(self, tokens):
+            out, _ = self.rnn(self.embed(tokens))
+            return self.fc(out[:, -1, :])
+
+    lib.manual_seed(0)
+    model = Classifier()
+    opt = lib.optim.Adam(model.parameters(), lr=0.01)
+    tokens = lib.tensor(rng(1).integers(0, 20, (N, L)))
+    labels = lib.tensor(rng(2).integers(0, 3, N))
+    losses = []
+    for _ in range(5):
+        opt.zero_grad()
+        loss = nn.functional.cross_entropy(model(tokens), labels)
+        loss.backward()
+        opt.step()
+        losses.append(loss.item())
+    return losses + [p.detach().numpy().copy() for p in model.parameters()], str(model)
+
+
+@pytest.mark.parametrize("cell", ["RNN", "LSTM", "GRU"])
+def test_training_loop(cell):
+    """Five Adam steps of a small sequence classifier: the same losses, printed model and final weights."""
+    (ours, ours_repr), (theirs, theirs_repr) = (_train(lib, cell) for lib in LIBS)
+    assert ours_repr == theirs_repr
+    np.testing.assert_allclose(ours[:5], theirs[:5], rtol=1e-5)
+    for a, b in zip(ours[5:], theirs[5:]):
+        np.testing.assert_allclose(a, b, rtol=1e-4, atol=1e-5)
+
+
+@pytest.mark.parametrize("make", [lambda nn: nn.GRU(IN, H, batch_first=True),
+                                  lambda nn: nn.LSTM(IN, H, batch_first=True),
+                                  lambda nn: nn.RNN(IN, H, batch_first=True, bidirectional=True),
+                                  lambda nn: nn.GRU(IN, H)])
+def test_output_layout(make):
+    """Strides, contiguity and view-ness of output and states: a batch_first result is PyTorch's
+    transposed (non-contiguous) tensor, in place for RNN/GRU (no view), a view for LSTM."""
+    seen = []
+    for lib in LIBS:
+        lib.manual_seed(0)
+        out, h = make(lib.nn)(lib.zeros(N, L, IN))
+        seen.append([(layout_of(t), t._base is not None) for t in [out, *_flat(h)]])
+    assert seen[0] == seen[1]
+
+
+@pytest.mark.parametrize("make", [lambda nn: nn.LSTM(IN, H, 2), lambda nn: nn.GRUCell(IN, H)])
+def test_no_grad(make):
+    """Under no_grad: PyTorch's values, nothing recorded."""
+    outs = []
+    for lib in LIBS:
+        lib.manual_seed(0)
+        model = make(lib.nn)
+        with lib.no_grad():
+            outs.append(_flat(model(lib.tensor(arr(L, IN).astype(np.float32)))))
+    for o1, o2 in zip(*outs):
+        assert not o1.requires_grad and o1.grad_fn is None and not o2.requires_grad
+        assert_close(o1.numpy(), o2.numpy(), 1e-6)
