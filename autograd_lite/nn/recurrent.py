@@ -119,6 +119,7 @@ class RNNBase(Module):
             raise ValueError("proj_size has to be smaller than hidden_size")
         gate_size = {"LSTM": 4, "GRU": 3, "RNN_TANH": 1, "RNN_RELU": 1}[mode] * hidden_size
         real_hidden = proj_size or hidden_size
+        # (PyTorch's attributes: every parameter's name in order, and the names per layer and direction)
         self._flat_weights_names, self._all_weights = [], []
         for layer in range(num_layers):
             for suffix in ("", "_reverse")[:self._directions]:
@@ -138,10 +139,6 @@ class RNNBase(Module):
     @property
     def _directions(self) -> int:
         return 2 if self.bidirectional else 1
-
-    @property
-    def _flat_weights(self) -> list:
-        return [getattr(self, name) for name in self._flat_weights_names]
 
     @property
     def all_weights(self) -> list[list[Parameter]]:

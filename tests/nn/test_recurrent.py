@@ -238,7 +238,8 @@ def test_parameters_and_repr(make, seed):
 
 def test_float64_construction_draws():
     """``dtype=torch.float64`` draws in double precision (other numbers than float32's)."""
-    for make in (lambda lib: lib.nn.LSTM(IN, H, dtype=lib.float64), lambda lib: lib.nn.GRUCell(IN, H, dtype=lib.float64)):
+    for make in (lambda lib: lib.nn.LSTM(IN, H, dtype=lib.float64),
+                 lambda lib: lib.nn.GRUCell(IN, H, dtype=lib.float64)):
         params = []
         for lib in LIBS:
             lib.manual_seed(5)
