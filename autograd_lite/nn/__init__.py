@@ -21,3 +21,5 @@ from .attention import MultiheadAttention, multi_head_attention_forward, scaled_
 functional.multi_head_attention_forward = multi_head_attention_forward
 functional.scaled_dot_product_attention = scaled_dot_product_attention
 __all__ += ["MultiheadAttention"]
+from .transformer import TransformerEncoder, TransformerEncoderLayer  # noqa: E402
+__all__ += ["TransformerEncoderLayer", "TransformerEncoder"]

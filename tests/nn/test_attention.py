@@ -1,4 +1,5 @@
-"""nn.MultiheadAttention and F.scaled_dot_product_attention against PyTorch: parameters after
+"""nn.MultiheadAttention, F.scaled_dot_product_attention and the Transformer encoder against
+PyTorch: parameters after
 ``manual_seed``, the printed module, outputs, attention weights, the gradients of every
 parameter and input, and the shape errors.
 
@@ -243,3 +244,88 @@ def test_mismatched_mask_types_warn():
             m(x, x, x, key_padding_mask=lib.zeros(B, T, dtype=lib.bool), attn_mask=lib.zeros(T, T))
         texts.append(sorted({str(x.message) for x in w}))
     assert texts[0] == texts[1] and texts[0]
+
+
+# --- TransformerEncoderLayer / TransformerEncoder ------------------------------------------------
+# (Graphs not compared: the attention inside runs with need_weights=False, PyTorch's fused kernel.)
+
+def _causal(lib, size):
+    return lib.full((size, size), float("-inf")).triu(1)
+
+
+def encoder_call(mask=None, kpm=None, causal_mask=False, **kw):
+    def call(lib, model, x):
+        src_mask = _causal(lib, x.shape[1 if model_batch_first(model) else 0]).to(x.dtype) if causal_mask else \
+            _mask(lib, mask, x)
+        return model(x, src_mask, src_key_padding_mask=_mask(lib, kpm, x), **kw)
+    return call
+
+
+def model_batch_first(model) -> bool:
+    layer = model.layers[0] if hasattr(model, "layers") else model
+    return layer.self_attn.batch_first
+
+
+LAYER = lambda **kw: (lambda nn: nn.TransformerEncoderLayer(E, HEADS, dim_feedforward=10, dropout=0.0, **kw))  # noqa: E731
+ENCODER_CASES = [  # (id, make, call, input shape)
+    ("post_norm", LAYER(), encoder_call(), (T, B, E)),
+    ("norm_first_gelu", LAYER(norm_first=True, activation="gelu"), encoder_call(), (T, B, E)),
+    ("callable_activation_batch_first", LAYER(activation=lambda x: x.tanh(), batch_first=True), encoder_call(),
+     (B, T, E)),
+    ("no_bias_unbatched", LAYER(bias=False), encoder_call(), (T, E)),
+    ("masks", LAYER(), encoder_call(mask=bool_mask(T, T), kpm=bool_mask(B, T, seed=8)), (T, B, E)),
+    ("eval_default_dropout", lambda nn: nn.TransformerEncoderLayer(E, HEADS, 10).eval(), encoder_call(), (T, B, E)),
+    ("encoder_with_norm", lambda nn: nn.TransformerEncoder(LAYER()(nn), 2, nn.LayerNorm(E), enable_nested_tensor=False),
+     encoder_call(), (T, B, E)),
+    ("encoder_causal_detected", lambda nn: nn.TransformerEncoder(LAYER(batch_first=True)(nn), 2),
+     encoder_call(causal_mask=True), (B, T, E)),
+    ("encoder_causal_and_padding", lambda nn: nn.TransformerEncoder(LAYER()(nn), 2, enable_nested_tensor=False),
+     encoder_call(causal_mask=True, kpm=bool_mask(B, T, seed=8), is_causal=True), (T, B, E)),
+]
+
+
+@pytest.mark.filterwarnings("ignore:enable_nested_tensor is True")
+@pytest.mark.filterwarnings("ignore:Support for mismatched src_key_padding_mask")  # (both warn: bool beside float)
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+@pytest.mark.parametrize("case", ENCODER_CASES, ids=[c[0] for c in ENCODER_CASES])
+def test_transformer_encoder(case, dtype):
+    """Outputs and every gradient (parameters, input) after the same seed."""
+    _, make, call, shape = case
+    compare_module(make, call, [arr(*shape)], dtype, graph=False, tol=None if dtype == np.float64 else 4e-6)
+
+
+@pytest.mark.parametrize("make", [LAYER(), LAYER(norm_first=True, bias=False, activation="gelu"),
+                                  lambda nn: nn.TransformerEncoder(nn.TransformerEncoderLayer(E, HEADS), 3,
+                                                                   nn.LayerNorm(E))])
+def test_transformer_parameters_and_repr(make):
+    """PyTorch's draws in its order (attention, linear1, linear2; layer norms), names, repr;
+    an encoder's layers are copies of the one given."""
+    models = []
+    for lib in LIBS:
+        lib.manual_seed(4)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            models.append(make(lib.nn))
+    ours, theirs = models
+    assert repr(ours) == repr(theirs)
+    named, expected = dict(ours.named_parameters()), dict(theirs.named_parameters())
+    assert list(named) == list(expected)
+    for name, p in named.items():
+        assert np.array_equal(p.detach().numpy(), expected[name].detach().numpy()), name
+
+
+@pytest.mark.parametrize("kw", [{}, {"batch_first": True}, {"batch_first": True, "norm_first": True},
+                                {"batch_first": True, "bias": False}, {"batch_first": True, "activation": abs}])
+def test_encoder_nested_tensor_warning(kw):
+    """PyTorch warns at construction why it cannot use nested tensors (or does not): the same text."""
+    texts = []
+    for lib in LIBS:
+        with warnings.catch_warnings(record=True) as w:
+            warnings.simplefilter("always")
+            lib.nn.TransformerEncoder(lib.nn.TransformerEncoderLayer(E, HEADS, **kw), 2)
+        texts.append([str(x.message) for x in w])
+    assert texts[0] == texts[1]
+
+
+def test_activation_error():
+    raises_same(lambda lib: lib.nn.TransformerEncoderLayer(E, HEADS, activation="tanh"))
