@@ -1,7 +1,6 @@
 """nn.MultiheadAttention, F.scaled_dot_product_attention and the Transformer encoder against
-PyTorch: parameters after
-``manual_seed``, the printed module, outputs, attention weights, the gradients of every
-parameter and input, and the shape errors.
+PyTorch: parameters after ``manual_seed``, the printed module, outputs, attention weights, the
+gradients of every parameter and input, and the shape errors.
 
 Graphs compared: MultiheadAttention with ``need_weights=True`` and no mask, node for node.
 With a mask PyTorch adds it inside one ``baddbmm`` (``BaddbmmBackward0``), here by ``+`` after
