@@ -22,7 +22,8 @@ from .comparison import logical_xor, where
 from .shape import (cat, expand, flip, repeat, reshape, Slice, Squeeze, SqueezeDim, stack, T, to_dtype, Transpose,
                     UnsafeView, Unsqueeze, view)
 from .indexing import _along, _check_index, _check_same_ndim, Gather, gather, index_select, IndexPut
-from .reductions import _return_type, cumprod, cumsum, MaxAll, MaxDim
+from .arithmetic import DivScalar, MulScalar
+from .reductions import _return_type, _var_args, _var_backward, _variance, cumprod, cumsum, MaxAll, MaxDim
 from .linalg import DiagEmbed, mm
 from .inplace import _check_leaf_inplace, _inplace_of, _set_history, _tracked
 from . import shape
@@ -31,7 +32,7 @@ __all__ = ["atleast_1d", "atleast_2d", "atleast_3d", "broadcast_tensors", "carte
            "diag_embed", "diagflat", "diff", "dsplit", "dstack", "fliplr", "flipud", "hsplit", "hstack", "masked_select",
            "meshgrid", "ravel", "repeat_interleave", "roll", "rot90", "take_along_dim", "tensor_split", "tile",
            "tril_indices", "triu_indices", "vsplit", "vstack", "scatter_add", "index_fill", "index_copy", "take",
-           "kron", "row_stack", "block_diag", "cdist", "bucketize", "searchsorted", "median", "tensordot", "index_put", "cummax", "cummin"]
+           "kron", "row_stack", "block_diag", "cdist", "bucketize", "searchsorted", "median", "tensordot", "index_put", "cummax", "cummin", "var_mean", "std_mean"]
 
 
 # --- dimensions at least 1, 2, 3; the stacks built on them --------------------------------------
@@ -881,6 +882,62 @@ def cummax(input: Tensor, dim: int) -> tuple:
 def cummin(input: Tensor, dim: int) -> tuple:
     """The running minimum along ``dim``: a (values, indices) named tuple."""
     return _cummin_type(*Cummin.apply(input, _wrap_dim(dim, input.ndim)))
+
+
+class VarMean(Function):
+    """Variance and mean in one pass: one node, two outputs (PyTorch's ``VarMeanBackward0``)."""
+
+    node_name = "VarMeanBackward0"
+    _root = False
+
+    @staticmethod
+    def forward(ctx, a, dims, correction, keepdim):
+        root = ctx._function._root
+        var = _variance(ctx, a, dims, correction, keepdim, "std_mean" if root else "var_mean")
+        out = _new(np.sqrt(var) if root else var)
+        mean = _new(np.asarray(np.mean(a._data, axis=ctx.dims, keepdims=keepdim)).astype(a._data.dtype))
+        ctx.save_for_backward(a, out)
+        return out, mean
+
+    @staticmethod
+    def backward(ctx, g_spread, g_mean):
+        """var_backward (std's: through grad / (2 std)) plus mean_backward, as PyTorch's var_mean_backward."""
+        a, out = ctx.saved_tensors
+        g = None
+        if g_spread is not None:
+            if ctx._function._root:
+                g_spread = (g_spread / MulScalar.apply(out, 2)).masked_fill(out == 0, 0)
+            g = _var_backward(ctx, g_spread, a)
+        if g_mean is not None:
+            if not ctx.all and not ctx.keepdim and a.ndim > 1:
+                for d in sorted(ctx.dims):
+                    g_mean = g_mean.unsqueeze(d)
+            n = int(np.prod([a.shape[d] for d in ctx.dims])) if not ctx.all else a.numel()
+            aux = DivScalar.apply(g_mean.expand(tuple(a.shape)), n)
+            g = aux if g is None else g + aux
+        return g, None, None, None
+
+
+StdMean = overload(VarMean, "StdMean", "StdMeanBackward0", _root=True)
+
+
+def _floating(name: str, input: Tensor) -> None:
+    if input._data.dtype.kind != "f":
+        raise RuntimeError(f"{name} only support floating point and complex dtypes")
+
+
+def var_mean(input: Tensor, dim: Any = None, unbiased: Any = None, keepdim: bool = False, *,
+             correction: Any = None) -> tuple:
+    """``(var, mean)`` over ``dim`` (all elements by default), Bessel-corrected unless told otherwise."""
+    _floating("var_mean", input)
+    return VarMean.apply(input, *_var_args(input, dim, unbiased, keepdim, correction))
+
+
+def std_mean(input: Tensor, dim: Any = None, unbiased: Any = None, keepdim: bool = False, *,
+             correction: Any = None) -> tuple:
+    """``(std, mean)`` over ``dim`` (all elements by default), Bessel-corrected unless told otherwise."""
+    _floating("std_mean", input)
+    return StdMean.apply(input, *_var_args(input, dim, unbiased, keepdim, correction))
 
 
 # --- sliding windows, index_put -----------------------------------------------------------------

@@ -115,6 +115,11 @@ CASES = [
     ("cummin", lambda L, a: a.cummin(0), [(3, 4)], {}),
     ("cummax_ties", lambda L, a: L.cummax(a, 1), ties, {}),
     ("cummin_0d", lambda L, a: L.cummin(a, 0), [()], {}),
+    ("var_mean", lambda L, a: L.var_mean(a), [(3, 4)], {}),
+    ("std_mean_dim", lambda L, a: L.std_mean(a, 1), [(3, 4)], {}),
+    ("std_mean_keepdim", lambda L, a: L.std_mean(a, (0,), keepdim=True, correction=0), [(3, 4)], {}),
+    ("var_mean_var_only", lambda L, a: L.var_mean(a, 1, unbiased=False)[0], [(3, 4)], {}),
+    ("std_mean_mean_only", lambda L, a: L.std_mean(a)[1], [(3, 4)], {}),
     ("tril_", lambda L, a: (a * 1).tril_(), [(3, 4)], {}),
     ("triu_", lambda L, a: (a * 1).triu_(1), [(3, 4)], {}),
     ("cumsum_", lambda L, a: (a * 1).cumsum_(0), [(3, 4)], {}),
@@ -138,6 +143,7 @@ HIGHER_ORDER = {
     "scatter_add": lambda L, a: (a * a).scatter_add(1, L.tensor([[0, 0], [1, 3], [3, 3]]), a[:, :2].exp()),
     "kron": lambda L, a: L.kron(a * a, a[:2, :2]),
     "unfold": lambda L, a: (a * a).unfold(1, 2, 1),
+    "var_mean": lambda L, a: L.var_mean(a * a, 1),
     "index_put_accumulate": lambda L, a: (a * a).index_put((L.tensor([0, 0]),), a[1].exp(), accumulate=True),
 }
 
@@ -146,6 +152,11 @@ HIGHER_ORDER = {
 def test_higher_order(case):
     """Gradients of gradients: the nodes own backward formulas record are PyTorch's."""
     compare_orders(HIGHER_ORDER[case], rng(7).standard_normal((3, 4)), order=2)
+
+
+def test_std_mean_first_order_graph():
+    """std_mean's gradient records std's and mean's backward nodes, as PyTorch's std_mean_backward."""
+    compare_orders(lambda L, a: L.std_mean(a * a), rng(7).standard_normal((3, 4)), order=1)
 
 
 def test_higher_order_cross():
@@ -190,6 +201,8 @@ VALUES = [
                               L.median(L.tensor([4, 1, 3, 2]))]),
     ("cummax_nan", lambda L: [L.cummax(L.tensor([1.0, 3.0, 3.0, 2.0, float("nan"), 5.0]), 0),
                               L.cummin(L.tensor([[2, 1, 1, 3]]), 1), L.cummax(L.tensor([True, False, True]), 0)]),
+    ("var_mean_int", lambda L: L.var_mean(L.tensor([1, 2]))),
+    ("std_mean_int", lambda L: L.std_mean(L.tensor([1, 2]), 0)),
     ("index_fill_int", lambda L: L.arange(6).view(2, 3).index_fill(1, L.tensor([1]), 9)),
 ]
 
