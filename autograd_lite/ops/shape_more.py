@@ -153,7 +153,7 @@ def broadcast_tensors(*tensors: Tensor) -> tuple:
     shapes = [t._data.shape for t in tensors]
     out = ()
     for s in shapes:
-        _check_shapes_broadcast(out, s) if out else None
+        _check_shapes_broadcast(out, s)
         out = np.broadcast_shapes(out, s)
     return tuple(t if t._data.shape == out else expand(t, out) for t in tensors)
 

@@ -7,7 +7,6 @@ import pytest
 
 torch = pytest.importorskip("torch")
 
-import autograd_lite  # noqa: E402
 from harness import P, case_tests, compare, compare_error, compare_orders, rng, same  # noqa: E402
 
 

@@ -10,11 +10,7 @@ import pytest
 torch = pytest.importorskip("torch")
 
 import autograd_lite  # noqa: E402
-from harness import case_tests, compare, compare_error, compare_orders, rng, same, ties  # noqa: E402
-
-
-def idx(L, values):
-    return L.tensor(values)
+from harness import case_tests, compare_error, compare_orders, rng, same, ties  # noqa: E402
 
 
 CASES = [
