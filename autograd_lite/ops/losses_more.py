@@ -19,6 +19,7 @@ from ..tensor import _make, Tensor
 from .arithmetic import AddScalar, DivScalar, MulScalar, number_minus
 from .comparison import where
 from .losses import _check_reduction, _reduce, _warn_size, l1_loss
+from .pointwise_more import xlogy
 from ._common import _check_shapes_broadcast, overload
 from .reductions import Norm
 
@@ -298,31 +299,6 @@ def multi_margin_loss(input: Tensor, target: Tensor, p: int = 1, margin: float =
 
 # --- the compositions ------------------------------------------------------------------------------
 
-class Xlogy(Function):
-    """x log(y), 0 where x = 0 (``torch.xlogy``; kl_div's target term)."""
-
-    node_name = "XlogyBackward0"
-
-    @staticmethod
-    def forward(ctx, x, y):
-        ctx.save_for_backward(x, y)
-        a, b = x._data, y._data
-        with np.errstate(divide="ignore", invalid="ignore"):
-            out = np.where(a == 0, 0, a * np.log(b))
-        return _make(np.where(np.isnan(b), b, out).astype(np.result_type(a, b), copy=False))
-
-    @staticmethod
-    def backward(ctx, grad):
-        x, y = ctx.saved_tensors
-        need_x, need_y = ctx.needs_input_grad
-        grad_x = grad_y = None
-        if need_x:  # PyTorch's formulas
-            grad_x = Xlogy.apply(grad, y).masked_fill((x == 0.0) & (y <= 0.0), 0.0)
-        if need_y:
-            grad_y = grad * x / y
-        return grad_x, grad_y
-
-
 def kl_div(input: Tensor, target: Tensor, size_average: bool | None = None, reduce: bool | None = None,
            reduction: str = "mean", log_target: bool = False) -> Tensor:
     """Σ target (log target - input): ``input`` holds log-probabilities; 'batchmean' divides by the batch."""
@@ -337,7 +313,7 @@ def kl_div(input: Tensor, target: Tensor, size_average: bool | None = None, redu
         right = target - input  # (C++: the right operand first)
         output = target.exp() * right
     else:
-        output = Xlogy.apply(target, target) - target * input
+        output = xlogy(target, target) - target * input
     reduced = _apply_reduction(output, "sum" if reduction == "batchmean" else reduction)
     if reduction == "batchmean" and input.dim() != 0:
         reduced = reduced / input.shape[0]
