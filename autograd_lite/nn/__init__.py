@@ -2,10 +2,13 @@
 from . import functional, init, utils
 from .container import ModuleDict, ParameterDict, ParameterList
 from .conv import AdaptiveAvgPool2d, AvgPool2d, Conv2d, MaxPool2d
+from .layers import CosineSimilarity, PairwiseDistance, Unflatten
 from .layers import (ELU, GELU, BatchNorm1d, BatchNorm2d, Dropout, LeakyReLU, SiLU, Softplus, Embedding, Flatten, Identity, LayerNorm, Linear, LogSoftmax, ReLU, Sigmoid, Softmax,
                      Tanh)
 from .loss import BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, L1Loss, MSELoss, NLLLoss
 from .module import Module, ModuleList, Sequential
+from .padding import (ConstantPad1d, ConstantPad2d, ConstantPad3d, ReflectionPad1d, ReflectionPad2d, ReflectionPad3d,
+                      ReplicationPad1d, ReplicationPad2d, ReplicationPad3d, ZeroPad1d, ZeroPad2d, ZeroPad3d)
 from .parameter import Buffer, Parameter
 
 __all__ = [
@@ -13,5 +16,8 @@ __all__ = [
     "Linear", "Conv2d", "MaxPool2d", "AvgPool2d", "AdaptiveAvgPool2d", "Identity", "Dropout", "LayerNorm", "Embedding", "BatchNorm1d", "BatchNorm2d", "LeakyReLU",
     "ELU", "Softplus", "GELU", "SiLU", "ReLU", "Tanh", "Sigmoid", "Flatten", "Softmax", "LogSoftmax",
     "MSELoss", "L1Loss", "NLLLoss", "CrossEntropyLoss", "BCEWithLogitsLoss", "BCELoss",
+    "ConstantPad1d", "ConstantPad2d", "ConstantPad3d", "ReflectionPad1d", "ReflectionPad2d", "ReflectionPad3d",
+    "ReplicationPad1d", "ReplicationPad2d", "ReplicationPad3d", "ZeroPad1d", "ZeroPad2d", "ZeroPad3d",
+    "CosineSimilarity", "PairwiseDistance", "Unflatten",
     "functional", "init", "utils",
 ]

@@ -8,23 +8,28 @@ from __future__ import annotations
 
 import math
 import warnings
+from typing import Any
 
 import numpy as np
 
 from .. import errors, ops, random
+from ..grad_mode import no_grad
 from ..ops import addmm, SqueezeInPlace, UnsafeView
+from ..ops._common import _check_shapes_broadcast
+from ..ops.arithmetic import AddScalar
 from ..ops.activations import elu, gelu, leaky_relu, silu, softplus
-from ..ops.convolution import adaptive_avg_pool2d, avg_pool2d, conv2d, max_pool2d
+from ..ops.convolution import adaptive_avg_pool2d, avg_pool2d, conv2d, max_pool2d, pad
 from ..ops.indexing import embedding
 from ..ops.losses import (binary_cross_entropy, binary_cross_entropy_with_logits, cross_entropy, l1_loss, mse_loss,
                           nll_loss)
 from ..ops.normalization import batch_norm, layer_norm
-from ..dtypes import dtype as _dtype
+from ..ops.reductions import NormScalarOptDim
+from ..dtypes import dtype as _dtype, from_numpy_dtype as _dtype_of, result_dtype, scalar_type_name
 from ..tensor import _make, Tensor
 
 __all__ = ["adaptive_avg_pool2d", "avg_pool2d", "batch_norm", "binary_cross_entropy", "binary_cross_entropy_with_logits",
-           "conv2d", "cross_entropy", "dropout", "elu", "embedding", "flatten", "gelu", "l1_loss", "layer_norm",
-           "leaky_relu", "linear", "log_softmax", "max_pool2d", "mse_loss", "nll_loss", "one_hot", "relu", "sigmoid",
+           "conv2d", "cosine_similarity", "cross_entropy", "dropout", "elu", "embedding", "flatten", "gelu", "l1_loss", "layer_norm",
+           "leaky_relu", "linear", "log_softmax", "max_pool2d", "mse_loss", "nll_loss", "normalize", "one_hot", "pad", "pairwise_distance", "relu", "sigmoid",
            "silu", "softmax", "softplus", "tanh"]
 
 
@@ -113,3 +118,38 @@ def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool 
     keep = random.uniform(input._data.shape, input._data.dtype if input.is_floating_point() else np.float32) >= p
     mask = _make((keep / (1 - p)).astype(input._data.dtype) if p < 1 else np.zeros_like(input._data))
     return input.mul_(mask) if inplace else input * mask
+
+
+def normalize(input: Tensor, p: float = 2.0, dim: Any = 1, eps: float = 1e-12, out: Tensor | None = None) -> Tensor:
+    """``input`` divided by its p-norm along ``dim`` (at least ``eps``), as PyTorch's Python code does it."""
+    if out is not None:
+        raise NotImplementedError("autograd_lite's normalize has no out argument")
+    return input / input.norm(p, dim, keepdim=True).clamp_min(eps).expand_as(input)
+
+
+def cosine_similarity(x1: Tensor, x2: Tensor, dim: int = 1, eps: float = 1e-8) -> Tensor:
+    """Σ (x1 / ‖x1‖) (x2 / ‖x2‖) along ``dim``, each norm at least ``eps``.
+
+    As PyTorch's kernel: each input is divided by its own norm first (the result stays in
+    [-1, 1]); the norms are clamped in place under no_grad, so eps does not change gradients.
+    """
+    common = _dtype_of(result_dtype(x1, x2))
+    if not common.is_floating_point:
+        raise RuntimeError(f"expected common dtype to be floating point, yet common dtype is "
+                           f"{scalar_type_name(common)}")
+    x1, x2 = (x if x.is_floating_point() else x.to(common) for x in (x1, x2))
+    if x1.shape != x2.shape:
+        _check_shapes_broadcast(tuple(x1.shape), tuple(x2.shape))
+        shape = np.broadcast_shapes(tuple(x1.shape), tuple(x2.shape))
+        x1, x2 = x1.expand(shape), x2.expand(shape)  # (both, as PyTorch's expand_outplace)
+    n1, n2 = (ops.norm(x, 2, dim, keepdim=True).clone() for x in (x1, x2))
+    with no_grad():
+        n1.clamp_min_(eps)
+        n2.clamp_min_(eps)
+    return ((x1 / n1) * (x2 / n2)).sum(dim)
+
+
+def pairwise_distance(x1: Tensor, x2: Tensor, p: float = 2.0, eps: float = 1e-6, keepdim: bool = False) -> Tensor:
+    """The p-norm of ``x1 - x2 + eps`` along the last dimension, recorded as PyTorch's C++ records it
+    (``AddBackward1`` for the number, ``NormBackward1`` for at::norm)."""
+    return NormScalarOptDim.apply(AddScalar.apply(x1 - x2, eps), p, max(x1.dim(), x2.dim()) - 1, keepdim)

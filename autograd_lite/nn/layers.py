@@ -1,4 +1,5 @@
-"""Layers: ``Linear``, the activations, ``Flatten``, ``Identity``, ``Softmax``, ``LogSoftmax``."""
+"""Layers: ``Linear``, the activations, ``Flatten``/``Unflatten``, ``Identity``, ``Softmax``, ``LogSoftmax``,
+the normalisations, ``Embedding``, ``Dropout``, ``CosineSimilarity`` and ``PairwiseDistance``."""
 from __future__ import annotations
 
 import math
@@ -302,3 +303,46 @@ class SiLU(Module):
 
     def forward(self, input: Tensor) -> Tensor:
         return F.silu(input)
+
+
+class Unflatten(Module):
+    """Splits dimension ``dim`` into ``unflattened_size`` (mirrors ``torch.nn.Unflatten``)."""
+
+    def __init__(self, dim: int, unflattened_size: Any) -> None:
+        super().__init__()
+        if not isinstance(unflattened_size, (tuple, list)):
+            raise TypeError(f"unflattened_size must be a tuple of ints, but found type "
+                            f"{type(unflattened_size).__name__}")
+        for idx, elem in enumerate(unflattened_size):
+            if not isinstance(elem, int):
+                raise TypeError(f"unflattened_size must be tuple of ints, but found element of type "
+                                f"{type(elem).__name__} at pos {idx}")
+        self.dim, self.unflattened_size = dim, unflattened_size
+
+    def forward(self, input: Tensor) -> Tensor:
+        return input.unflatten(self.dim, self.unflattened_size)
+
+    def extra_repr(self) -> str:
+        return f"dim={self.dim}, unflattened_size={self.unflattened_size}"
+
+
+class CosineSimilarity(Module):
+    """Cosine of the angle between ``x1`` and ``x2`` along ``dim`` (mirrors ``torch.nn.CosineSimilarity``)."""
+
+    def __init__(self, dim: int = 1, eps: float = 1e-8) -> None:
+        super().__init__()
+        self.dim, self.eps = dim, eps
+
+    def forward(self, x1: Tensor, x2: Tensor) -> Tensor:
+        return F.cosine_similarity(x1, x2, self.dim, self.eps)
+
+
+class PairwiseDistance(Module):
+    """The p-norm distance of ``x1`` and ``x2`` along the last dimension (mirrors ``torch.nn.PairwiseDistance``)."""
+
+    def __init__(self, p: float = 2.0, eps: float = 1e-6, keepdim: bool = False) -> None:
+        super().__init__()
+        self.norm, self.eps, self.keepdim = p, eps, keepdim
+
+    def forward(self, x1: Tensor, x2: Tensor) -> Tensor:
+        return F.pairwise_distance(x1, x2, self.norm, self.eps, self.keepdim)

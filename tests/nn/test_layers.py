@@ -108,3 +108,24 @@ def _batch_norm(lib, x):
 def test_batch_norm_matches_torch_in_training_and_eval():
     x = np.random.default_rng(0).standard_normal((4, 3, 2, 5))
     same(lambda lib: _batch_norm(lib, x), rtol=1e-9, atol=1e-12)
+
+
+def test_unflatten_cosine_and_pairwise_modules():
+    x, y = np.random.default_rng(8).standard_normal((2, 4, 6))
+
+    def run(lib):
+        nn = lib.nn
+        xs, ys = lib.tensor(x, requires_grad=True), lib.tensor(y, requires_grad=True)
+        mods = [nn.Unflatten(1, (3, 2)), nn.Unflatten(-1, [-1, 2]), nn.CosineSimilarity(), nn.CosineSimilarity(dim=0, eps=0.1),
+                nn.PairwiseDistance(), nn.PairwiseDistance(p=1.0, keepdim=True)]
+        outs = [mods[0](xs), mods[1](xs)] + [m(xs, ys) for m in mods[2:]]
+        sum((o * o).sum() for o in outs).backward()
+        return [repr(m) for m in mods] + outs + [xs.grad, ys.grad]
+
+    same(run)
+
+
+@pytest.mark.parametrize("size", [4, (2, 2.0), (2, 2), (-1, 4), (), (-1, 0)],
+                         ids=["int", "float-element", "product", "product-inferred", "empty", "zero"])
+def test_unflatten_refuses_what_torch_refuses(size):
+    raises_same(lambda lib: lib.nn.Unflatten(1, size)(lib.zeros(4, 6)))
