@@ -18,7 +18,8 @@ from ..ops import addmm, SqueezeInPlace, UnsafeView
 from ..ops._common import _check_shapes_broadcast
 from ..ops.arithmetic import AddScalar
 from ..ops.activations import elu, gelu, leaky_relu, silu, softplus
-from ..ops.convolution import adaptive_avg_pool2d, avg_pool2d, conv2d, max_pool2d, pad
+from ..ops.convolution import (adaptive_avg_pool1d, adaptive_avg_pool2d, avg_pool1d, avg_pool2d, conv1d, conv2d,
+                               max_pool1d, max_pool2d, pad)
 from ..ops.indexing import embedding
 from ..ops.losses import (binary_cross_entropy, binary_cross_entropy_with_logits, cross_entropy, l1_loss, mse_loss,
                           nll_loss)
@@ -27,10 +28,11 @@ from ..ops.reductions import NormScalarOptDim
 from ..dtypes import dtype as _dtype, from_numpy_dtype as _dtype_of, result_dtype, scalar_type_name
 from ..tensor import _make, Tensor
 
-__all__ = ["adaptive_avg_pool2d", "avg_pool2d", "batch_norm", "binary_cross_entropy", "binary_cross_entropy_with_logits",
-           "conv2d", "cosine_similarity", "cross_entropy", "dropout", "elu", "embedding", "flatten", "gelu", "l1_loss", "layer_norm",
-           "leaky_relu", "linear", "log_softmax", "max_pool2d", "mse_loss", "nll_loss", "normalize", "one_hot", "pad", "pairwise_distance", "relu", "sigmoid",
-           "silu", "softmax", "softplus", "tanh"]
+__all__ = ["adaptive_avg_pool1d", "adaptive_avg_pool2d", "avg_pool1d", "avg_pool2d", "batch_norm",
+           "binary_cross_entropy", "binary_cross_entropy_with_logits", "conv1d", "conv2d", "cosine_similarity",
+           "cross_entropy", "dropout", "elu", "embedding", "flatten", "gelu", "l1_loss", "layer_norm", "leaky_relu",
+           "linear", "log_softmax", "max_pool1d", "max_pool2d", "mse_loss", "nll_loss", "normalize", "one_hot", "pad",
+           "pairwise_distance", "relu", "sigmoid", "silu", "softmax", "softplus", "tanh"]
 
 
 def relu(input: Tensor, inplace: bool = False) -> Tensor:

@@ -1,5 +1,6 @@
-"""2-D convolution and pooling (the ops behind ``nn.Conv2d``, ``nn.MaxPool2d``, ``nn.AvgPool2d``,
-``nn.AdaptiveAvgPool2d`` and their functional forms).
+"""1-D and 2-D convolution, pooling and padding (the ops behind ``nn.Conv1d``, ``nn.Conv2d``,
+``nn.MaxPool2d``, ``nn.AvgPool2d``, ``nn.AdaptiveAvgPool2d``, the padding layers and their
+functional forms).
 
 Both work on sliding windows of the (padded) input: ``windows[n, c, i, j]`` is the
 ``kh x kw`` patch under output position ``(i, j)``, a numpy view, so no patch is copied
@@ -10,6 +11,7 @@ scattered back window by window. Their backward is numpy, not differentiable ops
 """
 from __future__ import annotations
 
+import warnings
 from typing import Any
 
 import numpy as np
@@ -24,6 +26,15 @@ from ._common import overload
 
 def _pair(v: int | tuple) -> tuple[int, int]:
     return (v, v) if isinstance(v, int) else tuple(v)
+
+
+def _ntuple(v: int | tuple, n: int, name: str) -> tuple:
+    """``v`` as ``n`` ints (one int is repeated), with PyTorch's error for a wrong length."""
+    v = (v,) * n if isinstance(v, int) else tuple(v)
+    if len(v) != n:
+        raise RuntimeError(f"expected {name} to be a single integer value or a list of {n} values to match the "
+                           f"convolution dimensions, but got {name}={list(v)}")
+    return v
 
 
 def _windows(x: np.ndarray, kernel: tuple, stride: tuple, padding: tuple, dilation: tuple,
@@ -54,56 +65,97 @@ def _no_double_backward(grad: Tensor, name: str) -> None:
 
 
 class Convolution(Function):
-    """out[n, o] = bias[o] + Σ_c weight[o, c] ⋆ input[n, c] (cross-correlation, as PyTorch's)."""
+    """out[n, o] = bias[o] + Σ_c weight[o, c] ⋆ input[n, c] (cross-correlation, as PyTorch's).
+
+    A 1-D convolution is computed as a 2-D one of height 1 (``conv`` holds 2-D arguments)."""
 
     node_name = "ConvolutionBackward0"
     _optional_tensor_args = (2,)  # no bias: PyTorch's node still has its edge, (None, 0)
 
     @staticmethod
     def forward(ctx, input, weight, bias, stride, padding, dilation):
-        x, w = input._data, weight._data
+        x, w = _as_2d(input._data), _as_2d(weight._data)
         win = _windows(x, w.shape[2:], stride, padding, dilation)
         out = np.tensordot(win, w, axes=([1, 4, 5], [1, 2, 3])).transpose(0, 3, 1, 2)
         if bias is not None:
             out = out + bias._data[:, None, None]
         ctx.save_for_backward(input, weight)
         ctx.conv = (stride, padding, dilation)
-        return _make(np.ascontiguousarray(out, dtype=x.dtype))
+        return _make(np.ascontiguousarray(out.reshape(out.shape[:2] + out.shape[6 - input.dim():]), dtype=x.dtype))
 
     @staticmethod
     def backward(ctx, grad):
-        _no_double_backward(grad, "conv2d")
+        _no_double_backward(grad, "convolution")
         input, weight = ctx.saved_tensors
         stride, padding, dilation = ctx.conv
-        g, w = grad._data, weight._data
+        x, w, g = _as_2d(input._data), _as_2d(weight._data), _as_2d(grad._data)
         need_input, need_weight, need_bias = ctx.needs_input_grad[:3]
         grad_input = grad_weight = grad_bias = None
         if need_input:
             per_window = np.tensordot(g, w, axes=([1], [0]))  # (N, Ho, Wo, C, kh, kw)
-            grad_input = _make(_scatter_windows(per_window.transpose(0, 3, 1, 2, 4, 5), input.shape, stride,
-                                                padding, dilation))
+            grad_input = _make(_scatter_windows(per_window.transpose(0, 3, 1, 2, 4, 5), x.shape, stride,
+                                                padding, dilation).reshape(input.shape))
         if need_weight:
-            win = _windows(input._data, w.shape[2:], stride, padding, dilation)
-            grad_weight = _make(np.tensordot(g, win, axes=([0, 2, 3], [0, 2, 3])).astype(w.dtype))
+            win = _windows(x, w.shape[2:], stride, padding, dilation)
+            grad_weight = _make(np.tensordot(g, win, axes=([0, 2, 3], [0, 2, 3])).astype(w.dtype).reshape(weight.shape))
         if need_bias:
             grad_bias = _make(g.sum(axis=(0, 2, 3)))
         return grad_input, grad_weight, grad_bias, None, None, None
 
 
-def conv2d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride: Any = 1, padding: Any = 0,
-           dilation: Any = 1, groups: int = 1) -> Tensor:
-    """2-D cross-correlation of (N, C, H, W) input with (O, C, kh, kw) weight (``ConvolutionBackward0``)."""
+def _as_2d(a: np.ndarray) -> np.ndarray:
+    """A 1-D convolution's (N, C, L) array as (N, C, 1, L): the 2-D code computes both."""
+    return a[:, :, None, :] if a.ndim == 3 else a
+
+
+def _convolution(input: Tensor, weight: Tensor, bias: Tensor | None, stride: Any, padding: Any, dilation: Any,
+                 groups: int, n: int) -> Tensor:
+    """What ``F.conv1d`` (n = 1) and ``F.conv2d`` (n = 2) share: PyTorch's checks, its
+    ``padding="same"`` (extra padding on the right when the total is odd), unbatched input."""
     if groups != 1:
-        raise NotImplementedError("autograd_lite's conv2d supports groups=1 only")
-    if input.dim() == 3:
-        return conv2d(input.unsqueeze(0), weight, bias, stride, padding, dilation).squeeze(0)
-    if input.dim() != 4:
-        raise RuntimeError(f"Expected 3D (unbatched) or 4D (batched) input to conv2d, but got input of size: "
-                           f"{list(input.shape)}")
+        raise NotImplementedError(f"autograd_lite's conv{n}d supports groups=1 only")
+    if input.dim() not in (n + 1, n + 2):
+        raise RuntimeError(f"Expected {n + 1}D (unbatched) or {n + 2}D (batched) input to conv{n}d, but got input of "
+                           f"size: {list(input.shape)}")
+    if input.dim() == n + 1:
+        return _convolution(input.unsqueeze(0), weight, bias, stride, padding, dilation, groups, n).squeeze(0)
+    stride, dilation = _ntuple(stride, n, "stride"), _ntuple(dilation, n, "dilation")
+    kernel = tuple(weight.shape[2:])
+    if isinstance(padding, str):
+        if padding not in ("valid", "same"):
+            raise RuntimeError(f"Invalid padding string: '{padding}'")
+        if padding == "same" and any(s != 1 for s in stride):
+            raise RuntimeError("padding='same' is not supported for strided convolutions")
+        totals = [d * (k - 1) if padding == "same" else 0 for d, k in zip(dilation, kernel)]
+        padding = tuple(t // 2 for t in totals)
+        extra = [t - 2 * (t // 2) for t in totals]
+        if any(extra):
+            warnings.warn("Using padding='same' with even kernel lengths and odd dilation may require a zero-padded "
+                          "copy of the input be created", stacklevel=3)
+            input = pad(input, tuple(v for e in reversed(extra) for v in (0, e)))
+    padding = _ntuple(padding, n, "padding")
     if input.shape[1] != weight.shape[1]:
         raise RuntimeError(f"Given groups=1, weight of size {list(weight.shape)}, expected input{list(input.shape)} "
                            f"to have {weight.shape[1]} channels, but got {input.shape[1]} channels instead")
-    return Convolution.apply(input, weight, bias, _pair(stride), _pair(padding), _pair(dilation))
+    padded = tuple(s + 2 * p for s, p in zip(input.shape[2:], padding))
+    if any(p < d * (k - 1) + 1 for p, d, k in zip(padded, dilation, kernel)):
+        raise RuntimeError(f"Calculated padded input size per channel: ({' x '.join(map(str, padded))}). Kernel size: "
+                           f"({' x '.join(map(str, kernel))}). Kernel size can't be greater than actual input size")
+    if n == 1:
+        stride, padding, dilation = (1,) + stride, (0,) + padding, (1,) + dilation
+    return Convolution.apply(input, weight, bias, stride, padding, dilation)
+
+
+def conv1d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride: Any = 1, padding: Any = 0,
+           dilation: Any = 1, groups: int = 1) -> Tensor:
+    """1-D cross-correlation of (N, C, L) input with (O, C, k) weight (``ConvolutionBackward0``)."""
+    return _convolution(input, weight, bias, stride, padding, dilation, groups, 1)
+
+
+def conv2d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride: Any = 1, padding: Any = 0,
+           dilation: Any = 1, groups: int = 1) -> Tensor:
+    """2-D cross-correlation of (N, C, H, W) input with (O, C, kh, kw) weight (``ConvolutionBackward0``)."""
+    return _convolution(input, weight, bias, stride, padding, dilation, groups, 2)
 
 
 class MaxPool(Function):
@@ -113,21 +165,28 @@ class MaxPool(Function):
 
     @staticmethod
     def forward(ctx, input, kernel, stride, padding, dilation):
-        x = input._data
+        x = _batched(input._data)
         win = _windows(x, kernel, stride, padding, dilation, fill=-np.inf)
         flat = win.reshape(win.shape[:4] + (-1,))
         ctx.argmax = flat.argmax(axis=-1)
         ctx.pool, ctx.shape = (kernel, stride, padding, dilation), x.shape
-        return _make(np.take_along_axis(flat, ctx.argmax[..., None], -1)[..., 0].astype(x.dtype))
+        out = np.take_along_axis(flat, ctx.argmax[..., None], -1)[..., 0].astype(x.dtype)
+        return _make(out.reshape(out.shape[4 - input.dim():]))
 
     @staticmethod
     def backward(ctx, grad):
         _no_double_backward(grad, "max_pool2d")
         (kh, kw), stride, padding, dilation = ctx.pool
         per_window = np.zeros(ctx.argmax.shape + (kh * kw,), grad._data.dtype)
-        np.put_along_axis(per_window, ctx.argmax[..., None], grad._data[..., None], -1)
+        np.put_along_axis(per_window, ctx.argmax[..., None], _batched(grad._data)[..., None], -1)
         grads = per_window.reshape(ctx.argmax.shape + (kh, kw))
-        return _make(_scatter_windows(grads, ctx.shape, stride, padding, dilation)), None, None, None, None
+        out = _scatter_windows(grads, ctx.shape, stride, padding, dilation)
+        return _make(out.reshape(out.shape[4 - grad.dim():])), None, None, None, None
+
+
+def _batched(x: np.ndarray) -> np.ndarray:
+    """An unbatched (C, H, W) array as a batch of one: the pools handle both without extra nodes, as PyTorch's."""
+    return x if x.ndim == 4 else x[None]
 
 
 def max_pool2d(input: Tensor, kernel_size: Any, stride: Any = None, padding: Any = 0, dilation: Any = 1,
@@ -137,9 +196,17 @@ def max_pool2d(input: Tensor, kernel_size: Any, stride: Any = None, padding: Any
         raise NotImplementedError("autograd_lite's max_pool2d has no ceil_mode or return_indices")
     kernel = _pair(kernel_size)
     stride = kernel if stride is None or stride == [] else _pair(stride)
-    if input.dim() == 3:
-        return max_pool2d(input.unsqueeze(0), kernel, stride, padding, dilation).squeeze(0)
     return MaxPool.apply(input, kernel, stride, _pair(padding), _pair(dilation))
+
+
+def max_pool1d(input: Tensor, kernel_size: Any, stride: Any = None, padding: Any = 0, dilation: Any = 1,
+               ceil_mode: bool = False, return_indices: bool = False) -> Tensor:
+    """Max over windows of the last dimension: a max_pool2d of height 1, as PyTorch computes it."""
+    one = lambda v: v[0] if isinstance(v, (tuple, list)) else v  # noqa: E731
+    stride = None if stride is None or stride == [] else (1, one(stride))
+    out = max_pool2d(input.unsqueeze(-2), (1, one(kernel_size)), stride, (0, one(padding)), (1, one(dilation)),
+                     ceil_mode, return_indices)
+    return out.squeeze(-2)
 
 
 class AvgPool(Function):
@@ -149,16 +216,19 @@ class AvgPool(Function):
 
     @staticmethod
     def forward(ctx, input, kernel, stride, padding):
-        x = input._data
+        x = _batched(input._data)
         ctx.pool, ctx.shape = (kernel, stride, padding), x.shape
-        return _make(_windows(x, kernel, stride, padding, (1, 1)).mean(axis=(-2, -1)).astype(x.dtype))
+        out = _windows(x, kernel, stride, padding, (1, 1)).mean(axis=(-2, -1)).astype(x.dtype)
+        return _make(out.reshape(out.shape[4 - input.dim():]))
 
     @staticmethod
     def backward(ctx, grad):
         _no_double_backward(grad, "avg_pool2d")
         (kh, kw), stride, padding = ctx.pool
-        share = np.broadcast_to((grad._data / (kh * kw))[..., None, None], grad.shape + (kh, kw))
-        return _make(_scatter_windows(share, ctx.shape, stride, padding, (1, 1))), None, None, None
+        g = _batched(grad._data)
+        share = np.broadcast_to((g / (kh * kw))[..., None, None], g.shape + (kh, kw))
+        out = _scatter_windows(share, ctx.shape, stride, padding, (1, 1))
+        return _make(out.reshape(out.shape[4 - grad.dim():])), None, None, None
 
 
 def avg_pool2d(input: Tensor, kernel_size: Any, stride: Any = None, padding: Any = 0, ceil_mode: bool = False,
@@ -169,9 +239,16 @@ def avg_pool2d(input: Tensor, kernel_size: Any, stride: Any = None, padding: Any
                                   "divisor_override")
     kernel = _pair(kernel_size)
     stride = kernel if stride is None or stride == [] else _pair(stride)
-    if input.dim() == 3:
-        return avg_pool2d(input.unsqueeze(0), kernel, stride, padding).squeeze(0)
     return AvgPool.apply(input, kernel, stride, _pair(padding))
+
+
+def avg_pool1d(input: Tensor, kernel_size: Any, stride: Any = None, padding: Any = 0, ceil_mode: bool = False,
+               count_include_pad: bool = True) -> Tensor:
+    """Mean over windows of the last dimension: an avg_pool2d of height 1, as PyTorch computes it."""
+    one = lambda v: v[0] if isinstance(v, (tuple, list)) else v  # noqa: E731
+    stride = None if stride is None or stride == [] else (1, one(stride))
+    return avg_pool2d(input.unsqueeze(-2), (1, one(kernel_size)), stride, (0, one(padding)), ceil_mode,
+                      count_include_pad).squeeze(-2)
 
 
 AdaptiveAvgPool = overload(AvgPool, "AdaptiveAvgPool", "AdaptiveAvgPool2DBackward0")
@@ -187,9 +264,13 @@ def adaptive_avg_pool2d(input: Tensor, output_size: Any) -> Tensor:
     if h % oh or w % ow:
         raise NotImplementedError("autograd_lite's adaptive_avg_pool2d needs output sizes dividing the input's")
     kernel = (h // oh, w // ow)
-    if input.dim() == 3:
-        return AdaptiveAvgPool.apply(input.unsqueeze(0), kernel, kernel, (0, 0)).squeeze(0)
     return AdaptiveAvgPool.apply(input, kernel, kernel, (0, 0))
+
+
+def adaptive_avg_pool1d(input: Tensor, output_size: Any) -> Tensor:
+    """Average into ``output_size`` pieces of the last dimension (an adaptive_avg_pool2d of height 1)."""
+    size = output_size[0] if isinstance(output_size, (tuple, list)) else output_size
+    return adaptive_avg_pool2d(input.unsqueeze(-2), (1, size)).squeeze(-2)
 
 
 # --- padding ---------------------------------------------------------------------------

@@ -118,3 +118,64 @@ def test_pad_value_is_cast_to_the_input_dtype():
 def test_pad_misuse_raises_as_torch(call):
     x = np.random.default_rng(3).standard_normal((2, 3, 4))
     compare_error(lambda L, xs: call(L.nn.functional, xs), x)
+
+
+CONV1D = [((2, 3, 10), (4, 3, 3), {}), ((2, 3, 11), (5, 3, 4), dict(stride=2, padding=2, dilation=2)),
+          ((3, 9), (4, 3, 2), dict(padding=1)), ((2, 3, 10), (4, 3, 4), dict(padding="same")),
+          ((2, 3, 10), (4, 3, 3), dict(padding="same", dilation=2)), ((2, 3, 10), (4, 3, 3), dict(padding="valid")),
+          ((2, 3, 10), (4, 3, 3), dict(padding=(1,), stride=[3]))]
+
+
+@pytest.mark.parametrize("bias", [True, False])
+@pytest.mark.parametrize("x,w,kw", CONV1D, ids=range(len(CONV1D)))
+@pytest.mark.filterwarnings("ignore:Using padding='same'")
+def test_conv1d_matches_torch(x, w, kw, bias):
+    rng = np.random.default_rng(4)
+    x, w, b = rng.standard_normal(x), rng.standard_normal(w), rng.standard_normal(w[0])
+    compare(lambda L, xs, ws, bs: L.nn.functional.conv1d(xs, ws, bs if bias else None, **kw), x, w, b, depth=4)
+
+
+@pytest.mark.parametrize("x,w,kw", [((2, 3, 6, 7), (4, 3, 2, 3), {}), ((2, 3, 6, 7), (4, 3, 3, 3), {}),
+                                    ((3, 6, 7), (4, 3, 2, 2), dict(dilation=(1, 2)))], ids=range(3))
+@pytest.mark.filterwarnings("ignore:Using padding='same'")
+def test_conv2d_same_padding_pads_the_right_when_odd(x, w, kw):
+    """An even kernel: PyTorch pads the input (ConstantPadNdBackward0) by one more on the right."""
+    rng = np.random.default_rng(5)
+    x, w = rng.standard_normal(x), rng.standard_normal(w)
+    compare(lambda L, xs, ws: L.nn.functional.conv2d(xs, ws, padding="same", **kw), x, w, depth=4)
+
+
+def test_same_padding_with_an_even_kernel_warns_as_torch():
+    """PyTorch's wording (PyTorch warns once per process, so an earlier test may have used it up)."""
+    with pytest.warns(UserWarning, match="Using padding='same' with even kernel lengths and odd dilation may "
+                                         "require a zero-padded copy of the input be created"):
+        al.nn.functional.conv1d(al.ones(1, 1, 5), al.ones(1, 1, 2), padding="same")
+
+
+@pytest.mark.parametrize("call", [
+    lambda F, x, w: F.conv1d(x[:, :, :2], w), lambda F, x, w: F.conv2d(x[None, :, :, :2], w[..., None]),
+    lambda F, x, w: F.conv1d(x, w, padding="same", stride=2), lambda F, x, w: F.conv1d(x, w, padding="foo"),
+    lambda F, x, w: F.conv1d(x[0, 0], w), lambda F, x, w: F.conv1d(x, w[:, :2]), lambda F, x, w: F.conv1d(x, w, padding=(1, 1)),
+], ids=["too-short", "too-short-2d", "same-strided", "padding-string", "1-d-input", "channels", "padding-length"])
+def test_conv1d_misuse_raises_as_torch(call):
+    rng = np.random.default_rng(6)
+    compare_error(lambda L, xs, ws: call(L.nn.functional, xs, ws), rng.standard_normal((2, 3, 10)),
+                  rng.standard_normal((4, 3, 3)))
+
+
+POOLS = {
+    "max1d": lambda F, x: F.max_pool1d(x, 2), "max1d-stride-pad": lambda F, x: F.max_pool1d(x, 3, 2, 1),
+    "max1d-unbatched": lambda F, x: F.max_pool1d(x[0], 3, dilation=2), "avg1d": lambda F, x: F.avg_pool1d(x, 2),
+    "avg1d-stride-pad": lambda F, x: F.avg_pool1d(x, 3, 2, 1), "avg1d-unbatched": lambda F, x: F.avg_pool1d(x[0], (4,)),
+    "adaptive1d": lambda F, x: F.adaptive_avg_pool1d(x, 4), "adaptive1d-to-1": lambda F, x: F.adaptive_avg_pool1d(x, 1),
+    "adaptive1d-unbatched": lambda F, x: F.adaptive_avg_pool1d(x[0], 3),
+    "max2d-unbatched": lambda F, x: F.max_pool2d(x, 2), "avg2d-unbatched": lambda F, x: F.avg_pool2d(x, (1, 3)),
+    "adaptive2d-unbatched": lambda F, x: F.adaptive_avg_pool2d(x, (1, 4)),
+}
+
+
+@pytest.mark.parametrize("name", list(POOLS))
+def test_1d_and_unbatched_pools_record_torch_nodes(name):
+    """1-D pools are 2-D pools of height 1 between Unsqueeze and Squeeze; unbatched 2-D pools record one node."""
+    x = np.random.default_rng(7).standard_normal((2, 3, 12))
+    compare(lambda L, xs: POOLS[name](L.nn.functional, xs), x, depth=5)
