@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import operator
 from collections import OrderedDict
-from collections.abc import Iterable, Mapping
+from collections.abc import ItemsView, Iterable, KeysView, Mapping, ValuesView
 from typing import Any, Iterator
 
 from .. import dtypes
@@ -76,20 +76,22 @@ class ModuleDict(Module):
         return key in self._modules
 
     def clear(self) -> None:
+        """Remove every submodule."""
         self._modules.clear()
 
     def pop(self, key: str) -> Module:
+        """Remove the submodule ``key`` and return it."""
         v = self[key]
         del self[key]
         return v
 
-    def keys(self):
+    def keys(self) -> KeysView[str]:
         return self._modules.keys()
 
-    def items(self):
+    def items(self) -> ItemsView[str, Module]:
         return self._modules.items()
 
-    def values(self):
+    def values(self) -> ValuesView[Module]:
         return self._modules.values()
 
     def update(self, modules: Any) -> None:
@@ -146,6 +148,7 @@ class ParameterList(Module):
         return [key for key in super().__dir__() if not key.isdigit()]
 
     def append(self, value: Any) -> "ParameterList":
+        """Add ``value`` as entry ``len(self)`` (a plain tensor becomes a Parameter)."""
         self._size += 1
         self[self._size - 1] = value
         return self
@@ -216,20 +219,24 @@ class ParameterDict(Module):
         return ParameterDict(OrderedDict((k, self[k]) for k in self._keys))
 
     def setdefault(self, key: str, default: Any = None) -> Any:
+        """``self[key]``, set to ``default`` first if missing (as ``dict.setdefault``)."""
         if key not in self:
             self[key] = default
         return self[key]
 
     def clear(self) -> None:
+        """Remove every entry."""
         for k in list(self._keys):
             del self[k]
 
     def pop(self, key: str) -> Any:
+        """Remove the entry ``key`` and return its value."""
         v = self[key]
         del self[key]
         return v
 
     def popitem(self) -> tuple[str, Any]:
+        """Remove the last inserted entry and return it as ``(key, value)``."""
         k, _ = self._keys.popitem()  # the last key (an empty dict raises its KeyError)
         self._keys[k] = None
         return k, self.pop(k)
@@ -240,7 +247,7 @@ class ParameterDict(Module):
     def fromkeys(self, keys: Iterable[str], default: Any = None) -> "ParameterDict":
         return ParameterDict((k, default) for k in keys)
 
-    def keys(self):
+    def keys(self) -> KeysView[str]:
         return self._keys.keys()
 
     def items(self) -> Iterator[tuple[str, Any]]:
