@@ -1,5 +1,7 @@
 """Neural-network building blocks (mirrors ``torch.nn``): Module, Parameter, layers, losses."""
 from . import functional, init, utils
+from .activation import (CELU, GLU, SELU, Hardsigmoid, Hardswish, Hardtanh, LogSigmoid, Mish, PReLU, ReLU6, Softmin,
+                         Softsign, Tanhshrink, Threshold)
 from .container import ModuleDict, ParameterDict, ParameterList
 from .conv import AdaptiveAvgPool1d, AdaptiveAvgPool2d, AvgPool1d, AvgPool2d, Conv1d, Conv2d, MaxPool1d, MaxPool2d
 from .layers import CosineSimilarity, PairwiseDistance, Unflatten
@@ -19,5 +21,7 @@ __all__ = [
     "ConstantPad1d", "ConstantPad2d", "ConstantPad3d", "ReflectionPad1d", "ReflectionPad2d", "ReflectionPad3d",
     "ReplicationPad1d", "ReplicationPad2d", "ReplicationPad3d", "ZeroPad1d", "ZeroPad2d", "ZeroPad3d",
     "CosineSimilarity", "PairwiseDistance", "Unflatten",
+    "CELU", "GLU", "SELU", "Hardsigmoid", "Hardswish", "Hardtanh", "LogSigmoid", "Mish", "PReLU", "ReLU6", "Softmin",
+    "Softsign", "Tanhshrink", "Threshold",
     "functional", "init", "utils",
 ]

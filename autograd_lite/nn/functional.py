@@ -20,7 +20,9 @@ from ..ops.arithmetic import AddScalar
 from ..ops.activations import elu, gelu, leaky_relu, silu, softplus
 from ..ops.convolution import (adaptive_avg_pool1d, adaptive_avg_pool2d, avg_pool1d, avg_pool2d, conv1d, conv2d,
                                max_pool1d, max_pool2d, pad)
+from ..ops.activations import LogSigmoid
 from ..ops.indexing import embedding
+from ..ops.more_activations import celu, glu, hardsigmoid, hardswish, hardtanh, mish, prelu, relu6, selu, threshold
 from ..ops.losses import (binary_cross_entropy, binary_cross_entropy_with_logits, cross_entropy, l1_loss, mse_loss,
                           nll_loss)
 from ..ops.normalization import batch_norm, layer_norm
@@ -29,10 +31,12 @@ from ..dtypes import dtype as _dtype, from_numpy_dtype as _dtype_of, result_dtyp
 from ..tensor import _make, Tensor
 
 __all__ = ["adaptive_avg_pool1d", "adaptive_avg_pool2d", "avg_pool1d", "avg_pool2d", "batch_norm",
-           "binary_cross_entropy", "binary_cross_entropy_with_logits", "conv1d", "conv2d", "cosine_similarity",
-           "cross_entropy", "dropout", "elu", "embedding", "flatten", "gelu", "l1_loss", "layer_norm", "leaky_relu",
-           "linear", "log_softmax", "max_pool1d", "max_pool2d", "mse_loss", "nll_loss", "normalize", "one_hot", "pad",
-           "pairwise_distance", "relu", "sigmoid", "silu", "softmax", "softplus", "tanh"]
+           "binary_cross_entropy", "binary_cross_entropy_with_logits", "celu", "conv1d", "conv2d", "cosine_similarity",
+           "cross_entropy", "dropout", "elu", "embedding", "flatten", "gelu", "glu", "hardsigmoid", "hardswish",
+           "hardtanh", "l1_loss", "layer_norm", "leaky_relu", "linear", "log_softmax", "logsigmoid", "max_pool1d",
+           "max_pool2d", "mish", "mse_loss", "nll_loss", "normalize", "one_hot", "pad", "pairwise_distance", "prelu",
+           "relu", "relu6", "selu", "sigmoid", "silu", "softmax", "softmin", "softplus", "softsign", "tanh",
+           "tanhshrink", "threshold"]
 
 
 def relu(input: Tensor, inplace: bool = False) -> Tensor:
@@ -155,3 +159,25 @@ def pairwise_distance(x1: Tensor, x2: Tensor, p: float = 2.0, eps: float = 1e-6,
     """The p-norm of ``x1 - x2 + eps`` along the last dimension, recorded as PyTorch's C++ records it
     (``AddBackward1`` for the number, ``NormBackward1`` for at::norm)."""
     return NormScalarOptDim.apply(AddScalar.apply(x1 - x2, eps), p, max(x1.dim(), x2.dim()) - 1, keepdim)
+
+
+def logsigmoid(input: Tensor) -> Tensor:
+    """log σ(x), computed without overflow (``LogSigmoidBackward0``)."""
+    return LogSigmoid.apply(input)
+
+
+def softsign(input: Tensor) -> Tensor:
+    """x / (|x| + 1), written as PyTorch's Python code writes it."""
+    return input / (input.abs() + 1)
+
+
+def tanhshrink(input: Tensor) -> Tensor:
+    """x - tanh(x), written as PyTorch's Python code writes it."""
+    return input - input.tanh()
+
+
+def softmin(input: Tensor, dim: int | None = None, _stacklevel: int = 3, dtype: _dtype | None = None) -> Tensor:
+    """softmax(-x) along ``dim`` (``SoftmaxBackward0`` after ``NegBackward0``)."""
+    if dim is None:
+        dim = _softmax_dim("softmin", input.dim())
+    return ops.softmax(-input if dtype is None else (-input).to(dtype), dim)
