@@ -53,7 +53,7 @@ class Sum(Function):
     def forward(ctx, a, dtype=None):
         ctx.shape = a._data.shape
         data = a._data if dtype is None else a._data.astype(dtype.np)
-        return _new(np.sum(data, dtype=np.int64 if data.dtype.kind in "biu" else None))
+        return _new(np.add.reduce(data, axis=None, dtype=np.int64 if data.dtype.kind in "biu" else None))
 
     @staticmethod
     def backward(ctx, grad):
@@ -67,7 +67,7 @@ class SumDim(Function):
     def forward(ctx, a, dim, keepdim=False, dtype=None):
         ctx.shape, ctx.dims, ctx.keepdim = a._data.shape, _dims(dim, a._data.ndim), keepdim
         data = a._data if dtype is None else a._data.astype(dtype.np)
-        return _new(np.sum(data, axis=ctx.dims, keepdims=keepdim, dtype=np.int64 if data.dtype.kind in "biu" else None))
+        return _new(np.add.reduce(data, axis=ctx.dims, keepdims=keepdim, dtype=np.int64 if data.dtype.kind in "biu" else None))
 
     @staticmethod
     def backward(ctx, grad):
@@ -95,7 +95,7 @@ def _mean(x: np.ndarray, dims: tuple | None, keepdim: bool, dtype) -> np.ndarray
     dt = x.dtype if dtype is None else dtype.np
     n = x.size if dims is None else int(np.prod([x.shape[d] for d in dims]))
     with np.errstate(invalid="ignore", divide="ignore"):
-        return np.asarray(np.sum(x, axis=dims, keepdims=keepdim, dtype=dt) / n).astype(dt, copy=False)
+        return np.asarray(np.add.reduce(x, axis=dims, keepdims=keepdim, dtype=dt) / n).astype(dt, copy=False)
 
 
 class Mean(Function):
