@@ -8,6 +8,7 @@ from .layers import CosineSimilarity, PairwiseDistance, Unflatten
 from .layers import (ELU, GELU, BatchNorm1d, BatchNorm2d, Dropout, LeakyReLU, SiLU, Softplus, Embedding, Flatten, Identity, LayerNorm, Linear, LogSoftmax, ReLU, Sigmoid, Softmax,
                      Tanh)
 from .loss import BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, L1Loss, MSELoss, NLLLoss
+from .loss import HuberLoss, KLDivLoss, SmoothL1Loss
 from .module import Module, ModuleList, Sequential
 from .padding import (ConstantPad1d, ConstantPad2d, ConstantPad3d, ReflectionPad1d, ReflectionPad2d, ReflectionPad3d,
                       ReplicationPad1d, ReplicationPad2d, ReplicationPad3d, ZeroPad1d, ZeroPad2d, ZeroPad3d)
@@ -23,5 +24,6 @@ __all__ = [
     "CosineSimilarity", "PairwiseDistance", "Unflatten",
     "CELU", "GLU", "SELU", "Hardsigmoid", "Hardswish", "Hardtanh", "LogSigmoid", "Mish", "PReLU", "ReLU6", "Softmin",
     "Softsign", "Tanhshrink", "Threshold",
+    "HuberLoss", "KLDivLoss", "SmoothL1Loss",
     "functional", "init", "utils",
 ]

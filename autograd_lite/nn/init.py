@@ -6,8 +6,14 @@ Each function draws from the global generator exactly as PyTorch's does, so afte
 from __future__ import annotations
 
 import math
+import warnings
+from typing import Any
 
+import numpy as np
+
+from .. import creation
 from ..grad_mode import no_grad
+from ..ops import where
 from ..tensor import Tensor
 
 
@@ -113,3 +119,73 @@ def xavier_normal_(tensor: Tensor, gain: float = 1.0) -> Tensor:
     std = gain * math.sqrt(2.0 / float(fan_in + fan_out))
     with no_grad():
         return tensor.normal_(0.0, std)
+
+
+def trunc_normal_(tensor: Tensor, mean: float = 0.0, std: float = 1.0, a: float = -2.0, b: float = 2.0,
+                  generator: Any = None) -> Tensor:
+    """N(mean, std²) cut to [a, b], drawn as PyTorch draws it, so the numbers are PyTorch's: when [a, b]
+    holds more than 30% of the mass, normal draws with the outliers drawn again; else uniform
+    candidates in [a, b] accepted with probability pdf / peak (rejection sampling)."""
+    def norm_cdf(v: float) -> float:
+        return (1.0 + math.erf(v / math.sqrt(2.0))) / 2.0
+
+    if (mean < a - 2 * std) or (mean > b + 2 * std):
+        warnings.warn("mean is more than 2 std from [a, b] in nn.init.trunc_normal_. The distribution of values may "
+                      "be incorrect.", stacklevel=2)
+    with no_grad():
+        if norm_cdf((b - mean) / std) - norm_cdf((a - mean) / std) > 0.3:
+            lo, hi = (tensor._data.dtype.type(v).item() for v in (a, b))
+            result = tensor.normal_(mean, std, generator=generator)
+            while True:
+                mask = (result < lo) | (result > hi)
+                if not mask.any():
+                    break
+                result = where(mask, creation.empty_like(result).normal_(mean, std, generator=generator), result)
+            if result is not tensor:
+                tensor.copy_(result)
+            return tensor
+        log_peak = -0.5 * ((max(a, min(mean, b)) - mean) / std) ** 2
+        candidates, accept = creation.empty_like(tensor), creation.empty_like(tensor)
+        tensor.uniform_(a, b, generator=generator)
+        candidates.copy_(tensor).sub_(mean).div_(std).pow_(2).mul_(-0.5).sub_(log_peak)  # log pdf / peak
+        pending = accept.uniform_(generator=generator).log_().gt(candidates)
+        result = tensor
+        while pending.any():
+            candidates.uniform_(a, b, generator=generator)
+            result = where(pending, candidates, result)
+            candidates.sub_(mean).div_(std).pow_(2).mul_(-0.5).sub_(log_peak)
+            pending = where(pending, accept.uniform_(generator=generator).log_().gt(candidates), pending)
+        if result is not tensor:
+            tensor.copy_(result)
+    return tensor
+
+
+def eye_(tensor: Tensor) -> Tensor:
+    """The identity matrix (ones on the diagonal of a 2-D tensor), in place, outside the graph."""
+    if tensor.dim() != 2:
+        raise ValueError("Only tensors with 2 dimensions are supported")
+    with no_grad():
+        tensor.copy_(creation.eye(*tensor.shape, dtype=tensor.dtype))
+    return tensor
+
+
+def orthogonal_(tensor: Tensor, gain: float = 1.0, generator: Any = None) -> Tensor:
+    """A (semi-)orthogonal matrix, as PyTorch makes it: the Q of a QR decomposition of normal draws,
+    its columns' signs fixed by R's diagonal (so the result is unique), times ``gain``."""
+    if tensor.dim() < 2:
+        raise ValueError("Only tensors with 2 or more dimensions are supported")
+    if tensor.numel() == 0:
+        return tensor
+    rows = tensor.shape[0]
+    cols = tensor.numel() // rows
+    flat = creation.empty((rows, cols), dtype=tensor.dtype).normal_(0, 1, generator=generator)._data
+    if rows < cols:
+        flat = flat.T
+    q, r = np.linalg.qr(flat)
+    q = q * np.sign(np.diag(r))
+    if rows < cols:
+        q = q.T
+    with no_grad():
+        tensor.view(rows, cols).copy_(creation.from_numpy(np.ascontiguousarray(q, dtype=tensor._data.dtype)))
+        tensor.mul_(gain)
+    return tensor

@@ -540,3 +540,111 @@ def binary_cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = 
     if weight is not None and weight.shape != input.shape:
         weight = weight.expand(np.broadcast_shapes(target.shape, weight.shape))
     return BinaryCrossEntropy.apply(input, target, None if weight is None else weight._data, reduction)
+
+
+class SmoothL1Loss(Function):
+    """|d| - beta/2 for |d| >= beta, else d² / (2 beta), d = input - target, reduced; its gradient is d / beta
+    clamped to [-1, 1] (for the target, the opposite). ``HuberLoss`` is the same curve scaled by beta."""
+
+    node_name = "SmoothL1LossBackward0"
+    _huber = False
+
+    @staticmethod
+    def forward(ctx, input, target, reduction, beta):
+        ctx.save_for_backward(input, target)
+        ctx.args = (reduction, beta)
+        d = (input._data - target._data).astype(result_dtype(input, target), copy=False)
+        z, b = np.abs(d), d.dtype.type(beta)
+        loss = np.where(z < b, 0.5 * z * z / b, z - 0.5 * b)
+        return _make(_reduce((loss * b if ctx._function._huber else loss).astype(d.dtype, copy=False), reduction,
+                             input, target))
+
+    @staticmethod
+    def backward(ctx, grad):
+        input, target = ctx.saved_tensors
+        reduction, beta = ctx.args
+        d = input - target
+        slope = d.clamp(-beta, beta) if ctx._function._huber else (d / beta).clamp(-1, 1)
+        g = slope * grad / d.numel() if reduction == "mean" else slope * grad
+        need_input, need_target = ctx.needs_input_grad[:2]
+        return g if need_input else None, -g if need_target else None, None, None
+
+
+HuberLoss = overload(SmoothL1Loss, "HuberLoss", "HuberLossBackward0", _huber=True)
+
+
+def _broadcast_pair(input: Tensor, target: Tensor) -> tuple[Tensor, Tensor]:
+    """As torch.broadcast_tensors: each tensor whose shape changes is expanded."""
+    if target.shape == input.shape:
+        return input, target
+    _check_shapes_broadcast(input.shape, target.shape)
+    shape = np.broadcast_shapes(input.shape, target.shape)
+    return (input if input.shape == shape else input.expand(shape),
+            target if target.shape == shape else target.expand(shape))
+
+
+def smooth_l1_loss(input: Tensor, target: Tensor, size_average: bool | None = None, reduce: bool | None = None,
+                   reduction: str = "mean", beta: float = 1.0) -> Tensor:
+    """Squared error near 0, absolute error beyond ``beta`` (``SmoothL1LossBackward0``; beta 0 is l1_loss)."""
+    _warn_size(input, target)
+    _check_reduction(reduction)
+    input, target = _broadcast_pair(input, target)
+    if beta == 0.0:
+        return l1_loss(input, target, reduction=reduction)
+    if beta < 0:
+        raise RuntimeError("smooth_l1_loss does not support negative values for beta.")
+    return SmoothL1Loss.apply(input, target, reduction, beta)
+
+
+def huber_loss(input: Tensor, target: Tensor, reduction: str = "mean", delta: float = 1.0,
+               weight: Tensor | None = None) -> Tensor:
+    """Squared error near 0, ``delta`` times absolute error beyond ``delta`` (``HuberLossBackward0``)."""
+    _warn_size(input, target)
+    _check_reduction(reduction)
+    if weight is not None:
+        raise NotImplementedError("autograd_lite's huber_loss has no weight")
+    if delta <= 0:
+        raise RuntimeError("huber_loss does not support non-positive values for delta.")
+    input, target = _broadcast_pair(input, target)
+    return HuberLoss.apply(input, target, reduction, delta)
+
+
+class Xlogy(Function):
+    """x log(y), 0 where x is 0 (unless y is NaN): the entropy term of kl_div."""
+
+    node_name = "XlogyBackward0"
+
+    @staticmethod
+    def forward(ctx, x, y):
+        ctx.save_for_backward(x, y)
+        a, b = x._data, y._data
+        with np.errstate(divide="ignore", invalid="ignore"):
+            out = np.where((a == 0) & ~np.isnan(b), 0, a * np.log(b))
+        return _make(np.asarray(out, dtype=result_dtype(x, y)))
+
+    @staticmethod
+    def backward(ctx, grad):
+        x, y = ctx.saved_tensors  # PyTorch's formulas: xlogy(grad, y), 0 where x == 0 and y <= 0; grad x / y
+        need_x, need_y = ctx.needs_input_grad
+        gx = Xlogy.apply(grad, y).masked_fill((x == 0.0) & (y <= 0.0), 0.0) if need_x else None
+        return gx, grad * x / y if need_y else None
+
+
+def kl_div(input: Tensor, target: Tensor, size_average: bool | None = None, reduce: bool | None = None,
+           reduction: str = "mean", log_target: bool = False) -> Tensor:
+    """Σ target (log target - input), ``input`` being log-probabilities, as PyTorch composes it
+    (``"batchmean"``: the sum divided by the batch size, the true KL divergence per sample)."""
+    if reduction == "mean":
+        warnings.warn("reduction: 'mean' divides the total loss by both the batch size and the support size."
+                      "'batchmean' divides only by the batch size, and aligns with the KL div math definition."
+                      "'mean' will be changed to behave the same as 'batchmean' in the next major release.",
+                      stacklevel=2)
+    if reduction != "batchmean":
+        _check_reduction(reduction)
+    loss = target.exp() * (target - input) if log_target else Xlogy.apply(target, target) - target * input
+    if reduction == "none":
+        return loss
+    if reduction == "mean":
+        return loss.mean()
+    total = loss.sum()
+    return total / input.shape[0] if reduction == "batchmean" and input.dim() != 0 else total
