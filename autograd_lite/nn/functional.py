@@ -32,11 +32,11 @@ from ..tensor import _make, Tensor
 
 __all__ = ["adaptive_avg_pool1d", "adaptive_avg_pool2d", "avg_pool1d", "avg_pool2d", "batch_norm",
            "binary_cross_entropy", "binary_cross_entropy_with_logits", "celu", "conv1d", "conv2d", "cosine_similarity",
-           "cross_entropy", "dropout", "elu", "embedding", "flatten", "gelu", "glu", "hardsigmoid", "hardswish",
-           "hardtanh", "huber_loss", "kl_div", "l1_loss", "layer_norm", "leaky_relu", "linear", "log_softmax",
-           "logsigmoid", "max_pool1d", "max_pool2d", "mish", "mse_loss", "nll_loss", "normalize", "one_hot", "pad",
-           "pairwise_distance", "prelu", "relu", "relu6", "selu", "sigmoid", "silu", "smooth_l1_loss", "softmax",
-           "softmin", "softplus", "softsign", "tanh", "tanhshrink", "threshold"]
+           "cross_entropy", "dropout", "dropout1d", "dropout2d", "dropout3d", "elu", "embedding", "flatten", "gelu",
+           "glu", "hardsigmoid", "hardswish", "hardtanh", "huber_loss", "kl_div", "l1_loss", "layer_norm",
+           "leaky_relu", "linear", "log_softmax", "logsigmoid", "max_pool1d", "max_pool2d", "mish", "mse_loss",
+           "nll_loss", "normalize", "one_hot", "pad", "pairwise_distance", "prelu", "relu", "relu6", "selu", "sigmoid",
+           "silu", "smooth_l1_loss", "softmax", "softmin", "softplus", "softsign", "tanh", "tanhshrink", "threshold"]
 
 
 def relu(input: Tensor, inplace: bool = False) -> Tensor:
@@ -117,8 +117,7 @@ def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool 
     The mask comes from the global generator, but not PyTorch's numbers: its CPU kernel
     draws Bernoulli variates through MKL, which is not reproduced here.
     """
-    if not 0 <= p <= 1:
-        raise ValueError(errors.dropout_probability(p))
+    _check_p(p)
     if not training or p == 0:
         return input
     keep = random.uniform(input._data.shape, input._data.dtype if input.is_floating_point() else np.float32) >= p
@@ -181,3 +180,69 @@ def softmin(input: Tensor, dim: int | None = None, _stacklevel: int = 3, dtype: 
     if dim is None:
         dim = _softmax_dim("softmin", input.dim())
     return ops.softmax(-input if dtype is None else (-input).to(dtype), dim)
+
+
+def _feature_dropout(input: Tensor, p: float, training: bool, inplace: bool) -> Tensor:
+    """Zero whole channels (dimension 1 of a batch) with probability ``p``, scaling the rest by 1/(1-p)
+    (PyTorch's feature_dropout: one mask value per (sample, channel); ``MulBackward0``)."""
+    if not training or p == 0:
+        return input
+    shape = tuple(input.shape[:2]) + (1,) * (input.dim() - 2)
+    dtype = input._data.dtype if input.is_floating_point() else np.float32
+    keep = random.uniform(shape, dtype) >= p
+    mask = _make((keep / (1 - p)).astype(input._data.dtype) if p < 1 else np.zeros(shape, input._data.dtype))
+    return input.mul_(mask) if inplace else input * mask
+
+
+def _check_p(p: float) -> None:
+    if p < 0.0 or p > 1.0:
+        raise ValueError(errors.dropout_probability(p))
+
+
+def dropout1d(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False) -> Tensor:
+    """Channel-wise dropout of (N, C, L) or unbatched (C, L) input (mirrors ``F.dropout1d``)."""
+    _check_p(p)
+    if input.dim() not in (2, 3):
+        raise RuntimeError(f"dropout1d: Expected 2D or 3D input, but received a {input.dim()}D input. Note that "
+                           "dropout1d exists to provide channel-wise dropout on inputs with 1 spatial dimension, a "
+                           "channel dimension, and an optional batch dimension (i.e. 2D or 3D inputs).")
+    if input.dim() == 3:
+        return _feature_dropout(input, p, training, inplace)
+    batched = input.unsqueeze_(0) if inplace else input.unsqueeze(0)
+    out = _feature_dropout(batched, p, training, inplace)
+    return out.squeeze_(0) if inplace else out.squeeze(0)
+
+
+def _feature_dropout_nd(input: Tensor, p: float, training: bool, inplace: bool, n: int) -> Tensor:
+    """dropout2d (n = 2) and dropout3d (n = 3): PyTorch's warnings for other ranks, unbatched input
+    (dropout3d) given a batch dimension of one."""
+    _check_p(p)
+    if input.dim() not in (n + 1, n + 2):
+        warnings.warn(f"dropout{n}d: Received a {input.dim()}-D input to dropout{n}d, which is deprecated and will "
+                      "result in an error in a future release. To retain the behavior and silence this warning, "
+                      f"please use dropout instead. Note that dropout{n}d exists to provide channel-wise dropout on "
+                      f"inputs with {n} spatial dimensions, a channel dimension, and an optional batch dimension "
+                      f"(i.e. {n + 1}D or {n + 2}D inputs).", stacklevel=3)
+    if n == 2:
+        if input.dim() == 3:
+            warnings.warn("dropout2d: Received a 3D input to dropout2d and assuming that channel-wise 1D dropout "
+                          "behavior is desired - input is interpreted as shape (N, C, L), where C is the channel dim. "
+                          "This behavior will change in a future release to interpret the input as one without a "
+                          "batch dimension, i.e. shape (C, H, W). To maintain the 1D channel-wise dropout behavior, "
+                          "please switch to using dropout1d instead.", stacklevel=3)
+        return _feature_dropout(input, p, training, inplace)
+    if input.dim() == 5:
+        return _feature_dropout(input, p, training, inplace)
+    batched = input.unsqueeze_(0) if inplace else input.unsqueeze(0)
+    out = _feature_dropout(batched, p, training, inplace)
+    return out.squeeze_(0) if inplace else out.squeeze(0)
+
+
+def dropout2d(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False) -> Tensor:
+    """Channel-wise dropout of (N, C, H, W) input (mirrors ``F.dropout2d``; 3-D input is taken as (N, C, L))."""
+    return _feature_dropout_nd(input, p, training, inplace, 2)
+
+
+def dropout3d(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False) -> Tensor:
+    """Channel-wise dropout of (N, C, D, H, W) or unbatched (C, D, H, W) input (mirrors ``F.dropout3d``)."""
+    return _feature_dropout_nd(input, p, training, inplace, 3)

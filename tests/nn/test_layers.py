@@ -129,3 +129,53 @@ def test_unflatten_cosine_and_pairwise_modules():
                          ids=["int", "float-element", "product", "product-inferred", "empty", "zero"])
 def test_unflatten_refuses_what_torch_refuses(size):
     raises_same(lambda lib: lib.nn.Unflatten(1, size)(lib.zeros(4, 6)))
+
+
+@pytest.mark.parametrize("name,shape,lead", [("dropout1d", (400, 5, 7), 2), ("dropout1d", (400, 7), 1),
+                                             ("dropout2d", (80, 25, 3, 4), 2), ("dropout2d", (400, 5, 7), 2),
+                                             ("dropout3d", (80, 25, 2, 3, 2), 2), ("dropout3d", (400, 2, 3, 2), 1)])
+@pytest.mark.filterwarnings("ignore:dropout2d. Received a 3D input")
+def test_channel_dropout_zeroes_whole_channels(name, shape, lead):
+    """The mask is ours (not PyTorch's MKL draws): its law, one value per (sample, channel), the scale, the node."""
+    al.manual_seed(0)
+    x = al.ones(*shape, requires_grad=True)
+    y = getattr(al.nn.functional, name)(x, 0.3)
+    v = y.detach().numpy()
+    channels = v.reshape(v.shape[:lead] + (-1,))  # one row per channel (``lead`` dimensions name one)
+    assert np.all(channels.min(-1) == channels.max(-1))  # a channel is kept or dropped whole
+    assert abs((channels[..., 0] != 0).mean() - 0.7) < 0.05
+    assert np.allclose(np.unique(v), [0.0, 1 / 0.7])
+    assert y.grad_fn.name() in ("MulBackward0", "SqueezeBackward1")
+    y.sum().backward()
+    assert np.array_equal(x.grad.numpy(), v)
+
+
+def test_channel_dropout_modules_match_torch_outside_the_mask():
+    def run(lib):
+        nn = lib.nn
+        ms = [nn.Dropout1d(), nn.Dropout2d(0.25), nn.Dropout3d(0.1, inplace=True)]
+        x = lib.ones(2, 3, 4, 5)
+        return [repr(m) for m in ms] + [m.eval()(x) is x for m in ms] + [
+            lib.nn.functional.dropout2d(x, 0.0) is x, lib.nn.functional.dropout2d(x, 1.0), lib.nn.functional.dropout2d(x, 0.5, False) is x]
+
+    same(run)
+
+
+@pytest.mark.parametrize("call", [lambda F, L: F.dropout1d(L.ones(2, 3, 4, 5)), lambda F, L: F.dropout2d(L.ones(2), 1.5),
+                                  lambda F, L: F.dropout3d(L.ones(2), -0.1)], ids=["1d-rank", "2d-p", "3d-p"])
+def test_channel_dropout_misuse_raises_as_torch(call):
+    raises_same(lambda lib: call(lib.nn.functional, lib))
+
+
+@pytest.mark.parametrize("call,message", [
+    (lambda F, L: F.dropout2d(L.ones(2, 3), training=False), "dropout2d: Received a 2-D input to dropout2d"),
+    (lambda F, L: F.dropout2d(L.ones(2, 3, 4), training=False), "dropout2d: Received a 3D input to dropout2d"),
+    (lambda F, L: F.dropout3d(L.ones(2, 3, 4), training=False), "dropout3d: Received a 3-D input to dropout3d"),
+], ids=["2d-of-2d", "2d-of-3d", "3d-of-3d"])
+def test_channel_dropout_warns_as_torch(call, message):
+    texts = []
+    for lib in (torch, al):
+        with pytest.warns(UserWarning, match=message) as record:
+            call(lib.nn.functional, lib)
+        texts.append([str(w.message) for w in record])
+    assert texts[0] == texts[1]
