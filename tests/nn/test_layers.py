@@ -179,3 +179,27 @@ def test_channel_dropout_warns_as_torch(call, message):
             call(lib.nn.functional, lib)
         texts.append([str(w.message) for w in record])
     assert texts[0] == texts[1]
+
+
+def test_embedding_from_pretrained_shares_and_freezes():
+    def run(lib):
+        table = lib.tensor([[1.0, 2.3, 3.0], [4.0, 5.1, 6.3], [0.5, 0.5, 0.5]])
+        frozen = lib.nn.Embedding.from_pretrained(table)
+        tuned = lib.nn.Embedding.from_pretrained(table, freeze=False, padding_idx=-1)
+        out = tuned(lib.tensor([[2, 0], [1, 2]]))
+        out.sum().backward()
+        with lib.no_grad():
+            table[0, 0] = 9.0
+        return [frozen(lib.tensor([1])), frozen.weight.requires_grad, repr(tuned), tuned.padding_idx, out,
+                tuned.weight.grad, frozen.weight[0, 0]]
+
+    same(run)
+
+
+@pytest.mark.parametrize("make", [lambda lib: lib.nn.Embedding.from_pretrained(lib.ones(3)),
+                                  lambda lib: lib.nn.Embedding(3, 2, padding_idx=3),
+                                  lambda lib: lib.nn.Embedding(3, 2, padding_idx=-4),
+                                  lambda lib: lib.nn.Embedding(3, 2, _weight=lib.ones(2, 2))],
+                         ids=["1-d", "padding-high", "padding-low", "weight-shape"])
+def test_embedding_refuses_what_torch_refuses(make):
+    raises_same(make)
