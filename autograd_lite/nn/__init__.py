@@ -4,7 +4,7 @@ from .activation import (CELU, GLU, SELU, Hardsigmoid, Hardswish, Hardtanh, LogS
                          Softsign, Tanhshrink, Threshold)
 from .container import ModuleDict, ParameterDict, ParameterList
 from .conv import AdaptiveAvgPool1d, AdaptiveAvgPool2d, AvgPool1d, AvgPool2d, Conv1d, Conv2d, MaxPool1d, MaxPool2d
-from .layers import CosineSimilarity, Dropout1d, Dropout2d, Dropout3d, PairwiseDistance, Unflatten
+from .layers import CosineSimilarity, Dropout1d, Dropout2d, Dropout3d, GroupNorm, PairwiseDistance, Unflatten
 from .layers import (ELU, GELU, BatchNorm1d, BatchNorm2d, Dropout, LeakyReLU, SiLU, Softplus, Embedding, Flatten, Identity, LayerNorm, Linear, LogSoftmax, ReLU, Sigmoid, Softmax,
                      Tanh)
 from .loss import BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, L1Loss, MSELoss, NLLLoss
@@ -21,7 +21,7 @@ __all__ = [
     "MSELoss", "L1Loss", "NLLLoss", "CrossEntropyLoss", "BCEWithLogitsLoss", "BCELoss",
     "ConstantPad1d", "ConstantPad2d", "ConstantPad3d", "ReflectionPad1d", "ReflectionPad2d", "ReflectionPad3d",
     "ReplicationPad1d", "ReplicationPad2d", "ReplicationPad3d", "ZeroPad1d", "ZeroPad2d", "ZeroPad3d",
-    "CosineSimilarity", "PairwiseDistance", "Unflatten", "Dropout1d", "Dropout2d", "Dropout3d",
+    "CosineSimilarity", "PairwiseDistance", "Unflatten", "Dropout1d", "Dropout2d", "Dropout3d", "GroupNorm",
     "CELU", "GLU", "SELU", "Hardsigmoid", "Hardswish", "Hardtanh", "LogSigmoid", "Mish", "PReLU", "ReLU6", "Softmin",
     "Softsign", "Tanhshrink", "Threshold",
     "HuberLoss", "KLDivLoss", "SmoothL1Loss",

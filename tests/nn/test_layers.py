@@ -203,3 +203,18 @@ def test_embedding_from_pretrained_shares_and_freezes():
                          ids=["1-d", "padding-high", "padding-low", "weight-shape"])
 def test_embedding_refuses_what_torch_refuses(make):
     raises_same(make)
+
+
+def test_group_norm_module_matches_torch():
+    x = np.random.default_rng(6).standard_normal((2, 4, 3)).astype(np.float32)
+
+    def run(lib):
+        ms = [lib.nn.GroupNorm(2, 4), lib.nn.GroupNorm(4, 4, eps=1e-3, affine=False), lib.nn.GroupNorm(1, 4, bias=False)]
+        xs = lib.tensor(x, requires_grad=True)
+        outs = [m(xs) for m in ms]
+        sum((o * o.detach().cos()).sum() for o in outs).backward()
+        return ([repr(m) for m in ms] + [[n for n, _ in m.named_parameters()] for m in ms] + outs + [xs.grad]
+                + [p.grad for m in ms for p in m.parameters()])
+
+    same(run, rtol=1e-4, atol=1e-6)  # (float32: our backward's ops round apart from PyTorch's kernel)
+    raises_same(lambda lib: lib.nn.GroupNorm(3, 4))
