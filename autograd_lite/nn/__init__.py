@@ -13,6 +13,7 @@ from .module import Module, ModuleList, Sequential
 from .padding import (ConstantPad1d, ConstantPad2d, ConstantPad3d, ReflectionPad1d, ReflectionPad2d, ReflectionPad3d,
                       ReplicationPad1d, ReplicationPad2d, ReplicationPad3d, ZeroPad1d, ZeroPad2d, ZeroPad3d)
 from .parameter import Buffer, Parameter
+from .upsampling import Upsample, UpsamplingBilinear2d, UpsamplingNearest2d
 
 __all__ = [
     "Module", "Sequential", "ModuleList", "ModuleDict", "ParameterList", "ParameterDict", "Parameter", "Buffer",
@@ -24,6 +25,6 @@ __all__ = [
     "CosineSimilarity", "PairwiseDistance", "Unflatten", "Dropout1d", "Dropout2d", "Dropout3d", "GroupNorm",
     "CELU", "GLU", "SELU", "Hardsigmoid", "Hardswish", "Hardtanh", "LogSigmoid", "Mish", "PReLU", "ReLU6", "Softmin",
     "Softsign", "Tanhshrink", "Threshold",
-    "HuberLoss", "KLDivLoss", "SmoothL1Loss",
+    "HuberLoss", "KLDivLoss", "SmoothL1Loss", "Upsample", "UpsamplingBilinear2d", "UpsamplingNearest2d",
     "functional", "init", "utils",
 ]
