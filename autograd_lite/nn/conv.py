@@ -31,6 +31,7 @@ class _ConvNd(Module):
     """What Conv1d and Conv2d share: PyTorch's arguments, checks, initialisation and printed form."""
 
     _n = 2
+    _transposed = False  # ConvTranspose: weight (in, out, *kernel) instead of (out, in, *kernel)
 
     def __init__(self, in_channels: int, out_channels: int, kernel_size: Any, stride: Any = 1, padding: Any = 0,
                  dilation: Any = 1, groups: int = 1, bias: bool = True, padding_mode: str = "zeros",
@@ -50,7 +51,9 @@ class _ConvNd(Module):
         self.kernel_size, self.stride, self.dilation = _ntuple(kernel_size, n), _ntuple(stride, n), _ntuple(dilation, n)
         self.padding = padding if isinstance(padding, str) else _ntuple(padding, n)
         self.groups, self.padding_mode = groups, padding_mode
-        self.weight = Parameter(creation.empty((out_channels, in_channels) + self.kernel_size, dtype=dtype))
+        self.output_padding = (0,) * n
+        channels = (in_channels, out_channels) if self._transposed else (out_channels, in_channels)
+        self.weight = Parameter(creation.empty(channels + self.kernel_size, dtype=dtype))
         if bias:
             self.bias = Parameter(creation.empty(out_channels, dtype=dtype))
         else:
@@ -83,6 +86,8 @@ class _ConvNd(Module):
             s += f", padding={self.padding}"
         if self.dilation != (1,) * self._n:
             s += f", dilation={self.dilation}"
+        if self.output_padding != (0,) * self._n:
+            s += f", output_padding={self.output_padding}"
         if self.bias is None:
             s += ", bias=False"
         if self.padding_mode != "zeros":
@@ -106,6 +111,38 @@ class Conv2d(_ConvNd):
     def forward(self, input: Tensor) -> Tensor:
         input, padding = self._padded_input(input)
         return F.conv2d(input, self.weight, self.bias, self.stride, padding, self.dilation)
+
+
+class _ConvTransposeNd(_ConvNd):
+    """ConvTranspose1d and ConvTranspose2d: a convolution's adjoint, zero padding only (as PyTorch)."""
+
+    _transposed = True
+
+    def __init__(self, in_channels: int, out_channels: int, kernel_size: Any, stride: Any = 1, padding: Any = 0,
+                 output_padding: Any = 0, groups: int = 1, bias: bool = True, dilation: Any = 1,
+                 padding_mode: str = "zeros", device: Any = None, dtype: Any = None) -> None:
+        if padding_mode != "zeros":
+            raise ValueError(f'Only "zeros" padding mode is supported for {type(self).__name__}')
+        super().__init__(in_channels, out_channels, kernel_size, stride, padding, dilation, groups, bias, padding_mode,
+                         device, dtype)
+        self.output_padding = _ntuple(output_padding, self._n)
+
+    def forward(self, input: Tensor, output_size: Any = None) -> Tensor:
+        if output_size is not None:
+            raise NotImplementedError("autograd_lite's ConvTranspose has no output_size argument")
+        fn = F.conv_transpose1d if self._n == 1 else F.conv_transpose2d
+        return fn(input, self.weight, self.bias, self.stride, self.padding, self.output_padding, self.groups,
+                  self.dilation)
+
+
+class ConvTranspose1d(_ConvTransposeNd):
+    """The transpose of Conv1d, initialised as PyTorch's (mirrors ``torch.nn.ConvTranspose1d``)."""
+
+    _n = 1
+
+
+class ConvTranspose2d(_ConvTransposeNd):
+    """The transpose of Conv2d, e.g. a decoder's upsampling, initialised as PyTorch's (mirrors ``torch.nn.ConvTranspose2d``)."""
 
 
 class MaxPool2d(Module):

@@ -158,6 +158,86 @@ def conv2d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride: An
     return _convolution(input, weight, bias, stride, padding, dilation, groups, 2)
 
 
+class ConvTranspose(Function):
+    """The adjoint of a convolution (what its input's gradient computes): each input element adds
+    ``weight[c]`` times itself into the output window it maps to (``ConvolutionBackward0``, as PyTorch's)."""
+
+    node_name = "ConvolutionBackward0"
+    _optional_tensor_args = (2,)
+
+    @staticmethod
+    def forward(ctx, input, weight, bias, stride, padding, output_padding, dilation):
+        x, w = _as_2d(input._data), _as_2d(weight._data)
+        (n, _, h, wd), (kh, kw) = x.shape, w.shape[2:]
+        out_hw = [(size - 1) * s - 2 * p + d * (k - 1) + op + 1
+                  for size, s, p, d, k, op in zip((h, wd), stride, padding, dilation, (kh, kw), output_padding)]
+        per_window = np.tensordot(x, w, axes=([1], [0])).transpose(0, 3, 1, 2, 4, 5)  # (N, O, H, W, kh, kw)
+        out = _scatter_windows(per_window, (n, w.shape[1], *out_hw), stride, padding, dilation)
+        if bias is not None:
+            out = out + bias._data[:, None, None]
+        ctx.save_for_backward(input, weight)
+        ctx.conv = (stride, padding, dilation)
+        return _make(np.ascontiguousarray(out.reshape(out.shape[:2] + out.shape[6 - input.dim():]), dtype=x.dtype))
+
+    @staticmethod
+    def backward(ctx, grad):
+        _no_double_backward(grad, "conv_transpose")
+        input, weight = ctx.saved_tensors
+        stride, padding, dilation = ctx.conv
+        x, w, g = _as_2d(input._data), _as_2d(weight._data), _as_2d(grad._data)
+        win = _windows(g, w.shape[2:], stride, padding, dilation)[:, :, :x.shape[2], :x.shape[3]]
+        need_input, need_weight, need_bias = ctx.needs_input_grad[:3]
+        grad_input = grad_weight = grad_bias = None
+        if need_input:
+            grad_input = _make(np.ascontiguousarray(np.tensordot(win, w, axes=([1, 4, 5], [1, 2, 3]))
+                                                    .transpose(0, 3, 1, 2)).reshape(input.shape))
+        if need_weight:
+            grad_weight = _make(np.tensordot(x, win, axes=([0, 2, 3], [0, 2, 3])).astype(w.dtype).reshape(weight.shape))
+        if need_bias:
+            grad_bias = _make(g.sum(axis=(0, 2, 3)))
+        return grad_input, grad_weight, grad_bias, None, None, None, None
+
+
+def _conv_transpose(input: Tensor, weight: Tensor, bias: Tensor | None, stride: Any, padding: Any,
+                    output_padding: Any, groups: int, dilation: Any, n: int) -> Tensor:
+    """What ``F.conv_transpose1d`` and ``F.conv_transpose2d`` share: PyTorch's checks, unbatched input."""
+    if groups != 1:
+        raise NotImplementedError(f"autograd_lite's conv_transpose{n}d supports groups=1 only")
+    if input.dim() not in (n + 1, n + 2):
+        raise RuntimeError(f"Expected {n + 1}D (unbatched) or {n + 2}D (batched) input to conv_transpose{n}d, but got "
+                           f"input of size: {list(input.shape)}")
+    if input.dim() == n + 1:
+        return _conv_transpose(input.unsqueeze(0), weight, bias, stride, padding, output_padding, groups, dilation,
+                               n).squeeze(0)
+    stride, padding = _ntuple(stride, n, "stride"), _ntuple(padding, n, "padding")
+    output_padding, dilation = _ntuple(output_padding, n, "output_padding"), _ntuple(dilation, n, "dilation")
+    if input.shape[1] != weight.shape[0]:
+        raise RuntimeError(f"Given transposed=1, weight of size {list(weight.shape)}, expected input{list(input.shape)} "
+                           f"to have {weight.shape[0]} channels, but got {input.shape[1]} channels instead")
+    if any(op >= s and op >= d for op, s, d in zip(output_padding, stride, dilation)):
+        names = ("width",) if n == 1 else ("height", "width")
+        raise RuntimeError("output padding must be smaller than either stride or dilation, but got "
+                           + " ".join(f"output_padding_{k}: {v}" for k, v in zip(names, output_padding)) + " "
+                           + " ".join(f"stride_{k}: {v}" for k, v in zip(names, stride)) + " "
+                           + " ".join(f"dilation_{k}: {v}" for k, v in zip(names, dilation)))
+    if n == 1:
+        stride, padding, output_padding, dilation = ((1,) + stride, (0,) + padding, (0,) + output_padding,
+                                                     (1,) + dilation)
+    return ConvTranspose.apply(input, weight, bias, stride, padding, output_padding, dilation)
+
+
+def conv_transpose1d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride: Any = 1, padding: Any = 0,
+                     output_padding: Any = 0, groups: int = 1, dilation: Any = 1) -> Tensor:
+    """The transpose of conv1d: (N, C, L) input, (C, O, k) weight (``ConvolutionBackward0``)."""
+    return _conv_transpose(input, weight, bias, stride, padding, output_padding, groups, dilation, 1)
+
+
+def conv_transpose2d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride: Any = 1, padding: Any = 0,
+                     output_padding: Any = 0, groups: int = 1, dilation: Any = 1) -> Tensor:
+    """The transpose of conv2d, e.g. to upsample in a decoder: (N, C, H, W) input, (C, O, kh, kw) weight."""
+    return _conv_transpose(input, weight, bias, stride, padding, output_padding, groups, dilation, 2)
+
+
 class MaxPool(Function):
     """The largest value of each window; its gradient goes to that one element (the first, on ties)."""
 

@@ -77,3 +77,21 @@ def test_1d_pooling_layers_match_torch():
         return [repr(m) for m in ms] + outs + [o.grad_fn.name() for o in outs] + [xs.grad]
 
     same(run)
+
+
+def test_conv_transpose_layers_match_torch():
+    """A DCGAN-style generator block: initial weights drawn as PyTorch's, reprs, outputs, gradients."""
+    def run(lib):
+        lib.manual_seed(0)
+        nn = lib.nn
+        ms = [nn.ConvTranspose2d(3, 4, 4, 2, 1, bias=False), nn.ConvTranspose2d(3, 2, 3, stride=2, output_padding=1),
+              nn.ConvTranspose1d(3, 5, 3, stride=2, padding=1, dilation=2), nn.ConvTranspose2d(3, 2, (2, 3))]
+        x2, x1 = lib.randn(2, 3, 4, 5, requires_grad=True), lib.randn(2, 3, 6, requires_grad=True)
+        outs = [ms[0](x2), ms[1](x2), ms[2](x1), ms[3](x2[0])]
+        sum((o * o).sum() for o in outs).backward()
+        params = [p for m in ms for p in m.parameters()]
+        return ([repr(m) for m in ms] + [p.detach() for p in params] + outs + [o.grad_fn.name() for o in outs]
+                + [x2.grad, x1.grad] + [p.grad for p in params])
+
+    same(run, rtol=1e-4, atol=1e-5)
+    raises_same(lambda lib: lib.nn.ConvTranspose2d(3, 4, 3, padding_mode="reflect"))

@@ -179,3 +179,28 @@ def test_1d_and_unbatched_pools_record_torch_nodes(name):
     """1-D pools are 2-D pools of height 1 between Unsqueeze and Squeeze; unbatched 2-D pools record one node."""
     x = np.random.default_rng(7).standard_normal((2, 3, 12))
     compare(lambda L, xs: POOLS[name](L.nn.functional, xs), x, depth=5)
+
+
+CONV_T = [((2, 3, 4, 5), (3, 2, 3, 3), {}), ((2, 3, 4, 5), (3, 2, 3, 3), dict(stride=2, padding=1, output_padding=1)),
+          ((2, 3, 4, 5), (3, 4, 4, 4), dict(stride=2, padding=1)), ((3, 4, 5), (3, 2, 2, 3), dict(stride=(1, 2), dilation=2)),
+          ((2, 3, 6), (3, 5, 3), dict(stride=2, padding=1, output_padding=1)), ((3, 6), (3, 5, 4), {}),
+          ((2, 3, 4, 5), (3, 2, 3, 3), dict(dilation=2, output_padding=1))]
+
+
+@pytest.mark.parametrize("bias", [True, False])
+@pytest.mark.parametrize("x,w,kw", CONV_T, ids=range(len(CONV_T)))
+def test_conv_transpose_matches_torch(x, w, kw, bias):
+    rng = np.random.default_rng(8)
+    x, w, b = rng.standard_normal(x), rng.standard_normal(w), rng.standard_normal(w[1])
+    fn = "conv_transpose1d" if w.ndim == 3 else "conv_transpose2d"
+    compare(lambda L, xs, ws, bs: getattr(L.nn.functional, fn)(xs, ws, bs if bias else None, **kw), x, w, b, depth=4)
+
+
+@pytest.mark.parametrize("call", [
+    lambda F, x, w: F.conv_transpose2d(x, w, output_padding=1), lambda F, x, w: F.conv_transpose2d(x, w[:2]),
+    lambda F, x, w: F.conv_transpose2d(x[0, 0], w), lambda F, x, w: F.conv_transpose1d(x[0], w[..., 0], output_padding=1),
+], ids=["output-padding", "channels", "2-d-input", "output-padding-1d"])
+def test_conv_transpose_misuse_raises_as_torch(call):
+    rng = np.random.default_rng(9)
+    compare_error(lambda L, xs, ws: call(L.nn.functional, xs, ws), rng.standard_normal((2, 3, 4, 5)),
+                  rng.standard_normal((3, 2, 3, 3)))
