@@ -6,6 +6,7 @@ from .container import ModuleDict, ParameterDict, ParameterList
 from .conv import AdaptiveAvgPool1d, AdaptiveAvgPool2d, AvgPool1d, AvgPool2d, Conv1d, Conv2d, MaxPool1d, MaxPool2d
 from .conv import ConvTranspose1d, ConvTranspose2d
 from .layers import CosineSimilarity, Dropout1d, Dropout2d, Dropout3d, GroupNorm, PairwiseDistance, Unflatten
+from .layers import BatchNorm3d, Softmax2d
 from .layers import (ELU, GELU, BatchNorm1d, BatchNorm2d, Dropout, LeakyReLU, SiLU, Softplus, Embedding, Flatten, Identity, LayerNorm, Linear, LogSoftmax, ReLU, Sigmoid, Softmax,
                      Tanh)
 from .loss import BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, L1Loss, MSELoss, NLLLoss
@@ -23,7 +24,7 @@ __all__ = [
     "MSELoss", "L1Loss", "NLLLoss", "CrossEntropyLoss", "BCEWithLogitsLoss", "BCELoss",
     "ConstantPad1d", "ConstantPad2d", "ConstantPad3d", "ReflectionPad1d", "ReflectionPad2d", "ReflectionPad3d",
     "ReplicationPad1d", "ReplicationPad2d", "ReplicationPad3d", "ZeroPad1d", "ZeroPad2d", "ZeroPad3d",
-    "CosineSimilarity", "PairwiseDistance", "Unflatten", "Dropout1d", "Dropout2d", "Dropout3d", "GroupNorm",
+    "CosineSimilarity", "PairwiseDistance", "Unflatten", "Dropout1d", "Dropout2d", "Dropout3d", "GroupNorm", "BatchNorm3d", "Softmax2d",
     "CELU", "GLU", "SELU", "Hardsigmoid", "Hardswish", "Hardtanh", "LogSigmoid", "Mish", "PReLU", "ReLU6", "Softmin",
     "Softsign", "Tanhshrink", "Threshold",
     "HuberLoss", "KLDivLoss", "SmoothL1Loss", "Upsample", "UpsamplingBilinear2d", "UpsamplingNearest2d",

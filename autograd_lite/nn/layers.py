@@ -313,6 +313,21 @@ class BatchNorm2d(_BatchNorm):
     _expected_dims = (4,)
 
 
+class BatchNorm3d(_BatchNorm):
+    """Batch normalisation of (N, C, D, H, W) input (mirrors ``torch.nn.BatchNorm3d``)."""
+
+    _expected_dims = (5,)
+
+
+class Softmax2d(Module):
+    """Softmax over the channels at every position of (N, C, H, W) or (C, H, W) input (mirrors ``torch.nn.Softmax2d``)."""
+
+    def forward(self, input: Tensor) -> Tensor:
+        if input.dim() not in (3, 4):
+            raise ValueError(f"Softmax2d: expected input to be 3D or 4D, got {input.dim()}D instead")
+        return F.softmax(input, -3, _stacklevel=5)
+
+
 class LeakyReLU(Module):
     """x for x > 0, else negative_slope * x (mirrors ``torch.nn.LeakyReLU``)."""
 

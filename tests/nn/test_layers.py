@@ -218,3 +218,22 @@ def test_group_norm_module_matches_torch():
 
     same(run, rtol=1e-4, atol=1e-6)  # (float32: our backward's ops round apart from PyTorch's kernel)
     raises_same(lambda lib: lib.nn.GroupNorm(3, 4))
+
+
+def test_batch_norm_3d_and_softmax_2d_match_torch():
+    x = np.random.default_rng(7).standard_normal((2, 3, 2, 2, 2)).astype(np.float32)
+
+    def run(lib):
+        bn, sm = lib.nn.BatchNorm3d(3), lib.nn.Softmax2d()
+        xs = lib.tensor(x, requires_grad=True)
+        y, z, z3 = bn(xs), sm(xs[:, :, 0]), sm(xs[0, :, 0])
+        (y.sum() + (z * z).sum() + (z3 * z3).sum()).backward()
+        return [repr(bn), repr(sm), y, z, z3, z.grad_fn.name(), xs.grad, bn.running_mean, bn.running_var]
+
+    same(run, rtol=1e-4, atol=1e-6)
+
+
+@pytest.mark.parametrize("call", [lambda lib: lib.nn.BatchNorm3d(3)(lib.ones(2, 3, 4)), lambda lib: lib.nn.Softmax2d()(lib.ones(2, 3))],
+                         ids=["batchnorm3d", "softmax2d"])
+def test_batch_norm_3d_and_softmax_2d_refuse_other_ranks(call):
+    raises_same(call)
