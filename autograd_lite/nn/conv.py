@@ -153,9 +153,11 @@ class MaxPool2d(Module):
         super().__init__()
         self.kernel_size, self.stride = kernel_size, stride if stride is not None else kernel_size
         self.padding, self.dilation, self.ceil_mode = padding, dilation, ceil_mode
+        self.return_indices = return_indices
 
-    def forward(self, input: Tensor) -> Tensor:
-        return max_pool2d(input, self.kernel_size, self.stride, self.padding, self.dilation, self.ceil_mode)
+    def forward(self, input: Tensor) -> Tensor | tuple[Tensor, Tensor]:
+        return max_pool2d(input, self.kernel_size, self.stride, self.padding, self.dilation, self.ceil_mode,
+                          self.return_indices)
 
     def extra_repr(self) -> str:
         return (f"kernel_size={self.kernel_size}, stride={self.stride}, padding={self.padding}, "
@@ -194,8 +196,9 @@ class AdaptiveAvgPool2d(Module):
 class MaxPool1d(MaxPool2d):
     """Max pooling over windows of the last dimension (mirrors ``torch.nn.MaxPool1d``)."""
 
-    def forward(self, input: Tensor) -> Tensor:
-        return max_pool1d(input, self.kernel_size, self.stride, self.padding, self.dilation, self.ceil_mode)
+    def forward(self, input: Tensor) -> Tensor | tuple[Tensor, Tensor]:
+        return max_pool1d(input, self.kernel_size, self.stride, self.padding, self.dilation, self.ceil_mode,
+                          self.return_indices)
 
 
 class AvgPool1d(Module):

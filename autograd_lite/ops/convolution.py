@@ -239,18 +239,17 @@ def conv_transpose2d(input: Tensor, weight: Tensor, bias: Tensor | None = None, 
 
 
 class MaxPool(Function):
-    """The largest value of each window; its gradient goes to that one element (the first, on ties)."""
+    """The largest value of each window; its gradient goes to that one element (the first, on ties).
+
+    ``out_size`` may need windows past the right edge (``ceil_mode``): they read -inf there."""
 
     node_name = "MaxPool2DWithIndicesBackward0"
 
     @staticmethod
-    def forward(ctx, input, kernel, stride, padding, dilation):
+    def forward(ctx, input, kernel, stride, padding, dilation, out_size):
         x = _batched(input._data)
-        win = _windows(x, kernel, stride, padding, dilation, fill=-np.inf)
-        flat = win.reshape(win.shape[:4] + (-1,))
-        ctx.argmax = flat.argmax(axis=-1)
+        out, ctx.argmax, ctx.padded = _window_max(x, kernel, stride, padding, dilation, out_size)
         ctx.pool, ctx.shape = (kernel, stride, padding, dilation), x.shape
-        out = np.take_along_axis(flat, ctx.argmax[..., None], -1)[..., 0].astype(x.dtype)
         return _make(out.reshape(out.shape[4 - input.dim():]))
 
     @staticmethod
@@ -260,8 +259,33 @@ class MaxPool(Function):
         per_window = np.zeros(ctx.argmax.shape + (kh * kw,), grad._data.dtype)
         np.put_along_axis(per_window, ctx.argmax[..., None], _batched(grad._data)[..., None], -1)
         grads = per_window.reshape(ctx.argmax.shape + (kh, kw))
-        out = _scatter_windows(grads, ctx.shape, stride, padding, dilation)
-        return _make(out.reshape(out.shape[4 - grad.dim():])), None, None, None, None
+        (n, c, h, w) = ctx.shape
+        out = _scatter_windows(grads, (n, c) + ctx.padded, stride, padding, dilation)[:, :, :h, :w]
+        return _make(out.reshape(out.shape[4 - grad.dim():])), None, None, None, None, None
+
+
+
+def _window_max(x: np.ndarray, kernel: tuple, stride: tuple, padding: tuple, dilation: tuple,
+                out_size: tuple) -> tuple[np.ndarray, np.ndarray, tuple]:
+    """Each window's maximum and where in the window it is; and the padded height and width the
+    windows span (the right edge padded with -inf as far as ``out_size`` needs)."""
+    extents = [(o - 1) * s + d * (k - 1) + 1 for o, s, d, k in zip(out_size, stride, dilation, kernel)]
+    right = [max(e - size - p, 0) for e, size, p in zip(extents, x.shape[2:], padding)]
+    x_pad = np.pad(x, ((0, 0), (0, 0), (padding[0], right[0]), (padding[1], right[1])), constant_values=-np.inf)
+    win = _windows(x_pad, kernel, stride, (0, 0), dilation)[:, :, :out_size[0], :out_size[1]]
+    flat = win.reshape(win.shape[:4] + (-1,))
+    argmax = flat.argmax(axis=-1)
+    out = np.take_along_axis(flat, argmax[..., None], -1)[..., 0].astype(x.dtype)
+    return out, argmax, tuple(max(size, e - 2 * p) for size, e, p in zip(x.shape[2:], extents, padding))
+
+
+def _flat_indices(argmax: np.ndarray, kernel: tuple, stride: tuple, padding: tuple, dilation: tuple,
+                  width: int) -> np.ndarray:
+    """Where each maximum is, as a flat index into its input plane (``return_indices=True``)."""
+    ki, kj = np.divmod(argmax, kernel[1])
+    i = np.arange(argmax.shape[2])[:, None] * stride[0] - padding[0] + ki * dilation[0]
+    j = np.arange(argmax.shape[3])[None, :] * stride[1] - padding[1] + kj * dilation[1]
+    return (i * width + j).astype(np.int64)
 
 
 def _batched(x: np.ndarray) -> np.ndarray:
@@ -269,24 +293,46 @@ def _batched(x: np.ndarray) -> np.ndarray:
     return x if x.ndim == 4 else x[None]
 
 
+def _pool_size(size: int, kernel: int, stride: int, pad: int, dilation: int, ceil_mode: bool) -> int:
+    """PyTorch's pooling_output_shape: with ``ceil_mode`` a last partial window, if it starts inside."""
+    out = (size + 2 * pad - dilation * (kernel - 1) - 1 + (stride - 1 if ceil_mode else 0)) // stride + 1
+    if ceil_mode and (out - 1) * stride >= size + pad:
+        out -= 1
+    return out
+
+
 def max_pool2d(input: Tensor, kernel_size: Any, stride: Any = None, padding: Any = 0, dilation: Any = 1,
-               ceil_mode: bool = False, return_indices: bool = False) -> Tensor:
-    """Max over ``kernel_size`` windows (stride defaults to the kernel size), as ``F.max_pool2d``."""
-    if ceil_mode or return_indices:
-        raise NotImplementedError("autograd_lite's max_pool2d has no ceil_mode or return_indices")
+               ceil_mode: bool = False, return_indices: bool = False) -> Tensor | tuple[Tensor, Tensor]:
+    """Max over ``kernel_size`` windows (stride defaults to the kernel size), as ``F.max_pool2d``;
+    ``return_indices`` also gives where each maximum was (flat in its plane, for ``max_unpool2d``)."""
     kernel = _pair(kernel_size)
     stride = kernel if stride is None or stride == [] else _pair(stride)
-    return MaxPool.apply(input, kernel, stride, _pair(padding), _pair(dilation))
+    padding, dilation = _pair(padding), _pair(dilation)
+    for p, k, d in zip(padding, kernel, dilation):
+        if p > (d * (k - 1) + 1) // 2:
+            raise RuntimeError(f"pad should be at most half of effective kernel size, but got pad={p}, "
+                               f"kernel_size={k} and dilation={d}")
+    out_size = tuple(_pool_size(n, k, s, p, d, ceil_mode)
+                     for n, k, s, p, d in zip(input.shape[-2:], kernel, stride, padding, dilation))
+    if min(out_size) < 1:
+        sizes = "x".join(map(str, input.shape[-3:]))
+        raise RuntimeError(f"Given input size: ({sizes}). Calculated output size: "
+                           f"({input.shape[-3]}x{out_size[0]}x{out_size[1]}). Output size is too small")
+    out = MaxPool.apply(input, kernel, stride, padding, dilation, out_size)
+    if not return_indices:
+        return out
+    _, argmax, _ = _window_max(_batched(input._data), kernel, stride, padding, dilation, out_size)
+    return out, _make(_flat_indices(argmax, kernel, stride, padding, dilation, input.shape[-1]).reshape(out.shape))
 
 
 def max_pool1d(input: Tensor, kernel_size: Any, stride: Any = None, padding: Any = 0, dilation: Any = 1,
-               ceil_mode: bool = False, return_indices: bool = False) -> Tensor:
+               ceil_mode: bool = False, return_indices: bool = False) -> Tensor | tuple[Tensor, Tensor]:
     """Max over windows of the last dimension: a max_pool2d of height 1, as PyTorch computes it."""
     one = lambda v: v[0] if isinstance(v, (tuple, list)) else v  # noqa: E731
     stride = None if stride is None or stride == [] else (1, one(stride))
     out = max_pool2d(input.unsqueeze(-2), (1, one(kernel_size)), stride, (0, one(padding)), (1, one(dilation)),
                      ceil_mode, return_indices)
-    return out.squeeze(-2)
+    return (out[0].squeeze(-2), out[1].squeeze(-2)) if return_indices else out.squeeze(-2)
 
 
 class AvgPool(Function):

@@ -95,3 +95,16 @@ def test_conv_transpose_layers_match_torch():
 
     same(run, rtol=1e-4, atol=1e-5)
     raises_same(lambda lib: lib.nn.ConvTranspose2d(3, 4, 3, padding_mode="reflect"))
+
+
+def test_max_pool_layers_with_indices_and_ceil_mode():
+    x = np.random.default_rng(10).standard_normal((2, 3, 7, 7))
+
+    def run(lib):
+        ms = [lib.nn.MaxPool2d(2, return_indices=True, ceil_mode=True), lib.nn.MaxPool1d(3, 2, return_indices=True)]
+        xs = lib.tensor(x, requires_grad=True)
+        (y, i), (z, j) = ms[0](xs), ms[1](xs[:, :, 0])
+        (y.sum() + z.sum()).backward()
+        return [repr(m) for m in ms] + [y, i, z, j, xs.grad]
+
+    same(run)

@@ -204,3 +204,28 @@ def test_conv_transpose_misuse_raises_as_torch(call):
     rng = np.random.default_rng(9)
     compare_error(lambda L, xs, ws: call(L.nn.functional, xs, ws), rng.standard_normal((2, 3, 4, 5)),
                   rng.standard_normal((3, 2, 3, 3)))
+
+
+MAX_POOL_OPTIONS = [dict(kernel_size=2, ceil_mode=True), dict(kernel_size=3, stride=2, ceil_mode=True),
+                    dict(kernel_size=3, stride=2, padding=1, ceil_mode=True),
+                    dict(kernel_size=(3, 2), stride=(2, 3), ceil_mode=True, dilation=(1, 2)),
+                    dict(kernel_size=2, return_indices=True),
+                    dict(kernel_size=3, stride=2, padding=1, ceil_mode=True, return_indices=True),
+                    dict(kernel_size=3, stride=2, padding=1, dilation=2, return_indices=True)]
+
+
+@pytest.mark.parametrize("fn", ["max_pool2d", "max_pool1d"])
+@pytest.mark.parametrize("kw", MAX_POOL_OPTIONS, ids=range(len(MAX_POOL_OPTIONS)))
+def test_max_pool_ceil_mode_and_indices_match_torch(fn, kw):
+    """A last partial window (ceil_mode) reads only the input; indices are flat in each input plane."""
+    x = np.random.default_rng(1).standard_normal((2, 3, 9, 8))
+    x[0, 0, :2, :2] = 5.0  # a tie: the first maximum wins, its index too
+    if fn == "max_pool1d":
+        kw = {k: (v[0] if isinstance(v, tuple) else v) for k, v in kw.items()}
+    compare(lambda L, a: getattr(L.nn.functional, fn)(a if fn == "max_pool2d" else a[:, :, 0], **kw), x)
+
+
+@pytest.mark.parametrize("call", [lambda F, a: F.max_pool2d(a, 3, padding=2), lambda F, a: F.max_pool2d(a[..., :2, :2], 3),
+                                  lambda F, a: F.max_pool2d(a[0, ..., :2, :2], 3)], ids=["padding", "too-small", "too-small-3d"])
+def test_max_pool_misuse_raises_as_torch(call):
+    compare_error(lambda L, a: call(L.nn.functional, a), np.zeros((2, 3, 9, 8)))
