@@ -377,20 +377,47 @@ def avg_pool1d(input: Tensor, kernel_size: Any, stride: Any = None, padding: Any
                       count_include_pad).squeeze(-2)
 
 
-AdaptiveAvgPool = overload(AvgPool, "AdaptiveAvgPool", "AdaptiveAvgPool2DBackward0")
+def _adaptive_windows(size: int, out: int) -> list[tuple[int, int]]:
+    """PyTorch's adaptive pooling windows: output i covers [floor(i size / out), ceil((i + 1) size / out))."""
+    return [(i * size // out, -(-(i + 1) * size // out)) for i in range(out)]
+
+
+class AdaptiveAvgPool(Function):
+    """The mean of each adaptive window (they overlap when the sizes do not divide); the gradient
+    shares each output's gradient among its window."""
+
+    node_name = "AdaptiveAvgPool2DBackward0"
+
+    @staticmethod
+    def forward(ctx, input, out_size):
+        x = input._data
+        ctx.rows, ctx.cols = (_adaptive_windows(n, o) for n, o in zip(x.shape[-2:], out_size))
+        out = np.empty(x.shape[:-2] + tuple(out_size), x.dtype)
+        for i, (h0, h1) in enumerate(ctx.rows):
+            for j, (w0, w1) in enumerate(ctx.cols):
+                out[..., i, j] = x[..., h0:h1, w0:w1].mean(axis=(-2, -1))
+        ctx.shape = x.shape
+        return _make(out)
+
+    @staticmethod
+    def backward(ctx, grad):
+        _no_double_backward(grad, "adaptive_avg_pool2d")
+        g = grad._data
+        out = np.zeros(ctx.shape, g.dtype)
+        for i, (h0, h1) in enumerate(ctx.rows):
+            for j, (w0, w1) in enumerate(ctx.cols):
+                out[..., h0:h1, w0:w1] += (g[..., i, j] / ((h1 - h0) * (w1 - w0)))[..., None, None]
+        return _make(out), None
 
 
 def adaptive_avg_pool2d(input: Tensor, output_size: Any) -> Tensor:
-    """Average into an ``output_size`` grid; here for sizes that divide the input evenly."""
+    """Average into an ``output_size`` grid (None keeps that size), as ``F.adaptive_avg_pool2d``."""
     h, w = input.shape[-2:]
     oh, ow = _pair(output_size)
     oh, ow = oh or h, ow or w
     if (oh, ow) == (1, 1):
         return input.mean((-2, -1), keepdim=True)  # PyTorch computes this case as a mean, too
-    if h % oh or w % ow:
-        raise NotImplementedError("autograd_lite's adaptive_avg_pool2d needs output sizes dividing the input's")
-    kernel = (h // oh, w // ow)
-    return AdaptiveAvgPool.apply(input, kernel, kernel, (0, 0))
+    return AdaptiveAvgPool.apply(input, (oh, ow))
 
 
 def adaptive_avg_pool1d(input: Tensor, output_size: Any) -> Tensor:

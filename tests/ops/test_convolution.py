@@ -229,3 +229,19 @@ def test_max_pool_ceil_mode_and_indices_match_torch(fn, kw):
                                   lambda F, a: F.max_pool2d(a[0, ..., :2, :2], 3)], ids=["padding", "too-small", "too-small-3d"])
 def test_max_pool_misuse_raises_as_torch(call):
     compare_error(lambda L, a: call(L.nn.functional, a), np.zeros((2, 3, 9, 8)))
+
+
+ADAPTIVE = {"4x3": (4, 3), "7": 7, "3x4": (3, 4), "keep-rows": (None, 5), "unbatched": (5, 5), "1d": 5, "larger": (12, 10)}
+
+
+@pytest.mark.parametrize("name", list(ADAPTIVE))
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_adaptive_avg_pool_any_size_matches_torch(name, dtype):
+    """Windows [floor(i n / o), ceil((i + 1) n / o)): overlapping when o does not divide n (and o > n)."""
+    x = np.random.default_rng(1).standard_normal((2, 3, 9, 8)).astype(dtype)
+    size = ADAPTIVE[name]
+    if name == "1d":
+        call = lambda L, a: L.nn.functional.adaptive_avg_pool1d(a[:, :, 0], size)  # noqa: E731
+    else:
+        call = lambda L, a: L.nn.functional.adaptive_avg_pool2d(a[0] if name == "unbatched" else a, size)  # noqa: E731
+    compare(call, x)
