@@ -9,6 +9,7 @@ import math
 from typing import Any
 
 from .. import creation
+from ..ops.convolution import adaptive_max_pool1d, adaptive_max_pool2d
 from ..ops.convolution import adaptive_avg_pool1d, adaptive_avg_pool2d, avg_pool1d, avg_pool2d, max_pool1d, max_pool2d
 from ..tensor import Tensor
 from . import functional as F
@@ -222,3 +223,24 @@ class AdaptiveAvgPool1d(AdaptiveAvgPool2d):
 
     def forward(self, input: Tensor) -> Tensor:
         return adaptive_avg_pool1d(input, self.output_size)
+
+
+class AdaptiveMaxPool2d(Module):
+    """Max pooling to a fixed output size (mirrors ``torch.nn.AdaptiveMaxPool2d``)."""
+
+    def __init__(self, output_size: Any, return_indices: bool = False) -> None:
+        super().__init__()
+        self.output_size, self.return_indices = output_size, return_indices
+
+    def forward(self, input: Tensor) -> Tensor | tuple[Tensor, Tensor]:
+        return adaptive_max_pool2d(input, self.output_size, self.return_indices)
+
+    def extra_repr(self) -> str:
+        return f"output_size={self.output_size}"
+
+
+class AdaptiveMaxPool1d(AdaptiveMaxPool2d):
+    """Max pooling of the last dimension to a fixed size (mirrors ``torch.nn.AdaptiveMaxPool1d``)."""
+
+    def forward(self, input: Tensor) -> Tensor | tuple[Tensor, Tensor]:
+        return adaptive_max_pool1d(input, self.output_size, self.return_indices)

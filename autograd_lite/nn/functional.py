@@ -18,6 +18,7 @@ from ..ops import addmm, SqueezeInPlace, UnsafeView
 from ..ops._common import _check_shapes_broadcast
 from ..ops.arithmetic import AddScalar
 from ..ops.activations import elu, gelu, leaky_relu, silu, softplus
+from ..ops.convolution import adaptive_max_pool1d, adaptive_max_pool2d
 from ..ops.convolution import (adaptive_avg_pool1d, adaptive_avg_pool2d, avg_pool1d, avg_pool2d, conv1d, conv2d,
                                conv_transpose1d, conv_transpose2d, max_pool1d, max_pool2d, pad)
 from ..ops.activations import LogSigmoid
@@ -31,14 +32,14 @@ from ..ops.upsampling import interpolate
 from ..dtypes import dtype as _dtype, from_numpy_dtype as _dtype_of, result_dtype, scalar_type_name
 from ..tensor import _make, Tensor
 
-__all__ = ["adaptive_avg_pool1d", "adaptive_avg_pool2d", "avg_pool1d", "avg_pool2d", "batch_norm",
-           "binary_cross_entropy", "binary_cross_entropy_with_logits", "celu", "conv1d", "conv2d", "conv_transpose1d",
-           "conv_transpose2d", "cosine_similarity", "cross_entropy", "dropout", "dropout1d", "dropout2d", "dropout3d",
-           "elu", "embedding", "flatten", "gelu", "glu", "group_norm", "hardsigmoid", "hardswish", "hardtanh",
-           "huber_loss", "interpolate", "kl_div", "l1_loss", "layer_norm", "leaky_relu", "linear", "log_softmax",
-           "logsigmoid", "max_pool1d", "max_pool2d", "mish", "mse_loss", "nll_loss", "normalize", "one_hot", "pad",
-           "pairwise_distance", "prelu", "relu", "relu6", "selu", "sigmoid", "silu", "smooth_l1_loss", "softmax",
-           "softmin", "softplus", "softsign", "tanh", "tanhshrink", "threshold"]
+__all__ = ["adaptive_avg_pool1d", "adaptive_avg_pool2d", "adaptive_max_pool1d", "adaptive_max_pool2d", "avg_pool1d",
+           "avg_pool2d", "batch_norm", "binary_cross_entropy", "binary_cross_entropy_with_logits", "celu", "conv1d",
+           "conv2d", "conv_transpose1d", "conv_transpose2d", "cosine_similarity", "cross_entropy", "dropout",
+           "dropout1d", "dropout2d", "dropout3d", "elu", "embedding", "flatten", "gelu", "glu", "group_norm",
+           "hardsigmoid", "hardswish", "hardtanh", "huber_loss", "interpolate", "kl_div", "l1_loss", "layer_norm",
+           "leaky_relu", "linear", "log_softmax", "logsigmoid", "max_pool1d", "max_pool2d", "mish", "mse_loss",
+           "nll_loss", "normalize", "one_hot", "pad", "pairwise_distance", "prelu", "relu", "relu6", "selu", "sigmoid",
+           "silu", "smooth_l1_loss", "softmax", "softmin", "softplus", "softsign", "tanh", "tanhshrink", "threshold"]
 
 
 def relu(input: Tensor, inplace: bool = False) -> Tensor:

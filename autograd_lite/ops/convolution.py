@@ -420,6 +420,58 @@ def adaptive_avg_pool2d(input: Tensor, output_size: Any) -> Tensor:
     return AdaptiveAvgPool.apply(input, (oh, ow))
 
 
+def _adaptive_max(x: np.ndarray, out_size: tuple) -> tuple[np.ndarray, np.ndarray]:
+    """Each adaptive window's maximum, and where it is as a flat index into its input plane."""
+    rows, cols = (_adaptive_windows(n, o) for n, o in zip(x.shape[-2:], out_size))
+    out = np.empty(x.shape[:-2] + tuple(out_size), x.dtype)
+    index = np.empty(out.shape, np.int64)
+    for i, (h0, h1) in enumerate(rows):
+        for j, (w0, w1) in enumerate(cols):
+            window = x[..., h0:h1, w0:w1].reshape(x.shape[:-2] + (-1,))
+            k = window.argmax(axis=-1)
+            out[..., i, j] = np.take_along_axis(window, k[..., None], -1)[..., 0]
+            index[..., i, j] = (h0 + k // (w1 - w0)) * x.shape[-1] + w0 + k % (w1 - w0)
+    return out, index
+
+
+class AdaptiveMaxPool(Function):
+    """The largest value of each adaptive window; its gradient goes to that element (the first, on ties)."""
+
+    node_name = "AdaptiveMaxPool2DBackward0"
+
+    @staticmethod
+    def forward(ctx, input, out_size):
+        out, ctx.index = _adaptive_max(input._data, out_size)
+        ctx.shape = input.shape
+        return _make(out)
+
+    @staticmethod
+    def backward(ctx, grad):
+        _no_double_backward(grad, "adaptive_max_pool2d")
+        g = grad._data
+        flat = np.zeros(ctx.shape[:-2] + (ctx.shape[-2] * ctx.shape[-1],), g.dtype)
+        lead = flat.reshape(-1, flat.shape[-1])
+        np.add.at(lead, (np.arange(lead.shape[0])[:, None], ctx.index.reshape(lead.shape[0], -1)),
+                  g.reshape(lead.shape[0], -1))
+        return _make(flat.reshape(ctx.shape)), None
+
+
+def adaptive_max_pool2d(input: Tensor, output_size: Any, return_indices: bool = False) -> Tensor | tuple[Tensor, Tensor]:
+    """The maximum of each cell of an ``output_size`` grid (None keeps that size), as ``F.adaptive_max_pool2d``;
+    ``return_indices`` also gives where each maximum was (flat in its plane)."""
+    h, w = input.shape[-2:]
+    oh, ow = _pair(output_size)
+    out = AdaptiveMaxPool.apply(input, (oh or h, ow or w))
+    return (out, _make(_adaptive_max(input._data, (oh or h, ow or w))[1])) if return_indices else out
+
+
+def adaptive_max_pool1d(input: Tensor, output_size: Any, return_indices: bool = False) -> Tensor | tuple[Tensor, Tensor]:
+    """The maximum of each of ``output_size`` pieces of the last dimension (an adaptive_max_pool2d of height 1)."""
+    size = output_size[0] if isinstance(output_size, (tuple, list)) else output_size
+    out = adaptive_max_pool2d(input.unsqueeze(-2), (1, size), return_indices)
+    return (out[0].squeeze(-2), out[1].squeeze(-2)) if return_indices else out.squeeze(-2)
+
+
 def adaptive_avg_pool1d(input: Tensor, output_size: Any) -> Tensor:
     """Average into ``output_size`` pieces of the last dimension (an adaptive_avg_pool2d of height 1)."""
     size = output_size[0] if isinstance(output_size, (tuple, list)) else output_size

@@ -108,3 +108,14 @@ def test_max_pool_layers_with_indices_and_ceil_mode():
         return [repr(m) for m in ms] + [y, i, z, j, xs.grad]
 
     same(run)
+
+
+def test_adaptive_max_pool_layers():
+    x = np.random.default_rng(11).standard_normal((2, 3, 9, 8))
+
+    def run(lib):
+        ms = [lib.nn.AdaptiveMaxPool2d((2, 3)), lib.nn.AdaptiveMaxPool2d(2, return_indices=True), lib.nn.AdaptiveMaxPool1d(3)]
+        xs = lib.tensor(x, requires_grad=True)
+        return [repr(m) for m in ms] + [ms[0](xs), ms[1](xs), ms[2](xs[:, :, 0])]
+
+    same(run)

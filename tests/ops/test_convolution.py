@@ -245,3 +245,18 @@ def test_adaptive_avg_pool_any_size_matches_torch(name, dtype):
     else:
         call = lambda L, a: L.nn.functional.adaptive_avg_pool2d(a[0] if name == "unbatched" else a, size)  # noqa: E731
     compare(call, x)
+
+
+ADAPTIVE_MAX = {"4x3": lambda F, a: F.adaptive_max_pool2d(a, (4, 3)), "7-indices": lambda F, a: F.adaptive_max_pool2d(a, 7, True),
+                "keep-rows": lambda F, a: F.adaptive_max_pool2d(a, (None, 5), return_indices=True),
+                "unbatched": lambda F, a: F.adaptive_max_pool2d(a[0], (5, 5)),
+                "1d": lambda F, a: F.adaptive_max_pool1d(a[:, :, 0], 5, True),
+                "larger": lambda F, a: F.adaptive_max_pool2d(a, (12, 10), True), "to-1": lambda F, a: F.adaptive_max_pool2d(a, 1)}
+
+
+@pytest.mark.parametrize("name", list(ADAPTIVE_MAX))
+def test_adaptive_max_pool_matches_torch(name):
+    """Values, indices (flat in each plane; the first maximum on ties), gradients, AdaptiveMaxPool2DBackward0."""
+    x = np.random.default_rng(1).standard_normal((2, 3, 9, 8))
+    x[0, 0, :3, :3] = 4.0
+    compare(lambda L, a: ADAPTIVE_MAX[name](L.nn.functional, a), x, depth=3)
