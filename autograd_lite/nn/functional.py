@@ -20,7 +20,8 @@ from ..ops.arithmetic import AddScalar
 from ..ops.activations import elu, gelu, leaky_relu, silu, softplus
 from ..ops.convolution import adaptive_max_pool1d, adaptive_max_pool2d
 from ..ops.convolution import (adaptive_avg_pool1d, adaptive_avg_pool2d, avg_pool1d, avg_pool2d, conv1d, conv2d,
-                               conv_transpose1d, conv_transpose2d, max_pool1d, max_pool2d, pad)
+                               conv_transpose1d, conv_transpose2d, max_pool1d, max_pool2d)
+from ..ops.padding import pad
 from ..ops.activations import LogSigmoid
 from ..ops.indexing import embedding
 from ..ops.more_activations import celu, glu, hardsigmoid, hardswish, hardtanh, mish, prelu, relu6, selu, threshold

@@ -15,7 +15,8 @@ the engine sums it back to the input's shape.
 - ``indexing.py``     ``x[...]``, gather/scatter, index_select, unique
 - ``linalg.py``       mm, addmm, mv, dot, bmm, matmul, einsum
 - ``inplace.py``      ``add_`` and friends, ``x[i] = v``, fill_/copy_/zero_
-- ``losses.py``, ``normalization.py``, ``convolution.py``, ``more_activations.py``, ``upsampling.py``   what ``nn.functional`` exposes
+- ``losses.py``, ``normalization.py``, ``padding.py``, ``convolution.py``, ``more_activations.py``,
+  ``upsampling.py``   what ``nn.functional`` exposes
 - ``saved.py``        PyTorch's names for what each node saves (``grad_fn._saved_dim`` ...)
 
 The package's order is its dependency order: each file imports only files listed above it
@@ -73,4 +74,4 @@ from .convolution import (
 from . import saved  # noqa: E402,F401  (registers the nodes' _saved_* names)
 
 _ORDER = ("_common", "comparison", "arithmetic", "activations", "shape", "indexing", "unary", "reductions", "linalg",
-          "inplace", "losses", "normalization", "convolution", "more_activations", "upsampling", "saved")
+          "inplace", "losses", "normalization", "padding", "convolution", "more_activations", "upsampling", "saved")

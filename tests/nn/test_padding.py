@@ -1,5 +1,5 @@
 """autograd_lite/nn/padding.py against PyTorch: the padding layers' reprs and outputs (F.pad itself:
-tests/ops/test_convolution.py)."""
+tests/ops/test_padding.py)."""
 import numpy as np
 import pytest
 
