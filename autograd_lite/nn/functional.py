@@ -118,14 +118,18 @@ def one_hot(tensor: Tensor, num_classes: int = -1) -> Tensor:
 def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False) -> Tensor:
     """Zero each element with probability ``p`` and scale the rest by 1/(1-p) (``MulBackward0``).
 
-    The mask comes from the global generator, but not PyTorch's numbers: its CPU kernel
-    draws Bernoulli variates through MKL, which is not reproduced here.
+    The mask is PyTorch's: ``empty_like(input).bernoulli_(1 - p)`` divided by 1 - p in the
+    input's dtype, drawn from the global generator (``random.bernoulli``); p = 1 draws nothing.
     """
     _check_p(p)
-    if not training or p == 0:
+    if not training or p == 0 or not input._data.size:
         return input
-    keep = random.uniform(input._data.shape, input._data.dtype if input.is_floating_point() else np.float32) >= p
-    mask = _make((keep / (1 - p)).astype(input._data.dtype) if p < 1 else np.zeros_like(input._data))
+    data = input._data
+    if p < 1:
+        keep = random.bernoulli(1 - p, data).astype(data.dtype)
+        mask = _make(keep / data.dtype.type(1 - p) if data.dtype.kind == "f" else keep)
+    else:
+        mask = _make(np.zeros_like(data))
     return input.mul_(mask) if inplace else input * mask
 
 
@@ -187,14 +191,17 @@ def softmin(input: Tensor, dim: int | None = None, _stacklevel: int = 3, dtype: 
 
 
 def _feature_dropout(input: Tensor, p: float, training: bool, inplace: bool) -> Tensor:
-    """Zero whole channels (dimension 1 of a batch) with probability ``p``, scaling the rest by 1/(1-p)
-    (PyTorch's feature_dropout: one mask value per (sample, channel); ``MulBackward0``)."""
-    if not training or p == 0:
+    """Zero whole channels (dimension 1 of a batch) with probability ``p``, scaling the rest by 1/(1-p),
+    as PyTorch's feature_dropout draws it: one Bernoulli per (sample, channel), from the global generator
+    (``MulBackward0``); p = 1 multiplies by a 0-d zero."""
+    if not training or p == 0 or not input._data.size:
         return input
-    shape = tuple(input.shape[:2]) + (1,) * (input.dim() - 2)
-    dtype = input._data.dtype if input.is_floating_point() else np.float32
-    keep = random.uniform(shape, dtype) >= p
-    mask = _make((keep / (1 - p)).astype(input._data.dtype) if p < 1 else np.zeros(shape, input._data.dtype))
+    if p == 1:
+        mask = _make(np.zeros((), input._data.dtype))
+    else:
+        noise = np.empty(tuple(input.shape[:2]) + (1,) * (input.dim() - 2), input._data.dtype)
+        keep = random.bernoulli(1 - p, noise).astype(noise.dtype)
+        mask = _make(keep / noise.dtype.type(1 - p) if noise.dtype.kind == "f" else keep)
     return input.mul_(mask) if inplace else input * mask
 
 

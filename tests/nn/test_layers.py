@@ -136,7 +136,7 @@ def test_unflatten_refuses_what_torch_refuses(size):
                                              ("dropout3d", (80, 25, 2, 3, 2), 2), ("dropout3d", (400, 2, 3, 2), 1)])
 @pytest.mark.filterwarnings("ignore:dropout2d. Received a 3D input")
 def test_channel_dropout_zeroes_whole_channels(name, shape, lead):
-    """The mask is ours (not PyTorch's MKL draws): its law, one value per (sample, channel), the scale, the node."""
+    """One value per (sample, channel), kept with probability 1 - p and scaled, the node; the gradient is the mask."""
     al.manual_seed(0)
     x = al.ones(*shape, requires_grad=True)
     y = getattr(al.nn.functional, name)(x, 0.3)
@@ -148,6 +148,24 @@ def test_channel_dropout_zeroes_whole_channels(name, shape, lead):
     assert y.grad_fn.name() in ("MulBackward0", "SqueezeBackward1")
     y.sum().backward()
     assert np.array_equal(x.grad.numpy(), v)
+
+
+@pytest.mark.parametrize("call", [lambda F, L: F.dropout1d(L.ones(6, 5, 3, requires_grad=True), 0.3),
+                                  lambda F, L: F.dropout1d(L.ones(5, 3, requires_grad=True), 0.6),
+                                  lambda F, L: F.dropout2d(L.ones(4, 5, 2, 2, dtype=L.float64, requires_grad=True), 0.5),
+                                  lambda F, L: F.dropout3d(L.ones(5, 2, 2, 2, requires_grad=True), 0.2),
+                                  lambda F, L: F.dropout2d(L.ones(4, 5, 2, 2), 1.0)],
+                         ids=["1d", "1d-unbatched", "2d-float64", "3d-unbatched", "p=1"])
+def test_channel_dropout_masks_are_torch_s(call):
+    """The masks are drawn as PyTorch's serial CPU kernel draws them: the same seed, the same channels."""
+    def run(lib):
+        lib.manual_seed(0)
+        y = call(lib.nn.functional, lib)
+        if y.requires_grad:
+            y.sum().backward()
+        return y, y.grad_fn.name() if y.grad_fn else None
+
+    same(run)
 
 
 def test_channel_dropout_modules_match_torch_outside_the_mask():
