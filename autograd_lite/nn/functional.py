@@ -16,19 +16,15 @@ from .. import errors, ops, random
 from ..grad_mode import no_grad
 from ..ops import addmm, SqueezeInPlace, UnsafeView
 from ..ops._common import _check_shapes_broadcast
-from ..ops.arithmetic import AddScalar
 from ..ops.activations import elu, gelu, leaky_relu, silu, softplus
 from ..ops.convolution import adaptive_max_pool1d, adaptive_max_pool2d
 from ..ops.convolution import (adaptive_avg_pool1d, adaptive_avg_pool2d, avg_pool1d, avg_pool2d, conv1d, conv2d,
                                conv_transpose1d, conv_transpose2d, max_pool1d, max_pool2d)
 from ..ops.padding import pad
-from ..ops.activations import LogSigmoid
 from ..ops.indexing import embedding
-from ..ops.more_activations import celu, glu, hardsigmoid, hardswish, hardtanh, mish, prelu, relu6, selu, threshold
-from ..ops.losses import (binary_cross_entropy, binary_cross_entropy_with_logits, cross_entropy, huber_loss, kl_div,
-                          l1_loss, mse_loss, nll_loss, smooth_l1_loss)
-from ..ops.normalization import batch_norm, group_norm, layer_norm
-from ..ops.reductions import NormScalarOptDim
+from ..ops.losses import (binary_cross_entropy, binary_cross_entropy_with_logits, cross_entropy, l1_loss, mse_loss,
+                          nll_loss)
+from ..ops.normalization import batch_norm, layer_norm
 from ..ops.upsampling import interpolate
 from ..dtypes import dtype as _dtype, from_numpy_dtype as _dtype_of, result_dtype, scalar_type_name
 from ..tensor import _make, Tensor
@@ -81,7 +77,8 @@ def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
     """``input @ weight.T + bias``, recording the nodes PyTorch records.
 
     A batch ``(N, in)`` gives ``AddmmBackward0`` (``MmBackward0`` without bias); a vector
-    or a batch with more dimensions is viewed as a matrix first and viewed back after.
+    or a batch with more dimensions is viewed as a matrix first and viewed back after
+    (a non-contiguous one with a bias: ``matmul``, then the bias added, as PyTorch does).
     """
     wt = weight.t()
     if input.dim() == 2:
@@ -90,6 +87,8 @@ def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
         if bias is None:
             return SqueezeInPlace.apply(input.unsqueeze(0).mm(wt), 0)
         return addmm(bias, input.view(1, input.shape[0]), wt).view(weight.shape[0])
+    if bias is not None and not input.is_contiguous():  # PyTorch flattens only a contiguous input
+        return ops.matmul(input, wt) + bias
     batch = tuple(input.shape[:-1])
     rows = math.prod(batch)  # (not -1: with 0 features it would be ambiguous)
     flat = input.view(rows, input.shape[-1]) if input.is_contiguous() else input.reshape(rows, input.shape[-1])
@@ -131,63 +130,6 @@ def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool 
     else:
         mask = _make(np.zeros_like(data))
     return input.mul_(mask) if inplace else input * mask
-
-
-def normalize(input: Tensor, p: float = 2.0, dim: Any = 1, eps: float = 1e-12, out: Tensor | None = None) -> Tensor:
-    """``input`` divided by its p-norm along ``dim`` (at least ``eps``), as PyTorch's Python code does it."""
-    if out is not None:
-        raise NotImplementedError("autograd_lite's normalize has no out argument")
-    return input / input.norm(p, dim, keepdim=True).clamp_min(eps).expand_as(input)
-
-
-def cosine_similarity(x1: Tensor, x2: Tensor, dim: int = 1, eps: float = 1e-8) -> Tensor:
-    """Σ (x1 / ‖x1‖) (x2 / ‖x2‖) along ``dim``, each norm at least ``eps``.
-
-    As PyTorch's kernel: each input is divided by its own norm first (the result stays in
-    [-1, 1]); the norms are clamped in place under no_grad, so eps does not change gradients.
-    """
-    common = _dtype_of(result_dtype(x1, x2))
-    if not common.is_floating_point:
-        raise RuntimeError(f"expected common dtype to be floating point, yet common dtype is "
-                           f"{scalar_type_name(common)}")
-    x1, x2 = (x if x.is_floating_point() else x.to(common) for x in (x1, x2))
-    if x1.shape != x2.shape:
-        _check_shapes_broadcast(tuple(x1.shape), tuple(x2.shape))
-        shape = np.broadcast_shapes(tuple(x1.shape), tuple(x2.shape))
-        x1, x2 = x1.expand(shape), x2.expand(shape)  # (both, as PyTorch's expand_outplace)
-    n1, n2 = (ops.norm(x, 2, dim, keepdim=True).clone() for x in (x1, x2))
-    with no_grad():
-        n1.clamp_min_(eps)
-        n2.clamp_min_(eps)
-    return ((x1 / n1) * (x2 / n2)).sum(dim)
-
-
-def pairwise_distance(x1: Tensor, x2: Tensor, p: float = 2.0, eps: float = 1e-6, keepdim: bool = False) -> Tensor:
-    """The p-norm of ``x1 - x2 + eps`` along the last dimension, recorded as PyTorch's C++ records it
-    (``AddBackward1`` for the number, ``NormBackward1`` for at::norm)."""
-    return NormScalarOptDim.apply(AddScalar.apply(x1 - x2, eps), p, max(x1.dim(), x2.dim()) - 1, keepdim)
-
-
-def logsigmoid(input: Tensor) -> Tensor:
-    """log σ(x), computed without overflow (``LogSigmoidBackward0``)."""
-    return LogSigmoid.apply(input)
-
-
-def softsign(input: Tensor) -> Tensor:
-    """x / (|x| + 1), written as PyTorch's Python code writes it."""
-    return input / (input.abs() + 1)
-
-
-def tanhshrink(input: Tensor) -> Tensor:
-    """x - tanh(x), written as PyTorch's Python code writes it."""
-    return input - input.tanh()
-
-
-def softmin(input: Tensor, dim: int | None = None, _stacklevel: int = 3, dtype: _dtype | None = None) -> Tensor:
-    """softmax(-x) along ``dim`` (``SoftmaxBackward0`` after ``NegBackward0``)."""
-    if dim is None:
-        dim = _softmax_dim("softmin", input.dim())
-    return ops.softmax(-input if dtype is None else (-input).to(dtype), dim)
 
 
 def _feature_dropout(input: Tensor, p: float, training: bool, inplace: bool) -> Tensor:
@@ -257,3 +199,8 @@ def dropout2d(input: Tensor, p: float = 0.5, training: bool = True, inplace: boo
 def dropout3d(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False) -> Tensor:
     """Channel-wise dropout of (N, C, D, H, W) or unbatched (C, D, H, W) input (mirrors ``F.dropout3d``)."""
     return _feature_dropout_nd(input, p, training, inplace, 3)
+
+
+from ..ops.activations_more import celu, glu, hardshrink, hardsigmoid, hardswish, hardtanh, logsigmoid, mish, prelu, relu6, selu, softmin, softshrink, softsign, tanhshrink, threshold  # noqa: E402,F401
+from ..ops.losses_more import cosine_embedding_loss, cosine_similarity, gaussian_nll_loss, hinge_embedding_loss, huber_loss, kl_div, margin_ranking_loss, multi_margin_loss, normalize, pairwise_distance, poisson_nll_loss, smooth_l1_loss, soft_margin_loss, triplet_margin_loss  # noqa: E402,F401
+from ..ops.normalization_more import group_norm, instance_norm, local_response_norm, rms_norm  # noqa: E402,F401

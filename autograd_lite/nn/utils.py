@@ -70,17 +70,18 @@ def clip_grad_value_(parameters: Tensor | Iterable[Tensor], clip_value: float) -
 
 
 def parameters_to_vector(parameters: Iterable[Tensor]) -> Tensor:
-    """Every parameter flattened and joined into one vector, in order (``CatBackward0``)."""
     return cat([p.view(-1) for p in parameters])
 
 
 def vector_to_parameters(vec: Tensor, parameters: Iterable[Tensor]) -> None:
-    """Give each parameter, in order, the next ``numel()`` values of ``vec`` (the inverse of
-    ``parameters_to_vector``); as PyTorch, the parameters' ``.data`` become views of ``vec``."""
+    """The inverse of ``parameters_to_vector``: each parameter's ``.data`` becomes the next slice of ``vec``
+    (a view of it, as in PyTorch)."""
     if not isinstance(vec, Tensor):
-        raise TypeError(f"expected torch.Tensor, but got: {type(vec).__name__}")
+        name = type(vec).__qualname__
+        module = type(vec).__module__
+        raise TypeError(f"expected torch.Tensor, but got: {name if module == 'builtins' else module + '.' + name}")
     pointer = 0
     for param in parameters:
-        n = param.numel()
-        param.data = vec[pointer:pointer + n].view_as(param).data
-        pointer += n
+        num_param = param.numel()
+        param.data = vec[pointer:pointer + num_param].view_as(param).data
+        pointer += num_param

@@ -1,4 +1,4 @@
-"""Layer norm, batch norm and group norm. Their backward is an op of its own (``native_layer_norm_backward``,
+"""Layer norm and batch norm. Their backward is an op of its own (``native_layer_norm_backward``,
 ``native_batch_norm_backward``) whose gradient is PyTorch's double-backward formula, written with
 autograd_lite ops: a gradient of any order records the nodes PyTorch records.
 """
@@ -345,60 +345,3 @@ def batch_norm(input: Tensor, running_mean: Tensor | None, running_var: Tensor |
         running_mean._bump_version()
         running_var._bump_version()
     return out
-
-
-class NativeGroupNorm(Function):
-    """(x - mean) / sqrt(var + eps) over each group of channels (and all positions) of each sample,
-    then * weight + bias per channel. Its backward is written with autograd_lite ops (a double
-    backward gives PyTorch's values; its nodes are those ops, not native_group_norm_backward)."""
-
-    node_name = "NativeGroupNormBackward0"
-    _optional_tensor_args = (1, 2)
-
-    @staticmethod
-    def forward(ctx, input, weight, bias, groups, eps):
-        x = input._data
-        g = x.reshape(x.shape[0], groups, -1)
-        mean = np_mean(g, (2,), True)
-        rstd = 1 / np.sqrt(np_mean((g - mean) ** 2, (2,), True) + eps)
-        out = ((g - mean) * rstd).reshape(x.shape)
-        channel = (1, -1) + (1,) * (x.ndim - 2)
-        if weight is not None:
-            out = out * weight._data.reshape(channel)
-        if bias is not None:
-            out = out + bias._data.reshape(channel)
-        ctx.groups, ctx.eps = groups, eps
-        ctx.save_for_backward(input, weight)
-        return _new(out.astype(x.dtype, copy=False))
-
-    @staticmethod
-    def backward(ctx, grad):
-        input, weight = ctx.saved_tensors
-        need_input, need_weight, need_bias = ctx.needs_input_grad[:3]
-        n, c = input.shape[:2]
-        channel = (1, c) + (1,) * (input.dim() - 2)
-        others = (0,) + tuple(range(2, input.dim()))
-        gx = grad * weight.reshape(channel) if weight is not None else grad
-        grouped = input.reshape(n, ctx.groups, -1)
-        grad_input, xhat = _normalization_backward(grouped, gx.reshape(n, ctx.groups, -1), (2,), ctx.eps)
-        grad_weight = (grad * xhat.reshape(input.shape)).sum(others) if need_weight else None
-        grad_bias = grad.sum(others) if need_bias else None
-        return grad_input.reshape(input.shape) if need_input else None, grad_weight, grad_bias, None, None
-
-
-def group_norm(input: Tensor, num_groups: int, weight: Tensor | None = None, bias: Tensor | None = None,
-               eps: float = 1e-5) -> Tensor:
-    """Normalise each group of ``num_groups`` channel groups per sample, then scale and shift per channel
-    (``NativeGroupNormBackward0``)."""
-    if input.dim() < 2:
-        raise RuntimeError(f"Expected at least 2 dimensions for input tensor but received {input.dim()}")
-    c = input.shape[1]
-    if c % num_groups:
-        raise RuntimeError(f"Expected number of channels in input to be divisible by num_groups, but got input of "
-                           f"shape {list(input.shape)} and num_groups={num_groups}")
-    weight_shape = list(weight.shape) if weight is not None else [0]
-    for name, t in (("weight", weight), ("bias", bias)):
-        if t is not None and (t.dim() != 1 or t.numel() != c):  # (PyTorch prints the weight's shape for both)
-            raise RuntimeError(f"Expected {name} to be a vector of size equal to the number of channels in input, but "
-                               f"got {name} of shape {weight_shape} and input of shape {list(input.shape)}")
-    return NativeGroupNorm.apply(input, weight, bias, num_groups, eps)

@@ -731,9 +731,6 @@ class Norm(Function):
                               _unsqueeze_back(out, ctx.dims, keep), ctx.dims), None, None, None
 
 
-NormScalarOptDim = overload(Norm, "NormScalarOptDim", "NormBackward1")  # at::norm(x, p, dim), as C++ ops call it
-
-
 def _norm_backward(grad: Tensor, a: Tensor, p: float, norm: Tensor, dims: tuple) -> Tensor | None:
     """PyTorch's norm_backward, op for op (so a double backward records its nodes); 0 where the
     norm is 0 (a subgradient); p = 0 has no gradient at all."""

@@ -1,4 +1,4 @@
-"""ops/more_activations.py (and nn.functional's Python-written activations) against PyTorch: values,
+"""ops/activations_more.py (and nn.functional's Python-written activations) against PyTorch: values,
 gradients, grad_fn names; second-order graphs where ours are PyTorch's, second-order values elsewhere."""
 import numpy as np
 import pytest
