@@ -1,5 +1,5 @@
-"""autograd_lite/nn/activation.py against PyTorch: the activation layers' reprs, outputs and gradients
-(the functions behind them: tests/ops/test_more_activations.py)."""
+"""autograd_lite/nn/layers_more.py (activation modules) against PyTorch: the activation layers' reprs, outputs and gradients
+(the functions behind them: tests/ops/test_activations_more_cases.py)."""
 import numpy as np
 import pytest
 
