@@ -1,4 +1,5 @@
-"""Layers: ``Linear``, the activations, ``Flatten``, ``Identity``, ``Softmax``, ``LogSoftmax``."""
+"""Layers: ``Linear``, the activations, ``Flatten``/``Unflatten``, ``Identity``, ``Softmax``, ``LogSoftmax``,
+the normalisations, ``Embedding``, ``Dropout``, ``CosineSimilarity`` and ``PairwiseDistance``."""
 from __future__ import annotations
 
 import math
@@ -138,6 +139,27 @@ class Dropout(Module):
         return f"p={self.p}, inplace={self.inplace}"
 
 
+class Dropout1d(Dropout):
+    """Zeroes whole channels of (N, C, L) input while training (mirrors ``torch.nn.Dropout1d``)."""
+
+    def forward(self, input: Tensor) -> Tensor:
+        return F.dropout1d(input, self.p, self.training, self.inplace)
+
+
+class Dropout2d(Dropout):
+    """Zeroes whole channels of (N, C, H, W) input while training (mirrors ``torch.nn.Dropout2d``)."""
+
+    def forward(self, input: Tensor) -> Tensor:
+        return F.dropout2d(input, self.p, self.training, self.inplace)
+
+
+class Dropout3d(Dropout):
+    """Zeroes whole channels of (N, C, D, H, W) input while training (mirrors ``torch.nn.Dropout3d``)."""
+
+    def forward(self, input: Tensor) -> Tensor:
+        return F.dropout3d(input, self.p, self.training, self.inplace)
+
+
 class LayerNorm(Module):
     """Normalises the last dimensions, then scales and shifts (mirrors ``torch.nn.LayerNorm``)."""
 
@@ -169,16 +191,42 @@ class Embedding(Module):
                  dtype: Any = None) -> None:
         super().__init__()
         self.num_embeddings, self.embedding_dim = num_embeddings, embedding_dim
-        if padding_idx is not None and padding_idx < 0:
-            padding_idx += num_embeddings
-        self.padding_idx = padding_idx
-        self.weight = Parameter(creation.empty((num_embeddings, embedding_dim), dtype=dtype))
-        init.normal_(self.weight)
         if padding_idx is not None:
+            if not -num_embeddings <= padding_idx < num_embeddings:
+                raise AssertionError("Padding_idx must be within num_embeddings")
+            if padding_idx < 0:
+                padding_idx += num_embeddings
+        self.padding_idx = padding_idx
+        self.max_norm, self.norm_type, self.scale_grad_by_freq, self.sparse = max_norm, norm_type, scale_grad_by_freq, sparse
+        if _weight is None:
+            self.weight = Parameter(creation.empty((num_embeddings, embedding_dim), dtype=dtype), requires_grad=not _freeze)
+            self.reset_parameters()
+        else:
+            if list(_weight.shape) != [num_embeddings, embedding_dim]:
+                raise AssertionError("Shape of weight does not match num_embeddings and embedding_dim")
+            self.weight = Parameter(_weight, requires_grad=not _freeze)
+
+    def reset_parameters(self) -> None:
+        """N(0, 1) draws, the padding row zeroed (PyTorch's order of draws)."""
+        init.normal_(self.weight)
+        if self.padding_idx is not None:
             with no_grad():
-                self.weight[padding_idx].fill_(0)
+                self.weight[self.padding_idx].fill_(0)
+
+    @classmethod
+    def from_pretrained(cls, embeddings: Tensor, freeze: bool = True, padding_idx: int | None = None,
+                        max_norm: float | None = None, norm_type: float = 2.0, scale_grad_by_freq: bool = False,
+                        sparse: bool = False) -> "Embedding":
+        """An Embedding whose table is ``embeddings`` itself (shared, not copied), frozen unless ``freeze=False``."""
+        if embeddings.dim() != 2:
+            raise AssertionError("Embeddings parameter is expected to be 2-dimensional")
+        rows, cols = embeddings.shape
+        return cls(rows, cols, padding_idx, max_norm, norm_type, scale_grad_by_freq, sparse, _weight=embeddings,
+                   _freeze=freeze)
 
     def forward(self, input: Tensor) -> Tensor:
+        if self.max_norm is not None:
+            raise NotImplementedError("autograd_lite's Embedding has no max_norm")
         return F.embedding(input, self.weight, self.padding_idx)
 
     def extra_repr(self) -> str:
@@ -236,6 +284,21 @@ class BatchNorm2d(_BatchNorm):
     """Batch normalisation of (N, C, H, W) input (mirrors ``torch.nn.BatchNorm2d``)."""
 
     _expected_dims = (4,)
+
+
+class BatchNorm3d(_BatchNorm):
+    """Batch normalisation of (N, C, D, H, W) input (mirrors ``torch.nn.BatchNorm3d``)."""
+
+    _expected_dims = (5,)
+
+
+class Softmax2d(Module):
+    """Softmax over the channels at every position of (N, C, H, W) or (C, H, W) input (mirrors ``torch.nn.Softmax2d``)."""
+
+    def forward(self, input: Tensor) -> Tensor:
+        if input.dim() not in (3, 4):
+            raise ValueError(f"Softmax2d: expected input to be 3D or 4D, got {input.dim()}D instead")
+        return F.softmax(input, -3, _stacklevel=5)
 
 
 class LeakyReLU(Module):
@@ -302,3 +365,26 @@ class SiLU(Module):
 
     def forward(self, input: Tensor) -> Tensor:
         return F.silu(input)
+
+
+class Unflatten(Module):
+    """Splits dimension ``dim`` into ``unflattened_size`` (mirrors ``torch.nn.Unflatten``)."""
+
+    def __init__(self, dim: int, unflattened_size: Any) -> None:
+        super().__init__()
+        if not isinstance(unflattened_size, (tuple, list)):
+            raise TypeError(f"unflattened_size must be a tuple of ints, but found type "
+                            f"{type(unflattened_size).__name__}")
+        for idx, elem in enumerate(unflattened_size):
+            if not isinstance(elem, int):
+                raise TypeError(f"unflattened_size must be tuple of ints, but found element of type "
+                                f"{type(elem).__name__} at pos {idx}")
+        self.dim, self.unflattened_size = dim, unflattened_size
+
+    def forward(self, input: Tensor) -> Tensor:
+        return input.unflatten(self.dim, self.unflattened_size)
+
+    def extra_repr(self) -> str:
+        return f"dim={self.dim}, unflattened_size={self.unflattened_size}"
+
+

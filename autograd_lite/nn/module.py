@@ -176,7 +176,7 @@ class Module:
         if isinstance(value, Parameter):
             if params is None:
                 raise AttributeError("cannot assign parameters before Module.__init__() call")
-            self._forget(name)
+            self._forget(name, keep="_parameters")
             self.register_parameter(name, value)
             return
         if params is not None and name in params:
@@ -189,7 +189,7 @@ class Module:
         if isinstance(value, Module):
             if modules is None:
                 raise AttributeError("cannot assign module before Module.__init__() call")
-            self._forget(name)
+            self._forget(name, keep="_modules")
             modules[name] = value
             return
         if modules is not None and name in modules:
@@ -200,7 +200,6 @@ class Module:
             return
         buffers = self.__dict__.get("_buffers")
         if isinstance(value, Buffer):
-            self._forget(name)
             self.register_buffer(name, value.data, value.persistent)
             return
         if buffers is not None and name in buffers:
@@ -211,11 +210,13 @@ class Module:
             return
         object.__setattr__(self, name, value)
 
-    def _forget(self, name: str) -> None:
-        """Remove ``name`` from wherever it is, before it is registered anew."""
+    def _forget(self, name: str, keep: str) -> None:
+        """Remove ``name`` from wherever it is but the table ``keep``, before it is registered anew
+        (so a replaced parameter or submodule keeps its place in the order, as in PyTorch)."""
         self.__dict__.pop(name, None)
         for table in ("_parameters", "_buffers", "_modules"):
-            self.__dict__[table].pop(name, None)
+            if table != keep:
+                self.__dict__[table].pop(name, None)
         self._non_persistent_buffers_set.discard(name)
 
     def __getattr__(self, name: str) -> Any:

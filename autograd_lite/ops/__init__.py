@@ -15,7 +15,8 @@ the engine sums it back to the input's shape.
 - ``indexing.py``     ``x[...]``, gather/scatter, index_select, unique
 - ``linalg.py``       mm, addmm, mv, dot, bmm, matmul, einsum
 - ``inplace.py``      ``add_`` and friends, ``x[i] = v``, fill_/copy_/zero_
-- ``losses.py``, ``normalization.py``, ``convolution.py``   what ``nn.functional`` exposes
+- ``losses.py``, ``normalization.py``, ``padding.py``, ``convolution.py``, ``upsampling.py`` and the
+  ``*_more.py`` families   what ``nn.functional`` exposes
 - ``saved.py``        PyTorch's names for what each node saves (``grad_fn._saved_dim`` ...)
 
 The package's order is its dependency order: each file imports only files listed above it
@@ -75,7 +76,8 @@ from .convolution import (
 from . import saved  # noqa: E402,F401  (registers the nodes' _saved_* names)
 
 _ORDER = ("_common", "comparison", "arithmetic", "activations", "shape", "indexing", "unary", "reductions", "linalg",
-          "inplace", "losses", "normalization", "convolution", "saved", "pointwise_more", "shape_more")
+          "inplace", "losses", "normalization", "padding", "convolution", "upsampling", "saved", "pointwise_more",
+          "shape_more")
 from .pointwise_more import *  # noqa: E402,F401,F403  (rounding, inverse trigonometry, lerp, addcmul, ...: see its __all__)
 from .shape_more import *  # noqa: E402,F401,F403  (hstack, tile, roll, meshgrid, tensor_split, ...: see its __all__)
 _ORDER += ("activations_more", "losses_more", "normalization_more")  # (appended: the families added in phase 6)

@@ -212,7 +212,7 @@ class HardswishBackward(Function):
         ctx.save_for_backward(grad, a)
         g, x = grad._data, a._data
         t = x.dtype.type
-        d = np.where(x < -3, t(0), np.where(x <= 3, x / t(3) + t(0.5), t(1)))
+        d = np.where(x <= -3, t(0), np.where(x < 3, x / t(3) + t(0.5), t(1)))  # (PyTorch's ends: 0 at -3, 1 at 3)
         return _pointwise((g * d).astype(g.dtype, copy=False), grad, a)
 
     @staticmethod
@@ -410,11 +410,19 @@ class PreluKernel(Function):
 
 def prelu(input: Tensor, weight: Tensor) -> Tensor:
     """x for x > 0, else a learned slope times x, one slope per channel (dim 1) or one for all."""
-    channels = input.shape[1] if input.dim() >= 2 else 1
+    if input.dtype != weight.dtype:
+        raise RuntimeError(f"prelu: Type promoting not supported. Got {scalar_type_name(input.dtype)} and "
+                           f"{scalar_type_name(weight.dtype)}")
     n = weight.numel()
-    if n != 1 and n != channels:
-        raise RuntimeError(f"Mismatch of parameter numbers and input channel size. Found parameter numbers = {n} "
-                           f"and channel size = {channels}.")
+    if n != 1:
+        if input.dim() == 0:
+            raise RuntimeError("Not allow zero-dim input tensor.")
+        channels = input.shape[1] if input.dim() > 1 else 1
+        if channels != n:
+            raise RuntimeError(f"Mismatch of parameter numbers and input channel size. Found parameter numbers = {n} "
+                               f"and channel size = {channels}.")
+    if weight.dim() > 1:
+        raise RuntimeError(f"prelu: Expected `weight` to be a scalar or 1D tensor, but got: ndim = {weight.dim()}")
     if input.dim() > 1 and weight.dim() == 1:
         weight = weight.reshape((n,) + (1,) * (input.dim() - 2))
     return PreluKernel.apply(input, weight)

@@ -22,7 +22,7 @@ from ..views import _view_of, refresh_view
 from ._common import _check_shapes_broadcast, _scalar_name, _t, _type_name, as_tensor_like
 from .activations import relu
 from .arithmetic import add, div, mul, neg, pow, sub
-from .comparison import masked_fill
+from .comparison import _check_tensors, logical_and, logical_not, logical_or, logical_xor, masked_fill
 from .indexing import _index_key, getitem, IndexPut, scatter, writable
 from .shape import _expand_target, _expandable_to, clone
 from .unary import clamp, exp
@@ -789,3 +789,36 @@ abs_ = absolute_ = _inplace_of(unary.abs, "absolute_")
 index_add_ = _inplace_of(indexing.index_add)
 clip_ = tensor_method("clip_")(clamp_)
 negative_ = tensor_method("negative_")(neg_)
+
+
+def _write_logical(self: Tensor, result: Tensor) -> Tensor:
+    """Write a logical op's bool result into ``self``, cast to ``self``'s dtype (1.0 / 0.0 in a float
+    tensor). A logical op has no derivative, so PyTorch records nothing and runs none of autograd's
+    in-place checks: a leaf that requires grad is written to and keeps its place in the graph."""
+    _check_result(self, result, desired=None)
+    _store(self, result._data)
+    return self
+
+
+def _logical_inplace(op: Callable) -> Callable:
+    """``x.logical_and_(y)``, ``logical_or_``, ``logical_xor_``: see ``_write_logical``."""
+    name = op.__name__ + "_"
+
+    def op_(self: Tensor, *args: Any, **kwargs: Any) -> Tensor:
+        _check_tensors(name, ("other",), args, kwargs)
+        _check_overlap(self, args + tuple(kwargs.values()))
+        return _write_logical(self, op(self.detach(), *args, **kwargs))
+
+    op_.__name__ = op_.__qualname__ = name
+    op_.__doc__ = f"``{op.__name__}`` in place, in ``self``'s dtype."
+    return tensor_method()(op_)
+
+
+logical_and_, logical_or_, logical_xor_ = map(_logical_inplace, (logical_and, logical_or, logical_xor))
+
+
+@tensor_method()
+def logical_not_(self: Tensor) -> Tensor:
+    """``logical_not`` in place, in ``self``'s dtype (see ``_write_logical``)."""
+    _check_overlap(self, ())
+    return _write_logical(self, logical_not(self.detach()))

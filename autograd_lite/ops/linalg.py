@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import builtins
+import math
 
 import numpy as np
 
@@ -223,12 +224,33 @@ class Dot(Function):
         return grad * b if need_a else None, grad * a if need_b else None
 
 
-@tensors_only('inner')
+@tensors_only()
 def dot(input: Tensor, tensor: Tensor) -> Tensor:
     return Dot.apply(input, tensor)
 
 
-inner = dot
+@tensors_only()
+def inner(input: Tensor, other: Tensor) -> Tensor:
+    """Sums of products over the last dimension of both: ``a[..., k] * b[..., k]`` for every pair of
+    leading indices (shape ``a.shape[:-1] + b.shape[:-1]``); a 0-d operand just multiplies.
+
+    PyTorch's at::inner is ``tensordot(a, b, -1, -1)``: both permuted (contracted dimension last in
+    ``a``, first in ``b``), reshaped to matrices, one ``mm`` (a ``dot`` for two vectors), reshaped back.
+    """
+    if input.dim() == 0 or other.dim() == 0:
+        return input * other
+    if input.shape[-1] != other.shape[-1]:
+        raise RuntimeError(f"inner() the last dimension must match on both input tensors but got shapes "
+                           f"{list(input.shape)} and {list(other.shape)}")
+    if input.dtype != other.dtype:
+        raise RuntimeError("both inputs should have same dtype")
+    a = input.permute(tuple(range(input.dim())))
+    b = other.permute((other.dim() - 1,) + tuple(range(other.dim() - 1)))
+    rows, cols = tuple(input.shape[:-1]), tuple(other.shape[:-1])
+    if not rows and not cols:
+        return a.dot(b).reshape(())
+    k = input.shape[-1]
+    return a.reshape(math.prod(rows), k).mm(b.reshape(k, math.prod(cols))).reshape(rows + cols)
 
 
 class Bmm(Function):

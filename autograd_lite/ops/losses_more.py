@@ -12,6 +12,8 @@ import warnings
 
 import numpy as np
 
+from .. import dtypes
+
 from ..creation import ones_like, zeros_like
 from ..function import Function
 from ..grad_mode import no_grad
@@ -443,7 +445,13 @@ def pairwise_distance(x1: Tensor, x2: Tensor, p: float = 2.0, eps: float = 1e-6,
 
 def cosine_similarity(x1: Tensor, x2: Tensor, dim: int = 1, eps: float = 1e-8) -> Tensor:
     """Σ (x1 / ‖x1‖)(x2 / ‖x2‖) along ``dim``, each norm at least ``eps`` (PyTorch's composition:
-    both inputs expanded when their shapes differ, the norms cloned and clamped outside the graph)."""
+    both inputs expanded when their shapes differ, the norms cloned and clamped outside the graph;
+    integer inputs promoted to their common dtype, which must be floating)."""
+    common = dtypes.from_numpy_dtype(dtypes.result_dtype(x1, x2))
+    if not common.is_floating_point:
+        raise RuntimeError(f"expected common dtype to be floating point, yet common dtype is "
+                           f"{dtypes.scalar_type_name(common)}")
+    x1, x2 = (x if x.is_floating_point() else x.to(common) for x in (x1, x2))
     if x1.shape != x2.shape:
         _check_shapes_broadcast(x1.shape, x2.shape)
         shape = np.broadcast_shapes(x1.shape, x2.shape)

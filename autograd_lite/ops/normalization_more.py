@@ -71,6 +71,11 @@ def group_norm(input: Tensor, num_groups: int, weight: Tensor | None = None, bia
     if input.shape[1] % num_groups:
         raise RuntimeError(f"Expected number of channels in input to be divisible by num_groups, but got input of "
                            f"shape {list(input.shape)} and num_groups={num_groups}")
+    weight_shape = list(weight.shape) if weight is not None else [0]
+    for name, t in (("weight", weight), ("bias", bias)):
+        if t is not None and (t.dim() != 1 or t.numel() != input.shape[1]):  # (PyTorch prints the weight's shape for both)
+            raise RuntimeError(f"Expected {name} to be a vector of size equal to the number of channels in input, but "
+                               f"got {name} of shape {weight_shape} and input of shape {list(input.shape)}")
     return NativeGroupNorm.apply(input, weight, bias, num_groups, eps)
 
 

@@ -590,8 +590,14 @@ def flatten(input: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:
 def unflatten(input: Tensor, dim: int, sizes: Sequence[int]) -> Tensor:
     """Split dimension ``dim`` into ``sizes`` (a view)."""
     d = _wrap_dim(dim, input._data.ndim)
-    shape = input._data.shape
-    return view(input, shape[:d] + tuple(sizes) + shape[d + 1:])
+    shape, sizes = input._data.shape, tuple(sizes)
+    if not sizes:
+        raise RuntimeError("unflatten: sizes must be non-empty")
+    known = int(np.prod([s for s in sizes if s != -1]))
+    if (shape[d] != known) if -1 not in sizes else (known == 0 or shape[d] % known):
+        raise RuntimeError(f"unflatten: Provided sizes {list(sizes)} don't multiply up to the size of dim {dim} "
+                           f"({shape[d]}) in the input tensor")
+    return view(input, shape[:d] + sizes + shape[d + 1:])
 
 
 @tensor_method()

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 torch = pytest.importorskip("torch")
-from harness import graph_names, same  # noqa: E402
+from harness import compare, compare_error, compare_orders, graph_names, same  # noqa: E402
 
 
 @pytest.mark.parametrize("shape", [(3,), (2, 3), (5, 2, 3)])
@@ -68,3 +68,43 @@ def test_activation_gradient_layout(name):
     compare_layout(lambda L, x: L.autograd.grad(f(L.nn.functional, name)(x.t()).sum(), x)[0], x, requires_grad=True)
     compare_layout(lambda L, x: L.autograd.grad(f(L.nn.functional, name)(x.t()), x, L.ones(4, 3))[0], x,
                    requires_grad=True)
+
+
+SIMILARITY = {
+    "normalize": lambda F, x, y: F.normalize(x),
+    "normalize-p1-last": lambda F, x, y: F.normalize(x, p=1, dim=-1),
+    "normalize-dims": lambda F, x, y: F.normalize(x, dim=(0, 2)),
+    "normalize-zeros": lambda F, x, y: F.normalize(x * 0),
+    "cosine": lambda F, x, y: F.cosine_similarity(x, y),
+    "cosine-dim0": lambda F, x, y: F.cosine_similarity(x, y, dim=0),
+    "cosine-zeros": lambda F, x, y: F.cosine_similarity(x * 0, y, eps=1e-3),
+    "cosine-broadcast": lambda F, x, y: F.cosine_similarity(x, y[0, :, :1], dim=1),
+    "pairwise": lambda F, x, y: F.pairwise_distance(x, y),
+    "pairwise-p1-keepdim": lambda F, x, y: F.pairwise_distance(x, y, p=1, keepdim=True),
+    "pairwise-vectors": lambda F, x, y: F.pairwise_distance(x[0, 0], y[0, 0]),
+    "pairwise-broadcast": lambda F, x, y: F.pairwise_distance(x, y[0, :, :1]),
+}
+
+
+@pytest.mark.parametrize("name", list(SIMILARITY))
+def test_normalize_and_distances_match_torch(name):
+    """Values, gradients, the whole recorded graph, and the graphs of the second-order gradients."""
+    x, y = np.random.default_rng(5).standard_normal((2, 3, 4, 5))
+    call = SIMILARITY[name]
+    compare(lambda L, a, b: call(L.nn.functional, a, b), x, y, depth=8)
+    compare_orders(lambda L, a, b: call(L.nn.functional, a, b), x, y, order=2)
+
+
+def test_cosine_similarity_of_integers_promotes():
+    x, y = np.random.default_rng(6).standard_normal((2, 3, 4))
+    compare(lambda L, a, b: L.nn.functional.cosine_similarity(a.long(), b), x, y, requires_grad=[False, True])
+
+
+@pytest.mark.parametrize("call", [
+    lambda F, x, y: F.cosine_similarity(x.long(), y.long()), lambda F, x, y: F.cosine_similarity(x, y[:, :2]),
+    lambda F, x, y: F.cosine_similarity(x, y, dim=2), lambda F, x, y: F.pairwise_distance(x, y[:, :2]),
+    lambda F, x, y: F.normalize(x, dim=3), lambda F, x, y: F.normalize(x.long()),
+], ids=["cosine-integers", "cosine-shapes", "cosine-dim", "pairwise-shapes", "normalize-dim", "normalize-integers"])
+def test_similarity_misuse_raises_as_torch(call):
+    x, y = np.random.default_rng(7).standard_normal((2, 3, 4))
+    compare_error(lambda L, a, b: call(L.nn.functional, a, b), x, y)

@@ -3,7 +3,7 @@ import numpy as np
 import pytest
 
 torch = pytest.importorskip("torch")
-from harness import LIBS  # noqa: E402
+from harness import LIBS, raises_same, same  # noqa: E402
 
 
 def _draws(make) -> list:
@@ -50,3 +50,22 @@ def test_init_functions_bit_for_bit(init):
 def test_calculate_gain(args):
     theirs, ours = (lib.nn.init.calculate_gain(*args) for lib in LIBS)
     assert ours == theirs
+
+
+def test_trunc_normal_orthogonal_and_eye_draw_torch_s_numbers():
+    """trunc_normal_ both ways PyTorch draws (normal draws redrawn outside [a, b] when [a, b] holds
+    most of the mass, rejection sampling of uniform candidates otherwise)."""
+    def run(lib):
+        lib.manual_seed(0)
+        init = lib.nn.init
+        return [init.trunc_normal_(lib.empty(300, 40), std=0.02), init.trunc_normal_(lib.empty(5, 7), 1.0, 2.0, -1.0, 3.0),
+                init.trunc_normal_(lib.empty(50, 20), a=1.0, b=3.0), init.trunc_normal_(lib.empty(200, dtype=lib.float64)),
+                init.orthogonal_(lib.empty(4, 6)), init.orthogonal_(lib.empty(6, 3, 2), gain=2.0), init.eye_(lib.empty(3, 5))]
+
+    same(run)
+
+
+@pytest.mark.parametrize("call", [lambda init, lib: init.eye_(lib.empty(3)), lambda init, lib: init.orthogonal_(lib.empty(3))],
+                         ids=["eye-1d", "orthogonal-1d"])
+def test_init_refuses_what_torch_refuses(call):
+    raises_same(lambda lib: call(lib.nn.init, lib))

@@ -35,3 +35,18 @@ def test_cross_entropy_weight_ignore_index(reduction):
         return out, xx.grad
 
     same(loss)
+
+
+def test_smooth_l1_huber_and_kl_div_modules():
+    x, t = np.random.default_rng(3).standard_normal((2, 4, 3)) * 2
+
+    def run(lib):
+        nn = lib.nn
+        ms = [nn.SmoothL1Loss(), nn.SmoothL1Loss(reduction="sum", beta=0.5), nn.HuberLoss(), nn.HuberLoss(delta=2.0),
+              nn.KLDivLoss(reduction="batchmean"), nn.KLDivLoss(reduction="sum", log_target=True)]
+        xs = lib.tensor(x, requires_grad=True)
+        outs = [m(xs, lib.tensor(t)) for m in ms[:4]] + [m(xs.log_softmax(-1), lib.tensor(t).log_softmax(-1)) for m in ms[4:]]
+        sum(outs).backward()
+        return [repr(m) for m in ms] + outs + [o.grad_fn.name() for o in outs] + [xs.grad]
+
+    same(run)

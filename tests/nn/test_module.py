@@ -179,3 +179,15 @@ def test_sequential_editing(edit):
         return out is n, [type(m).__name__ for m in (out if isinstance(out, nn.Sequential) else n)], list(n._modules)
 
     assert run(al) == run(torch)
+
+
+def test_replacing_a_parameter_or_submodule_keeps_its_place():
+    def run(lib):
+        nn = lib.nn
+        m = nn.Linear(2, 3)
+        m.weight = nn.Parameter(lib.ones(3, 2))
+        s = nn.Sequential(nn.Linear(1, 1), nn.ReLU())
+        s[0] = nn.Tanh()
+        return [n for n, _ in m.named_parameters()], list(m.state_dict()), repr(s)
+
+    same(run)

@@ -970,6 +970,34 @@ def test_copy_slices_refusals(case):
     raises_same(case)
 
 
+LOGICAL_INPLACE = {
+    "and-float-by-int": lambda L: L.tensor([0., 1.5, -2.]).logical_and_(L.tensor([1, 0, 1])),
+    "or-float-by-int": lambda L: L.tensor([0., 1.5, -2.]).logical_or_(L.tensor([1, 0, 1])),
+    "xor-float-by-int": lambda L: L.tensor([0., 1.5, -2.]).logical_xor_(L.tensor([1, 0, 1])),
+    "not-float": lambda L: L.tensor([0., 1.5, -2.]).logical_not_(),
+    "not-int": lambda L: L.tensor([1, 0, 1]).logical_not_(),
+    "not-uint8": lambda L: L.ones(3, dtype=L.uint8).logical_not_(),
+    "not-bool": lambda L: L.tensor([True, False]).logical_not_(),
+    "bool-by-float": lambda L: L.tensor([True, False]).logical_and_(L.tensor([0.5, 0.])),
+    "by-0d": lambda L: L.tensor([1, 0, 1]).logical_and_(L.tensor(2.)),
+    "broadcast-other": lambda L: L.ones(2, 3).logical_or_(L.tensor([0., 0., 1.])),
+    "leaf-requiring-grad": lambda L: L.ones(3, requires_grad=True).logical_and_(L.tensor([1, 0, 1])),
+    "non-leaf-keeps-grad-fn": lambda L: (L.ones(3, requires_grad=True) * 2).logical_not_(),
+    "aliased-other": lambda L: (lambda x: (x.logical_xor_(x[[1, 0, 2]]), x._version))(L.tensor([0., 2., 0.])),
+    "view-writes-base": lambda L: (lambda x: (x[1:].logical_not_(), x, x._version))(L.tensor([0., 2., 0.])),
+    "number": lambda L: L.tensor([1, 0, 1]).logical_and_(2),
+    "number-keyword": lambda L: L.tensor([1, 0, 1]).logical_or_(other=2),
+    "self-too-small": lambda L: L.tensor([1, 0, 1]).logical_and_(L.ones(2, 3)),
+    "expanded-self": lambda L: L.ones(3).expand(2, 3).logical_not_(),
+}
+
+
+@pytest.mark.parametrize("name", list(LOGICAL_INPLACE))
+def test_logical_inplace_methods_match_torch(name):
+    """Values in self's dtype, version counters, untouched graphs, and PyTorch's errors."""
+    same(LOGICAL_INPLACE[name])
+
+
 # --- the public as_strided ------------------------------------------------------------------
 
 

@@ -273,6 +273,33 @@ def test_mv_backward_is_ger():
     compare_orders(lambda T, v, b: T.matmul(v, b), *arrays((3,), (3, 2)))  # squeeze_'s backward: unsqueeze_to
 
 
+INNER = [((3,), (3,)), ((2, 3), (4, 3)), ((2, 3), (3,)), ((3,), (2, 3)), ((2, 5, 3), (4, 3)), ((), (2, 3)),
+         ((2, 3), ()), ((2, 3, 4), (5, 6, 4)), ((0, 3), (2, 3)), ((2, 0), (3, 0))]
+
+
+@pytest.mark.parametrize("sa,sb", INNER, ids=[f"{a}-{b}" for a, b in INNER])
+def test_inner_is_tensordot_over_the_last_dimensions(sa, sb):
+    """torch.inner's values, gradients and whole graph (permutes, reshapes, one mm or dot), to the second order."""
+    a, b = np.random.default_rng(3).standard_normal(sa), np.random.default_rng(4).standard_normal(sb)
+    compare(lambda L, x, y: L.inner(x, y), a, b, depth=6)
+    compare(lambda L, x, y: x.inner(y), a, b, depth=6)
+    compare_orders(lambda L, x, y: L.inner(x, y), a, b, order=2)
+
+
+def test_inner_of_integers():
+    r = np.random.default_rng(5)
+    compare(lambda L, x, y: L.inner(x.long(), y.long()), r.standard_normal((2, 3)) * 5, r.standard_normal(3) * 5)
+
+
+@pytest.mark.parametrize("call", [
+    lambda L, x, y: L.inner(x, y[:2]), lambda L, x, y: L.inner(x, y.float()), lambda L, x, y: L.inner(x, 2),
+    lambda L, x, y: x.inner(2), lambda L, x, y: L.inner(x.long(), y),
+], ids=["last-dims", "dtypes", "number", "method-number", "int-and-float"])
+def test_inner_misuse_raises_as_torch(call):
+    r = np.random.default_rng(6)
+    compare_error(call, r.standard_normal((2, 3)), r.standard_normal(3))
+
+
 # --- diagonal with an offset, diag, trace ----------------------------------------------------
 
 

@@ -359,3 +359,49 @@ def test_bce_with_logits_target_gradient_of_large_logits():
         loss = L.nn.functional.binary_cross_entropy_with_logits(x, t, pos_weight=L.tensor([2.0]))
         return L.autograd.grad(loss, (x, t))
     same(f)
+
+
+ROBUST = {
+    "smooth_l1": lambda F, x, t: F.smooth_l1_loss(x, t), "smooth_l1-sum-beta": lambda F, x, t: F.smooth_l1_loss(x, t, reduction="sum", beta=0.5),
+    "smooth_l1-none": lambda F, x, t: F.smooth_l1_loss(x, t, reduction="none", beta=2.0),
+    "smooth_l1-beta0": lambda F, x, t: F.smooth_l1_loss(x, t, beta=0.0),
+    "huber": lambda F, x, t: F.huber_loss(x, t), "huber-sum-delta": lambda F, x, t: F.huber_loss(x, t, reduction="sum", delta=0.5),
+    "huber-none": lambda F, x, t: F.huber_loss(x, t, reduction="none", delta=2.0),
+    "kl-batchmean": lambda F, x, t: F.kl_div(x.log_softmax(1), t.softmax(1), reduction="batchmean"),
+    "kl-sum": lambda F, x, t: F.kl_div(x.log_softmax(1), t.softmax(1), reduction="sum"),
+    "kl-none-zeros": lambda F, x, t: F.kl_div(x, t.relu(), reduction="none"),
+    "kl-log-target": lambda F, x, t: F.kl_div(x, t, reduction="batchmean", log_target=True),
+}
+
+
+@pytest.mark.parametrize("name", list(ROBUST))
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_smooth_l1_huber_and_kl_div_match_torch(name, dtype):
+    """Values (|d| on both sides of beta/delta), gradients of both inputs, the graph's node names."""
+    x, t = (np.random.default_rng(8).standard_normal((2, 4, 3)) * 2).astype(dtype)
+    compare(lambda L, a, b: ROBUST[name](L.nn.functional, a, b), x, t, depth=6)
+
+
+@pytest.mark.parametrize("name", ["kl-batchmean", "kl-none-zeros", "kl-log-target", "smooth_l1-beta0"])
+def test_composed_losses_second_order(name):
+    """kl_div is composed as PyTorch composes it (xlogy's own backward included): its second-order graph
+    too. (Through the target, the engine's order of nodes for ``t * f(t)`` differs from PyTorch's: input only.)"""
+    x, t = np.random.default_rng(9).standard_normal((2, 4, 3))
+    compare_orders(lambda L, a, b: ROBUST[name](L.nn.functional, a, b), x, t, order=2, requires_grad=[True, False])
+
+
+def test_kl_div_mean_warns_as_torch():
+    for lib in (torch, autograd_lite):
+        with pytest.warns(UserWarning, match="reduction: 'mean' divides the total loss by both the batch size"):
+            lib.nn.functional.kl_div(lib.zeros(2, 3), lib.ones(2, 3) / 3)
+
+
+@pytest.mark.parametrize("call", [
+    lambda F, L: F.smooth_l1_loss(L.ones(2), L.ones(2), beta=-1.0), lambda F, L: F.huber_loss(L.ones(2), L.ones(2), delta=0.0),
+    lambda F, L: F.smooth_l1_loss(L.ones(2), L.ones(2), reduction="foo"), lambda F, L: F.huber_loss(L.ones(2), L.ones(3)),
+    lambda F, L: F.kl_div(L.ones(2), L.ones(2), reduction="foo"),
+], ids=["negative-beta", "zero-delta", "reduction", "shapes", "kl-reduction"])
+def test_robust_loss_misuse_raises_as_torch(call):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        raises_same(lambda lib: call(lib.nn.functional, lib))

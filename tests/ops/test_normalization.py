@@ -1,12 +1,13 @@
-"""Layer norm and batch norm (ops/normalization.py) against PyTorch; their backward is an op of its own."""
+"""Layer norm, batch norm and group norm (ops/normalization.py) against PyTorch."""
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 torch = pytest.importorskip("torch")
 
 import autograd_lite  # noqa: E402
-from harness import compare_error, compare_orders, graph_signature, rng, same, same_bits  # noqa: E402
+from harness import compare, compare_error, compare_orders, graph_signature, leaves, raises_same, rng, same, same_bits  # noqa: E402
 
 NORMS = {
     "layer_norm": lambda L, x, w: L.nn.functional.layer_norm(x, (3,), w),
@@ -114,3 +115,37 @@ def test_norm_absent_weight_and_bias_are_edges(norm):
              else L.nn.functional.batch_norm(x, None, None, training=True))
         return graph_signature(y.grad_fn)
     assert f(autograd_lite) == f(torch)
+
+
+GROUP_NORM = [((2, 4, 3, 2), 2, True, True), ((3, 6, 5), 3, True, False), ((2, 6), 2, False, False), ((2, 6, 2, 2), 1, True, True)]
+
+
+@pytest.mark.parametrize("shape,groups,weight,bias", GROUP_NORM, ids=range(len(GROUP_NORM)))
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_group_norm_matches_torch(shape, groups, weight, bias, dtype):
+    r = np.random.default_rng(4)
+    x, w, b = (r.standard_normal(s).astype(dtype) for s in (shape, shape[1], shape[1]))
+    compare(lambda L, xs, ws, bs: L.nn.functional.group_norm(xs, groups, ws if weight else None, bs if bias else None),
+            x, w, b, depth=3)
+
+
+def test_group_norm_second_order_values():
+    """The double backward differentiates our backward's ops: PyTorch's numbers (other nodes)."""
+    r = np.random.default_rng(5)
+    arrays = [r.standard_normal((2, 4, 3)), r.standard_normal(4), r.standard_normal(4)]
+    results = []
+    for lib in (autograd_lite, torch):
+        x, w, b = leaves(lib, arrays, True)
+        y = lib.nn.functional.group_norm(x, 2, w, b)
+        g = lib.autograd.grad((y * y.detach().sin()).sum(), [x, w], create_graph=True)
+        results.append([t.detach().numpy() for t in g] + [t.numpy() for t in lib.autograd.grad(sum((t * t).sum() for t in g), [x, w])])
+    for ours, theirs in zip(*results):
+        np.testing.assert_allclose(ours, theirs, rtol=1e-8, atol=1e-10)
+
+
+@pytest.mark.parametrize("call", [lambda F, L: F.group_norm(L.ones(2, 4, 2, 2), 3), lambda F, L: F.group_norm(L.ones(2, 4), 2, L.ones(3)),
+                                  lambda F, L: F.group_norm(L.ones(4), 2), lambda F, L: F.group_norm(L.ones(2, 4), 2, None, L.ones(2, 2)),
+                                  lambda F, L: F.group_norm(L.ones(2, 4), 2, L.ones(4), L.ones(3))],
+                         ids=["groups", "weight", "1-d", "bias", "bias-with-weight"])
+def test_group_norm_misuse_raises_as_torch(call):
+    raises_same(lambda lib: call(lib.nn.functional, lib))
