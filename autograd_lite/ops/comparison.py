@@ -9,7 +9,7 @@ from typing import Any, Callable
 
 import numpy as np
 
-from .. import dtypes
+from .. import dtypes, layout
 from ..creation import zeros
 from ..dtypes import result_dtype
 from ..function import Function
@@ -319,12 +319,20 @@ def isnan(input: Tensor) -> Tensor:
 
 @tensor_method()
 def isinf(input: Tensor) -> Tensor:
-    return _pointwise(np.isinf(input._data), input, common=None)
+    return _constant_for_integers(np.isinf(input._data), input)
 
 
 @tensor_method()
 def isfinite(input: Tensor) -> Tensor:
-    return _pointwise(np.isfinite(input._data), input, common=None)
+    return _constant_for_integers(np.isfinite(input._data), input)
+
+
+def _constant_for_integers(out: np.ndarray, input: Tensor) -> Tensor:
+    """isinf/isfinite: of an integer or bool tensor, PyTorch returns zeros_like/ones_like (laid out
+    as ``empty_like``), of a float one TensorIterator's result."""
+    if input._data.dtype.kind in "biu":
+        return _make(layout.like(np.asarray(out), input._data))
+    return _pointwise(out, input, common=None)
 
 
 @tensors_only()

@@ -215,3 +215,11 @@ def test_tensor_or_number_ops_refuse_other_arguments(source):
 def test_tensor_or_number_ops_take_their_signatures(source):
     compare(lambda L, a, b: eval(source), np.ones(3), np.array([True, False, True]), requires_grad=False,
             grad=False)
+
+
+@pytest.mark.parametrize("fn", [lambda L, x: L.isfinite(x), lambda L, x: L.isinf(x), lambda L, x: L.isfinite(x.t()),
+                                lambda L, x: L.isinf(x[:, :1]), lambda L, x: L.isfinite(x.bool())],
+                         ids=["isfinite", "isinf", "transposed", "column", "bool"])
+def test_isfinite_of_integers_is_laid_out_as_ones_like(fn):
+    """Of an integer or bool tensor, PyTorch's isfinite/isinf are ones_like/zeros_like (fuzz seed 12469)."""
+    compare_layout(fn, np.array([[4], [-3], [-3]]))
