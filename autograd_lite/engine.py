@@ -22,7 +22,7 @@ import numpy as np
 from . import errors, layout
 from .dtypes import from_numpy_dtype
 from .function import (NUMPY_QUIET, AccumulateGrad, BackwardFunction, Node, checked_hook_result,
-                       checked_hook_results, grad_accumulator, numpy_errstate, only_buffer_holds, profiling)
+                       checked_hook_results, grad_accumulator, numpy_errstate, profiling)
 from .grad_mode import _anomaly, _state
 from .tensor import Size, Tensor, _make
 
@@ -132,8 +132,9 @@ def run(roots: list, root_grads: list, keep_graph: bool, create_graph: bool, tar
         capture_at.setdefault(node, []).append((nr, i))
 
     buffers: dict[Node, list] = {}
+    sums: set = set()  # nodes whose buffer holds a sum made by the engine (an array: see _add_to_buffer)
     for (node, nr), g in zip(start, root_grads):
-        _add_to_buffer(buffers, node, nr, g)
+        _add_to_buffer(buffers, sums, node, nr, g)
 
     global _pass_callbacks, _pass_graph
     prev, outer_callbacks, outer_graph = _state.enabled, _pass_callbacks, _pass_graph
@@ -144,6 +145,9 @@ def run(roots: list, root_grads: list, keep_graph: bool, create_graph: bool, tar
             grads = buffers.pop(node, None)
             if grads is None:  # no gradient reached it (or only None)
                 continue
+            if sums and node in sums:  # the engine's own sums become tensors as the node gets them
+                sums.discard(node)
+                _wrap_sums(grads)
             if node._pre_hooks and (execute is None or node in execute or node in capture_at):  # (a node it needs)
                 grads = _run_pre_hooks(node, grads)
             if capture_at and node in capture_at:
@@ -172,7 +176,7 @@ def run(roots: list, root_grads: list, keep_graph: bool, create_graph: bool, tar
                         if slots is None and nrs is None and len(nxt._output_meta) == 1:
                             buffers[nxt] = [g]  # (the common case of _add_to_buffer, inline)
                         else:
-                            _add_to_buffer(buffers, nxt, nrs[i] if nrs else 0, g)
+                            _add_to_buffer(buffers, sums, nxt, nrs[i] if nrs else 0, g)
             input_grads = g = grads = None  # hold no gradient longer than its buffer does
         for callback in _pass_callbacks:
             callback()
@@ -216,8 +220,12 @@ def _nodes_to_execute(order: list, targets: list) -> set:
     return execute
 
 
-def _add_to_buffer(buffers: dict, node: Node, nr: int, grad: Tensor) -> None:
-    """Collect a gradient for ``node``'s output ``nr``, summing when a tensor was used twice."""
+def _add_to_buffer(buffers: dict, sums: set, node: Node, nr: int, grad: Tensor) -> None:
+    """Collect a gradient for ``node``'s output ``nr``, summing when a tensor was used twice.
+
+    Without create_graph a sum is an array the engine alone holds until the node runs, so the
+    next gradient is added into it in place: what PyTorch's InputBuffer does with a sum only it
+    holds (``layout.summed`` lays the first sum out as PyTorch's in-place add would keep it)."""
     slots = buffers.get(node)
     if slots is None:
         slots = buffers[node] = [None] * len(node._output_meta)
@@ -226,10 +234,22 @@ def _add_to_buffer(buffers: dict, node: Node, nr: int, grad: Tensor) -> None:
         slots[nr] = grad
     elif _state.enabled:  # create_graph: the sum must be recorded too
         slots[nr] = prev + grad
-    elif only_buffer_holds(prev, grad):  # as PyTorch's InputBuffer: a sum only this buffer holds grows in place
-        prev._data += grad._data
     else:
-        slots[nr] = _make(layout.summed(prev._data + grad._data, prev._data, grad._data))
+        data = grad._data
+        if type(prev) is np.ndarray and prev.shape == data.shape and prev.dtype is data.dtype:
+            prev += data
+        else:
+            prev = prev if type(prev) is np.ndarray else prev._data
+            slots[nr] = np.asarray(layout.summed(prev + data, prev, data))  # (numpy makes a 0-d sum a scalar)
+            sums.add(node)
+
+
+def _wrap_sums(grads: list) -> None:
+    """The engine's sums (arrays) as tensors, in place in the node's list: nothing else may hold
+    them, so that AccumulateGrad can keep one as ``.grad`` (see ``_only_reference``)."""
+    for k, g in enumerate(grads):
+        if type(g) is np.ndarray:
+            grads[k] = _make(g)
 
 
 def _run_pre_hooks(node: Node, grads: list) -> list:

@@ -224,19 +224,6 @@ def _only_reference(grad: Tensor) -> bool:
             and sys.getrefcount(grad) <= 4 and sys.getrefcount(data) <= 3)
 
 
-def only_buffer_holds(prev: Tensor, grad: Tensor) -> bool:
-    """May the engine add ``grad`` into ``prev``, a gradient in its buffer, in place (as PyTorch's
-    InputBuffer does)? Only when nothing else holds ``prev`` or its memory (here: the buffer, the
-    engine's variable, our argument and getrefcount's; for the memory: the tensor, ``data`` and
-    getrefcount's), it owns its memory with the strides an out-of-place sum would keep
-    (``layout.summed``), and the sum keeps its shape and dtype."""
-    data = prev._data
-    return (type(prev) is Tensor and prev._base is None and prev._vc is None and data.base is None
-            and data.flags.c_contiguous and data.flags.writeable
-            and data.shape == grad._data.shape and data.dtype is grad._data.dtype
-            and sys.getrefcount(prev) <= 4 and sys.getrefcount(data) <= 3)
-
-
 def grad_accumulator(tensor: Tensor) -> AccumulateGrad:
     """The leaf's single AccumulateGrad node, created on first use and held weakly by the leaf."""
     ref = tensor._accumulator
@@ -675,10 +662,9 @@ def _save(ctx: BackwardFunction, outputs: tuple) -> None:
     if saved_tensors_hooks_stack:
         _save_packed(ctx, saved, outputs)
         return
-    versions, out_nrs, first = [], None, outputs[0]
+    versions, out_nrs, first = None, None, outputs[0]  # (versions: None while all are 0, the common case)
     for k, t in enumerate(saved):
         if t is None:
-            versions.append(0)
             continue
         if type(t) is not Tensor and not isinstance(t, Tensor):
             raise TypeError(f"save_for_backward can only save variables, but argument {k} is of type {type(t).__name__}")
@@ -688,8 +674,10 @@ def _save(ctx: BackwardFunction, outputs: tuple) -> None:
             out_nrs[k] = 0 if t is first else next(nr for nr, o in enumerate(outputs) if o is t)
             saved = saved[:k] + (t._alias(),) + saved[k + 1:]
         vc = t._vc
-        versions.append(0 if vc is None else vc[0])
-    ctx._saved, ctx._saved_versions = saved, tuple(versions)
+        if vc is not None and vc[0]:
+            versions = versions or [0] * len(saved)
+            versions[k] = vc[0]
+    ctx._saved, ctx._saved_versions = saved, (0,) * len(saved) if versions is None else tuple(versions)
     if out_nrs:
         ctx._saved_outputs = tuple(out_nrs)
 

@@ -82,6 +82,7 @@ SMALL = 256  # elements; smaller tensors stay in numpy, so a reader's first smal
 
 
 _FLOAT32 = np.dtype(np.float32)
+_ONE64 = np.ones((), np.float64)  # (a 0-d array: a Python 1.0 is converted on every call)
 
 
 def tanh_backward(grad: np.ndarray, y: np.ndarray) -> np.ndarray:
@@ -90,9 +91,11 @@ def tanh_backward(grad: np.ndarray, y: np.ndarray) -> np.ndarray:
     last bits, and makemore's "exact" gradient checks see them). How: y² = p + e exactly
     (Dekker's product, y split in halves hi + lo), 1 - p = s + t exactly (Fast2Sum, |p| <= 1),
     and s + (t - e) rounds once."""
-    if grad.size < SMALL and y.dtype is _FLOAT32 and grad.dtype is _FLOAT32:  # three numpy calls: float64
-        # holds y² exactly, and 1 - y² to the bits float32 rounds to (checked against PyTorch on 10**7 values)
-        return np.multiply(grad, np.subtract(1.0, np.square(y, dtype=np.float64)), dtype=np.float32)
+    if grad.size < SMALL and y.dtype is _FLOAT32 and grad.dtype is _FLOAT32:  # five plain numpy calls: float64
+        # holds y² exactly, and 1 - y² to the bits float32 rounds to (checked against PyTorch on 10**7 values);
+        # no casting inside a ufunc (``np.square(y, dtype=...)``), which costs three times an ``astype``
+        p = y.astype(np.float64)
+        return grad * (_ONE64 - p * p).astype(np.float32)
     t = y.dtype.type if y.dtype.kind == "f" else np.float64
     one, split = t(1), t(2 ** ((np.finfo(t).nmant + 2) // 2) + 1)  # Veltkamp's splitter
     if grad.size < SMALL or grad.shape != y.shape or grad.dtype != y.dtype or jit_disabled():
@@ -165,8 +168,8 @@ def softmax(x: np.ndarray, dim: int) -> np.ndarray:
     rows = _rows(x, dim, below=EXP_LARGE)
     if rows is not None:
         return _softmax_rows(rows).reshape(x.shape)
-    e = np.exp(x - np.max(x, axis=dim, keepdims=True)) if x.size else x.copy()
-    return e / np.sum(e, axis=dim, keepdims=True)
+    e = np.exp(x - np.maximum.reduce(x, axis=dim, keepdims=True)) if x.size else x.copy()
+    return e / np.add.reduce(e, axis=dim, keepdims=True)
 
 
 def log_softmax(x: np.ndarray, dim: int) -> np.ndarray:
@@ -176,8 +179,8 @@ def log_softmax(x: np.ndarray, dim: int) -> np.ndarray:
         return _log_softmax_rows(rows).reshape(x.shape)
     if not x.size:
         return x.copy()
-    shifted = x - np.max(x, axis=dim, keepdims=True)
-    return shifted - np.log(np.sum(np.exp(shifted), axis=dim, keepdims=True))
+    shifted = x - np.maximum.reduce(x, axis=dim, keepdims=True)
+    return shifted - np.log(np.add.reduce(np.exp(shifted), axis=dim, keepdims=True))
 
 
 def softmax_backward(grad: np.ndarray, y: np.ndarray, dim: int) -> np.ndarray:
@@ -200,7 +203,7 @@ def log_softmax_backward(grad: np.ndarray, y: np.ndarray, dim: int) -> np.ndarra
 def _sum_from_first(x: np.ndarray, dim: int) -> np.ndarray:
     """A sum along ``dim`` (kept) that starts from the first element, as PyTorch's in-kernel
     ``vec::reduce_all`` does, where numpy's starts from +0: the sum of -0. values is -0."""
-    s = np.asarray(np.sum(x, axis=dim, keepdims=True))  # (an array even for a 0-d x)
+    s = np.asarray(np.add.reduce(x, axis=dim, keepdims=True))  # (an array even for a 0-d x)
     zero = s == 0
     if zero.any():
         s[zero & np.signbit(x).all(axis=dim, keepdims=True)] = -0.0

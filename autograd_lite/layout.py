@@ -299,6 +299,8 @@ def summed(out: np.ndarray, prev: np.ndarray, new: np.ndarray) -> np.ndarray:
 
 def obeys_grad_layout(grad: np.ndarray, var: np.ndarray) -> bool:
     """``obeys_layout_contract``: may this fresh gradient become ``var.grad`` as it is?"""
+    if grad.strides == var.strides and grad.itemsize == var.itemsize and standard(var):
+        return True  # the common case, a contiguous parameter and its contiguous gradient
     if not dense(var.shape, strides_of(var)):
         return grad.flags.c_contiguous
     return all(g == v if n != 1 else g != 0 for n, g, v in zip(grad.shape, grad.strides, var.strides)) \

@@ -531,7 +531,7 @@ def _operator(fn: Callable) -> Callable:
     ("unsupported operand type(s) for -: 'Tensor' and 'NoneType'")."""
     @functools.wraps(fn)
     def operator(self: Tensor, other: Any) -> Any:
-        if type(other) in _OPERANDS or isinstance(other, (Tensor, numbers.Number, np.ndarray)):
+        if type(other) is Tensor or type(other) in _OPERANDS or isinstance(other, (Tensor, numbers.Number, np.ndarray)):
             return fn(self, other)
         return NotImplemented
 

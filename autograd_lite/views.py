@@ -30,7 +30,8 @@ def _view_of(out: Tensor, base: Tensor, view_func) -> Tensor:
     out._base = base if base._base is None else base._base
     out._vc = base._shared_version()
     out._view_version = out._vc[0]
-    out._inference = base._inference  # a view of an inference tensor is one (its in-place ops are refused)
+    if base._inference:  # a view of an inference tensor is one (its in-place ops are refused)
+        out._inference = True
     if not _state.user and out._data.dtype.kind == "f":  # (PyTorch's creation meta; see check_inplace)
         out._creation = "no_grad"
     if base._base is None:

@@ -51,7 +51,7 @@ from .indexing import (
     nonzero, Scatter, scatter, ScatterAdd, ScatterValue, Unique, unique)
 from .reductions import (
     all, Amax, amax, Amin, amin, any, argmax, argmin, argsort, count_nonzero, Cumprod, cumprod, Cumsum, cumsum,
-    Logsumexp, logsumexp, max, MaxAll, MaxDim, Mean, mean, MeanDim, min, MinAll, MinDim, Norm, norm, Prod, prod,
+    Logsumexp, logsumexp, max, MaxAll, MaxDim, Mean, mean, MeanDim, min, MinAll, MinDim, Nansum, nansum, Norm, norm, Prod, prod,
     ProdDim, Sort, sort, Std, std, Sum, sum, sum_to_size, SumDim, Topk, topk, Var, var)
 from .reductions import histc, Histogram, histogram
 from .linalg import (

@@ -115,6 +115,9 @@ def _dims(dim: Any, ndim: int) -> tuple[int, ...]:
     """
     if dim is None:
         return tuple(range(ndim))
+    if type(dim) is int:  # the common case, one dimension: nothing to sort or repeat
+        d = _wrap_dim(dim, ndim)
+        return (d,) if ndim else ()
     dims = [_wrap_dim(d, ndim) for d in (dim if isinstance(dim, (tuple, list)) else (dim,))]
     for i, d in enumerate(dims):
         if d in dims[:i]:
@@ -166,5 +169,5 @@ def overload(function: type, name: str, node_name: str, **attrs: Any) -> type:
 def np_mean(x: np.ndarray, axis: tuple | None = None, keepdims: bool = False, dtype: Any = None) -> np.ndarray:
     """numpy's mean (sum / count) without its "Mean of empty slice" warning, which PyTorch
     never gives: the mean of nothing is 0 / 0 = nan, quietly (see function.py's NUMPY_QUIET)."""
-    total = np.sum(x, axis=axis, keepdims=keepdims, dtype=dtype)
+    total = np.add.reduce(x, axis=axis, keepdims=keepdims, dtype=dtype)
     return total / (x.size if axis is None else int(np.prod([x.shape[d] for d in axis])))

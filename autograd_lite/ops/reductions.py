@@ -41,6 +41,18 @@ def _restore_reduced_dims(grad: Tensor, dims: tuple, keepdim: bool) -> Tensor:
     return grad.reshape(shape)
 
 
+def _accumulate_in(ctx, input: Tensor, dtype: _dtype | None) -> Any:
+    """The dtype= of sum, nansum, prod, cumsum and cumprod: the dtype the reduction computes and
+    returns in (None: numpy's choice for floats, int64 for integers and bools, as PyTorch's). An
+    integral one is refused where the result would be recorded (grad mode on, the input requiring
+    grad), as PyTorch refuses it: such a result cannot carry a gradient."""
+    if dtype is None:
+        return np.int64 if input._data.dtype.kind in "biu" else None
+    if ctx.needs_input_grad[0] and not dtype.is_floating_point:
+        raise RuntimeError(f"Autograd not support dtype: {dtypes.scalar_type_name(dtype)}")
+    return dtype.np
+
+
 def _expand_back(grad: Tensor, shape: tuple, dims: tuple, keepdim: bool) -> Tensor:
     """Undo a reduction over ``dims``: put the reduced dimensions back and broadcast."""
     return _unsqueeze_back(grad, dims, keepdim).expand(shape)
@@ -52,8 +64,7 @@ class Sum(Function):
     @staticmethod
     def forward(ctx, a, dtype=None):
         ctx.shape = a._data.shape
-        data = a._data if dtype is None else a._data.astype(dtype.np)
-        return _new(np.sum(data, dtype=np.int64 if data.dtype.kind in "biu" else None))
+        return _new(np.add.reduce(a._data, axis=None, dtype=_accumulate_in(ctx, a, dtype)))
 
     @staticmethod
     def backward(ctx, grad):
@@ -66,8 +77,7 @@ class SumDim(Function):
     @staticmethod
     def forward(ctx, a, dim, keepdim=False, dtype=None):
         ctx.shape, ctx.dims, ctx.keepdim = a._data.shape, _dims(dim, a._data.ndim), keepdim
-        data = a._data if dtype is None else a._data.astype(dtype.np)
-        return _new(np.sum(data, axis=ctx.dims, keepdims=keepdim, dtype=np.int64 if data.dtype.kind in "biu" else None))
+        return _new(np.add.reduce(a._data, axis=ctx.dims, keepdims=keepdim, dtype=_accumulate_in(ctx, a, dtype)))
 
     @staticmethod
     def backward(ctx, grad):
@@ -83,6 +93,9 @@ def sum(input: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: _dtype 
 
 
 def _check_mean_dtype(a: Tensor, dtype) -> None:
+    if dtype is not None and not dtype.is_floating_point:
+        raise RuntimeError("mean(): could not infer output dtype. Optional dtype must be either a floating point or "
+                           f"complex dtype. Got: {dtypes.scalar_type_name(dtype)}")
     if a._data.dtype.kind != "f" and dtype is None:
         raise RuntimeError(
             "mean(): could not infer output dtype. Input dtype must be either a floating point or complex dtype. "
@@ -95,7 +108,34 @@ def _mean(x: np.ndarray, dims: tuple | None, keepdim: bool, dtype) -> np.ndarray
     dt = x.dtype if dtype is None else dtype.np
     n = x.size if dims is None else int(np.prod([x.shape[d] for d in dims]))
     with np.errstate(invalid="ignore", divide="ignore"):
-        return np.asarray(np.sum(x, axis=dims, keepdims=keepdim, dtype=dt) / n).astype(dt, copy=False)
+        return np.asarray(np.add.reduce(x, axis=dims, keepdims=keepdim, dtype=dt) / n).astype(dt, copy=False)
+
+
+class Nansum(Function):
+    """``sum`` with NaN counted as zero: so NaN positions get no gradient (PyTorch's nansum_backward)."""
+
+    node_name = "NansumBackward0"
+
+    @staticmethod
+    def forward(ctx, a, dim=None, keepdim=False, dtype=None):
+        ctx.shape, ctx.keepdim, ctx.input_dtype = a._data.shape, keepdim, a.dtype
+        ctx.dims = _dims(dim, a._data.ndim)
+        ctx.save_for_backward(a)
+        data = a._data
+        if data.dtype.kind == "f":
+            data = np.where(np.isnan(data), data.dtype.type(0), data)
+        return _new(np.add.reduce(data, axis=ctx.dims, keepdims=keepdim, dtype=_accumulate_in(ctx, a, dtype)))
+
+    @staticmethod
+    def backward(ctx, grad):
+        a, = ctx.saved_tensors
+        return _unsqueeze_back(grad.to(ctx.input_dtype), ctx.dims, ctx.keepdim) * a.isnan().logical_not(), None, None, None
+
+
+@tensor_method()
+def nansum(input: Tensor, dim: Any = None, keepdim: bool = False, *, dtype: _dtype | None = None) -> Tensor:
+    """Sum of the elements that are not NaN (``NansumBackward0``)."""
+    return Nansum.apply(input, dim, keepdim, dtype)
 
 
 class Mean(Function):
@@ -224,11 +264,11 @@ class Cumsum(Function):
     node_name = "CumsumBackward0"
 
     @staticmethod
-    def forward(ctx, a, dim):
-        ctx.dim = dim
-        data = a._data
+    def forward(ctx, a, dim, dtype=None):
+        ctx.dim, ctx.input_dtype = dim, a.dtype
+        data = a._data if dtype is None else a._data.astype(_accumulate_in(ctx, a, dtype))
         if data.dtype.kind in "biu":
-            out = np.cumsum(data, axis=dim, dtype=np.int64)
+            out = np.cumsum(data, axis=dim, dtype=np.int64 if dtype is None else data.dtype)
         else:  # PyTorch's running sum starts from +0 in float64 (its CPU accumulate type), so an
             # all -0 prefix sums to +0 and float32 partial sums are rounded once
             out = np.cumsum(data, axis=dim, dtype=np.float64)
@@ -239,16 +279,17 @@ class Cumsum(Function):
 
     @staticmethod
     def backward(ctx, grad):
+        grad = grad.to(ctx.input_dtype)  # (PyTorch's formula: with a dtype=, the gradient is cast back first)
         if grad._data.size <= 1 or grad._data.shape[ctx.dim] == 1:  # (PyTorch's trivial case: grad itself)
-            return grad, None
-        return grad.flip((ctx.dim,)).cumsum(ctx.dim).flip((ctx.dim,)), None
+            return grad, None, None
+        return grad.flip((ctx.dim,)).cumsum(ctx.dim).flip((ctx.dim,)), None, None
 
 
 @tensor_method()
 def cumsum(input: Tensor, dim: int, *, dtype: _dtype | None = None) -> Tensor:
     """Running sums along ``dim``; the gradient is the reversed running sum of the gradient."""
-    out = Cumsum.apply(input if dtype is None else input.to(dtype), _wrap_dim(dim, input._data.ndim))
-    return out
+    dim = _wrap_dim(dim, input._data.ndim)
+    return Cumsum.apply(input, dim) if dtype is None else Cumsum.apply(input, dim, dtype)
 
 
 class Cumprod(Function):
@@ -257,11 +298,12 @@ class Cumprod(Function):
     @staticmethod
     def forward(ctx, a, dim, dtype=None):
         ctx.given_dim, ctx.dim = dim, _wrap_dim(dim, a._data.ndim)  # (PyTorch saves the dim as given)
-        data = a._data if dtype is None else a._data.astype(dtype.np)
+        data = a._data if dtype is None else a._data.astype(_accumulate_in(ctx, a, dtype))
         # (PyTorch's running product is kept in float64, its CPU accumulate type)
         integral = data.dtype.kind in "biu"
-        out = np.cumprod(data, axis=ctx.dim, dtype=np.int64 if integral else np.float64)
-        out = _new(out.astype(np.int64 if integral else data.dtype, copy=False).reshape(data.shape))
+        keep = data.dtype if dtype is not None else np.int64 if integral else data.dtype  # (integers: int64 unless dtype=)
+        out = np.cumprod(data, axis=ctx.dim, dtype=keep if integral else np.float64)
+        out = _new(out.astype(keep, copy=False).reshape(data.shape))
         ctx.save_for_backward(a, out)
         return out
 
@@ -332,11 +374,10 @@ class Prod(Function):
     node_name = "ProdBackward0"
 
     @staticmethod
-    def forward(ctx, a, dim=None, keepdim=False):
+    def forward(ctx, a, dim=None, keepdim=False, dtype=None):
         ctx.dims = None if dim is None else _dims(dim, a._data.ndim)
         ctx.keepdim = keepdim
-        out = _new(np.prod(a._data, axis=ctx.dims, keepdims=keepdim,
-                         dtype=np.int64 if a._data.dtype.kind in "biu" else None))
+        out = _new(np.multiply.reduce(a._data, axis=ctx.dims, keepdims=keepdim, dtype=_accumulate_in(ctx, a, dtype)))
         ctx.save_for_backward(a, out)
         return out
 
@@ -346,20 +387,20 @@ class Prod(Function):
         (broadcasting, not expanded); with zeros, the products of the other elements."""
         a, out = ctx.saved_tensors
         if not a.ndim:
-            return grad, None, None
+            return grad, None, None, None
         zeros = np.count_nonzero(a._data == 0)
         if ctx.dims is None:
             if not zeros:
-                return grad * (out / a), None, None
+                return grad * (out / a), None, None, None
             if zeros > 1 and not _state.enabled:  # (no create_graph: all zero)
-                return zeros_like(a, memory_format=layout.contiguous_format), None, None
-            return _prod_safe_zeros_backward(grad, a.contiguous().view(-1), 0).view_as(a), None, None
+                return zeros_like(a, memory_format=layout.contiguous_format), None, None, None
+            return _prod_safe_zeros_backward(grad, a.contiguous().view(-1), 0).view_as(a), None, None, None
         dim, = ctx.dims
         if not ctx.keepdim:
             grad, out = grad.unsqueeze(dim), out.unsqueeze(dim)
         if not zeros:
-            return grad * (out / a), None, None
-        return _prod_safe_zeros_backward(grad, a, dim), None, None
+            return grad * (out / a), None, None, None
+        return _prod_safe_zeros_backward(grad, a, dim), None, None, None
 
 
 def _prod_safe_zeros_backward(grad: Tensor, a: Tensor, dim: int) -> Tensor:
@@ -388,19 +429,19 @@ ProdDim = overload(Prod, "ProdDim", "ProdBackward1")  # prod(x, dim): the second
 
 
 @tensor_method()
-def prod(input: Tensor, dim: int | None = None, keepdim: bool = False) -> Tensor:
+def prod(input: Tensor, dim: int | None = None, keepdim: bool = False, *, dtype: _dtype | None = None) -> Tensor:
     """Product of all elements or along ``dim`` (``ProdBackward0``/``ProdBackward1``); zeros handled in backward."""
     if dim is None:
-        return Prod.apply(input)
+        return Prod.apply(input) if dtype is None else Prod.apply(input, None, False, dtype)
     if not isinstance(dim, int):
         raise _prod_dim_error(dim, keepdim, method=False)
-    return ProdDim.apply(input, dim, keepdim)
+    return ProdDim.apply(input, dim, keepdim) if dtype is None else ProdDim.apply(input, dim, keepdim, dtype)
 
 
-def _prod_method(self: Tensor, dim: int | None = None, keepdim: bool = False) -> Tensor:
+def _prod_method(self: Tensor, dim: int | None = None, keepdim: bool = False, *, dtype: _dtype | None = None) -> Tensor:
     if dim is not None and not isinstance(dim, int):
         raise _prod_dim_error(dim, keepdim, method=True)
-    return prod(self, dim, keepdim)
+    return prod(self, dim, keepdim, dtype=dtype)
 
 
 def _prod_dim_error(dim: Any, keepdim: bool, method: bool) -> TypeError:

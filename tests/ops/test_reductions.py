@@ -502,3 +502,55 @@ def test_cumprod_node():
 def test_amax_amin_backward_restores_dims_by_reshape(reduce):
     """scale_grad_by_count(restore_reduced_dims(grad)): a reshape (ViewBackward0) in PyTorch's formula."""
     compare_orders(lambda T, x: reduce(x), *ties())
+
+
+# --- dtype= on sum, nansum, prod, cumsum, cumprod -----------------------------------------
+
+NAN_ROWS = np.array([[1.0, np.nan, 3.0], [4.0, 5.0, np.nan]])
+
+
+@pytest.mark.parametrize("fn", [
+    lambda L, x: x.sum(dtype=L.int64), lambda L, x: x.sum(0, dtype=L.int32), lambda L, x: x.cumsum(0, dtype=L.int64),
+    lambda L, x: x.prod(dtype=L.int64), lambda L, x: x.cumprod(0, dtype=L.uint8), lambda L, x: x.nansum(dtype=L.int64),
+    lambda L, x: x.sum(dtype=L.bool), lambda L, x: x.mean(dtype=L.int64),
+], ids=["sum", "sum_dim", "cumsum", "prod", "cumprod", "nansum", "sum_bool", "mean"])
+def test_integral_dtype_refused_where_recorded(fn):
+    """An integral dtype= cannot carry a gradient: PyTorch refuses it when the result would be recorded."""
+    compare_error(fn, NAN_ROWS, requires_grad=True)
+
+
+@pytest.mark.parametrize("fn", [
+    lambda L, x: x.sum(dtype=L.int64), lambda L, x: x.sum(0, dtype=L.int32), lambda L, x: x.sum(dtype=L.bool),
+    lambda L, x: x.prod(dtype=L.int64), lambda L, x: x.cumsum(1, dtype=L.int64), lambda L, x: x.nansum(dtype=L.int64),
+    lambda L, x: x.int().nansum(), lambda L, x: x.bool().nansum(),
+], ids=["sum", "sum_dim", "sum_bool", "prod", "cumsum", "nansum", "nansum_int", "nansum_bool"])
+def test_integral_dtype_without_grad(fn):
+    """Without grad the dtype= is the dtype the reduction computes and returns in (bool: any)."""
+    compare(fn, np.array([[1.5, 2.0, 0.0], [3.0, 4.5, -2.5]]), requires_grad=False)
+
+
+def test_integral_dtype_under_no_grad():
+    """Under no_grad nothing is recorded, so a tensor that requires grad may be summed into integers."""
+    def run(L):
+        x = L.tensor([[1.5, 2.0], [3.0, 4.5]], requires_grad=True)
+        with L.no_grad():
+            return x.sum(dtype=L.int64), x.cumsum(1, dtype=L.int32), x.prod(dtype=L.int64), x.cumprod(1, dtype=L.int32)
+
+    same(run)
+
+
+@pytest.mark.parametrize("fn", [
+    lambda L, x: x.nansum(), lambda L, x: x.nansum(1), lambda L, x: x.nansum(1, keepdim=True),
+    lambda L, x: L.nansum(x, (0, 1)), lambda L, x: x.nansum(dtype=L.float64), lambda L, x: x.cumsum(1, dtype=L.float64),
+    lambda L, x: x.prod(dtype=L.float64), lambda L, x: x.prod(1, dtype=L.float64),
+], ids=["nansum", "nansum_dim", "nansum_keepdim", "nansum_dims", "nansum_float64", "cumsum_float64", "prod_float64",
+        "prod_dim_float64"])
+def test_float_dtype_and_nansum(fn):
+    """nansum (NansumBackward0: no gradient where NaN); a float dtype= records no ToCopyBackward0 before the node."""
+    compare(fn, NAN_ROWS)
+
+
+def test_cumsum_dtype_double_backward():
+    """cumsum's backward casts the gradient back first (PyTorch's formula), then its reversed running sum."""
+    compare_orders(lambda L, x: x.cumsum(1, dtype=L.float64).pow(2), NAN_ROWS[:, :1].repeat(3, 1).astype(np.float32),
+                   order=2)
