@@ -24,6 +24,7 @@ from .dtypes import float64, get_default_dtype
 from .grad_mode import enable_grad, no_grad
 from .hooks import RemovableHandle
 from .nn.utils import zero_grads
+from .ops.shape import cat
 from .random import _fma32, _fma64
 from .tensor import Tensor, _make
 
@@ -890,7 +891,6 @@ class LBFGS(Optimizer):
 
     def _gather_flat_grad(self) -> Tensor:
         """All gradients as one vector (zeros for a parameter without one)."""
-        from .ops.shape import cat
         return cat([p.new_zeros(p.numel()) if p.grad is None else p.grad.reshape(-1) for p in self._params], 0)
 
     def _add_grad(self, step_size, update: Tensor) -> None:
