@@ -86,10 +86,14 @@ def _scalar(value: float) -> Tensor:
 
 
 def _keep(buffer: Tensor, value: np.ndarray) -> np.ndarray:
-    """Make ``value`` the new contents of a state tensor and return it (numpy gives a 0-d result
-    as a scalar: a tensor holds an array)."""
-    buffer._data = value = np.asarray(value)
-    return value
+    """Make ``value`` the new contents of a state tensor (PyTorch updates it in place) and return
+    them. The array is adopted when laid out alike, else copied in, so the buffer keeps its layout."""
+    old = buffer._data
+    if type(value) is np.ndarray and value.strides == old.strides and value.dtype == old.dtype:
+        buffer._data = value
+    else:
+        np.copyto(old, value, casting="unsafe")
+    return buffer._data
 
 
 def _count(state: dict) -> float:
@@ -360,7 +364,8 @@ def _typename(obj: Any) -> str:
     if isinstance(obj, Tensor):
         return obj.type()
     cls = type(obj)
-    return cls.__qualname__ if cls.__module__ in ("builtins", "__builtin__", None) else f"{cls.__module__}.{cls.__qualname__}"
+    module = cls.__module__
+    return cls.__qualname__ if module in ("builtins", None) else f"{module}.{cls.__qualname__}"
 
 
 def _cast(param: Tensor, value: Any, key: Any = None) -> Any:
@@ -411,7 +416,7 @@ class SGD(Optimizer):
             state = self.state[p]  # (PyTorch keeps no state without momentum)
             buf = state.get("momentum_buffer")
             if buf is None:
-                buf = state["momentum_buffer"] = _make(grad.copy())
+                buf = state["momentum_buffer"] = _make(grad.copy(order="K"))  # (torch.clone keeps the layout)
             else:
                 _axpy(1 - group["dampening"], grad, buf._data * buf._data.dtype.type(momentum), out=buf._data)
             grad = _axpy(momentum, buf._data, grad) if group["nesterov"] else buf._data
@@ -718,7 +723,8 @@ class RAdam(Optimizer):
         rho_t = rho_inf - 2 * step * (beta2 ** step) / bias_correction2
         if rho_t > 5.0:
             rect = ((rho_t - 4) * (rho_t - 2) * rho_inf / ((rho_inf - 4) * (rho_inf - 2) * rho_t)) ** 0.5
-            adaptive = f(1) / (_sqrt(v) + f(group["eps"])) * f(bias_correction2 ** 0.5)  # (a float / tensor is reciprocal * float)
+            # (``float / tensor`` in PyTorch is ``tensor.reciprocal() * float``)
+            adaptive = f(1) / (_sqrt(v) + f(group["eps"])) * f(bias_correction2 ** 0.5)
             update = update * adaptive * f(rect)
         _write(p, param - update)
 
@@ -818,14 +824,16 @@ def _strong_wolfe(obj_func, x, t, d, f, g, gtd, c1=1e-4, c2=0.9, tolerance_chang
     ls_iter = 0
     while ls_iter < max_ls:
         if f_new > f + c1 * t * gtd or (ls_iter > 1 and f_new >= f_prev):
-            bracket, bracket_f, bracket_g, bracket_gtd = [t_prev, t], [f_prev, f_new], [g_prev, g_new.clone()], [gtd_prev, gtd_new]
+            bracket, bracket_f = [t_prev, t], [f_prev, f_new]
+            bracket_g, bracket_gtd = [g_prev, g_new.clone()], [gtd_prev, gtd_new]
             break
         if abs(gtd_new) <= -c2 * gtd:
             bracket, bracket_f, bracket_g = [t], [f_new], [g_new]
             done = True
             break
         if gtd_new >= 0:
-            bracket, bracket_f, bracket_g, bracket_gtd = [t_prev, t], [f_prev, f_new], [g_prev, g_new.clone()], [gtd_prev, gtd_new]
+            bracket, bracket_f = [t_prev, t], [f_prev, f_new]
+            bracket_g, bracket_gtd = [g_prev, g_new.clone()], [gtd_prev, gtd_new]
             break
         min_step = t + 0.01 * (t - t_prev)
         max_step = t * 10
@@ -858,7 +866,8 @@ def _strong_wolfe(obj_func, x, t, d, f, g, gtd, c1=1e-4, c2=0.9, tolerance_chang
         gtd_new = g_new.dot(d)
         ls_iter += 1
         if f_new > f + c1 * t * gtd or f_new >= bracket_f[low_pos]:
-            bracket[high_pos], bracket_f[high_pos], bracket_g[high_pos], bracket_gtd[high_pos] = t, f_new, g_new.clone(), gtd_new
+            bracket[high_pos], bracket_f[high_pos] = t, f_new
+            bracket_g[high_pos], bracket_gtd[high_pos] = g_new.clone(), gtd_new
             low_pos, high_pos = (0, 1) if bracket_f[0] <= bracket_f[1] else (1, 0)
         else:
             if abs(gtd_new) <= -c2 * gtd:
@@ -866,7 +875,8 @@ def _strong_wolfe(obj_func, x, t, d, f, g, gtd, c1=1e-4, c2=0.9, tolerance_chang
             elif gtd_new * (bracket[high_pos] - bracket[low_pos]) >= 0:
                 bracket[high_pos], bracket_f[high_pos] = bracket[low_pos], bracket_f[low_pos]
                 bracket_g[high_pos], bracket_gtd[high_pos] = bracket_g[low_pos], bracket_gtd[low_pos]
-            bracket[low_pos], bracket_f[low_pos], bracket_g[low_pos], bracket_gtd[low_pos] = t, f_new, g_new.clone(), gtd_new
+            bracket[low_pos], bracket_f[low_pos] = t, f_new
+            bracket_g[low_pos], bracket_gtd[low_pos] = g_new.clone(), gtd_new
     return bracket_f[low_pos], bracket_g[low_pos], bracket[low_pos], ls_func_evals
 
 
@@ -1005,10 +1015,13 @@ class LBFGS(Optimizer):
         return orig_loss
 
 
-# ``optim.lr_scheduler.StepLR`` and ``from autograd_lite.optim.lr_scheduler import StepLR`` both work;
-# schedulers.py fills the module.
+# ``optim.lr_scheduler.StepLR`` and ``from autograd_lite.optim.lr_scheduler import StepLR`` both work
+# (schedulers.py fills the module), as does ``from autograd_lite.optim.optimizer import Optimizer``.
 lr_scheduler = types.ModuleType(__name__ + ".lr_scheduler", "Learning-rate schedules (``torch.optim.lr_scheduler``).")
-sys.modules[lr_scheduler.__name__] = lr_scheduler
+optimizer = types.ModuleType(__name__ + ".optimizer", "The optimizer base class (``torch.optim.optimizer``).")
+optimizer.Optimizer, optimizer.required = Optimizer, required
+for _module in (lr_scheduler, optimizer):
+    sys.modules[_module.__name__] = _module
 
 __all__ = ["Optimizer", "SGD", "Adam", "AdamW", "RMSprop", "Adagrad", "Adadelta", "Adamax", "NAdam", "RAdam",
            "ASGD", "Rprop", "LBFGS", "lr_scheduler"]

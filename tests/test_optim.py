@@ -12,24 +12,26 @@ import autograd_lite as al  # noqa: E402
 import autograd_lite.optim as al_optim  # noqa: E402
 from harness import LIBS, raises_same, same  # noqa: E402
 
-SHAPES = [(13, 7), (), (5,), (3, 4)]  # the last one never gets a gradient
+SHAPES = [(13, 7), (), (5,), (3, 4)]  # the first is a transposed leaf; the last never gets a gradient
 
 
-def make_params(lib, seed=0):
+def make_params(lib, seed=0, dtype=np.float32):
     rng = np.random.default_rng(seed)
-    return [lib.tensor(rng.standard_normal(s).astype(np.float32), requires_grad=True) for s in SHAPES]
+    params = [lib.tensor(rng.standard_normal(s).astype(dtype), requires_grad=True) for s in SHAPES]
+    params[0] = params[0].detach().t().contiguous().t().requires_grad_()  # (state buffers keep its layout)
+    return params
 
 
 def set_grads(lib, params, k):
     """Gradients that depend on the parameters (so the trajectory feeds back), the same in both libraries."""
     for p, f in zip(params[:3], (np.sin, np.cos, np.tanh)):
         x = p.detach().numpy()
-        p.grad = lib.tensor((f(np.float32(3) * x) + np.float32(0.3 + 0.1 * k) * x).astype(np.float32))
+        p.grad = lib.tensor((f(3 * x) + x.dtype.type(0.3 + 0.1 * k) * x).astype(x.dtype))
 
 
-def trajectory(lib, name, kwargs, steps=25):
+def trajectory(lib, name, kwargs, steps=25, dtype=np.float32):
     """The parameters after each step (one flat vector per step), and the optimizer."""
-    params = make_params(lib)
+    params = make_params(lib, dtype=dtype)
     opt = getattr(lib.optim, name)(params, **kwargs)
     out = []
     for k in range(steps):
@@ -77,18 +79,19 @@ def torch_sqrt(x):
     return torch.from_numpy(np.ascontiguousarray(x)).sqrt().numpy().reshape(np.shape(x))
 
 
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
 @pytest.mark.parametrize("name,kwargs", CASES, ids=IDS)
-def test_trajectory_bit_for_bit(name, kwargs, monkeypatch):
-    """Every step in PyTorch's order of float32 operations: with PyTorch's square root swapped
-    in, the same bits after every step; the parameter without a gradient never moves."""
+def test_trajectory_bit_for_bit(name, kwargs, dtype, monkeypatch):
+    """Every step in PyTorch's order of floating-point operations: with PyTorch's square root
+    swapped in, the same bits after every step; the parameter without a gradient never moves."""
     monkeypatch.setattr(al_optim, "_sqrt", torch_sqrt)
-    a, _ = trajectory(al, name, kwargs)
-    t, _ = trajectory(torch, name, kwargs)
+    a, _ = trajectory(al, name, kwargs, dtype=dtype)
+    t, _ = trajectory(torch, name, kwargs, dtype=dtype)
     assert not np.array_equal(t[0], t[-1])  # the parameters moved
     np.testing.assert_array_equal(a, t)
     still = -int(np.prod(SHAPES[-1]))
-    np.testing.assert_array_equal(a[:, still:], np.broadcast_to(make_params(torch)[-1].detach().numpy().ravel(),
-                                                                  a[:, still:].shape))
+    start = make_params(torch, dtype=dtype)[-1].detach().numpy().ravel()
+    np.testing.assert_array_equal(a[:, still:], np.broadcast_to(start, a[:, still:].shape))
 
 
 @pytest.mark.parametrize("name,kwargs", CASES, ids=IDS)
