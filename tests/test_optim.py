@@ -2,6 +2,7 @@
 PyTorch's square root), state and state_dict, load_state_dict round trips, param groups,
 hooks, zero_grad, reprs, constructor errors, LBFGS and a short training run."""
 import copy
+import itertools
 import warnings
 
 import numpy as np
@@ -486,3 +487,70 @@ def test_training_run_matches_torch(optimizer):
     assert len(a) == 24
     assert t[-1] < t[0]  # it learns
     np.testing.assert_allclose(a, t, rtol=2e-6)
+
+
+@pytest.mark.parametrize("averaging", ["swa", "ema multi", "ema", "swa multi", "buffers"])
+def test_averaged_model(averaging, monkeypatch):
+    """optim.swa_utils.AveragedModel over five updates (with SWALR stepping): the averaged
+    parameters and buffers bit for bit, ``n_averaged``, state_dict keys, repr and rates as PyTorch's."""
+    def run(lib):
+        u = lib.optim.swa_utils
+        kwargs = {"swa": {}, "ema multi": {"multi_avg_fn": u.get_ema_multi_avg_fn(0.9)},
+                  "ema": {"avg_fn": u.get_ema_avg_fn(0.8)}, "swa multi": {"multi_avg_fn": u.get_swa_multi_avg_fn()},
+                  "buffers": {"use_buffers": True, "multi_avg_fn": u.get_ema_multi_avg_fn(0.5)}}[averaging]
+        lib.manual_seed(0)
+        model = lib.nn.Sequential(lib.nn.Linear(4, 3), lib.nn.BatchNorm1d(3), lib.nn.Linear(3, 1))
+        averaged = u.AveragedModel(model, **kwargs)
+        opt = lib.optim.SGD(model.parameters(), lr=0.1, momentum=0.9)
+        sched = u.SWALR(opt, swa_lr=0.05, anneal_epochs=3)
+        x = lib.tensor(np.linspace(-1, 1, 24, dtype=np.float32).reshape(6, 4))
+        lrs = []
+        for k in range(5):
+            model(x)  # (training mode: BatchNorm's running statistics move)
+            with lib.no_grad():  # (new values, the same in both libraries: the averaging alone is compared)
+                for p in itertools.chain(model.parameters(), model.buffers()):
+                    if p.is_floating_point():
+                        p.copy_(lib.tensor(np.cos(np.arange(p.numel()) * 0.7 + k).astype(np.float32)).reshape(p.shape))
+            opt.step()
+            averaged.update_parameters(model)
+            sched.step()
+            lrs.append(sched.get_last_lr())
+        return ([p.detach().numpy().copy() for p in averaged.parameters()],
+                [b.detach().numpy().copy() for b in averaged.buffers()], averaged.n_averaged.item(),
+                list(averaged.state_dict()), repr(averaged), lrs, averaged(x).detach().numpy())
+    ours, theirs = run(al), run(torch)
+    for a, b in zip(ours[0] + ours[1], theirs[0] + theirs[1]):
+        np.testing.assert_array_equal(a, b)
+    assert ours[2:6] == theirs[2:6]
+    np.testing.assert_allclose(ours[6], theirs[6], rtol=1e-5, atol=1e-6)  # (its forward: the same model)
+
+
+@pytest.mark.parametrize("make", [
+    lambda lib, o: lib.optim.swa_utils.SWALR(o, swa_lr=0.1, anneal_strategy="exp"),
+    lambda lib, o: lib.optim.swa_utils.SWALR(o, swa_lr=0.1, anneal_epochs=-1),
+    lambda lib, o: lib.optim.swa_utils.SWALR(o, swa_lr=[0.1, 0.2]),
+    lambda lib, o: lib.optim.swa_utils.get_ema_multi_avg_fn(1.5),
+    lambda lib, o: lib.optim.swa_utils.AveragedModel(lib.nn.Linear(1, 1), avg_fn=print, multi_avg_fn=print),
+], ids=["strategy", "epochs", "swa_lrs", "decay", "two fns"])
+def test_swa_errors(make):
+    raises_same(lambda lib: make(lib, lib.optim.SGD([lib.ones(1, requires_grad=True)], lr=0.5)))
+
+
+def test_swalr_linear_state_dict_round_trip():
+    def run(lib):
+        opt = lib.optim.SGD([lib.ones(1, requires_grad=True)], lr=0.5)
+        s = lib.optim.swa_utils.SWALR(opt, swa_lr=0.01, anneal_epochs=4, anneal_strategy="linear")
+        rates = []
+        for _ in range(3):
+            opt.step()
+            s.step()
+            rates.append(s.get_last_lr())
+        state = s.state_dict()
+        s2 = lib.optim.swa_utils.SWALR(opt, swa_lr=0.2)
+        s2.load_state_dict(state)
+        for _ in range(4):
+            opt.step()
+            s2.step()
+            rates.append(s2.get_last_lr())
+        return rates, sorted(state)
+    assert run(al) == run(torch)
