@@ -23,6 +23,7 @@ from . import errors, kernels
 from .dtypes import float64, get_default_dtype
 from .grad_mode import enable_grad, no_grad
 from .hooks import RemovableHandle
+from .nn.module import _handle
 from .nn.utils import zero_grads
 from .ops.shape import cat
 from .random import _fma32, _fma64
@@ -156,14 +157,6 @@ def _with_step_hooks(step: Callable) -> Callable:
     return hooked
 
 
-def _hook(hooks: dict, hook: Callable, prepend: bool = False) -> RemovableHandle:
-    handle = RemovableHandle(hooks, hook)
-    if prepend:  # move the others behind it
-        for key in [k for k in hooks if k != handle.id]:
-            hooks[key] = hooks.pop(key)
-    return handle
-
-
 class Optimizer:
     """Base class: holds ``param_groups`` (lists of parameters with their options) and per-parameter ``state``."""
 
@@ -260,27 +253,27 @@ class Optimizer:
 
     def register_step_pre_hook(self, hook: Callable) -> RemovableHandle:
         """``hook(optimizer, args, kwargs)`` before each ``step``; it may return new ``(args, kwargs)``."""
-        return _hook(self._optimizer_step_pre_hooks, hook)
+        return _handle(self._optimizer_step_pre_hooks, hook, False)
 
     def register_step_post_hook(self, hook: Callable) -> RemovableHandle:
         """``hook(optimizer, args, kwargs)`` after each ``step``."""
-        return _hook(self._optimizer_step_post_hooks, hook)
+        return _handle(self._optimizer_step_post_hooks, hook, False)
 
     def register_state_dict_pre_hook(self, hook: Callable, prepend: bool = False) -> RemovableHandle:
         """``hook(optimizer)`` before ``state_dict`` packs the state."""
-        return _hook(self._optimizer_state_dict_pre_hooks, hook, prepend)
+        return _handle(self._optimizer_state_dict_pre_hooks, hook, prepend)
 
     def register_state_dict_post_hook(self, hook: Callable, prepend: bool = False) -> RemovableHandle:
         """``hook(optimizer, state_dict)`` after packing; a returned dict replaces the state dict."""
-        return _hook(self._optimizer_state_dict_post_hooks, hook, prepend)
+        return _handle(self._optimizer_state_dict_post_hooks, hook, prepend)
 
     def register_load_state_dict_pre_hook(self, hook: Callable, prepend: bool = False) -> RemovableHandle:
         """``hook(optimizer, state_dict)`` before loading; a returned dict is loaded instead."""
-        return _hook(self._optimizer_load_state_dict_pre_hooks, hook, prepend)
+        return _handle(self._optimizer_load_state_dict_pre_hooks, hook, prepend)
 
     def register_load_state_dict_post_hook(self, hook: Callable, prepend: bool = False) -> RemovableHandle:
         """``hook(optimizer)`` after loading."""
-        return _hook(self._optimizer_load_state_dict_post_hooks, hook, prepend)
+        return _handle(self._optimizer_load_state_dict_post_hooks, hook, prepend)
 
     # --- saving and loading ------------------------------------------------------------
 

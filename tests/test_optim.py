@@ -340,6 +340,7 @@ def test_state_dict_and_load_hooks():
         w = lib.ones(2, requires_grad=True)
         opt = lib.optim.SGD([w], lr=0.5)
         opt.register_state_dict_pre_hook(lambda o: seen.append("pre"))
+        opt.register_state_dict_pre_hook(lambda o: seen.append("pre, prepended"), prepend=True)
         opt.register_state_dict_post_hook(lambda o, sd: {**sd, "extra": 1})
         opt.register_state_dict_post_hook(lambda o, sd: seen.append(sorted(sd)), prepend=False)
         sd = opt.state_dict()
