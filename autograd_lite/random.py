@@ -25,7 +25,7 @@ from __future__ import annotations
 import contextlib
 import math
 import os
-from typing import Iterator
+from typing import Any, Iterator
 
 import numpy as np
 
@@ -279,6 +279,28 @@ def _unit_uniform(n: int, np_dtype) -> np.ndarray:
     if np.dtype(np_dtype) == np.float32:
         return (_random32(n) & 0xFFFFFF).astype(np.float32) * np.float32(2.0**-24)
     return (_random64(n) & np.uint64(2**53 - 1)).astype(np.float64) * 2.0**-53
+
+
+def in_memory_order(values: np.ndarray, like: np.ndarray) -> np.ndarray:
+    """``values`` (drawn one after the other, in C order of ``like``'s shape) placed where PyTorch's
+    serial CPU kernels put them when they fill a tensor laid out like ``like``: in memory order."""
+    values = values.reshape(like.shape)
+    if like.ndim < 2 or like.flags.c_contiguous:
+        return values
+    out = np.empty_like(like, dtype=values.dtype)  # (numpy keeps a dense layout's order)
+    in_memory = out.transpose(sorted(range(out.ndim), key=lambda d: -out.strides[d]))
+    in_memory[...] = values.reshape(in_memory.shape)
+    return out
+
+
+def bernoulli(p: Any, like: np.ndarray, float_draws: bool = False) -> np.ndarray:
+    """Bernoulli draws, True with probability ``p`` (a number, or an array broadcasting to ``like``),
+    for an output laid out like ``like``, as PyTorch's serial CPU kernel draws them: one uniform
+    per element in memory order, a double (53 bits of random64()) or with ``float_draws`` (a
+    float32 probability tensor) a float (24 bits of random()), True below ``p``. (PyTorch's
+    builds for Intel CPUs draw ``bernoulli_(p)`` through MKL instead.)"""
+    u = _unit_uniform(like.size, np.float32 if float_draws else np.float64)
+    return in_memory_order(u, like) < p
 
 
 def _float_type(np_dtype):

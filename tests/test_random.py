@@ -212,3 +212,51 @@ def test_random_(seed, np_dtype, torch_dtype, args, request):
     ours = R.full_range((7,), np_dtype) if not args else \
         R.random_words(*((0,) + args if len(args) == 1 else args), (7,), np_dtype)
     same(ours, torch.empty(7, dtype=torch_dtype).random_(*args))
+
+
+# --- Bernoulli draws: dropout's mask, bernoulli, bernoulli_ ---------------------------------
+# PyTorch's serial CPU kernel (this machine's build: not MKL's) draws one uniform per element,
+# in the memory order of the tensor it fills.
+
+import autograd_lite  # noqa: E402
+from harness import raises_same, same as same_in_both  # noqa: E402
+
+
+def _dropout_masks(lib):
+    F = lib.nn.functional
+    lib.manual_seed(7)
+    out = [F.dropout(lib.ones(3, 5), p) for p in (0.1, 0.25, 0.3, 0.5, 0.7, 0.9)]
+    out.append(F.dropout(lib.ones(4, 3, dtype=lib.float64).t(), 0.4))  # (a transposed input: memory order)
+    out.append(F.dropout(lib.ones(2, 3), 1.0))  # (p = 1 draws nothing: the next draw shows it)
+    t = lib.ones(2, 3)
+    out += [F.dropout(t, 0.4, inplace=True), t, lib.rand(2)]
+    m = lib.nn.Dropout(0.2)
+    out.append(m(lib.arange(12.0).view(3, 4)))
+    m.eval()
+    out.append(m(lib.arange(4.0)))
+    return out
+
+
+def test_dropout_masks_are_pytorchs():
+    same_in_both(_dropout_masks)
+
+
+def _bernoulli_draws(lib):
+    lib.manual_seed(1)
+    x = lib.full((2, 3), 0.3, requires_grad=True)
+    out = [lib.bernoulli(lib.full((2, 3), 0.5, dtype=lib.float64)), lib.bernoulli(lib.full((2, 3), 0.5)),
+           lib.zeros(2, 3).bernoulli_(lib.full((3,), 0.5)), lib.zeros(2, 3, dtype=lib.int64).bernoulli_(0.5),
+           lib.zeros(3, 2).t().bernoulli_(0.3), lib.zeros(3, 2).t().uniform_(), lib.bernoulli(x), lib.rand(2)]
+    return out + [lib.bernoulli(x).grad_fn.name(), (x * 1).bernoulli_(0.5).grad_fn.name(),
+                  (x * 1).bernoulli_(x).grad_fn.name()]
+
+
+def test_bernoulli_draws_and_nodes():
+    same_in_both(_bernoulli_draws)
+
+
+@pytest.mark.parametrize("fn", [lambda L: L.zeros(2).bernoulli_(1.5), lambda L: L.bernoulli(L.tensor([1.5])),
+                                lambda L: L.bernoulli(L.tensor([1, 0])), lambda L: L.nn.functional.dropout(L.ones(2), 1.5)],
+                         ids=["p_above_one", "probs_above_one", "integer_probs", "dropout_p"])
+def test_bernoulli_errors(fn):
+    raises_same(fn)

@@ -103,13 +103,17 @@ def one_hot(tensor: Tensor, num_classes: int = -1) -> Tensor:
 def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool = False) -> Tensor:
     """Zero each element with probability ``p`` and scale the rest by 1/(1-p) (``MulBackward0``).
 
-    The mask comes from the global generator, but not PyTorch's numbers: its CPU kernel
-    draws Bernoulli variates through MKL, which is not reproduced here.
+    The mask is PyTorch's: ``empty_like(input).bernoulli_(1 - p)`` divided by 1 - p in the
+    input's dtype, drawn from the global generator (``random.bernoulli``); p = 1 draws nothing.
     """
     if not 0 <= p <= 1:
         raise ValueError(errors.dropout_probability(p))
-    if not training or p == 0:
+    if not training or p == 0 or not input._data.size:
         return input
-    keep = random.uniform(input._data.shape, input._data.dtype if input.is_floating_point() else np.float32) >= p
-    mask = _make((keep / (1 - p)).astype(input._data.dtype) if p < 1 else np.zeros_like(input._data))
+    data = input._data
+    if p < 1:
+        keep = random.bernoulli(1 - p, data).astype(data.dtype)
+        mask = _make(keep / data.dtype.type(1 - p) if data.dtype.kind == "f" else keep)
+    else:
+        mask = _make(np.zeros_like(data))
     return input.mul_(mask) if inplace else input * mask

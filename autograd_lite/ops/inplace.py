@@ -11,7 +11,7 @@ from typing import Any, Callable
 
 import numpy as np
 
-from .. import engine, errors, layout, random
+from .. import dtypes, engine, errors, layout, random
 from ..creation import zeros, zeros_like
 from ..function import _sequence, forward_ad_state, Function, Node
 from ..grad_mode import _anomaly, _state
@@ -614,7 +614,7 @@ def _refill(self: Tensor, node_name: str, draw: Callable, generator: Generator |
 
     def op(old: Tensor) -> Tensor:
         with random.using(generator):
-            return node.apply(old, draw(old._data.shape, old._data.dtype))
+            return node.apply(old, random.in_memory_order(draw(old._data.shape, old._data.dtype), old._data))
 
     return _inplace(self, op, overlap=False)
 
@@ -643,6 +643,54 @@ def random_(self: Tensor, *args: int | None, generator: Generator | None = None)
     from_, to = (0, args[0]) if len(args) == 1 else args
     name = "RandomBackward1" if len(args) == 1 else "RandomBackward0"
     return _refill(self, name, lambda shape, dt: random.random_words(from_, to, shape, dt), generator)
+
+
+@tensor_method()
+def bernoulli_(self: Tensor, p: Any = 0.5, *, generator: Generator | None = None) -> Tensor:
+    """Refill in place with 1 (probability ``p``, a number or a tensor of them) or 0, as PyTorch draws them."""
+    if isinstance(p, Tensor):
+        probs = _bernoulli_probs(p)
+        return _refill(self, "BernoulliBackward1", lambda shape, dt: random.bernoulli(
+            probs, np.empty(shape), float_draws=probs.dtype != np.float64).astype(dt), generator)
+    if not 0 <= p <= 1:
+        raise RuntimeError(f"bernoulli_ expects p to be in [0, 1], but got p={p}")
+    return _refill(self, "BernoulliBackward2",
+                   lambda shape, dt: random.bernoulli(p, np.empty(shape)).astype(dt), generator)
+
+
+def _bernoulli_probs(p: Tensor) -> np.ndarray:
+    """A tensor of probabilities, checked as PyTorch's kernel checks it."""
+    if p._data.dtype.kind != "f":
+        raise NotImplementedError(errors.not_implemented_for("bernoulli_tensor_cpu_p_", dtypes.scalar_type_name(p.dtype)))
+    if not ((p._data >= 0) & (p._data <= 1)).all():
+        raise RuntimeError("Expected p_in >= 0 && p_in <= 1 to be true, but got false.  (Could this error message "
+                           "be improved?  If so, please report an enhancement request to PyTorch.)")
+    return p._data
+
+
+class Bernoulli(Function):
+    """``bernoulli(probs)``: 1 with each element's probability; the draws do not depend smoothly on it (zero gradient)."""
+
+    node_name = "BernoulliBackward0"
+
+    @staticmethod
+    def forward(ctx, probs, draws):
+        return _t(draws)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return zeros_like(grad), None
+
+
+@tensor_method()
+def bernoulli(input: Tensor, p: float | None = None, *, generator: Generator | None = None) -> Tensor:
+    """1 or 0 per element, with ``input``'s probabilities (``BernoulliBackward0``), or with ``p`` for all."""
+    if p is not None:
+        return zeros_like(input).bernoulli_(p, generator=generator)
+    probs = _bernoulli_probs(input)
+    with random.using(generator):
+        draws = random.bernoulli(probs, probs, float_draws=probs.dtype != np.float64)
+    return Bernoulli.apply(input, draws.astype(probs.dtype))
 
 
 def _inplace_of(op: Callable, *aliases: str) -> Callable:
