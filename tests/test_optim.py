@@ -555,3 +555,26 @@ def test_swalr_linear_state_dict_round_trip():
             rates.append(s2.get_last_lr())
         return rates, sorted(state)
     assert run(al) == run(torch)
+
+
+def test_lbfgs_step_warns_as_torch():
+    """No "Converting a tensor with requires_grad=True to a scalar" warning from LBFGS's own
+    ``float(loss)`` (it runs under no_grad), in both libraries; one from the user's, with grad on."""
+    def fn(lib):
+        x = lib.ones(2, requires_grad=True)
+        opt = lib.optim.LBFGS([x], max_iter=3, line_search_fn="strong_wolfe")
+
+        def closure():
+            opt.zero_grad()
+            loss = ((x - 3) ** 2).sum()
+            loss.backward()
+            return loss
+        opt.step(closure)
+        float(closure())
+    ours, theirs = [], []
+    for lib, log in ((al, ours), (torch, theirs)):
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            fn(lib)
+        log.extend((w.category, str(w.message)) for w in caught)
+    assert ours == theirs and len(theirs) == 1
