@@ -132,16 +132,31 @@ class _RequiredParameter:
 required = _RequiredParameter()
 
 
+_global_step_pre_hooks: dict = {}
+_global_step_post_hooks: dict = {}
+
+
+def register_optimizer_step_pre_hook(hook: Callable) -> RemovableHandle:
+    """``hook(optimizer, args, kwargs)`` before every optimizer's ``step`` (before its own pre-hooks)."""
+    return _handle(_global_step_pre_hooks, hook, False)
+
+
+def register_optimizer_step_post_hook(hook: Callable) -> RemovableHandle:
+    """``hook(optimizer, args, kwargs)`` after every optimizer's ``step`` (after its own post-hooks)."""
+    return _handle(_global_step_post_hooks, hook, False)
+
+
 def _with_step_hooks(step: Callable) -> Callable:
-    """Wrap a ``step`` so the optimizer's step pre- and post-hooks run around it (PyTorch patches
-    every optimizer class's ``step`` so, user subclasses included). A pre-hook may return new
-    ``(args, kwargs)``; ``args`` starts with the optimizer itself, as in PyTorch."""
+    """Wrap a ``step`` so the step pre- and post-hooks (global, then the optimizer's own) run
+    around it (PyTorch patches every optimizer class's ``step`` so, user subclasses included).
+    A pre-hook may return new ``(args, kwargs)``; ``args`` starts with the optimizer itself."""
     @functools.wraps(step)
     def hooked(*args: Any, **kwargs: Any) -> Any:
         self = args[0]
-        if not (self._optimizer_step_pre_hooks or self._optimizer_step_post_hooks):  # (the usual case, kept fast)
+        if not (self._optimizer_step_pre_hooks or self._optimizer_step_post_hooks or _global_step_pre_hooks
+                or _global_step_post_hooks):  # (the usual case, kept fast)
             return step(*args, **kwargs)
-        for hook in list(self._optimizer_step_pre_hooks.values()):
+        for hook in [*_global_step_pre_hooks.values(), *self._optimizer_step_pre_hooks.values()]:
             result = hook(self, args, kwargs)
             if result is not None:
                 if not (isinstance(result, tuple) and len(result) == 2):
@@ -149,7 +164,7 @@ def _with_step_hooks(step: Callable) -> Callable:
                                        f"but got {result}.")
                 args, kwargs = result
         out = step(*args, **kwargs)
-        for hook in list(self._optimizer_step_post_hooks.values()):
+        for hook in [*self._optimizer_step_post_hooks.values(), *_global_step_post_hooks.values()]:
             hook(self, args, kwargs)
         return out
 
@@ -1009,11 +1024,13 @@ class LBFGS(Optimizer):
 
 
 # ``optim.lr_scheduler.StepLR`` and ``from autograd_lite.optim.lr_scheduler import StepLR`` both work
-# (schedulers.py fills the module), as does ``from autograd_lite.optim.optimizer import Optimizer``.
+# (schedulers.py fills the module); ``from autograd_lite.optim.optimizer import Optimizer`` works too,
+# though, as in PyTorch, ``optim.optimizer`` is not an attribute.
 lr_scheduler = types.ModuleType(__name__ + ".lr_scheduler", "Learning-rate schedules (``torch.optim.lr_scheduler``).")
-optimizer = types.ModuleType(__name__ + ".optimizer", "The optimizer base class (``torch.optim.optimizer``).")
-optimizer.Optimizer, optimizer.required = Optimizer, required
-for _module in (lr_scheduler, optimizer):
+_optimizer_module = types.ModuleType(__name__ + ".optimizer", "The optimizer base class (``torch.optim.optimizer``).")
+for _name in ("Optimizer", "required", "register_optimizer_step_pre_hook", "register_optimizer_step_post_hook"):
+    setattr(_optimizer_module, _name, globals()[_name])
+for _module in (lr_scheduler, _optimizer_module):
     sys.modules[_module.__name__] = _module
 
 __all__ = ["Optimizer", "SGD", "Adam", "AdamW", "RMSprop", "Adagrad", "Adadelta", "Adamax", "NAdam", "RAdam",

@@ -2,6 +2,7 @@
 PyTorch's square root), state and state_dict, load_state_dict round trips, param groups,
 hooks, zero_grad, reprs, constructor errors, LBFGS and a short training run."""
 import copy
+import importlib
 import itertools
 import warnings
 
@@ -330,6 +331,29 @@ def test_step_hooks():
         h = Halve([w])
         h.register_step_post_hook(lambda o, args, kwargs: seen.append(("halved", w.tolist())))
         h.step()
+        return seen
+    same(fn)
+
+
+def test_global_step_hooks():
+    """``optim.optimizer.register_optimizer_step_{pre,post}_hook``: every optimizer, around its own hooks."""
+    def fn(lib):
+        seen = []
+        w = lib.ones(2, requires_grad=True)
+        w.grad = lib.ones(2)
+        opt = lib.optim.Adam([w])
+        opt.register_step_pre_hook(lambda o, a, k: seen.append("own pre"))
+        opt.register_step_post_hook(lambda o, a, k: seen.append("own post"))
+        module = importlib.import_module(lib.__name__ + ".optim.optimizer")
+        handles = [module.register_optimizer_step_pre_hook(lambda o, a, k: seen.append(type(o).__name__)),
+                   module.register_optimizer_step_post_hook(lambda o, a, k: seen.append("global post"))]
+        try:
+            opt.step()
+            lib.optim.SGD([w], lr=0.1).step()
+        finally:
+            for h in handles:
+                h.remove()
+        opt.step()
         return seen
     same(fn)
 
