@@ -31,7 +31,7 @@ def get_ema_multi_avg_fn(decay: float = 0.999) -> Callable:
 
     def ema_update(ema_param_list: list[Tensor], current_param_list: list[Tensor], _: Any) -> None:
         with no_grad():
-            for p_ema, p_model in zip(ema_param_list, current_param_list):
+            for p_ema, p_model in zip(ema_param_list, current_param_list, strict=True):
                 if p_ema.is_floating_point():
                     _write(p_ema, _lerp(p_ema._data, p_model._data, 1 - decay))
                 else:
@@ -105,10 +105,10 @@ class AveragedModel(Module):
                 self.multi_avg_fn(mine, theirs, self.n_averaged)
             else:  # (on CPU PyTorch averages tensor by tensor: get_swa_avg_fn unless avg_fn is given)
                 avg_fn = self.avg_fn or get_swa_avg_fn()
-                for p_avg, p_model in zip(mine, theirs):
+                for p_avg, p_model in zip(mine, theirs, strict=True):
                     p_avg.copy_(avg_fn(p_avg, p_model, self.n_averaged))
             if not self.use_buffers:
-                for b_avg, b_model in zip(self.module.buffers(), model.buffers()):
+                for b_avg, b_model in zip(self.module.buffers(), model.buffers(), strict=True):
                     b_avg.detach().copy_(b_model.detach())
             self.n_averaged += 1
 
@@ -119,7 +119,7 @@ class SWALR(LRScheduler):
 
     def __init__(self, optimizer: Optimizer, swa_lr: float | list, anneal_epochs: int = 10,
                  anneal_strategy: str = "cos", last_epoch: int = -1) -> None:
-        for lr, group in zip(_format_param("swa_lr", optimizer, swa_lr), optimizer.param_groups):
+        for lr, group in zip(_format_param("swa_lr", optimizer, swa_lr), optimizer.param_groups, strict=True):
             group["swa_lr"] = lr
         if anneal_strategy not in ["cos", "linear"]:
             raise ValueError(f"anneal_strategy must be one of 'cos' or 'linear', instead got {anneal_strategy}")
@@ -154,7 +154,8 @@ class SWALR(LRScheduler):
         prev_lrs = [self._get_initial_lr(group["lr"], group["swa_lr"], prev_alpha)
                     for group in self.optimizer.param_groups]
         alpha = self.anneal_func(max(0, min(1, step / max(1, self.anneal_epochs))))
-        return [group["swa_lr"] * alpha + lr * (1 - alpha) for group, lr in zip(self.optimizer.param_groups, prev_lrs)]
+        return [group["swa_lr"] * alpha + lr * (1 - alpha)
+                for group, lr in zip(self.optimizer.param_groups, prev_lrs, strict=True)]
 
     def _set_anneal_func(self, anneal_strategy: str) -> None:
         self._anneal_strategy = anneal_strategy

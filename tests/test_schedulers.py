@@ -260,3 +260,14 @@ def test_cycle_momentum_needs_momentum():
         opt = lib.optim.Adagrad([lib.nn.Parameter(lib.ones(1))])
         lib.optim.lr_scheduler.OneCycleLR(opt, 0.1, total_steps=5)
     raises_same(fn)
+
+
+def test_group_added_after_the_scheduler():
+    """A parameter group added after the scheduler was made: PyTorch's schedules zip strictly."""
+    def fn(lib):
+        opt = optimizer(lib)
+        s = lib.optim.lr_scheduler.LambdaLR(opt, lambda e: 0.5)
+        opt.add_param_group({"params": [lib.nn.Parameter(lib.ones(1))]})
+        opt.step()
+        s.step()
+    raises_same(fn)
