@@ -43,7 +43,7 @@ from .ops import (abs_, atan_, clamp_, clamp_max_, clamp_min_, clip_, cos_, cosh
                   log10_, log1p_, log2, log2_, log_, neg_, negative_, reciprocal_, relu_, rsqrt_, sigmoid_, sin_, sinh_, sqrt_,
                   square_, tan_, tanh_)
 from .ops import histc, histogram, moveaxis, movedim
-from .ops import bernoulli, nansum
+from .ops import as_strided, bernoulli, diag, diagonal, nansum, trace
 from .out import supports_out as _supports_out
 
 # PyTorch's out= keyword on the functions tutorials call it with (torch.add(a, b, out=c), ...)

@@ -59,7 +59,8 @@ from .linalg import (
 from .inplace import (
     add_, AsStrided, clamp_, Copy, copy_, CopySlices, div_, exp_, Fill, fill_, FillTensor, masked_fill_, mul_, neg_,
     normal_, pow_, random_, relu_, scatter_, setitem, sub_, uniform_, Zero, zero_)
-from .inplace import bernoulli, bernoulli_, Bernoulli
+from .inplace import as_strided, bernoulli, bernoulli_, Bernoulli
+from .linalg import diag, DiagEmbed, diagonal, DiagonalCopy, trace, Trace
 from .inplace import index_add_
 from .inplace import (
     abs_, absolute_, atan_, clamp_max_, clamp_min_, clip_, cos_, cosh_, erf_, expm1_, floor_, log10_, log1p_, log2_,

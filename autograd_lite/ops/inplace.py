@@ -66,6 +66,26 @@ class AsStrided(Function):
         return AsStrided.apply(storage, in_size, in_stride, in_offset - shared), None, None, None
 
 
+@tensor_method()
+def as_strided(input: Tensor, size: Any, stride: Any, storage_offset: int | None = None) -> Tensor:
+    """A view of ``input``'s memory at any sizes and strides (``AsStridedBackward0``); the storage
+    offset counts from the start of the memory ``input`` shares with its base."""
+    size, stride = tuple(size), tuple(stride)
+    if len(size) != len(stride):
+        raise RuntimeError("mismatch in length of strides and shape")
+    base = input if input._base is None else input._base
+    offset = views.geometry(input)[2] if storage_offset is None else storage_offset
+    item, have = input._data.itemsize, _memory(base._data).size
+    need = _extent(size, stride, offset) if 0 not in size else 0
+    if need > have:
+        raise RuntimeError(f"setStorage: sizes {list(size)}, strides {list(stride)}, storage offset {offset}, and "
+                           f"itemsize {item} requiring a storage size of {need * item} are out of bounds for storage "
+                           f"of size {have * item}")
+    # (of a view, taken from its base: AsStrided places are in the base's memory; PyTorch's edge
+    # would be the view's own node)
+    return AsStrided.apply(base, size, stride, offset)
+
+
 def _memory(a: np.ndarray) -> np.ndarray:
     """The memory ``a`` spans, as a flat array from its first element (strides are never negative)."""
     return np.lib.stride_tricks.as_strided(a, (_extent(a.shape, [s // a.itemsize for s in a.strides], 0),),

@@ -8,8 +8,9 @@ import numpy as np
 
 from .. import dtypes, errors, layout
 from ..dtypes import result_dtype
+from ..creation import zeros
 from ..function import BackwardFunction, Function
-from ..tensor import Tensor
+from ..tensor import _wrap_dim, Tensor, tensor_method
 from ._common import _check_shapes_broadcast, _new, _t
 from .arithmetic import _save_operands
 from .comparison import tensors_only
@@ -267,13 +268,88 @@ class Diagonal(Function):
     node_name = "DiagonalBackward0"
 
     @staticmethod
-    def forward(ctx, a, d1, d2):
-        ctx.shape, ctx.d = a._data.shape, (d1, d2)
-        return _view_of(_t(_diagonal_view(a._data, d1, d2)), a, lambda t: Diagonal.apply(t, d1, d2))
+    def forward(ctx, a, d1, d2, offset=0):
+        ctx.shape, ctx.d = a._data.shape, (d1, d2, offset)
+        return _view_of(_t(_diagonal_view(a._data, d1, d2, offset)), a, lambda t: Diagonal.apply(t, d1, d2, offset))
 
     @staticmethod
     def backward(ctx, grad):
-        return DiagonalBackward.apply(grad, ctx.shape, *ctx.d), None, None
+        return DiagonalBackward.apply(grad, ctx.shape, *ctx.d), None, None, None
+
+
+@tensor_method()
+def diagonal(input: Tensor, offset: int = 0, dim1: int = 0, dim2: int = 1) -> Tensor:
+    """The diagonal ``offset`` above (below, if negative) the main one of ``dim1`` and ``dim2``: a view, moved last."""
+    n = input._data.ndim
+    d1, d2 = _wrap_dim(dim1, n), _wrap_dim(dim2, n)
+    if d1 == d2:
+        raise RuntimeError(f"diagonal dimensions cannot be identical {dim1}, {dim2}")
+    return Diagonal.apply(input, d1, d2, offset)
+
+
+class DiagonalCopy(Diagonal):
+    """``diag`` of a matrix: the diagonal as a new tensor (PyTorch's ``diagonal_copy``)."""
+
+    node_name = "DiagonalBackward0_copy"
+
+    @staticmethod
+    def forward(ctx, a, d1, d2, offset=0):
+        ctx.shape, ctx.d = a._data.shape, (d1, d2, offset)
+        return _new(_diagonal_view(a._data, d1, d2, offset).copy())
+
+
+class DiagEmbed(Function):
+    """``diag`` of a vector: a square matrix with it on diagonal ``offset``."""
+
+    node_name = "DiagEmbedBackward0"
+
+    @staticmethod
+    def forward(ctx, v, offset):
+        ctx.offset = offset
+        n = v._data.shape[0] + builtins.abs(offset)
+        out = np.zeros((n, n), v._data.dtype)
+        _diagonal_view(out, 0, 1, offset)[...] = v._data
+        return _t(out)
+
+    @staticmethod
+    def backward(ctx, grad):
+        return grad.diagonal(ctx.offset), None
+
+
+@tensor_method()
+def diag(input: Tensor, diagonal: int = 0) -> Tensor:
+    """A vector's square matrix (``DiagEmbedBackward0``), or a matrix's diagonal as a new vector."""
+    if input._data.ndim == 1:
+        return DiagEmbed.apply(input, diagonal)
+    if input._data.ndim != 2:
+        raise RuntimeError(f"diag(): Supports 1D or 2D tensors. Got {input._data.ndim}D")
+    return DiagonalCopy.apply(input, 0, 1, diagonal)
+
+
+class Trace(Function):
+    """The sum of a matrix's diagonal; its gradient puts ``grad`` on the diagonal."""
+
+    node_name = "TraceBackward0"
+
+    @staticmethod
+    def forward(ctx, a):
+        if a._data.ndim != 2:
+            raise RuntimeError(f"trace: expected a matrix, but got tensor with dim {a._data.ndim}")
+        ctx.shape = a._data.shape
+        return _new(np.asarray(np.trace(a._data, dtype=np.int64 if a._data.dtype.kind in "biu" else None)))
+
+    @staticmethod
+    def backward(ctx, grad):
+        """PyTorch's trace_backward: ``grad`` filled into the diagonal of flat zeros, viewed as the matrix."""
+        n, m = ctx.shape
+        flat = zeros(n * m, dtype=grad.dtype)
+        flat.as_strided((builtins.min(n, m),), (m + 1,)).fill_(grad)
+        return flat.view(n, m)
+
+
+@tensor_method()
+def trace(input: Tensor) -> Tensor:
+    return Trace.apply(input)
 
 
 class DiagonalBackward(Function):
@@ -282,19 +358,22 @@ class DiagonalBackward(Function):
     node_name = "DiagonalBackwardBackward0"
 
     @staticmethod
-    def forward(ctx, grad, shape, d1, d2):
-        ctx.d = (d1, d2)
+    def forward(ctx, grad, shape, d1, d2, offset=0):
+        ctx.d = (d1, d2, offset)
         out = np.zeros(shape, grad._data.dtype)
-        _diagonal_view(out, d1, d2)[...] = grad._data
+        _diagonal_view(out, d1, d2, offset)[...] = grad._data
         return _t(out)
 
     @staticmethod
     def backward(ctx, gg):
-        return Diagonal.apply(gg, *ctx.d), None, None, None
+        return Diagonal.apply(gg, *ctx.d), None, None, None, None
 
 
-def _diagonal_view(x: np.ndarray, d1: int, d2: int) -> np.ndarray:
-    """A writeable view of the diagonal of dimensions ``d1`` < ``d2``, as the last dimension."""
+def _diagonal_view(x: np.ndarray, d1: int, d2: int, offset: int = 0) -> np.ndarray:
+    """A writeable view of diagonal ``offset`` of dimensions ``d1`` and ``d2``, as the last dimension."""
+    if offset:  # (the main diagonal of the part that starts ``offset`` columns right, or rows down)
+        d, start = (d2, offset) if offset > 0 else (d1, -offset)
+        x = x[(slice(None),) * d + (slice(start, None),)]
     rest = [d for d in range(x.ndim) if d not in (d1, d2)]
     shape = [x.shape[d] for d in rest] + [builtins.min(x.shape[d1], x.shape[d2])]
     strides = [x.strides[d] for d in rest] + [x.strides[d1] + x.strides[d2]]

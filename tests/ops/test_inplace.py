@@ -7,6 +7,7 @@ import pytest
 torch = pytest.importorskip("torch")
 import autograd_lite  # noqa: E402
 from harness import arrays, assert_same_tensor, case_tests, compare, compare_error, graph_names, leaves, raises_same, rng, same, setitem  # noqa: E402
+from harness import compare_orders  # noqa: E402
 
 INPLACE = {
     "zero_": lambda lib, t: t.zero_(),
@@ -854,3 +855,32 @@ def test_copy_slices_refusals(case):
     """A second backward through a freed CopySlices, a saved view changed since, a custom Function's
     view changed in place, a view changed in place by a custom Function of two outputs."""
     raises_same(case)
+
+
+# --- the public as_strided ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("fn", [
+    lambda L, x: x.as_strided((2, 2), (1, 2), 1), lambda L, x: L.as_strided(x, (3,), (2,)),
+    lambda L, x: x.as_strided((2, 3), (0, 1)), lambda L, x: x.view(2, 3).as_strided((3, 2), (1, 3)),
+], ids=["offset", "function", "repeating", "transposed"])
+def test_as_strided(fn):
+    """AsStridedBackward0: values, the view, gradients (summed where places repeat) to third order."""
+    compare_orders(fn, arrays((6,))[0])
+
+
+def test_as_strided_of_a_view_counts_from_the_storage():
+    """A view's default offset is its own place in the memory it shares (the gradient lands there)."""
+    def run(L):
+        x = L.arange(6.0).requires_grad_()
+        w = x[2:].as_strided((2,), (2,))
+        (w * L.tensor([1.0, 10.0])).sum().backward()
+        return w, x.grad
+
+    same(run)
+
+
+@pytest.mark.parametrize("fn", [lambda L: L.arange(6.0).as_strided((2, 2), (1, 2), 10),
+                                lambda L: L.arange(6.0).as_strided((2, 2), (1,))], ids=["out_of_bounds", "lengths"])
+def test_as_strided_errors(fn):
+    raises_same(fn)

@@ -271,3 +271,29 @@ def test_mv_backward_is_ger():
     compare_orders(lambda T, a, v: T.mv(a, v), *arrays((3, 4), (4,)))
     compare_orders(lambda T, v, b: v @ b, *arrays((3,), (2, 3, 4)))
     compare_orders(lambda T, v, b: T.matmul(v, b), *arrays((3,), (3, 2)))  # squeeze_'s backward: unsqueeze_to
+
+
+# --- diagonal with an offset, diag, trace ----------------------------------------------------
+
+
+@pytest.mark.parametrize("fn", [
+    lambda L, x: x.diagonal(), lambda L, x: x.diagonal(1), lambda L, x: L.diagonal(x, -1), lambda L, x: x.diagonal(5),
+    lambda L, x: x.diagonal(-1, 1, 0), lambda L, x: L.diag(x), lambda L, x: x.diag(1), lambda L, x: x.diag(-2),
+    lambda L, x: x.trace(), lambda L, x: L.diag(x[0]), lambda L, x: L.diag(x[1], 1), lambda L, x: x[0].diag(-2),
+], ids=["diagonal", "above", "below", "past_the_end", "dims_swapped", "diag", "diag_above", "diag_below", "trace",
+        "diag_embed", "diag_embed_above", "diag_embed_below"])
+def test_diagonals_and_trace(fn):
+    """Values, views, nodes (DiagonalBackward0, DiagonalBackward0_copy, DiagEmbedBackward0, TraceBackward0)
+    and gradients to third order, their recorded graphs included."""
+    compare_orders(fn, arrays((3, 4))[0])
+
+
+@pytest.mark.parametrize("fn", [lambda L: L.arange(3.0).trace(), lambda L: L.ones(2, 2, 2).diag(),
+                                lambda L: L.ones(2, 2).diagonal(0, 0, 0), lambda L: L.ones(2, 2).diagonal(0, 0, -2)],
+                         ids=["trace_of_vector", "diag_3d", "same_dims", "same_dims_negative"])
+def test_diagonal_errors(fn):
+    raises_same(fn)
+
+
+def test_integer_trace():
+    same(lambda L: L.arange(9).view(3, 3).trace())
