@@ -583,7 +583,8 @@ def test_swalr_linear_state_dict_round_trip():
 
 def test_lbfgs_step_warns_as_torch():
     """No "Converting a tensor with requires_grad=True to a scalar" warning from LBFGS's own
-    ``float(loss)`` (it runs under no_grad), in both libraries; one from the user's, with grad on."""
+    ``float(loss)``: it runs under no_grad, where PyTorch is silent. (The warning itself, with grad
+    on, is PyTorch's warn-once: comparing it here would depend on the tests run before.)"""
     def fn(lib):
         x = lib.ones(2, requires_grad=True)
         opt = lib.optim.LBFGS([x], max_iter=3, line_search_fn="strong_wolfe")
@@ -594,11 +595,8 @@ def test_lbfgs_step_warns_as_torch():
             loss.backward()
             return loss
         opt.step(closure)
-        float(closure())
-    ours, theirs = [], []
-    for lib, log in ((al, ours), (torch, theirs)):
+    for lib in (al, torch):
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             fn(lib)
-        log.extend((w.category, str(w.message)) for w in caught)
-    assert ours == theirs and len(theirs) == 1
+        assert [str(w.message) for w in caught] == [], lib.__name__
