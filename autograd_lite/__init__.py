@@ -78,3 +78,8 @@ from .autograd import Function  # noqa: E402
 from .autograd.anomaly_mode import is_anomaly_check_nan_enabled, is_anomaly_enabled  # noqa: E402
 
 __version__ = "0.1.0"
+from .ops.pointwise_more import *  # noqa: E402,F401,F403  (round, ceil, acos, atan2, lerp, addcmul, xlogy, ...)
+from .ops.shape_more import *  # noqa: E402,F401,F403  (hstack, vstack, tile, roll, meshgrid, diff, cross, ...)
+from .ops.activations_more import celu, hardshrink, prelu, selu, threshold  # noqa: E402  (torch.selu ...)
+from .ops.losses_more import cosine_similarity, pairwise_distance  # noqa: E402  (torch.cosine_similarity ...)
+from .ops.normalization_more import group_norm, instance_norm, rms_norm  # noqa: E402  (torch.group_norm ...)

@@ -14,3 +14,14 @@ __all__ = [
     "MSELoss", "L1Loss", "NLLLoss", "CrossEntropyLoss", "BCEWithLogitsLoss", "BCELoss",
     "functional", "init", "utils",
 ]
+from .recurrent import GRU, LSTM, RNN, GRUCell, LSTMCell, RNNCell, RNNBase, RNNCellBase  # noqa: E402
+__all__ += ["RNNBase", "RNN", "LSTM", "GRU", "RNNCellBase", "RNNCell", "LSTMCell", "GRUCell"]
+from .attention import MultiheadAttention, multi_head_attention_forward, scaled_dot_product_attention  # noqa: E402
+# (built on functional's linear and dropout, so functional cannot import them: they join it here)
+functional.multi_head_attention_forward = multi_head_attention_forward
+functional.scaled_dot_product_attention = scaled_dot_product_attention
+__all__ += ["MultiheadAttention"]
+from .transformer import TransformerEncoder, TransformerEncoderLayer  # noqa: E402
+__all__ += ["TransformerEncoderLayer", "TransformerEncoder"]
+from .layers_more import *  # noqa: E402,F401,F403  (phase 6: more activations, losses, norms)
+from .layers_more import __all__ as _more; __all__ += _more  # noqa: E402,E702

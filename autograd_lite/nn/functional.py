@@ -66,7 +66,8 @@ def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
     """``input @ weight.T + bias``, recording the nodes PyTorch records.
 
     A batch ``(N, in)`` gives ``AddmmBackward0`` (``MmBackward0`` without bias); a vector
-    or a batch with more dimensions is viewed as a matrix first and viewed back after.
+    or a batch with more dimensions is viewed as a matrix first and viewed back after
+    (a non-contiguous one with a bias: ``matmul``, then the bias added, as PyTorch does).
     """
     wt = weight.t()
     if input.dim() == 2:
@@ -75,6 +76,8 @@ def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
         if bias is None:
             return SqueezeInPlace.apply(input.unsqueeze(0).mm(wt), 0)
         return addmm(bias, input.view(1, input.shape[0]), wt).view(weight.shape[0])
+    if bias is not None and not input.is_contiguous():  # PyTorch flattens only a contiguous input
+        return ops.matmul(input, wt) + bias
     batch = tuple(input.shape[:-1])
     rows = math.prod(batch)  # (not -1: with 0 features it would be ambiguous)
     flat = input.view(rows, input.shape[-1]) if input.is_contiguous() else input.reshape(rows, input.shape[-1])
@@ -117,3 +120,6 @@ def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool 
     else:
         mask = _make(np.zeros_like(data))
     return input.mul_(mask) if inplace else input * mask
+from ..ops.activations_more import celu, glu, hardshrink, hardsigmoid, hardswish, hardtanh, logsigmoid, mish, prelu, relu6, selu, softmin, softshrink, softsign, tanhshrink, threshold  # noqa: E402,F401
+from ..ops.losses_more import cosine_embedding_loss, cosine_similarity, gaussian_nll_loss, hinge_embedding_loss, huber_loss, kl_div, margin_ranking_loss, multi_margin_loss, normalize, pairwise_distance, poisson_nll_loss, smooth_l1_loss, soft_margin_loss, triplet_margin_loss  # noqa: E402,F401
+from ..ops.normalization_more import group_norm, instance_norm, local_response_norm, rms_norm  # noqa: E402,F401

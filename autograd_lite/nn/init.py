@@ -6,9 +6,16 @@ Each function draws from the global generator exactly as PyTorch's does, so afte
 from __future__ import annotations
 
 import math
+import warnings
+from typing import Any
 
+import numpy as np
+
+from .. import random
+from ..creation import empty_like, eye
 from ..grad_mode import no_grad
-from ..tensor import Tensor
+from ..ops.comparison import where
+from ..tensor import _make, Tensor
 
 
 def calculate_gain(nonlinearity: str, param: float | None = None) -> float:
@@ -113,3 +120,99 @@ def xavier_normal_(tensor: Tensor, gain: float = 1.0) -> Tensor:
     std = gain * math.sqrt(2.0 / float(fan_in + fan_out))
     with no_grad():
         return tensor.normal_(0.0, std)
+
+
+def trunc_normal_(tensor: Tensor, mean: float = 0.0, std: float = 1.0, a: float = -2.0, b: float = 2.0,
+                  generator: Any = None) -> Tensor:
+    """N(mean, std²) restricted to [a, b], by PyTorch's rejection sampling call for call (so a seeded
+    init gives PyTorch's numbers): redraw the rejected values from N(mean, std²) when [a, b] holds
+    most of the mass (p > 0.3), else propose U(a, b) and accept with the normal's density."""
+    def norm_cdf(x: float) -> float:
+        return (1.0 + math.erf(x / math.sqrt(2.0))) / 2.0
+
+    if (mean < a - 2 * std) or (mean > b + 2 * std):
+        warnings.warn("mean is more than 2 std from [a, b] in nn.init.trunc_normal_. "
+                      "The distribution of values may be incorrect.", stacklevel=2)
+    with no_grad(), random.using(generator):
+        p = norm_cdf((b - mean) / std) - norm_cdf((a - mean) / std)
+        if p > 0.3:
+            lo, hi = tensor.new_tensor(a).item(), tensor.new_tensor(b).item()  # (bounds in the tensor's dtype)
+            result = tensor.normal_(mean, std)
+            while True:
+                mask = (result < lo) | (result > hi)
+                if not mask.any():
+                    break
+                result = where(mask, empty_like(result).normal_(mean, std), result)
+            if tensor is not result:
+                tensor.copy_(result)
+            return tensor
+        mode = max(a, min(mean, b))
+        log_peak = -0.5 * ((mode - mean) / std) ** 2
+        candidates, accept_buf = empty_like(tensor), empty_like(tensor)
+        tensor.uniform_(a, b)
+        candidates.copy_(tensor)
+        candidates.sub_(mean).div_(std).pow_(2).mul_(-0.5).sub_(log_peak)
+        pending = accept_buf.uniform_().log_().gt(candidates)
+        if pending.any():
+            result = tensor
+            while True:
+                candidates.uniform_(a, b)
+                result = where(pending, candidates, result)
+                candidates.sub_(mean).div_(std).pow_(2).mul_(-0.5).sub_(log_peak)
+                pending = where(pending, accept_buf.uniform_().log_().gt(candidates), pending)
+                if not pending.any():
+                    break
+            tensor.copy_(result)
+        return tensor
+
+
+def orthogonal_(tensor: Tensor, gain: float = 1, generator: Any = None) -> Tensor:
+    """A (semi-)orthogonal matrix from the QR factorisation of a N(0, 1) draw, Q's columns signed by
+    R's diagonal (Saxe et al., 2013). numpy's QR is LAPACK's Householder, as PyTorch's: after the sign
+    fix the factorisation is unique, so the values are PyTorch's up to rounding."""
+    if tensor.dim() < 2:
+        raise ValueError("Only tensors with 2 or more dimensions are supported")
+    if tensor.numel() == 0:
+        return tensor
+    rows = tensor.shape[0]
+    cols = tensor.numel() // rows
+    with random.using(generator):
+        flattened = tensor.new_empty((rows, cols)).normal_(0, 1)._data
+    if rows < cols:
+        flattened = flattened.T
+    q, r = np.linalg.qr(flattened)
+    q = q * np.sign(np.diag(r))
+    if rows < cols:
+        q = q.T
+    with no_grad():
+        tensor.view(rows, cols).copy_(_make(np.ascontiguousarray(q, dtype=flattened.dtype)))
+        tensor.mul_(gain)
+    return tensor
+
+
+def eye_(tensor: Tensor) -> Tensor:
+    """The identity matrix, in place (a 2-D tensor only)."""
+    if tensor.dim() != 2:
+        raise ValueError("Only tensors with 2 dimensions are supported")
+    with no_grad():
+        return tensor.copy_(eye(*tensor.shape, dtype=tensor.dtype))
+
+
+def dirac_(tensor: Tensor, groups: int = 1) -> Tensor:
+    """The identity convolution kernel, in place: 1 at the centre of input channel i in output channel i
+    (per group), 0 elsewhere; keeps the input's channels through a conv layer."""
+    dimensions = tensor.dim()
+    if dimensions not in [3, 4, 5]:
+        raise ValueError("Only tensors with 3, 4, or 5 dimensions are supported")
+    sizes = tensor.shape
+    if sizes[0] % groups != 0:
+        raise ValueError("dim 0 must be divisible by groups")
+    out_chans_per_grp = sizes[0] // groups
+    min_dim = min(out_chans_per_grp, sizes[1])
+    centre = tuple(s // 2 for s in sizes[2:])
+    with no_grad():
+        tensor.zero_()
+        for g in range(groups):
+            for d in range(min_dim):
+                tensor[(g * out_chans_per_grp + d, d) + centre] = 1
+    return tensor

@@ -71,3 +71,17 @@ def clip_grad_value_(parameters: Tensor | Iterable[Tensor], clip_value: float) -
 
 def parameters_to_vector(parameters: Iterable[Tensor]) -> Tensor:
     return cat([p.view(-1) for p in parameters])
+
+
+def vector_to_parameters(vec: Tensor, parameters: Iterable[Tensor]) -> None:
+    """The inverse of ``parameters_to_vector``: each parameter's ``.data`` becomes the next slice of ``vec``
+    (a view of it, as in PyTorch)."""
+    if not isinstance(vec, Tensor):
+        name = type(vec).__qualname__
+        module = type(vec).__module__
+        raise TypeError(f"expected torch.Tensor, but got: {name if module == 'builtins' else module + '.' + name}")
+    pointer = 0
+    for param in parameters:
+        num_param = param.numel()
+        param.data = vec[pointer:pointer + num_param].view_as(param).data
+        pointer += num_param

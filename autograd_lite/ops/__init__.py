@@ -75,4 +75,7 @@ from .convolution import (
 from . import saved  # noqa: E402,F401  (registers the nodes' _saved_* names)
 
 _ORDER = ("_common", "comparison", "arithmetic", "activations", "shape", "indexing", "unary", "reductions", "linalg",
-          "inplace", "losses", "normalization", "convolution", "saved")
+          "inplace", "losses", "normalization", "convolution", "saved", "pointwise_more", "shape_more")
+from .pointwise_more import *  # noqa: E402,F401,F403  (rounding, inverse trigonometry, lerp, addcmul, ...: see its __all__)
+from .shape_more import *  # noqa: E402,F401,F403  (hstack, tile, roll, meshgrid, tensor_split, ...: see its __all__)
+_ORDER += ("activations_more", "losses_more", "normalization_more")  # (appended: the families added in phase 6)

@@ -338,41 +338,48 @@ class LeakyReluBackward(Function):
 
 
 class Elu(Function):
+    """scale x for x > 0, else scale alpha (exp(input_scale x) - 1): elu, and selu and celu
+    through their scales, as PyTorch's one ``elu`` kernel."""
+
     node_name = "EluBackward0"
 
     @staticmethod
-    def forward(ctx, a, alpha):
+    def forward(ctx, a, alpha, scale=1, input_scale=1):  # (ints: PyTorch saves the Scalars as given)
         dtypes.check_accepts("elu", a)
         x = a._data
-        out = _pointwise(np.where(x > 0, x, (alpha * np.expm1(np.where(x > 0, 0, x))).astype(x.dtype)), a)
-        ctx.alpha = alpha
+        neg = (alpha * scale * np.expm1(np.where(x > 0, 0, x) * input_scale)).astype(x.dtype)
+        out = _pointwise(np.where(x > 0, x if scale == 1 else x * x.dtype.type(scale), neg), a)
+        ctx.alpha, ctx.scale, ctx.input_scale = alpha, scale, input_scale
         ctx.save_for_backward(a)
         return out
 
     @staticmethod
     def backward(ctx, grad):
         a, = ctx.saved_tensors
-        return EluBackward.apply(grad, a, ctx.alpha), None
+        return EluBackward.apply(grad, a, ctx.alpha, ctx.scale, ctx.input_scale), None, None, None
 
 
 class EluBackward(Function):
-    """``grad`` where x > 0, else ``grad * alpha * exp(x)`` (PyTorch's ``elu_backward``, an op of its
-    own: a double backward records ``EluBackwardBackward0``)."""
+    """``scale grad`` where x > 0, else ``grad * input_scale * scale * alpha * exp(input_scale x)``
+    (PyTorch's ``elu_backward``, an op of its own: a double backward records ``EluBackwardBackward0``)."""
 
     node_name = "EluBackwardBackward0"
 
     @staticmethod
-    def forward(ctx, grad, a, alpha):
-        ctx.alpha = alpha
+    def forward(ctx, grad, a, alpha, scale=1, input_scale=1):
+        ctx.alpha, ctx.scale, ctx.input_scale = alpha, scale, input_scale
         ctx.save_for_backward(grad, a)
         g, x = grad._data, a._data
-        return _pointwise(np.where(x > 0, g, g * x.dtype.type(alpha) * np.exp(np.minimum(x, 0))).astype(g.dtype), grad, a)
+        t = x.dtype.type
+        neg = g * t(input_scale * scale * alpha) * np.exp(np.minimum(x, 0) * t(input_scale))
+        return _pointwise(np.where(x > 0, g if scale == 1 else g * t(scale), neg).astype(g.dtype), grad, a)
 
     @staticmethod
     def backward(ctx, gg):
-        grad, a = ctx.saved_tensors  # PyTorch's elu_double_backward (input_scale 1)
-        second = EluBackward.apply(MulScalar.apply(gg * grad, 1), a, ctx.alpha) * (a < 0).to(gg.dtype)
-        return EluBackward.apply(gg, a, ctx.alpha), second, None
+        grad, a = ctx.saved_tensors  # PyTorch's elu_double_backward
+        params = ctx.alpha, ctx.scale, ctx.input_scale
+        second = EluBackward.apply(MulScalar.apply(gg * grad, ctx.input_scale), a, *params) * (a < 0).to(gg.dtype)
+        return EluBackward.apply(gg, a, *params), second, None, None, None
 
 
 def elu(input: Tensor, alpha: float = 1.0, inplace: bool = False) -> Tensor:
