@@ -381,8 +381,9 @@ def _modified_message(t: Tensor, version: int, node: Node, output_nr: int | None
 
 
 def _short_name(node: Node) -> str:
-    """PyTorch names the producing op without its "Backward0" suffix in this message."""
-    return re.sub(r"Backward\d*$", "", node.name())
+    """PyTorch names the producing op without its "Backward0" suffix in this message, but keeps
+    another overload's number: ``ExpBackward0`` is "Exp", ``MinBackward1`` "Min1"."""
+    return re.sub(r"Backward(0$|(?=\d*$))", "", node.name())
 
 
 class FunctionMeta(type):

@@ -17,7 +17,7 @@ from .grad_mode import _state
 if TYPE_CHECKING:
     from .tensor import Tensor
 
-rebuild: Callable[..., "Tensor"] | None = None  # AsStrided.apply(base, size, stride, storage_offset)
+rebuild: Callable[..., "Tensor"] | None = None  # (base, size, stride, storage_offset) -> the view as AsStrided
 rebase_history: Callable | None = None  # (view, node of the in-place op on it): the base's CopySlices
 
 
@@ -32,7 +32,7 @@ def _view_of(out: Tensor, base: Tensor, view_func) -> Tensor:
     out._view_version = out._vc[0]
     if base._inference:  # a view of an inference tensor is one (its in-place ops are refused)
         out._inference = True
-    if not _state.user and out._data.dtype.kind == "f":  # (PyTorch's creation meta; see check_inplace)
+    if not _state.user:  # (PyTorch's creation meta, whatever the dtype; see check_inplace)
         out._creation = "no_grad"
     if base._base is None:
         out._view_func = view_func
@@ -44,9 +44,11 @@ def _view_of(out: Tensor, base: Tensor, view_func) -> Tensor:
 
 def refresh_view(t: Tensor) -> None:
     """If ``t`` is a view whose base was modified in place since ``t``'s grad_fn was set,
-    point ``t`` at the base's new graph (PyTorch regenerates it the same way)."""
+    point ``t`` at the base's new graph (PyTorch regenerates it the same way, also for a view
+    with a grad_fn whose base does not require grad: a leaf view's view, ``x[0]`` of
+    ``x = y.t().requires_grad_()``)."""
     base = t._base
-    if t._view_version == t._vc[0] or not base._requires_grad:
+    if t._view_version == t._vc[0] or not base._requires_grad and t._grad_fn is None:
         return
     if t._creation != "default":  # PyTorch cannot rebuild these views either
         _refuse(t, "its base or another view of its base has been modified inplace")

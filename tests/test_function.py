@@ -354,6 +354,25 @@ def test_saved_tensor_modified_in_place():
     assert "which is output 0 of Add, is at version 1" in got[2]
 
 
+@pytest.mark.parametrize("op", ["min", "pow_tensor", "pow_base", "exp", "fill_tensor"])
+def test_saved_tensor_modified_names_the_overload(op):
+    """The message names the producer without "Backward0" but keeps another overload's number
+    (MinBackward1 is "Min1"): a saved output by its own node, a saved input by its grad_fn now."""
+    def f(lib):
+        x = lib.tensor([[2.0, 3.0]], requires_grad=True)
+        if op == "fill_tensor":  # a saved input, then written by fill_(Tensor): FillBackward3
+            y = x * 1
+            z = y * y
+            y.fill_(lib.tensor(1.0))
+        else:  # a saved output
+            z = y = {"min": lambda: x.min(), "pow_tensor": lambda: x ** x, "pow_base": lambda: lib.pow(2.0, x),
+                     "exp": lambda: x.exp()}[op]()
+            y.sub_(1)
+        z.sum().backward()
+
+    raises_same(f)
+
+
 def test_saved_leaf_modified_under_no_grad():
     def f(lib):
         w, x, b = _wxb(lib)

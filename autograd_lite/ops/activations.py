@@ -372,7 +372,8 @@ class EluBackward(Function):
         g, x = grad._data, a._data
         t = x.dtype.type
         neg = g * t(input_scale * scale * alpha) * np.exp(np.minimum(x, 0) * t(input_scale))
-        return _pointwise(np.where(x > 0, g if scale == 1 else g * t(scale), neg).astype(g.dtype), grad, a)
+        # (PyTorch tests x <= 0 for the negative side: at NaN the gradient passes as for x > 0)
+        return _pointwise(np.where(x <= 0, neg, g if scale == 1 else g * t(scale)).astype(g.dtype), grad, a)
 
     @staticmethod
     def backward(ctx, gg):

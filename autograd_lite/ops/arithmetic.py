@@ -447,10 +447,11 @@ def minimum(input: Tensor, other: Tensor) -> Tensor:
 
 
 def _integer_divisor(a: Tensor, b: Tensor, op: str) -> np.dtype:
-    """The result dtype of ``a // b`` or ``a % b``; integer division by zero raises, as PyTorch's kernels do."""
+    """The result dtype of ``a // b`` or ``a % b``; integer division by zero raises, as PyTorch's kernels
+    do, when they run: an empty result computes nothing."""
     dt = result_dtype(a, b)
     dtypes.check_accepts(op, dt)
-    if dt.kind in "iu" and (b._data == 0).any():
+    if dt.kind in "iu" and (b._data == 0).any() and 0 not in np.broadcast_shapes(a._data.shape, b._data.shape):
         raise RuntimeError("ZeroDivisionError")
     return dt
 

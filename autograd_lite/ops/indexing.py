@@ -220,12 +220,13 @@ class Gather(Function):
 
     @staticmethod
     def forward(ctx, a, dim, index):
-        ctx.shape, ctx.dim, ctx.index = a._data.shape, dim, index
+        ctx.shape, ctx.dim = a._data.shape, dim
+        ctx.save_for_backward(_t(index))  # (PyTorch saves its indices: freed after backward)
         return _new(a._data[_along(index, dim)])
 
     @staticmethod
     def backward(ctx, grad):
-        return ScatterAdd.apply(None, grad, ctx.shape, ctx.dim, ctx.index), None, None
+        return ScatterAdd.apply(None, grad, ctx.shape, ctx.dim, _saved_index(ctx)), None, None
 
 
 @tensor_method()
@@ -234,6 +235,12 @@ def gather(input: Tensor, dim: int, index: Tensor) -> Tensor:
     d = _wrap_dim(dim, input._data.ndim)
     _check_same_ndim(index, input)
     return Gather.apply(input, d, _check_index(index, d, input._data.shape, "gather"))
+
+
+def _saved_index(ctx) -> np.ndarray:
+    """The index an indexing node saved (``save_for_backward``: a second backward refuses it, as
+    PyTorch's, once backward freed it)."""
+    return ctx.saved_tensors[0]._data
 
 
 def _check_same_ndim(index: Tensor, input: Tensor) -> None:
@@ -250,14 +257,15 @@ class ScatterAdd(Function):
 
     @staticmethod
     def forward(ctx, zeros, src, shape, dim, index):
-        ctx.dim, ctx.index = dim, index
+        ctx.dim = dim
+        ctx.save_for_backward(_t(index))
         out = np.zeros(shape, src._data.dtype)
         np.add.at(out, _along(index, dim), src._data)
         return _t(out)
 
     @staticmethod
     def backward(ctx, gg):
-        return None, Gather.apply(gg, ctx.dim, ctx.index), None, None, None
+        return None, Gather.apply(gg, ctx.dim, _saved_index(ctx)), None, None, None
 
 
 class Scatter(Function):
@@ -267,7 +275,8 @@ class Scatter(Function):
 
     @staticmethod
     def forward(ctx, a, dim, index, src):
-        ctx.dim, ctx.index = dim, index
+        ctx.dim = dim
+        ctx.save_for_backward(_t(index))
         out = a._data.copy()
         key = _along(index, dim)
         if isinstance(src, Tensor):
@@ -278,8 +287,9 @@ class Scatter(Function):
 
     @staticmethod
     def backward(ctx, grad):
-        g_src = Gather.apply(grad, ctx.dim, ctx.index) if ctx.needs_input_grad[3] else None  # (src's part)
-        return ScatterValue.apply(grad, ctx.dim, ctx.index, 0), None, None, g_src  # overwritten: no gradient
+        index = _saved_index(ctx)
+        g_src = Gather.apply(grad, ctx.dim, index) if ctx.needs_input_grad[3] else None  # (src's part)
+        return ScatterValue.apply(grad, ctx.dim, index, 0), None, None, g_src  # overwritten: no gradient
 
 
 ScatterValue = overload(Scatter, "ScatterValue", "ScatterBackward1")  # scatter(..., value=)
@@ -305,15 +315,16 @@ class IndexSelect(Function):
 
     @staticmethod
     def forward(ctx, a, dim, index):
-        ctx.shape, ctx.key = a._data.shape, (slice(None),) * dim + (index,)
+        ctx.shape, ctx.dim = a._data.shape, dim
+        ctx.save_for_backward(_t(index))
         if not a._data.ndim:  # a 0-d input is one element, and index [0] gives it back 0-d
-            ctx.key = ()
             return _t(a._data.copy())
         return _new(np.take(a._data, index, axis=dim))
 
     @staticmethod
     def backward(ctx, grad):
-        return IndexAddBackward.apply(None, grad, ctx.shape, ctx.key), None, None
+        key = (slice(None),) * ctx.dim + (_saved_index(ctx),) if ctx.shape else ()
+        return IndexAddBackward.apply(None, grad, ctx.shape, key), None, None
 
 
 @tensor_method()
@@ -336,7 +347,8 @@ class IndexAdd(Function):
 
     @staticmethod
     def forward(ctx, a, dim, index, source, alpha):
-        ctx.dim, ctx.index, ctx.alpha, ctx.source_shape = dim, index, alpha, source._data.shape
+        ctx.dim, ctx.alpha, ctx.source_shape = dim, alpha, source._data.shape
+        ctx.save_for_backward(_t(index))
         out = a._data.reshape(a._data.shape or (1,)).copy()
         key = (slice(None),) * dim + (index,)
         np.add.at(out, key, (source._data if alpha == 1 else source._data * alpha).reshape(out[key].shape))
@@ -344,7 +356,7 @@ class IndexAdd(Function):
 
     @staticmethod
     def backward(ctx, grad):
-        grad_source = index_select(grad, ctx.dim, _make(ctx.index))
+        grad_source = index_select(grad, ctx.dim, _make(_saved_index(ctx)))
         grad_source = grad_source.expand(ctx.source_shape) if ctx.source_shape else grad_source.reshape(())
         return grad, None, None, grad_source if ctx.alpha == 1 else grad_source * ctx.alpha, None
 
@@ -457,12 +469,13 @@ class EmbeddingLookup(Function):
 
     @staticmethod
     def forward(ctx, weight, indices, padding_idx):
-        ctx.shape, ctx.indices, ctx.padding_idx = weight._data.shape, indices, padding_idx
+        ctx.shape, ctx.padding_idx = weight._data.shape, padding_idx
+        ctx.save_for_backward(_t(indices))
         return _make(weight._data[indices])
 
     @staticmethod
     def backward(ctx, grad):
-        g = EmbeddingBackward.apply(None, grad, ctx.shape, (ctx.indices,))
+        g = EmbeddingBackward.apply(None, grad, ctx.shape, (_saved_index(ctx),))
         if ctx.padding_idx is not None:  # the padding row never learns
             keep = np.ones((ctx.shape[0], 1), dtype=grad._data.dtype)
             keep[ctx.padding_idx] = 0

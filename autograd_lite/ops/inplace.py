@@ -114,14 +114,15 @@ def scatter_(self: Tensor, dim: int, index: Tensor, src: Any = None, *, value: A
 def masked_fill_(self: Tensor, mask: Tensor, value: Any) -> Tensor:
     """``value`` where ``mask`` is True, in place (an expanded ``self`` is written, with PyTorch's warning)."""
     _warn_if_expanded(self, "masked_fill_", "mask", "scalar", 2450)
-    return _inplace(self, lambda s: masked_fill(s, mask, value), overlap=False)
+    return _inplace(self, masked_fill, mask, value, overlap=False)
 
 
-def _tracked(self: Tensor, *others: Any) -> bool:
-    """An in-place op on ``self`` is recorded when grad mode is on, something requires grad and
-    ``self`` can hold a gradient (writing a float that requires grad into a bool tensor is not)."""
-    return _state.enabled and self._data.dtype.kind == "f" and (self.requires_grad or builtins.any(
-        isinstance(t, Tensor) and t._requires_grad for t in others))
+def _tracked(self: Tensor, *others: Any, differentiable_only: bool = False) -> bool:
+    """An in-place op on ``self`` is recorded when grad mode is on and something requires grad,
+    whatever ``self``'s dtype (``b.fill_(x)`` on a bool ``b`` gives it a FillBackward3): only
+    ``copy_`` (``differentiable_only``) also asks that ``self`` can hold a gradient."""
+    return _state.enabled and (self._data.dtype.kind == "f" or not differentiable_only) and (
+        self.requires_grad or builtins.any(isinstance(t, Tensor) and t._requires_grad for t in others))
 
 
 def _check_leaf_inplace(self: Tensor) -> None:
@@ -141,9 +142,10 @@ def _inplace(self: Tensor, op, *args: Any, overlap: bool = True, desired: Callab
 
     The checks come in PyTorch's order: autograd's (leaf, view), then the written-to memory
     (``overlap=False`` for the ops that skip it: fill_, zero_), then the result's shape and
-    type (``desired`` names the destination type in the message; None: any cast, as copy_).
+    type (``desired`` names the destination type in the message; None: any cast, as copy_,
+    which alone records nothing on a tensor of a dtype without gradients).
     """
-    tracked = _tracked(self, *args)
+    tracked = _tracked(self, *args, differentiable_only=desired is None)
     if tracked:
         _check_leaf_inplace(self)
     if overlap:
@@ -152,6 +154,8 @@ def _inplace(self: Tensor, op, *args: Any, overlap: bool = True, desired: Callab
     old = _snapshot(self) if tracked or dual else self.detach()
     result = op(old, *args)
     _check_result(self, result, desired)
+    if tracked and result._grad_fn is None and self._data.dtype.kind != "f":
+        old, result = _recorded_on_integers(op, old, args, result)
     if tracked and result._grad_fn is not None and result._grad_fn._saved:
         _save_a_clone(result._grad_fn, old)
     if tracked:
@@ -161,6 +165,43 @@ def _inplace(self: Tensor, op, *args: Any, overlap: bool = True, desired: Callab
     if dual:
         _write_tangent(self, result)
     return self
+
+
+def _recorded_on_integers(op: Callable, old: Tensor, args: tuple, result: Tensor) -> tuple[Tensor, Tensor]:
+    """An in-place op on an integer or bool tensor: PyTorch records its node whatever the dtype
+    (no op of this library gives such an output a grad_fn); the values stay ``result``'s."""
+    node, stand_in = _node_on(old, op, *args)
+    recorded = _make(result._data)
+    recorded._grad_fn = node
+    return stand_in, recorded
+
+
+def _node_on(t: Tensor, op: Callable, *args: Any) -> tuple[Node, Tensor]:
+    """The node ``op(t, *args)`` records, at ``t``'s place in the graph, where PyTorch records one
+    and this library's ops would not: ``t`` of an integer or bool dtype, or ``t`` not requiring
+    grad (the base of a view rebuilt after an in-place write: PyTorch's edge to it is None).
+    The op runs on a float copy of ``t`` (laid out as ``t``) that stands in for it; returns the
+    node and that copy."""
+    stand_in = _make(layout.empty_strided(t._data.shape, layout.strides_of(t._data), np.float64))
+    stand_in._data[...] = t._data
+    stand_in._requires_grad, stand_in._grad_fn, stand_in._output_nr = True, t._grad_fn, t._output_nr
+    stand_in._accumulator = t._accumulator
+    out = op(stand_in, *args)
+    node = out._grad_fn
+    if not t._requires_grad:
+        node._next = (None,) + node._next[1:]
+        node.needs_input_grad = (False,) + node.needs_input_grad[1:]
+    node._output_meta = ((out._data.shape, t._data.dtype),)
+    return node, stand_in
+
+
+def _rebuild(base: Tensor, size: tuple, stride: tuple, offset: int) -> Tensor:
+    """A view's new history after its base changed in place: PyTorch's AsStridedBackward0 of the
+    base, also on an integer base or one that does not require grad (see ``_node_on``)."""
+    view = AsStrided.apply(base, size, stride, offset)
+    if view._grad_fn is None:
+        view._grad_fn, view._requires_grad = _node_on(base, AsStrided.apply, size, stride, offset)[0], True
+    return view
 
 
 def _save_a_clone(node: Node, old: Tensor) -> None:
@@ -387,7 +428,7 @@ def _rebase_view(view: Tensor, fn: Node) -> None:
     views.rebase(view)
 
 
-views.rebuild = AsStrided.apply  # the core calls it for a view whose base changed in place
+views.rebuild = _rebuild  # the core calls it for a view whose base changed in place
 views.rebase_history = _rebase_view  # ... and for a view a custom Function changed in place
 
 
@@ -395,15 +436,17 @@ views.rebase_history = _rebase_view  # ... and for a view a custom Function chan
 def setitem(self: Tensor, index: Any, value: Any) -> None:
     """``x[index] = value``, as PyTorch's indexing does it: a basic index copies into the view
     ``x[index]`` (into ``x`` itself when the index selects all of it), an advanced one is an
-    index_put_ (run as a masked_fill_ for one bool mask and a 0-d value)."""
+    index_put_ (run as a masked_fill_ for one bool mask and a one-element value, which skips
+    the dtype check: PyTorch's canDispatchToMaskedFill)."""
     number = not isinstance(value, Tensor)
     value = as_tensor_like(value, self) if number else value
     key = _index_key(index)
     if builtins.all(k is None or k is Ellipsis or isinstance(k, (numbers.Integral, slice)) for k in key):
         _copy_to(self if _selects_all(key, self._data.shape) else getitem(self, index), value, index)
         return
-    by_mask = len(key) == 1 and isinstance(key[0], np.ndarray) and key[0].dtype == np.bool_ and not value._data.ndim
-    if value._data.dtype != self._data.dtype and not (by_mask and not value._requires_grad):
+    arrays = [k for k in key if isinstance(k, np.ndarray)]
+    by_mask = len(arrays) == 1 and arrays[0].dtype == np.bool_ and value._data.size == 1
+    if value._data.dtype != self._data.dtype and not by_mask:
         raise RuntimeError(f"Index put requires the source and destination dtypes match, got {_type_name(self)} "
                            f"for the destination and {_type_name(value)} for the source.")
     if value._data.ndim:
@@ -603,15 +646,24 @@ class Copy(Function):
 
     @staticmethod
     def backward(ctx, grad):
-        return zeros_like(grad), grad.to(ctx.src_dtype)
+        """The overwritten values get contiguous zeros (PyTorch's CopyBackwards: LEGACY_CONTIGUOUS)."""
+        return zeros_like(grad, memory_format=layout.contiguous_format), grad.to(ctx.src_dtype)
 
 
 @tensor_method()
 def copy_(self: Tensor, src: Tensor, non_blocking: bool = False) -> Tensor:
     """Copy ``src`` (broadcast, cast to ``self``'s dtype whatever it is) into ``self``; the gradient flows to it."""
     src = src if isinstance(src, Tensor) else as_tensor_like(src, self)
-    # x.copy_(x) copies nothing: PyTorch skips the memory checks (not autograd's)
-    return _inplace(self, Copy.apply, src, desired=None, overlap=src is not self)
+    # a copy from the same elements (x.copy_(x), an alias laid out alike) copies nothing: PyTorch
+    # skips the memory checks (not autograd's)
+    return _inplace(self, Copy.apply, src, desired=None, overlap=not _same_data(self, src))
+
+
+def _same_data(a: Tensor, b: Tensor) -> bool:
+    """PyTorch's copy_ shortcut: the same memory, shape, strides and dtype."""
+    x, y = a._data, b._data
+    return x is y or (x.__array_interface__["data"][0] == y.__array_interface__["data"][0] and x.shape == y.shape
+                      and x.strides == y.strides and x.dtype == y.dtype)
 
 
 class _Refill(Function):

@@ -583,10 +583,10 @@ Topk = overload(Sort, "Topk", "TopkBackward0")
 def topk(input: Tensor, k: int, dim: int = -1, largest: bool = True, sorted: bool = True) -> tuple:
     """The ``k`` largest (or smallest) values along ``dim`` and their indices (mirrors ``torch.topk``)."""
     d = _wrap_dim(dim, input._data.ndim)
+    if not 0 <= k <= (input._data.shape[d] if input._data.ndim else 1):  # (checked first, bool or not)
+        raise RuntimeError("selected index k out of range")
     if input._data.dtype == np.bool_:
         raise RuntimeError("topk does not support bool dtypes on CPU")
-    if not 0 <= k <= (input._data.shape[d] if input._data.ndim else 1):
-        raise RuntimeError("selected index k out of range")
     return _topk_type(*Topk.apply(input, d, largest, k))
 
 

@@ -135,9 +135,8 @@ saved_fields.update({
     "IndexBackward0": {"indices": lambda node: tuple(_make(k) if isinstance(k, np.ndarray) else None
                                                      for k in node.key),
                        "self_sym_sizes": _sizes},
-    "IndexSelectBackward0": {"dim": lambda node: _indexed_dim(node)[0],
-                             "index": lambda node: _make(_indexed_dim(node)[1]), "self_sym_sizes": _sizes},
-    "GatherBackward0": {"dim": attr("dim"), "index": _tensor("index"), "sparse_grad": lambda node: False},
+    "IndexSelectBackward0": {"dim": attr("dim"), "index": 0, "self_sym_sizes": _sizes},
+    "GatherBackward0": {"dim": attr("dim"), "index": 0, "sparse_grad": lambda node: False},
     "MaskedFillBackward0": {"mask": _tensor("mask")},
     "TrilBackward0": {"diagonal": attr("diagonal")},
     "TriuBackward0": {"diagonal": attr("diagonal")},

@@ -429,12 +429,12 @@ class Stack(Function):
     def forward(ctx, dim, *tensors):
         if not tensors:
             raise RuntimeError("stack expects a non-empty TensorList")
+        ctx.dim = _wrap_dim(dim, tensors[0]._data.ndim + 1)  # (the first tensor's dimensions, before the sizes)
         for i, t in enumerate(tensors):
             if t._data.shape != tensors[0]._data.shape:
                 raise RuntimeError(
                     f"stack expects each tensor to be equal size, but got [{', '.join(map(str, tensors[0]._data.shape))}] "
                     f"at entry 0 and [{', '.join(map(str, t._data.shape))}] at entry {i}")
-        ctx.dim = _wrap_dim(dim, tensors[0]._data.ndim + 1)
         dt = result_dtype(*tensors)
         return _t(layout.contiguous(np.stack([t._data for t in tensors], axis=ctx.dim).astype(dt, copy=False)))
 

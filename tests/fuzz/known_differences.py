@@ -40,18 +40,13 @@ def float32_rounding(d, lines: list[str]) -> bool:
     err = float(m.group(1))
     if "float32" in d.theirs:
         return err <= ROUNDING_LIMIT
-    # a float64 result of float32 data (x.double(), or promotion with a float64 operand)
-    # carries the float32 rounding: judge it by float32's epsilon
-    return _has_float32_data(lines[: d.line + 1]) and err * EPS64 / EPS32 <= ROUNDING_LIMIT
+    # a float64 result of float32 data (x.double(), or promotion with a float64 operand; the
+    # float32 may come from a float op on integers) carries the float32 rounding: judge it by
+    # float32's epsilon when a float32 tensor existed by then
+    return d.float32_seen and err * EPS64 / EPS32 <= ROUNDING_LIMIT
 
 
 EPS32, EPS64 = float(np.finfo(np.float32).eps), float(np.finfo(np.float64).eps)
-
-
-def _has_float32_data(lines: list[str]) -> bool:
-    """Whether float32 tensors appear before the line (float literals without a dtype are float32)."""
-    return any(".float()" in line or (re.search(r"T\.tensor\(\[.*\d\.\d", line) and "dtype=" not in line)
-               for line in lines)
 
 
 def rounding_at_zero(d, lines: list[str]) -> bool:
@@ -133,7 +128,8 @@ def simd_zero_ties(d, lines: list[str]) -> bool:
 
     Its scalar loop keeps the first operand of a tie (``std::max``), as autograd_lite does;
     its vectorised loop (``_mm512_max_ps``, on runs of a register's width and more) keeps the
-    second. Kept only for a sign of zero in a result of at least one register's width.
+    second. Kept only for a sign of zero in a result of at least one register's width; a
+    later line that reads that result (``T.where(x > 0, x, v)``) carries the same zero.
     """
     m = re.match(r"(float32|float64)\[([0-9, ]*)\]", d.theirs)
     if d.kind != "value" or "(sign of zero)" not in d.detail or not m:
@@ -154,20 +150,23 @@ KEPT: dict[str, Callable] = {
 
 
 # Kept differences that change a value rather than round it: what a later line computes
-# from that value differs too, and is the same difference one step later.
-PROPAGATING = {"gelu-float32-inf", "inplace-reads-own-view"}
+# from that value differs too, and is the same difference one step later (a value: flags,
+# errors and graphs do not depend on it). A rounding residue where PyTorch has an exact zero
+# is one (``x ** residue`` is NaN for a negative ``x``, ``x ** 0`` is 1).
+PROPAGATING = {"gelu-float32-inf", "inplace-reads-own-view", "simd-zero-ties", "rounding-at-zero"}
 
 
 def sort_out(found: list, lines: list[str]) -> tuple[list, set[str]]:
     """The differences not kept, and the ids of the kept ones skipped (``found`` in line order).
 
-    A difference on a line that reads a variable changed by a propagating kept difference
+    A value difference on a line that reads a variable changed by a propagating kept difference
     (or by such a consequence) counts as that kept difference.
     """
     remaining, kept, tainted = [], set(), {}
     for d in found:
         name = kept_difference(d, lines) or next(
-            (n for var, n in tainted.items() if re.search(rf"(?<![\w.]){re.escape(var)}\b", lines[d.line])), None)
+            (n for var, n in tainted.items() if d.kind in ("value", "grad")
+             and re.search(rf"(?<![\w.]){re.escape(var)}\b", lines[d.line])), None)
         if name is None:
             remaining.append(d)
             continue

@@ -65,6 +65,7 @@ class Difference:
     detail: str
     ours: str = ""
     theirs: str = ""
+    float32_seen: bool = False  # whether a float32 tensor existed by this line (PyTorch's side)
 
     def op(self, lines: list[str]) -> str:
         """The name of the operation the differing line calls (for grouping)."""
@@ -279,7 +280,10 @@ def differences(ours: list[Outcome], theirs: list[Outcome], layout: bool = True)
     """Every difference, line by line (a variable's difference is reported where it first appears)."""
     found: list[Difference] = []
     reported: set[tuple[str, str]] = set()
+    float32_seen = False
     for i, (o, t) in enumerate(zip(ours, theirs)):
+        float32_seen = float32_seen or _has_float32(list(t.state.values()))
+        start = len(found)
         if (o.error is None) != (t.error is None):
             kind = "no-error" if o.error is None else "error"
             found.append(Difference(i, kind, "raises" if t.error else "succeeds",
@@ -303,7 +307,16 @@ def differences(ours: list[Outcome], theirs: list[Outcome], layout: bool = True)
                 if key not in reported:
                     reported.add(key)
                     found.append(d)
+        for d in found[start:]:
+            d.float32_seen = float32_seen
     return found
+
+
+def _has_float32(value: Any) -> bool:
+    """Whether a snapshot holds a float32 tensor (a variable, an element of a tuple)."""
+    if isinstance(value, dict):
+        return value.get("dtype") == "float32"
+    return isinstance(value, list) and any(_has_float32(v) for v in value)
 
 
 def root_difference(found: list[Difference]) -> Difference | None:

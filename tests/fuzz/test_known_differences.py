@@ -6,7 +6,8 @@ import pytest
 
 pytest.importorskip("torch")
 
-from .programs import _close, check  # noqa: E402
+from .known_differences import sort_out  # noqa: E402
+from .programs import _close, check, Difference  # noqa: E402
 
 KEPT_REPRODUCERS = {
     "rounding-at-zero": ["x = T.tensor([0.75, 0.35], requires_grad=True)", "v = F.layer_norm(x, (2,))",
@@ -25,6 +26,41 @@ KEPT_REPRODUCERS = {
 def test_kept_difference_skips_its_reproducer(name):
     result = check(KEPT_REPRODUCERS[name])
     assert result.root is None and name in result.kept, (result.root, result.kept)
+
+
+@pytest.mark.parametrize("lines", [
+    ["x1 = T.tensor([1.0, -1.0], dtype=T.float64)", "x2 = T.tensor([-3, 0, -1, -2, 3, -1, 3, 2])",
+     "v3 = T.expm1(x2)", "v6 = T.cat([v3, x1])"],
+    ["x1 = T.tensor([1.72, 1.16, -0.48], dtype=T.float64)", "v2 = x1.argsort(-1)", "v4 = v2.logsumexp(0)",
+     "v5 = v4 % x1"],
+])
+def test_float32_rounding_of_integers_promoted_to_float64(lines):
+    """float32 made from integers (expm1's, logsumexp's last bit), then promoted to float64 (cat,
+    ``%`` with a float64 tensor): float32 rounding, as the float32 tensors PyTorch's side held show."""
+    result = check(lines)
+    assert result.root is None and "float32-rounding" in result.kept, (result.root, result.kept)
+
+
+def test_rounding_at_zero_propagates_to_values_only():
+    """A residue where PyTorch has an exact 0 (softmax's gradient of a mean), raised to a power:
+    NaN against 1 is the same kept difference; what is no value is still compared."""
+    lines = ["x1 = T.tensor([0.46, -1.34, 0.73], dtype=T.float64, requires_grad=True)",
+             "v3_0, = T.autograd.grad(x1.pow(2).sum(), [x1], create_graph=True, allow_unused=True)",
+             "v5 = v3_0.softmax(0)", "v6_0, = T.autograd.grad(v5.mean(), [x1], create_graph=True, allow_unused=True)",
+             "v8 = x1 ** v6_0"]
+    result = check(lines)
+    assert result.root is None and result.kept == ["rounding-at-zero"], (result.root, result.kept)
+    residue = Difference(3, "value", "v6_0 (exact zero on one side, error 0.1 allowances)")
+    later = [Difference(4, "value", "v8 (error inf allowances)"), Difference(4, "flags", "v8.requires_grad")]
+    remaining, kept = sort_out([residue, *later], lines)
+    assert remaining == later[1:] and kept == {"rounding-at-zero"}
+
+
+def test_simd_zero_ties_propagate_to_what_reads_them():
+    """The zero a vectorised maximum returns is read by later lines: the same kept difference."""
+    lines = KEPT_REPRODUCERS["simd-zero-ties"] + ["w = T.where(x > 0, x, v)"]
+    result = check(lines)
+    assert result.root is None and result.kept == ["simd-zero-ties"], (result.root, result.kept)
 
 
 @pytest.mark.parametrize("lines", [

@@ -112,6 +112,15 @@ def test_integer_division_by_zero(op):
     same(lambda L: op(L, L.tensor([3, -3])))
 
 
+@pytest.mark.parametrize("case", ["empty_mod_tensor", "empty_floordiv_int", "empty_bool_mod", "broadcast_to_empty"])
+def test_integer_division_by_zero_of_nothing(case):
+    """An empty result computes nothing, so an integer zero divisor raises nothing (PyTorch's kernel checks each element)."""
+    same(lambda L: {"empty_mod_tensor": lambda: L.zeros(2, 0, dtype=L.int64) % L.tensor(0),
+                    "empty_floordiv_int": lambda: L.zeros(0, dtype=L.int64) // 0,
+                    "empty_bool_mod": lambda: L.zeros(2, 0, dtype=L.bool) % L.tensor(0),
+                    "broadcast_to_empty": lambda: L.zeros(0, 1, dtype=L.int64) % L.tensor([0, 1])}[case]())
+
+
 MISUSES = [
     lambda L, x, b: L.maximum(x, 0), lambda L, x, b: L.minimum(x, 1.5), lambda L, x, b: L.maximum(2, x),
     lambda L, x, b: b - x, lambda L, x, b: x - b, lambda L, x, b: b - 1, lambda L, x, b: 1 - b,

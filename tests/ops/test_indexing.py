@@ -235,3 +235,48 @@ def test_reading_ops_double_backward_graph(read):
     """Their backwards write into zeros as PyTorch's ops do: index_put_/index_add_/scatter_add_
     keep the zeros' edge (None, 0), select/slice/embedding's backward ops have none; to third order."""
     compare_orders(lambda T, x: read(T, x).pow(2), *arrays((2, 3)))
+
+
+SAVED_INDEX_OPS = {
+    "gather": lambda L, x: L.gather(x, 0, L.zeros(2, 3, dtype=L.int64)),
+    "index_select": lambda L, x: x.index_select(1, L.tensor([2, 0])),
+    "scatter": lambda L, x: L.zeros(2, 3).scatter(0, L.tensor([[1, 0, 1]]), x[:1]),
+    "index_add": lambda L, x: L.zeros(3, 3).index_add(0, L.tensor([1, 1]), x),
+    "embedding": lambda L, x: L.nn.functional.embedding(L.tensor([1, 0, 1]), x),
+    "gather_backward": lambda L, x: L.autograd.grad(L.gather(x, 1, L.tensor([[0, 0], [2, 1]])).sum(), x,
+                                                    create_graph=True)[0] * x,
+}
+
+
+@pytest.mark.parametrize("op", SAVED_INDEX_OPS)
+def test_saved_indices_are_freed_by_backward(op):
+    """The indices an indexing node keeps are saved tensors (``_saved_index``), freed by a backward
+    without retain_graph: a second backward through the node raises PyTorch's error."""
+    def f(L):
+        x = L.tensor([[0.5, -1.5, 2.0], [1.0, 0.25, -0.75]], requires_grad=True)
+        y = SAVED_INDEX_OPS[op](L, x)
+        s = (y * y).sum()
+        s.backward(retain_graph=True)
+        y.sum().backward()  # (frees the indexing node, and only it: y * y keeps y)
+        return (y * 1).sum().backward()
+
+    raises_same(f)
+
+
+def test_saved_index_reads_raise_once_freed():
+    def read(L):
+        x = L.tensor([[0.5, -1.5, 2.0], [1.0, 0.25, -0.75]], requires_grad=True)
+        y, z = L.gather(x, 1, L.tensor([[2, 0], [1, 1]])), x.index_select(1, L.tensor([2]))
+        return y.grad_fn._saved_index, y.grad_fn._saved_dim, z.grad_fn._saved_index, z.grad_fn._saved_dim
+
+    same(read)
+
+    def f(L):
+        x = L.tensor([[0.5, -1.5, 2.0], [1.0, 0.25, -0.75]], requires_grad=True)
+        y = L.gather(x, 1, L.tensor([[2, 0], [1, 1]]))
+        z = x.index_select(1, L.tensor([2]))
+        before = y.grad_fn._saved_index, z.grad_fn._saved_index, z.grad_fn._saved_dim
+        (y.sum() + z.sum()).backward()
+        return before, z.grad_fn._saved_dim, y.grad_fn._saved_index
+
+    raises_same(f)

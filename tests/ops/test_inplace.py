@@ -473,6 +473,119 @@ def test_fill_with_a_tensor_value():
     raises_same(lambda L: L.zeros(3).fill_(L.tensor([1.0])))
 
 
+NON_FLOAT_WRITES = {
+    "fill_": lambda L, b, x: b.fill_(x),
+    "masked_fill_": lambda L, b, x: b.masked_fill_(b > 1, x),
+    "setitem_slice": lambda L, b, x: b.__setitem__(slice(1, None), x),  # (a 0-d value: fill_)
+    "setitem_mask": lambda L, b, x: b.__setitem__(b > 1, x),
+    "setitem_mask_1d": lambda L, b, x: b.__setitem__(b > 1, x.reshape(1)),
+    "setitem_element": lambda L, b, x: b.__setitem__(0, x),  # (the same shape: copy_)
+    "copy_": lambda L, b, x: b.copy_(x),
+    "setitem_view": lambda L, b, x: b[::2].__setitem__(0, x.expand(3)),
+}
+
+
+@pytest.mark.parametrize("dtype", ["int64", "bool"])
+@pytest.mark.parametrize("op", NON_FLOAT_WRITES)
+def test_inplace_write_of_a_grad_value_into_integers(op, dtype):
+    """PyTorch's in-place ops record their node whatever the written tensor's dtype (fill_,
+    masked_fill_, index_put_ with a mask): an int or bool tensor then requires grad; copy_ alone
+    checks the dtype. A view of it written so becomes AsStridedBackward0 of its base."""
+    def f(L):
+        x = L.tensor(2.0, requires_grad=True)
+        base = L.tensor([[1, 2, 3], [0, 2, 1], [3, 1, 0]], dtype=getattr(L, dtype))
+        b = base[::2] if op == "setitem_view" else base[0]
+        NON_FLOAT_WRITES[op](L, b, x)
+        return (b, b.requires_grad, b.is_leaf, graph_names(b.grad_fn), base.requires_grad,
+                graph_names(base.grad_fn))
+
+    same(f)
+
+
+@pytest.mark.parametrize("dtype", ["int64", "float32"])
+def test_no_grad_view_refuses_a_recorded_write_whatever_its_dtype(dtype):
+    """A view made under no_grad keeps PyTorch's creation meta also for integers: a write that
+    would be recorded (a value that requires grad) is refused; one that would not is done."""
+    def f(L):
+        a = L.tensor([1, 2, 3, 4], dtype=getattr(L, dtype))
+        with L.no_grad():
+            p = a[1:]
+        p.add_(1)
+        p.fill_(L.tensor(2.0, requires_grad=True))
+
+    raises_same(f)
+
+
+@pytest.mark.parametrize("src", ["number", "tensor", "fill_"])
+def test_copy_backward_zeros_are_contiguous(src):
+    """CopyBackwards gives the overwritten tensor contiguous zeros (LEGACY_CONTIGUOUS_MEMORY_FORMAT),
+    whatever its layout; fill_'s are laid out as the gradient."""
+    def f(L):
+        x = L.tensor([[[-1.0, 1.0, 1.0]], [[-1.0, -1.0, 1.0]]]).permute(2, 1, 0).requires_grad_()
+        v = x - 1
+        {"number": lambda: v.copy_(-1.0), "tensor": lambda: v.copy_(L.ones(3, 1, 2)), "fill_": lambda: v.fill_(2.0)}[src]()
+        g, = L.autograd.grad(v.pow(2).sum(), [x], create_graph=True)
+        return g, g.stride(), g.is_contiguous()
+
+    same(f)
+
+
+def test_masked_fill_with_a_grad_value_records_it():
+    """``masked_fill_(mask, value)`` with a 0-d value that requires grad: MaskedFillBackward1, on a
+    tensor that did not require grad, and the value gets the filled places' gradient."""
+    def f(L):
+        x = L.tensor(2.0, requires_grad=True)
+        b = L.tensor([1.0, 2.0, 3.0])
+        b.masked_fill_(b > 1, x)
+        names = graph_names(b.grad_fn)
+        (b * L.tensor([1.0, 10.0, 100.0])).sum().backward()
+        return b, names, x.grad
+
+    same(f)
+
+
+@pytest.mark.parametrize("value", ["0d", "1d", "double", "detached_1d"])
+@pytest.mark.parametrize("dtype", ["float32", "float64", "int64"])
+def test_setitem_mask_with_one_element_skips_dtype_check(value, dtype):
+    """``x[mask] = v`` with one bool mask and a one-element ``v`` is PyTorch's masked_fill_ fast path
+    of index_put_ (IndexPutBackward0): no dtype check; other indices need equal dtypes."""
+    def f(L):
+        x = L.tensor(2.0, requires_grad=True)
+        v = {"0d": x, "1d": x.reshape(1), "double": x.double(), "detached_1d": x.detach().reshape(1)}[value]
+        b = L.tensor([1.0, 2.0, 3.0], dtype=getattr(L, dtype))
+        b[b > 1] = v
+        return b, graph_names(b.grad_fn)
+
+    same(f)
+    raises_same(lambda L: L.tensor([1.0, 2.0], dtype=L.float64).__setitem__(L.tensor([0]), L.tensor(1.0)))
+
+
+def test_view_of_a_leaf_view_rebuilt_after_a_write_through_its_detached_alias():
+    """``x = y.permute(..).requires_grad_()`` is a leaf view of ``y``, which does not require grad;
+    ``x[-1]`` written through its detach() gets PyTorch's AsStridedBackward0 with a None edge."""
+    def f(L):
+        x = L.tensor([[[0.0, 1.0]], [[2.0, 3.0]]], dtype=L.float64).permute(2, 1, 0).requires_grad_()
+        v = x[-1]
+        v.detach()[...] = -1.0
+        return v, v.requires_grad, v.is_leaf, graph_names(v.grad_fn), x.is_leaf
+
+    same(f)
+
+
+def test_copy_from_an_alias_laid_out_alike_skips_the_overlap_check():
+    """copy_ from the same elements (an expanded gradient into its own detach()) copies nothing:
+    PyTorch skips its memory checks, and still records the copy."""
+    def f(L):
+        x = L.tensor([[1.0, 1.0, -0.0]], requires_grad=True)
+        g, = L.autograd.grad(x.sum(), [x], create_graph=True)
+        d = g.detach()
+        d[::2] = g
+        return d, d.stride(), graph_names(d.grad_fn)
+
+    same(f)
+    raises_same(lambda L: L.zeros(1, 3).expand(2, 3).copy_(L.ones(2, 3)))
+
+
 VIEWS = {
     "t": lambda t: t.t(), "select": lambda t: t[1], "slice": lambda t: t[:, 1:], "flatten": lambda t: t.flatten(),
     "permute": lambda t: t.permute(1, 0), "unsqueeze": lambda t: t.unsqueeze(0), "step": lambda t: t[::2, ::2],

@@ -554,3 +554,11 @@ def test_cumsum_dtype_double_backward():
     """cumsum's backward casts the gradient back first (PyTorch's formula), then its reversed running sum."""
     compare_orders(lambda L, x: x.cumsum(1, dtype=L.float64).pow(2), NAN_ROWS[:, :1].repeat(3, 1).astype(np.float32),
                    order=2)
+
+
+@pytest.mark.parametrize("case", ["empty_k2", "bool_k4", "bool_k1", "empty_k0", "float_k4"])
+def test_topk_checks_k_before_the_bool_dtype(case):
+    """topk refuses an out-of-range ``k`` before a bool input (an empty bool tensor says "k out of range")."""
+    size, dtype, k = {"empty_k2": (0, "bool", 2), "bool_k4": (3, "bool", 4), "bool_k1": (3, "bool", 1),
+                      "empty_k0": (0, "bool", 0), "float_k4": (3, "float32", 4)}[case]
+    raises_same(lambda L: L.zeros(size, dtype=getattr(L, dtype)).topk(k))

@@ -134,6 +134,12 @@ def test_narrow_errors(args):
     compare_error(lambda L, a: a[0, 0].narrow(0, 0, 1), rng().standard_normal((4, 3)))
 
 
+@pytest.mark.parametrize("dim", [2, -3, 1, 0])
+def test_stack_checks_dim_before_sizes(dim):
+    """stack wraps ``dim`` by the first tensor's rank before it compares the sizes (IndexError first)."""
+    compare_error(lambda L, a, b: L.stack([a, b], dim), rng().standard_normal(8), rng().standard_normal(1))
+
+
 SPLITS = [
     lambda L, x: x.split(2), lambda L, x: x.split([2, 3]), lambda L, x: x.chunk(2), lambda L, x: x.split(7),
     lambda L, x: x.split(1, 1), lambda L, x: x.chunk(3, -1), lambda L, x: x[:, :0].chunk(3, 1),

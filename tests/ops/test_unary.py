@@ -75,6 +75,19 @@ def test_relu_keeps_nan_and_signed_zero():
     same(f)
 
 
+def test_elu_gradient_at_nan_and_infinities():
+    """elu_backward tests x <= 0 for its negative side: at NaN the gradient passes as for x > 0
+    (first and second order, at 0, -0., NaN and the infinities)."""
+    def f(L):
+        x = L.tensor([-1.0, float("nan"), 0.0, -0.0, 2.0, -float("inf"), float("inf")], dtype=L.float64,
+                     requires_grad=True)
+        g, = L.autograd.grad((L.nn.functional.elu(x, 0.7) * L.arange(1.0, 8.0, dtype=L.float64)).sum(), x,
+                             create_graph=True)
+        gg, = L.autograd.grad((g * g).sum(), x)
+        return g, gg
+    same(f)
+
+
 # --- the dtypes each op's kernel accepts (dtypes.check_accepts) and result dtypes ----------
 
 _INTEGER_INPUT_OPS = {
