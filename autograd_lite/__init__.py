@@ -70,6 +70,7 @@ dtype = _dtypes.dtype
 
 from . import accelerator, autograd, backends, cuda, func, nn, optim, utils  # noqa: E402
 from . import schedulers as _schedulers  # noqa: E402,F401  (fills optim.lr_scheduler)
+from . import swa_utils as _swa_utils  # noqa: E402,F401  (fills optim.swa_utils)
 from .func import vmap  # noqa: E402
 from .dtypes import get_default_device, set_default_device  # noqa: E402
 from .serialization import load, save  # noqa: E402

@@ -348,7 +348,7 @@ class Tensor:
     def __float__(self) -> float:
         if self._data.size != 1:
             raise ValueError(errors.SCALAR_CONVERSION)
-        if self._requires_grad:
+        if self._requires_grad and _state.enabled:  # (PyTorch is silent under no_grad, e.g. inside LBFGS.step)
             errors.warn(errors.SCALAR_REQUIRES_GRAD)
         return float(self.item())
 
