@@ -321,28 +321,39 @@ class DiagonalCopy(Diagonal):
 
 
 class DiagEmbed(Function):
-    """``diag`` of a vector: a square matrix with it on diagonal ``offset``."""
+    """The last dimension placed on diagonal ``offset`` of the planes (``dim1``, ``dim2``): ``diag_embed``,
+    and ``diag``/``diagflat`` of a vector (dims 0 and 1)."""
 
     node_name = "DiagEmbedBackward0"
 
     @staticmethod
-    def forward(ctx, v, offset):
-        ctx.offset = offset
-        n = v._data.shape[0] + builtins.abs(offset)
-        out = np.zeros((n, n), v._data.dtype)
-        _diagonal_view(out, 0, 1, offset)[...] = v._data
-        return _t(out)
+    def forward(ctx, a, offset, dim1, dim2):
+        ctx.args = (offset, dim1, dim2)
+        x = a._data
+        n = x.shape[-1] + builtins.abs(offset)
+        out_ndim = x.ndim + 1
+        batch = x.shape[:-1]
+        out = np.zeros(batch + (n, n), x.dtype)
+        i = np.arange(x.shape[-1])
+        rows, cols = (i, i + offset) if offset >= 0 else (i - offset, i)
+        out[..., rows, cols] = x
+        rest = [d for d in range(out_ndim) if d not in (dim1, dim2)]
+        order = [0] * out_ndim
+        for src, d in enumerate(rest + [dim1, dim2]):
+            order[d] = src
+        return _t(np.ascontiguousarray(out.transpose(order)))
 
     @staticmethod
     def backward(ctx, grad):
-        return grad.diagonal(ctx.offset), None
+        offset, dim1, dim2 = ctx.args
+        return grad.diagonal(offset, dim1, dim2), None, None, None
 
 
 @tensor_method()
 def diag(input: Tensor, diagonal: int = 0) -> Tensor:
     """A vector's square matrix (``DiagEmbedBackward0``), or a matrix's diagonal as a new vector."""
     if input._data.ndim == 1:
-        return DiagEmbed.apply(input, diagonal)
+        return DiagEmbed.apply(input, diagonal, 0, 1)
     if input._data.ndim != 2:
         raise RuntimeError(f"diag(): Supports 1D or 2D tensors. Got {input._data.ndim}D")
     return DiagonalCopy.apply(input, 0, 1, diagonal)

@@ -458,47 +458,19 @@ def cross(input: Tensor, other: Tensor, dim: int | None = None) -> Tensor:
     return Cross.apply(a, b, dim)
 
 
-class DiagEmbedDims(Function):
-    """The last dimension placed on diagonal ``offset`` of the planes (``dim1``, ``dim2``)."""
-
-    node_name = "DiagEmbedBackward0"
-
-    @staticmethod
-    def forward(ctx, a, offset, dim1, dim2):
-        ctx.args = (offset, dim1, dim2)
-        x = a._data
-        n = x.shape[-1] + builtins.abs(offset)
-        out_ndim = x.ndim + 1
-        batch = x.shape[:-1]
-        out = np.zeros(batch + (n, n), x.dtype)
-        i = np.arange(x.shape[-1])
-        rows, cols = (i, i + offset) if offset >= 0 else (i - offset, i)
-        out[..., rows, cols] = x
-        rest = [d for d in range(out_ndim) if d not in (dim1, dim2)]
-        order = [0] * out_ndim
-        for src, d in enumerate(rest + [dim1, dim2]):
-            order[d] = src
-        return _t(np.ascontiguousarray(out.transpose(order)))
-
-    @staticmethod
-    def backward(ctx, grad):
-        offset, dim1, dim2 = ctx.args
-        return grad.diagonal(offset, dim1, dim2), None, None, None
-
-
 @tensor_method()
 def diag_embed(input: Tensor, offset: int = 0, dim1: int = -2, dim2: int = -1) -> Tensor:
     """Each vector of the last dimension as the diagonal of a matrix in dims (``dim1``, ``dim2``)."""
     d1, d2 = _wrap_dim(dim1, input.ndim + 1), _wrap_dim(dim2, input.ndim + 1)
     if d1 == d2:
         raise RuntimeError(f"diagonal dimensions cannot be identical {dim1}, {dim2}")
-    return DiagEmbedDims.apply(input, offset, d1, d2)
+    return DiagEmbed.apply(input, offset, d1, d2)
 
 
 @tensor_method()
 def diagflat(input: Tensor, offset: int = 0) -> Tensor:
     """The flattened input on diagonal ``offset`` of a square matrix (``DiagEmbedBackward0``)."""
-    return DiagEmbed.apply(view(input.contiguous(), (-1,)), offset)
+    return DiagEmbed.apply(view(input.contiguous(), (-1,)), offset, 0, 1)
 
 
 def _indices(fn: Any, row: int, col: int, offset: int, dtype: Any) -> Tensor:
