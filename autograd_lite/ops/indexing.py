@@ -250,22 +250,24 @@ def _check_same_ndim(index: Tensor, input: Tensor) -> None:
 
 
 class ScatterAdd(Function):
-    """Zeros of ``shape`` with ``src`` added in at ``index`` along ``dim`` (gather's backward)."""
+    """``base`` (None: zeros of ``shape``, as gather's backward has it) with ``src`` added in at
+    ``index`` along ``dim``, repeats adding up (``scatter_add``)."""
 
     node_name = "ScatterAddBackward0"
-    _optional_tensor_args = (0,)  # ``zeros``, always None: see IndexBackward
+    _optional_tensor_args = (0,)  # an absent ``base`` keeps its edge (None, 0): see IndexBackward
 
     @staticmethod
-    def forward(ctx, zeros, src, shape, dim, index):
+    def forward(ctx, base, src, shape, dim, index):
         ctx.dim = dim
         ctx.save_for_backward(_t(index))
-        out = np.zeros(shape, src._data.dtype)
-        np.add.at(out, _along(index, dim), src._data)
+        out = np.zeros(shape, src._data.dtype) if base is None else base._data.copy()
+        np.add.at(out, _along(index, dim), src._data[tuple(slice(0, n) for n in index.shape)])
         return _t(out)
 
     @staticmethod
     def backward(ctx, gg):
-        return None, Gather.apply(gg, ctx.dim, _saved_index(ctx)), None, None, None
+        g_src = Gather.apply(gg, ctx.dim, _saved_index(ctx)) if ctx.needs_input_grad[1] else None
+        return gg if ctx.needs_input_grad[0] else None, g_src, None, None, None
 
 
 class Scatter(Function):

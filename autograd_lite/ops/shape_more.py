@@ -21,7 +21,7 @@ from ._common import _check_shapes_broadcast, _new, _t, overload
 from .comparison import logical_xor, where
 from .shape import (cat, expand, flip, repeat, reshape, Slice, Squeeze, SqueezeDim, stack, T, to_dtype, Transpose,
                     UnsafeView, Unsqueeze, view)
-from .indexing import _along, _check_index, _check_same_ndim, Gather, gather, index_select, IndexPut
+from .indexing import _along, _check_index, _check_same_ndim, Gather, gather, index_select, IndexPut, ScatterAdd
 from .arithmetic import DivScalar, MulScalar
 from .reductions import _return_type, _var_args, _var_backward, _variance, cumprod, cumsum, MaxAll, MaxDim
 from .linalg import DiagEmbed, mm
@@ -492,30 +492,12 @@ def triu_indices(row: int, col: int, offset: int = 0, *, dtype: Any = None, devi
 
 # --- writes at indices: scatter_add, index_fill, index_copy, take ------------------------------
 
-class ScatterAddInto(Function):
-    """``input`` with ``src`` added at ``index`` along ``dim`` (repeats add up)."""
-
-    node_name = "ScatterAddBackward0"
-
-    @staticmethod
-    def forward(ctx, a, dim, index, src):
-        ctx.dim, ctx.index = dim, index
-        out = a._data.copy()
-        np.add.at(out, _along(index, dim), src._data[tuple(slice(0, n) for n in index.shape)])
-        return _t(out)
-
-    @staticmethod
-    def backward(ctx, grad):
-        g_src = Gather.apply(grad, ctx.dim, ctx.index) if ctx.needs_input_grad[3] else None
-        return grad, None, None, g_src
-
-
 @tensor_method()
 def scatter_add(input: Tensor, dim: int, index: Tensor, src: Tensor) -> Tensor:
     """A copy of ``input`` with ``src`` added in at ``index`` along ``dim`` (``ScatterAddBackward0``)."""
     d = _wrap_dim(dim, input._data.ndim)
     _check_same_ndim(index, input)
-    return ScatterAddInto.apply(input, d, _check_index(index, d, input._data.shape, "scatter"), src)
+    return ScatterAdd.apply(input, src, input._data.shape, d, _check_index(index, d, input._data.shape, "scatter"))
 
 
 class IndexFill(Function):
@@ -837,7 +819,7 @@ class Cummax(Function):
         indices, = ctx.saved_tensors
         if not ctx.shape:
             return grad, None
-        return ScatterAddInto.apply(zeros(ctx.shape, dtype=grad.dtype), ctx.dim, indices._data, grad), None
+        return ScatterAdd.apply(zeros(ctx.shape, dtype=grad.dtype), grad, ctx.shape, ctx.dim, indices._data), None
 
 
 Cummin = overload(Cummax, "Cummin", "CumminBackward0", _better=staticmethod(np.less))
