@@ -21,7 +21,7 @@ from ._common import _check_shapes_broadcast, _new, _t, overload
 from .comparison import logical_xor, where
 from .shape import (cat, expand, flip, repeat, reshape, Slice, Squeeze, SqueezeDim, stack, T, to_dtype, Transpose,
                     UnsafeView, Unsqueeze, view)
-from .indexing import _along, _check_index, _check_same_ndim, Gather, gather, index_select, IndexPut, ScatterAdd
+from .indexing import _check_index, _check_same_ndim, gather, index_select, IndexPut, ScatterAdd
 from .arithmetic import DivScalar, MulScalar
 from .reductions import _return_type, _var_args, _var_backward, _variance, cumprod, cumsum, MaxAll, MaxDim
 from .linalg import DiagEmbed, mm
